@@ -1,0 +1,147 @@
+"""Reads a consultation definition file and reports every problem with its file and line."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+from pydantic import ValidationError
+
+from carework_core.definitions import Consultation, ItemRatingQuestion
+from carework_core.errors import DefinitionError, Problem
+
+Loc = tuple[str | int, ...]
+
+
+def load_definition(path: str | Path) -> Consultation:
+    """Loads and validates a definition; raises DefinitionError listing every problem."""
+    consultation, problems = _read(Path(path))
+    if problems:
+        raise DefinitionError(problems)
+    assert consultation is not None
+    return consultation
+
+
+def check_definition(path: str | Path) -> list[Problem]:
+    """Returns every problem in a definition file, or an empty list when it is valid."""
+    return _read(Path(path))[1]
+
+
+def _read(path: Path) -> tuple[Consultation | None, list[Problem]]:
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(name, 1, "", f"cannot read the file: {exc}")]
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        return None, [Problem(name, line, "", f"not valid YAML: {getattr(exc, 'problem', exc)}")]
+    if not isinstance(data, dict):
+        return None, [Problem(name, 1, "", "the file must be a mapping of keys such as title, groups, rounds")]
+    lines = _LineMap(node)
+    try:
+        consultation = Consultation.model_validate(data)
+    except ValidationError as exc:
+        return None, [lines.problem(name, err["loc"], _reason(err)) for err in exc.errors()]
+    return consultation, [lines.problem(name, loc, why) for loc, why in reference_problems(consultation)]
+
+
+def _reason(err: dict[str, Any]) -> str:
+    if err["type"] == "extra_forbidden":
+        return "unknown key (check the spelling)"
+    if err["type"] == "missing":
+        return "is required"
+    ctx = err.get("ctx") or {}
+    if err["type"] == "too_short":
+        return f"must have at least {ctx.get('min_length')} entries"
+    if err["type"] == "too_long":
+        return f"must have at most {ctx.get('max_length')} entries"
+    if err["type"] == "string_pattern_mismatch":
+        return "ids use lower-case letters, digits, - and _ (at most 32 characters)"
+    if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        return f"type must be one of {ctx.get('expected_tags', 'the question types')}"
+    message = str(err["msg"])
+    return message.removeprefix("Value error, ")
+
+
+def reference_problems(c: Consultation) -> Iterator[tuple[Loc, str]]:
+    """Yields problems that span several parts of a definition: duplicates and dangling names."""
+    for key in ("groups", "themes", "criteria", "rounds"):
+        yield from _duplicates(getattr(c, key), (key,))
+    yield from _duplicates(c.consent.statements, ("consent", "statements"))
+    groups, themes = {g.id for g in c.groups}, {t.id for t in c.themes}
+    criteria = {k.id for k in c.criteria}
+    for r_index, rnd in enumerate(c.rounds):
+        here: Loc = ("rounds", r_index)
+        if rnd.theme not in themes:
+            yield (*here, "theme"), f"no theme called {rnd.theme!r}; themes are {', '.join(sorted(themes))}"
+        for g_index, group in enumerate(rnd.groups):
+            if group not in groups:
+                yield (*here, "groups", g_index), f"no group called {group!r}; groups are {', '.join(sorted(groups))}"
+        yield from _duplicates(rnd.questions, (*here, "questions"))
+        for q_index, question in enumerate(rnd.questions):
+            if isinstance(question, ItemRatingQuestion):
+                for k_index, crit in enumerate(question.criteria):
+                    if crit not in criteria:
+                        yield (*here, "questions", q_index, "criteria", k_index), f"no criterion called {crit!r}"
+
+
+def _duplicates(things: list[Any], where: Loc) -> Iterator[tuple[Loc, str]]:
+    counts = Counter(t.id for t in things)
+    seen: set[str] = set()
+    for index, thing in enumerate(things):
+        if counts[thing.id] > 1 and thing.id in seen:
+            yield (*where, index, "id"), f"duplicate id {thing.id!r}; each id must be used once"
+        seen.add(thing.id)
+
+
+class _LineMap:
+    """Maps a validation location such as ('rounds', 2, 'scale') to a YAML line number."""
+
+    def __init__(self, root: yaml.Node | None):
+        self.root = root
+
+    def problem(self, file: str, loc: Loc, reason: str) -> Problem:
+        path, line = self.resolve(loc)
+        return Problem(file, line, path, reason)
+
+    def resolve(self, loc: Loc) -> tuple[str, int]:
+        """Returns the dotted path and the 1-based line of the deepest node the location reaches."""
+        node, parts = self.root, []
+        line = node.start_mark.line + 1 if node is not None else 1
+        for index, key in enumerate(loc):
+            child = _child(node, key)
+            if child is None:
+                # A union tag or validator name in the location is not part of the file;
+                # a final missing key is reported at its parent.
+                if index == len(loc) - 1:
+                    parts.append(key)
+                continue
+            key_line, node = child
+            line = key_line
+            parts.append(key)
+        return _dotted(parts), line
+
+
+def _child(node: yaml.Node | None, key: str | int) -> tuple[int, yaml.Node] | None:
+    if isinstance(node, yaml.MappingNode) and isinstance(key, str):
+        for k, v in node.value:
+            if k.value == key:
+                return k.start_mark.line + 1, v
+    if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
+        item = node.value[key]
+        return item.start_mark.line + 1, item
+    return None
+
+
+def _dotted(parts: list[str | int]) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out

@@ -1,0 +1,75 @@
+"""One error tree for the whole product.
+
+Every error carries a message that names the thing at fault and the next step. The bot's error
+handler and the CLI each translate these in exactly one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class CareworkError(Exception):
+    """Base of every error the core raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a file: where it is and what is wrong."""
+
+    file: str
+    line: int
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{self.file}:{self.line}: {where}{self.reason}"
+
+
+class DefinitionError(CareworkError):
+    """A consultation definition is unreadable or invalid; lists every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class SettingsError(CareworkError):
+    """The bot's settings are missing or wrong."""
+
+
+class NotFound(CareworkError):
+    """A named thing (round, group, participant, invite) does not exist."""
+
+
+class InviteError(CareworkError):
+    """An invite link cannot be used."""
+
+
+class InviteUnknown(InviteError):
+    """The invite token matches no invite."""
+
+
+class InviteUsedUp(InviteError):
+    """The invite has been used as many times as it allows."""
+
+
+class IllegalTransition(CareworkError):
+    """A lifecycle event is not allowed in the current state; nothing was changed."""
+
+
+class StaleAction(CareworkError):
+    """A button or message refers to a question or round that is no longer current."""
+
+
+class AnswerRejected(CareworkError):
+    """An answer does not fit the question it was given for."""
+
+
+class NotRegistered(CareworkError):
+    """The person has no consented participation yet."""
+
+
+class MigrationError(CareworkError):
+    """The database schema cannot be brought up to date."""
