@@ -73,3 +73,7 @@ class NotRegistered(CareworkError):
 
 class MigrationError(CareworkError):
     """The database schema cannot be brought up to date."""
+
+
+class RoundNotOpen(CareworkError):
+    """The round is not open, so it cannot take answers."""

@@ -1,0 +1,49 @@
+"""The injectable clock: nothing in the product reads the wall clock directly."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """Returns the current time, timezone-aware in UTC."""
+
+
+class SystemClock:
+    """The real clock."""
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+
+class ManualClock:
+    """A clock that only moves when told to; used by tests and rehearsals."""
+
+    def __init__(self, start: datetime | None = None):
+        self._now = start or datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, **delta: float) -> datetime:
+        """Moves the clock forward, e.g. advance(hours=2), and returns the new time."""
+        self._now += timedelta(**delta)
+        return self._now
+
+    def set(self, when: datetime) -> None:
+        """Jumps to a given time (never backwards)."""
+        if when < self._now:
+            raise ValueError("a clock does not go backwards")
+        self._now = when
+
+
+def iso(when: datetime) -> str:
+    """Formats a time the way the database stores it (UTC, ISO 8601)."""
+    return when.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def parse_iso(text: str) -> datetime:
+    """Reads a time stored by `iso`."""
+    return datetime.fromisoformat(text)

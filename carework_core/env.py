@@ -1,0 +1,28 @@
+"""What every core service needs: the database, the validated definition and the clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from carework_core.clock import Clock, iso
+from carework_core.definitions import Consultation
+from carework_core.storage.db import Database, Tx
+
+
+@dataclass(frozen=True)
+class Env:
+    db: Database
+    consultation: Consultation
+    clock: Clock
+
+    def stamp(self) -> str:
+        """Returns the current time as stored in the database."""
+        return iso(self.clock.now())
+
+
+async def audit(tx: Tx, env: Env, actor: str, action: str, subject: str, detail: str = "{}") -> None:
+    """Records a coordinator or researcher action in the audit log."""
+    await tx.execute(
+        "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+        (env.stamp(), actor, action, subject, detail),
+    )

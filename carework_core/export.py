@@ -1,0 +1,114 @@
+"""The researchers' workbook: one row per answer, keyed by pseudonymous codes only.
+
+Written with openpyxl's write-only mode, so rows stream from SQLite to disk.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, AsyncIterator
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from carework_core.answering import NOT_SURE
+from carework_core.clock import parse_iso
+from carework_core.definitions import ChoiceQuestion, ItemRatingQuestion, RatingQuestion, Scale
+from carework_core.env import Env
+
+ANSWER_COLUMNS = [
+    "participant", "group", "round", "round_title", "theme", "question_id", "question",
+    "item_id", "item", "criterion", "answer", "answer_code", "answered_at",
+]
+PARTICIPANT_COLUMNS = ["participant", "group", "status", "consented_at", "consents"]
+
+# Characters XML 1.0 forbids; openpyxl refuses them, so they are dropped.
+FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# A spreadsheet would read these as the start of a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+async def export_workbook(env: Env, path: str | Path) -> dict[str, int]:
+    """Writes every stored answer and participant to an xlsx file; returns row counts."""
+    book = Workbook(write_only=True)
+    answers = book.create_sheet("Answers")
+    people = book.create_sheet("Participants")
+    counts = {"answers": 0, "participants": 0}
+    async with env.db.reading() as tx:
+        counts["answers"] = await _write(answers, ANSWER_COLUMNS, _answer_rows(env, tx))
+        counts["participants"] = await _write(people, PARTICIPANT_COLUMNS, _participant_rows(env, tx))
+    book.save(str(path))
+    return counts
+
+
+async def _write(sheet: WriteOnlyWorksheet, header: list[str], rows: AsyncIterator[list[Any]]) -> int:
+    sheet.append(header)
+    count = 0
+    async for row in rows:
+        sheet.append([_cell(sheet, value) for value in row])
+        count += 1
+    return count
+
+
+def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
+    """Returns a cell that shows exactly the text a person typed, never a formula."""
+    if not isinstance(value, str):
+        return value
+    text = FORBIDDEN.sub("", value)
+    cell = WriteOnlyCell(sheet, text)
+    if text.startswith(FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True  # Excel and LibreOffice keep it as text even when edited
+    return cell
+
+
+async def _answer_rows(env: Env, tx) -> AsyncIterator[list[Any]]:
+    c = env.consultation
+    rounds = {r.id: r for r in c.rounds}
+    groups = {g.id: g.name for g in c.groups}
+    criteria = {k.id: k for k in c.criteria}
+    items = {(r[0], r[1]): r[2] for r in await tx.fetchall("SELECT item_set, item_id, text FROM items")}
+    sql = (
+        "SELECT p.code, p.group_id, a.round_id, a.question_id, a.item_id, a.criterion_id, a.value, a.created_at"
+        " FROM answers a JOIN participants p ON p.id = a.participant_id ORDER BY a.id"
+    )
+    async for code, group, round_id, qid, item_id, crit_id, value, at in tx.iterate(sql):
+        rnd = rounds.get(round_id)
+        q = next((q for q in rnd.questions if q.id == qid), None) if rnd else None
+        crit = criteria.get(crit_id) if crit_id else None
+        item = items.get((q.item_set, item_id)) if isinstance(q, ItemRatingQuestion) else None
+        yield [
+            code, groups.get(group, group), round_id, rnd.title if rnd else "",
+            c.theme(rnd.theme).name if rnd else "", qid, q.text if q else "",
+            item_id or "", item or "", crit.name if crit else "",
+            _shown(q, crit.scale if crit else None, value), value, _local(env, at),
+        ]
+
+
+async def _participant_rows(env: Env, tx) -> AsyncIterator[list[Any]]:
+    groups = {g.id: g.name for g in env.consultation.groups}
+    sql = (
+        "SELECT p.code, p.group_id, p.status, p.consented_at,"
+        " (SELECT group_concat(statement_id || '=' || CASE agreed WHEN 1 THEN 'yes' ELSE 'no' END, '; ')"
+        "  FROM consents c WHERE c.participant_id = p.id) FROM participants p WHERE p.code IS NOT NULL ORDER BY p.id"
+    )
+    async for code, group, status, consented_at, consents in tx.iterate(sql):
+        yield [code, groups.get(group, group), status, _local(env, consented_at) if consented_at else "", consents or ""]
+
+
+def _shown(question: Any, scale: Scale | None, value: str) -> str:
+    """Returns an answer as a reader understands it: the label rather than its position."""
+    if isinstance(question, RatingQuestion):
+        scale = question.scale
+    if scale is not None:
+        return "Not sure" if value == NOT_SURE else scale.labels[int(value) - 1]
+    if isinstance(question, ChoiceQuestion):
+        labels = {o.id: o.label for o in question.options}
+        return "; ".join(labels.get(v, v) for v in value.split(","))
+    return value
+
+
+def _local(env: Env, stamp: str) -> str:
+    return parse_iso(stamp).astimezone(env.consultation.zone).strftime("%Y-%m-%d %H:%M:%S")

@@ -1,0 +1,106 @@
+"""One long-lived SQLite connection per process: WAL, foreign keys, explicit transactions.
+
+Every statement goes through one asyncio lock, so a transaction in one coroutine never sees or
+interleaves with another's statements on the shared connection. Other processes (the CLI while
+the bot runs) are kept apart by SQLite's own locking and a busy timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, AsyncIterator, Iterable
+
+import aiosqlite
+
+from carework_core.storage.migrations import migrate
+
+Row = aiosqlite.Row
+
+
+class Tx:
+    """The statements of one open transaction."""
+
+    def __init__(self, conn: aiosqlite.Connection):
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Cursor:
+        return await self._conn.execute(sql, tuple(params))
+
+    async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
+        await self._conn.executemany(sql, [tuple(r) for r in rows])
+
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
+        async with self._conn.execute(sql, tuple(params)) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
+        async with self._conn.execute(sql, tuple(params)) as cursor:
+            return list(await cursor.fetchall())
+
+    async def iterate(self, sql: str, params: Iterable[Any] = (), size: int = 500) -> AsyncIterator[Row]:
+        """Yields rows a page at a time, so a large export never sits in memory whole."""
+        async with self._conn.execute(sql, tuple(params)) as cursor:
+            while rows := await cursor.fetchmany(size):
+                for row in rows:
+                    yield row
+
+    async def insert(self, sql: str, params: Iterable[Any] = ()) -> int | None:
+        """Runs an INSERT and returns the new row id, or None when OR IGNORE skipped it."""
+        cursor = await self._conn.execute(sql, tuple(params))
+        return cursor.lastrowid if cursor.rowcount else None
+
+
+class Database:
+    """The product's only source of truth."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: str):
+        self._conn = conn
+        self._lock = asyncio.Lock()
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: str | Path) -> "Database":
+        """Opens (creating if needed) and upgrades the database at path."""
+        conn = await aiosqlite.connect(str(path), isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=10000", "synchronous=NORMAL"):
+            await conn.execute(f"PRAGMA {pragma}")
+        db = cls(conn, str(path))
+        async with db.transaction() as tx:
+            await migrate(tx)
+        return db
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        """Runs the block as one write transaction (BEGIN IMMEDIATE); rolls back on error."""
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Tx(self._conn)
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            await self._conn.execute("COMMIT")
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[Tx]:
+        """Runs the block as one consistent read (a deferred transaction)."""
+        async with self._lock:
+            await self._conn.execute("BEGIN")
+            try:
+                yield Tx(self._conn)
+            finally:
+                await self._conn.execute("COMMIT")
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
+        async with self.reading() as tx:
+            return await tx.fetchall(sql, params)
+
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
+        async with self.reading() as tx:
+            return await tx.fetchone(sql, params)

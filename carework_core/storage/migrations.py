@@ -1,0 +1,177 @@
+"""Numbered schema migrations, applied in order and recorded in the database.
+
+Add a migration by appending to MIGRATIONS; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from carework_core.errors import MigrationError
+
+if TYPE_CHECKING:
+    from carework_core.storage.db import Tx
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+INITIAL = """
+CREATE TABLE invites (
+    id INTEGER PRIMARY KEY,
+    token TEXT NOT NULL UNIQUE,
+    group_id TEXT NOT NULL,
+    max_uses INTEGER NOT NULL CHECK (max_uses > 0),
+    uses INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+-- The pseudonymous side: everything research sees is keyed by code.
+CREATE TABLE participants (
+    id INTEGER PRIMARY KEY,
+    code TEXT UNIQUE,
+    group_id TEXT NOT NULL,
+    invite_id INTEGER REFERENCES invites(id),
+    status TEXT NOT NULL CHECK (status IN ('consenting', 'consented', 'declined', 'withdrawn')),
+    language TEXT,
+    reachable INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    consented_at TEXT
+);
+-- The identifying side, kept apart so that exports never need to touch it.
+CREATE TABLE telegram_identities (
+    participant_id INTEGER PRIMARY KEY REFERENCES participants(id),
+    telegram_user_id INTEGER NOT NULL UNIQUE,
+    chat_id INTEGER NOT NULL
+);
+CREATE TABLE consents (
+    participant_id INTEGER NOT NULL REFERENCES participants(id),
+    statement_id TEXT NOT NULL,
+    agreed INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (participant_id, statement_id)
+);
+CREATE TABLE rounds (
+    round_id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    opened_at TEXT,
+    closed_at TEXT,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE participations (
+    participant_id INTEGER NOT NULL REFERENCES participants(id),
+    round_id TEXT NOT NULL,
+    invited_at TEXT,
+    started_at TEXT,
+    finished_at TEXT,
+    PRIMARY KEY (participant_id, round_id)
+);
+CREATE TABLE items (
+    item_set TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (item_set, item_id)
+);
+-- One row per answer; source is the Telegram message or callback it came from, so a
+-- redelivered update can never store an answer twice.
+CREATE TABLE answers (
+    id INTEGER PRIMARY KEY,
+    participant_id INTEGER NOT NULL REFERENCES participants(id),
+    round_id TEXT NOT NULL,
+    question_id TEXT NOT NULL,
+    item_id TEXT,
+    criterion_id TEXT,
+    value TEXT NOT NULL,
+    source TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (participant_id, source)
+);
+CREATE INDEX answers_by_question ON answers (participant_id, round_id, question_id);
+-- A question is finished when it has a row here (a rating on its answer, examples on "Next").
+CREATE TABLE progress (
+    participant_id INTEGER NOT NULL REFERENCES participants(id),
+    round_id TEXT NOT NULL,
+    question_id TEXT NOT NULL,
+    skipped INTEGER NOT NULL DEFAULT 0,
+    done_at TEXT NOT NULL,
+    PRIMARY KEY (participant_id, round_id, question_id)
+);
+-- Raw updates, stored before Telegram is told they were received.
+CREATE TABLE inbox (
+    update_id INTEGER PRIMARY KEY,
+    payload TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'done', 'set_aside')),
+    received_at TEXT NOT NULL,
+    processed_at TEXT,
+    error TEXT
+);
+CREATE INDEX inbox_unfinished ON inbox (status, update_id);
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    chat_id INTEGER NOT NULL,
+    participant_id INTEGER REFERENCES participants(id),
+    method TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    dedupe_key TEXT UNIQUE,
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed', 'undeliverable')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    not_before TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    sent_at TEXT,
+    message_id INTEGER,
+    error TEXT
+);
+CREATE INDEX outbox_pending ON outbox (status, chat_id, id);
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE bot_state (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: list[Migration] = [Migration(1, "initial schema", INITIAL)]
+
+
+async def migrate(tx: "Tx") -> list[int]:
+    """Applies every migration the database lacks, in order; returns the versions applied."""
+    await tx.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations"
+        " (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"
+    )
+    rows = await tx.fetchall("SELECT version FROM schema_migrations")
+    done = {r[0] for r in rows}
+    newest = max(m.version for m in MIGRATIONS)
+    if done and max(done) > newest:
+        raise MigrationError(
+            f"the database is at schema version {max(done)} but this carework knows only up to {newest}; "
+            "upgrade carework before opening it"
+        )
+    applied = []
+    for migration in sorted(MIGRATIONS, key=lambda m: m.version):
+        if migration.version in done:
+            continue
+        for statement in _statements(migration.sql):
+            await tx.execute(statement)
+        await tx.execute(
+            "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", (migration.version, migration.name)
+        )
+        applied.append(migration.version)
+    return applied
+
+
+def _statements(sql: str) -> list[str]:
+    lines = [line for line in sql.splitlines() if not line.strip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
