@@ -47,3 +47,25 @@ def iso(when: datetime) -> str:
 def parse_iso(text: str) -> datetime:
     """Reads a time stored by `iso`."""
     return datetime.fromisoformat(text)
+
+
+class ShiftedClock:
+    """Real time plus a jump that only grows: rehearsals skip days while pacing stays real."""
+
+    def __init__(self, base: Clock | None = None):
+        self._base = base or SystemClock()
+        self._offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return self._base.now() + self._offset
+
+    def advance(self, **delta: float) -> datetime:
+        """Jumps forward, e.g. advance(days=7), and returns the new time."""
+        self._offset += timedelta(**delta)
+        return self.now()
+
+    def set(self, when: datetime) -> None:
+        """Jumps to a given time if it is still ahead."""
+        gap = when - self.now()
+        if gap > timedelta(0):
+            self._offset += gap

@@ -28,6 +28,7 @@ class ConsentStep:
     step: int
     statements: tuple[ConsentStatement, ...]
     first: bool
+    group_id: str
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,7 @@ class Onboarding:
         step = await self._current_step(tx, person)
         statements = self.env.consultation.consent.statements
         chosen = tuple(s for s in statements if s.required) if step == 0 else (_optional(statements)[step - 1],)
-        return ConsentStep(step, chosen, first and step == 0)
+        return ConsentStep(step, chosen, first and step == 0, person.group_id)
 
 
 def _optional(statements) -> list[ConsentStatement]:

@@ -1,0 +1,32 @@
+"""The app factory: one visible order of handlers around the core's services."""
+
+from __future__ import annotations
+
+from telegram.ext import Application, ContextTypes
+
+from bot.context import BotData, CareworkApp, CareworkContext
+from bot.errors import on_error
+from bot.handlers import answering, fallback, guards, onboarding
+from bot.settings import Settings
+from carework_core.services import Services
+
+
+def build_application(settings: Settings, services: Services) -> CareworkApp:
+    """Builds the python-telegram-bot Application; updates come from our durable intake."""
+    api = settings.telegram_api_url
+    app = (
+        Application.builder()
+        .token(settings.telegram_token.get_secret_value())
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .updater(None)
+        .context_types(ContextTypes(context=CareworkContext, bot_data=BotData))
+        .build()
+    )
+    app.bot_data.services = services
+    # Group -1 runs first: updates from groups, channels and bots stop here.
+    app.add_handlers(guards.GUARDS, group=-1)
+    # Then one feature handles each update: onboarding, answering, and the fallbacks last.
+    app.add_handlers(onboarding.HANDLERS + answering.HANDLERS + fallback.HANDLERS)
+    app.add_error_handler(on_error)
+    return app

@@ -1,0 +1,119 @@
+"""Typed callback data: every button's payload is packed and unpacked here and nowhere else.
+
+A payload is `prefix|field|field`, at most 64 bytes (Telegram's limit). Anything that does not
+unpack exactly - stale buttons from an older version, forged data - raises InvalidCallback, which
+the bot answers with a friendly note rather than a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from typing import ClassVar
+
+MAX_BYTES = 64
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+_VALUE = re.compile(r"^[a-z0-9_,]{1,24}$")
+
+
+class InvalidCallback(ValueError):
+    """The callback data is not something this bot packed."""
+
+
+@dataclass(frozen=True)
+class Callback:
+    prefix: ClassVar[str]
+
+
+@dataclass(frozen=True)
+class Consent(Callback):
+    """Answers consent step `step` with yes or no."""
+
+    prefix: ClassVar[str] = "c"
+    step: int
+    agree: bool
+
+
+@dataclass(frozen=True)
+class Begin(Callback):
+    """Starts (or resumes) a round."""
+
+    prefix: ClassVar[str] = "b"
+    round_id: str
+
+
+@dataclass(frozen=True)
+class Pick(Callback):
+    """Chooses `value` for question `number`: a scale point, "not_sure", or option positions."""
+
+    prefix: ClassVar[str] = "p"
+    round_id: str
+    number: int
+    value: str
+
+
+@dataclass(frozen=True)
+class Toggle(Callback):
+    """Ticks or unticks options of a multiple-choice question; `mask` is the new selection."""
+
+    prefix: ClassVar[str] = "t"
+    round_id: str
+    number: int
+    mask: int
+
+
+@dataclass(frozen=True)
+class NextQuestion(Callback):
+    prefix: ClassVar[str] = "n"
+    round_id: str
+    number: int
+
+
+@dataclass(frozen=True)
+class AddExample(Callback):
+    prefix: ClassVar[str] = "e"
+    round_id: str
+    number: int
+
+
+@dataclass(frozen=True)
+class Skip(Callback):
+    prefix: ClassVar[str] = "s"
+    round_id: str
+    number: int
+
+
+KINDS: dict[str, type[Callback]] = {k.prefix: k for k in (Consent, Begin, Pick, Toggle, NextQuestion, AddExample, Skip)}
+
+
+def pack(data: Callback) -> str:
+    """Returns the callback_data string for a button; refuses anything over 64 bytes."""
+    parts = [data.prefix]
+    for f in fields(data):
+        value = getattr(data, f.name)
+        parts.append(str(int(value)) if isinstance(value, bool) else str(value))
+    packed = "|".join(parts)
+    if len(packed.encode()) > MAX_BYTES:
+        raise ValueError(f"callback data {packed!r} is over {MAX_BYTES} bytes")
+    return packed
+
+
+def unpack(raw: str | None) -> Callback:
+    """Returns the typed callback for a button's data, or raises InvalidCallback."""
+    if not raw or len(raw.encode()) > MAX_BYTES:
+        raise InvalidCallback("empty or too long")
+    prefix, *values = raw.split("|")
+    kind = KINDS.get(prefix)
+    if kind is None or len(values) != len(fields(kind)):
+        raise InvalidCallback(f"unknown kind {prefix!r}")
+    return kind(*(_field(f.type, v) for f, v in zip(fields(kind), values)))
+
+
+def _field(kind: object, text: str) -> object:
+    if kind in (int, "int", bool, "bool"):
+        if not text.isdigit() or len(text) > 6:
+            raise InvalidCallback("not a number")
+        return bool(int(text)) if kind in (bool, "bool") else int(text)
+    if not (_ID.match(text) or _VALUE.match(text)):
+        raise InvalidCallback("not an id or value")
+    return text

@@ -1,0 +1,156 @@
+"""The `carework` command: thin commands over the core's services.
+
+Errors are translated in one place (`_run`): a CareworkError prints its message and exits 1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Optional
+
+import typer
+from rich.console import Console
+
+from bot.settings import Settings, StoreSettings, load_settings
+from carework_core.clock import SystemClock
+from carework_core.definition_file import check_definition, load_definition
+from carework_core.errors import CareworkError
+from carework_core.services import Services
+
+app = typer.Typer(help="Run multi-round stakeholder consultations over Telegram.", no_args_is_help=True)
+round_app = typer.Typer(help="Open, close and list rounds.", no_args_is_help=True)
+app.add_typer(round_app, name="round")
+err = Console(stderr=True)
+out = Console()
+
+
+def _run(work: Awaitable[Any] | Callable[[], Any]) -> Any:
+    """Runs a command's work; a CareworkError becomes one clear line and exit code 1."""
+    try:
+        return asyncio.run(work) if not callable(work) else work()
+    except CareworkError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+
+
+async def _with_services(action: Callable[[Services], Awaitable[Any]]) -> Any:
+    settings = load_settings(StoreSettings)
+    services = await Services.open(settings.database, settings.survey, SystemClock())
+    try:
+        return await action(services)
+    finally:
+        await services.close()
+
+
+@app.command()
+def run() -> None:
+    """Runs the bot (settings come from CAREWORK_* environment variables)."""
+    from bot.logs import configure_logging
+    from bot.runner import run_bot
+
+    configure_logging()
+    settings: Settings = _run(lambda: load_settings(Settings))
+    _run(lambda: load_definition(settings.survey))
+    _run(run_bot(settings))
+
+
+@app.command()
+def validate(files: list[Path] = typer.Argument(..., help="Consultation definition files (YAML).")) -> None:
+    """Checks definitions; prints every problem as FILE:LINE: path: reason."""
+    failed = False
+    for file in files:
+        problems = check_definition(file)
+        for problem in problems:
+            out.print(str(problem), highlight=False, markup=False)
+        if not problems:
+            c = load_definition(file)
+            questions = sum(len(r.questions) for r in c.rounds)
+            out.print(f"{file}: ok ({len(c.groups)} groups, {len(c.themes)} themes, {len(c.rounds)} rounds, "
+                      f"{questions} questions)", highlight=False)
+        failed |= bool(problems)
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def emulator(
+    port: int = typer.Option(8081, help="Port on 127.0.0.1."),
+    host: str = typer.Option("127.0.0.1", help="Address to listen on (keep it on loopback)."),
+    trace: Optional[Path] = typer.Option(None, help="Write every request and response here as JSON lines."),
+    faults: float = typer.Option(0.0, min=0.0, max=1.0, help="Fraction of bot requests that misbehave."),
+    seed: Optional[int] = typer.Option(None, help="Seed for the fault generator."),
+) -> None:
+    """Runs the local Telegram Bot API emulator."""
+    from bot.emulator import serve
+
+    serve(host, port, trace, faults, seed)
+
+
+@app.command()
+def invite(
+    group: str = typer.Option(..., help="Stakeholder group id, as in the definition."),
+    count: int = typer.Option(1, min=1, max=1000, help="How many links to make."),
+    uses: int = typer.Option(1, min=1, help="How many people may join through each link."),
+) -> None:
+    """Prints invite links for a stakeholder group, one per line."""
+
+    async def make(services: Services) -> None:
+        username = load_settings(StoreSettings).bot_username or await services.get_state("bot_username")
+        if not username:
+            raise CareworkError("the bot's username is not known yet: start the bot once with `carework run`, "
+                                "or set CAREWORK_BOT_USERNAME")
+        for token in await services.onboarding.create_invites(group, count, uses, actor="cli"):
+            print(f"https://t.me/{username}?start={token}")
+
+    _run(_with_services(make))
+
+
+def _round_command(verb: str) -> Callable[[str], None]:
+    def command(round_id: str = typer.Argument(..., help="Round id, as in the definition.")) -> None:
+        async def act(services: Services) -> None:
+            status = await getattr(services.rounds, f"{verb}_round")(round_id, actor="cli")
+            out.print(f"round {round_id} is now {status.value}", highlight=False)
+
+        _run(_with_services(act))
+
+    command.__doc__ = {"open": "Opens a round; the running bot sends invitations within seconds.",
+                       "close": "Closes a round; later answers are politely refused.",
+                       "reopen": "Opens a closed round again."}[verb]
+    return command
+
+
+for _verb in ("open", "close", "reopen"):
+    round_app.command(_verb)(_round_command(_verb))
+
+
+@round_app.command("status")
+def round_status() -> None:
+    """Lists every round with its status."""
+
+    async def show(services: Services) -> None:
+        for round_id, status in (await services.rounds.statuses()).items():
+            out.print(f"{round_id}\t{status.value}", highlight=False)
+
+    _run(_with_services(show))
+
+
+@app.command()
+def export(path: Path = typer.Argument(..., help="The .xlsx file to write.")) -> None:
+    """Writes every answer to a spreadsheet, keyed by pseudonymous participant codes."""
+    from carework_core.export import export_workbook
+
+    async def write(services: Services) -> None:
+        counts = await export_workbook(services.env, path)
+        out.print(f"wrote {counts['answers']} answers from {counts['participants']} participants to {path}",
+                  highlight=False)
+
+    _run(_with_services(write))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

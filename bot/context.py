@@ -1,0 +1,53 @@
+"""The typed context every handler receives: services are reached through it, never globals."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from telegram import Update
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.render import Reply
+from carework_core.outbox import OutgoingMessage
+from carework_core.services import Services
+
+
+class BotData:
+    """What the application holds for its handlers; filled in once by build_application."""
+
+    services: Services
+    wake_sender: Callable[[], None] = staticmethod(lambda: None)
+
+
+class CareworkContext(CallbackContext[ExtBot, dict, dict, BotData]):
+    @property
+    def services(self) -> Services:
+        return self.bot_data.services
+
+
+CareworkApp = Application[ExtBot, CareworkContext, dict, dict, BotData, object]
+
+
+class Edit:
+    """Replaces the text and buttons of a message the bot sent earlier."""
+
+    def __init__(self, message_id: int, reply: Reply, markup_only: bool = False):
+        self.message_id, self.reply, self.markup_only = message_id, reply, markup_only
+
+
+async def respond(update: Update, context: CareworkContext, *out: Reply | Edit, tag: str = "") -> None:
+    """Queues replies and edits for this update's chat; a replayed update queues nothing new."""
+    chat_id = update.effective_chat.id
+    messages = []
+    for index, item in enumerate(out):
+        key = f"u{update.update_id}{tag}:{index}"
+        if isinstance(item, Edit):
+            params = item.reply.params()
+            method = "editMessageText"
+            if item.markup_only:
+                method, params = "editMessageReplyMarkup", {"reply_markup": params.get("reply_markup", {"inline_keyboard": []})}
+            messages.append(OutgoingMessage(chat_id, method, {"chat_id": chat_id, "message_id": item.message_id, **params}, key))
+        else:
+            messages.append(OutgoingMessage(chat_id, "sendMessage", {"chat_id": chat_id, **item.params()}, key))
+    await context.services.outbox.enqueue(messages)
+    context.bot_data.wake_sender()

@@ -1,0 +1,46 @@
+"""The bot's one translator from errors to what a person reads."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+
+from bot import render
+from bot.callbacks import InvalidCallback
+from bot.context import CareworkContext, respond
+from bot.handlers.guards import answer_query
+from carework_core import errors
+
+log = logging.getLogger(__name__)
+
+KIND_WORDS: list[tuple[type[Exception], str]] = [
+    (errors.InviteUnknown, "invite_unknown"),
+    (errors.InviteUsedUp, "invite_used_up"),
+    (errors.NotRegistered, "not_registered"),
+    (errors.RoundNotOpen, "round_closed"),
+    (errors.StaleAction, "stale"),
+    (InvalidCallback, "stale"),
+]
+
+
+def words_for(error: BaseException) -> str:
+    """Returns the key of the message a person sees for this error."""
+    if isinstance(error, errors.AnswerRejected):
+        return "example_first" if "example" in str(error) else "needs_answer"
+    return next((key for kind, key in KIND_WORDS if isinstance(error, kind)), "oops")
+
+
+async def on_error(update: object, context: CareworkContext) -> None:
+    """Tells the person what to do next; unexpected errors are logged without message text."""
+    error = context.error
+    key = words_for(error) if error else "oops"
+    if key == "oops":
+        log.error("handler failed", exc_info=error, extra={"update_id": getattr(update, "update_id", None)})
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.callback_query is not None:
+        await answer_query(update.callback_query, render.TEXT[key])
+        if key in ("stale", "example_first", "needs_answer"):
+            return  # the toast is enough; the chat already shows the right question
+    await respond(update, context, render.plain(key), tag="e")

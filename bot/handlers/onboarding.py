@@ -1,0 +1,55 @@
+"""/start with an invite token, the welcome and the consent conversation."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot import callbacks as cb
+from bot import render
+from bot.context import CareworkContext, Edit, respond
+from bot.handlers.guards import answer_query, matches
+from carework_core.onboarding import AlreadyTakingPart, ConsentStep, Declined, Registered
+
+log = logging.getLogger(__name__)
+
+
+async def start(update: Update, context: CareworkContext) -> None:
+    """Checks the invite link and welcomes the person, or tells them how to get a link."""
+    token = context.args[0] if context.args else None
+    if token is None:
+        await respond(update, context, render.plain("no_invite"))
+        return
+    user = update.effective_user
+    result = await context.services.onboarding.start(user.id, update.effective_chat.id, user.language_code, token)
+    consultation = context.services.env.consultation
+    if isinstance(result, AlreadyTakingPart):
+        await respond(update, context, render.plain("already"))
+    elif isinstance(result, ConsentStep):
+        await respond(update, context, render.welcome(consultation, result.group_id), render.consent(consultation, result))
+
+
+async def consent(update: Update, context: CareworkContext) -> None:
+    """Records a consent answer, then asks the next one or confirms registration."""
+    query = update.callback_query
+    data = cb.unpack(query.data)
+    assert isinstance(data, cb.Consent)
+    result = await context.services.onboarding.consent(update.effective_user.id, data.step, data.agree)
+    await answer_query(query)
+    consultation = context.services.env.consultation
+    chosen = Edit(query.message.message_id, render.answered(query.message.text or "", "Yes" if data.agree else "No"))
+    if isinstance(result, ConsentStep):
+        await respond(update, context, chosen, render.consent(consultation, result))
+    elif isinstance(result, Registered):
+        log.info("participant registered", extra={"participant": result.participant.code})
+        await respond(update, context, chosen, render.registered(consultation, result.participant.group_id))
+    elif isinstance(result, Declined):
+        await respond(update, context, chosen, render.plain("declined"))
+
+
+HANDLERS = [
+    CommandHandler("start", start),
+    CallbackQueryHandler(consent, pattern=matches(cb.Consent)),
+]

@@ -1,0 +1,27 @@
+"""Logging that carries event names, update ids and pseudonymous codes, never message text."""
+
+from __future__ import annotations
+
+import logging
+
+_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+
+class KeyValueFormatter(logging.Formatter):
+    """Appends a record's `extra` fields as key=value pairs."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        extras = {k: v for k, v in vars(record).items() if k not in _STANDARD}
+        return line + "".join(f" {k}={v}" for k, v in extras.items())
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """Sets up one handler; silences libraries that would log request URLs (the token is in them)."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(KeyValueFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "aiohttp.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,0 +1,188 @@
+"""Pure functions from core results to what a person reads: text (HTML) and buttons.
+
+Short sentences, one idea per message, and always what happens next. Everything from the
+definition or from people is escaped, because Telegram refuses malformed HTML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from bot import callbacks as cb
+from carework_core.answering import NOT_SURE, Ask, RoundDone
+from carework_core.definitions import (
+    ChoiceQuestion, Consultation, ExamplesQuestion, ItemRatingQuestion, RatingQuestion, Round, TextQuestion,
+)
+from carework_core.onboarding import ConsentStep
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: cb.Callback
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+
+    def params(self) -> dict[str, Any]:
+        """Returns the sendMessage/editMessageText parameters for this reply."""
+        out: dict[str, Any] = {"text": self.text, "parse_mode": "HTML"}
+        if self.buttons:
+            out["reply_markup"] = {"inline_keyboard": [
+                [{"text": b.label, "callback_data": cb.pack(b.data)} for b in row] for row in self.buttons
+            ]}
+        return out
+
+
+def welcome(c: Consultation, group_id: str) -> Reply:
+    return Reply(
+        f"Welcome to <b>{escape(c.title)}</b>.\n\n{escape(c.purpose)}\n\n"
+        f"This is run by {escape(c.run_by)}. You are invited as part of the group "
+        f"<b>{escape(c.group(group_id).name)}</b>. There are a few short rounds of questions. "
+        "Each takes about 5 minutes, and you can answer whenever suits you."
+    )
+
+
+def consent(c: Consultation, step: ConsentStep) -> Reply:
+    if step.step == 0:
+        lines = "\n".join(f"• {escape(s.text)}" for s in step.statements)
+        return Reply(
+            f"{escape(c.consent.intro)}\n\n{lines}\n\nDo you agree?",
+            ((Button("I agree", cb.Consent(0, True)), Button("No thanks", cb.Consent(0, False))),),
+        )
+    statement = step.statements[0]
+    return Reply(
+        f"One more question. You can say no and still take part.\n\n{escape(statement.text)}",
+        ((Button("Yes", cb.Consent(step.step, True)), Button("No", cb.Consent(step.step, False))),),
+    )
+
+
+def registered(c: Consultation, group_id: str) -> Reply:
+    return Reply(
+        f"Thank you. You are taking part as part of the group <b>{escape(c.group(group_id).name)}</b>.\n\n"
+        "We will send you a message here when a round of questions opens. "
+        f"You can stop at any time. To ask anything, contact {escape(c.contact)}."
+    )
+
+
+def invitation(rnd: Round, number: int, theme_name: str) -> Reply:
+    count = len(rnd.questions)
+    text = (
+        f"<b>Round {number}: {escape(theme_name)}</b> - {count} question{'s' * (count != 1)}, "
+        f"about {rnd.minutes} minutes."
+    )
+    if rnd.intro:
+        text += f"\n\n{escape(rnd.intro)}"
+    return Reply(text + "\n\nTap Start when you are ready.", ((Button("Start", cb.Begin(rnd.id)),),))
+
+
+def step(s: Ask | RoundDone, c: Consultation) -> Reply:
+    """Returns the next question, or the thank-you when the round is finished."""
+    if isinstance(s, RoundDone):
+        return Reply(f"That is the end of round {s.round_number}. {escape(c.thank_you)}")
+    q = s.question
+    head = f"<b>Question {s.number} of {s.total}</b>"
+    if isinstance(q, ItemRatingQuestion) and s.item and s.criterion:
+        body = f"{escape(q.text)}\n\n<i>{escape(s.item.text)}</i>\n\n{escape(s.criterion.question)}"
+        return Reply(f"{head}\n\n{body}", _scale_buttons(s, s.criterion.scale))
+    body = escape(q.text) + (f"\n\n<i>{escape(q.hint)}</i>" if q.hint else "")
+    if isinstance(q, RatingQuestion):
+        return Reply(f"{head}\n\n{body}", _scale_buttons(s, q.scale))
+    if isinstance(q, ChoiceQuestion):
+        return choice(s, head, body, 0)
+    return Reply(f"{head}\n\n{body}\n\n{_typing_prompt(s)}", _typing_buttons(s))
+
+
+def choice(s: Ask, head: str, body: str, mask: int) -> Reply:
+    q = s.question
+    assert isinstance(q, ChoiceQuestion)
+    if not q.multiple:
+        rows = tuple((Button(o.label, cb.Pick(s.round.id, s.number, str(i))),) for i, o in enumerate(q.options))
+        return Reply(f"{head}\n\n{body}", rows + _skip_row(s))
+    rows = tuple(
+        (Button(("✓ " if mask >> i & 1 else "") + o.label, cb.Toggle(s.round.id, s.number, mask ^ (1 << i))),)
+        for i, o in enumerate(q.options)
+    )
+    picked = ",".join(str(i) for i in range(len(q.options)) if mask >> i & 1)
+    done = ((Button("Done", cb.Pick(s.round.id, s.number, picked)),),) if picked else ()
+    return Reply(f"{head}\n\n{body}\n\nTick all that apply, then tap Done.", rows + done + _skip_row(s))
+
+
+def _scale_buttons(s: Ask, scale) -> tuple[tuple[Button, ...], ...]:
+    rows = tuple((Button(label, cb.Pick(s.round.id, s.number, str(i))),) for i, label in enumerate(scale.labels, 1))
+    if scale.not_sure:
+        rows += ((Button("Not sure", cb.Pick(s.round.id, s.number, NOT_SURE)),),)
+    return rows + _skip_row(s)
+
+
+def _typing_prompt(s: Ask) -> str:
+    if isinstance(s.question, ExamplesQuestion) and s.examples_given:
+        return f"You have added {s.examples_given} so far. Type another one, or tap Next question."
+    return "Type your answer in one message." if isinstance(s.question, TextQuestion) else "Type your example in one message."
+
+
+def _typing_buttons(s: Ask) -> tuple[tuple[Button, ...], ...]:
+    if isinstance(s.question, ExamplesQuestion) and s.examples_given:
+        return ((Button("Next question", cb.NextQuestion(s.round.id, s.number)),),)
+    return _skip_row(s)
+
+
+def _skip_row(s: Ask) -> tuple[tuple[Button, ...], ...]:
+    return () if s.question.required else ((Button("Skip this question", cb.Skip(s.round.id, s.number)),),)
+
+
+def example_saved(s: Ask) -> Reply:
+    """Confirms a saved example and offers another or the next question."""
+    return Reply(
+        "Saved. Thank you.",
+        ((Button("Add another example", cb.AddExample(s.round.id, s.number)),
+          Button("Next question", cb.NextQuestion(s.round.id, s.number))),),
+    )
+
+
+def answered(original_text: str, label: str) -> Reply:
+    """Returns a tapped question with its buttons removed and the chosen answer shown."""
+    return Reply(f"{escape(original_text)}\n\nYour answer: <b>{escape(label)}</b>")
+
+
+def chosen_label(s: Ask, value: str) -> str:
+    """Returns the words of a tapped answer, for showing it back."""
+    q = s.question
+    scale = s.criterion.scale if s.criterion else (q.scale if isinstance(q, RatingQuestion) else None)
+    if scale is not None:
+        return "Not sure" if value == NOT_SURE else scale.labels[int(value) - 1]
+    if isinstance(q, ChoiceQuestion):
+        return ", ".join(q.options[int(i)].label for i in value.split(",") if i)
+    return value
+
+
+TEXT = {
+    "no_invite": "Hello. To take part you need an invite link from the research team. Please ask them for one.",
+    "invite_unknown": "Sorry, this link does not work. Please ask the research team for a new link.",
+    "invite_used_up": "Sorry, this link has already been used. Please ask the research team for a new link.",
+    "declined": "Thank you for letting us know. We will not send you anything more. "
+                "If you change your mind, ask the research team for a new link.",
+    "already": "You are already taking part. We will message you here when the next round opens.",
+    "type_next": "Type your next example in one message.",
+    "buttons_expected": "Please tap one of the buttons above to answer this question.",
+    "nothing_waiting": "Thank you. There is no question waiting for an answer right now. "
+                       "We will message you here when the next round opens.",
+    "not_registered": "To take part you need an invite link from the research team. Please ask them for one.",
+    "stale": "That question has already been answered.",
+    "round_closed": "This round has closed, so it cannot take answers now. Thank you for your time.",
+    "typed_only": "Sorry, I can only read typed messages. Please type your answer.",
+    "edited": "I have kept your first answer. To add something, please send it as a new message.",
+    "oops": "Sorry, something went wrong on our side. Your answers so far are saved. Please try again in a few minutes.",
+    "example_first": "Please type an example first, or tap Skip this question.",
+    "needs_answer": "This question needs an answer before you move on.",
+}
+
+
+def plain(key: str) -> Reply:
+    """Returns one of the fixed messages above."""
+    return Reply(escape(TEXT[key]))

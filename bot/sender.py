@@ -1,0 +1,130 @@
+"""The outbox drain: sends queued messages in order per chat, paced under Telegram's limits.
+
+Telegram allows about 30 new messages a second overall and about one message or edit a second
+per chat, with short bursts. Two token buckets keep us under both; a 429 pauses everything for retry_after; a chat
+that blocked the bot is marked unreachable; temporary failures are retried with backoff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import timedelta
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from carework_core.clock import Clock
+from carework_core.outbox import Outbox, QueuedMessage
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 8
+
+
+class Bucket:
+    """A token bucket: `capacity` sends at once, refilled at `rate` per second."""
+
+    def __init__(self, capacity: float, rate: float, monotonic=time.monotonic):
+        self.capacity, self.rate, self._monotonic = capacity, rate, monotonic
+        self.tokens, self._at = capacity, monotonic()
+
+    def wait_time(self) -> float:
+        """Returns seconds until one token is available (0 if one is now)."""
+        now = self._monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self._at) * self.rate)
+        self._at = now
+        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+
+    def take(self) -> None:
+        self.tokens -= 1
+
+
+class Sender:
+    def __init__(self, bot: Bot, outbox: Outbox, clock: Clock, per_second: float = 25.0):
+        self.bot, self.outbox, self.clock = bot, outbox, clock
+        self.overall = Bucket(capacity=min(20.0, per_second), rate=per_second)
+        self.chats: dict[int, Bucket] = {}
+        self._wake = asyncio.Event()
+        self._paused_until = 0.0
+        self.sent = 0
+
+    def wake(self) -> None:
+        """Tells the drain that something was queued."""
+        self._wake.set()
+
+    async def run(self, idle_seconds: float = 1.0) -> None:
+        """Drains the outbox until cancelled."""
+        while True:
+            if not await self.drain_once():
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), idle_seconds)
+                except TimeoutError:
+                    pass
+
+    async def drain_once(self, batch: int = 50) -> int:
+        """Sends what is due now (one message per chat per pass); returns how many were tried."""
+        pause = self._paused_until - time.monotonic()
+        if pause > 0:
+            await asyncio.sleep(pause)
+        due = await self.outbox.due(self.clock.now(), batch)
+        ready = [m for m in due if self._chat(m.chat_id).wait_time() == 0]
+        if not ready:
+            if due:  # every due chat is still cooling down
+                await asyncio.sleep(min(self._chat(m.chat_id).wait_time() for m in due))
+            return 0
+        sends = []
+        for message in ready:
+            if message.method.startswith("send"):  # the overall limit is on new messages
+                wait = self.overall.wait_time()
+                if wait:
+                    await asyncio.sleep(wait)
+                    self.overall.wait_time()
+                self.overall.take()
+            self._chat(message.chat_id).take()
+            sends.append(asyncio.create_task(self._send(message)))
+        await asyncio.gather(*sends)
+        return len(ready)
+
+    def _chat(self, chat_id: int) -> Bucket:
+        if chat_id not in self.chats:
+            self.chats[chat_id] = Bucket(capacity=3, rate=1.0)
+        return self.chats[chat_id]
+
+    async def _send(self, m: QueuedMessage) -> None:
+        try:
+            result = await self.bot.do_api_request(m.method, api_kwargs=m.params)
+        except RetryAfter as exc:
+            seconds = retry_seconds(exc.retry_after)
+            self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+            await self.outbox.retry_later(m.id, self.clock.now() + timedelta(seconds=seconds), "retry_after")
+            log.warning("flood control", extra={"outbox_id": m.id, "retry_after": seconds})
+        except Forbidden as exc:
+            await self.outbox.mark_undeliverable(m, exc.message)
+            log.info("chat unreachable", extra={"outbox_id": m.id})
+        except BadRequest as exc:
+            if "message is not modified" in exc.message:
+                await self.outbox.mark_sent(m.id, None)
+            else:
+                await self.outbox.mark_failed(m.id, exc.message)
+                log.error("message refused", extra={"outbox_id": m.id, "method": m.method, "reason": exc.message})
+        except (NetworkError, TelegramError) as exc:
+            await self._retry(m, type(exc).__name__)
+        else:
+            self.sent += 1
+            message_id = result.get("message_id") if isinstance(result, dict) else None
+            await self.outbox.mark_sent(m.id, message_id)
+
+    async def _retry(self, m: QueuedMessage, reason: str) -> None:
+        if m.attempts + 1 >= MAX_ATTEMPTS:
+            await self.outbox.mark_failed(m.id, reason)
+            log.error("message given up", extra={"outbox_id": m.id, "reason": reason})
+            return
+        delay = min(300, 2 ** m.attempts)
+        await self.outbox.retry_later(m.id, self.clock.now() + timedelta(seconds=delay), reason)
+
+
+def retry_seconds(retry_after: int | float | timedelta) -> float:
+    """Returns a 429's retry_after in seconds, whichever form the library gave it in."""
+    return retry_after.totalretry_seconds() if isinstance(retry_after, timedelta) else float(retry_after)

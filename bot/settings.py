@@ -1,0 +1,57 @@
+"""Settings from the environment (CAREWORK_*), validated once at start-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from carework_core.errors import SettingsError
+
+
+class StoreSettings(BaseSettings):
+    """What the coordinator and researcher commands need: the database and the definition."""
+
+    model_config = SettingsConfigDict(env_prefix="CAREWORK_", extra="ignore")
+
+    database: Path = Path("carework.db")
+    survey: Path = Path("surveys/carework.yaml")
+    bot_username: str | None = None
+
+
+class Settings(StoreSettings):
+    """Everything `carework run` needs."""
+
+    telegram_token: SecretStr
+    telegram_api_url: str = "https://api.telegram.org"
+    coordinators: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    reconcile_seconds: float = Field(default=5.0, gt=0, le=60)
+    poll_timeout: int = Field(default=20, ge=0, le=50)
+    messages_per_second: float = Field(default=25.0, gt=0, le=30)
+
+    @field_validator("coordinators", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(" ", "").split(",") if part]
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _no_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+
+def load_settings(kind: type[StoreSettings] = Settings, **overrides: object):
+    """Reads the settings, turning a missing or wrong value into one clear SettingsError."""
+    try:
+        return kind(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            name = "CAREWORK_" + str(err["loc"][0]).upper() if err["loc"] else "settings"
+            reason = "is not set" if err["type"] == "missing" else err["msg"]
+            lines.append(f"{name} {reason}")
+        raise SettingsError("; ".join(lines)) from None
