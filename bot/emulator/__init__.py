@@ -1,0 +1,15 @@
+"""A strict local Telegram Bot API emulator for tests, rehearsals and benchmarks."""
+
+from .client import ButtonNotFound, ChatMessage, EmulatorClient, EmulatorError, ReplyTimeout, VirtualUser
+from .server import Emulator, serve
+
+__all__ = [
+    "ButtonNotFound",
+    "ChatMessage",
+    "Emulator",
+    "EmulatorClient",
+    "EmulatorError",
+    "ReplyTimeout",
+    "VirtualUser",
+    "serve",
+]

@@ -67,6 +67,7 @@ class StoredMessage:
     reply_markup: dict | None = None
     reply_to: dict | None = None
     edit_date: int | None = None
+    posted_at: int = 0
     changed_at: int = 0
     deleted: bool = False
 
@@ -101,6 +102,7 @@ class StoredMessage:
             "photo": "photo" in self.content,
             "kind": kind,
             "edited": self.edit_date is not None,
+            "posted": self.posted_at,
             "version": self.changed_at,
         }
 
@@ -135,6 +137,7 @@ class Chat:
         self._next_message_id += 1
         self.messages[message.message_id] = message
         self._bump(message)
+        message.posted_at = message.changed_at
         return message
 
     def touch(self, message: StoredMessage, *, content_changed: bool) -> None:
@@ -170,10 +173,17 @@ class Chat:
             except TimeoutError:
                 return
 
-    def close(self) -> None:
-        """Releases everyone waiting on this chat, for shutdown."""
-        self._closed = True
-        self._changed.set()
+    @property
+    def closed(self) -> bool:
+        """Tells whether waiting is switched off (the server is stopping)."""
+        return self._closed
+
+    @closed.setter
+    def closed(self, value: bool) -> None:
+        self._closed = value
+        if value:
+            self._changed.set()
+            self._changed = asyncio.Event()
 
     def _bump(self, message: StoredMessage) -> None:
         self.version += 1

@@ -112,4 +112,9 @@ class World:
         """Releases every long poll, for shutdown."""
         self.updates.close()
         for chat in self.chats.values():
-            chat.close()
+            chat.closed = True
+
+    def reopen(self) -> None:
+        """Lets long polls wait again after a restart."""
+        for chat in self.chats.values():
+            chat.closed = False
