@@ -56,9 +56,10 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
     """Returns a cell that shows exactly the text a person typed, never a formula."""
     if not isinstance(value, str):
         return value
-    text = FORBIDDEN.sub("", value)
+    # xlsx readers turn a bare carriage return into a line break; write it as one.
+    text = FORBIDDEN.sub("", value).replace("\r\n", "\n").replace("\r", "\n")
     cell = WriteOnlyCell(sheet, text)
-    if text.startswith(FORMULA_START):
+    if value.startswith(FORMULA_START):
         cell.data_type = "s"
         cell.quotePrefix = True  # Excel and LibreOffice keep it as text even when edited
     return cell

@@ -1,0 +1,48 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot import callbacks as cb
+
+ids = st.from_regex(r"[a-z0-9][a-z0-9_-]{0,31}", fullmatch=True)
+small = st.integers(min_value=0, max_value=999)
+values = st.from_regex(r"[a-z0-9_,]{1,12}", fullmatch=True)
+
+every_kind = st.one_of(
+    st.builds(cb.Consent, small, st.booleans()),
+    st.builds(cb.Begin, ids),
+    st.builds(cb.Pick, ids, small, values),
+    st.builds(cb.Toggle, ids, small, st.integers(0, 4095)),
+    st.builds(cb.NextQuestion, ids, small),
+    st.builds(cb.AddExample, ids, small),
+    st.builds(cb.Skip, ids, small),
+)
+
+
+@given(every_kind)
+def test_round_trip_within_64_bytes(data):
+    packed = cb.pack(data)
+    assert len(packed.encode()) <= 64
+    assert cb.unpack(packed) == data
+
+
+@pytest.mark.parametrize("raw", [
+    None, "", "zz|1", "c|0", "c|x|1", "b|Round One", "p|r1|2", "p|r1|2|3|4", "b|" + "a" * 40,
+    "p|r1|-1|3", "é|1", "b|r1;drop", "t|r1|1|99999999",
+])
+def test_forged_or_stale_data_is_refused(raw):
+    with pytest.raises(cb.InvalidCallback):
+        cb.unpack(raw)
+
+
+def test_packing_refuses_more_than_64_bytes():
+    with pytest.raises(ValueError, match="64 bytes"):
+        cb.pack(cb.Pick("a" * 32, 1, "x" * 40))
+
+
+@given(st.text(max_size=80))
+def test_unpack_never_raises_anything_but_invalid_callback(raw):
+    try:
+        cb.unpack(raw)
+    except cb.InvalidCallback:
+        pass

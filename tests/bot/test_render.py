@@ -1,0 +1,74 @@
+from bot import callbacks as cb
+from bot import render
+from carework_core.answering import Ask, Item, RoundDone
+from carework_core.definition_file import load_definition
+from tests.conftest import MINI
+
+C = load_definition(MINI)
+R1, R2 = C.rounds
+
+
+def labels(reply):
+    return [[b.label for b in row] for row in reply.buttons]
+
+
+def test_invitation_says_round_theme_count_and_time():
+    reply = render.invitation(R1, 1, "Wellbeing")
+    assert reply.text.startswith("<b>Round 1: Wellbeing</b> - 4 questions, about 5 minutes.")
+    assert labels(reply) == [["Start"]] and reply.buttons[0][0].data == cb.Begin("r1")
+
+
+def test_rating_question_has_progress_and_scale_buttons():
+    reply = render.step(Ask(R1, 1, R1.questions[2], 3, 4), C)
+    assert "<b>Question 3 of 4</b>" in reply.text
+    assert labels(reply) == [["Small"], ["Medium"], ["Big"], ["Not sure"]]
+    assert reply.buttons[3][0].data == cb.Pick("r1", 3, "not_sure")
+
+
+def test_examples_question_offers_next_only_after_an_example():
+    first = render.step(Ask(R1, 1, R1.questions[0], 1, 4), C)
+    assert "Type your example in one message." in first.text and first.buttons == ()
+    later = render.step(Ask(R1, 1, R1.questions[0], 1, 4, examples_given=2), C)
+    assert "You have added 2 so far." in later.text and labels(later) == [["Next question"]]
+    assert labels(render.example_saved(Ask(R1, 1, R1.questions[0], 1, 4, 1))) == [["Add another example", "Next question"]]
+
+
+def test_optional_question_can_be_skipped():
+    reply = render.step(Ask(R1, 1, R1.questions[1], 2, 4), C)
+    assert labels(reply) == [["Skip this question"]]
+
+
+def test_multiple_choice_ticks_and_done():
+    ask = Ask(R1, 1, R1.questions[3], 4, 4)
+    reply = render.choice(ask, "h", "b", 0b101)
+    assert labels(reply) == [["✓ Home care"], ["Care home"], ["✓ Somewhere else"], ["Done"]]
+    assert reply.buttons[0][0].data == cb.Toggle("r1", 4, 0b100)
+    assert reply.buttons[3][0].data == cb.Pick("r1", 4, "0,2")
+    assert labels(render.choice(ask, "h", "b", 0))[-1] == ["Somewhere else"]  # nothing ticked: no Done
+
+
+def test_item_card_shows_item_and_criterion():
+    ask = Ask(R2, 2, R2.questions[1], 2, 2, item=Item("i1", "Rota <apps> & more"), criterion=C.criteria[0])
+    reply = render.step(ask, C)
+    assert "Rota &lt;apps&gt; &amp; more" in reply.text and C.criteria[0].question in reply.text
+    assert labels(reply)[-1] == ["Not sure"]
+
+
+def test_people_s_and_definition_text_is_escaped():
+    assert render.answered("a < b & c", "<Yes>").text == "a &lt; b &amp; c\n\nYour answer: <b>&lt;Yes&gt;</b>"
+
+
+def test_round_done_thanks_and_says_what_next():
+    assert "We will send you a short summary" in render.step(RoundDone(R1, 1), C).text
+
+
+def test_every_button_packs_within_64_bytes():
+    for reply in (render.step(Ask(R1, 1, q, n, 4), C) for n, q in enumerate(R1.questions, 1)):
+        params = reply.params()
+        for row in params.get("reply_markup", {}).get("inline_keyboard", []):
+            assert all(len(b["callback_data"].encode()) <= 64 for b in row)
+
+
+def test_fixed_messages_are_short_and_never_mention_errors():
+    for text in render.TEXT.values():
+        assert len(text) < 200 and "error" not in text.lower() and "exception" not in text.lower()

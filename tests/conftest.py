@@ -1,0 +1,35 @@
+"""Shared fixtures: real SQLite files in a temporary folder and a clock that moves only when told."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from carework_core.clock import ManualClock
+from carework_core.services import Services
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = ROOT / "tests" / "fixtures" / "mini.yaml"
+SURVEY = ROOT / "surveys" / "carework.yaml"
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+async def services(tmp_path: Path, clock: ManualClock):
+    built = await Services.open(tmp_path / "carework.db", MINI, clock)
+    yield built
+    await built.close()
+
+
+async def join(services: Services, telegram_user_id: int, group: str = "workforce", quote: bool = True):
+    """Takes a person through invite and consent; returns the registered participant."""
+    (token,) = await services.onboarding.create_invites(group, 1, 1, actor="test")
+    await services.onboarding.start(telegram_user_id, telegram_user_id, "en", token)
+    await services.onboarding.consent(telegram_user_id, 0, True)
+    result = await services.onboarding.consent(telegram_user_id, 1, quote)
+    return result.participant

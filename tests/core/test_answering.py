@@ -1,0 +1,137 @@
+import pytest
+
+from carework_core.answering import Ask, ButtonsExpected, Item, NothingToAnswer, RoundDone, TextSaved
+from carework_core.errors import AnswerRejected, NotRegistered, RoundNotOpen, StaleAction
+from tests.conftest import join
+
+
+@pytest.fixture
+async def ann(services):
+    person = await join(services, 100)
+    await services.rounds.open_round("r1", actor="test")
+    return person
+
+
+async def test_a_whole_round_in_order(services, ann):
+    a = services.answering
+    step = await a.begin(100, "r1")
+    assert isinstance(step, Ask) and step.question.id == "examples" and (step.number, step.total) == (1, 4)
+    saved = await a.receive_text(100, "Buddy schemes for new staff", "m1")
+    assert isinstance(saved, TextSaved) and saved.step.examples_given == 1 and saved.was_example
+    saved = await a.receive_text(100, "Wellbeing days", "m2")
+    assert saved.step.examples_given == 2
+    step = await a.finish_question(100, "r1", 1)
+    assert step.question.id == "more"
+    step = await a.finish_question(100, "r1", 2, skip=True)
+    assert step.question.id == "size"
+    step = await a.choose(100, "r1", 3, "not_sure", "q1")
+    assert step.question.id == "where"
+    done = await a.choose(100, "r1", 4, "other,home", "q2")
+    assert isinstance(done, RoundDone) and done.round_number == 1
+    rows = await services.env.db.fetchall("SELECT question_id, value FROM answers ORDER BY id")
+    assert [tuple(r) for r in rows] == [
+        ("examples", "Buddy schemes for new staff"), ("examples", "Wellbeing days"),
+        ("size", "not_sure"), ("where", "home,other"),
+    ]
+    finished = await services.env.db.fetchone("SELECT finished_at FROM participations")
+    assert finished[0] is not None
+
+
+async def test_examples_stop_at_the_maximum(services, ann):
+    a = services.answering
+    await a.begin(100, "r1")
+    for n in range(3):
+        saved = await a.receive_text(100, f"example {n}", f"m{n}")
+    assert saved.step.question.id == "more"  # the third example filled the question
+
+
+async def test_redelivered_message_is_stored_once(services, ann):
+    a = services.answering
+    await a.begin(100, "r1")
+    first = await a.receive_text(100, "same", "m7")
+    again = await a.receive_text(100, "same", "m7")
+    assert not first.duplicate and again.duplicate
+    count = await services.env.db.fetchone("SELECT COUNT(*) FROM answers")
+    assert count[0] == 1
+
+
+async def test_redelivered_tap_is_stored_once(services, ann):
+    a = services.answering
+    await a.begin(100, "r1")
+    await a.receive_text(100, "x", "m1")
+    await a.finish_question(100, "r1", 1)
+    await a.finish_question(100, "r1", 2, skip=True)
+    await a.choose(100, "r1", 3, "2", "q9")
+    step = await a.choose(100, "r1", 3, "2", "q9")  # same callback again: no error, no new row
+    assert step.question.id == "where"
+    count = await services.env.db.fetchone("SELECT COUNT(*) FROM answers WHERE question_id = 'size'")
+    assert count[0] == 1
+
+
+async def test_stale_and_wrong_answers_change_nothing(services, ann):
+    a = services.answering
+    await a.begin(100, "r1")
+    with pytest.raises(StaleAction):
+        await a.choose(100, "r1", 3, "1", "q1")  # not the current question
+    with pytest.raises(AnswerRejected):
+        await a.finish_question(100, "r1", 1)  # no example typed yet
+    with pytest.raises(AnswerRejected):
+        await a.finish_question(100, "r1", 1, skip=True)  # required
+    await a.receive_text(100, "x", "m1")
+    await a.finish_question(100, "r1", 1)
+    await a.finish_question(100, "r1", 2, skip=True)
+    for bad in ("0", "4", "maybe", ""):
+        with pytest.raises(AnswerRejected):
+            await a.choose(100, "r1", 3, bad, f"q-{bad}")
+    count = await services.env.db.fetchone("SELECT COUNT(*) FROM answers")
+    assert count[0] == 1
+
+
+async def test_typing_at_a_button_question_or_with_nothing_open(services, ann):
+    a = services.answering
+    assert isinstance(await a.receive_text(100, "hello", "m1"), NothingToAnswer)  # round not started
+    await a.begin(100, "r1")
+    await a.receive_text(100, "x", "m2")
+    await a.finish_question(100, "r1", 1)
+    await a.receive_text(100, "extra thoughts", "m3")  # the optional text question
+    assert isinstance(await a.receive_text(100, "words", "m4"), ButtonsExpected)
+
+
+async def test_closed_round_refuses_answers(services, ann):
+    await services.answering.begin(100, "r1")
+    await services.rounds.close_round("r1", actor="test")
+    with pytest.raises(RoundNotOpen):
+        await services.answering.choose(100, "r1", 1, "1", "q1")
+    assert isinstance(await services.answering.receive_text(100, "late", "m1"), NothingToAnswer)
+
+
+async def test_only_consented_people_in_the_rounds_groups(services, ann):
+    await join(services, 200, group="lived")
+    await services.rounds.open_round("r2", actor="test")
+    with pytest.raises(StaleAction):
+        await services.answering.begin(200, "r2")  # r2 is for the workforce only
+    with pytest.raises(NotRegistered):
+        await services.answering.begin(999, "r1")
+
+
+async def test_item_rating_walks_items_and_criteria(services, ann):
+    a = services.answering
+    await a.load_items("ideas", [Item("i1", "Rota apps"), Item("i2", "Peer support")])
+    await services.rounds.open_round("r2", actor="test")
+    await a.begin(100, "r2")
+    step = await a.choose(100, "r2", 1, "carer", "q1")
+    seen = []
+    source = 2
+    while isinstance(step, Ask):
+        seen.append((step.item.id, step.criterion.id))
+        step = await a.choose(100, "r2", 2, "1", f"q{source}")
+        source += 1
+    assert seen == [("i1", "evidence"), ("i1", "newness"), ("i2", "evidence"), ("i2", "newness")]
+    assert isinstance(step, RoundDone)
+
+
+async def test_item_rating_without_items_is_passed_over(services, ann):
+    await services.rounds.open_round("r2", actor="test")
+    await services.answering.begin(100, "r2")
+    done = await services.answering.choose(100, "r2", 1, "manager", "q1")
+    assert isinstance(done, RoundDone)

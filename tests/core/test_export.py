@@ -1,0 +1,74 @@
+from openpyxl import load_workbook
+
+from carework_core.answering import Item
+from carework_core.export import ANSWER_COLUMNS, export_workbook
+from tests.conftest import join
+
+NASTY = ["=1+1", "+44 7700 900123", "-5", "@SUM(A1)", "\tindented", "\rreturn", "=HYPERLINK(\"http://x\")"]
+
+
+async def answer_examples(services, user, texts):
+    await services.answering.begin(user, "r1")
+    for n, text in enumerate(texts):
+        await services.answering.receive_text(user, text, f"m{user}-{n}")
+
+
+async def test_export_has_a_row_per_answer_with_codes_not_ids(services, tmp_path):
+    await join(services, 777001)
+    await services.rounds.open_round("r1", actor="t")
+    await answer_examples(services, 777001, ["one", "two"])
+    out = tmp_path / "out.xlsx"
+    counts = await export_workbook(services.env, out)
+    assert counts == {"answers": 2, "participants": 1}
+    sheet = load_workbook(out)["Answers"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == ANSWER_COLUMNS
+    assert rows[1][:7] == ("P-0001", "Social care workforce", "r1", "Wellbeing examples", "Wellbeing", "examples",
+                           "Tell us about a new way of working you have seen.")
+    assert rows[1][10] == "one" and rows[2][10] == "two"
+    everything = repr(list(load_workbook(out)["Participants"].values)) + repr(rows)
+    assert "777001" not in everything
+
+
+async def test_formula_like_text_stays_text(services, tmp_path):
+    await join(services, 5)
+    await services.rounds.open_round("r1", actor="t")
+    for n in range(0, len(NASTY), 3):  # three examples per participant round
+        user = 1000 + n
+        await join(services, user)
+        await answer_examples(services, user, NASTY[n:n + 3])
+    out = tmp_path / "out.xlsx"
+    await export_workbook(services.env, out)
+    sheet = load_workbook(out)["Answers"]
+    cells = [row[10] for row in sheet.iter_rows(min_row=2)]
+    assert [c.value for c in cells] == [text.replace("\r", "\n") for text in NASTY]
+    assert all(c.data_type == "s" for c in cells)
+    assert all(c.quotePrefix for c in cells)
+
+
+async def test_control_characters_are_removed_but_emoji_and_symbols_kept(services, tmp_path):
+    await join(services, 6)
+    await services.rounds.open_round("r1", actor="t")
+    await answer_examples(services, 6, ["bell\x07 and\x00 null", "café 👩🏽‍⚕️ <b> & é"])
+    out = tmp_path / "out.xlsx"
+    await export_workbook(services.env, out)
+    values = [r[10] for r in load_workbook(out)["Answers"].iter_rows(min_row=2, values_only=True)]
+    assert values == ["bell and null", "café 👩🏽‍⚕️ <b> & é"]
+
+
+async def test_ratings_show_labels_and_codes(services, tmp_path):
+    await join(services, 8)
+    await services.answering.load_items("ideas", [Item("i1", "Rota apps")])
+    await services.rounds.open_round("r2", actor="t")
+    await services.answering.begin(8, "r2")
+    await services.answering.choose(8, "r2", 1, "manager", "q1")
+    await services.answering.choose(8, "r2", 2, "not_sure", "q2")
+    await services.answering.choose(8, "r2", 2, "3", "q3")
+    out = tmp_path / "out.xlsx"
+    await export_workbook(services.env, out)
+    rows = [r for r in load_workbook(out)["Answers"].iter_rows(min_row=2, values_only=True)]
+    assert [(r[7], r[8], r[9], r[10], r[11]) for r in rows] == [
+        (None, None, None, "Manager", "manager"),
+        ("i1", "Rota apps", "Evidence", "Not sure", "not_sure"),
+        ("i1", "Rota apps", "Newness", "Very new", "3"),
+    ]

@@ -1,0 +1,76 @@
+import pytest
+
+from carework_core.errors import InviteUnknown, InviteUsedUp, NotFound, StaleAction
+from carework_core.onboarding import AlreadyTakingPart, ConsentStep, Declined, Registered
+from tests.conftest import join
+
+
+async def test_invite_consent_and_registration(services):
+    (token,) = await services.onboarding.create_invites("lived", 1, 2, actor="test")
+    first = await services.onboarding.start(501, 501, "en", token)
+    assert isinstance(first, ConsentStep) and first.step == 0 and first.group_id == "lived"
+    assert [s.id for s in first.statements] == ["read", "store"]
+    optional = await services.onboarding.consent(501, 0, True)
+    assert isinstance(optional, ConsentStep) and [s.id for s in optional.statements] == ["quote"]
+    done = await services.onboarding.consent(501, 1, False)
+    assert isinstance(done, Registered)
+    assert done.participant.code == "P-0001" and done.participant.group_id == "lived"
+    rows = await services.env.db.fetchall("SELECT statement_id, agreed FROM consents ORDER BY statement_id")
+    assert [tuple(r) for r in rows] == [("quote", 0), ("read", 1), ("store", 1)]
+
+
+async def test_tokens_are_unguessable_and_distinct(services):
+    tokens = await services.onboarding.create_invites("workforce", 50, 1, actor="test")
+    assert len(set(tokens)) == 50
+    assert all(len(t) >= 24 and t.replace("-", "").replace("_", "").isalnum() for t in tokens)
+
+
+async def test_unknown_group_names_the_real_ones(services):
+    with pytest.raises(NotFound, match="workforce, lived"):
+        await services.onboarding.create_invites("nurses", 1, 1, actor="test")
+
+
+async def test_unknown_and_used_up_tokens(services):
+    with pytest.raises(InviteUnknown):
+        await services.onboarding.start(7, 7, None, "nope")
+    await join(services, 8)
+    (token,) = [r[0] for r in await services.env.db.fetchall("SELECT token FROM invites")]
+    with pytest.raises(InviteUsedUp):
+        await services.onboarding.start(9, 9, None, token)
+
+
+async def test_declining_stores_declined_and_no_code(services):
+    (token,) = await services.onboarding.create_invites("workforce", 1, 1, actor="test")
+    await services.onboarding.start(11, 11, "en", token)
+    result = await services.onboarding.consent(11, 0, False)
+    assert isinstance(result, Declined)
+    row = await services.env.db.fetchone("SELECT status, code FROM participants")
+    assert tuple(row) == ("declined", None)
+    uses = await services.env.db.fetchone("SELECT uses FROM invites")
+    assert uses[0] == 0  # a person who said no does not use up the link
+
+
+async def test_consent_answers_are_checked_against_the_current_step(services):
+    (token,) = await services.onboarding.create_invites("workforce", 1, 1, actor="test")
+    await services.onboarding.start(12, 12, "en", token)
+    with pytest.raises(StaleAction):
+        await services.onboarding.consent(12, 1, True)
+    await services.onboarding.consent(12, 0, True)
+    with pytest.raises(StaleAction):
+        await services.onboarding.consent(12, 0, True)  # a double tap on "I agree"
+
+
+async def test_start_again_resumes_or_says_already(services):
+    (token,) = await services.onboarding.create_invites("workforce", 1, 1, actor="test")
+    await services.onboarding.start(13, 13, "en", token)
+    await services.onboarding.consent(13, 0, True)
+    resumed = await services.onboarding.start(13, 13, "en", None)
+    assert isinstance(resumed, ConsentStep) and resumed.step == 1
+    await services.onboarding.consent(13, 1, True)
+    assert isinstance(await services.onboarding.start(13, 13, "en", None), AlreadyTakingPart)
+
+
+async def test_audit_log_records_invites(services):
+    await services.onboarding.create_invites("workforce", 3, 2, actor="cli")
+    row = await services.env.db.fetchone("SELECT actor, action, subject FROM audit_log")
+    assert tuple(row) == ("cli", "create_invites", "workforce")

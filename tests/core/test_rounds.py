@@ -1,0 +1,46 @@
+import pytest
+
+from carework_core.errors import IllegalTransition, NotFound
+from carework_core.lifecycle import TRANSITIONS, RoundEvent, RoundStatus, next_status
+from tests.conftest import join
+
+
+def test_every_event_from_every_status_is_either_allowed_or_named():
+    for status in RoundStatus:
+        for event in RoundEvent:
+            if (status, event) in TRANSITIONS:
+                assert next_status("r1", status, event) == TRANSITIONS[(status, event)]
+            else:
+                with pytest.raises(IllegalTransition, match=f"round r1 is {status.value}"):
+                    next_status("r1", status, event)
+
+
+async def test_open_close_reopen_and_illegal_moves_change_nothing(services):
+    rounds = services.rounds
+    assert (await rounds.statuses())["r1"] == RoundStatus.DRAFT
+    assert await rounds.open_round("r1", actor="cli") == RoundStatus.OPEN
+    with pytest.raises(IllegalTransition, match="from open you can close"):
+        await rounds.open_round("r1", actor="cli")
+    assert await rounds.close_round("r1", actor="cli") == RoundStatus.CLOSED
+    assert (await rounds.statuses())["r1"] == RoundStatus.CLOSED
+    assert await rounds.reopen_round("r1", actor="cli") == RoundStatus.OPEN
+    actions = [r[0] for r in await services.env.db.fetchall("SELECT action FROM audit_log ORDER BY id")]
+    assert actions == ["open_round", "close_round", "reopen_round"]
+
+
+async def test_unknown_round_lists_the_real_ones(services):
+    with pytest.raises(NotFound, match="rounds are r1, r2"):
+        await services.rounds.open_round("r9", actor="cli")
+
+
+async def test_invitations_go_to_consented_reachable_people_of_the_groups_once(services):
+    await join(services, 1, "workforce")
+    await join(services, 2, "lived")
+    (token,) = await services.onboarding.create_invites("workforce", 1, 1, actor="t")
+    await services.onboarding.start(3, 3, "en", token)  # still consenting
+    await services.rounds.open_round("r2", actor="cli")  # workforce only
+    pending = await services.rounds.pending_invitations()
+    assert [(i.participant.chat_id, i.round.id, i.number) for i in pending] == [(1, "r2", 2)]
+    async with services.env.db.transaction() as tx:
+        await services.rounds.mark_invited(tx, pending[0].participant.id, "r2")
+    assert await services.rounds.pending_invitations() == []

@@ -1,0 +1,50 @@
+from datetime import timedelta
+
+from carework_core.inbox import StoredUpdate
+from carework_core.outbox import OutgoingMessage
+from tests.conftest import join
+
+
+async def test_inbox_stores_each_update_once_and_offsets_past_it(services):
+    inbox = services.inbox
+    assert await inbox.next_offset() is None
+    assert await inbox.store([StoredUpdate(5, "{}"), StoredUpdate(6, "{}")]) == 2
+    assert await inbox.store([StoredUpdate(6, "{}"), StoredUpdate(7, "{}")]) == 1  # 6 redelivered
+    assert await inbox.next_offset() == 8
+    assert [u.update_id for u in await inbox.unfinished()] == [5, 6, 7]
+    await inbox.finish(5)
+    await inbox.set_aside(6, "KeyError")
+    assert [u.update_id for u in await inbox.unfinished()] == [7]
+    assert await inbox.counts() == {"done": 1, "set_aside": 1, "new": 1}
+
+
+def message(chat, key, text="hi"):
+    return OutgoingMessage(chat, "sendMessage", {"chat_id": chat, "text": text}, key)
+
+
+async def test_outbox_dedupes_and_keeps_each_chat_in_order(services, clock):
+    outbox = services.outbox
+    assert await outbox.enqueue([message(1, "a"), message(1, "b"), message(2, "c")]) == 3
+    assert await outbox.enqueue([message(1, "a")]) == 0  # a replayed update queues nothing new
+    due = await outbox.due(clock.now(), 10)
+    assert [(m.chat_id, m.params["text"]) for m in due] == [(1, "hi"), (2, "hi")]
+    first_of_chat_1 = due[0]
+    await outbox.retry_later(first_of_chat_1.id, clock.now() + timedelta(seconds=30), "TimedOut")
+    assert [m.chat_id for m in await outbox.due(clock.now(), 10)] == [2]  # chat 1 waits, in order
+    clock.advance(seconds=31)
+    again = await outbox.due(clock.now(), 10)
+    assert again[0].id == first_of_chat_1.id and again[0].attempts == 1
+    await outbox.mark_sent(first_of_chat_1.id, 77)
+    assert [m.id for m in await outbox.due(clock.now(), 10)] == [first_of_chat_1.id + 1, due[1].id]
+    assert await outbox.counts() == {"pending": 2, "sent": 1}
+
+
+async def test_blocked_chat_is_given_up_and_stops_being_invited(services, clock):
+    person = await join(services, 42)
+    await services.outbox.enqueue([message(42, "x"), message(42, "y")])
+    (first,) = await services.outbox.due(clock.now(), 10)
+    await services.outbox.mark_undeliverable(first, "Forbidden: bot was blocked by the user")
+    assert await services.outbox.counts() == {"undeliverable": 2}
+    await services.rounds.open_round("r1", actor="t")
+    assert await services.rounds.pending_invitations() == []
+    assert person.reachable
