@@ -63,12 +63,12 @@ def validate(files: list[Path] = typer.Argument(..., help="Consultation definiti
     for file in files:
         problems = check_definition(file)
         for problem in problems:
-            out.print(str(problem), highlight=False, markup=False)
+            typer.echo(str(problem))  # plain lines, never wrapped: editors and CI jump to FILE:LINE
         if not problems:
             c = load_definition(file)
             questions = sum(len(r.questions) for r in c.rounds)
-            out.print(f"{file}: ok ({len(c.groups)} groups, {len(c.themes)} themes, {len(c.rounds)} rounds, "
-                      f"{questions} questions)", highlight=False)
+            typer.echo(f"{file}: ok ({len(c.groups)} groups, {len(c.themes)} themes, {len(c.rounds)} rounds, "
+                       f"{questions} questions)")
         failed |= bool(problems)
     raise typer.Exit(1 if failed else 0)
 

@@ -39,17 +39,44 @@ def _read(path: Path) -> tuple[Consultation | None, list[Problem]]:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        return None, [Problem(name, line, "", f"not valid YAML: {getattr(exc, 'problem', exc)}")]
+        return None, [Problem(name, _error_line(exc, text), "", f"not valid YAML: {getattr(exc, 'problem', exc)}")]
     if not isinstance(data, dict):
         return None, [Problem(name, 1, "", "the file must be a mapping of keys such as title, groups, rounds")]
     lines = _LineMap(node)
+    repeated = list(_repeated_keys(node, ()))
+    if repeated:
+        why = "written twice; the second would replace the first"
+        return None, [Problem(name, line, _dotted(list(loc)), why) for loc, line in repeated]
     try:
         consultation = Consultation.model_validate(data)
     except ValidationError as exc:
         return None, [lines.problem(name, err["loc"], _reason(err)) for err in exc.errors()]
     return consultation, [lines.problem(name, loc, why) for loc, why in reference_problems(consultation)]
+
+
+def _error_line(exc: yaml.YAMLError, text: str) -> int:
+    """Returns the line of a YAML syntax error, inside the file even when the file ends early."""
+    last = max(1, len(text.splitlines()))
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None:
+        return 1
+    if mark.line + 1 > last and getattr(exc, "context_mark", None) is not None:
+        mark = exc.context_mark  # where the unclosed bracket or quote began
+    return min(mark.line + 1, last)
+
+
+def _repeated_keys(node: yaml.Node | None, loc: Loc) -> Iterator[tuple[Loc, int]]:
+    """Yields where every mapping key written a second time is (YAML would keep the last)."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            if key.value in seen:
+                yield (*loc, key.value), key.start_mark.line + 1
+            seen.add(key.value)
+            yield from _repeated_keys(value, (*loc, key.value))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            yield from _repeated_keys(item, (*loc, index))
 
 
 def _reason(err: dict[str, Any]) -> str:
@@ -116,6 +143,8 @@ class _LineMap:
         node, parts = self.root, []
         line = node.start_mark.line + 1 if node is not None else 1
         for index, key in enumerate(loc):
+            if index and isinstance(loc[index - 1], int) and _question_type(node) == key:
+                continue  # pydantic's union tag (e.g. "text"), not the question's own key
             child = _child(node, key)
             if child is None:
                 # A union tag or validator name in the location is not part of the file;
@@ -127,6 +156,12 @@ class _LineMap:
             line = key_line
             parts.append(key)
         return _dotted(parts), line
+
+
+def _question_type(node: yaml.Node | None) -> str | None:
+    if isinstance(node, yaml.MappingNode):
+        return next((v.value for k, v in node.value if k.value == "type" and isinstance(v, yaml.ScalarNode)), None)
+    return None
 
 
 def _child(node: yaml.Node | None, key: str | int) -> tuple[int, yaml.Node] | None:

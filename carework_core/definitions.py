@@ -85,6 +85,9 @@ class Schedule(Strict):
 
     @model_validator(mode="after")
     def _in_order(self) -> "Schedule":
+        times = [t for t in (self.opens, self.closes, self.summary, *self.reminders) if t is not None]
+        if len({t.tzinfo is None for t in times}) > 1:
+            raise ValueError("write every time in a schedule the same way: all with an offset such as +00:00, or none")
         if self.opens and self.closes and self.closes <= self.opens:
             raise ValueError("closes must be after opens")
         for when in self.reminders:

@@ -358,12 +358,10 @@ def test_unreadable_files(tmp_path):
 
 # --- properties over single-line corruptions -------------------------------------------------
 
-# Lines 59-62 (the text question) are left out until the union-tag bug is fixed; see
-# test_problem_in_a_text_question_names_the_question.
 KEYED = [
     (n, line)
     for n, line in enumerate(SMALL.split("\n"), start=1)
-    if re.match(r"^\s*(- )?\w+:", line) and not 59 <= n <= 62
+    if re.match(r"^\s*(- )?\w+:", line)
 ]
 INLINE = [(n, line) for n, line in KEYED if not line.endswith(":")]
 
@@ -422,30 +420,26 @@ def test_any_line_replacement_is_reported_not_raised(tmp_path_factory, line, tex
         assert 1 <= p.line <= SMALL_LINES + 1
 
 
-# --- known problems in carework_core/definition_file.py (strict: a fix makes these pass) ----
+# --- problems found in review, now fixed -------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="the 'text' union tag is matched against the question's text key")
 def test_problem_in_a_text_question_names_the_question(tmp_path):
     colour = "        required: false\n        colour: red"
     path = write(tmp_path, edit(SMALL, 62, "        required: false", colour))
     assert found(path) == [(63, "rounds[0].questions[3].colour", "unknown key (check the spelling)")]
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason="Schedule compares naive and aware times")
 def test_times_with_and_without_offsets_are_a_problem_not_a_crash(tmp_path):
     offset = "      opens: 2026-01-12 09:00:00+00:00"
     path = write(tmp_path, edit(SMALL, 37, "      opens: 2026-01-12 09:00", offset))
     assert [(line, where) for line, where, _ in found(path)] == [(36, "rounds[0].schedule")]
 
 
-@pytest.mark.xfail(strict=True, reason="PyYAML keeps the last of two equal keys without a word")
 def test_duplicate_key_is_a_problem(tmp_path):
     path = write(tmp_path, edit(SMALL, 3, "run_by: Test team", "run_by: Test team\nrun_by: Other team"))
     assert [(line, where) for line, where, _ in found(path)] == [(4, "run_by")]
 
 
-@pytest.mark.xfail(strict=True, reason="the YAML error mark at end of stream is one line past the file")
 def test_syntax_error_at_end_of_file_is_within_the_file(tmp_path):
     path = write(tmp_path, edit(SMALL, 72, "        criteria: [evidence]", "        criteria: [evidence"))
     assert [line for line, _, _ in found(path)] == [72]
