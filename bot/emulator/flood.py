@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+# Float clocks lose a hair on each subtraction; a sender paced exactly at the rate must still pass.
+EPSILON = 1e-9
 OVERALL_CAPACITY, OVERALL_RATE = 30, 30.0
 PER_CHAT_CAPACITY, PER_CHAT_RATE = 5, 1.0
 
@@ -22,7 +24,7 @@ class TokenBucket:
         """Returns the seconds until a token is available (0 when one is)."""
         self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
-        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+        return 0.0 if self.tokens >= 1 - EPSILON else (1 - self.tokens) / self.rate
 
     def take(self) -> None:
         """Spends one token; call only after wait() returned 0."""

@@ -29,6 +29,7 @@ class BotApi:
 
     def __init__(self, session: aiohttp.ClientSession, url: str, token: str = TOKEN) -> None:
         self.session = session
+        self.token = token
         self.base = f"{url}/bot{token}"
 
     async def call(self, method: str, **params: object) -> tuple[int, dict]:
@@ -47,6 +48,13 @@ class BotApi:
         status, body = await self.call(method, **params)
         assert not body["ok"] and status == body["error_code"], body
         return body["error_code"], body["description"]
+
+    async def drain(self) -> list[dict]:
+        """Returns the pending updates and confirms them."""
+        updates = await self.ok("getUpdates")
+        if updates:
+            await self.ok("getUpdates", offset=updates[-1]["update_id"] + 1)
+        return updates
 
 
 @pytest.fixture
@@ -87,10 +95,3 @@ async def ptb_bot(emulator: Emulator):
     async with bot:
         yield bot
 
-
-async def drain(bot_api: BotApi) -> list[dict]:
-    """Returns the pending updates and confirms them."""
-    updates = await bot_api.ok("getUpdates")
-    if updates:
-        await bot_api.ok("getUpdates", offset=updates[-1]["update_id"] + 1, timeout=0)
-    return updates
