@@ -148,6 +148,32 @@ def export(path: Path = typer.Argument(..., help="The .xlsx file to write.")) ->
     _run(_with_services(write))
 
 
+@app.command()
+def rehearse(
+    survey: Path = typer.Argument(..., help="The consultation definition to rehearse."),
+    participants: int = typer.Option(20, min=1, max=2000, help="How many virtual participants."),
+    out: Path = typer.Option(..., help="Folder for export.xlsx, trace.jsonl, transcripts/ and bot.log."),
+    answers: Optional[Path] = typer.Option(None, help="Free-text answers, one per line, used in turn."),
+    seed: Optional[int] = typer.Option(None, help="Seed for ratings and choices."),
+) -> None:
+    """Runs every round with virtual participants against the local emulator."""
+    from bot.rehearsal.report import run_rehearsal
+
+    _run(lambda: load_definition(survey))
+    raise typer.Exit(_run(run_rehearsal(survey, participants, out, answers, seed)))
+
+
+@app.command()
+def demo(
+    participants: int = typer.Option(100, min=1, max=2000, help="How many virtual participants."),
+    out: Path = typer.Option(Path("demo-output"), help="Where to write the results."),
+) -> None:
+    """Rehearses surveys/carework.yaml with about 100 virtual participants into ./demo-output."""
+    from bot.rehearsal.report import run_rehearsal
+
+    raise typer.Exit(_run(run_rehearsal(Path("surveys/carework.yaml"), participants, out, None, 2026)))
+
+
 def main() -> None:
     app()
 

@@ -64,6 +64,12 @@ class Onboarding:
     def __init__(self, env: Env):
         self.env = env
 
+    async def code_of(self, telegram_user_id: int) -> str | None:
+        """Returns the pseudonymous code of a registered participant."""
+        async with self.env.db.reading() as tx:
+            person = await find_participant(tx, telegram_user_id)
+        return person.code if person else None
+
     async def create_invites(self, group_id: str, count: int, uses: int, actor: str) -> list[str]:
         """Creates count unguessable invite tokens for a group, each usable `uses` times."""
         if group_id not in {g.id for g in self.env.consultation.groups}:

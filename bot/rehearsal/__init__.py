@@ -1,0 +1,1 @@
+"""Rehearsals: the real bot against the emulator, with virtual participants."""

@@ -1,0 +1,44 @@
+"""The terminal side of a rehearsal: a progress bar while it runs, a short report at the end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from bot.rehearsal.run import RehearsalReport, log_to, rehearse, steps_for
+from carework_core.definition_file import load_definition
+
+
+async def run_rehearsal(survey: Path, participants: int, out: Path, answers: Path | None, seed: int | None) -> int:
+    """Runs a rehearsal with a progress bar, prints the report, and returns the exit code."""
+    out.mkdir(parents=True, exist_ok=True)
+    log_to(out / "bot.log")
+    total = steps_for(load_definition(survey), participants)
+    columns = (TextColumn("rehearsing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns) as bar:
+        task = bar.add_task("rehearsal", total=total)
+        report = await rehearse(survey, participants, out, answers=answers, seed=seed,
+                                progress=lambda n: bar.advance(task, n))
+    show(report, out)
+    return 0 if report.ok else 1
+
+
+def show(report: RehearsalReport, out: Path, console: Console | None = None) -> None:
+    """Prints what happened, in figures."""
+    console = console or Console()
+    console.print(
+        f"participants registered: {report.registered} of {report.participants}\n"
+        f"answers stored:          {report.answers} (exported {report.exported})\n"
+        f"messages sent:           {report.messages_sent}\n"
+        f"emulator refusals:       {report.refusals}\n"
+        f"took:                    {report.seconds:.0f} s\n"
+        f"written to:              {out}/export.xlsx, trace.jsonl, transcripts/, bot.log",
+        highlight=False,
+    )
+    for description, count in report.refusal_descriptions.items():
+        console.print(f"  refused {count}x: {description}", highlight=False)
+    for failure in report.failures[:20]:
+        console.print(f"  did not finish: {failure}", highlight=False)
+    console.print("[green]rehearsal passed[/green]" if report.ok else "[red]rehearsal failed[/red]")
