@@ -94,14 +94,14 @@ class Emulator:
         try:
             method, call = await self._resolve(request)
         except BotApiError as error:
-            return self._answer(name, {}, error.code, self._refused(error))
+            return self._answer(request, name, {}, error.code, error.as_body())
         params = call.params.for_trace()
         fault = self._faults.draw()
         if fault is not None:
             self._stats.faulted(fault.value)
         if fault in _FAULT_REPLIES:
             body = _FAULT_REPLIES[fault]
-            return self._answer(name, params, body["error_code"], body, fault)
+            return self._answer(request, name, params, body["error_code"], body, fault)
         if fault is Fault.SLOW:
             await asyncio.sleep(self._faults.slow_delay())
         if fault is Fault.DROP and method is polling.get_updates:
@@ -113,7 +113,7 @@ class Emulator:
             # Carried out, reply lost: the bot cannot know whether its message went out.
             self._tracer.bot_call(name, params, None, body, fault.value)
             return _dropped(request)
-        return self._answer(name, params, status, body, fault)
+        return self._answer(request, name, params, status, body, fault)
 
     async def _resolve(self, request: web.Request) -> tuple[Method, BotCall]:
         token = request.match_info["token"]
@@ -131,14 +131,14 @@ class Emulator:
         try:
             return 200, {"ok": True, "result": await method(self.world, call)}
         except BotApiError as error:
-            return error.code, self._refused(error)
+            return error.code, error.as_body()
 
-    def _refused(self, error: BotApiError) -> dict:
-        self._stats.refused(error.code, error.description)
-        return error.as_body()
-
-    def _answer(self, name: str, params: dict, status: int, body: dict,
+    def _answer(self, request: web.Request, name: str, params: dict, status: int, body: dict,
                 fault: Fault | None = None) -> web.Response:
+        # A refusal only counts when the bot is still there to receive it: PTB abandons its
+        # long poll on shutdown, and the 409 that poll later gets is no mistake of the bot's.
+        if status >= 400 and fault is None and request.transport is not None:
+            self._stats.refused(status, body["description"])
         self._tracer.bot_call(name, params, status, body, fault.value if fault else None)
         return web.json_response(body, status=status)
 
@@ -148,7 +148,7 @@ class Emulator:
         stored = self.world.files.by_path(path) if TOKEN.fullmatch(token) else None
         if stored is None:
             error = not_found() if TOKEN.fullmatch(token) else unauthorized()
-            return self._answer("downloadFile", {"file_path": path}, error.code, self._refused(error))
+            return self._answer(request, "downloadFile", {"file_path": path}, error.code, error.as_body())
         self._tracer.bot_call("downloadFile", {"file_path": path}, 200, {"bytes": len(stored.data)})
         return web.Response(body=stored.data, content_type=stored.mime_type)
 
