@@ -26,7 +26,8 @@ class Person:
 
     def as_user(self) -> dict:
         """Returns the Telegram User object."""
-        optional = {"last_name": self.last_name, "username": self.username, "language_code": self.language_code}
+        optional = {"last_name": self.last_name, "username": self.username,
+                    "language_code": self.language_code}
         user = {"id": self.user_id, "is_bot": False, "first_name": self.first_name}
         return user | {key: value for key, value in optional.items() if value}
 

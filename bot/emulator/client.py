@@ -206,7 +206,8 @@ class VirtualUser:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 transcript = "\n".join(m.describe() for m in chat) or "  (empty)"
-                raise ReplyTimeout(f"{self.first_name} waited {timeout}s for {awaited}; the chat:\n{transcript}")
+                raise ReplyTimeout(
+                    f"{self.first_name} waited {timeout}s for {awaited}; the chat:\n{transcript}")
             chat, version = await self._fetch(after=version, timeout=min(remaining, CHAT_POLL_SECONDS))
         return chat, version
 

@@ -174,7 +174,8 @@ class ControlApi:
 
     def _member_change(self, chat: Chat, old: str, new: str) -> None:
         def member(status: str) -> dict:
-            return {"status": status, "user": self.world.bot} | ({"until_date": 0} if status == "kicked" else {})
+            banned = {"until_date": 0} if status == "kicked" else {}
+            return {"status": status, "user": self.world.bot} | banned
 
         self.world.updates.push("my_chat_member", {
             "chat": chat.person.as_chat(), "from": chat.person.as_user(), "date": int(time.time()),
