@@ -106,7 +106,10 @@ class EmulatorClient:
             method, self.url + path, json=body, params=query,
             timeout=aiohttp.ClientTimeout(total=timeout),
         ) as response:
-            data = await response.json(content_type=None)
+            try:
+                data = await response.json(content_type=None)
+            except ValueError:
+                data = await response.text()
             if response.status >= 400:
                 error = data.get("error") if isinstance(data, dict) else None
                 raise EmulatorError(response.status, error or str(data))
@@ -182,12 +185,9 @@ class VirtualUser:
         return chat
 
     async def wait_for_reply(self, timeout: float = 10.0, *, settle: float = 0.1) -> ChatMessage:
-        """Waits for a bot message or edit after this person's last action, and returns it.
-
-        Returns the newest new bot message, or the last edited one when the bot only edited.
-        After the first change it waits `settle` seconds of quiet, so a reply made of an edit
-        followed by a new message is seen whole.
-        """
+        """Waits for the bot's answer to this person's last action, and returns its newest message."""
+        # After the first change, `settle` seconds of quiet: "edit the question, then send the
+        # next one" is one answer. When the bot only edited, the edited message is the answer.
         mark = self._mark
         chat, version = await self._watch(
             lambda c: any(m.from_bot and m.version > mark for m in c), timeout, "a reply")
