@@ -27,7 +27,9 @@ def checked_markup(markup: object, *, inline_only: bool = False) -> dict | None:
     if not isinstance(markup, dict):
         raise bad_request("can't parse reply keyboard markup JSON object")
     if "inline_keyboard" in markup:
-        return {"inline_keyboard": _checked_rows(markup["inline_keyboard"])}
+        rows = _checked_rows(markup["inline_keyboard"])
+        # An empty inline keyboard is no keyboard, for display and for "not modified" alike.
+        return {"inline_keyboard": rows} if any(rows) else None
     if inline_only:
         raise bad_request("inline keyboard expected")
     if any(key in markup for key in _OTHER_MARKUP_KEYS):

@@ -104,3 +104,14 @@ def test_empty_tags_make_no_entity():
 
 def test_a_link_without_href_is_plain_text():
     assert parse_html("<a>x</a>").entities == ()
+
+
+@given(st.text(alphabet=st.sampled_from(list("<>&/;#x=\"' abiBspan") + ["&lt;", "<b>", "</b>", "&#"])))
+def test_any_input_is_either_parsed_or_refused_with_a_reason(source):
+    try:
+        result = parse_html(source)
+    except EntityParseError as refused:
+        assert str(refused)
+    else:
+        for found in result.entities:
+            assert 0 <= found["offset"] and found["offset"] + found["length"] <= utf16_units(result.text)

@@ -181,3 +181,10 @@ async def test_refusals_are_counted_by_code_and_description(bot_api, people, emu
     assert stats["refusals_by_code"] == {"403": 1, "400": 2}
     assert stats["refusal_descriptions"]["Bad Request: chat not found"] == 2
     assert stats["messages_sent"] == 0 and stats["requests"] == 3
+
+
+async def test_an_empty_inline_keyboard_is_no_keyboard(bot_api, ann):
+    sent = await bot_api.ok("sendMessage", chat_id=ann.user_id, text="q", reply_markup={"inline_keyboard": []})
+    assert "reply_markup" not in sent
+    assert await bot_api.refused("editMessageReplyMarkup", chat_id=ann.user_id, message_id=sent["message_id"],
+                                 reply_markup={"inline_keyboard": [[]]}) == (400, NOT_MODIFIED)
