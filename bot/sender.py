@@ -89,7 +89,7 @@ class Sender:
 
     def _chat(self, chat_id: int) -> Bucket:
         if chat_id not in self.chats:
-            self.chats[chat_id] = Bucket(capacity=3, rate=1.0)
+            self.chats[chat_id] = Bucket(capacity=4, rate=1.0)  # Telegram allows a burst of about 5
         return self.chats[chat_id]
 
     async def _send(self, m: QueuedMessage) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from html import escape
 
 from telegram import Update
-from telegram.ext import CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import render
 from bot.context import CareworkContext, respond
+from bot.handlers.guards import answer_query
 
 
 async def edited(update: Update, context: CareworkContext) -> None:
@@ -19,6 +20,11 @@ async def edited(update: Update, context: CareworkContext) -> None:
 async def not_typed(update: Update, context: CareworkContext) -> None:
     """Voice notes, stickers, photos and the like cannot be read as answers."""
     await respond(update, context, render.plain("typed_only"))
+
+
+async def unknown_button(update: Update, context: CareworkContext) -> None:
+    """A button this version of the bot did not make (an old or forged one) gets a gentle note."""
+    await answer_query(update.callback_query, render.TEXT["stale"])
 
 
 async def help_command(update: Update, context: CareworkContext) -> None:
@@ -36,4 +42,5 @@ HANDLERS = [
     CommandHandler("help", help_command),
     MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, help_command),
     MessageHandler(filters.UpdateType.MESSAGE & ~filters.TEXT, not_typed),
+    CallbackQueryHandler(unknown_button),
 ]

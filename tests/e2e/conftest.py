@@ -1,0 +1,88 @@
+"""The real bot (python-telegram-bot over HTTP) against the emulator on loopback, real SQLite."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.emulator import Emulator, EmulatorClient, VirtualUser
+from bot.runner import RunningBot
+from bot.settings import Settings
+from carework_core.clock import ShiftedClock
+from carework_core.services import Services
+from tests.conftest import MINI
+
+TOKEN = "123456:TEST-token-for-the-local-emulator-only"
+
+
+@dataclass
+class Stack:
+    emulator: Emulator
+    client: EmulatorClient
+    services: Services
+    bot: RunningBot
+    folder: Path
+    expected_refusals: int = 0  # a test that forges updates expects Telegram to refuse its answers
+
+    async def person(self, name: str) -> VirtualUser:
+        return await self.client.new_user(name)
+
+    async def link(self, group: str = "workforce", uses: int = 1) -> str:
+        (token,) = await self.services.onboarding.create_invites(group, 1, uses, actor="test")
+        return token
+
+    async def joined(self, name: str, group: str = "workforce") -> VirtualUser:
+        """Returns a person who has opened their link and agreed to everything."""
+        user = await self.person(name)
+        await user.send(f"/start {await self.link(group)}")
+        await user.wait_for_reply()
+        await user.tap("I agree")
+        await user.wait_for(lambda chat: _has_button(chat, "Yes"))
+        await user.tap("Yes")
+        await user.wait_for(lambda chat: "You are taking part" in chat[-1].text)
+        return user
+
+    async def open_round(self, round_id: str) -> None:
+        await self.services.rounds.open_round(round_id, actor="test")
+        await self.bot.reconcile_now()
+
+    async def answers(self) -> list[tuple]:
+        rows = await self.services.env.db.fetchall(
+            "SELECT p.code, a.question_id, a.value FROM answers a JOIN participants p ON p.id = a.participant_id"
+            " ORDER BY a.id")
+        return [tuple(r) for r in rows]
+
+
+def _has_button(chat, label: str) -> bool:
+    return any(m.from_bot and any(label in row for row in m.buttons) for m in chat)
+
+
+async def start_stack(folder: Path, survey: Path = MINI):
+    emulator = Emulator(trace_path=folder / "trace.jsonl", seed=7)
+    await emulator.start()
+    services = await Services.open(folder / "carework.db", survey, ShiftedClock())
+    settings = Settings(telegram_token=TOKEN, telegram_api_url=emulator.url, database=folder / "carework.db",
+                        survey=survey, reconcile_seconds=0.5, poll_timeout=2)
+    bot = RunningBot(settings, services)
+    await bot.start()
+    client = EmulatorClient(emulator.url)
+    await client.__aenter__()
+    return Stack(emulator, client, services, bot, folder)
+
+
+async def stop_stack(stack: Stack) -> None:
+    await stack.client.__aexit__(None, None, None)
+    await stack.bot.stop()
+    await stack.services.close()
+    await stack.emulator.stop()
+
+
+@pytest.fixture
+async def stack(tmp_path):
+    built = await start_stack(tmp_path)
+    yield built
+    await stop_stack(built)
+    refusals = built.emulator.stats()["refusals"]
+    assert refusals == built.expected_refusals, f"the emulator refused {refusals} requests: {built.emulator.stats()['refusal_descriptions']}"

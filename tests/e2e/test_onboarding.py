@@ -1,0 +1,76 @@
+"""Joining, written as the person's script."""
+
+import asyncio
+
+
+async def test_valid_link_welcome_consent_and_registration(stack):
+    ann = await stack.person("Ann")
+    await ann.send(f"/start {await stack.link('lived')}")
+    consent = await ann.wait_for_reply()
+    chat = await ann.chat()
+    assert "Welcome to Mini consultation" in chat[-2].text and "People with lived experience of care" in chat[-2].text
+    assert consent.buttons == [["I agree", "No thanks"]]
+    assert "My answers are stored under a code, not my name." in consent.text
+    await ann.tap("I agree")
+    optional = await ann.wait_for(lambda c: c[-1].buttons == [["Yes", "No"]])
+    assert "quoted anonymously" in optional[-1].text
+    await ann.tap("No")
+    done = await ann.wait_for(lambda c: "You are taking part" in c[-1].text)
+    assert "We will send you a message here when a round of questions opens" in done[-1].text
+    assert "Your answer: No" in done[-2].text and done[-2].buttons == []  # the tapped question keeps the answer
+    row = await stack.services.env.db.fetchone("SELECT code, group_id, status FROM participants")
+    assert tuple(row) == ("P-0001", "lived", "consented")
+
+
+async def test_unknown_link(stack):
+    bob = await stack.person("Bob")
+    await bob.send("/start not-a-real-token")
+    assert "this link does not work" in (await bob.wait_for_reply()).text
+
+
+async def test_used_up_link(stack):
+    token = await stack.link("workforce", uses=1)
+    ann = await stack.person("Ann")
+    await ann.send(f"/start {token}")
+    await ann.wait_for_reply()
+    await ann.tap("I agree")
+    await ann.wait_for(lambda c: c[-1].buttons == [["Yes", "No"]])
+    await ann.tap("Yes")
+    await ann.wait_for(lambda c: "You are taking part" in c[-1].text)
+    cai = await stack.person("Cai")
+    await cai.send(f"/start {token}")
+    assert "already been used" in (await cai.wait_for_reply()).text
+
+
+async def test_start_without_a_link(stack):
+    dee = await stack.person("Dee")
+    await dee.send("/start")
+    assert "you need an invite link" in (await dee.wait_for_reply()).text
+
+
+async def test_declining_means_nothing_more(stack):
+    eve = await stack.person("Eve")
+    await eve.send(f"/start {await stack.link()}")
+    await eve.wait_for_reply()
+    await eve.tap("No thanks")
+    reply = await eve.wait_for(lambda c: "will not send you anything more" in c[-1].text)
+    assert reply[-1].buttons == []
+    await stack.open_round("r1")
+    await asyncio.sleep(1.5)  # longer than the sender needs to deliver an invitation
+    assert not any("Round 1" in m.text for m in await eve.chat())
+    row = await stack.services.env.db.fetchone("SELECT status, code FROM participants")
+    assert tuple(row) == ("declined", None)
+
+
+async def test_double_tap_on_consent_is_harmless(stack):
+    fay = await stack.person("Fay")
+    await fay.send(f"/start {await stack.link()}")
+    consent = await fay.wait_for_reply()
+    await fay.tap("I agree", message_id=consent.message_id)
+    await fay.tap("I agree", message_id=consent.message_id)  # before the buttons disappear
+    await fay.wait_for(lambda c: c[-1].buttons == [["Yes", "No"]])
+    await asyncio.sleep(0.5)
+    toasts = await fay.toasts()
+    assert any("already been answered" in (t.get("text") or "") for t in toasts)
+    rows = await stack.services.env.db.fetchall("SELECT statement_id FROM consents")
+    assert sorted(r[0] for r in rows) == ["read", "store"]

@@ -1,0 +1,147 @@
+"""Answering a round through the real bot, and what happens when people do the unexpected."""
+
+import asyncio
+
+from openpyxl import load_workbook
+
+from carework_core.export import export_workbook
+
+
+async def start_round(stack, user):
+    await stack.open_round("r1")
+    await user.wait_for(lambda c: any(m.text.startswith("Round 1: Wellbeing") for m in c))
+    await user.tap("Start")
+    return await user.wait_for_reply()
+
+
+async def test_a_whole_round(stack):
+    ann = await stack.joined("Ann")
+    first = await start_round(stack, ann)
+    assert first.text.startswith("Question 1 of 4") and "Type your example in one message." in first.text
+    await ann.send("Buddy scheme for new starters")
+    saved = await ann.wait_for_reply()
+    assert saved.text == "Saved. Thank you." and saved.buttons == [["Add another example", "Next question"]]
+    await ann.tap("Add another example")
+    assert (await ann.wait_for_reply()).text == "Type your next example in one message."
+    await ann.send("Paid time for wellbeing walks")
+    await ann.wait_for_reply()
+    await ann.tap("Next question")
+    second = await ann.wait_for_reply()
+    assert second.text.startswith("Question 2 of 4") and second.buttons == [["Skip this question"]]
+    await ann.tap("Skip this question")
+    third = await ann.wait_for_reply()
+    assert third.buttons == [["Small"], ["Medium"], ["Big"], ["Not sure"]]
+    await ann.tap("Big")
+    fourth = await ann.wait_for(lambda c: c[-1].text.startswith("Question 4 of 4"))
+    assert "Your answer: Big" in fourth[-2].text and fourth[-2].buttons == []
+    await ann.tap("Home care")
+    ticked = await ann.wait_for(lambda c: ["✓ Home care"] in c[-1].buttons)
+    assert ticked[-1].buttons[-1] == ["Done"]
+    await ann.tap("Care home")
+    await ann.wait_for(lambda c: ["✓ Care home"] in c[-1].buttons)
+    await ann.tap("Done")
+    end = await ann.wait_for(lambda c: "That is the end of round 1" in c[-1].text)
+    assert "We will send you a short summary" in end[-1].text
+    assert await stack.answers() == [
+        ("P-0001", "examples", "Buddy scheme for new starters"),
+        ("P-0001", "examples", "Paid time for wellbeing walks"),
+        ("P-0001", "size", "3"),
+        ("P-0001", "where", "home,res"),
+    ]
+
+
+async def test_redelivered_message_is_stored_once(stack):
+    ann = await stack.joined("Ann")
+    await start_round(stack, ann)
+    message_id = await ann.send("One example")
+    await ann.wait_for_reply()
+    chat_id = ann.user_id
+    again = {"message": {"message_id": message_id, "date": 1767600000, "text": "One example",
+                         "chat": {"id": chat_id, "type": "private", "first_name": "Ann"},
+                         "from": {"id": ann.user_id, "is_bot": False, "first_name": "Ann"}}}
+    await stack.client.raw_update(again)  # the same Telegram message in a new update
+    await ann.send("Second example")
+    await ann.wait_for(lambda c: sum(m.text == "Saved. Thank you." for m in c) >= 2)
+    await asyncio.sleep(0.3)
+    assert [a[2] for a in await stack.answers()] == ["One example", "Second example"]
+
+
+async def test_malformed_update_is_set_aside_and_the_rest_processed(stack):
+    ann = await stack.joined("Ann")
+    await start_round(stack, ann)
+    await stack.client.raw_update({"message": {"message_id": "not a number", "chat": "nonsense"}})
+    await stack.client.raw_update({"unusual_update_kind": {"x": 1}})
+    await ann.send("Still heard")
+    assert (await ann.wait_for_reply()).text == "Saved. Thank you."
+    counts = await stack.services.inbox.counts()
+    assert counts.get("set_aside") == 1 and counts.get("new", 0) == 0
+    assert [a[2] for a in await stack.answers()] == ["Still heard"]
+
+
+async def test_edited_message_never_becomes_a_second_answer(stack):
+    ann = await stack.joined("Ann")
+    await start_round(stack, ann)
+    message_id = await ann.send("Frist example")
+    await ann.wait_for_reply()
+    await ann.edit(message_id, "First example")
+    assert "kept your first answer" in (await ann.wait_for_reply()).text
+    assert [a[2] for a in await stack.answers()] == ["Frist example"]
+
+
+async def test_voice_sticker_and_photo_get_a_kind_note(stack):
+    ann = await stack.joined("Ann")
+    await start_round(stack, ann)
+    for send in (ann.send_voice, ann.send_sticker, ann.send_photo):
+        await send()
+        assert "I can only read typed messages" in (await ann.wait_for_reply()).text
+    assert await stack.answers() == []
+
+
+async def test_stale_and_forged_buttons_change_nothing(stack):
+    ann = await stack.joined("Ann")
+    await start_round(stack, ann)
+    await ann.send("x")
+    await ann.wait_for_reply()
+    await ann.tap("Next question")
+    await ann.wait_for_reply()
+    await ann.tap("Skip this question")
+    rating = await ann.wait_for_reply()
+    await ann.tap("Small", message_id=rating.message_id)
+    await ann.tap("Big", message_id=rating.message_id)  # a second tap before the buttons go
+    await ann.wait_for(lambda c: c[-1].text.startswith("Question 4 of 4"))
+    await asyncio.sleep(0.5)
+    assert any("already been answered" in (t.get("text") or "") for t in await ann.toasts())
+    forged = {"callback_query": {"id": "forged-1", "chat_instance": "1", "data": "p|r1|3|3",
+                                 "from": {"id": ann.user_id, "is_bot": False, "first_name": "Ann"},
+                                 "message": {"message_id": rating.message_id, "date": 1767600000, "text": "x",
+                                             "chat": {"id": ann.user_id, "type": "private"}}}}
+    await stack.client.raw_update(forged)
+    garbage = {**forged["callback_query"], "id": "forged-2", "data": "zz|garbage"}
+    await stack.client.raw_update({"callback_query": garbage})
+    stack.expected_refusals = 2  # Telegram refuses answers to queries it never issued
+    await asyncio.sleep(1)
+    assert await stack.answers() == [("P-0001", "examples", "x"), ("P-0001", "size", "1")]
+    assert (await stack.services.inbox.counts()).get("new", 0) == 0
+
+
+async def test_typing_when_nothing_is_waiting(stack):
+    ann = await stack.joined("Ann")
+    await ann.send("Hello?")
+    assert "no question waiting" in (await ann.wait_for_reply()).text
+
+
+async def test_tricky_text_is_kept_exactly_and_exported_as_text(stack, tmp_path):
+    ann = await stack.joined("Ann")
+    await start_round(stack, ann)
+    formula = "=HYPERLINK(\"http://example.org\",\"click\")"
+    long = ("Carers <need> time & space 👩🏽‍⚕️ to talk. " * 30).strip()
+    assert len(long) > 1000
+    for text in (formula, long):
+        await ann.send(text)
+        assert (await ann.wait_for_reply()).text == "Saved. Thank you."
+    assert [a[2] for a in await stack.answers()] == [formula, long]
+    out = tmp_path / "export.xlsx"
+    await export_workbook(stack.services.env, out)
+    cells = [row[10] for row in load_workbook(out)["Answers"].iter_rows(min_row=2)]
+    assert [c.value for c in cells] == [formula, long]
+    assert cells[0].data_type == "s"
