@@ -1,4 +1,6 @@
-"""Flood control as token buckets: 30 sends a second overall, short bursts then 1/s per chat."""
+"""Flood control as token buckets: 30 new messages a second overall; per chat, short bursts then
+about one message or edit a second. Edits count per chat but not toward the overall limit, which
+Telegram states for messages sent (its broadcasting guidance)."""
 
 from __future__ import annotations
 
@@ -39,15 +41,16 @@ class FloodControl:
         self._overall = TokenBucket(OVERALL_CAPACITY, OVERALL_RATE, clock())
         self._chats: dict[int, TokenBucket] = {}
 
-    def admit(self, chat_id: int) -> int:
-        """Spends a token from both buckets and returns 0, or returns retry_after and spends none."""
+    def admit(self, chat_id: int, new_message: bool = True) -> int:
+        """Spends the tokens a send (or an edit) needs and returns 0, or returns retry_after and spends none."""
         now = self._clock()
         chat = self._chats.get(chat_id)
         if chat is None:
             chat = self._chats[chat_id] = TokenBucket(PER_CHAT_CAPACITY, PER_CHAT_RATE, now)
-        wait = max(self._overall.wait(now), chat.wait(now))
+        wait = max(self._overall.wait(now) if new_message else 0.0, chat.wait(now))
         if wait > 0:
             return max(1, math.ceil(wait))
-        self._overall.take()
+        if new_message:
+            self._overall.take()
         chat.take()
         return 0

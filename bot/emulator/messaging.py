@@ -41,7 +41,7 @@ async def edit_message_text(world: World, call: BotCall) -> dict:
     content = text_content(text)
     if content == message.content and markup == message.reply_markup:
         raise bad_request(errors.NOT_MODIFIED)
-    world.admit(chat)
+    world.admit(chat, new_message=False)
     content_changed = content != message.content
     message.content, message.reply_markup = content, markup
     chat.touch(message, content_changed=content_changed)
@@ -54,7 +54,7 @@ async def edit_message_reply_markup(world: World, call: BotCall) -> dict:
     markup = checked_markup(call.params.structured("reply_markup"), inline_only=True)
     if markup == message.reply_markup:
         raise bad_request(errors.NOT_MODIFIED)
-    world.admit(chat)
+    world.admit(chat, new_message=False)
     message.reply_markup = markup
     chat.touch(message, content_changed=False)
     return message.as_api()

@@ -84,9 +84,9 @@ class World:
             raise forbidden(errors.NOT_STARTED)
         return chat
 
-    def admit(self, chat: Chat) -> None:
+    def admit(self, chat: Chat, new_message: bool = True) -> None:
         """Spends flood-control tokens for one send or edit, or refuses with 429."""
-        retry_after = self.flood.admit(chat.chat_id)
+        retry_after = self.flood.admit(chat.chat_id, new_message)
         if retry_after:
             raise too_many_requests(retry_after)
 

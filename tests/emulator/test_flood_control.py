@@ -66,7 +66,7 @@ async def test_a_burst_gets_429_with_retry_after(bot_api, ann, emulator_clock):
     await bot_api.ok("sendMessage", chat_id=ann.user_id, text="after waiting")
 
 
-async def test_edits_count_against_the_same_buckets(bot_api, ann):
+async def test_edits_count_against_the_chat_bucket(bot_api, ann):
     sent = await bot_api.ok("sendMessage", chat_id=ann.user_id, text="v0")
     for version in range(1, 5):
         await bot_api.ok("editMessageText", chat_id=ann.user_id, message_id=sent["message_id"],
@@ -93,3 +93,11 @@ async def test_many_chats_share_thirty_a_second(bot_api, people, emulator_clock)
         await bot_api.ok("sendMessage", chat_id=person.user_id, text="hello")
     code, description = await bot_api.refused("sendMessage", chat_id=crowd[30].user_id, text="hello")
     assert (code, description) == (429, "Too Many Requests: retry after 1")
+
+
+def test_edits_count_per_chat_but_not_toward_the_overall_limit(emulator_clock):
+    flood = FloodControl(emulator_clock)
+    assert all(flood.admit(chat, new_message=False) == 0 for chat in range(100))  # 100 edits at once
+    assert all(flood.admit(chat) == 0 for chat in range(100, 130))  # 30 new messages still allowed
+    assert flood.admit(200) == 1
+    assert [flood.admit(1, new_message=False) for _ in range(5)] == [0, 0, 0, 0, 1]  # chat 1 spent one above

@@ -1,0 +1,93 @@
+"""Nothing a participant sent is lost when the bot process is killed (SIGKILL) and restarted."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.emulator import Emulator, EmulatorClient
+from carework_core.clock import SystemClock
+from carework_core.services import Services
+from tests.conftest import ROOT
+from tests.e2e.conftest import TOKEN
+
+BURST = ROOT / "tests" / "fixtures" / "burst.yaml"
+PEOPLE, EACH = 5, 12
+
+pytestmark = pytest.mark.slow
+
+
+def start_bot(url: str, db: Path, log: Path) -> subprocess.Popen:
+    env = {**os.environ, "CAREWORK_TELEGRAM_TOKEN": TOKEN, "CAREWORK_TELEGRAM_API_URL": url,
+           "CAREWORK_DATABASE": str(db), "CAREWORK_SURVEY": str(BURST),
+           "CAREWORK_RECONCILE_SECONDS": "0.5", "CAREWORK_POLL_TIMEOUT": "1"}
+    return subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], cwd=ROOT, env=env,
+                            stdout=log.open("a"), stderr=subprocess.STDOUT)
+
+
+async def join(client: EmulatorClient, services: Services, n: int):
+    user = await client.new_user(f"Person {n}")
+    (token,) = await services.onboarding.create_invites("workforce", 1, 1, actor="test")
+    await user.send(f"/start {token}")
+    await user.wait_for(lambda c: c[-1].buttons == [["I agree", "No thanks"]], timeout=20)
+    await user.tap("I agree")
+    await user.wait_for(lambda c: "You are taking part" in c[-1].text, timeout=20)
+    return user
+
+
+async def count_answers(services: Services) -> int:
+    return (await services.env.db.fetchone("SELECT COUNT(*) FROM answers"))[0]
+
+
+async def test_sigkill_while_people_answer_loses_nothing_and_stores_nothing_twice(tmp_path):
+    db, log = tmp_path / "carework.db", tmp_path / "bot.log"
+    services = await Services.open(db, BURST, SystemClock())
+    async with Emulator().running() as emulator, EmulatorClient(emulator.url) as client:
+        bot = start_bot(emulator.url, db, log)
+        try:
+            people = [await join(client, services, n) for n in range(PEOPLE)]
+            await services.rounds.open_round("r1", actor="test")
+            for person in people:
+                await person.wait_for(lambda c: any(m.text.startswith("Round 1") for m in c), timeout=20)
+                await person.tap("Start")
+                await person.wait_for(lambda c: c[-1].text.startswith("Question 1 of 1"), timeout=20)
+
+            sent = 0
+
+            async def answer(person, n):
+                nonlocal sent
+                for i in range(EACH):
+                    await person.send(f"Person {n} example {i}")
+                    sent += 1
+                    await asyncio.sleep(0.03)
+
+            typing = asyncio.gather(*(answer(p, n) for n, p in enumerate(people)))
+            for kill_at in (PEOPLE * EACH // 4, PEOPLE * EACH // 2):
+                while sent < kill_at:
+                    await asyncio.sleep(0.005)
+                os.kill(bot.pid, signal.SIGKILL)
+                bot.wait()
+                await asyncio.sleep(0.3)  # people keep typing while the bot is down
+                bot = start_bot(emulator.url, db, log)
+            await typing
+            for _ in range(300):
+                if await count_answers(services) >= PEOPLE * EACH and not (await services.inbox.counts()).get("new"):
+                    break
+                await asyncio.sleep(0.1)
+            rows = await services.env.db.fetchall("SELECT value FROM answers ORDER BY value")
+            expected = sorted(f"Person {n} example {i}" for n in range(PEOPLE) for i in range(EACH))
+            assert [r[0] for r in rows] == expected  # every message, each exactly once
+            assert (await services.inbox.counts()).get("set_aside", 0) == 0
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            bot.wait(timeout=20)
+            await services.close()
+    text = log.read_text()
+    assert "bot started" in text
+    assert "example" not in text and TOKEN.split(":")[1] not in text  # no message text, no token
