@@ -22,8 +22,8 @@ from carework_core.services import Services
 app = typer.Typer(help="Run multi-round stakeholder consultations over Telegram.", no_args_is_help=True)
 round_app = typer.Typer(help="Open, close and list rounds.", no_args_is_help=True)
 app.add_typer(round_app, name="round")
-err = Console(stderr=True)
-out = Console()
+err = Console(stderr=True, soft_wrap=True)  # one problem, one line, however narrow the terminal
+out = Console(soft_wrap=True)
 
 
 def _run(work: Awaitable[Any] | Callable[[], Any]) -> Any:

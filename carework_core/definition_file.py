@@ -33,8 +33,10 @@ def _read(path: Path) -> tuple[Consultation | None, list[Problem]]:
     name = str(path)
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(name, 1, "", f"cannot read the file: {exc}")]
+    except OSError as exc:
+        return None, [Problem(name, 1, "", f"cannot read the file: {exc.strerror or exc}")]
+    except UnicodeDecodeError:
+        return None, [Problem(name, 1, "", "cannot read the file: it is not utf-8 text (save it as UTF-8)")]
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)

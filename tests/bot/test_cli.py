@@ -1,0 +1,66 @@
+"""The `carework` command as a coordinator or researcher uses it, through the real CLI process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from tests.conftest import MINI, ROOT
+
+
+def carework(*args: str, env: dict | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    full = {k: v for k, v in os.environ.items() if not k.startswith("CAREWORK_")} | (env or {})
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True,
+                          env=full, cwd=cwd, timeout=60)
+
+
+def test_validate_reports_file_line_and_path(tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(MINI.read_text().replace("      - id: size\n        type: rating", "      - id: size\n        type: rateing"))
+    result = carework("validate", str(broken))
+    assert result.returncode == 1
+    line = result.stdout.strip().splitlines()[0]
+    assert line.startswith(f"{broken}:") and "rounds[0].questions[2]" in line and "type must be one of" in line
+
+
+def test_run_without_a_token_is_one_clear_line(tmp_path):
+    result = carework("run", env={"CAREWORK_DATABASE": str(tmp_path / "x.db")})
+    assert result.returncode == 1
+    assert result.stderr.strip() == "error: CAREWORK_TELEGRAM_TOKEN is not set"
+
+
+def test_run_with_an_unreadable_survey_is_one_clear_line(tmp_path):
+    result = carework("run", env={"CAREWORK_TELEGRAM_TOKEN": "1:x", "CAREWORK_SURVEY": str(tmp_path / "none.yaml")})
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().startswith(f"error: {tmp_path / 'none.yaml'}:1: cannot read the file")
+
+
+def test_invite_round_and_export_commands(tmp_path):
+    env = {"CAREWORK_DATABASE": str(tmp_path / "c.db"), "CAREWORK_SURVEY": str(MINI),
+           "CAREWORK_BOT_USERNAME": "carework_test_bot"}
+    links = carework("invite", "--group", "lived", "--count", "3", env=env)
+    assert links.returncode == 0, links.stderr
+    lines = links.stdout.strip().splitlines()
+    assert len(lines) == 3 and all(line.startswith("https://t.me/carework_test_bot?start=") for line in lines)
+    assert len(set(lines)) == 3
+    wrong = carework("invite", "--group", "nurses", env=env)
+    assert wrong.returncode == 1 and "no group called 'nurses'; groups are workforce, lived" in wrong.stderr
+    assert carework("round", "open", "r1", env=env).stdout.strip() == "round r1 is now open"
+    twice = carework("round", "open", "r1", env=env)
+    assert twice.returncode == 1 and "round r1 is open, so it cannot open; from open you can close it" in twice.stderr
+    assert carework("round", "status", env=env).stdout.split() == ["r1", "open", "r2", "draft"]
+    out = tmp_path / "export.xlsx"
+    exported = carework("export", str(out), env=env)
+    assert exported.returncode == 0 and "wrote 0 answers from 0 participants" in exported.stdout
+    assert next(load_workbook(out)["Answers"].iter_rows(values_only=True))[0] == "participant"
+
+
+def test_invite_before_the_bot_ever_ran_says_what_to_do(tmp_path):
+    env = {"CAREWORK_DATABASE": str(tmp_path / "c.db"), "CAREWORK_SURVEY": str(MINI)}
+    result = carework("invite", "--group", "lived", env=env)
+    assert result.returncode == 1 and "start the bot once" in result.stderr
