@@ -145,6 +145,11 @@ def example_saved(s: Ask) -> Reply:
     )
 
 
+def type_next() -> Reply:
+    """Turns the "Saved" message into the prompt for another example."""
+    return Reply(f"Saved. Thank you.\n\n{escape(TEXT['type_next'])}")
+
+
 def answered(original_text: str, label: str) -> Reply:
     """Returns a tapped question with its buttons removed and the chosen answer shown."""
     return Reply(f"{escape(original_text)}\n\nYour answer: <b>{escape(label)}</b>")

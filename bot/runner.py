@@ -7,6 +7,8 @@ import contextlib
 import logging
 import signal
 
+from telegram.error import NetworkError, RetryAfter
+
 from bot.app import build_application
 from bot.intake import Intake
 from bot.scheduler import reconcile
@@ -31,7 +33,7 @@ class RunningBot:
 
     async def start(self) -> None:
         """Connects to the Bot API, schedules the reconcile job and starts intake and sender."""
-        await self.app.initialize()
+        await connect(self.app)
         await self.services.set_state("bot_username", self.app.bot.username)
         await self.app.start()
         self.app.job_queue.run_repeating(self._reconcile, interval=self.settings.reconcile_seconds, first=0.1)
@@ -57,6 +59,19 @@ class RunningBot:
 
     async def _reconcile(self, context) -> None:
         await self.reconcile_now()
+
+
+async def connect(client, attempts: int = 6) -> None:
+    """Initializes a Bot or Application (getMe), riding out a few passing Bot API failures."""
+    for attempt in range(attempts):
+        try:
+            await client.initialize()
+            return
+        except (NetworkError, RetryAfter) as exc:
+            if attempt == attempts - 1:
+                raise
+            log.warning("Bot API not ready", extra={"reason": type(exc).__name__, "attempt": attempt + 1})
+            await asyncio.sleep(min(10.0, 0.5 * 2 ** attempt))
 
 
 async def run_bot(settings: Settings, clock: Clock | None = None) -> None:

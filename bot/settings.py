@@ -29,7 +29,7 @@ class Settings(StoreSettings):
     coordinators: Annotated[list[int], NoDecode] = Field(default_factory=list)
     reconcile_seconds: float = Field(default=5.0, gt=0, le=60)
     poll_timeout: int = Field(default=20, ge=0, le=50)
-    messages_per_second: float = Field(default=25.0, gt=0, le=30)
+    messages_per_second: float = Field(default=29.0, gt=0, le=30)
 
     @field_validator("coordinators", mode="before")
     @classmethod

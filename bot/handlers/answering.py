@@ -94,7 +94,8 @@ async def add_example(update: Update, context: CareworkContext) -> None:
     current = await context.services.answering.current(update.effective_user.id, data.round_id)
     await answer_query(update.callback_query)
     if isinstance(current, Ask) and current.number == data.number:
-        await respond(update, context, render.plain("type_next"))
+        # The tapped "Saved" message itself asks for the next example: no new message needed.
+        await respond(update, context, Edit(update.callback_query.message.message_id, render.type_next()))
     else:
         await respond(update, context, render.step(current, context.services.env.consultation))
 

@@ -22,7 +22,9 @@ async def test_a_whole_round(stack):
     saved = await ann.wait_for_reply()
     assert saved.text == "Saved. Thank you." and saved.buttons == [["Add another example", "Next question"]]
     await ann.tap("Add another example")
-    assert (await ann.wait_for_reply()).text == "Type your next example in one message."
+    prompt = await ann.wait_for_reply()
+    assert prompt.message_id == saved.message_id and prompt.buttons == []
+    assert prompt.text == "Saved. Thank you.\n\nType your next example in one message."
     await ann.send("Paid time for wellbeing walks")
     await ann.wait_for_reply()
     await ann.tap("Next question")

@@ -1,0 +1,107 @@
+"""The outbox drain against the emulator's flood control, faults and blocked people."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import Bot
+
+from bot.emulator import Emulator, EmulatorClient
+from bot.runner import connect
+from bot.sender import Bucket, Sender
+from carework_core.clock import ShiftedClock
+from carework_core.outbox import OutgoingMessage
+from carework_core.services import Services
+from tests.conftest import MINI
+from tests.e2e.conftest import TOKEN
+
+
+def test_bucket_allows_a_burst_then_paces():
+    now = [0.0]
+    bucket = Bucket(capacity=2, rate=4.0, monotonic=lambda: now[0])
+    for _ in range(2):
+        assert bucket.wait_time() == 0
+        bucket.take()
+    assert bucket.wait_time() == 0.25
+    now[0] = 0.25
+    assert bucket.wait_time() == 0
+
+
+async def drain(sender: Sender, services: Services, limit: float = 60) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    while (await services.outbox.counts()).get("pending") and loop.time() < deadline:
+        if not await sender.drain_once():
+            await asyncio.sleep(0.05)
+
+
+async def setup(tmp_path, people: int, faults: float = 0.0):
+    emulator = Emulator(faults=faults, seed=3)
+    await emulator.start()
+    services = await Services.open(tmp_path / "c.db", MINI, ShiftedClock())
+    client = EmulatorClient(emulator.url)
+    await client.__aenter__()
+    users = [await client.new_user(f"P{n}") for n in range(people)]
+    for user in users:
+        await user.send("hello")  # a person must write to the bot before it may write to them
+    bot = Bot(TOKEN, base_url=f"{emulator.url}/bot", base_file_url=f"{emulator.url}/file/bot")
+    await connect(bot)
+    return emulator, services, client, users, bot
+
+
+async def teardown(emulator, services, client, bot):
+    await bot.shutdown()
+    await client.__aexit__(None, None, None)
+    await services.close()
+    await emulator.stop()
+
+
+async def test_a_burst_to_many_chats_is_paced_under_the_limits(tmp_path):
+    emulator, services, client, users, bot = await setup(tmp_path, 40)
+    try:
+        await services.outbox.enqueue([
+            OutgoingMessage(u.user_id, "sendMessage", {"chat_id": u.user_id, "text": f"message {i}"}, f"{u.user_id}:{i}")
+            for u in users for i in range(3)
+        ])
+        sender = Sender(bot, services.outbox, services.env.clock)
+        await drain(sender, services)
+        assert await services.outbox.counts() == {"sent": 120}
+        assert emulator.stats()["refusals"] == 0
+        chat = await users[0].chat()
+        assert [m.text for m in chat if m.from_bot] == ["message 0", "message 1", "message 2"]  # in order
+    finally:
+        await teardown(emulator, services, client, bot)
+
+
+async def test_faults_are_retried_until_everything_is_delivered(tmp_path):
+    emulator, services, client, users, bot = await setup(tmp_path, 10, faults=0.3)
+    try:
+        await services.outbox.enqueue([
+            OutgoingMessage(u.user_id, "sendMessage", {"chat_id": u.user_id, "text": f"m{i}"}, f"{u.user_id}:{i}")
+            for u in users for i in range(4)
+        ])
+        sender = Sender(bot, services.outbox, services.env.clock)
+        await drain(sender, services, limit=90)
+        assert await services.outbox.counts() == {"sent": 40}
+        assert emulator.stats()["faults_injected"] > 0
+        for user in users:  # each message arrived, in order (a dropped reply may have doubled one)
+            texts = [m.text for m in await user.chat() if m.from_bot]
+            assert sorted(set(texts)) == ["m0", "m1", "m2", "m3"]
+            assert [t for i, t in enumerate(texts) if i == 0 or texts[i - 1] != t] == ["m0", "m1", "m2", "m3"]
+    finally:
+        await teardown(emulator, services, client, bot)
+
+
+async def test_a_person_who_blocked_the_bot_is_marked_unreachable(tmp_path):
+    emulator, services, client, users, bot = await setup(tmp_path, 2)
+    try:
+        await users[0].block()
+        await services.outbox.enqueue([
+            OutgoingMessage(u.user_id, "sendMessage", {"chat_id": u.user_id, "text": "hi"}, f"{u.user_id}:{i}")
+            for u in users for i in range(2)
+        ])
+        sender = Sender(bot, services.outbox, services.env.clock)
+        await drain(sender, services)
+        assert await services.outbox.counts() == {"sent": 2, "undeliverable": 2}
+    finally:
+        await teardown(emulator, services, client, bot)
