@@ -135,7 +135,7 @@ def test_shipped_survey_has_the_seed_groups_themes_and_criteria(carework):
     assert [g.id for g in carework.groups] == ["providers", "lived_experience", "workforce", "policy"]
     assert [t.id for t in carework.themes] == ["supply", "wellbeing", "work_design", "data_tech"]
     assert [k.id for k in carework.criteria] == ["evidence", "major_issue", "newness", "transfer", "lasting"]
-    assert carework.run_by == "Centre for Health Services Studies, University of Kent"
+    assert carework.run_by == "the Centre for Health Services Studies, University of Kent"
     assert carework.timezone == "Europe/London" and carework.languages == ["en"]
     assert all(3 <= len(k.scale.labels) <= 5 for k in carework.criteria)
 
