@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import warnings
-
 from telegram.ext import Application, ContextTypes
-from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
 
 from bot.context import BotData, CareworkApp, CareworkContext
 from bot.errors import on_error
 from bot.handlers import answering, fallback, guards, onboarding
 from bot.settings import Settings
 from carework_core.services import Services
-
-
-# The intake asks for getUpdates through do_api_request to keep each update's raw JSON (one the
-# library cannot parse must not sink its batch), and the sender replays queued calls generically.
-warnings.filterwarnings("ignore", message=r"Please use 'Bot\.", category=PTBUserWarning)
-# retry_after may be seconds or a timedelta; bot.sender.retry_seconds reads either.
-warnings.filterwarnings("ignore", message=r".*retry_after", category=PTBDeprecationWarning)
 
 
 def build_application(settings: Settings, services: Services) -> CareworkApp:

@@ -7,6 +7,7 @@ from typing import Callable
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot import render
 from bot.render import Reply
 from carework_core.outbox import OutgoingMessage
 from carework_core.services import Services
@@ -33,6 +34,17 @@ class Edit:
 
     def __init__(self, message_id: int, reply: Reply, markup_only: bool = False):
         self.message_id, self.reply, self.markup_only = message_id, reply, markup_only
+
+
+def shown_answer(update: Update, label: str) -> list[Edit]:
+    """Returns the edit that shows a tapped answer on its question, if the bot can still see it.
+
+    Telegram hands over an old message without its text (InaccessibleMessage); then the edit is
+    skipped and only the next question is sent.
+    """
+    message = update.callback_query.message
+    text = getattr(message, "text", None)
+    return [Edit(message.message_id, render.answered(text, label))] if text else []
 
 
 async def respond(update: Update, context: CareworkContext, *out: Reply | Edit, tag: str = "") -> None:

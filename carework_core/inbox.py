@@ -42,8 +42,8 @@ class Inbox:
         return [StoredUpdate(r[0], r[1]) for r in rows]
 
     async def finish(self, update_id: int) -> None:
-        """Marks an update processed."""
-        await self._mark(update_id, "done", None)
+        """Marks an update processed and forgets its content (names, text): only its id is kept."""
+        await self._mark(update_id, "done", None, forget=True)
 
     async def set_aside(self, update_id: int, reason: str) -> None:
         """Marks an update that cannot be processed, so it never blocks the ones after it."""
@@ -54,9 +54,10 @@ class Inbox:
         rows = await self.env.db.fetchall("SELECT status, COUNT(*) FROM inbox GROUP BY status")
         return {r[0]: r[1] for r in rows}
 
-    async def _mark(self, update_id: int, status: str, error: str | None) -> None:
+    async def _mark(self, update_id: int, status: str, error: str | None, forget: bool = False) -> None:
+        payload = ", payload = ''" if forget else ""
         async with self.env.db.transaction() as tx:
             await tx.execute(
-                "UPDATE inbox SET status = ?, processed_at = ?, error = ? WHERE update_id = ?",
+                f"UPDATE inbox SET status = ?, processed_at = ?, error = ?{payload} WHERE update_id = ?",
                 (status, self.env.stamp(), error, update_id),
             )

@@ -9,7 +9,7 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot import callbacks as cb
 from bot import render
-from bot.context import CareworkContext, Edit, respond
+from bot.context import CareworkContext, Edit, respond, shown_answer
 from bot.handlers.guards import answer_query, matches
 from carework_core.answering import Ask, ButtonsExpected, NothingToAnswer, TextSaved
 from carework_core.definitions import ChoiceQuestion
@@ -59,11 +59,7 @@ async def pick(update: Update, context: CareworkContext) -> None:
         await respond(update, context, Edit(query.message.message_id, render.step(step, consultation)))
         return
     label = render.chosen_label(current, data.value) if isinstance(current, Ask) else ""
-    await respond(
-        update, context,
-        Edit(query.message.message_id, render.answered(query.message.text or "", label)),
-        render.step(step, consultation),
-    )
+    await respond(update, context, *shown_answer(update, label), render.step(step, consultation))
 
 
 async def toggle(update: Update, context: CareworkContext) -> None:

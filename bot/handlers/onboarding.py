@@ -9,7 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callbacks as cb
 from bot import render
-from bot.context import CareworkContext, Edit, respond
+from bot.context import CareworkContext, respond, shown_answer
 from bot.handlers.guards import answer_query, matches
 from carework_core.onboarding import AlreadyTakingPart, ConsentStep, Declined, Registered
 
@@ -39,14 +39,14 @@ async def consent(update: Update, context: CareworkContext) -> None:
     result = await context.services.onboarding.consent(update.effective_user.id, data.step, data.agree)
     await answer_query(query)
     consultation = context.services.env.consultation
-    chosen = Edit(query.message.message_id, render.answered(query.message.text or "", "Yes" if data.agree else "No"))
+    chosen = shown_answer(update, "Yes" if data.agree else "No")
     if isinstance(result, ConsentStep):
-        await respond(update, context, chosen, render.consent(consultation, result))
+        await respond(update, context, *chosen, render.consent(consultation, result))
     elif isinstance(result, Registered):
         log.info("participant registered", extra={"participant": result.participant.code})
-        await respond(update, context, chosen, render.registered(consultation, result.participant.group_id))
+        await respond(update, context, *chosen, render.registered(consultation, result.participant.group_id))
     elif isinstance(result, Declined):
-        await respond(update, context, chosen, render.plain("declined"))
+        await respond(update, context, *chosen, render.plain("declined"))
 
 
 HANDLERS = [

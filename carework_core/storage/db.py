@@ -68,8 +68,12 @@ class Database:
         for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=10000", "synchronous=NORMAL"):
             await conn.execute(f"PRAGMA {pragma}")
         db = cls(conn, str(path))
-        async with db.transaction() as tx:
-            await migrate(tx)
+        try:
+            async with db.transaction() as tx:
+                await migrate(tx)
+        except BaseException:
+            await conn.close()
+            raise
         return db
 
     async def close(self) -> None:
