@@ -63,24 +63,26 @@ class Toggle(Callback):
 
 
 @dataclass(frozen=True)
-class NextQuestion(Callback):
+class AtQuestion(Callback):
+    """A button that acts on question `number` of a round."""
+
+    round_id: str
+    number: int
+
+
+@dataclass(frozen=True)
+class NextQuestion(AtQuestion):
     prefix: ClassVar[str] = "n"
-    round_id: str
-    number: int
 
 
 @dataclass(frozen=True)
-class AddExample(Callback):
+class AddExample(AtQuestion):
     prefix: ClassVar[str] = "e"
-    round_id: str
-    number: int
 
 
 @dataclass(frozen=True)
-class Skip(Callback):
+class Skip(AtQuestion):
     prefix: ClassVar[str] = "s"
-    round_id: str
-    number: int
 
 
 KINDS: dict[str, type[Callback]] = {k.prefix: k for k in (Consent, Begin, Pick, Toggle, NextQuestion, AddExample, Skip)}

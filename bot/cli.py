@@ -155,12 +155,13 @@ def rehearse(
     out: Path = typer.Option(..., help="Folder for export.xlsx, trace.jsonl, transcripts/ and bot.log."),
     answers: Optional[Path] = typer.Option(None, help="Free-text answers, one per line, used in turn."),
     seed: Optional[int] = typer.Option(None, help="Seed for ratings and choices."),
+    faults: float = typer.Option(0.0, min=0.0, max=1.0, help="Fraction of Bot API requests that misbehave."),
 ) -> None:
     """Runs every round with virtual participants against the local emulator."""
     from bot.rehearsal.report import run_rehearsal
 
     _run(lambda: load_definition(survey))
-    raise typer.Exit(_run(run_rehearsal(survey, participants, out, answers, seed)))
+    raise typer.Exit(_run(run_rehearsal(survey, participants, out, answers, seed, faults)))
 
 
 @app.command()

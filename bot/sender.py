@@ -105,7 +105,7 @@ class Sender:
             await self.outbox.mark_undeliverable(m, exc.message)
             log.info("chat unreachable", extra={"outbox_id": m.id})
         except BadRequest as exc:
-            if "message is not modified" in exc.message:
+            if "message is not modified" in exc.message.lower():  # an earlier try got through
                 await self.outbox.mark_sent(m.id, None)
             else:
                 await self.outbox.mark_failed(m.id, exc.message)

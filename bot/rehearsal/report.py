@@ -11,7 +11,8 @@ from bot.rehearsal.run import RehearsalReport, log_to, rehearse, steps_for
 from carework_core.definition_file import load_definition
 
 
-async def run_rehearsal(survey: Path, participants: int, out: Path, answers: Path | None, seed: int | None) -> int:
+async def run_rehearsal(survey: Path, participants: int, out: Path, answers: Path | None, seed: int | None,
+                        faults: float = 0.0) -> int:
     """Runs a rehearsal with a progress bar, prints the report, and returns the exit code."""
     out.mkdir(parents=True, exist_ok=True)
     log_to(out / "bot.log")
@@ -19,7 +20,7 @@ async def run_rehearsal(survey: Path, participants: int, out: Path, answers: Pat
     columns = (TextColumn("rehearsing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns) as bar:
         task = bar.add_task("rehearsal", total=total)
-        report = await rehearse(survey, participants, out, answers=answers, seed=seed,
+        report = await rehearse(survey, participants, out, answers=answers, seed=seed, faults=faults,
                                 progress=lambda n: bar.advance(task, n))
     show(report, out)
     return 0 if report.ok else 1
@@ -32,7 +33,7 @@ def show(report: RehearsalReport, out: Path, console: Console | None = None) -> 
         f"participants registered: {report.registered} of {report.participants}\n"
         f"answers stored:          {report.answers} (exported {report.exported})\n"
         f"messages sent:           {report.messages_sent}\n"
-        f"emulator refusals:       {report.refusals}\n"
+        f"emulator refusals:       {report.refusals} ({report.unexpected_refusals} not caused by injected faults)\n"
         f"took:                    {report.seconds:.0f} s\n"
         f"written to:              {out}/export.xlsx, trace.jsonl, transcripts/, bot.log",
         highlight=False,
