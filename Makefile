@@ -18,5 +18,8 @@ test: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/carework demo
 
+bench: $(STAMP)
+	$(PY) bench/intake.py
+
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache
