@@ -108,7 +108,7 @@ def unpack(raw: str | None) -> Callback:
     kind = KINDS.get(prefix)
     if kind is None or len(values) != len(fields(kind)):
         raise InvalidCallback(f"unknown kind {prefix!r}")
-    return kind(*(_field(f.type, v) for f, v in zip(fields(kind), values)))
+    return kind(*(_field(f.type, v) for f, v in zip(fields(kind), values, strict=True)))
 
 
 def _field(kind: object, text: str) -> object:

@@ -17,6 +17,7 @@ log = logging.getLogger(__name__)
 KIND_WORDS: list[tuple[type[Exception], str]] = [
     (errors.InviteUnknown, "invite_unknown"),
     (errors.InviteUsedUp, "invite_used_up"),
+    (errors.ConsentPending, "buttons_expected"),
     (errors.NotRegistered, "not_registered"),
     (errors.RoundNotOpen, "round_closed"),
     (errors.StaleAction, "stale"),

@@ -8,7 +8,7 @@ from carework_core.definitions import (
     ChoiceQuestion, Criterion, ExamplesQuestion, ItemRatingQuestion, Question, RatingQuestion, Round, TextQuestion,
 )
 from carework_core.env import Env
-from carework_core.errors import AnswerRejected, NotRegistered, RoundNotOpen, StaleAction
+from carework_core.errors import AnswerRejected, ConsentPending, NotRegistered, RoundNotOpen, StaleAction
 from carework_core.lifecycle import RoundStatus
 from carework_core.onboarding import Participant, find_participant
 from carework_core.rounds import round_status
@@ -200,6 +200,8 @@ class Answering:
 
     async def _person(self, tx: Tx, telegram_user_id: int) -> Participant:
         person = await find_participant(tx, telegram_user_id)
+        if person is not None and person.status == "consenting":
+            raise ConsentPending("the consent questions are still waiting for an answer")
         if person is None or person.status != "consented":
             raise NotRegistered("you are not taking part yet")
         return person

@@ -71,6 +71,10 @@ class NotRegistered(CareworkError):
     """The person has no consented participation yet."""
 
 
+class ConsentPending(NotRegistered):
+    """The person has opened an invite but not finished the consent questions."""
+
+
 class MigrationError(CareworkError):
     """The database schema cannot be brought up to date."""
 

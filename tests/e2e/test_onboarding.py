@@ -74,3 +74,11 @@ async def test_double_tap_on_consent_is_harmless(stack):
     assert any("already been answered" in (t.get("text") or "") for t in toasts)
     rows = await stack.services.env.db.fetchall("SELECT statement_id FROM consents")
     assert sorted(r[0] for r in rows) == ["read", "store"]
+
+
+async def test_typing_during_consent_points_to_the_buttons(stack):
+    gus = await stack.person("Gus")
+    await gus.send(f"/start {await stack.link()}")
+    await gus.wait_for_reply()
+    await gus.send("what is this?")
+    assert "tap one of the buttons above" in (await gus.wait_for_reply()).text
