@@ -147,3 +147,24 @@ async def test_tricky_text_is_kept_exactly_and_exported_as_text(stack, tmp_path)
     cells = [row[10] for row in load_workbook(out)["Answers"].iter_rows(min_row=2)]
     assert [c.value for c in cells] == [formula, long]
     assert cells[0].data_type == "s"
+
+
+async def test_tapping_a_message_too_old_for_the_bot_to_read_still_works(stack):
+    ann = await stack.joined("Ann")
+    await start_round(stack, ann)
+    await ann.send("x")
+    await ann.wait_for_reply()
+    await ann.tap("Next question")
+    await ann.wait_for_reply()
+    await ann.tap("Skip this question")
+    rating = await ann.wait_for_reply()
+    # Telegram sends an old message without its text (date 0): python-telegram-bot's InaccessibleMessage.
+    old = {"callback_query": {"id": "old-1", "chat_instance": "1", "data": "p|r1|3|2",
+                              "from": {"id": ann.user_id, "is_bot": False, "first_name": "Ann"},
+                              "message": {"message_id": rating.message_id, "date": 0,
+                                          "chat": {"id": ann.user_id, "type": "private"}}}}
+    await stack.client.raw_update(old)
+    stack.expected_refusals = 1  # the emulator never issued this query id, so its answer is refused
+    nxt = await ann.wait_for(lambda c: c[-1].text.startswith("Question 4 of 4"))
+    assert nxt[-2].buttons == [["Small"], ["Medium"], ["Big"], ["Not sure"]]  # the old message was left alone
+    assert await stack.answers() == [("P-0001", "examples", "x"), ("P-0001", "size", "2")]
