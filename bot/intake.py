@@ -27,7 +27,6 @@ log = logging.getLogger(__name__)
 class Intake:
     def __init__(self, application: CareworkApp, inbox: Inbox, poll_timeout: int = 20):
         self.application, self.inbox, self.poll_timeout = application, inbox, poll_timeout
-        self.processed = 0
 
     async def run(self) -> None:
         """Replays unfinished updates, then polls, stores and processes until cancelled."""
@@ -80,7 +79,6 @@ class Intake:
             return
         await self.application.process_update(update)
         await self.inbox.finish(stored.update_id)
-        self.processed += 1
         log.debug("update processed", extra={"update_id": stored.update_id, "ms": round((time.perf_counter() - started) * 1000, 1)})
 
 

@@ -41,10 +41,6 @@ class Rounds:
         names = ", ".join(r.id for r in self.env.consultation.rounds)
         raise NotFound(f"there is no round called {round_id!r}; rounds are {names}")
 
-    def number(self, round_id: str) -> int:
-        """Returns a round's 1-based position in the definition."""
-        return [r.id for r in self.env.consultation.rounds].index(round_id) + 1
-
     async def open_round(self, round_id: str, actor: str) -> RoundStatus:
         """Opens a round; invitations follow from `pending_invitations`."""
         return await self._move(round_id, RoundEvent.OPEN, actor)
