@@ -14,6 +14,17 @@ async def start_round(stack, user):
     return await user.wait_for_reply()
 
 
+async def reach_the_rating(stack, ann):
+    """Answers question 1 with "x", skips question 2, and returns the rating question."""
+    await start_round(stack, ann)
+    await ann.send("x")
+    await ann.wait_for_reply()
+    await ann.tap("Next question")
+    await ann.wait_for_reply()
+    await ann.tap("Skip this question")
+    return await ann.wait_for_reply()
+
+
 async def test_a_whole_round(stack):
     ann = await stack.joined("Ann")
     first = await start_round(stack, ann)
@@ -101,13 +112,7 @@ async def test_voice_sticker_and_photo_get_a_kind_note(stack):
 
 async def test_stale_and_forged_buttons_change_nothing(stack):
     ann = await stack.joined("Ann")
-    await start_round(stack, ann)
-    await ann.send("x")
-    await ann.wait_for_reply()
-    await ann.tap("Next question")
-    await ann.wait_for_reply()
-    await ann.tap("Skip this question")
-    rating = await ann.wait_for_reply()
+    rating = await reach_the_rating(stack, ann)
     await ann.tap("Small", message_id=rating.message_id)
     await ann.tap("Big", message_id=rating.message_id)  # a second tap before the buttons go
     await ann.wait_for(lambda c: c[-1].text.startswith("Question 4 of 4"))
@@ -151,13 +156,7 @@ async def test_tricky_text_is_kept_exactly_and_exported_as_text(stack, tmp_path)
 
 async def test_tapping_a_message_too_old_for_the_bot_to_read_still_works(stack):
     ann = await stack.joined("Ann")
-    await start_round(stack, ann)
-    await ann.send("x")
-    await ann.wait_for_reply()
-    await ann.tap("Next question")
-    await ann.wait_for_reply()
-    await ann.tap("Skip this question")
-    rating = await ann.wait_for_reply()
+    rating = await reach_the_rating(stack, ann)
     # Telegram sends an old message without its text (date 0): python-telegram-bot's InaccessibleMessage.
     old = {"callback_query": {"id": "old-1", "chat_instance": "1", "data": "p|r1|3|2",
                               "from": {"id": ann.user_id, "is_bot": False, "first_name": "Ann"},
