@@ -43,31 +43,27 @@ class Begin(Callback):
 
 
 @dataclass(frozen=True)
-class Pick(Callback):
-    """Chooses `value` for question `number`: a scale point, "not_sure", or option positions."""
-
-    prefix: ClassVar[str] = "p"
-    round_id: str
-    number: int
-    value: str
-
-
-@dataclass(frozen=True)
-class Toggle(Callback):
-    """Ticks or unticks options of a multiple-choice question; `mask` is the new selection."""
-
-    prefix: ClassVar[str] = "t"
-    round_id: str
-    number: int
-    mask: int
-
-
-@dataclass(frozen=True)
 class AtQuestion(Callback):
     """A button that acts on question `number` of a round."""
 
     round_id: str
     number: int
+
+
+@dataclass(frozen=True)
+class Pick(AtQuestion):
+    """Chooses `value` for question `number`: a scale point, "not_sure", or option positions."""
+
+    prefix: ClassVar[str] = "p"
+    value: str
+
+
+@dataclass(frozen=True)
+class Toggle(AtQuestion):
+    """Ticks or unticks options of a multiple-choice question; `mask` is the new selection."""
+
+    prefix: ClassVar[str] = "t"
+    mask: int
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,15 @@ class Inbox:
         """Stores raw updates (a redelivered one is ignored); returns how many were new."""
         if not updates:
             return 0
+        added = 0
         async with self.env.db.transaction() as tx:
-            before = (await tx.fetchone("SELECT COUNT(*) FROM inbox"))[0]
-            await tx.executemany(
-                "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)",
-                [(u.update_id, u.payload, self.env.stamp()) for u in updates],
-            )
-            return (await tx.fetchone("SELECT COUNT(*) FROM inbox"))[0] - before
+            for u in updates:
+                row_id = await tx.insert(
+                    "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)",
+                    (u.update_id, u.payload, self.env.stamp()),
+                )
+                added += row_id is not None
+        return added
 
     async def next_offset(self) -> int | None:
         """Returns the getUpdates offset that confirms everything stored, or None if nothing is."""

@@ -36,9 +36,9 @@ async def typed(update: Update, context: CareworkContext) -> None:
     elif isinstance(result, ButtonsExpected):
         await respond(update, context, render.plain("buttons_expected"))
     elif isinstance(result, TextSaved):
-        still_here = isinstance(result.step, Ask) and result.was_example and result.step.examples_given > 0
-        if still_here and result.step.question.type == "examples":
-            await respond(update, context, render.example_saved(result.step))
+        step = result.step
+        if result.was_example and isinstance(step, Ask) and step.question.type == "examples" and step.examples_given:
+            await respond(update, context, render.example_saved(step))  # still on the same question
         else:
             await respond(update, context, render.step(result.step, consultation))
 
