@@ -24,6 +24,7 @@ round_app = typer.Typer(help="Open, close and list rounds.", no_args_is_help=Tru
 app.add_typer(round_app, name="round")
 err = Console(stderr=True, soft_wrap=True)  # one problem, one line, however narrow the terminal
 out = Console(soft_wrap=True)
+MAX_PARTICIPANTS = 10_000  # virtual participants in one rehearsal
 
 
 def _run(work: Awaitable[Any] | Callable[[], Any]) -> Any:
@@ -37,7 +38,7 @@ def _run(work: Awaitable[Any] | Callable[[], Any]) -> Any:
 
 async def _with_services(action: Callable[[Services], Awaitable[Any]]) -> Any:
     settings = load_settings(StoreSettings)
-    services = await Services.open(settings.database, settings.survey, SystemClock())
+    services = await Services.open(settings.database, settings.survey, SystemClock(), create=False)
     try:
         return await action(services)
     finally:
@@ -54,6 +55,22 @@ def run() -> None:
     settings: Settings = _run(lambda: load_settings(Settings))
     _run(lambda: load_definition(settings.survey))
     _run(run_bot(settings))
+
+
+@app.command()
+def init() -> None:
+    """Creates the database named by CAREWORK_DATABASE (the bot also creates it on its first run)."""
+
+    async def create() -> None:
+        settings = load_settings(StoreSettings)
+        if settings.database.exists():
+            await (await Services.open(settings.database, settings.survey, SystemClock(), create=False)).close()
+            out.print(f"{settings.database} already exists; nothing changed", highlight=False)
+            return
+        await (await Services.open(settings.database, settings.survey, SystemClock())).close()
+        out.print(f"created {settings.database}", highlight=False)
+
+    _run(create())
 
 
 @app.command()
@@ -151,7 +168,7 @@ def export(path: Path = typer.Argument(..., help="The .xlsx file to write.")) ->
 @app.command()
 def rehearse(
     survey: Path = typer.Argument(..., help="The consultation definition to rehearse."),
-    participants: int = typer.Option(20, min=1, max=2000, help="How many virtual participants."),
+    participants: int = typer.Option(20, min=1, max=MAX_PARTICIPANTS, help="How many virtual participants."),
     out: Path = typer.Option(..., help="Folder for export.xlsx, trace.jsonl, transcripts/ and bot.log."),
     answers: Optional[Path] = typer.Option(None, help="Free-text answers, one per line, used in turn."),
     seed: Optional[int] = typer.Option(None, help="Seed for ratings and choices."),
@@ -166,7 +183,7 @@ def rehearse(
 
 @app.command()
 def demo(
-    participants: int = typer.Option(100, min=1, max=2000, help="How many virtual participants."),
+    participants: int = typer.Option(100, min=1, max=MAX_PARTICIPANTS, help="How many virtual participants."),
     out: Path = typer.Option(Path("demo-output"), help="Where to write the results."),
 ) -> None:
     """Rehearses surveys/carework.yaml with about 100 virtual participants into ./demo-output."""

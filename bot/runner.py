@@ -7,7 +7,7 @@ import contextlib
 import logging
 import signal
 
-from telegram.error import NetworkError, RetryAfter
+from telegram.error import InvalidToken, NetworkError, RetryAfter
 
 from bot.app import build_application
 from bot.intake import Intake
@@ -15,6 +15,7 @@ from bot.scheduler import reconcile
 from bot.sender import Sender
 from bot.settings import Settings
 from carework_core.clock import Clock, SystemClock
+from carework_core.errors import SettingsError
 from carework_core.services import Services
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ class RunningBot:
 
     async def start(self) -> None:
         """Connects to the Bot API, schedules the reconcile job and starts intake and sender."""
-        await connect(self.app)
+        await connect(self.app, self.settings.connect_attempts, self.settings.telegram_api_url)
         await self.services.set_state("bot_username", self.app.bot.username)
         await self.app.start()
         self.app.job_queue.run_repeating(self._reconcile, interval=self.settings.reconcile_seconds, first=0.1)
@@ -55,21 +56,29 @@ class RunningBot:
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
-        log.info("bot stopped")
+        if self._tasks:  # a bot that never connected has nothing to report stopping
+            log.info("bot stopped")
 
     async def _reconcile(self, context) -> None:
         await self.reconcile_now()
 
 
-async def connect(client, attempts: int = 6) -> None:
-    """Initializes a Bot or Application (getMe), riding out a few passing Bot API failures."""
+async def connect(client, attempts: int = 6, api_url: str = "the Bot API URL") -> None:
+    """Initializes a Bot or Application (getMe), riding out a few passing Bot API failures.
+
+    The library's own errors name the token, so they become SettingsErrors that never do.
+    """
     for attempt in range(attempts):
         try:
             await client.initialize()
             return
+        except InvalidToken:
+            raise SettingsError(f"the Bot API at {api_url} refused CAREWORK_TELEGRAM_TOKEN (Unauthorized); "
+                                "check the token BotFather gave you") from None
         except (NetworkError, RetryAfter) as exc:
             if attempt == attempts - 1:
-                raise
+                raise SettingsError(f"cannot reach the Bot API at {api_url} after {attempts} attempts "
+                                    f"({type(exc).__name__}); check CAREWORK_TELEGRAM_API_URL and the network") from None
             log.warning("Bot API not ready", extra={"reason": type(exc).__name__, "attempt": attempt + 1})
             await asyncio.sleep(min(10.0, 0.5 * 2 ** attempt))
 

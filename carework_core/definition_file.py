@@ -9,7 +9,7 @@ from typing import Any, Iterator
 import yaml
 from pydantic import ValidationError
 
-from carework_core.definitions import Consultation, ItemRatingQuestion
+from carework_core.definitions import ChoiceQuestion, Consultation, ItemRatingQuestion
 from carework_core.errors import DefinitionError, Problem
 
 Loc = tuple[str | int, ...]
@@ -93,6 +93,9 @@ def _reason(err: dict[str, Any]) -> str:
         return f"must have at most {ctx.get('max_length')} entries"
     if err["type"] == "string_pattern_mismatch":
         return "ids use lower-case letters, digits, - and _ (at most 32 characters)"
+    if err["type"] == "string_type" and isinstance(err.get("input"), bool):
+        return ('YAML reads unquoted yes, no, on, off, true and false as true or false; '
+                'put the value in quotes, e.g. id: "yes"')
     if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
         return f"type must be one of {ctx.get('expected_tags', 'the question types')}"
     message = str(err["msg"])
@@ -115,10 +118,22 @@ def reference_problems(c: Consultation) -> Iterator[tuple[Loc, str]]:
                 yield (*here, "groups", g_index), f"no group called {group!r}; groups are {', '.join(sorted(groups))}"
         yield from _duplicates(rnd.questions, (*here, "questions"))
         for q_index, question in enumerate(rnd.questions):
+            if isinstance(question, ChoiceQuestion):
+                yield from _option_problems(question, (*here, "questions", q_index, "options"))
             if isinstance(question, ItemRatingQuestion):
                 for k_index, crit in enumerate(question.criteria):
                     if crit not in criteria:
                         yield (*here, "questions", q_index, "criteria", k_index), f"no criterion called {crit!r}"
+
+
+def _option_problems(question: ChoiceQuestion, where: Loc) -> Iterator[tuple[Loc, str]]:
+    """Yields repeated option ids (a tap would store one id twice) and labels (no one could tell them apart)."""
+    yield from _duplicates(question.options, where)
+    seen: set[str] = set()
+    for index, option in enumerate(question.options):
+        if option.label in seen:
+            yield (*where, index, "label"), f"duplicate label {option.label!r}; people could not tell these options apart"
+        seen.add(option.label)
 
 
 def _duplicates(things: list[Any], where: Loc) -> Iterator[tuple[Loc, str]]:

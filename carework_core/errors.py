@@ -75,6 +75,10 @@ class ConsentPending(NotRegistered):
     """The person has opened an invite but not finished the consent questions."""
 
 
+class DatabaseUnavailable(CareworkError):
+    """The database file is missing, cannot be created, or is not a carework database."""
+
+
 class MigrationError(CareworkError):
     """The database schema cannot be brought up to date."""
 

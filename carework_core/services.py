@@ -33,10 +33,10 @@ class Services:
         return cls(env, Onboarding(env), Rounds(env), Answering(env), Inbox(env), Outbox(env))
 
     @classmethod
-    async def open(cls, database: str | Path, survey: str | Path, clock: Clock) -> "Services":
-        """Loads the definition, opens the database and builds the services."""
+    async def open(cls, database: str | Path, survey: str | Path, clock: Clock, create: bool = True) -> "Services":
+        """Loads the definition, opens the database (creating it if `create`) and builds the services."""
         consultation = load_definition(survey)
-        db = await Database.open(database)
+        db = await Database.open(database, create=create)
         return cls.build(db, consultation, clock)
 
     async def close(self) -> None:

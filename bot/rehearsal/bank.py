@@ -58,7 +58,9 @@ class TextSource:
         """Reads one answer per non-empty line of path (UTF-8), or uses the bank when path is None."""
         if path is None:
             return cls(rng)
-        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        # Only \n (or \r\n) ends an answer: str.splitlines would also split at form feeds, U+2028 and more.
+        text = path.read_bytes().decode("utf-8")
+        lines = [line.removesuffix("\r") for line in text.split("\n") if line.strip()]
         if not lines:
             raise ValueError(f"{path} has no answers in it (one answer per line)")
         return cls(rng, lines)

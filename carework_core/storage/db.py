@@ -8,12 +8,14 @@ the bot runs) are kept apart by SQLite's own locking and a busy timeout.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, AsyncIterator, Iterable
 
 import aiosqlite
 
+from carework_core.errors import DatabaseUnavailable
 from carework_core.storage.migrations import migrate
 
 Row = aiosqlite.Row
@@ -61,16 +63,22 @@ class Database:
         self.path = path
 
     @classmethod
-    async def open(cls, path: str | Path) -> "Database":
-        """Opens (creating if needed) and upgrades the database at path."""
+    async def open(cls, path: str | Path, create: bool = True) -> "Database":
+        """Opens and upgrades the database at path; creates it only when `create` is set."""
+        path = Path(path)
+        _check_place(path, create)
         conn = await aiosqlite.connect(str(path), isolation_level=None)
         conn.row_factory = aiosqlite.Row
-        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=10000", "synchronous=NORMAL"):
-            await conn.execute(f"PRAGMA {pragma}")
         db = cls(conn, str(path))
         try:
+            for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=10000", "synchronous=NORMAL"):
+                await conn.execute(f"PRAGMA {pragma}")
             async with db.transaction() as tx:
                 await migrate(tx)
+        except sqlite3.DatabaseError as exc:
+            await conn.close()  # an open connection's thread would keep the process alive
+            raise DatabaseUnavailable(
+                f"{path} is not a carework database (SQLite says: {exc}); check CAREWORK_DATABASE") from None
         except BaseException:
             await conn.close()
             raise
@@ -108,3 +116,14 @@ class Database:
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
         async with self.reading() as tx:
             return await tx.fetchone(sql, params)
+
+
+def _check_place(path: Path, create: bool) -> None:
+    """Refuses a path that would silently make an empty database, or that cannot hold one."""
+    if path.is_dir():
+        raise DatabaseUnavailable(f"{path} is a folder, not a database file; check CAREWORK_DATABASE")
+    if not create and not path.exists():
+        raise DatabaseUnavailable(
+            f"there is no database at {path}; check CAREWORK_DATABASE, or create one with `carework init`")
+    if create and not path.parent.is_dir():
+        raise DatabaseUnavailable(f"cannot create a database at {path}: the folder does not exist")

@@ -43,6 +43,7 @@ def test_run_with_an_unreadable_survey_is_one_clear_line(tmp_path):
 def test_invite_round_and_export_commands(tmp_path):
     env = {"CAREWORK_DATABASE": str(tmp_path / "c.db"), "CAREWORK_SURVEY": str(MINI),
            "CAREWORK_BOT_USERNAME": "carework_test_bot"}
+    assert carework("init", env=env).returncode == 0
     links = carework("invite", "--group", "lived", "--count", "3", env=env)
     assert links.returncode == 0, links.stderr
     lines = links.stdout.strip().splitlines()
@@ -62,5 +63,6 @@ def test_invite_round_and_export_commands(tmp_path):
 
 def test_invite_before_the_bot_ever_ran_says_what_to_do(tmp_path):
     env = {"CAREWORK_DATABASE": str(tmp_path / "c.db"), "CAREWORK_SURVEY": str(MINI)}
+    assert carework("init", env=env).returncode == 0
     result = carework("invite", "--group", "lived", env=env)
     assert result.returncode == 1 and "start the bot once" in result.stderr
