@@ -88,6 +88,7 @@ def step(s: Ask | RoundDone, c: Consultation) -> Reply:
     q = s.question
     head = f"<b>Question {s.number} of {s.total}</b>"
     if isinstance(q, ItemRatingQuestion) and s.item and s.criterion:
+        head += f"\nIdea {s.item_index + 1} of {s.items_total}"
         body = f"{escape(q.text)}\n\n<i>{escape(s.item.text)}</i>\n\n{escape(s.criterion.question)}"
         return Reply(f"{head}\n\n{body}", _scale_buttons(s, s.criterion.scale))
     body = escape(q.text) + (f"\n\n<i>{escape(q.hint)}</i>" if q.hint else "")
@@ -108,16 +109,20 @@ def choice(s: Ask, head: str, body: str, mask: int) -> Reply:
         (Button(("✓ " if mask >> i & 1 else "") + o.label, cb.Toggle(s.round.id, s.number, mask ^ (1 << i))),)
         for i, o in enumerate(q.options)
     )
-    picked = ",".join(str(i) for i in range(len(q.options)) if mask >> i & 1)
-    done = ((Button("Done", cb.Pick(s.round.id, s.number, picked)),),) if picked else ()
+    done = ((Button("Done", cb.Submit(s.round.id, s.number, mask)),),) if mask else ()
     return Reply(f"{head}\n\n{body}\n\nTick all that apply, then tap Done.", rows + done + _skip_row(s))
 
 
 def _scale_buttons(s: Ask, scale) -> tuple[tuple[Button, ...], ...]:
-    rows = tuple((Button(label, cb.Pick(s.round.id, s.number, str(i))),) for i, label in enumerate(scale.labels, 1))
-    if scale.not_sure:
-        rows += ((Button("Not sure", cb.Pick(s.round.id, s.number, NOT_SURE)),),)
-    return rows + _skip_row(s)
+    values = [(label, str(i)) for i, label in enumerate(scale.labels, 1)] + [("Not sure", NOT_SURE)] * scale.not_sure
+    return tuple((Button(label, _point(s, value)),) for label, value in values) + _skip_row(s)
+
+
+def _point(s: Ask, value: str) -> cb.Callback:
+    """An item card's buttons name the card, so a late repeat tap cannot answer the next one."""
+    if s.card is None:
+        return cb.Pick(s.round.id, s.number, value)
+    return cb.Rate(s.round.id, s.number, *s.card, value)
 
 
 def _typing_prompt(s: Ask) -> str:

@@ -43,15 +43,18 @@ def test_multiple_choice_ticks_and_done():
     reply = render.choice(ask, "h", "b", 0b101)
     assert labels(reply) == [["✓ Home care"], ["Care home"], ["✓ Somewhere else"], ["Done"]]
     assert reply.buttons[0][0].data == cb.Toggle("r1", 4, 0b100)
-    assert reply.buttons[3][0].data == cb.Pick("r1", 4, "0,2")
+    assert reply.buttons[3][0].data == cb.Submit("r1", 4, 0b101)
     assert labels(render.choice(ask, "h", "b", 0))[-1] == ["Somewhere else"]  # nothing ticked: no Done
 
 
 def test_item_card_shows_item_and_criterion():
-    ask = Ask(R2, 2, R2.questions[1], 2, 2, item=Item("i1", "Rota <apps> & more"), criterion=C.criteria[0])
+    ask = Ask(R2, 2, R2.questions[1], 2, 2, item=Item("i1", "Rota <apps> & more"), criterion=C.criteria[0],
+              item_index=1, items_total=6)
     reply = render.step(ask, C)
     assert "Rota &lt;apps&gt; &amp; more" in reply.text and C.criteria[0].question in reply.text
+    assert reply.text.startswith("<b>Question 2 of 2</b>\nIdea 2 of 6")
     assert labels(reply)[-1] == ["Not sure"]
+    assert reply.buttons[1][0].data == cb.Rate("r2", 2, 1, 0, "2")  # the button names its card
 
 
 def test_people_s_and_definition_text_is_escaped():

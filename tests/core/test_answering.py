@@ -123,11 +123,26 @@ async def test_item_rating_walks_items_and_criteria(services, ann):
     seen = []
     source = 2
     while isinstance(step, Ask):
-        seen.append((step.item.id, step.criterion.id))
-        step = await a.choose(100, "r2", 2, "1", f"q{source}")
+        seen.append((step.item.id, step.criterion.id, step.card, step.items_total))
+        step = await a.choose(100, "r2", 2, "1", f"q{source}", step.card)
         source += 1
-    assert seen == [("i1", "evidence"), ("i1", "newness"), ("i2", "evidence"), ("i2", "newness")]
+    assert seen == [("i1", "evidence", (0, 0), 2), ("i1", "newness", (0, 1), 2),
+                    ("i2", "evidence", (1, 0), 2), ("i2", "newness", (1, 1), 2)]
     assert isinstance(step, RoundDone)
+
+
+async def test_item_rating_refuses_a_tap_for_another_card(services, ann):
+    a = services.answering
+    await a.load_items("ideas", [Item("i1", "Rota apps"), Item("i2", "Peer support")])
+    await services.rounds.open_round("r2", actor="test")
+    await a.begin(100, "r2")
+    await a.choose(100, "r2", 1, "carer", "q1")
+    await a.choose(100, "r2", 2, "2", "q2", (0, 0))
+    for card in ((0, 0), (1, 0), None):  # a repeat tap on the first card, a card not yet shown, no card
+        with pytest.raises(StaleAction):
+            await a.choose(100, "r2", 2, "2", f"q-{card}", card)
+    count = await services.env.db.fetchone("SELECT COUNT(*) FROM answers WHERE question_id = 'rate'")
+    assert count[0] == 1
 
 
 async def test_item_rating_without_items_is_passed_over(services, ann):
