@@ -172,7 +172,6 @@ def chosen_label(s: Ask, value: str) -> str:
 
 
 TEXT = {
-    "no_invite": "Hello. To take part you need an invite link from the research team. Please ask them for one.",
     "invite_unknown": "Sorry, this link does not work. Please ask the research team for a new link.",
     "invite_used_up": "Sorry, this link has already been used. Please ask the research team for a new link.",
     "declined": "Thank you for letting us know. We will not send you anything more. "
