@@ -19,7 +19,7 @@ async def reconcile(services: Services) -> int:
     consultation = services.env.consultation
     async with services.env.db.transaction() as tx:
         for inv in invitations:
-            reply = render.invitation(inv.round, inv.number, consultation.theme(inv.round.theme).name)
+            reply = render.invitation(inv.round, inv.number, consultation)
             chat = inv.participant.chat_id
             message = OutgoingMessage(
                 chat, "sendMessage", {"chat_id": chat, **reply.params()},

@@ -13,6 +13,7 @@ from carework_core.lifecycle import RoundStatus
 from carework_core.onboarding import Participant, find_participant
 from carework_core.rounds import round_status
 from carework_core.storage.db import Tx
+from carework_core.whereabouts import Elsewhere, elsewhere
 
 NOT_SURE = "not_sure"
 
@@ -70,8 +71,11 @@ class ButtonsExpected:
     step: Ask
 
 
+@dataclass(frozen=True)
 class NothingToAnswer:
-    """The person typed while no question is waiting."""
+    """The person typed while no question is waiting; `where` says what they can do instead."""
+
+    where: Elsewhere
 
 
 class Answering:
@@ -96,12 +100,12 @@ class Answering:
             person = await self._person(tx, telegram_user_id)
             rnd = await self._active_round(tx, person)
             if rnd is None:
-                return NothingToAnswer()
+                return NothingToAnswer(await elsewhere(tx, self.env.consultation, person))
             step = await self._advance(tx, person, rnd)
             if await self._seen(tx, person, source):
                 return TextSaved(step, isinstance(step, Ask) and isinstance(step.question, ExamplesQuestion), True)
             if not isinstance(step, Ask):
-                return NothingToAnswer()
+                return NothingToAnswer(await elsewhere(tx, self.env.consultation, person))
             q = step.question
             if not isinstance(q, (ExamplesQuestion, TextQuestion)):
                 return ButtonsExpected(step)
@@ -147,6 +151,14 @@ class Answering:
                 raise AnswerRejected("please type an example first, or skip this question")
             await self._mark_done(tx, person, rnd, ask.question.id, skipped=skip)
             return await self._advance(tx, person, rnd)
+
+    async def whereabouts(self, telegram_user_id: int) -> Ask | Elsewhere:
+        """Returns a registered person's next question, or the round to start, or that none is open."""
+        async with self.env.db.transaction() as tx:
+            person = await self._person(tx, telegram_user_id)
+            rnd = await self._active_round(tx, person)
+            step = await self._advance(tx, person, rnd) if rnd else None
+            return step if isinstance(step, Ask) else await elsewhere(tx, self.env.consultation, person)
 
     async def current(self, telegram_user_id: int, round_id: str) -> Step:
         """Returns where the participant is in a round, without changing anything."""

@@ -32,7 +32,7 @@ async def typed(update: Update, context: CareworkContext) -> None:
     result = await context.services.answering.receive_text(update.effective_user.id, message.text, f"m{message.message_id}")
     consultation = context.services.env.consultation
     if isinstance(result, NothingToAnswer):
-        await respond(update, context, render.plain("nothing_waiting"))
+        await respond(update, context, render.nothing_waiting(result.where))
     elif isinstance(result, ButtonsExpected):
         await respond(update, context, render.plain("buttons_expected"))
     elif isinstance(result, TextSaved):

@@ -23,7 +23,8 @@ async def start(update: Update, context: CareworkContext) -> None:
     result = await context.services.onboarding.start(user.id, update.effective_chat.id, user.language_code, token)
     consultation = context.services.env.consultation
     if isinstance(result, AlreadyTakingPart):
-        await respond(update, context, render.plain("already"))
+        where = await context.services.answering.whereabouts(user.id)
+        await respond(update, context, *render.welcome_back(where, consultation))
     elif isinstance(result, ConsentStep):
         await respond(update, context, render.welcome(consultation, result.group_id), render.consent(consultation, result))
 

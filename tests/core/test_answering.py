@@ -2,6 +2,7 @@ import pytest
 
 from carework_core.answering import Ask, ButtonsExpected, Item, NothingToAnswer, RoundDone, TextSaved
 from carework_core.errors import AnswerRejected, NotRegistered, RoundNotOpen, StaleAction
+from carework_core.whereabouts import NoRoundOpen, RoundClosed, ToStart
 from tests.conftest import join
 
 
@@ -150,3 +151,16 @@ async def test_item_rating_without_items_is_passed_over(services, ann):
     await services.answering.begin(100, "r2")
     done = await services.answering.choose(100, "r2", 1, "manager", "q1")
     assert isinstance(done, RoundDone)
+
+
+async def test_whereabouts_when_nothing_is_waiting(services, ann):
+    a = services.answering
+    assert await a.whereabouts(100) == ToStart(services.env.consultation.rounds[0], 1)
+    typed = await a.receive_text(100, "too early", "m1")
+    assert typed == NothingToAnswer(ToStart(services.env.consultation.rounds[0], 1))
+    await a.begin(100, "r1")
+    assert isinstance(await a.whereabouts(100), Ask)
+    await services.rounds.close_round("r1", actor="test")
+    assert (await a.receive_text(100, "too late", "m2")).where == RoundClosed(services.env.consultation.rounds[0], 1)
+    await join(services, 300)
+    assert await a.whereabouts(300) == NoRoundOpen()  # joined after round 1 closed
