@@ -63,3 +63,25 @@ def _after(chat, text):
 
 def _replies_closed(message) -> bool:
     return message.text.startswith("Round 1 has closed, so it cannot take answers now")
+
+
+async def test_closing_a_round_tells_those_who_had_not_finished_once(stack):
+    ann, bob, cai = [await stack.joined(name) for name in ("Ann", "Bob", "Cai")]
+    await start_round(stack, ann)  # Ann answers everything
+    await ann.send("x")
+    for tap, shown in (("Next question", "Question 2"), ("Skip this question", "Question 3"), ("Big", "Question 4"),
+                       ("Home care", "Question 4"), ("Done", "That is the end of round 1")):
+        await ann.wait_for(lambda c: any(tap in row for row in c[-1].buttons))
+        await ann.tap(tap)
+        await ann.wait_for(lambda c, shown=shown: c[-1].text.startswith(shown))
+    await cai.tap("Start")  # Cai starts; Bob never taps Start
+    await cai.wait_for(lambda c: c[-1].text.startswith("Question 1 of 4"))
+    await stack.services.rounds.close_round("r1", actor="test")
+    for person in (bob, cai):
+        await person.wait_for(lambda c: any(m.text.startswith("Round 1 has closed. Thank you") for m in c))
+    await stack.bot.reconcile_now()  # a later reconcile owes nobody anything more
+    for person in (ann, bob, cai):
+        await person.send("/help")  # replies leave in order, so anything queued earlier arrives first
+        chat = await person.wait_for(lambda c: c[-1].text.startswith("This is Mini consultation"))
+        notices = [m for m in chat if m.text.startswith("Round 1 has closed. Thank you")]
+        assert len(notices) == (person is not ann)
