@@ -67,10 +67,14 @@ async def wide_stack(tmp_path):
 
 
 async def test_every_option_of_a_long_list_can_be_ticked_and_sent(wide_stack):
+    """Also: the invitation shows the round's own title, minutes and closing time."""
     stack = wide_stack
     ann = await stack.joined("Ann")
+    assert "Each takes about 7 minutes" in (await ann.chat())[1].text  # the welcome
     await stack.open_round("a-round-with-a-thirty-two-char-i")
-    await ann.wait_for(lambda c: any(m.text.startswith("Round 1:") for m in c))
+    chat = await ann.wait_for(lambda c: any(m.text.startswith("Round 1:") for m in c))
+    assert chat[-1].text.startswith("Round 1: Services you use - 1 question, about 7 minutes. "
+                                    "Open until Friday 6 March, 17:00.")
     await ann.tap("Start")
     question = await ann.wait_for_reply()
     labels = [row[0] for row in question.buttons]
