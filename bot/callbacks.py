@@ -67,6 +67,28 @@ class Toggle(AtQuestion):
 
 
 @dataclass(frozen=True)
+class Rate(AtQuestion):
+    """Rates the item at position `item` on criterion `criterion` (its index) with `value`.
+
+    Naming the card lets a repeat tap, sent before the next card arrived, be refused instead of
+    answering a card the person never saw.
+    """
+
+    prefix: ClassVar[str] = "r"
+    item: int
+    criterion: int
+    value: str
+
+
+@dataclass(frozen=True)
+class Submit(AtQuestion):
+    """Sends the ticked options of a multiple-choice question; `mask` has one bit per option."""
+
+    prefix: ClassVar[str] = "d"
+    mask: int
+
+
+@dataclass(frozen=True)
 class NextQuestion(AtQuestion):
     prefix: ClassVar[str] = "n"
 
@@ -81,7 +103,9 @@ class Skip(AtQuestion):
     prefix: ClassVar[str] = "s"
 
 
-KINDS: dict[str, type[Callback]] = {k.prefix: k for k in (Consent, Begin, Pick, Toggle, NextQuestion, AddExample, Skip)}
+KINDS: dict[str, type[Callback]] = {
+    k.prefix: k for k in (Consent, Begin, Pick, Rate, Submit, Toggle, NextQuestion, AddExample, Skip)
+}
 
 
 def pack(data: Callback) -> str:

@@ -16,6 +16,7 @@ from carework_core.definitions import (
     ChoiceQuestion, Consultation, ExamplesQuestion, ItemRatingQuestion, RatingQuestion, Round, TextQuestion,
 )
 from carework_core.onboarding import ConsentStep
+from carework_core.whereabouts import Elsewhere, Finished, RoundClosed, ToStart
 
 
 @dataclass(frozen=True)
@@ -40,11 +41,13 @@ class Reply:
 
 
 def welcome(c: Consultation, group_id: str) -> Reply:
+    minutes = sorted({r.minutes for r in c.rounds if group_id in r.groups} or {r.minutes for r in c.rounds})
+    takes = f"about {minutes[0]} minutes" if len(minutes) == 1 else f"{minutes[0]} to {minutes[-1]} minutes"
     return Reply(
         f"Welcome to <b>{escape(c.title)}</b>.\n\n{escape(c.purpose)}\n\n"
         f"This is run by {escape(c.run_by)}. You are invited as part of the group "
         f"<b>{escape(c.group(group_id).name)}</b>. There are a few short rounds of questions. "
-        "Each takes about 5 minutes, and you can answer whenever suits you."
+        f"Each takes {takes}, and you can answer whenever suits you."
     )
 
 
@@ -70,15 +73,64 @@ def registered(c: Consultation, group_id: str) -> Reply:
     )
 
 
-def invitation(rnd: Round, number: int, theme_name: str) -> Reply:
+def invitation(rnd: Round, number: int, c: Consultation) -> Reply:
+    """Returns a round's invitation: its title, size, time, closing date and a Start button."""
     count = len(rnd.questions)
     text = (
-        f"<b>Round {number}: {escape(theme_name)}</b> - {count} question{'s' * (count != 1)}, "
+        f"<b>Round {number}: {escape(rnd.title)}</b> - {count} question{'s' * (count != 1)}, "
         f"about {rnd.minutes} minutes."
     )
+    if rnd.schedule.closes:
+        text += f" Open until {open_until(rnd, c)}."
     if rnd.intro:
         text += f"\n\n{escape(rnd.intro)}"
     return Reply(text + "\n\nTap Start when you are ready.", ((Button("Start", cb.Begin(rnd.id)),),))
+
+
+def open_until(rnd: Round, c: Consultation) -> str:
+    """Returns when a round closes in the consultation's timezone, e.g. "Friday 6 March, 17:00"."""
+    closes = rnd.schedule.closes
+    assert closes is not None
+    local = closes.replace(tzinfo=c.zone) if closes.tzinfo is None else closes.astimezone(c.zone)
+    return f"{local:%A} {local.day} {local:%B}, {local:%H:%M}"
+
+
+def round_closed(number: int) -> Reply:
+    """Tells someone who had not finished that a round has closed."""
+    return Reply(
+        f"Round {number} has closed. Thank you for your time. "
+        "We will message you here when the next round opens."
+    )
+
+
+def welcome_back(where: Ask | Elsewhere, c: Consultation) -> tuple[Reply, ...]:
+    """Greets a registered person who sent /start again and takes them back to where they are."""
+    if isinstance(where, Ask):
+        return Reply("Welcome back. Here is where you left off."), step(where, c)
+    if isinstance(where, ToStart):
+        return Reply("Welcome back."), invitation(where.round, where.round_number, c)
+    if isinstance(where, Finished):
+        return (Reply(f"Welcome back. You have answered round {where.round_number}. Thank you. "
+                      "We will message you here when the next round opens."),)
+    return (Reply("Welcome back. No round of questions is open right now. "
+                  "We will message you here when the next one opens."),)
+
+
+def nothing_waiting(where: Elsewhere) -> Reply:
+    """Says what to do when someone typed while no question of theirs is waiting."""
+    if isinstance(where, ToStart):
+        return Reply(
+            f"Thank you. To answer round {where.round_number}, tap Start first. "
+            "Then the questions come one at a time.",
+            ((Button("Start", cb.Begin(where.round.id)),),),
+        )
+    if isinstance(where, RoundClosed):
+        return Reply(f"Round {where.round_number} has closed, so it cannot take answers now. "
+                     "Thank you for your time. We will message you here when the next round opens.")
+    if isinstance(where, Finished):
+        return Reply(f"Thank you. You have answered every question in round {where.round_number}. "
+                     "We will message you here when the next round opens.")
+    return Reply("Thank you. No round of questions is open right now. We will message you here when one opens.")
 
 
 def step(s: Ask | RoundDone, c: Consultation) -> Reply:
@@ -88,6 +140,7 @@ def step(s: Ask | RoundDone, c: Consultation) -> Reply:
     q = s.question
     head = f"<b>Question {s.number} of {s.total}</b>"
     if isinstance(q, ItemRatingQuestion) and s.item and s.criterion:
+        head += f"\nIdea {s.item_index + 1} of {s.items_total}"
         body = f"{escape(q.text)}\n\n<i>{escape(s.item.text)}</i>\n\n{escape(s.criterion.question)}"
         return Reply(f"{head}\n\n{body}", _scale_buttons(s, s.criterion.scale))
     body = escape(q.text) + (f"\n\n<i>{escape(q.hint)}</i>" if q.hint else "")
@@ -108,16 +161,20 @@ def choice(s: Ask, head: str, body: str, mask: int) -> Reply:
         (Button(("✓ " if mask >> i & 1 else "") + o.label, cb.Toggle(s.round.id, s.number, mask ^ (1 << i))),)
         for i, o in enumerate(q.options)
     )
-    picked = ",".join(str(i) for i in range(len(q.options)) if mask >> i & 1)
-    done = ((Button("Done", cb.Pick(s.round.id, s.number, picked)),),) if picked else ()
+    done = ((Button("Done", cb.Submit(s.round.id, s.number, mask)),),) if mask else ()
     return Reply(f"{head}\n\n{body}\n\nTick all that apply, then tap Done.", rows + done + _skip_row(s))
 
 
 def _scale_buttons(s: Ask, scale) -> tuple[tuple[Button, ...], ...]:
-    rows = tuple((Button(label, cb.Pick(s.round.id, s.number, str(i))),) for i, label in enumerate(scale.labels, 1))
-    if scale.not_sure:
-        rows += ((Button("Not sure", cb.Pick(s.round.id, s.number, NOT_SURE)),),)
-    return rows + _skip_row(s)
+    values = [(label, str(i)) for i, label in enumerate(scale.labels, 1)] + [("Not sure", NOT_SURE)] * scale.not_sure
+    return tuple((Button(label, _point(s, value)),) for label, value in values) + _skip_row(s)
+
+
+def _point(s: Ask, value: str) -> cb.Callback:
+    """An item card's buttons name the card, so a late repeat tap cannot answer the next one."""
+    if s.card is None:
+        return cb.Pick(s.round.id, s.number, value)
+    return cb.Rate(s.round.id, s.number, *s.card, value)
 
 
 def _typing_prompt(s: Ask) -> str:
@@ -167,16 +224,12 @@ def chosen_label(s: Ask, value: str) -> str:
 
 
 TEXT = {
-    "no_invite": "Hello. To take part you need an invite link from the research team. Please ask them for one.",
     "invite_unknown": "Sorry, this link does not work. Please ask the research team for a new link.",
     "invite_used_up": "Sorry, this link has already been used. Please ask the research team for a new link.",
     "declined": "Thank you for letting us know. We will not send you anything more. "
                 "If you change your mind, ask the research team for a new link.",
-    "already": "You are already taking part. We will message you here when the next round opens.",
     "type_next": "Type your next example in one message.",
     "buttons_expected": "Please tap one of the buttons above to answer this question.",
-    "nothing_waiting": "Thank you. There is no question waiting for an answer right now. "
-                       "We will message you here when the next round opens.",
     "not_registered": "To take part you need an invite link from the research team. Please ask them for one.",
     "stale": "That question has already been answered.",
     "round_closed": "This round has closed, so it cannot take answers now. Thank you for your time.",

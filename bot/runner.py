@@ -11,7 +11,7 @@ from telegram.error import InvalidToken, NetworkError, RetryAfter
 
 from bot.app import build_application
 from bot.intake import Intake
-from bot.scheduler import reconcile
+from bot.scheduler import announce_closed_rounds, reconcile
 from bot.sender import Sender
 from bot.settings import Settings
 from carework_core.clock import Clock, SystemClock
@@ -44,6 +44,7 @@ class RunningBot:
     async def reconcile_now(self) -> int:
         """Runs the reconcile job at once (rehearsals call this instead of waiting)."""
         count = await reconcile(self.services)
+        await announce_closed_rounds(self.services)
         self.sender.wake()
         return count
 

@@ -6,6 +6,7 @@ import logging
 
 from bot import render
 from carework_core.outbox import OutgoingMessage
+from carework_core.rounds import closing_notice_key
 from carework_core.services import Services
 
 log = logging.getLogger(__name__)
@@ -19,7 +20,7 @@ async def reconcile(services: Services) -> int:
     consultation = services.env.consultation
     async with services.env.db.transaction() as tx:
         for inv in invitations:
-            reply = render.invitation(inv.round, inv.number, consultation.theme(inv.round.theme).name)
+            reply = render.invitation(inv.round, inv.number, consultation)
             chat = inv.participant.chat_id
             message = OutgoingMessage(
                 chat, "sendMessage", {"chat_id": chat, **reply.params()},
@@ -29,3 +30,18 @@ async def reconcile(services: Services) -> int:
             await services.rounds.mark_invited(tx, inv.participant.id, inv.round.id)
     log.info("invitations queued", extra={"count": len(invitations)})
     return len(invitations)
+
+
+async def announce_closed_rounds(services: Services) -> int:
+    """Queues "Round N has closed" once for everyone invited who had not finished; returns how many."""
+    owed = await services.rounds.owed_closing_notices()
+    messages = [
+        OutgoingMessage(n.participant.chat_id, "sendMessage",
+                        {"chat_id": n.participant.chat_id, **render.round_closed(n.number).params()},
+                        closing_notice_key(n.round.id, n.participant.id), n.participant.id)
+        for n in owed
+    ]
+    added = await services.outbox.enqueue(messages) if messages else 0
+    if added:
+        log.info("closing notices queued", extra={"count": added})
+    return added

@@ -13,6 +13,7 @@ from carework_core.lifecycle import RoundStatus
 from carework_core.onboarding import Participant, find_participant
 from carework_core.rounds import round_status
 from carework_core.storage.db import Tx
+from carework_core.whereabouts import Elsewhere, elsewhere
 
 NOT_SURE = "not_sure"
 
@@ -35,6 +36,14 @@ class Ask:
     examples_given: int = 0
     item: Item | None = None
     criterion: Criterion | None = None
+    item_index: int = 0  # the item's place in its set, from 0; with criterion_index it names the card
+    items_total: int = 0
+    criterion_index: int = 0
+
+    @property
+    def card(self) -> tuple[int, int] | None:
+        """Returns (item position, criterion index) of an item-rating card, or None."""
+        return (self.item_index, self.criterion_index) if self.item is not None else None
 
 
 @dataclass(frozen=True)
@@ -62,8 +71,11 @@ class ButtonsExpected:
     step: Ask
 
 
+@dataclass(frozen=True)
 class NothingToAnswer:
-    """The person typed while no question is waiting."""
+    """The person typed while no question is waiting; `where` says what they can do instead."""
+
+    where: Elsewhere
 
 
 class Answering:
@@ -88,12 +100,12 @@ class Answering:
             person = await self._person(tx, telegram_user_id)
             rnd = await self._active_round(tx, person)
             if rnd is None:
-                return NothingToAnswer()
+                return NothingToAnswer(await elsewhere(tx, self.env.consultation, person))
             step = await self._advance(tx, person, rnd)
             if await self._seen(tx, person, source):
                 return TextSaved(step, isinstance(step, Ask) and isinstance(step.question, ExamplesQuestion), True)
             if not isinstance(step, Ask):
-                return NothingToAnswer()
+                return NothingToAnswer(await elsewhere(tx, self.env.consultation, person))
             q = step.question
             if not isinstance(q, (ExamplesQuestion, TextQuestion)):
                 return ButtonsExpected(step)
@@ -103,14 +115,23 @@ class Answering:
                 await self._mark_done(tx, person, rnd, q.id)
             return TextSaved(await self._advance(tx, person, rnd), isinstance(q, ExamplesQuestion), False)
 
-    async def choose(self, telegram_user_id: int, round_id: str, number: int, value: str, source: str) -> Step:
-        """Stores a tapped answer (scale point, option, or NOT_SURE) for question `number`."""
+    async def choose(
+        self, telegram_user_id: int, round_id: str, number: int, value: str, source: str,
+        card: tuple[int, int] | None = None,
+    ) -> Step:
+        """Stores a tapped answer (scale point, option, or NOT_SURE) for question `number`.
+
+        An item-rating answer names its `card` (item position, criterion index); a tap for any
+        other card than the one waiting is refused, so a quick repeat tap cannot rate unseen cards.
+        """
         async with self.env.db.transaction() as tx:
             person, rnd = await self._guard(tx, telegram_user_id, round_id)
             step = await self._advance(tx, person, rnd)
             if await self._seen(tx, person, source):
                 return step
             ask = self._expect(step, number, (RatingQuestion, ChoiceQuestion, ItemRatingQuestion))
+            if ask.card != card:
+                raise StaleAction("that card has already been answered")
             stored = _checked_value(ask, value)
             item_id = ask.item.id if ask.item else None
             crit_id = ask.criterion.id if ask.criterion else None
@@ -130,6 +151,14 @@ class Answering:
                 raise AnswerRejected("please type an example first, or skip this question")
             await self._mark_done(tx, person, rnd, ask.question.id, skipped=skip)
             return await self._advance(tx, person, rnd)
+
+    async def whereabouts(self, telegram_user_id: int) -> Ask | Elsewhere:
+        """Returns a registered person's next question, or the round to start, or that none is open."""
+        async with self.env.db.transaction() as tx:
+            person = await self._person(tx, telegram_user_id)
+            rnd = await self._active_round(tx, person)
+            step = await self._advance(tx, person, rnd) if rnd else None
+            return step if isinstance(step, Ask) else await elsewhere(tx, self.env.consultation, person)
 
     async def current(self, telegram_user_id: int, round_id: str) -> Step:
         """Returns where the participant is in a round, without changing anything."""
@@ -180,10 +209,11 @@ class Answering:
             "SELECT item_id, criterion_id FROM answers WHERE participant_id = ? AND round_id = ? AND question_id = ?",
             (person.id, rnd.id, q.id))}
         criteria = {c.id: c for c in self.env.consultation.criteria}
-        for item in items:
-            for crit_id in q.criteria:
+        for position, item in enumerate(items):
+            for index, crit_id in enumerate(q.criteria):
                 if (item[0], crit_id) not in answered:
-                    return Ask(**base, item=Item(item[0], item[1]), criterion=criteria[crit_id])
+                    return Ask(**base, item=Item(item[0], item[1]), criterion=criteria[crit_id],
+                               item_index=position, items_total=len(items), criterion_index=index)
         return None  # no items loaded yet, or every item rated
 
     async def _active_round(self, tx: Tx, person: Participant) -> Round | None:

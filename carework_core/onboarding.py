@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from carework_core.definitions import ConsentStatement
 from carework_core.env import Env, audit
-from carework_core.errors import InviteUnknown, InviteUsedUp, NotFound, StaleAction
+from carework_core.errors import InviteError, InviteUnknown, InviteUsedUp, NotFound, NotRegistered, StaleAction
 from carework_core.storage.db import Tx
 
 
@@ -93,7 +93,9 @@ class Onboarding:
             if person and person.status == "consented":
                 return AlreadyTakingPart(person)
             if person and person.status == "consenting":
-                return await self._step(tx, person, first=True)
+                return await self._resume(tx, person, token)
+            if token is None:
+                raise NotRegistered("taking part needs an invite link")
             invite = await self._usable_invite(tx, token)
             if person:  # declined before, and has come back through a valid link
                 await tx.execute("DELETE FROM consents WHERE participant_id = ?", (person.id,))
@@ -137,13 +139,51 @@ class Onboarding:
                 return await self._step(tx, person, first=False)
             return Registered(await self._register(tx, person, telegram_user_id))
 
-    async def _usable_invite(self, tx: Tx, token: str | None):
-        row = await tx.fetchone("SELECT id, group_id, max_uses, uses FROM invites WHERE token = ?", (token or "",))
+    async def _resume(self, tx: Tx, person: Participant, token: str | None) -> ConsentStep:
+        """Carries a half-consented person on: through a new link if they opened one, else their own."""
+        if token:
+            try:
+                invite = await self._usable_invite(tx, token, person.id)
+            except InviteError:
+                if not await self._holds_place(tx, person):
+                    raise
+            else:
+                await tx.execute(
+                    "UPDATE participants SET group_id = ?, invite_id = ? WHERE id = ?",
+                    (invite["group_id"], invite["id"], person.id),
+                )
+                person = replace(person, group_id=invite["group_id"])
+        elif not await self._holds_place(tx, person):
+            raise InviteUsedUp("the invite link this person opened has been used up by others")
+        return await self._step(tx, person, first=True)
+
+    async def _usable_invite(self, tx: Tx, token: str, newcomer: int = 0):
+        """Returns the invite if it has a place left, counting people still answering the consent questions.
+
+        Holding a place from /start means a second account on a one-use link is told at once,
+        rather than after every consent question.
+        """
+        row = await tx.fetchone(
+            "SELECT i.id, i.group_id, i.max_uses, i.uses, (SELECT COUNT(*) FROM participants p"
+            "  WHERE p.invite_id = i.id AND p.status = 'consenting' AND p.id != ?) AS held"
+            " FROM invites i WHERE i.token = ?",
+            (newcomer, token),
+        )
         if row is None:
             raise InviteUnknown("this invite link is not one we know")
-        if row["uses"] >= row["max_uses"]:
+        if row["uses"] + row["held"] >= row["max_uses"]:
             raise InviteUsedUp("this invite link has already been used")
         return row
+
+    async def _holds_place(self, tx: Tx, person: Participant) -> bool:
+        """Says whether a half-consented person's own link still has a place for them (first come first)."""
+        row = await tx.fetchone(
+            "SELECT i.uses + (SELECT COUNT(*) FROM participants p WHERE p.invite_id = i.id"
+            "  AND p.status = 'consenting' AND p.id < ?) < i.max_uses"
+            " FROM invites i JOIN participants me ON me.invite_id = i.id WHERE me.id = ?",
+            (person.id, person.id),
+        )
+        return bool(row and row[0])
 
     async def _register(self, tx: Tx, person: Participant, telegram_user_id: int) -> Participant:
         invite = await tx.fetchone(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from carework_core.clock import iso
 from carework_core.definitions import Round
 from carework_core.env import Env, audit
 from carework_core.errors import NotFound
@@ -14,11 +16,21 @@ from carework_core.storage.db import Tx
 
 @dataclass(frozen=True)
 class Invitation:
-    """A consented participant who should be told that a round is open."""
+    """A consented participant who should be told that a round has opened (or closed)."""
 
     participant: Participant
     round: Round
     number: int
+
+
+# A round closed longer ago than this is not announced: a first start after an upgrade, or after
+# a long outage, should not send news that is days old.
+CLOSING_NOTICE_WINDOW = timedelta(days=2)
+
+
+def closing_notice_key(round_id: str, participant_id: int | str) -> str:
+    """Returns the outbox dedupe key that makes a round's closing notice go to a person once."""
+    return f"closed:{round_id}:{participant_id}"
 
 
 async def round_status(tx: Tx, round_id: str) -> RoundStatus:
@@ -86,6 +98,26 @@ class Rounds:
                     " AND NOT EXISTS (SELECT 1 FROM participations x WHERE x.participant_id = p.id AND x.round_id = ?)"
                     " ORDER BY p.id LIMIT ?",
                     (*rnd.groups, rnd.id, limit - len(out)),
+                )
+                out += [Invitation(Participant(*r[:5], bool(r[5])), rnd, number) for r in rows]
+                if len(out) >= limit:
+                    break
+        return out
+
+    async def owed_closing_notices(self, limit: int = 500) -> list[Invitation]:
+        """Returns people invited to a lately closed round who had not finished it and were not yet told."""
+        out: list[Invitation] = []
+        since = iso(self.env.clock.now() - CLOSING_NOTICE_WINDOW)
+        async with self.env.db.reading() as tx:
+            for number, rnd in enumerate(self.env.consultation.rounds, start=1):
+                row = await tx.fetchone("SELECT status, closed_at FROM rounds WHERE round_id = ?", (rnd.id,))
+                if row is None or row[0] != RoundStatus.CLOSED or (row[1] or "") < since:
+                    continue
+                rows = await tx.fetchall(
+                    PARTICIPANT_SQL + " WHERE p.status = 'consented' AND p.reachable = 1 AND EXISTS (SELECT 1"
+                    " FROM participations x WHERE x.participant_id = p.id AND x.round_id = ? AND x.finished_at IS NULL)"
+                    " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = ? || p.id) ORDER BY p.id LIMIT ?",
+                    (rnd.id, closing_notice_key(rnd.id, ""), limit - len(out)),
                 )
                 out += [Invitation(Participant(*r[:5], bool(r[5])), rnd, number) for r in rows]
                 if len(out) >= limit:

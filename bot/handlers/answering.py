@@ -32,7 +32,7 @@ async def typed(update: Update, context: CareworkContext) -> None:
     result = await context.services.answering.receive_text(update.effective_user.id, message.text, f"m{message.message_id}")
     consultation = context.services.env.consultation
     if isinstance(result, NothingToAnswer):
-        await respond(update, context, render.plain("nothing_waiting"))
+        await respond(update, context, render.nothing_waiting(result.where))
     elif isinstance(result, ButtonsExpected):
         await respond(update, context, render.plain("buttons_expected"))
     elif isinstance(result, TextSaved):
@@ -47,18 +47,20 @@ async def pick(update: Update, context: CareworkContext) -> None:
     """Stores a tapped answer, shows it on the question and asks the next question."""
     query = update.callback_query
     data = cb.unpack(query.data)
-    assert isinstance(data, cb.Pick)
+    assert isinstance(data, (cb.Pick, cb.Rate, cb.Submit))
     answering = context.services.answering
     current = await answering.current(update.effective_user.id, data.round_id)
-    value = _core_value(current, data)
-    step = await answering.choose(update.effective_user.id, data.round_id, data.number, value, f"q{query.id}")
+    tapped = _tapped_value(data)
+    card = (data.item, data.criterion) if isinstance(data, cb.Rate) else None
+    step = await answering.choose(
+        update.effective_user.id, data.round_id, data.number, _core_value(current, data, tapped), f"q{query.id}", card)
     await answer_query(query)
     consultation = context.services.env.consultation
     if _same_card(current, step):
         # Rating items one after another: the same message moves on, so the chat stays short.
         await respond(update, context, Edit(query.message.message_id, render.step(step, consultation)))
         return
-    label = render.chosen_label(current, data.value) if isinstance(current, Ask) else ""
+    label = render.chosen_label(current, tapped) if isinstance(current, Ask) else ""
     await respond(update, context, *shown_answer(update, label), render.step(step, consultation))
 
 
@@ -110,20 +112,29 @@ def _same_card(before, after) -> bool:
     )
 
 
-def _core_value(current, data: cb.Pick) -> str:
+def _tapped_value(data: cb.Pick | cb.Rate | cb.Submit) -> str:
+    """Returns a button's value: a scale point, "not_sure", or option positions such as "0,2"."""
+    if isinstance(data, cb.Submit):
+        return ",".join(str(i) for i in range(data.mask.bit_length()) if data.mask >> i & 1)
+    return data.value
+
+
+def _core_value(current, data: cb.Callback, tapped: str) -> str:
     """Turns option positions from a button into the option ids the core stores."""
     if isinstance(current, Ask) and isinstance(current.question, ChoiceQuestion) and current.number == data.number:
         options = current.question.options
         try:
-            return ",".join(options[int(i)].id for i in data.value.split(","))
+            return ",".join(options[int(i)].id for i in tapped.split(","))
         except (ValueError, IndexError):
             return ""
-    return data.value
+    return tapped
 
 
 HANDLERS = [
     CallbackQueryHandler(begin, pattern=matches(cb.Begin)),
     CallbackQueryHandler(pick, pattern=matches(cb.Pick)),
+    CallbackQueryHandler(pick, pattern=matches(cb.Rate)),
+    CallbackQueryHandler(pick, pattern=matches(cb.Submit)),
     CallbackQueryHandler(toggle, pattern=matches(cb.Toggle)),
     CallbackQueryHandler(next_question, pattern=matches(cb.NextQuestion)),
     CallbackQueryHandler(add_example, pattern=matches(cb.AddExample)),

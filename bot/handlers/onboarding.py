@@ -19,14 +19,12 @@ log = logging.getLogger(__name__)
 async def start(update: Update, context: CareworkContext) -> None:
     """Checks the invite link and welcomes the person, or tells them how to get a link."""
     token = context.args[0] if context.args else None
-    if token is None:
-        await respond(update, context, render.plain("no_invite"))
-        return
     user = update.effective_user
     result = await context.services.onboarding.start(user.id, update.effective_chat.id, user.language_code, token)
     consultation = context.services.env.consultation
     if isinstance(result, AlreadyTakingPart):
-        await respond(update, context, render.plain("already"))
+        where = await context.services.answering.whereabouts(user.id)
+        await respond(update, context, *render.welcome_back(where, consultation))
     elif isinstance(result, ConsentStep):
         await respond(update, context, render.welcome(consultation, result.group_id), render.consent(consultation, result))
 

@@ -1,7 +1,11 @@
+from datetime import datetime, timezone
+
 from bot import callbacks as cb
 from bot import render
 from carework_core.answering import Ask, Item, RoundDone
 from carework_core.definition_file import load_definition
+from carework_core.definitions import Schedule
+from carework_core.whereabouts import NoRoundOpen, RoundClosed, ToStart
 from tests.conftest import MINI
 
 C = load_definition(MINI)
@@ -12,10 +16,25 @@ def labels(reply):
     return [[b.label for b in row] for row in reply.buttons]
 
 
-def test_invitation_says_round_theme_count_and_time():
-    reply = render.invitation(R1, 1, "Wellbeing")
-    assert reply.text.startswith("<b>Round 1: Wellbeing</b> - 4 questions, about 5 minutes.")
+def test_invitation_says_round_title_count_and_time():
+    reply = render.invitation(R1, 1, C)
+    assert reply.text.startswith("<b>Round 1: Wellbeing examples</b> - 4 questions, about 5 minutes.")
+    assert "Open until" not in reply.text  # r1 has no closing date
     assert labels(reply) == [["Start"]] and reply.buttons[0][0].data == cb.Begin("r1")
+
+
+def test_invitation_gives_the_closing_time_in_the_consultation_s_timezone():
+    naive = R2.model_copy(update={"schedule": Schedule(closes=datetime(2026, 3, 6, 17, 0))})
+    assert "about 5 minutes. Open until Friday 6 March, 17:00." in render.invitation(naive, 2, C).text
+    utc = R2.model_copy(update={"schedule": Schedule(closes=datetime(2026, 7, 3, 16, 0, tzinfo=timezone.utc))})
+    assert "Open until Friday 3 July, 17:00." in render.invitation(utc, 2, C).text  # British Summer Time
+
+
+def test_welcome_gives_the_rounds_own_minutes():
+    assert "Each takes about 5 minutes" in render.welcome(C, "workforce").text
+    longer = C.model_copy(update={"rounds": [R1, R2.model_copy(update={"minutes": 12})]})
+    assert "Each takes 5 to 12 minutes" in render.welcome(longer, "workforce").text
+    assert "Each takes about 5 minutes" in render.welcome(longer, "lived").text  # r2 is not for them
 
 
 def test_rating_question_has_progress_and_scale_buttons():
@@ -43,19 +62,29 @@ def test_multiple_choice_ticks_and_done():
     reply = render.choice(ask, "h", "b", 0b101)
     assert labels(reply) == [["✓ Home care"], ["Care home"], ["✓ Somewhere else"], ["Done"]]
     assert reply.buttons[0][0].data == cb.Toggle("r1", 4, 0b100)
-    assert reply.buttons[3][0].data == cb.Pick("r1", 4, "0,2")
+    assert reply.buttons[3][0].data == cb.Submit("r1", 4, 0b101)
     assert labels(render.choice(ask, "h", "b", 0))[-1] == ["Somewhere else"]  # nothing ticked: no Done
 
 
 def test_item_card_shows_item_and_criterion():
-    ask = Ask(R2, 2, R2.questions[1], 2, 2, item=Item("i1", "Rota <apps> & more"), criterion=C.criteria[0])
+    ask = Ask(R2, 2, R2.questions[1], 2, 2, item=Item("i1", "Rota <apps> & more"), criterion=C.criteria[0],
+              item_index=1, items_total=6)
     reply = render.step(ask, C)
     assert "Rota &lt;apps&gt; &amp; more" in reply.text and C.criteria[0].question in reply.text
+    assert reply.text.startswith("<b>Question 2 of 2</b>\nIdea 2 of 6")
     assert labels(reply)[-1] == ["Not sure"]
+    assert reply.buttons[1][0].data == cb.Rate("r2", 2, 1, 0, "2")  # the button names its card
 
 
 def test_people_s_and_definition_text_is_escaped():
     assert render.answered("a < b & c", "<Yes>").text == "a &lt; b &amp; c\n\nYour answer: <b>&lt;Yes&gt;</b>"
+
+
+def test_typing_with_nothing_waiting_says_what_to_do():
+    to_start = render.nothing_waiting(ToStart(R2, 2))
+    assert "To answer round 2, tap Start first." in to_start.text and to_start.buttons[0][0].data == cb.Begin("r2")
+    assert render.nothing_waiting(RoundClosed(R1, 1)).text.startswith("Round 1 has closed")
+    assert "No round of questions is open" in render.nothing_waiting(NoRoundOpen()).text
 
 
 def test_round_done_thanks_and_says_what_next():

@@ -2,6 +2,7 @@ import pytest
 
 from carework_core.answering import Ask, ButtonsExpected, Item, NothingToAnswer, RoundDone, TextSaved
 from carework_core.errors import AnswerRejected, NotRegistered, RoundNotOpen, StaleAction
+from carework_core.whereabouts import NoRoundOpen, RoundClosed, ToStart
 from tests.conftest import join
 
 
@@ -123,11 +124,26 @@ async def test_item_rating_walks_items_and_criteria(services, ann):
     seen = []
     source = 2
     while isinstance(step, Ask):
-        seen.append((step.item.id, step.criterion.id))
-        step = await a.choose(100, "r2", 2, "1", f"q{source}")
+        seen.append((step.item.id, step.criterion.id, step.card, step.items_total))
+        step = await a.choose(100, "r2", 2, "1", f"q{source}", step.card)
         source += 1
-    assert seen == [("i1", "evidence"), ("i1", "newness"), ("i2", "evidence"), ("i2", "newness")]
+    assert seen == [("i1", "evidence", (0, 0), 2), ("i1", "newness", (0, 1), 2),
+                    ("i2", "evidence", (1, 0), 2), ("i2", "newness", (1, 1), 2)]
     assert isinstance(step, RoundDone)
+
+
+async def test_item_rating_refuses_a_tap_for_another_card(services, ann):
+    a = services.answering
+    await a.load_items("ideas", [Item("i1", "Rota apps"), Item("i2", "Peer support")])
+    await services.rounds.open_round("r2", actor="test")
+    await a.begin(100, "r2")
+    await a.choose(100, "r2", 1, "carer", "q1")
+    await a.choose(100, "r2", 2, "2", "q2", (0, 0))
+    for card in ((0, 0), (1, 0), None):  # a repeat tap on the first card, a card not yet shown, no card
+        with pytest.raises(StaleAction):
+            await a.choose(100, "r2", 2, "2", f"q-{card}", card)
+    count = await services.env.db.fetchone("SELECT COUNT(*) FROM answers WHERE question_id = 'rate'")
+    assert count[0] == 1
 
 
 async def test_item_rating_without_items_is_passed_over(services, ann):
@@ -135,3 +151,16 @@ async def test_item_rating_without_items_is_passed_over(services, ann):
     await services.answering.begin(100, "r2")
     done = await services.answering.choose(100, "r2", 1, "manager", "q1")
     assert isinstance(done, RoundDone)
+
+
+async def test_whereabouts_when_nothing_is_waiting(services, ann):
+    a = services.answering
+    assert await a.whereabouts(100) == ToStart(services.env.consultation.rounds[0], 1)
+    typed = await a.receive_text(100, "too early", "m1")
+    assert typed == NothingToAnswer(ToStart(services.env.consultation.rounds[0], 1))
+    await a.begin(100, "r1")
+    assert isinstance(await a.whereabouts(100), Ask)
+    await services.rounds.close_round("r1", actor="test")
+    assert (await a.receive_text(100, "too late", "m2")).where == RoundClosed(services.env.consultation.rounds[0], 1)
+    await join(services, 300)
+    assert await a.whereabouts(300) == NoRoundOpen()  # joined after round 1 closed

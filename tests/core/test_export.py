@@ -62,8 +62,8 @@ async def test_ratings_show_labels_and_codes(services, tmp_path):
     await services.rounds.open_round("r2", actor="t")
     await services.answering.begin(8, "r2")
     await services.answering.choose(8, "r2", 1, "manager", "q1")
-    await services.answering.choose(8, "r2", 2, "not_sure", "q2")
-    await services.answering.choose(8, "r2", 2, "3", "q3")
+    await services.answering.choose(8, "r2", 2, "not_sure", "q2", (0, 0))
+    await services.answering.choose(8, "r2", 2, "3", "q3", (0, 1))
     out = tmp_path / "out.xlsx"
     await export_workbook(services.env, out)
     rows = [r for r in load_workbook(out)["Answers"].iter_rows(min_row=2, values_only=True)]

@@ -1,6 +1,6 @@
 import pytest
 
-from carework_core.errors import InviteUnknown, InviteUsedUp, NotFound, StaleAction
+from carework_core.errors import InviteUnknown, InviteUsedUp, NotFound, NotRegistered, StaleAction
 from carework_core.onboarding import AlreadyTakingPart, ConsentStep, Declined, Registered
 from tests.conftest import join
 
@@ -74,3 +74,18 @@ async def test_audit_log_records_invites(services):
     await services.onboarding.create_invites("workforce", 3, 2, actor="cli")
     row = await services.env.db.fetchone("SELECT actor, action, subject FROM audit_log")
     assert tuple(row) == ("cli", "create_invites", "workforce")
+
+
+async def test_a_place_is_held_from_start_and_a_new_link_carries_on(services):
+    (personal,) = await services.onboarding.create_invites("workforce", 1, 1, actor="test")
+    await services.onboarding.start(21, 21, "en", personal)
+    with pytest.raises(InviteUsedUp):
+        await services.onboarding.start(22, 22, "en", personal)  # a second account on the same link
+    with pytest.raises(NotRegistered):
+        await services.onboarding.start(22, 22, "en", None)
+    await services.onboarding.consent(21, 0, True)
+    (fresh,) = await services.onboarding.create_invites("lived", 1, 1, actor="test")
+    moved = await services.onboarding.start(21, 21, "en", fresh)  # given another link half way through
+    assert isinstance(moved, ConsentStep) and moved.step == 1 and moved.group_id == "lived"
+    started = await services.onboarding.start(22, 22, "en", personal)  # the first link is free again
+    assert isinstance(started, ConsentStep) and started.step == 0

@@ -2,6 +2,8 @@ import pytest
 
 from carework_core.errors import IllegalTransition, NotFound
 from carework_core.lifecycle import TRANSITIONS, RoundEvent, RoundStatus, next_status
+from carework_core.outbox import OutgoingMessage
+from carework_core.rounds import closing_notice_key
 from tests.conftest import join
 
 
@@ -44,3 +46,22 @@ async def test_invitations_go_to_consented_reachable_people_of_the_groups_once(s
     async with services.env.db.transaction() as tx:
         await services.rounds.mark_invited(tx, pending[0].participant.id, "r2")
     assert await services.rounds.pending_invitations() == []
+
+
+async def test_closing_notices_are_owed_once_to_the_unfinished_and_only_while_recent(services, clock):
+    ann, bob = await join(services, 1), await join(services, 2)
+    await services.rounds.open_round("r1", actor="cli")
+    await services.answering.begin(1, "r1")  # Ann has started; Bob was never invited
+    assert await services.rounds.owed_closing_notices() == []  # the round is still open
+    await services.rounds.close_round("r1", actor="cli")
+    owed = await services.rounds.owed_closing_notices()
+    assert [(n.participant.code, n.round.id, n.number) for n in owed] == [(ann.code, "r1", 1)]
+    notice = OutgoingMessage(1, "sendMessage", {"text": "closed"}, closing_notice_key("r1", ann.id), ann.id)
+    await services.outbox.enqueue([notice])
+    assert await services.rounds.owed_closing_notices() == []
+    await services.rounds.reopen_round("r1", actor="cli")
+    await services.answering.begin(2, "r1")
+    await services.rounds.close_round("r1", actor="cli")
+    assert [n.participant.code for n in await services.rounds.owed_closing_notices()] == [bob.code]
+    clock.advance(days=3)
+    assert await services.rounds.owed_closing_notices() == []  # Bob's news would be days old

@@ -82,3 +82,45 @@ async def test_typing_during_consent_points_to_the_buttons(stack):
     await gus.wait_for_reply()
     await gus.send("what is this?")
     assert "tap one of the buttons above" in (await gus.wait_for_reply()).text
+
+
+async def test_a_second_account_on_a_one_use_link_is_stopped_at_once_and_a_new_link_works(stack):
+    token = await stack.link("workforce", uses=1)
+    ann = await stack.person("Ann")
+    await ann.send(f"/start {token}")
+    await ann.wait_for_reply()
+    cai = await stack.person("Cai")
+    await cai.send(f"/start {token}")  # the same personal link, opened before Ann has finished
+    refused = await cai.wait_for_reply()
+    assert "already been used" in refused.text and "ask the research team for a new link" in refused.text
+    assert not any(m.buttons for m in await cai.chat())  # no consent questions to answer in vain
+    await ann.tap("I agree")
+    await ann.wait_for(lambda c: c[-1].buttons == [["Yes", "No"]])
+    await ann.tap("Yes")
+    await ann.wait_for(lambda c: "You are taking part" in c[-1].text)
+    await cai.send(f"/start {await stack.link('workforce', uses=1)}")
+    await cai.wait_for(lambda c: c[-1].buttons == [["I agree", "No thanks"]])
+    await cai.tap("I agree")
+    await cai.wait_for(lambda c: c[-1].buttons == [["Yes", "No"]])
+    await cai.tap("No")
+    await cai.wait_for(lambda c: "You are taking part" in c[-1].text)
+
+
+async def test_a_new_link_carries_on_where_a_used_up_one_left_off(stack):
+    group_link = await stack.link("workforce", uses=2)
+    ann, bob = await stack.person("Ann"), await stack.person("Bob")
+    for person in (ann, bob):
+        await person.send(f"/start {group_link}")
+        await person.wait_for_reply()
+        await person.tap("I agree")
+        await person.wait_for(lambda c: c[-1].buttons == [["Yes", "No"]])
+    cai = await stack.person("Cai")
+    await cai.send(f"/start {group_link}")  # both places on the link are taken
+    assert "already been used" in (await cai.wait_for_reply()).text
+    await bob.send(f"/start {await stack.link('lived', uses=1)}")  # Bob was given a link of his own
+    await bob.wait_for_reply()
+    await bob.tap("Yes")
+    done = await bob.wait_for(lambda c: "You are taking part" in c[-1].text)
+    assert "People with lived experience of care" in done[-1].text
+    await cai.send(f"/start {group_link}")  # Bob's place on the group link is free again
+    assert (await cai.wait_for_reply()).buttons == [["I agree", "No thanks"]]

@@ -134,7 +134,7 @@ async def test_stale_and_forged_buttons_change_nothing(stack):
 async def test_typing_when_nothing_is_waiting(stack):
     ann = await stack.joined("Ann")
     await ann.send("Hello?")
-    assert "no question waiting" in (await ann.wait_for_reply()).text
+    assert "No round of questions is open right now" in (await ann.wait_for_reply()).text
 
 
 async def test_tricky_text_is_kept_exactly_and_exported_as_text(stack, tmp_path):
