@@ -30,6 +30,7 @@ class Settings(StoreSettings):
     reconcile_seconds: float = Field(default=5.0, gt=0, le=60)
     poll_timeout: int = Field(default=20, ge=0, le=50)
     messages_per_second: float = Field(default=29.0, gt=0, le=30)
+    set_aside_days: float = Field(default=3.0, ge=0, le=30)
 
     @field_validator("coordinators", mode="before")
     @classmethod

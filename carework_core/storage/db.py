@@ -8,6 +8,7 @@ the bot runs) are kept apart by SQLite's own locking and a busy timeout.
 from __future__ import annotations
 
 import asyncio
+import os
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, AsyncIterator, Iterable
@@ -63,9 +64,12 @@ class Database:
     @classmethod
     async def open(cls, path: str | Path) -> "Database":
         """Opens (creating if needed) and upgrades the database at path."""
+        _create_private(path)
         conn = await aiosqlite.connect(str(path), isolation_level=None)
         conn.row_factory = aiosqlite.Row
-        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=10000", "synchronous=NORMAL"):
+        # secure_delete: text a row no longer holds (a processed update) is zeroed, not left behind.
+        pragmas = ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=10000", "synchronous=NORMAL", "secure_delete=ON")
+        for pragma in pragmas:
             await conn.execute(f"PRAGMA {pragma}")
         db = cls(conn, str(path))
         try:
@@ -78,6 +82,11 @@ class Database:
 
     async def close(self) -> None:
         await self._conn.close()
+
+    async def checkpoint(self) -> None:
+        """Copies the WAL into the database file and empties it, so old page versions go."""
+        async with self._lock:
+            await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
@@ -108,3 +117,13 @@ class Database:
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
         async with self.reading() as tx:
             return await tx.fetchone(sql, params)
+
+
+def _create_private(path: str | Path) -> None:
+    """Creates a new database file readable by its owner only; SQLite gives -wal and -shm the same mode."""
+    if str(path) == ":memory:" or str(path).startswith("file:"):
+        return
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass  # an existing database keeps the mode its owner gave it

@@ -1,3 +1,5 @@
+import os
+import stat
 import sqlite3
 
 import pytest
@@ -52,5 +54,35 @@ async def test_failed_transaction_changes_nothing(tmp_path):
                 await tx.execute("INSERT INTO bot_state (key, value) VALUES ('a', 'b')")
                 raise RuntimeError("boom")
         assert await db.fetchall("SELECT * FROM bot_state") == []
+    finally:
+        await db.close()
+
+
+async def test_a_new_database_and_its_wal_are_readable_by_their_owner_only(tmp_path):
+    previous = os.umask(0o022)  # the usual umask, which would leave them readable by everyone
+    try:
+        db = await Database.open(tmp_path / "a.db")
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO bot_state (key, value) VALUES ('k', 'v')")
+    finally:
+        os.umask(previous)
+    try:
+        for name in ("a.db", "a.db-wal", "a.db-shm"):
+            assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600, name
+    finally:
+        await db.close()
+
+
+async def test_inbox_rows_from_before_receipts_keep_their_update_id_as_receipt(tmp_path, monkeypatch):
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
+    db = await Database.open(tmp_path / "a.db")
+    async with db.transaction() as tx:
+        await tx.execute("INSERT INTO inbox (update_id, payload, received_at) VALUES (600000007, '{}', 't')")
+    await db.close()
+    monkeypatch.undo()
+    db = await Database.open(tmp_path / "a.db")
+    try:
+        row = await db.fetchone("SELECT id, update_id, status, confirmed FROM inbox")
+        assert tuple(row) == (600000007, 600000007, "new", 0)
     finally:
         await db.close()
