@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
+import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, AsyncIterator, Iterable
@@ -18,6 +20,10 @@ import aiosqlite
 from carework_core.storage.migrations import migrate
 
 Row = aiosqlite.Row
+# SQLite's own busy wait blocks the connection's thread and cannot be cancelled, so it is kept
+# short; the longer wait for another process's write lock happens here, where SIGTERM can end it.
+BUSY_TIMEOUT_MS = 200
+LOCK_WAIT_SECONDS = 10.0
 
 
 class Tx:
@@ -68,7 +74,7 @@ class Database:
         conn = await aiosqlite.connect(str(path), isolation_level=None)
         conn.row_factory = aiosqlite.Row
         # secure_delete: text a row no longer holds (a processed update) is zeroed, not left behind.
-        pragmas = ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=10000", "synchronous=NORMAL", "secure_delete=ON")
+        pragmas = ("journal_mode=WAL", "foreign_keys=ON", f"busy_timeout={BUSY_TIMEOUT_MS}", "synchronous=NORMAL", "secure_delete=ON")
         for pragma in pragmas:
             await conn.execute(f"PRAGMA {pragma}")
         db = cls(conn, str(path))
@@ -92,13 +98,25 @@ class Database:
     async def transaction(self) -> AsyncIterator[Tx]:
         """Runs the block as one write transaction (BEGIN IMMEDIATE); rolls back on error."""
         async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            await self._begin_immediate()
             try:
                 yield Tx(self._conn)
             except BaseException:
                 await self._conn.execute("ROLLBACK")
                 raise
             await self._conn.execute("COMMIT")
+
+    async def _begin_immediate(self) -> None:
+        """Takes the write lock, waiting up to LOCK_WAIT_SECONDS for another process to let go."""
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            try:
+                await self._conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                    raise
+            await asyncio.sleep(0.05)
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[Tx]:

@@ -30,7 +30,7 @@ async def new_database(folder: Path) -> Path:
 
 
 async def logged(log: Path, words: str, timeout: float = 40.0) -> None:
-    """Waits until the bot's log has a line with these words."""
+    """Waits until the log (the bot's, or the emulator's trace) has a line with these words."""
     deadline = time.monotonic() + timeout
     while words not in log.read_text():
         assert time.monotonic() < deadline, f"the log never said {words!r}:\n{log.read_text()}"
@@ -65,8 +65,8 @@ def stop_with_sigterm(bot: subprocess.Popen) -> float:
 
 
 async def test_a_database_locked_by_another_process_delays_replies_but_never_stops_them(tmp_path):
-    db, log = await new_database(tmp_path), tmp_path / "bot.log"
-    async with Emulator().running() as emulator, EmulatorClient(emulator.url) as client:
+    db, log, trace = await new_database(tmp_path), tmp_path / "bot.log", tmp_path / "trace.jsonl"
+    async with Emulator(trace_path=trace).running() as emulator, EmulatorClient(emulator.url) as client:
         bot = start_bot(emulator.url, db, log)
         try:
             ann = await client.new_user("Ann")
@@ -83,6 +83,20 @@ async def test_a_database_locked_by_another_process_delays_replies_but_never_sto
             cy = await client.new_user("Cy")
             await cy.send("/start")
             assert (await cy.wait_for_reply(timeout=20)).text.startswith(HELLO)
+            locker = sqlite3.connect(db, isolation_level=None)
+            locker.execute("BEGIN IMMEDIATE")
+            dee = await client.new_user("Dee")
+            await dee.send("/start")
+            await logged(trace, f'"id": {dee.user_id}')  # the bot fetched it; now it waits for the lock
+            await asyncio.sleep(0.5)  # nothing outside shows that wait: give it time to begin
+        finally:
+            seconds = stop_with_sigterm(bot)
+        assert seconds < 5
+        locker.execute("ROLLBACK")
+        locker.close()
+        bot = start_bot(emulator.url, db, log)
+        try:
+            assert (await dee.wait_for_reply(timeout=20)).text.startswith(HELLO)  # nothing was lost
         finally:
             seconds = stop_with_sigterm(bot)
     assert seconds < 5
