@@ -130,3 +130,14 @@ async def test_an_update_id_too_big_to_store_is_set_aside_and_everyone_else_answ
             seconds = stop_with_sigterm(bot)
     assert seconds < 5
     assert "update set aside" in log.read_text()
+
+
+async def test_the_runner_notices_and_logs_when_a_long_running_task_dies(stack, caplog):
+    async def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    stack.bot.sender.drain_once = broken
+    stack.bot.sender.wake()
+    await asyncio.wait_for(stack.bot.failed.wait(), timeout=10)
+    [record] = [r for r in caplog.records if r.getMessage() == "task ended unexpectedly"]
+    assert (record.task, record.reason) == ("sender", "RuntimeError")

@@ -1,6 +1,8 @@
+import asyncio
 import os
-import stat
 import sqlite3
+import stat
+import time
 
 import pytest
 
@@ -85,4 +87,32 @@ async def test_inbox_rows_from_before_receipts_keep_their_update_id_as_receipt(t
         row = await db.fetchone("SELECT id, update_id, status, confirmed FROM inbox")
         assert tuple(row) == (600000007, 600000007, "new", 0)
     finally:
+        await db.close()
+
+
+async def test_a_write_waits_for_another_process_and_that_wait_can_be_cancelled(tmp_path):
+    db = await Database.open(tmp_path / "a.db")
+    other = sqlite3.connect(tmp_path / "a.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+
+    async def write(value: str) -> None:
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO bot_state (key, value) VALUES (?, ?)", (value, value))
+
+    try:
+        waiting = asyncio.create_task(write("a"))
+        await asyncio.sleep(0.5)
+        assert not waiting.done()  # longer than SQLite's own short busy wait
+        started = time.monotonic()
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        assert time.monotonic() - started < 1
+        later = asyncio.create_task(write("b"))
+        await asyncio.sleep(0.3)
+        other.execute("ROLLBACK")
+        await later
+        assert [r[0] for r in await db.fetchall("SELECT key FROM bot_state")] == ["b"]
+    finally:
+        other.close()
         await db.close()
