@@ -5,6 +5,9 @@ so a killed process loses that batch. Here each batch is committed to the inbox 
 then does the next getUpdates (with a higher offset) confirm it. Stored updates are processed in
 order and marked done; unfinished ones are replayed on start. Handlers are idempotent (answers
 are keyed by their source message, replies by update id), so a replay changes nothing twice.
+Handlers see the inbox receipt as update_id: Telegram's own ids restart, the receipt never does.
+A failed write never stops the loop: it is logged and retried, and the batch is not confirmed
+until it is stored. When idle, the WAL is emptied so raw updates do not linger on disk.
 """
 
 from __future__ import annotations
@@ -22,9 +25,7 @@ from bot.sender import retry_seconds
 from carework_core.inbox import Inbox, StoredUpdate, storable
 
 log = logging.getLogger(__name__)
-
-
-IDLE_TIDY_SECONDS = 3600.0
+IDLE_TIDY_SECONDS = 3600.0  # an idle bot still forgets old set-aside content about hourly
 
 
 class Intake:
@@ -40,7 +41,7 @@ class Intake:
     async def run(self) -> None:
         """Replays unfinished updates, then polls, stores and processes until cancelled.
 
-        Any failure (a write lock held by another process for longer than the busy timeout, a
+        Any failure (a write lock held by another process for longer than the database waits, a
         full disk) is logged and retried with backoff: a stopped intake answers nobody.
         """
         failures = 0
@@ -107,8 +108,7 @@ class Intake:
         started = time.perf_counter()
         try:
             data = json.loads(stored.payload)
-            # Handlers key replies by update_id; Telegram's ids restart, the receipt never repeats.
-            data["update_id"] = stored.receipt
+            data["update_id"] = stored.receipt  # replies are keyed by it; Telegram's ids restart
             update = Update.de_json(data, self.application.bot)
         except Exception as exc:  # the library could not read it: set aside, never block the rest
             await self.inbox.set_aside(stored.receipt, f"{type(exc).__name__}")
