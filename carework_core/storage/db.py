@@ -73,8 +73,10 @@ class Database:
         _create_private(path)
         conn = await aiosqlite.connect(str(path), isolation_level=None)
         conn.row_factory = aiosqlite.Row
-        # secure_delete: text a row no longer holds (a processed update) is zeroed, not left behind.
-        pragmas = ("journal_mode=WAL", "foreign_keys=ON", f"busy_timeout={BUSY_TIMEOUT_MS}", "synchronous=NORMAL", "secure_delete=ON")
+        # secure_delete (on by default in some SQLite builds only): text a row no longer holds,
+        # such as a processed update's, is zeroed rather than left in free space on disk.
+        pragmas = ("journal_mode=WAL", "foreign_keys=ON", f"busy_timeout={BUSY_TIMEOUT_MS}",
+                   "synchronous=NORMAL", "secure_delete=ON")
         for pragma in pragmas:
             await conn.execute(f"PRAGMA {pragma}")
         db = cls(conn, str(path))

@@ -92,3 +92,14 @@ async def test_blocked_chat_is_given_up_and_stops_being_invited(services, clock)
     await services.rounds.open_round("r1", actor="t")
     assert await services.rounds.pending_invitations() == []
     assert person.reachable
+
+
+async def test_processed_updates_leave_no_text_in_the_database_or_its_wal(services):
+    inbox = services.inbox
+    await inbox.store([StoredUpdate(n, f'{{"message": {{"text": "Words number {n} of Ann"}}}}') for n in range(1, 6)])
+    for update in await inbox.unfinished():
+        await inbox.finish(update.receipt)
+    await inbox.checkpoint()
+    for suffix in ("", "-wal"):
+        with open(services.env.db.path + suffix, "rb") as file:
+            assert b"of Ann" not in file.read(), suffix
