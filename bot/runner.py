@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import signal
 
@@ -19,6 +18,7 @@ from carework_core.errors import SettingsError
 from carework_core.services import Services
 
 log = logging.getLogger(__name__)
+STOP_SECONDS = 3.0
 
 
 class RunningBot:
@@ -29,8 +29,9 @@ class RunningBot:
         self.app = build_application(settings, services)
         self.sender = Sender(self.app.bot, services.outbox, services.env.clock, settings.messages_per_second)
         self.app.bot_data.wake_sender = self.sender.wake
-        self.intake = Intake(self.app, services.inbox, settings.poll_timeout)
+        self.intake = Intake(self.app, services.inbox, settings.poll_timeout, settings.set_aside_days)
         self._tasks: list[asyncio.Task] = []
+        self.failed = asyncio.Event()  # set when intake or sender ends on its own: nobody is answered
 
     async def start(self) -> None:
         """Connects to the Bot API, schedules the reconcile job and starts intake and sender."""
@@ -38,7 +39,10 @@ class RunningBot:
         await self.services.set_state("bot_username", self.app.bot.username)
         await self.app.start()
         self.app.job_queue.run_repeating(self._reconcile, interval=self.settings.reconcile_seconds, first=0.1)
-        self._tasks = [asyncio.create_task(self.intake.run()), asyncio.create_task(self.sender.run())]
+        self._tasks = [asyncio.create_task(self.intake.run(), name="intake"),
+                       asyncio.create_task(self.sender.run(), name="sender")]
+        for task in self._tasks:
+            task.add_done_callback(self._ended)
         log.info("bot started", extra={"username": self.app.bot.username})
 
     async def reconcile_now(self) -> int:
@@ -49,16 +53,25 @@ class RunningBot:
         return count
 
     async def stop(self) -> None:
+        """Cancels intake and sender and shuts the application down, whatever state they are in."""
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        if self.app.running:
-            await self.app.stop()
-        await self.app.shutdown()
+        await asyncio.gather(*self._tasks, return_exceptions=True)  # a failure was logged as it ended
+        try:
+            if self.app.running:
+                await self.app.stop()
+        finally:
+            await self.app.shutdown()
         if self._tasks:  # a bot that never connected has nothing to report stopping
             log.info("bot stopped")
+
+    def _ended(self, task: asyncio.Task) -> None:
+        if task.cancelled():
+            return
+        error = task.exception()
+        log.error("task ended unexpectedly", exc_info=error,
+                  extra={"task": task.get_name(), "reason": type(error).__name__ if error else "returned"})
+        self.failed.set()
 
     async def _reconcile(self, context) -> None:
         await self.reconcile_now()
@@ -85,7 +98,7 @@ async def connect(client, attempts: int = 6, api_url: str = "the Bot API URL") -
 
 
 async def run_bot(settings: Settings, clock: Clock | None = None) -> None:
-    """Runs the bot until SIGINT or SIGTERM."""
+    """Runs the bot until SIGINT or SIGTERM; exits with status 1 if intake or sender dies."""
     services = await Services.open(settings.database, settings.survey, clock or SystemClock())
     bot = RunningBot(settings, services)
     stop = asyncio.Event()
@@ -94,7 +107,16 @@ async def run_bot(settings: Settings, clock: Clock | None = None) -> None:
         loop.add_signal_handler(sig, stop.set)
     try:
         await bot.start()
-        await stop.wait()
+        waits = [asyncio.create_task(stop.wait()), asyncio.create_task(bot.failed.wait())]
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        for wait in waits:
+            wait.cancel()
     finally:
-        await bot.stop()
-        await services.close()
+        try:
+            await asyncio.wait_for(bot.stop(), STOP_SECONDS)
+        except TimeoutError:
+            log.error("bot did not stop in time", extra={"seconds": STOP_SECONDS})
+        finally:
+            await services.close()
+    if bot.failed.is_set():
+        raise SystemExit(1)  # a bot that answers nobody should not look alive: let the supervisor restart it

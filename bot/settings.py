@@ -31,6 +31,7 @@ class Settings(StoreSettings):
     poll_timeout: int = Field(default=20, ge=0, le=50)
     messages_per_second: float = Field(default=29.0, gt=0, le=30)
     connect_attempts: int = Field(default=6, ge=1, le=100)
+    set_aside_days: float = Field(default=3.0, ge=0, le=30)
 
     @field_validator("coordinators", mode="before")
     @classmethod

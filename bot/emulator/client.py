@@ -92,6 +92,10 @@ class EmulatorClient:
         data, _ = await self.call("POST", "/emulator/raw-updates", body=update)
         return data["update_id"]
 
+    async def restart_update_ids(self, next_update_id: int) -> None:
+        """Makes the next update's id next_update_id, as after Telegram restarts its ids."""
+        await self.call("POST", "/emulator/update-ids", body={"next_update_id": next_update_id})
+
     async def stats(self) -> dict:
         """Returns the emulator's counters."""
         data, _ = await self.call("GET", "/emulator/stats")

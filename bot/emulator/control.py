@@ -44,6 +44,7 @@ class ControlApi:
         router.add_get("/emulator/users/{user_id}/chat", self.read_chat)
         router.add_get("/emulator/users/{user_id}/toasts", self.read_toasts)
         router.add_post("/emulator/raw-updates", self.raw_update)
+        router.add_post("/emulator/update-ids", self.restart_update_ids)
         router.add_get("/emulator/stats", self.read_stats)
 
     async def create_user(self, request: web.Request) -> web.Response:
@@ -125,6 +126,14 @@ class ControlApi:
         """Queues any JSON object as the next update, for robustness tests."""
         update = await self._body(request)
         return web.json_response({"update_id": self.world.updates.push_raw(update)})
+
+    async def restart_update_ids(self, request: web.Request) -> web.Response:
+        """Makes update ids start again from next_update_id, as Telegram may after a quiet week."""
+        next_id = _integer((await self._body(request)).get("next_update_id"))
+        if next_id is None or next_id <= 0:
+            raise refusal(web.HTTPBadRequest, "next_update_id must be a positive whole number")
+        self.world.updates.restart_ids(next_id)
+        return web.json_response({"next_update_id": next_id})
 
     async def read_stats(self, request: web.Request) -> web.Response:
         """Returns the emulator's counters."""

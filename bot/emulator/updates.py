@@ -39,6 +39,10 @@ class UpdateQueue:
         self._wake("arrival")
         return update["update_id"]
 
+    def restart_ids(self, next_id: int) -> None:
+        """Gives the next update this id, lower or higher, as Telegram does after a quiet week."""
+        self._next_id = next_id
+
     def clear(self) -> None:
         """Forgets every pending update (deleteWebhook with drop_pending_updates)."""
         self.pending.clear()
@@ -69,6 +73,8 @@ class UpdateQueue:
         return self.pending[:limit]
 
     def _confirm(self, offset: int) -> None:
+        if offset > self._next_id:
+            return  # past every id given out (ids restarted lower): Telegram ignores such an offset
         if offset > 0:
             self.pending = [u for u in self.pending if u["update_id"] >= offset]
         elif offset < 0:

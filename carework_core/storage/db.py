@@ -8,7 +8,9 @@ the bot runs) are kept apart by SQLite's own locking and a busy timeout.
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
+import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, AsyncIterator, Iterable
@@ -19,6 +21,10 @@ from carework_core.errors import DatabaseUnavailable
 from carework_core.storage.migrations import migrate
 
 Row = aiosqlite.Row
+# SQLite's own busy wait blocks the connection's thread and cannot be cancelled, so it is kept
+# short; the longer wait for another process's write lock happens here, where SIGTERM can end it.
+BUSY_TIMEOUT_MS = 200
+LOCK_WAIT_SECONDS = 10.0
 
 
 class Tx:
@@ -64,21 +70,24 @@ class Database:
 
     @classmethod
     async def open(cls, path: str | Path, create: bool = True) -> "Database":
-        """Opens and upgrades the database at path; creates it only when `create` is set."""
+        """Opens and upgrades the database at path; creates it (owner-only) only when `create` is set."""
         path = Path(path)
         _check_place(path, create)
+        _create_private(path)
         conn = await aiosqlite.connect(str(path), isolation_level=None)
         conn.row_factory = aiosqlite.Row
         db = cls(conn, str(path))
         try:
-            for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=10000", "synchronous=NORMAL"):
+            # secure_delete (on by default in some SQLite builds only): text a row no longer holds,
+            # such as a processed update's, is zeroed rather than left in free space on disk.
+            for pragma in ("journal_mode=WAL", "foreign_keys=ON", f"busy_timeout={BUSY_TIMEOUT_MS}",
+                           "synchronous=NORMAL", "secure_delete=ON"):
                 await conn.execute(f"PRAGMA {pragma}")
             async with db.transaction() as tx:
                 await migrate(tx)
         except sqlite3.DatabaseError as exc:
             await conn.close()  # an open connection's thread would keep the process alive
-            raise DatabaseUnavailable(
-                f"{path} is not a carework database (SQLite says: {exc}); check CAREWORK_DATABASE") from None
+            raise DatabaseUnavailable(_unopenable(path, exc)) from None
         except BaseException:
             await conn.close()
             raise
@@ -87,17 +96,34 @@ class Database:
     async def close(self) -> None:
         await self._conn.close()
 
+    async def checkpoint(self) -> None:
+        """Copies the WAL into the database file and empties it, so old page versions go."""
+        async with self._lock:
+            await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
         """Runs the block as one write transaction (BEGIN IMMEDIATE); rolls back on error."""
         async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            await self._begin_immediate()
             try:
                 yield Tx(self._conn)
             except BaseException:
                 await self._conn.execute("ROLLBACK")
                 raise
             await self._conn.execute("COMMIT")
+
+    async def _begin_immediate(self) -> None:
+        """Takes the write lock, waiting up to LOCK_WAIT_SECONDS for another process to let go."""
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            try:
+                await self._conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                    raise
+            await asyncio.sleep(0.05)
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[Tx]:
@@ -127,3 +153,20 @@ def _check_place(path: Path, create: bool) -> None:
             f"there is no database at {path}; check CAREWORK_DATABASE, or create one with `carework init`")
     if create and not path.parent.is_dir():
         raise DatabaseUnavailable(f"cannot create a database at {path}: the folder does not exist")
+
+
+def _unopenable(path: Path, exc: sqlite3.DatabaseError) -> str:
+    """Says why SQLite could not open the file: held by another process, or not a database at all."""
+    if "locked" in str(exc) or "busy" in str(exc):
+        return f"{path} is busy: another process has held it for too long (SQLite says: {exc}); try again"
+    return f"{path} is not a carework database (SQLite says: {exc}); check CAREWORK_DATABASE"
+
+
+def _create_private(path: str | Path) -> None:
+    """Creates a new database file readable by its owner only; SQLite gives -wal and -shm the same mode."""
+    if str(path) == ":memory:" or str(path).startswith("file:"):
+        return
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass  # an existing database keeps the mode its owner gave it

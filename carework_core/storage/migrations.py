@@ -142,7 +142,33 @@ CREATE TABLE bot_state (
 );
 """
 
-MIGRATIONS: list[Migration] = [Migration(1, "initial schema", INITIAL)]
+# Telegram's update ids restart (after a quiet week, or a self-hosted Bot API server's restart), so
+# each inbox row gets its own receipt number; an update_id is unique only while unconfirmed.
+# Existing rows keep their update id as receipt, so replies already keyed by it stay unique.
+INBOX_RECEIPTS = """
+CREATE TABLE inbox_receipts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    update_id INTEGER,
+    kind TEXT NOT NULL DEFAULT '',
+    payload TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'done', 'set_aside')),
+    confirmed INTEGER NOT NULL DEFAULT 0,
+    received_at TEXT NOT NULL,
+    processed_at TEXT,
+    error TEXT
+);
+INSERT INTO inbox_receipts (id, update_id, payload, status, received_at, processed_at, error)
+    SELECT update_id, update_id, payload, status, received_at, processed_at, error FROM inbox;
+DROP TABLE inbox;
+ALTER TABLE inbox_receipts RENAME TO inbox;
+CREATE INDEX inbox_unfinished ON inbox (status, id);
+CREATE INDEX inbox_unconfirmed ON inbox (confirmed, update_id);
+"""
+
+MIGRATIONS: list[Migration] = [
+    Migration(1, "initial schema", INITIAL),
+    Migration(2, "inbox receipts: update ids may restart", INBOX_RECEIPTS),
+]
 
 
 async def migrate(tx: "Tx") -> list[int]:

@@ -115,3 +115,15 @@ async def test_stopping_releases_a_pending_long_poll(emulator, bot_api):
     status, body = await poll
     assert status == 200 and body["result"] == []
     assert time.monotonic() - started < 1.5
+
+
+async def test_update_ids_can_restart_lower_and_the_old_offset_then_confirms_nothing(bot_api, people):
+    ann = await people.new_user("Ann")
+    await ann.send("before")
+    [before] = await bot_api.drain()
+    await people.restart_update_ids(1000)  # as Telegram does after a week without updates
+    await ann.send("after")
+    # The bot still sends its old offset, now past every id: Telegram ignores it.
+    after = await bot_api.ok("getUpdates", offset=before["update_id"] + 1)
+    assert texts(after) == ["after"] and after[0]["update_id"] == 1000
+    assert await bot_api.ok("getUpdates", offset=1001) == []

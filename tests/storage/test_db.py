@@ -1,4 +1,8 @@
+import asyncio
+import os
 import sqlite3
+import stat
+import time
 
 import pytest
 
@@ -53,4 +57,62 @@ async def test_failed_transaction_changes_nothing(tmp_path):
                 raise RuntimeError("boom")
         assert await db.fetchall("SELECT * FROM bot_state") == []
     finally:
+        await db.close()
+
+
+async def test_a_new_database_and_its_wal_are_readable_by_their_owner_only(tmp_path):
+    previous = os.umask(0o022)  # the usual umask, which would leave them readable by everyone
+    try:
+        db = await Database.open(tmp_path / "a.db")
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO bot_state (key, value) VALUES ('k', 'v')")
+    finally:
+        os.umask(previous)
+    try:
+        for name in ("a.db", "a.db-wal", "a.db-shm"):
+            assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600, name
+    finally:
+        await db.close()
+
+
+async def test_inbox_rows_from_before_receipts_keep_their_update_id_as_receipt(tmp_path, monkeypatch):
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
+    db = await Database.open(tmp_path / "a.db")
+    async with db.transaction() as tx:
+        await tx.execute("INSERT INTO inbox (update_id, payload, received_at) VALUES (600000007, '{}', 't')")
+    await db.close()
+    monkeypatch.undo()
+    db = await Database.open(tmp_path / "a.db")
+    try:
+        row = await db.fetchone("SELECT id, update_id, status, confirmed FROM inbox")
+        assert tuple(row) == (600000007, 600000007, "new", 0)
+    finally:
+        await db.close()
+
+
+async def test_a_write_waits_for_another_process_and_that_wait_can_be_cancelled(tmp_path):
+    db = await Database.open(tmp_path / "a.db")
+    other = sqlite3.connect(tmp_path / "a.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+
+    async def write(value: str) -> None:
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO bot_state (key, value) VALUES (?, ?)", (value, value))
+
+    try:
+        waiting = asyncio.create_task(write("a"))
+        await asyncio.sleep(0.5)
+        assert not waiting.done()  # longer than SQLite's own short busy wait
+        started = time.monotonic()
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        assert time.monotonic() - started < 1
+        later = asyncio.create_task(write("b"))
+        await asyncio.sleep(0.3)
+        other.execute("ROLLBACK")
+        await later
+        assert [r[0] for r in await db.fetchall("SELECT key FROM bot_state")] == ["b"]
+    finally:
+        other.close()
         await db.close()

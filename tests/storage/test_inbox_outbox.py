@@ -11,19 +11,55 @@ async def test_inbox_stores_each_update_once_and_offsets_past_it(services):
     assert await inbox.store([StoredUpdate(5, "{}"), StoredUpdate(6, "{}")]) == 2
     assert await inbox.store([StoredUpdate(6, "{}"), StoredUpdate(7, "{}")]) == 1  # 6 redelivered
     assert await inbox.next_offset() == 8
-    assert [u.update_id for u in await inbox.unfinished()] == [5, 6, 7]
-    await inbox.finish(5)
-    await inbox.set_aside(6, "KeyError")
+    five, six, seven = await inbox.unfinished()
+    assert [five.update_id, six.update_id, seven.update_id] == [5, 6, 7]
+    await inbox.finish(five.receipt)
+    await inbox.set_aside(six.receipt, "KeyError")
     assert [u.update_id for u in await inbox.unfinished()] == [7]
     assert await inbox.counts() == {"done": 1, "set_aside": 1, "new": 1}
 
 
+async def test_after_telegram_restarts_its_ids_an_old_id_is_a_new_update(services):
+    inbox = services.inbox
+    await inbox.store([StoredUpdate(5, "{}"), StoredUpdate(6, "{}")])
+    await inbox.confirmed(7)  # the next getUpdates told Telegram we hold both
+    assert await inbox.next_offset() is None
+    assert await inbox.store([StoredUpdate(5, '{"new": 1}')]) == 1
+    assert await inbox.store([StoredUpdate(5, '{"new": 1}')]) == 0  # redelivered before confirming
+    assert await inbox.next_offset() == 6
+    receipts = [u.receipt for u in await inbox.unfinished()]
+    assert len(set(receipts)) == 3 and receipts == sorted(receipts)
+
+
+async def test_an_update_id_sqlite_cannot_hold_is_set_aside_on_arrival(services):
+    inbox = services.inbox
+    assert await inbox.store([StoredUpdate(2**63, '{"message": {}}', "message"), StoredUpdate(9, "{}")]) == 1
+    assert [u.update_id for u in await inbox.unfinished()] == [9]
+    assert await inbox.counts() == {"set_aside": 1, "new": 1}
+    assert await inbox.next_offset() == 10
+    await inbox.confirmed(2**63 + 1)
+    assert await inbox.next_offset() is None
+
+
 async def test_processed_updates_keep_only_their_id(services):
     await services.inbox.store([StoredUpdate(1, '{"message": {"text": "private words"}}'), StoredUpdate(2, '{"x": 1}')])
-    await services.inbox.finish(1)
-    await services.inbox.set_aside(2, "KeyError")
+    first, second = await services.inbox.unfinished()
+    await services.inbox.finish(first.receipt)
+    await services.inbox.set_aside(second.receipt, "KeyError")
     rows = await services.env.db.fetchall("SELECT update_id, payload FROM inbox ORDER BY update_id")
     assert [tuple(r) for r in rows] == [(1, ""), (2, '{"x": 1}')]  # a set-aside one stays for inspection
+
+
+async def test_set_aside_content_is_forgotten_after_the_days_kept(services, clock):
+    inbox = services.inbox
+    await inbox.store([StoredUpdate(1, '{"message": {"text": "Ann Smith says hi"}}', "message")])
+    [update] = await inbox.unfinished()
+    await inbox.set_aside(update.receipt, "ValidationError")
+    assert await inbox.forget_set_aside(keep_days=3) == 0
+    clock.advance(days=3, seconds=1)
+    assert await inbox.forget_set_aside(keep_days=3) == 1
+    rows = await services.env.db.fetchall("SELECT update_id, kind, status, error, payload FROM inbox")
+    assert [tuple(r) for r in rows] == [(1, "message", "set_aside", "ValidationError", "")]
 
 
 def message(chat, key, text="hi"):
@@ -56,3 +92,14 @@ async def test_blocked_chat_is_given_up_and_stops_being_invited(services, clock)
     await services.rounds.open_round("r1", actor="t")
     assert await services.rounds.pending_invitations() == []
     assert person.reachable
+
+
+async def test_processed_updates_leave_no_text_in_the_database_or_its_wal(services):
+    inbox = services.inbox
+    await inbox.store([StoredUpdate(n, f'{{"message": {{"text": "Words number {n} of Ann"}}}}') for n in range(1, 6)])
+    for update in await inbox.unfinished():
+        await inbox.finish(update.receipt)
+    await inbox.checkpoint()
+    for suffix in ("", "-wal"):
+        with open(services.env.db.path + suffix, "rb") as file:
+            assert b"of Ann" not in file.read(), suffix
