@@ -11,7 +11,7 @@ import aiohttp
 from bot.emulator.updates import FIRST_UPDATE_ID
 from tests.e2e.conftest import TOKEN
 
-HELLO = "Hello. To take part you need an invite link"
+HELLO = "To take part you need an invite link"
 
 
 async def nothing_pending(url: str, timeout: float = 20.0) -> None:

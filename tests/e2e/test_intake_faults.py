@@ -19,7 +19,7 @@ from tests.e2e.conftest import TOKEN
 from tests.e2e.test_crash import BURST, start_bot
 
 pytestmark = pytest.mark.slow
-HELLO = "Hello. To take part you need an invite link"
+HELLO = "To take part you need an invite link"
 
 
 async def new_database(folder: Path) -> Path:
