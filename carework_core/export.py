@@ -24,8 +24,8 @@ ANSWER_COLUMNS = [
 ]
 PARTICIPANT_COLUMNS = ["participant", "group", "status", "consented_at", "consents"]
 
-# Characters XML 1.0 forbids; openpyxl refuses them, so they are dropped.
-FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 forbids (and lone surrogates, which UTF-8 cannot hold) are dropped.
+FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # A spreadsheet would read these as the start of a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -53,14 +53,15 @@ async def _write(sheet: WriteOnlyWorksheet, header: list[str], rows: AsyncIterat
 
 
 def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
-    """Returns a cell that shows exactly the text a person typed, never a formula."""
+    """Returns a cell that shows exactly the text a person typed, never a formula or an error."""
     if not isinstance(value, str):
         return value
+    # Strip first: a control character must not hide a leading "=" from the formula check.
+    clean = FORBIDDEN.sub("", value)
     # xlsx readers turn a bare carriage return into a line break; write it as one.
-    text = FORBIDDEN.sub("", value).replace("\r\n", "\n").replace("\r", "\n")
-    cell = WriteOnlyCell(sheet, text)
-    if value.startswith(FORMULA_START):
-        cell.data_type = "s"
+    cell = WriteOnlyCell(sheet, clean.replace("\r\n", "\n").replace("\r", "\n"))
+    cell.data_type = "s"  # openpyxl would read "#N/A" as an error cell and "=..." as a formula
+    if clean.startswith(FORMULA_START):
         cell.quotePrefix = True  # Excel and LibreOffice keep it as text even when edited
     return cell
 
