@@ -81,3 +81,7 @@ class MigrationError(CareworkError):
 
 class RoundNotOpen(CareworkError):
     """The round is not open, so it cannot take answers."""
+
+
+class ExportRefused(CareworkError):
+    """The export cannot be written where it was asked to go; nothing was written."""

@@ -5,7 +5,9 @@ Written with openpyxl's write-only mode, so rows stream from SQLite to disk.
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from pathlib import Path
 from typing import Any, AsyncIterator
 
@@ -17,6 +19,7 @@ from carework_core.answering import NOT_SURE
 from carework_core.clock import parse_iso
 from carework_core.definitions import ChoiceQuestion, ItemRatingQuestion, RatingQuestion, Scale
 from carework_core.env import Env
+from carework_core.errors import ExportRefused
 
 ANSWER_COLUMNS = [
     "participant", "group", "round", "round_title", "theme", "question_id", "question",
@@ -32,6 +35,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 async def export_workbook(env: Env, path: str | Path) -> dict[str, int]:
     """Writes every stored answer and participant to an xlsx file; returns row counts."""
+    path = _target(Path(path))
     book = Workbook(write_only=True)
     answers = book.create_sheet("Answers")
     people = book.create_sheet("Participants")
@@ -39,8 +43,34 @@ async def export_workbook(env: Env, path: str | Path) -> dict[str, int]:
     async with env.db.reading() as tx:
         counts["answers"] = await _write(answers, ANSWER_COLUMNS, _answer_rows(env, tx))
         counts["participants"] = await _write(people, PARTICIPANT_COLUMNS, _participant_rows(env, tx))
-    book.save(str(path))
+    _save(book, path)
     return counts
+
+
+def _target(path: Path) -> Path:
+    """Returns where the export goes, or raises ExportRefused naming the path and the fix."""
+    if path.is_dir():
+        raise ExportRefused(f"{path} is a folder; give a file name such as {path / 'answers.xlsx'}")
+    if path.suffix.lower() != ".xlsx":
+        raise ExportRefused(f"{path}: carework writes only .xlsx files for now; give a name ending in .xlsx")
+    if not path.parent.is_dir():
+        raise ExportRefused(f"{path}: the folder {path.parent} does not exist; create it or choose another")
+    return path
+
+
+def _save(book: Workbook, path: Path) -> None:
+    """Saves through a private temporary file, so the export is never readable by others or half-written."""
+    partial: str | None = None
+    try:
+        fd, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)  # mode 0600
+        with os.fdopen(fd, "wb") as handle:
+            book.save(handle)
+        os.replace(partial, path)
+    except OSError as exc:
+        raise ExportRefused(f"{path}: cannot write the export: {exc.strerror or exc}") from None
+    finally:
+        if partial:
+            Path(partial).unlink(missing_ok=True)
 
 
 async def _write(sheet: WriteOnlyWorksheet, header: list[str], rows: AsyncIterator[list[Any]]) -> int:

@@ -64,3 +64,27 @@ def test_invite_before_the_bot_ever_ran_says_what_to_do(tmp_path):
     env = {"CAREWORK_DATABASE": str(tmp_path / "c.db"), "CAREWORK_SURVEY": str(MINI)}
     result = carework("invite", "--group", "lived", env=env)
     assert result.returncode == 1 and "start the bot once" in result.stderr
+
+
+def test_export_refuses_a_folder_a_missing_folder_and_other_suffixes_in_one_line(tmp_path):
+    env = {"CAREWORK_DATABASE": str(tmp_path / "c.db"), "CAREWORK_SURVEY": str(MINI)}
+    wrong = {tmp_path: "is a folder", tmp_path / "nowhere" / "a.xlsx": "does not exist",
+             tmp_path / "answers.csv": "only .xlsx"}
+    for path, words in wrong.items():
+        result = carework("export", str(path), env=env)
+        assert result.returncode == 1, result
+        assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+        assert result.stderr.startswith("error: ") and str(path) in result.stderr and words in result.stderr
+    assert not (tmp_path / "answers.csv").exists()
+
+
+def test_export_is_readable_by_its_owner_only(tmp_path):
+    env = {"CAREWORK_DATABASE": str(tmp_path / "c.db"), "CAREWORK_SURVEY": str(MINI)}
+    out = tmp_path / "answers.xlsx"
+    out.write_bytes(b"an older export")
+    out.chmod(0o644)
+    result = carework("export", str(out), env=env)
+    assert result.returncode == 0, result.stderr
+    assert out.stat().st_mode & 0o777 == 0o600
+    assert next(load_workbook(out)["Answers"].iter_rows(values_only=True))[0] == "participant"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("answers")] == ["answers.xlsx"]
