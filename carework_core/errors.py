@@ -85,3 +85,11 @@ class RoundNotOpen(CareworkError):
 
 class ExportRefused(CareworkError):
     """The export cannot be written where it was asked to go; nothing was written."""
+
+
+class RoundNotReady(IllegalTransition):
+    """A round cannot open yet because something it needs (such as its items) is missing."""
+
+
+class ItemsLocked(CareworkError):
+    """An item set cannot change because a round that rates it has opened."""

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from carework_core.definitions import Round
+from carework_core.definitions import ItemRatingQuestion, Round
 from carework_core.env import Env, audit
-from carework_core.errors import NotFound
+from carework_core.errors import NotFound, RoundNotReady
 from carework_core.lifecycle import RoundEvent, RoundStatus, next_status
 from carework_core.onboarding import PARTICIPANT_SQL, Participant
 from carework_core.storage.db import Tx
+from carework_core.storage.items import item_rows
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,11 @@ class Rounds:
             return {r.id: await round_status(tx, r.id) for r in self.env.consultation.rounds}
 
     async def _move(self, round_id: str, event: RoundEvent, actor: str) -> RoundStatus:
-        self.definition(round_id)
+        rnd = self.definition(round_id)
         async with self.env.db.transaction() as tx:
             new = next_status(round_id, await round_status(tx, round_id), event)
+            if new == RoundStatus.OPEN:
+                await _refuse_missing_items(tx, rnd)
             stamp = self.env.stamp()
             await tx.execute(
                 "INSERT INTO rounds (round_id, status, updated_at) VALUES (?, ?, ?)"
@@ -98,3 +101,12 @@ class Rounds:
             "INSERT OR IGNORE INTO participations (participant_id, round_id, invited_at) VALUES (?, ?, ?)",
             (participant_id, round_id, self.env.stamp()),
         )
+
+
+async def _refuse_missing_items(tx: Tx, rnd: Round) -> None:
+    """Refuses to open a round whose item-rating question has nothing to rate: people would skip it."""
+    for q in rnd.questions:
+        if isinstance(q, ItemRatingQuestion) and not await item_rows(tx, q.item_set):
+            raise RoundNotReady(
+                f"round {rnd.id} cannot open: question {q.id} rates the item set {q.item_set!r}, which has no items "
+                "yet; load the items (the researchers' synthesis) first, then open the round")

@@ -88,3 +88,11 @@ def test_export_is_readable_by_its_owner_only(tmp_path):
     assert out.stat().st_mode & 0o777 == 0o600
     assert next(load_workbook(out)["Answers"].iter_rows(values_only=True))[0] == "participant"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("answers")] == ["answers.xlsx"]
+
+
+def test_opening_an_item_rating_round_without_items_is_refused_in_one_line(tmp_path):
+    env = {"CAREWORK_DATABASE": str(tmp_path / "c.db"), "CAREWORK_SURVEY": str(MINI)}
+    result = carework("round", "open", "r2", env=env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().startswith("error: round r2 cannot open: question rate rates the item set 'ideas'")
+    assert carework("round", "status", env=env).stdout.split() == ["r1", "draft", "r2", "draft"]
