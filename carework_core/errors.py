@@ -93,3 +93,11 @@ class RoundNotReady(IllegalTransition):
 
 class ItemsLocked(CareworkError):
     """An item set cannot change because a round that rates it has opened."""
+
+
+class DefinitionChanged(CareworkError):
+    """The definition changes what people of an opened round saw; `changes` names each change."""
+
+    def __init__(self, message: str, changes: list[str]):
+        self.changes = changes
+        super().__init__(message)

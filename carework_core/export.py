@@ -17,9 +17,11 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from carework_core.answering import NOT_SURE
 from carework_core.clock import parse_iso
+from carework_core.definition_changes import snapshot_of
 from carework_core.definitions import ChoiceQuestion, ItemRatingQuestion, RatingQuestion, Scale
 from carework_core.env import Env
 from carework_core.errors import ExportRefused
+from carework_core.rounds import opened_snapshots
 
 ANSWER_COLUMNS = [
     "participant", "group", "round", "round_title", "theme", "question_id", "question",
@@ -98,22 +100,24 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
 
 async def _answer_rows(env: Env, tx) -> AsyncIterator[list[Any]]:
     c = env.consultation
-    rounds = {r.id: r for r in c.rounds}
+    # Answers are read with the round as people saw it when it opened, whatever the file says now.
+    seen = {r.id: snapshot_of(c, r) for r in c.rounds} | await opened_snapshots(tx)
     groups = {g.id: g.name for g in c.groups}
-    criteria = {k.id: k for k in c.criteria}
+    themes = {t.id: t.name for t in c.themes}
     items = {(r[0], r[1]): r[2] for r in await tx.fetchall("SELECT item_set, item_id, text FROM items")}
     sql = (
         "SELECT p.code, p.group_id, a.round_id, a.question_id, a.item_id, a.criterion_id, a.value, a.created_at"
         " FROM answers a JOIN participants p ON p.id = a.participant_id ORDER BY a.id"
     )
     async for code, group, round_id, qid, item_id, crit_id, value, at in tx.iterate(sql):
-        rnd = rounds.get(round_id)
+        snap = seen.get(round_id)
+        rnd = snap.round if snap else None
         q = next((q for q in rnd.questions if q.id == qid), None) if rnd else None
-        crit = criteria.get(crit_id) if crit_id else None
+        crit = snap.criterion(crit_id) if snap and crit_id else None
         item = items.get((q.item_set, item_id)) if isinstance(q, ItemRatingQuestion) else None
         yield [
             code, groups.get(group, group), round_id, rnd.title if rnd else "",
-            c.theme(rnd.theme).name if rnd else "", qid, q.text if q else "",
+            themes.get(rnd.theme, rnd.theme) if rnd else "", qid, q.text if q else "",
             item_id or "", item or "", crit.name if crit else "",
             _shown(q, crit.scale if crit else None, value), value, _local(env, at),
         ]
@@ -134,8 +138,10 @@ def _shown(question: Any, scale: Scale | None, value: str) -> str:
     """Returns an answer as a reader understands it: the label rather than its position."""
     if isinstance(question, RatingQuestion):
         scale = question.scale
-    if scale is not None:
-        return "Not sure" if value == NOT_SURE else scale.labels[int(value) - 1]
+    if scale is not None and value == NOT_SURE:
+        return "Not sure"
+    if scale is not None and value.isdigit() and 1 <= int(value) <= len(scale.labels):
+        return scale.labels[int(value) - 1]
     if isinstance(question, ChoiceQuestion):
         labels = {o.id: o.label for o in question.options}
         return "; ".join(labels.get(v, v) for v in value.split(","))

@@ -142,7 +142,19 @@ CREATE TABLE bot_state (
 );
 """
 
-MIGRATIONS: list[Migration] = [Migration(1, "initial schema", INITIAL)]
+# What people saw when a round first opened, so that stored positions keep their meaning.
+ROUND_SNAPSHOTS = """
+CREATE TABLE round_snapshots (
+    round_id TEXT PRIMARY KEY,
+    definition TEXT NOT NULL,
+    taken_at TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: list[Migration] = [
+    Migration(1, "initial schema", INITIAL),
+    Migration(3, "round snapshots", ROUND_SNAPSHOTS),
+]
 
 
 async def migrate(tx: "Tx") -> list[int]:

@@ -134,3 +134,35 @@ def test_any_text_comes_back_as_the_same_text(tmp_path, text):
     assert (value or "") == kept
     if kept:
         assert data_type == "s" and types[0] in ("inlineStr", "s")
+
+
+SIZE_SCALE = "        scale:\n          labels: [Small, Medium, Big]\n          not_sure: true\n      - id: where"
+LATER_EDITS = {
+    "reversed": SIZE_SCALE.replace("[Small, Medium, Big]", "[Big, Medium, Small]"),
+    "shortened": SIZE_SCALE.replace("[Small, Medium, Big]", "[Small, Big]"),
+    "retyped": SIZE_SCALE.replace("        scale:\n          labels: [Small, Medium, Big]\n          not_sure: true\n", ""),
+}
+
+
+async def test_the_export_shows_what_people_saw_whatever_the_definition_says_later(services, tmp_path):
+    await join(services, 9)
+    await services.rounds.open_round("r1", actor="t")
+    a = services.answering
+    await a.begin(9, "r1")
+    await a.receive_text(9, "An example", "m1")
+    await a.finish_question(9, "r1", 1)
+    await a.finish_question(9, "r1", 2, skip=True)
+    await a.choose(9, "r1", 3, "3", "q1")
+    await a.choose(9, "r1", 4, "res", "q2")
+    for name, scale in LATER_EDITS.items():
+        survey = tmp_path / f"{name}.yaml"
+        text = MINI.read_text().replace(SIZE_SCALE, scale)
+        survey.write_text(text.replace("type: rating\n", "type: text\n") if name == "retyped" else text)
+        later = await Services.open(tmp_path / "carework.db", survey, ManualClock())
+        try:
+            out = tmp_path / f"{name}.xlsx"
+            await export_workbook(later.env, out)
+        finally:
+            await later.close()
+        rows = list(load_workbook(out)["Answers"].iter_rows(min_row=2, values_only=True))
+        assert [(r[5], r[10], r[11]) for r in rows[1:]] == [("size", "Big", "3"), ("where", "Care home", "res")], name
