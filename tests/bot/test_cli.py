@@ -96,3 +96,46 @@ def test_opening_an_item_rating_round_without_items_is_refused_in_one_line(tmp_p
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.strip().startswith("error: round r2 cannot open: question rate rates the item set 'ideas'")
     assert carework("round", "status", env=env).stdout.split() == ["r1", "draft", "r2", "draft"]
+
+
+def opened_r1(tmp_path) -> dict:
+    env = {"CAREWORK_DATABASE": str(tmp_path / "c.db"), "CAREWORK_SURVEY": str(MINI)}
+    assert carework("round", "open", "r1", env=env).returncode == 0
+    return env
+
+
+def test_validate_with_the_database_names_a_reversed_scale_of_an_opened_round(tmp_path):
+    env = opened_r1(tmp_path)
+    reversed_ = tmp_path / "reversed.yaml"
+    reversed_.write_text(MINI.read_text().replace("[Small, Medium, Big]", "[Big, Medium, Small]"))
+    result = carework("validate", str(reversed_), "--database", env["CAREWORK_DATABASE"])
+    assert result.returncode == 1
+    assert result.stdout.strip().splitlines() == [
+        f"{reversed_}: round r1, question size: scale labels changed from [Small, Medium, Big] to "
+        "[Big, Medium, Small]; a round that has opened cannot change its scales (fix the wording only)"]
+    assert carework("validate", str(reversed_)).returncode == 0  # without the database it is a fine new definition
+    reworded = tmp_path / "reworded.yaml"
+    reworded.write_text(MINI.read_text().replace("[Small, Medium, Big]", "[Small, Medium, Large]")
+                        .replace("How big a problem is staff wellbeing?", "How big a problem is wellbeing at work?"))
+    fine = carework("validate", str(reworded), "--database", env["CAREWORK_DATABASE"])
+    assert fine.returncode == 0 and fine.stdout.startswith(f"{reworded}: ok")
+
+
+def test_validate_with_a_missing_database_is_one_clear_line(tmp_path):
+    result = carework("validate", str(MINI), "--database", str(tmp_path / "typo.db"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == f"error: there is no database at {tmp_path / 'typo.db'}"
+    assert not (tmp_path / "typo.db").exists()
+
+
+def test_run_refuses_a_definition_that_changes_an_opened_round(tmp_path):
+    env = opened_r1(tmp_path)
+    retyped = tmp_path / "retyped.yaml"
+    retyped.write_text(MINI.read_text().replace("type: rating\n", "type: text\n")
+                       .replace("        scale:\n          labels: [Small, Medium, Big]\n          not_sure: true\n", ""))
+    # Nothing listens on this address: the refusal must come before any Bot API call.
+    result = carework("run", env=env | {"CAREWORK_SURVEY": str(retyped), "CAREWORK_TELEGRAM_TOKEN": "1:x",
+                                        "CAREWORK_TELEGRAM_API_URL": "http://127.0.0.1:9"})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == ("error: round r1, question size: type changed from rating to text; "
+                                     "a round that has opened cannot change a question's type")
