@@ -74,13 +74,18 @@ def init() -> None:
 
 
 @app.command()
-def validate(files: list[Path] = typer.Argument(..., help="Consultation definition files (YAML).")) -> None:
+def validate(
+    files: list[Path] = typer.Argument(..., help="Consultation definition files (YAML)."),
+    database: Optional[Path] = typer.Option(None, help="Also refuse changes to rounds opened in this database."),
+) -> None:
     """Checks definitions; prints every problem as FILE:LINE: path: reason."""
     failed = False
     for file in files:
-        problems = check_definition(file)
+        problems = [str(p) for p in check_definition(file)]
+        if not problems and database is not None:
+            problems = [f"{file}: {change}" for change in _run(_changes_in(database, file))]
         for problem in problems:
-            typer.echo(str(problem))  # plain lines, never wrapped: editors and CI jump to FILE:LINE
+            typer.echo(problem)  # plain lines, never wrapped: editors and CI jump to FILE:LINE
         if not problems:
             c = load_definition(file)
             questions = sum(len(r.questions) for r in c.rounds)
@@ -88,6 +93,15 @@ def validate(files: list[Path] = typer.Argument(..., help="Consultation definiti
                        f"{questions} questions)")
         failed |= bool(problems)
     raise typer.Exit(1 if failed else 0)
+
+
+async def _changes_in(database: Path, survey: Path) -> list[str]:
+    """Returns how a definition changes the rounds already opened in a database."""
+    services = await Services.open(database, survey, SystemClock(), create=False)
+    try:
+        return await services.rounds.definition_changes()
+    finally:
+        await services.close()
 
 
 @app.command()

@@ -14,7 +14,7 @@ from bot.scheduler import announce_closed_rounds, reconcile
 from bot.sender import Sender
 from bot.settings import Settings
 from carework_core.clock import Clock, SystemClock
-from carework_core.errors import SettingsError
+from carework_core.errors import CareworkError, SettingsError
 from carework_core.services import Services
 
 log = logging.getLogger(__name__)
@@ -100,6 +100,11 @@ async def connect(client, attempts: int = 6, api_url: str = "the Bot API URL") -
 async def run_bot(settings: Settings, clock: Clock | None = None) -> None:
     """Runs the bot until SIGINT or SIGTERM; exits with status 1 if intake or sender dies."""
     services = await Services.open(settings.database, settings.survey, clock or SystemClock())
+    try:
+        await services.rounds.refuse_changed_definition()  # before anyone is asked anything
+    except CareworkError:
+        await services.close()
+        raise
     bot = RunningBot(settings, services)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -8,11 +8,14 @@ from carework_core.definitions import (
     ChoiceQuestion, Criterion, ExamplesQuestion, ItemRatingQuestion, Question, RatingQuestion, Round, TextQuestion,
 )
 from carework_core.env import Env
-from carework_core.errors import AnswerRejected, ConsentPending, NotRegistered, RoundNotOpen, StaleAction
+from carework_core.errors import (
+    AnswerRejected, ConsentPending, ItemsLocked, NotRegistered, RoundNotOpen, StaleAction,
+)
 from carework_core.lifecycle import RoundStatus
 from carework_core.onboarding import Participant, find_participant
 from carework_core.rounds import round_status
 from carework_core.storage.db import Tx
+from carework_core.storage.items import item_rows, opened_rounds, replace_items
 from carework_core.whereabouts import Elsewhere, elsewhere
 
 NOT_SURE = "not_sure"
@@ -167,13 +170,19 @@ class Answering:
             return await self._advance(tx, person, rnd)
 
     async def load_items(self, item_set: str, items: list[Item]) -> None:
-        """Replaces an item set (the researchers' synthesis) with the given items, in order."""
+        """Replaces an item set (the researchers' synthesis); refused once a round rating it has opened."""
+        pairs = [(it.id, it.text) for it in items]
+        users = [r.id for r in self.env.consultation.rounds
+                 if any(isinstance(q, ItemRatingQuestion) and q.item_set == item_set for q in r.questions)]
         async with self.env.db.transaction() as tx:
-            await tx.execute("DELETE FROM items WHERE item_set = ?", (item_set,))
-            await tx.executemany(
-                "INSERT INTO items (item_set, item_id, position, text) VALUES (?, ?, ?, ?)",
-                [(item_set, it.id, n, it.text) for n, it in enumerate(items)],
-            )
+            if await item_rows(tx, item_set) == pairs:
+                return
+            opened = await opened_rounds(tx, users) if users else []
+            if opened:
+                raise ItemsLocked(
+                    f"item set {item_set!r} cannot change: round {', '.join(opened)} has opened and people rate "
+                    "these items; to rate other items, add a round with a new item set")
+            await replace_items(tx, item_set, pairs)
 
     # -- derivation --------------------------------------------------------------------------
 

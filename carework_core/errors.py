@@ -85,3 +85,23 @@ class MigrationError(CareworkError):
 
 class RoundNotOpen(CareworkError):
     """The round is not open, so it cannot take answers."""
+
+
+class ExportRefused(CareworkError):
+    """The export cannot be written where it was asked to go; nothing was written."""
+
+
+class RoundNotReady(IllegalTransition):
+    """A round cannot open yet because something it needs (such as its items) is missing."""
+
+
+class ItemsLocked(CareworkError):
+    """An item set cannot change because a round that rates it has opened."""
+
+
+class DefinitionChanged(CareworkError):
+    """The definition changes what people of an opened round saw; `changes` names each change."""
+
+    def __init__(self, message: str, changes: list[str]):
+        self.changes = changes
+        super().__init__(message)

@@ -5,7 +5,9 @@ Written with openpyxl's write-only mode, so rows stream from SQLite to disk.
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from pathlib import Path
 from typing import Any, AsyncIterator
 
@@ -15,8 +17,11 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from carework_core.answering import NOT_SURE
 from carework_core.clock import parse_iso
+from carework_core.definition_changes import snapshot_of
 from carework_core.definitions import ChoiceQuestion, ItemRatingQuestion, RatingQuestion, Scale
 from carework_core.env import Env
+from carework_core.errors import ExportRefused
+from carework_core.rounds import opened_snapshots
 
 ANSWER_COLUMNS = [
     "participant", "group", "round", "round_title", "theme", "question_id", "question",
@@ -24,14 +29,15 @@ ANSWER_COLUMNS = [
 ]
 PARTICIPANT_COLUMNS = ["participant", "group", "status", "consented_at", "consents"]
 
-# Characters XML 1.0 forbids; openpyxl refuses them, so they are dropped.
-FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 forbids (and lone surrogates, which UTF-8 cannot hold) are dropped.
+FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # A spreadsheet would read these as the start of a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 async def export_workbook(env: Env, path: str | Path) -> dict[str, int]:
     """Writes every stored answer and participant to an xlsx file; returns row counts."""
+    path = _target(Path(path))
     book = Workbook(write_only=True)
     answers = book.create_sheet("Answers")
     people = book.create_sheet("Participants")
@@ -39,8 +45,34 @@ async def export_workbook(env: Env, path: str | Path) -> dict[str, int]:
     async with env.db.reading() as tx:
         counts["answers"] = await _write(answers, ANSWER_COLUMNS, _answer_rows(env, tx))
         counts["participants"] = await _write(people, PARTICIPANT_COLUMNS, _participant_rows(env, tx))
-    book.save(str(path))
+    _save(book, path)
     return counts
+
+
+def _target(path: Path) -> Path:
+    """Returns where the export goes, or raises ExportRefused naming the path and the fix."""
+    if path.is_dir():
+        raise ExportRefused(f"{path} is a folder; give a file name such as {path / 'answers.xlsx'}")
+    if path.suffix.lower() != ".xlsx":
+        raise ExportRefused(f"{path}: carework writes only .xlsx files for now; give a name ending in .xlsx")
+    if not path.parent.is_dir():
+        raise ExportRefused(f"{path}: the folder {path.parent} does not exist; create it or choose another")
+    return path
+
+
+def _save(book: Workbook, path: Path) -> None:
+    """Saves through a private temporary file, so the export is never readable by others or half-written."""
+    partial: str | None = None
+    try:
+        fd, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)  # mode 0600
+        with os.fdopen(fd, "wb") as handle:
+            book.save(handle)
+        os.replace(partial, path)
+    except OSError as exc:
+        raise ExportRefused(f"{path}: cannot write the export: {exc.strerror or exc}") from None
+    finally:
+        if partial:
+            Path(partial).unlink(missing_ok=True)
 
 
 async def _write(sheet: WriteOnlyWorksheet, header: list[str], rows: AsyncIterator[list[Any]]) -> int:
@@ -53,36 +85,39 @@ async def _write(sheet: WriteOnlyWorksheet, header: list[str], rows: AsyncIterat
 
 
 def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
-    """Returns a cell that shows exactly the text a person typed, never a formula."""
+    """Returns a cell that shows exactly the text a person typed, never a formula or an error."""
     if not isinstance(value, str):
         return value
+    # Strip first: a control character must not hide a leading "=" from the formula check.
+    clean = FORBIDDEN.sub("", value)
     # xlsx readers turn a bare carriage return into a line break; write it as one.
-    text = FORBIDDEN.sub("", value).replace("\r\n", "\n").replace("\r", "\n")
-    cell = WriteOnlyCell(sheet, text)
-    if value.startswith(FORMULA_START):
-        cell.data_type = "s"
+    cell = WriteOnlyCell(sheet, clean.replace("\r\n", "\n").replace("\r", "\n"))
+    cell.data_type = "s"  # openpyxl would read "#N/A" as an error cell and "=..." as a formula
+    if clean.startswith(FORMULA_START):
         cell.quotePrefix = True  # Excel and LibreOffice keep it as text even when edited
     return cell
 
 
 async def _answer_rows(env: Env, tx) -> AsyncIterator[list[Any]]:
     c = env.consultation
-    rounds = {r.id: r for r in c.rounds}
+    # Answers are read with the round as people saw it when it opened, whatever the file says now.
+    seen = {r.id: snapshot_of(c, r) for r in c.rounds} | await opened_snapshots(tx)
     groups = {g.id: g.name for g in c.groups}
-    criteria = {k.id: k for k in c.criteria}
+    themes = {t.id: t.name for t in c.themes}
     items = {(r[0], r[1]): r[2] for r in await tx.fetchall("SELECT item_set, item_id, text FROM items")}
     sql = (
         "SELECT p.code, p.group_id, a.round_id, a.question_id, a.item_id, a.criterion_id, a.value, a.created_at"
         " FROM answers a JOIN participants p ON p.id = a.participant_id ORDER BY a.id"
     )
     async for code, group, round_id, qid, item_id, crit_id, value, at in tx.iterate(sql):
-        rnd = rounds.get(round_id)
+        snap = seen.get(round_id)
+        rnd = snap.round if snap else None
         q = next((q for q in rnd.questions if q.id == qid), None) if rnd else None
-        crit = criteria.get(crit_id) if crit_id else None
+        crit = snap.criterion(crit_id) if snap and crit_id else None
         item = items.get((q.item_set, item_id)) if isinstance(q, ItemRatingQuestion) else None
         yield [
             code, groups.get(group, group), round_id, rnd.title if rnd else "",
-            c.theme(rnd.theme).name if rnd else "", qid, q.text if q else "",
+            themes.get(rnd.theme, rnd.theme) if rnd else "", qid, q.text if q else "",
             item_id or "", item or "", crit.name if crit else "",
             _shown(q, crit.scale if crit else None, value), value, _local(env, at),
         ]
@@ -103,8 +138,10 @@ def _shown(question: Any, scale: Scale | None, value: str) -> str:
     """Returns an answer as a reader understands it: the label rather than its position."""
     if isinstance(question, RatingQuestion):
         scale = question.scale
-    if scale is not None:
-        return "Not sure" if value == NOT_SURE else scale.labels[int(value) - 1]
+    if scale is not None and value == NOT_SURE:
+        return "Not sure"
+    if scale is not None and value.isdigit() and 1 <= int(value) <= len(scale.labels):
+        return scale.labels[int(value) - 1]
     if isinstance(question, ChoiceQuestion):
         labels = {o.id: o.label for o in question.options}
         return "; ".join(labels.get(v, v) for v in value.split(","))

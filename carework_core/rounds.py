@@ -6,12 +6,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from carework_core.clock import iso
-from carework_core.definitions import Round
+from carework_core.definition_changes import RoundSnapshot, definition_changes, snapshot_of
+from carework_core.definitions import ItemRatingQuestion, Round
 from carework_core.env import Env, audit
-from carework_core.errors import NotFound
+from carework_core.errors import DefinitionChanged, NotFound, RoundNotReady
 from carework_core.lifecycle import RoundEvent, RoundStatus, next_status
 from carework_core.onboarding import PARTICIPANT_SQL, Participant
 from carework_core.storage.db import Tx
+from carework_core.storage.items import item_rows
+from carework_core.storage.snapshots import keep_first_snapshot, snapshot_texts
 
 
 @dataclass(frozen=True)
@@ -71,9 +74,13 @@ class Rounds:
             return {r.id: await round_status(tx, r.id) for r in self.env.consultation.rounds}
 
     async def _move(self, round_id: str, event: RoundEvent, actor: str) -> RoundStatus:
-        self.definition(round_id)
+        rnd = self.definition(round_id)
         async with self.env.db.transaction() as tx:
             new = next_status(round_id, await round_status(tx, round_id), event)
+            if new == RoundStatus.OPEN:
+                await _refuse_missing_items(tx, rnd)
+                snapshot = snapshot_of(self.env.consultation, rnd).model_dump_json()
+                await keep_first_snapshot(tx, round_id, snapshot, self.env.stamp())
             stamp = self.env.stamp()
             await tx.execute(
                 "INSERT INTO rounds (round_id, status, updated_at) VALUES (?, ?, ?)"
@@ -84,6 +91,18 @@ class Rounds:
             await tx.execute(f"UPDATE rounds SET {column} = ? WHERE round_id = ?", (stamp, round_id))
             await audit(tx, self.env, actor, f"{event.value}_round", round_id)
         return new
+
+    async def definition_changes(self) -> list[str]:
+        """Returns how the loaded definition changes rounds that have opened (empty when it does not)."""
+        async with self.env.db.reading() as tx:
+            return definition_changes(await opened_snapshots(tx), self.env.consultation)
+
+    async def refuse_changed_definition(self) -> None:
+        """Raises DefinitionChanged when the definition changes what people of an opened round saw."""
+        found = await self.definition_changes()
+        if found:
+            more = f" (and {len(found) - 1} more; `carework validate FILE --database DB` lists them)"
+            raise DefinitionChanged(found[0] + (more if len(found) > 1 else ""), found)
 
     async def pending_invitations(self, limit: int = 500) -> list[Invitation]:
         """Returns consented, reachable participants of open rounds' groups not yet invited."""
@@ -130,3 +149,17 @@ class Rounds:
             "INSERT OR IGNORE INTO participations (participant_id, round_id, invited_at) VALUES (?, ?, ?)",
             (participant_id, round_id, self.env.stamp()),
         )
+
+
+async def opened_snapshots(tx: Tx) -> dict[str, RoundSnapshot]:
+    """Returns each opened round as it was when it first opened."""
+    return {rid: RoundSnapshot.model_validate_json(text) for rid, text in (await snapshot_texts(tx)).items()}
+
+
+async def _refuse_missing_items(tx: Tx, rnd: Round) -> None:
+    """Refuses to open a round whose item-rating question has nothing to rate: people would skip it."""
+    for q in rnd.questions:
+        if isinstance(q, ItemRatingQuestion) and not await item_rows(tx, q.item_set):
+            raise RoundNotReady(
+                f"round {rnd.id} cannot open: question {q.id} rates the item set {q.item_set!r}, which has no items "
+                "yet; load the items (the researchers' synthesis) first, then open the round")

@@ -165,9 +165,19 @@ CREATE INDEX inbox_unfinished ON inbox (status, id);
 CREATE INDEX inbox_unconfirmed ON inbox (confirmed, update_id);
 """
 
+# What people saw when a round first opened, so that stored positions keep their meaning.
+ROUND_SNAPSHOTS = """
+CREATE TABLE round_snapshots (
+    round_id TEXT PRIMARY KEY,
+    definition TEXT NOT NULL,
+    taken_at TEXT NOT NULL
+);
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", INITIAL),
     Migration(2, "inbox receipts: update ids may restart", INBOX_RECEIPTS),
+    Migration(3, "round snapshots", ROUND_SNAPSHOTS),
 ]
 
 

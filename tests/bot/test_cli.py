@@ -66,3 +66,86 @@ def test_invite_before_the_bot_ever_ran_says_what_to_do(tmp_path):
     assert carework("init", env=env).returncode == 0
     result = carework("invite", "--group", "lived", env=env)
     assert result.returncode == 1 and "start the bot once" in result.stderr
+
+
+def initialised(tmp_path) -> dict:
+    """Returns the settings of a new database made with `carework init`, as a coordinator would."""
+    env = {"CAREWORK_DATABASE": str(tmp_path / "c.db"), "CAREWORK_SURVEY": str(MINI)}
+    assert carework("init", env=env).returncode == 0
+    return env
+
+
+def test_export_refuses_a_folder_a_missing_folder_and_other_suffixes_in_one_line(tmp_path):
+    env = initialised(tmp_path)
+    wrong = {tmp_path: "is a folder", tmp_path / "nowhere" / "a.xlsx": "does not exist",
+             tmp_path / "answers.csv": "only .xlsx"}
+    for path, words in wrong.items():
+        result = carework("export", str(path), env=env)
+        assert result.returncode == 1, result
+        assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+        assert result.stderr.startswith("error: ") and str(path) in result.stderr and words in result.stderr
+    assert not (tmp_path / "answers.csv").exists()
+
+
+def test_export_is_readable_by_its_owner_only(tmp_path):
+    env = initialised(tmp_path)
+    out = tmp_path / "answers.xlsx"
+    out.write_bytes(b"an older export")
+    out.chmod(0o644)
+    result = carework("export", str(out), env=env)
+    assert result.returncode == 0, result.stderr
+    assert out.stat().st_mode & 0o777 == 0o600
+    assert next(load_workbook(out)["Answers"].iter_rows(values_only=True))[0] == "participant"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("answers")] == ["answers.xlsx"]
+
+
+def test_opening_an_item_rating_round_without_items_is_refused_in_one_line(tmp_path):
+    env = initialised(tmp_path)
+    result = carework("round", "open", "r2", env=env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().startswith("error: round r2 cannot open: question rate rates the item set 'ideas'")
+    assert carework("round", "status", env=env).stdout.split() == ["r1", "draft", "r2", "draft"]
+
+
+def opened_r1(tmp_path) -> dict:
+    env = initialised(tmp_path)
+    assert carework("round", "open", "r1", env=env).returncode == 0
+    return env
+
+
+def test_validate_with_the_database_names_a_reversed_scale_of_an_opened_round(tmp_path):
+    env = opened_r1(tmp_path)
+    reversed_ = tmp_path / "reversed.yaml"
+    reversed_.write_text(MINI.read_text().replace("[Small, Medium, Big]", "[Big, Medium, Small]"))
+    result = carework("validate", str(reversed_), "--database", env["CAREWORK_DATABASE"])
+    assert result.returncode == 1
+    assert result.stdout.strip().splitlines() == [
+        f"{reversed_}: round r1, question size: scale labels changed from [Small, Medium, Big] to "
+        "[Big, Medium, Small]; a round that has opened cannot change its scales (fix the wording only)"]
+    assert carework("validate", str(reversed_)).returncode == 0  # without the database it is a fine new definition
+    reworded = tmp_path / "reworded.yaml"
+    reworded.write_text(MINI.read_text().replace("[Small, Medium, Big]", "[Small, Medium, Large]")
+                        .replace("How big a problem is staff wellbeing?", "How big a problem is wellbeing at work?"))
+    fine = carework("validate", str(reworded), "--database", env["CAREWORK_DATABASE"])
+    assert fine.returncode == 0 and fine.stdout.startswith(f"{reworded}: ok")
+
+
+def test_validate_with_a_missing_database_is_one_clear_line(tmp_path):
+    result = carework("validate", str(MINI), "--database", str(tmp_path / "typo.db"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == (f"error: there is no database at {tmp_path / 'typo.db'}; check CAREWORK_DATABASE, "
+                                     "or create one with `carework init`")
+    assert not (tmp_path / "typo.db").exists()
+
+
+def test_run_refuses_a_definition_that_changes_an_opened_round(tmp_path):
+    env = opened_r1(tmp_path)
+    retyped = tmp_path / "retyped.yaml"
+    retyped.write_text(MINI.read_text().replace("type: rating\n", "type: text\n")
+                       .replace("        scale:\n          labels: [Small, Medium, Big]\n          not_sure: true\n", ""))
+    # Nothing listens on this address: the refusal must come before any Bot API call.
+    result = carework("run", env=env | {"CAREWORK_SURVEY": str(retyped), "CAREWORK_TELEGRAM_TOKEN": "1:x",
+                                        "CAREWORK_TELEGRAM_API_URL": "http://127.0.0.1:9"})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == ("error: round r1, question size: type changed from rating to text; "
+                                     "a round that has opened cannot change a question's type")

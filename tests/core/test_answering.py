@@ -1,7 +1,10 @@
 import pytest
 
 from carework_core.answering import Ask, ButtonsExpected, Item, NothingToAnswer, RoundDone, TextSaved
-from carework_core.errors import AnswerRejected, NotRegistered, RoundNotOpen, StaleAction
+from carework_core.errors import (
+    AnswerRejected, CareworkError, IllegalTransition, NotRegistered, RoundNotOpen, StaleAction,
+)
+from carework_core.lifecycle import RoundStatus
 from carework_core.whereabouts import NoRoundOpen, RoundClosed, ToStart
 from tests.conftest import join
 
@@ -108,6 +111,7 @@ async def test_closed_round_refuses_answers(services, ann):
 
 async def test_only_consented_people_in_the_rounds_groups(services, ann):
     await join(services, 200, group="lived")
+    await services.answering.load_items("ideas", [Item("i1", "Rota apps")])
     await services.rounds.open_round("r2", actor="test")
     with pytest.raises(StaleAction):
         await services.answering.begin(200, "r2")  # r2 is for the workforce only
@@ -146,13 +150,6 @@ async def test_item_rating_refuses_a_tap_for_another_card(services, ann):
     assert count[0] == 1
 
 
-async def test_item_rating_without_items_is_passed_over(services, ann):
-    await services.rounds.open_round("r2", actor="test")
-    await services.answering.begin(100, "r2")
-    done = await services.answering.choose(100, "r2", 1, "manager", "q1")
-    assert isinstance(done, RoundDone)
-
-
 async def test_whereabouts_when_nothing_is_waiting(services, ann):
     a = services.answering
     assert await a.whereabouts(100) == ToStart(services.env.consultation.rounds[0], 1)
@@ -164,3 +161,24 @@ async def test_whereabouts_when_nothing_is_waiting(services, ann):
     assert (await a.receive_text(100, "too late", "m2")).where == RoundClosed(services.env.consultation.rounds[0], 1)
     await join(services, 300)
     assert await a.whereabouts(300) == NoRoundOpen()  # joined after round 1 closed
+
+
+async def test_an_item_rating_round_without_items_cannot_open(services, ann):
+    with pytest.raises(IllegalTransition, match="round r2 cannot open: question rate rates the item set 'ideas', "
+                                                "which has no items yet"):
+        await services.rounds.open_round("r2", actor="test")
+    assert (await services.rounds.statuses())["r2"] == RoundStatus.DRAFT
+    with pytest.raises(RoundNotOpen):
+        await services.answering.begin(100, "r2")
+
+
+async def test_items_cannot_change_once_their_round_has_opened(services, ann):
+    a = services.answering
+    await a.load_items("ideas", [Item("i1", "Rota apps")])
+    await services.rounds.open_round("r2", actor="test")
+    await a.begin(100, "r2")
+    await a.load_items("ideas", [Item("i1", "Rota apps")])  # the same items again change nothing
+    with pytest.raises(CareworkError, match="item set 'ideas' cannot change: round r2 has opened"):
+        await a.load_items("ideas", [Item("i1", "Rota apps"), Item("i2", "Peer support")])
+    step = await a.choose(100, "r2", 1, "manager", "q1")
+    assert (step.item, step.criterion.id) == (Item("i1", "Rota apps"), "evidence")

@@ -1,5 +1,6 @@
 import pytest
 
+from carework_core.answering import Item
 from carework_core.errors import IllegalTransition, NotFound
 from carework_core.lifecycle import TRANSITIONS, RoundEvent, RoundStatus, next_status
 from carework_core.outbox import OutgoingMessage
@@ -40,6 +41,7 @@ async def test_invitations_go_to_consented_reachable_people_of_the_groups_once(s
     await join(services, 2, "lived")
     (token,) = await services.onboarding.create_invites("workforce", 1, 1, actor="t")
     await services.onboarding.start(3, 3, "en", token)  # still consenting
+    await services.answering.load_items("ideas", [Item("i1", "Rota apps")])
     await services.rounds.open_round("r2", actor="cli")  # workforce only
     pending = await services.rounds.pending_invitations()
     assert [(i.participant.chat_id, i.round.id, i.number) for i in pending] == [(1, "r2", 2)]

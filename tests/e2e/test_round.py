@@ -1,6 +1,7 @@
 """Answering a round through the real bot, and what happens when people do the unexpected."""
 
 import asyncio
+import zipfile
 
 from openpyxl import load_workbook
 
@@ -152,6 +153,24 @@ async def test_tricky_text_is_kept_exactly_and_exported_as_text(stack, tmp_path)
     cells = [row[10] for row in load_workbook(out)["Answers"].iter_rows(min_row=2)]
     assert [c.value for c in cells] == [formula, long]
     assert cells[0].data_type == "s"
+
+
+async def test_error_codes_and_hidden_formulas_typed_in_the_chat_are_exported_as_text(stack, tmp_path):
+    ann = await stack.joined("Ann")
+    await start_round(stack, ann)
+    typed = ["#N/A", "#DIV/0!", "\x01=HYPERLINK(\"http://example.org\")"]
+    for text in typed:  # the third fills the question's three examples
+        await ann.send(text)
+        await ann.wait_for_reply()
+    assert [a[2] for a in await stack.answers()] == typed
+    out = tmp_path / "export.xlsx"
+    await export_workbook(stack.services.env, out)
+    cells = [row[10] for row in load_workbook(out)["Answers"].iter_rows(min_row=2)]
+    assert [(c.value, c.data_type) for c in cells] == [("#N/A", "s"), ("#DIV/0!", "s"),
+                                                      ("=HYPERLINK(\"http://example.org\")", "s")]
+    with zipfile.ZipFile(out) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert 't="e"' not in sheet and "<f>" not in sheet
 
 
 async def test_tapping_a_message_too_old_for_the_bot_to_read_still_works(stack):
