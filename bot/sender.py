@@ -128,4 +128,4 @@ class Sender:
 
 def retry_seconds(retry_after: int | float | timedelta) -> float:
     """Returns a 429's retry_after in seconds, whichever form the library gave it in."""
-    return retry_after.totalretry_seconds() if isinstance(retry_after, timedelta) else float(retry_after)
+    return retry_after.total_seconds() if isinstance(retry_after, timedelta) else float(retry_after)

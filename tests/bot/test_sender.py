@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
+import pytest
 from telegram import Bot
 
 from bot.emulator import Emulator, EmulatorClient
 from bot.runner import connect
-from bot.sender import Bucket, Sender
+from bot.sender import Bucket, Sender, retry_seconds
 from carework_core.clock import ShiftedClock
 from carework_core.outbox import OutgoingMessage
 from carework_core.services import Services
@@ -35,8 +37,8 @@ async def drain(sender: Sender, services: Services, limit: float = 60) -> None:
             await asyncio.sleep(0.05)
 
 
-async def setup(tmp_path, people: int, faults: float = 0.0):
-    emulator = Emulator(faults=faults, seed=3)
+async def setup(tmp_path, people: int, faults: float = 0.0, **emulator_options):
+    emulator = Emulator(faults=faults, seed=3, **emulator_options)
     await emulator.start()
     services = await Services.open(tmp_path / "c.db", MINI, ShiftedClock())
     client = EmulatorClient(emulator.url)
@@ -103,5 +105,33 @@ async def test_a_person_who_blocked_the_bot_is_marked_unreachable(tmp_path):
         sender = Sender(bot, services.outbox, services.env.clock)
         await drain(sender, services)
         assert await services.outbox.counts() == {"sent": 2, "undeliverable": 2}
+    finally:
+        await teardown(emulator, services, client, bot)
+
+
+def test_retry_after_is_read_in_either_form():
+    assert retry_seconds(3) == 3.0
+    assert retry_seconds(timedelta(seconds=3)) == 3.0
+
+
+@pytest.mark.parametrize("ptb_timedelta", ["1", "false"])
+async def test_flood_control_pauses_the_sender_whichever_form_retry_after_takes(tmp_path, monkeypatch, ptb_timedelta):
+    monkeypatch.setenv("PTB_TIMEDELTA", ptb_timedelta)
+    emulator_time = [0.0]  # the emulator's flood buckets refill only when this moves
+    emulator, services, client, users, bot = await setup(tmp_path, 1, clock=lambda: emulator_time[0])
+    try:
+        chat = users[0].user_id
+        for n in range(5):  # someone else spent this chat's burst
+            await bot.send_message(chat, f"earlier {n}")
+        await services.outbox.enqueue([OutgoingMessage(chat, "sendMessage", {"chat_id": chat, "text": "queued"}, "q")])
+        sender = Sender(bot, services.outbox, services.env.clock)
+        await sender.drain_once()
+        assert emulator.stats()["refusals_by_code"] == {"429": 1}
+        assert await services.outbox.counts() == {"pending": 1}
+        emulator_time[0] += 2
+        services.env.clock.advance(seconds=2)
+        await drain(sender, services)
+        assert await services.outbox.counts() == {"sent": 1}
+        assert [m.text for m in await users[0].chat() if m.from_bot][-1] == "queued"
     finally:
         await teardown(emulator, services, client, bot)
