@@ -12,7 +12,7 @@ log = logging.getLogger(__name__)
 
 
 async def reconcile(services: Services) -> int:
-    """Queues an invitation for everyone owed one by an open round; returns how many."""
+    """Queues an invitation for everyone owed one by an open round (again, if one failed); returns how many."""
     invitations = await services.rounds.pending_invitations()
     if not invitations:
         return 0
@@ -23,7 +23,7 @@ async def reconcile(services: Services) -> int:
             chat = inv.participant.chat_id
             message = OutgoingMessage(
                 chat, "sendMessage", {"chat_id": chat, **reply.params()},
-                f"invite:{inv.round.id}:{inv.participant.id}", inv.participant.id,
+                inv.dedupe_key, inv.participant.id, inv.round.id,
             )
             await services.outbox.enqueue_in(tx, [message])
             await services.rounds.mark_invited(tx, inv.participant.id, inv.round.id)
