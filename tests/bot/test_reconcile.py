@@ -50,3 +50,17 @@ async def test_an_invitation_still_being_retried_or_delivered_is_not_doubled(ser
     assert await reconcile(services) == 0
     await services.outbox.mark_sent(queued.id, 5)
     assert await reconcile(services) == 0
+
+
+async def test_someone_unreachable_is_invited_again_once_heard_from(services, clock):
+    person = await join(services, 7)
+    await services.rounds.open_round("r1", actor="t")
+    await reconcile(services)
+    (queued,) = await services.outbox.due(clock.now(), 10)
+    await services.outbox.mark_undeliverable(queued, "Forbidden: bot was blocked by the user")
+    assert await reconcile(services) == 0
+    assert await services.onboarding.heard_from(7)
+    assert not await services.onboarding.heard_from(7)  # already reachable
+    assert not await services.onboarding.heard_from(8)  # not a participant
+    assert await reconcile(services) == 1
+    assert await invitations(services) == [(f"invite:r1:{person.id}", "undeliverable"), (f"invite:r1:{person.id}:1", "pending")]

@@ -41,3 +41,16 @@ async def test_an_invitation_outlives_four_hours_of_failed_sends(stack):
     await ann.tap("Start")
     question = await ann.wait_for_reply()
     assert question.text.startswith("Question 1 of 4")
+
+
+async def test_someone_who_blocked_the_bot_and_wrote_again_is_invited(stack):
+    ann = await stack.joined("Ann")
+    await ann.block()
+    stack.expected_refusals = 1  # Telegram refuses the first invitation: she blocked the bot
+    await stack.open_round("r1")
+    assert await until(lambda: stack.emulator.stats()["refusals"] == 1)
+    await ann.send("Hello again")
+    await ann.wait_for(invited, timeout=10)
+    await ann.tap("Start")
+    question = await ann.wait_for_reply()
+    assert question.text.startswith("Question 1 of 4")
