@@ -11,7 +11,7 @@ from telegram.error import NetworkError, RetryAfter
 
 from bot.app import build_application
 from bot.intake import Intake
-from bot.scheduler import reconcile
+from bot.scheduler import ReconcileJob, reconcile
 from bot.sender import Sender
 from bot.settings import Settings
 from carework_core.clock import Clock, SystemClock
@@ -36,7 +36,7 @@ class RunningBot:
         await connect(self.app)
         await self.services.set_state("bot_username", self.app.bot.username)
         await self.app.start()
-        self.app.job_queue.run_repeating(self._reconcile, interval=self.settings.reconcile_seconds, first=0.1)
+        self.app.job_queue.run_repeating(ReconcileJob(self.reconcile_now), interval=self.settings.reconcile_seconds, first=0.1)
         self._tasks = [asyncio.create_task(self.intake.run()), asyncio.create_task(self.sender.run())]
         log.info("bot started", extra={"username": self.app.bot.username})
 
@@ -56,9 +56,6 @@ class RunningBot:
             await self.app.stop()
         await self.app.shutdown()
         log.info("bot stopped")
-
-    async def _reconcile(self, context) -> None:
-        await self.reconcile_now()
 
 
 async def connect(client, attempts: int = 6) -> None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import time
+from typing import Awaitable, Callable
 
 from bot import render
+from bot.logs import reason
 from carework_core.outbox import OutgoingMessage
 from carework_core.services import Services
 
@@ -29,3 +32,24 @@ async def reconcile(services: Services) -> int:
             await services.rounds.mark_invited(tx, inv.participant.id, inv.round.id)
     log.info("invitations queued", extra={"count": len(invitations)})
     return len(invitations)
+
+
+class ReconcileJob:
+    """The recurring reconcile: a failed run is logged and the job rests a little longer each time."""
+
+    def __init__(self, run: Callable[[], Awaitable[int]], monotonic: Callable[[], float] = time.monotonic):
+        self.run, self._monotonic = run, monotonic
+        self.failures, self._resume_at = 0, 0.0
+
+    async def __call__(self, context: object = None) -> None:
+        if self._monotonic() < self._resume_at:
+            return
+        try:
+            await self.run()
+        except Exception as exc:  # a locked database must not end the job's quiet retries in silence
+            self.failures += 1
+            rest = min(300.0, 2.0 ** min(self.failures, 9))
+            self._resume_at = self._monotonic() + rest
+            log.error("reconcile failed", extra={"reason": reason(exc), "failures": self.failures, "rest_seconds": rest})
+        else:
+            self.failures = 0

@@ -17,6 +17,7 @@ from datetime import timedelta
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.logs import reason
 from carework_core.clock import Clock
 from carework_core.outbox import Outbox, QueuedMessage
 
@@ -57,9 +58,19 @@ class Sender:
         self._wake.set()
 
     async def run(self, idle_seconds: float = 1.0) -> None:
-        """Drains the outbox until cancelled."""
+        """Drains the outbox until cancelled; a failed pass is logged and tried again after a rest."""
+        failures = 0
         while True:
-            if not await self.drain_once():
+            try:
+                tried = await self.drain_once()
+                failures = 0
+            except Exception as exc:  # e.g. another process holding the database: every message waits on us
+                failures += 1
+                rest = min(60.0, 0.5 * 2 ** min(failures, 7))
+                log.error("sender pass failed", extra={"reason": reason(exc), "failures": failures, "rest_seconds": rest})
+                await asyncio.sleep(rest)
+                continue
+            if not tried:
                 self._wake.clear()
                 try:
                     await asyncio.wait_for(self._wake.wait(), idle_seconds)

@@ -64,3 +64,30 @@ async def test_someone_unreachable_is_invited_again_once_heard_from(services, cl
     assert not await services.onboarding.heard_from(8)  # not a participant
     assert await reconcile(services) == 1
     assert await invitations(services) == [(f"invite:r1:{person.id}", "undeliverable"), (f"invite:r1:{person.id}:1", "pending")]
+
+
+async def test_a_reconcile_that_meets_a_locked_database_is_logged_rests_and_carries_on(services, clock, caplog):
+    import sqlite3
+
+    from bot.scheduler import ReconcileJob
+
+    await join(services, 7)
+    await services.rounds.open_round("r1", actor="t")
+    await services.env.db.fetchall("PRAGMA busy_timeout = 100")
+    now = [0.0]
+    job = ReconcileJob(lambda: reconcile(services), monotonic=lambda: now[0])
+    other = sqlite3.connect(services.env.db.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    try:
+        await job()
+        await job()  # resting: not tried again at once
+    finally:
+        other.execute("COMMIT")
+        other.close()
+    failures = [r for r in caplog.records if r.getMessage() == "reconcile failed"]
+    assert len(failures) == 1 and "database is locked" in failures[0].reason
+    await job()
+    assert await invitations(services) == []  # still resting
+    now[0] += 3
+    await job()
+    assert await invitations(services) == [("invite:r1:1", "pending")] and job.failures == 0

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -135,3 +137,44 @@ async def test_flood_control_pauses_the_sender_whichever_form_retry_after_takes(
         assert [m.text for m in await users[0].chat() if m.from_bot][-1] == "queued"
     finally:
         await teardown(emulator, services, client, bot)
+
+
+async def test_the_sender_rides_out_a_database_locked_by_another_process(tmp_path, caplog):
+    emulator, services, client, users, bot = await setup(tmp_path, 1)
+    chat = users[0].user_id
+    await services.env.db.fetchall("PRAGMA busy_timeout = 100")  # give up in 0.1 s, not 10 s
+    await services.outbox.enqueue([OutgoingMessage(chat, "sendMessage", {"chat_id": chat, "text": "private words"}, "k")])
+    other = sqlite3.connect(tmp_path / "c.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    sender = Sender(bot, services.outbox, services.env.clock)
+    running = asyncio.create_task(sender.run(idle_seconds=0.1))
+    try:
+        await users[0].wait_for(lambda c: any(m.from_bot for m in c))  # sent, but not yet recorded
+        await wait_until(lambda: any(r.getMessage() == "sender pass failed" for r in caplog.records))
+        assert not running.done()
+        other.execute("COMMIT")
+        await wait_until_sent(services, 1)
+        assert not running.done()
+        failure = next(r for r in caplog.records if r.getMessage() == "sender pass failed")
+        assert "database is locked" in failure.reason and "private words" not in caplog.text
+    finally:
+        other.close()
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+        await teardown(emulator, services, client, bot)
+
+
+async def wait_until(predicate, timeout: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        assert loop.time() < deadline, "waited too long"
+        await asyncio.sleep(0.05)
+
+
+async def wait_until_sent(services: Services, count: int, timeout: float = 15.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while (await services.outbox.counts()).get("sent") != count:
+        assert loop.time() < deadline, f"outbox is {await services.outbox.counts()}"
+        await asyncio.sleep(0.05)
