@@ -28,7 +28,7 @@ def configure_logging(level: str = "INFO") -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def reason(error: BaseException) -> str:
+def describe_failure(error: BaseException) -> str:
     """Names a failure for the log: SQLite's words are kept, other messages may quote what people wrote."""
     if isinstance(error, sqlite3.Error):
         return f"{type(error).__name__}: {error}"

@@ -7,7 +7,7 @@ import time
 from typing import Awaitable, Callable
 
 from bot import render
-from bot.logs import reason
+from bot.logs import describe_failure
 from carework_core.outbox import OutgoingMessage
 from carework_core.services import Services
 
@@ -50,6 +50,6 @@ class ReconcileJob:
             self.failures += 1
             rest = min(300.0, 2.0 ** min(self.failures, 9))
             self._resume_at = self._monotonic() + rest
-            log.error("reconcile failed", extra={"reason": reason(exc), "failures": self.failures, "rest_seconds": rest})
+            log.error("reconcile failed", extra={"reason": describe_failure(exc), "failures": self.failures, "rest_seconds": rest})
         else:
             self.failures = 0

@@ -17,7 +17,7 @@ from datetime import timedelta
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.logs import reason
+from bot.logs import describe_failure
 from carework_core.clock import Clock
 from carework_core.outbox import Outbox, QueuedMessage
 
@@ -67,7 +67,7 @@ class Sender:
             except Exception as exc:  # e.g. another process holding the database: every message waits on us
                 failures += 1
                 rest = min(60.0, 0.5 * 2 ** min(failures, 7))
-                log.error("sender pass failed", extra={"reason": reason(exc), "failures": failures, "rest_seconds": rest})
+                log.error("sender pass failed", extra={"reason": describe_failure(exc), "failures": failures, "rest_seconds": rest})
                 await asyncio.sleep(rest)
                 continue
             if not tried:
