@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
@@ -25,3 +26,10 @@ def configure_logging(level: str = "INFO") -> None:
     root.setLevel(level)
     for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "aiohttp.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def describe_failure(error: BaseException) -> str:
+    """Names a failure for the log: SQLite's words are kept, other messages may quote what people wrote."""
+    if isinstance(error, sqlite3.Error):
+        return f"{type(error).__name__}: {error}"
+    return type(error).__name__

@@ -10,7 +10,7 @@ from telegram.error import InvalidToken, NetworkError, RetryAfter
 
 from bot.app import build_application
 from bot.intake import Intake
-from bot.scheduler import announce_closed_rounds, reconcile
+from bot.scheduler import ReconcileJob, announce_closed_rounds, reconcile
 from bot.sender import Sender
 from bot.settings import Settings
 from carework_core.clock import Clock, SystemClock
@@ -38,7 +38,8 @@ class RunningBot:
         await connect(self.app, self.settings.connect_attempts, self.settings.telegram_api_url)
         await self.services.set_state("bot_username", self.app.bot.username)
         await self.app.start()
-        self.app.job_queue.run_repeating(self._reconcile, interval=self.settings.reconcile_seconds, first=0.1)
+        job = ReconcileJob(self.reconcile_now)
+        self.app.job_queue.run_repeating(job, interval=self.settings.reconcile_seconds, first=0.1)
         self._tasks = [asyncio.create_task(self.intake.run(), name="intake"),
                        asyncio.create_task(self.sender.run(), name="sender")]
         for task in self._tasks:
@@ -72,9 +73,6 @@ class RunningBot:
         log.error("task ended unexpectedly", exc_info=error,
                   extra={"task": task.get_name(), "reason": type(error).__name__ if error else "returned"})
         self.failed.set()
-
-    async def _reconcile(self, context) -> None:
-        await self.reconcile_now()
 
 
 async def connect(client, attempts: int = 6, api_url: str = "the Bot API URL") -> None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import time
+from typing import Awaitable, Callable
 
 from bot import render
+from bot.logs import describe_failure
 from carework_core.outbox import OutgoingMessage
 from carework_core.rounds import closing_notice_key
 from carework_core.services import Services
@@ -13,7 +16,7 @@ log = logging.getLogger(__name__)
 
 
 async def reconcile(services: Services) -> int:
-    """Queues an invitation for everyone owed one by an open round; returns how many."""
+    """Queues an invitation for everyone owed one by an open round (again, if one failed); returns how many."""
     invitations = await services.rounds.pending_invitations()
     if not invitations:
         return 0
@@ -24,7 +27,7 @@ async def reconcile(services: Services) -> int:
             chat = inv.participant.chat_id
             message = OutgoingMessage(
                 chat, "sendMessage", {"chat_id": chat, **reply.params()},
-                f"invite:{inv.round.id}:{inv.participant.id}", inv.participant.id,
+                inv.dedupe_key, inv.participant.id, inv.round.id,
             )
             await services.outbox.enqueue_in(tx, [message])
             await services.rounds.mark_invited(tx, inv.participant.id, inv.round.id)
@@ -45,3 +48,24 @@ async def announce_closed_rounds(services: Services) -> int:
     if added:
         log.info("closing notices queued", extra={"count": added})
     return added
+
+
+class ReconcileJob:
+    """The recurring reconcile: a failed run is logged and the job rests a little longer each time."""
+
+    def __init__(self, run: Callable[[], Awaitable[int]], monotonic: Callable[[], float] = time.monotonic):
+        self.run, self._monotonic = run, monotonic
+        self.failures, self._resume_at = 0, 0.0
+
+    async def __call__(self, context: object = None) -> None:
+        if self._monotonic() < self._resume_at:
+            return
+        try:
+            await self.run()
+        except Exception as exc:  # a locked database must not end the job's quiet retries in silence
+            self.failures += 1
+            rest = min(300.0, 2.0 ** min(self.failures, 9))
+            self._resume_at = self._monotonic() + rest
+            log.error("reconcile failed", extra={"reason": describe_failure(exc), "failures": self.failures, "rest_seconds": rest})
+        else:
+            self.failures = 0

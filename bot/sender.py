@@ -2,7 +2,9 @@
 
 Telegram allows about 30 new messages a second overall and about one message or edit a second
 per chat, with short bursts. Two token buckets keep us under both; a 429 pauses everything for retry_after; a chat
-that blocked the bot is marked unreachable; temporary failures are retried with backoff.
+that blocked the bot is marked unreachable. Passing failures (network errors, 5xx, timeouts) are
+retried with capped backoff for as long as the message matters (see carework_core.outbox); only
+Telegram's refusals are final.
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ from datetime import timedelta
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.logs import describe_failure
 from carework_core.clock import Clock
 from carework_core.outbox import Outbox, QueuedMessage
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 8
+MAX_BACKOFF_SECONDS = 300  # during a long outage each message is still tried every five minutes
 
 
 class Bucket:
@@ -55,9 +58,19 @@ class Sender:
         self._wake.set()
 
     async def run(self, idle_seconds: float = 1.0) -> None:
-        """Drains the outbox until cancelled."""
+        """Drains the outbox until cancelled; a failed pass is logged and tried again after a rest."""
+        failures = 0
         while True:
-            if not await self.drain_once():
+            try:
+                tried = await self.drain_once()
+                failures = 0
+            except Exception as exc:  # e.g. another process holding the database: every message waits on us
+                failures += 1
+                rest = min(60.0, 0.5 * 2 ** min(failures, 7))
+                log.error("sender pass failed", extra={"reason": describe_failure(exc), "failures": failures, "rest_seconds": rest})
+                await asyncio.sleep(rest)
+                continue
+            if not tried:
                 self._wake.clear()
                 try:
                     await asyncio.wait_for(self._wake.wait(), idle_seconds)
@@ -70,6 +83,10 @@ class Sender:
         if pause > 0:
             await asyncio.sleep(pause)
         due = await self.outbox.due(self.clock.now(), batch)
+        for message in [m for m in due if not m.wanted]:
+            await self.outbox.expire(message.id)
+            log.info("message expired", extra={"outbox_id": message.id, "attempts": message.attempts})
+        due = [m for m in due if m.wanted]
         ready = [m for m in due if self._chat(m.chat_id).wait_time() == 0]
         if not ready:
             if due:  # every due chat is still cooling down
@@ -118,14 +135,11 @@ class Sender:
             await self.outbox.mark_sent(m.id, message_id)
 
     async def _retry(self, m: QueuedMessage, reason: str) -> None:
-        if m.attempts + 1 >= MAX_ATTEMPTS:
-            await self.outbox.mark_failed(m.id, reason)
-            log.error("message given up", extra={"outbox_id": m.id, "reason": reason})
-            return
-        delay = min(300, 2 ** m.attempts)
+        delay = min(MAX_BACKOFF_SECONDS, 2 ** min(m.attempts, 16))
+        log.info("send failed, will retry", extra={"outbox_id": m.id, "reason": reason, "delay": delay})
         await self.outbox.retry_later(m.id, self.clock.now() + timedelta(seconds=delay), reason)
 
 
 def retry_seconds(retry_after: int | float | timedelta) -> float:
     """Returns a 429's retry_after in seconds, whichever form the library gave it in."""
-    return retry_after.totalretry_seconds() if isinstance(retry_after, timedelta) else float(retry_after)
+    return retry_after.total_seconds() if isinstance(retry_after, timedelta) else float(retry_after)

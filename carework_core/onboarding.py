@@ -70,6 +70,16 @@ class Onboarding:
             person = await find_participant(tx, telegram_user_id)
         return person.code if person else None
 
+    async def heard_from(self, telegram_user_id: int) -> bool:
+        """Marks a person reachable again once they write or tap; returns whether they were not."""
+        async with self.env.db.transaction() as tx:
+            cursor = await tx.execute(
+                "UPDATE participants SET reachable = 1 WHERE reachable = 0"
+                " AND id = (SELECT participant_id FROM telegram_identities WHERE telegram_user_id = ?)",
+                (telegram_user_id,),
+            )
+            return cursor.rowcount > 0
+
     async def create_invites(self, group_id: str, count: int, uses: int, actor: str) -> list[str]:
         """Creates count unguessable invite tokens for a group, each usable `uses` times."""
         if group_id not in {g.id for g in self.env.consultation.groups}:

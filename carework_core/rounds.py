@@ -16,6 +16,19 @@ from carework_core.storage.db import Tx
 from carework_core.storage.items import item_rows
 from carework_core.storage.snapshots import keep_first_snapshot, snapshot_texts
 
+# A refused invitation is tried again, but not forever: the same refusal would come back.
+MAX_REFUSED_INVITATIONS = 3
+# Owed an invitation: never invited, or every invitation so far failed for good (refused, expired,
+# or the chat was unreachable) and the person has not started the round some other way.
+OWED_INVITATION = """
+ AND NOT EXISTS (SELECT 1 FROM participations x WHERE x.participant_id = p.id AND x.round_id = ?1
+  AND (x.started_at IS NOT NULL
+   OR EXISTS (SELECT 1 FROM outbox o WHERE o.participant_id = p.id AND o.round_id = ?1 AND o.status IN ('pending', 'sent'))
+   OR NOT EXISTS (SELECT 1 FROM outbox o WHERE o.participant_id = p.id AND o.round_id = ?1)
+   OR (SELECT COUNT(*) FROM outbox o WHERE o.participant_id = p.id AND o.round_id = ?1 AND o.status = 'failed')
+      >= ?2))
+"""
+
 
 @dataclass(frozen=True)
 class Invitation:
@@ -24,6 +37,13 @@ class Invitation:
     participant: Participant
     round: Round
     number: int
+    earlier: int = 0  # invitations to this round that failed for good before this one
+
+    @property
+    def dedupe_key(self) -> str:
+        """Returns the outbox key of this invitation; each new try needs a key of its own."""
+        key = f"invite:{self.round.id}:{self.participant.id}"
+        return f"{key}:{self.earlier}" if self.earlier else key
 
 
 # A round closed longer ago than this is not announced: a first start after an upgrade, or after
@@ -105,20 +125,20 @@ class Rounds:
             raise DefinitionChanged(found[0] + (more if len(found) > 1 else ""), found)
 
     async def pending_invitations(self, limit: int = 500) -> list[Invitation]:
-        """Returns consented, reachable participants of open rounds' groups not yet invited."""
+        """Returns consented, reachable participants of open rounds' groups owed an invitation."""
         out: list[Invitation] = []
         async with self.env.db.reading() as tx:
             for number, rnd in enumerate(self.env.consultation.rounds, start=1):
                 if await round_status(tx, rnd.id) != RoundStatus.OPEN:
                     continue
-                marks = ",".join("?" * len(rnd.groups))
+                marks = ",".join(f"?{n}" for n in range(4, 4 + len(rnd.groups)))
                 rows = await tx.fetchall(
-                    PARTICIPANT_SQL + f" WHERE p.status = 'consented' AND p.reachable = 1 AND p.group_id IN ({marks})"
-                    " AND NOT EXISTS (SELECT 1 FROM participations x WHERE x.participant_id = p.id AND x.round_id = ?)"
-                    " ORDER BY p.id LIMIT ?",
-                    (*rnd.groups, rnd.id, limit - len(out)),
+                    "SELECT q.*, (SELECT COUNT(*) FROM outbox o WHERE o.participant_id = q.id AND o.round_id = ?1)"
+                    " FROM (" + PARTICIPANT_SQL + " WHERE p.status = 'consented' AND p.reachable = 1"
+                    f" AND p.group_id IN ({marks})" + OWED_INVITATION + ") q ORDER BY q.id LIMIT ?3",
+                    (rnd.id, MAX_REFUSED_INVITATIONS, limit - len(out), *rnd.groups),
                 )
-                out += [Invitation(Participant(*r[:5], bool(r[5])), rnd, number) for r in rows]
+                out += [Invitation(Participant(*r[:5], bool(r[5])), rnd, number, r[6]) for r in rows]
                 if len(out) >= limit:
                     break
         return out
@@ -146,7 +166,8 @@ class Rounds:
     async def mark_invited(self, tx: Tx, participant_id: int, round_id: str) -> None:
         """Records that an invitation was queued, inside the caller's transaction."""
         await tx.execute(
-            "INSERT OR IGNORE INTO participations (participant_id, round_id, invited_at) VALUES (?, ?, ?)",
+            "INSERT INTO participations (participant_id, round_id, invited_at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO UPDATE SET invited_at = excluded.invited_at",
             (participant_id, round_id, self.env.stamp()),
         )
 

@@ -42,6 +42,15 @@ class Emulator:
         self._tracer = Tracer(trace_path)
         self._stats = Stats()
         self._runner: web.AppRunner | None = None
+        self._outage: set[str] | None = None
+
+    def begin_outage(self, *methods: str) -> None:
+        """Answers 500 to the named Bot API methods (all of them if none are named) until end_outage."""
+        self._outage = {m.lower() for m in methods}
+
+    def end_outage(self) -> None:
+        """Serves every request normally again."""
+        self._outage = None
 
     def stats(self) -> dict:
         """Returns request, refusal, message and fault counters."""
@@ -97,6 +106,8 @@ class Emulator:
             return self._answer(request, name, {}, error.code, error.as_body())
         params = call.params.for_trace()
         fault = self._faults.draw()
+        if self._outage is not None and (not self._outage or name.lower() in self._outage):
+            fault = Fault.SERVER_ERROR
         if fault is not None:
             self._stats.faulted(fault.value)
         if fault in _FAULT_REPLIES:

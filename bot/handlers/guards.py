@@ -35,4 +35,16 @@ async def private_people_only(update: Update, context) -> None:
         raise ApplicationHandlerStop
 
 
-GUARDS = [TypeHandler(Update, private_people_only)]
+async def heard_from(update: Update, context) -> None:
+    """Anyone who writes or taps can be reached again, even after blocking the bot once."""
+    if await context.services.onboarding.heard_from(update.effective_user.id):
+        log.info("participant reachable again", extra={"update_id": update.update_id})  # reconcile invites them
+
+
+async def guard(update: Update, context) -> None:
+    """Runs every check in order; a group runs only one handler, so they share one."""
+    await private_people_only(update, context)
+    await heard_from(update, context)
+
+
+GUARDS = [TypeHandler(Update, guard)]

@@ -67,6 +67,7 @@ class Database:
         self._conn = conn
         self._lock = asyncio.Lock()
         self.path = path
+        self.lock_wait = LOCK_WAIT_SECONDS  # how long a write waits for another process's lock
 
     @classmethod
     async def open(cls, path: str | Path, create: bool = True) -> "Database":
@@ -114,8 +115,8 @@ class Database:
             await self._conn.execute("COMMIT")
 
     async def _begin_immediate(self) -> None:
-        """Takes the write lock, waiting up to LOCK_WAIT_SECONDS for another process to let go."""
-        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        """Takes the write lock, waiting up to `lock_wait` seconds for another process to let go."""
+        deadline = time.monotonic() + self.lock_wait
         while True:
             try:
                 await self._conn.execute("BEGIN IMMEDIATE")

@@ -174,10 +174,21 @@ CREATE TABLE round_snapshots (
 );
 """
 
+# An outbox row says how long it matters: an invitation while its round is open, anything else
+# until expires_at. Invitations queued before this migration get their round back from their key.
+OUTBOX_LIFETIME = """
+ALTER TABLE outbox ADD COLUMN round_id TEXT;
+ALTER TABLE outbox ADD COLUMN expires_at TEXT;
+UPDATE outbox SET round_id = substr(dedupe_key, 8, instr(substr(dedupe_key, 8), ':') - 1)
+    WHERE dedupe_key LIKE 'invite:%:%';
+CREATE INDEX outbox_invitations ON outbox (participant_id, round_id)
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", INITIAL),
     Migration(2, "inbox receipts: update ids may restart", INBOX_RECEIPTS),
     Migration(3, "round snapshots", ROUND_SNAPSHOTS),
+    Migration(4, "outbox rows know how long they matter", OUTBOX_LIFETIME),
 ]
 
 

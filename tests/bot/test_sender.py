@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import sqlite3
+from datetime import timedelta
 
+import pytest
 from telegram import Bot
 
 from bot.emulator import Emulator, EmulatorClient
 from bot.runner import connect
-from bot.sender import Bucket, Sender
+from bot.sender import Bucket, Sender, retry_seconds
 from carework_core.clock import ShiftedClock
 from carework_core.outbox import OutgoingMessage
 from carework_core.services import Services
@@ -35,8 +39,8 @@ async def drain(sender: Sender, services: Services, limit: float = 60) -> None:
             await asyncio.sleep(0.05)
 
 
-async def setup(tmp_path, people: int, faults: float = 0.0):
-    emulator = Emulator(faults=faults, seed=3)
+async def setup(tmp_path, people: int, faults: float = 0.0, **emulator_options):
+    emulator = Emulator(faults=faults, seed=3, **emulator_options)
     await emulator.start()
     services = await Services.open(tmp_path / "c.db", MINI, ShiftedClock())
     client = EmulatorClient(emulator.url)
@@ -105,3 +109,72 @@ async def test_a_person_who_blocked_the_bot_is_marked_unreachable(tmp_path):
         assert await services.outbox.counts() == {"sent": 2, "undeliverable": 2}
     finally:
         await teardown(emulator, services, client, bot)
+
+
+def test_retry_after_is_read_in_either_form():
+    assert retry_seconds(3) == 3.0
+    assert retry_seconds(timedelta(seconds=3)) == 3.0
+
+
+@pytest.mark.parametrize("ptb_timedelta", ["1", "false"])
+async def test_flood_control_pauses_the_sender_whichever_form_retry_after_takes(tmp_path, monkeypatch, ptb_timedelta):
+    monkeypatch.setenv("PTB_TIMEDELTA", ptb_timedelta)
+    emulator_time = [0.0]  # the emulator's flood buckets refill only when this moves
+    emulator, services, client, users, bot = await setup(tmp_path, 1, clock=lambda: emulator_time[0])
+    try:
+        chat = users[0].user_id
+        for n in range(5):  # someone else spent this chat's burst
+            await bot.send_message(chat, f"earlier {n}")
+        await services.outbox.enqueue([OutgoingMessage(chat, "sendMessage", {"chat_id": chat, "text": "queued"}, "q")])
+        sender = Sender(bot, services.outbox, services.env.clock)
+        await sender.drain_once()
+        assert emulator.stats()["refusals_by_code"] == {"429": 1}
+        assert await services.outbox.counts() == {"pending": 1}
+        emulator_time[0] += 2
+        services.env.clock.advance(seconds=2)
+        await drain(sender, services)
+        assert await services.outbox.counts() == {"sent": 1}
+        assert [m.text for m in await users[0].chat() if m.from_bot][-1] == "queued"
+    finally:
+        await teardown(emulator, services, client, bot)
+
+
+async def test_the_sender_rides_out_a_database_locked_by_another_process(tmp_path, caplog):
+    emulator, services, client, users, bot = await setup(tmp_path, 1)
+    chat = users[0].user_id
+    services.env.db.lock_wait = 0.1  # give up in 0.1 s, not 10 s
+    await services.outbox.enqueue([OutgoingMessage(chat, "sendMessage", {"chat_id": chat, "text": "private words"}, "k")])
+    other = sqlite3.connect(tmp_path / "c.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    sender = Sender(bot, services.outbox, services.env.clock)
+    running = asyncio.create_task(sender.run(idle_seconds=0.1))
+    try:
+        await users[0].wait_for(lambda c: any(m.from_bot for m in c))  # sent, but not yet recorded
+        await wait_until(lambda: any(r.getMessage() == "sender pass failed" for r in caplog.records))
+        assert not running.done()
+        other.execute("COMMIT")
+        await wait_until_sent(services, 1)
+        assert not running.done()
+        failure = next(r for r in caplog.records if r.getMessage() == "sender pass failed")
+        assert "database is locked" in failure.reason and "private words" not in caplog.text
+    finally:
+        other.close()
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+        await teardown(emulator, services, client, bot)
+
+
+async def wait_until(predicate, timeout: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        assert loop.time() < deadline, "waited too long"
+        await asyncio.sleep(0.05)
+
+
+async def wait_until_sent(services: Services, count: int, timeout: float = 15.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while (await services.outbox.counts()).get("sent") != count:
+        assert loop.time() < deadline, f"outbox is {await services.outbox.counts()}"
+        await asyncio.sleep(0.05)

@@ -148,3 +148,16 @@ async def test_polling_through_faults_loses_no_update(session):
                 offset = body["result"][-1]["update_id"] + 1
         assert received == [f"m{number}" for number in range(12)]
         assert emu.stats()["faults_injected"] >= 3
+
+
+async def test_an_outage_fails_the_named_methods_until_it_ends():
+    async with Emulator().running() as emu, aiohttp.ClientSession() as session:
+        emu.begin_outage("sendMessage")
+        assert (await post(session, emu.url, "getMe"))[0] == 200
+        status, body = await post(session, emu.url, "sendMessage", chat_id=1, text="x")
+        assert (status, body["description"]) == (500, "Internal Server Error")
+        emu.begin_outage()  # every method
+        assert (await post(session, emu.url, "getMe"))[0] == 500
+        emu.end_outage()
+        assert (await post(session, emu.url, "getMe"))[0] == 200
+        assert emu.stats()["faults_by_kind"] == {"server_error": 2} and emu.stats()["refusals"] == 0

@@ -103,3 +103,42 @@ async def test_processed_updates_leave_no_text_in_the_database_or_its_wal(servic
     for suffix in ("", "-wal"):
         with open(services.env.db.path + suffix, "rb") as file:
             assert b"of Ann" not in file.read(), suffix
+
+
+async def test_a_reply_matters_for_a_day_and_an_invitation_while_its_round_is_open(services, clock):
+    await services.rounds.open_round("r1", actor="t")
+    invitation = OutgoingMessage(2, "sendMessage", {"chat_id": 2, "text": "Round 1"}, "inv", round_id="r1")
+    await services.outbox.enqueue([message(1, "reply"), invitation])
+    clock.advance(hours=23)
+    assert [m.wanted for m in await services.outbox.due(clock.now(), 10)] == [True, True]
+    clock.advance(hours=2)
+    assert [m.wanted for m in await services.outbox.due(clock.now(), 10)] == [False, True]
+    await services.rounds.close_round("r1", actor="t")
+    reply, invite = await services.outbox.due(clock.now(), 10)
+    assert not invite.wanted
+    await services.outbox.expire(reply.id)
+    assert await services.outbox.counts() == {"failed": 1, "pending": 1}
+
+
+async def test_invitations_queued_before_the_upgrade_know_their_round(tmp_path):
+    import aiosqlite
+
+    from carework_core.storage import migrations
+    from carework_core.storage.db import Database
+
+    path = tmp_path / "old.db"
+    async with aiosqlite.connect(path) as conn:
+        for statement in migrations._statements(migrations.INITIAL):
+            await conn.execute(statement)
+        await conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                           " applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)")
+        await conn.execute("INSERT INTO schema_migrations (version, name) VALUES (1, 'initial schema')")
+        await conn.execute("INSERT INTO outbox (chat_id, method, payload, dedupe_key, not_before, created_at)"
+                           " VALUES (1, 'sendMessage', '{}', 'invite:r1:4', 'x', 'x'), (1, 'sendMessage', '{}', 'u5:0', 'x', 'x')")
+        await conn.commit()
+    db = await Database.open(path)
+    try:
+        rows = await db.fetchall("SELECT dedupe_key, round_id FROM outbox ORDER BY id")
+        assert [tuple(r) for r in rows] == [("invite:r1:4", "r1"), ("u5:0", None)]
+    finally:
+        await db.close()

@@ -1,0 +1,56 @@
+"""Invitations that outlive a long Bot API outage, and people who come back after blocking the bot."""
+
+import asyncio
+
+
+def failed_sends(stack) -> int:
+    return stack.emulator.stats()["faults_by_kind"].get("server_error", 0)
+
+
+async def until(predicate, timeout: float = 5.0) -> bool:
+    """Waits for predicate() to hold; returns whether it did."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            return False
+        await asyncio.sleep(0.05)
+    return True
+
+
+def invited(chat) -> bool:
+    return any(m.from_bot and m.text.startswith("Round 1: Wellbeing") for m in chat)
+
+
+async def test_an_invitation_outlives_four_hours_of_failed_sends(stack):
+    ann = await stack.joined("Ann")
+    stack.emulator.begin_outage("sendMessage")
+    await stack.open_round("r1")
+    for _ in range(16):  # a quarter of an hour at a time, each try failing
+        tried = failed_sends(stack)
+        stack.services.env.clock.advance(minutes=15)
+        stack.bot.sender.wake()
+        if not await until(lambda: failed_sends(stack) > tried):
+            break
+    assert failed_sends(stack) >= 16
+    stack.emulator.end_outage()
+    stack.services.env.clock.advance(minutes=15)
+    stack.bot.sender.wake()
+    chat = await ann.wait_for(invited, timeout=10)
+    assert [m.text for m in chat if m.from_bot and m.text.startswith("Round 1")] == [chat[-1].text]
+    await ann.tap("Start")
+    question = await ann.wait_for_reply()
+    assert question.text.startswith("Question 1 of 4")
+
+
+async def test_someone_who_blocked_the_bot_and_wrote_again_is_invited(stack):
+    ann = await stack.joined("Ann")
+    await ann.block()
+    stack.expected_refusals = 1  # Telegram refuses the first invitation: she blocked the bot
+    await stack.open_round("r1")
+    assert await until(lambda: stack.emulator.stats()["refusals"] == 1)
+    await ann.send("Hello again")
+    await ann.wait_for(invited, timeout=10)
+    await ann.tap("Start")
+    question = await ann.wait_for_reply()
+    assert question.text.startswith("Question 1 of 4")
