@@ -72,6 +72,10 @@ class Onboarding:
 
     async def heard_from(self, telegram_user_id: int) -> bool:
         """Marks a person reachable again once they write or tap; returns whether they were not."""
+        async with self.env.db.reading() as tx:  # nearly always reachable already: no write lock
+            person = await find_participant(tx, telegram_user_id)
+        if person is None or person.reachable:
+            return False
         async with self.env.db.transaction() as tx:
             cursor = await tx.execute(
                 "UPDATE participants SET reachable = 1 WHERE reachable = 0"
