@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -76,7 +77,7 @@ def init() -> None:
 @app.command()
 def validate(
     files: list[Path] = typer.Argument(..., help="Consultation definition files (YAML)."),
-    database: Optional[Path] = typer.Option(None, help="Also refuse changes to rounds opened in this database."),
+    database: Path | None = typer.Option(None, help="Also refuse changes to rounds opened in this database."),
 ) -> None:
     """Checks definitions; prints every problem as FILE:LINE: path: reason."""
     failed = False
@@ -89,8 +90,10 @@ def validate(
         if not problems:
             c = load_definition(file)
             questions = sum(len(r.questions) for r in c.rounds)
-            typer.echo(f"{file}: ok ({len(c.groups)} groups, {len(c.themes)} themes, {len(c.rounds)} rounds, "
-                       f"{questions} questions)")
+            typer.echo(
+                f"{file}: ok ({len(c.groups)} groups, {len(c.themes)} themes, {len(c.rounds)} rounds, "
+                f"{questions} questions)"
+            )
         failed |= bool(problems)
     raise typer.Exit(1 if failed else 0)
 
@@ -108,9 +111,9 @@ async def _changes_in(database: Path, survey: Path) -> list[str]:
 def emulator(
     port: int = typer.Option(8081, help="Port on 127.0.0.1."),
     host: str = typer.Option("127.0.0.1", help="Address to listen on (keep it on loopback)."),
-    trace: Optional[Path] = typer.Option(None, help="Write every request and response here as JSON lines."),
+    trace: Path | None = typer.Option(None, help="Write every request and response here as JSON lines."),
     faults: float = typer.Option(0.0, min=0.0, max=1.0, help="Fraction of bot requests that misbehave."),
-    seed: Optional[int] = typer.Option(None, help="Seed for the fault generator."),
+    seed: int | None = typer.Option(None, help="Seed for the fault generator."),
 ) -> None:
     """Runs the local Telegram Bot API emulator."""
     from bot.emulator import serve
@@ -129,8 +132,10 @@ def invite(
     async def make(services: Services) -> None:
         username = load_settings(StoreSettings).bot_username or await services.get_state("bot_username")
         if not username:
-            raise CareworkError("the bot's username is not known yet: start the bot once with `carework run`, "
-                                "or set CAREWORK_BOT_USERNAME")
+            raise CareworkError(
+                "the bot's username is not known yet: start the bot once with `carework run`, "
+                "or set CAREWORK_BOT_USERNAME"
+            )
         for token in await services.onboarding.create_invites(group, count, uses, actor="cli"):
             print(f"https://t.me/{username}?start={token}")
 
@@ -145,9 +150,11 @@ def _round_command(verb: str) -> Callable[[str], None]:
 
         _run(_with_services(act))
 
-    command.__doc__ = {"open": "Opens a round; the running bot sends invitations within seconds.",
-                       "close": "Closes a round; later answers are politely refused.",
-                       "reopen": "Opens a closed round again."}[verb]
+    command.__doc__ = {
+        "open": "Opens a round; the running bot sends invitations within seconds.",
+        "close": "Closes a round; later answers are politely refused.",
+        "reopen": "Opens a closed round again.",
+    }[verb]
     return command
 
 
@@ -173,8 +180,9 @@ def export(path: Path = typer.Argument(..., help="The .xlsx file to write.")) ->
 
     async def write(services: Services) -> None:
         counts = await export_workbook(services.env, path)
-        out.print(f"wrote {counts['answers']} answers from {counts['participants']} participants to {path}",
-                  highlight=False)
+        out.print(
+            f"wrote {counts['answers']} answers from {counts['participants']} participants to {path}", highlight=False
+        )
 
     _run(_with_services(write))
 
@@ -184,8 +192,8 @@ def rehearse(
     survey: Path = typer.Argument(..., help="The consultation definition to rehearse."),
     participants: int = typer.Option(20, min=1, max=MAX_PARTICIPANTS, help="How many virtual participants."),
     out: Path = typer.Option(..., help="Folder for export.xlsx, trace.jsonl, transcripts/ and bot.log."),
-    answers: Optional[Path] = typer.Option(None, help="Free-text answers, one per line, used in turn."),
-    seed: Optional[int] = typer.Option(None, help="Seed for ratings and choices."),
+    answers: Path | None = typer.Option(None, help="Free-text answers, one per line, used in turn."),
+    seed: int | None = typer.Option(None, help="Seed for ratings and choices."),
     faults: float = typer.Option(0.0, min=0.0, max=1.0, help="Fraction of Bot API requests that misbehave."),
 ) -> None:
     """Runs every round with virtual participants against the local emulator."""

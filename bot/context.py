@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -57,8 +57,13 @@ async def respond(update: Update, context: CareworkContext, *out: Reply | Edit, 
             params = item.reply.params()
             method = "editMessageText"
             if item.markup_only:
-                method, params = "editMessageReplyMarkup", {"reply_markup": params.get("reply_markup", {"inline_keyboard": []})}
-            messages.append(OutgoingMessage(chat_id, method, {"chat_id": chat_id, "message_id": item.message_id, **params}, key))
+                method, params = (
+                    "editMessageReplyMarkup",
+                    {"reply_markup": params.get("reply_markup", {"inline_keyboard": []})},
+                )
+            messages.append(
+                OutgoingMessage(chat_id, method, {"chat_id": chat_id, "message_id": item.message_id, **params}, key)
+            )
         else:
             messages.append(OutgoingMessage(chat_id, "sendMessage", {"chat_id": chat_id, **item.params()}, key))
     await context.services.outbox.enqueue(messages)

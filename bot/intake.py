@@ -116,7 +116,10 @@ class Intake:
             return
         await self.application.process_update(update)
         await self.inbox.finish(stored.receipt)
-        log.debug("update processed", extra={"receipt": stored.receipt, "ms": round((time.perf_counter() - started) * 1000, 1)})
+        log.debug(
+            "update processed",
+            extra={"receipt": stored.receipt, "ms": round((time.perf_counter() - started) * 1000, 1)},
+        )
 
 
 def _backoff(failures: int) -> float:

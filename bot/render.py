@@ -13,7 +13,13 @@ from typing import Any
 from bot import callbacks as cb
 from carework_core.answering import NOT_SURE, Ask, RoundDone
 from carework_core.definitions import (
-    ChoiceQuestion, Consultation, ExamplesQuestion, ItemRatingQuestion, RatingQuestion, Round, TextQuestion,
+    ChoiceQuestion,
+    Consultation,
+    ExamplesQuestion,
+    ItemRatingQuestion,
+    RatingQuestion,
+    Round,
+    TextQuestion,
 )
 from carework_core.onboarding import ConsentStep
 from carework_core.whereabouts import Elsewhere, Finished, RoundClosed, ToStart
@@ -34,9 +40,11 @@ class Reply:
         """Returns the sendMessage/editMessageText parameters for this reply."""
         out: dict[str, Any] = {"text": self.text, "parse_mode": "HTML"}
         if self.buttons:
-            out["reply_markup"] = {"inline_keyboard": [
-                [{"text": b.label, "callback_data": cb.pack(b.data)} for b in row] for row in self.buttons
-            ]}
+            out["reply_markup"] = {
+                "inline_keyboard": [
+                    [{"text": b.label, "callback_data": cb.pack(b.data)} for b in row] for row in self.buttons
+                ]
+            }
         return out
 
 
@@ -98,8 +106,7 @@ def open_until(rnd: Round, c: Consultation) -> str:
 def round_closed(number: int) -> Reply:
     """Tells someone who had not finished that a round has closed."""
     return Reply(
-        f"Round {number} has closed. Thank you for your time. "
-        "We will message you here when the next round opens."
+        f"Round {number} has closed. Thank you for your time. We will message you here when the next round opens."
     )
 
 
@@ -110,26 +117,36 @@ def welcome_back(where: Ask | Elsewhere, c: Consultation) -> tuple[Reply, ...]:
     if isinstance(where, ToStart):
         return Reply("Welcome back."), invitation(where.round, where.round_number, c)
     if isinstance(where, Finished):
-        return (Reply(f"Welcome back. You have answered round {where.round_number}. Thank you. "
-                      "We will message you here when the next round opens."),)
-    return (Reply("Welcome back. No round of questions is open right now. "
-                  "We will message you here when the next one opens."),)
+        return (
+            Reply(
+                f"Welcome back. You have answered round {where.round_number}. Thank you. "
+                "We will message you here when the next round opens."
+            ),
+        )
+    return (
+        Reply(
+            "Welcome back. No round of questions is open right now. We will message you here when the next one opens."
+        ),
+    )
 
 
 def nothing_waiting(where: Elsewhere) -> Reply:
     """Says what to do when someone typed while no question of theirs is waiting."""
     if isinstance(where, ToStart):
         return Reply(
-            f"Thank you. To answer round {where.round_number}, tap Start first. "
-            "Then the questions come one at a time.",
+            f"Thank you. To answer round {where.round_number}, tap Start first. Then the questions come one at a time.",
             ((Button("Start", cb.Begin(where.round.id)),),),
         )
     if isinstance(where, RoundClosed):
-        return Reply(f"Round {where.round_number} has closed, so it cannot take answers now. "
-                     "Thank you for your time. We will message you here when the next round opens.")
+        return Reply(
+            f"Round {where.round_number} has closed, so it cannot take answers now. "
+            "Thank you for your time. We will message you here when the next round opens."
+        )
     if isinstance(where, Finished):
-        return Reply(f"Thank you. You have answered every question in round {where.round_number}. "
-                     "We will message you here when the next round opens.")
+        return Reply(
+            f"Thank you. You have answered every question in round {where.round_number}. "
+            "We will message you here when the next round opens."
+        )
     return Reply("Thank you. No round of questions is open right now. We will message you here when one opens.")
 
 
@@ -180,7 +197,11 @@ def _point(s: Ask, value: str) -> cb.Callback:
 def _typing_prompt(s: Ask) -> str:
     if isinstance(s.question, ExamplesQuestion) and s.examples_given:
         return f"You have added {s.examples_given} so far. Type another one, or tap Next question."
-    return "Type your answer in one message." if isinstance(s.question, TextQuestion) else "Type your example in one message."
+    return (
+        "Type your answer in one message."
+        if isinstance(s.question, TextQuestion)
+        else "Type your example in one message."
+    )
 
 
 def _typing_buttons(s: Ask) -> tuple[tuple[Button, ...], ...]:
@@ -197,8 +218,12 @@ def example_saved(s: Ask) -> Reply:
     """Confirms a saved example and offers another or the next question."""
     return Reply(
         "Saved. Thank you.",
-        ((Button("Add another example", cb.AddExample(s.round.id, s.number)),
-          Button("Next question", cb.NextQuestion(s.round.id, s.number))),),
+        (
+            (
+                Button("Add another example", cb.AddExample(s.round.id, s.number)),
+                Button("Next question", cb.NextQuestion(s.round.id, s.number)),
+            ),
+        ),
     )
 
 
@@ -227,7 +252,7 @@ TEXT = {
     "invite_unknown": "Sorry, this link does not work. Please ask the research team for a new link.",
     "invite_used_up": "Sorry, this link has already been used. Please ask the research team for a new link.",
     "declined": "Thank you for letting us know. We will not send you anything more. "
-                "If you change your mind, ask the research team for a new link.",
+    "If you change your mind, ask the research team for a new link.",
     "type_next": "Type your next example in one message.",
     "buttons_expected": "Please tap one of the buttons above to answer this question.",
     "not_registered": "To take part you need an invite link from the research team. Please ask them for one.",

@@ -40,8 +40,10 @@ class RunningBot:
         await self.app.start()
         job = ReconcileJob(self.reconcile_now)
         self.app.job_queue.run_repeating(job, interval=self.settings.reconcile_seconds, first=0.1)
-        self._tasks = [asyncio.create_task(self.intake.run(), name="intake"),
-                       asyncio.create_task(self.sender.run(), name="sender")]
+        self._tasks = [
+            asyncio.create_task(self.intake.run(), name="intake"),
+            asyncio.create_task(self.sender.run(), name="sender"),
+        ]
         for task in self._tasks:
             task.add_done_callback(self._ended)
         log.info("bot started", extra={"username": self.app.bot.username})
@@ -70,8 +72,11 @@ class RunningBot:
         if task.cancelled():
             return
         error = task.exception()
-        log.error("task ended unexpectedly", exc_info=error,
-                  extra={"task": task.get_name(), "reason": type(error).__name__ if error else "returned"})
+        log.error(
+            "task ended unexpectedly",
+            exc_info=error,
+            extra={"task": task.get_name(), "reason": type(error).__name__ if error else "returned"},
+        )
         self.failed.set()
 
 
@@ -85,14 +90,18 @@ async def connect(client, attempts: int = 6, api_url: str = "the Bot API URL") -
             await client.initialize()
             return
         except InvalidToken:
-            raise SettingsError(f"the Bot API at {api_url} refused CAREWORK_TELEGRAM_TOKEN (Unauthorized); "
-                                "check the token BotFather gave you") from None
+            raise SettingsError(
+                f"the Bot API at {api_url} refused CAREWORK_TELEGRAM_TOKEN (Unauthorized); "
+                "check the token BotFather gave you"
+            ) from None
         except (NetworkError, RetryAfter) as exc:
             if attempt == attempts - 1:
-                raise SettingsError(f"cannot reach the Bot API at {api_url} after {attempts} attempts "
-                                    f"({type(exc).__name__}); check CAREWORK_TELEGRAM_API_URL and the network") from None
+                raise SettingsError(
+                    f"cannot reach the Bot API at {api_url} after {attempts} attempts "
+                    f"({type(exc).__name__}); check CAREWORK_TELEGRAM_API_URL and the network"
+                ) from None
             log.warning("Bot API not ready", extra={"reason": type(exc).__name__, "attempt": attempt + 1})
-            await asyncio.sleep(min(10.0, 0.5 * 2 ** attempt))
+            await asyncio.sleep(min(10.0, 0.5 * 2**attempt))
 
 
 async def run_bot(settings: Settings, clock: Clock | None = None) -> None:

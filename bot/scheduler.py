@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from bot import render
 from bot.logs import describe_failure
@@ -26,8 +26,12 @@ async def reconcile(services: Services) -> int:
             reply = render.invitation(inv.round, inv.number, consultation)
             chat = inv.participant.chat_id
             message = OutgoingMessage(
-                chat, "sendMessage", {"chat_id": chat, **reply.params()},
-                inv.dedupe_key, inv.participant.id, inv.round.id,
+                chat,
+                "sendMessage",
+                {"chat_id": chat, **reply.params()},
+                inv.dedupe_key,
+                inv.participant.id,
+                inv.round.id,
             )
             await services.outbox.enqueue_in(tx, [message])
             await services.rounds.mark_invited(tx, inv.participant.id, inv.round.id)
@@ -39,9 +43,13 @@ async def announce_closed_rounds(services: Services) -> int:
     """Queues "Round N has closed" once for everyone invited who had not finished; returns how many."""
     owed = await services.rounds.owed_closing_notices()
     messages = [
-        OutgoingMessage(n.participant.chat_id, "sendMessage",
-                        {"chat_id": n.participant.chat_id, **render.round_closed(n.number).params()},
-                        closing_notice_key(n.round.id, n.participant.id), n.participant.id)
+        OutgoingMessage(
+            n.participant.chat_id,
+            "sendMessage",
+            {"chat_id": n.participant.chat_id, **render.round_closed(n.number).params()},
+            closing_notice_key(n.round.id, n.participant.id),
+            n.participant.id,
+        )
         for n in owed
     ]
     added = await services.outbox.enqueue(messages) if messages else 0
@@ -66,6 +74,9 @@ class ReconcileJob:
             self.failures += 1
             rest = min(300.0, 2.0 ** min(self.failures, 9))
             self._resume_at = self._monotonic() + rest
-            log.error("reconcile failed", extra={"reason": describe_failure(exc), "failures": self.failures, "rest_seconds": rest})
+            log.error(
+                "reconcile failed",
+                extra={"reason": describe_failure(exc), "failures": self.failures, "rest_seconds": rest},
+            )
         else:
             self.failures = 0

@@ -67,7 +67,10 @@ class Sender:
             except Exception as exc:  # e.g. another process holding the database: every message waits on us
                 failures += 1
                 rest = min(60.0, 0.5 * 2 ** min(failures, 7))
-                log.error("sender pass failed", extra={"reason": describe_failure(exc), "failures": failures, "rest_seconds": rest})
+                log.error(
+                    "sender pass failed",
+                    extra={"reason": describe_failure(exc), "failures": failures, "rest_seconds": rest},
+                )
                 await asyncio.sleep(rest)
                 continue
             if not tried:

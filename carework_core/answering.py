@@ -5,11 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from carework_core.definitions import (
-    ChoiceQuestion, Criterion, ExamplesQuestion, ItemRatingQuestion, Question, RatingQuestion, Round, TextQuestion,
+    ChoiceQuestion,
+    Criterion,
+    ExamplesQuestion,
+    ItemRatingQuestion,
+    Question,
+    RatingQuestion,
+    Round,
+    TextQuestion,
 )
 from carework_core.env import Env
 from carework_core.errors import (
-    AnswerRejected, ConsentPending, ItemsLocked, NotRegistered, RoundNotOpen, StaleAction,
+    AnswerRejected,
+    ConsentPending,
+    ItemsLocked,
+    NotRegistered,
+    RoundNotOpen,
+    StaleAction,
 )
 from carework_core.lifecycle import RoundStatus
 from carework_core.onboarding import Participant, find_participant
@@ -97,7 +109,9 @@ class Answering:
             )
             return await self._advance(tx, person, rnd)
 
-    async def receive_text(self, telegram_user_id: int, text: str, source: str) -> TextSaved | ButtonsExpected | NothingToAnswer:
+    async def receive_text(
+        self, telegram_user_id: int, text: str, source: str
+    ) -> TextSaved | ButtonsExpected | NothingToAnswer:
         """Stores typed text as the answer to the current examples or text question."""
         async with self.env.db.transaction() as tx:
             person = await self._person(tx, telegram_user_id)
@@ -119,7 +133,12 @@ class Answering:
             return TextSaved(await self._advance(tx, person, rnd), isinstance(q, ExamplesQuestion), False)
 
     async def choose(
-        self, telegram_user_id: int, round_id: str, number: int, value: str, source: str,
+        self,
+        telegram_user_id: int,
+        round_id: str,
+        number: int,
+        value: str,
+        source: str,
         card: tuple[int, int] | None = None,
     ) -> Step:
         """Stores a tapped answer (scale point, option, or NOT_SURE) for question `number`.
@@ -172,8 +191,11 @@ class Answering:
     async def load_items(self, item_set: str, items: list[Item]) -> None:
         """Replaces an item set (the researchers' synthesis); refused once a round rating it has opened."""
         pairs = [(it.id, it.text) for it in items]
-        users = [r.id for r in self.env.consultation.rounds
-                 if any(isinstance(q, ItemRatingQuestion) and q.item_set == item_set for q in r.questions)]
+        users = [
+            r.id
+            for r in self.env.consultation.rounds
+            if any(isinstance(q, ItemRatingQuestion) and q.item_set == item_set for q in r.questions)
+        ]
         async with self.env.db.transaction() as tx:
             if await item_rows(tx, item_set) == pairs:
                 return
@@ -181,15 +203,20 @@ class Answering:
             if opened:
                 raise ItemsLocked(
                     f"item set {item_set!r} cannot change: round {', '.join(opened)} has opened and people rate "
-                    "these items; to rate other items, add a round with a new item set")
+                    "these items; to rate other items, add a round with a new item set"
+                )
             await replace_items(tx, item_set, pairs)
 
     # -- derivation --------------------------------------------------------------------------
 
     async def _advance(self, tx: Tx, person: Participant, rnd: Round) -> Step:
         """Returns the first unfinished question; marks the round finished when none is left."""
-        done = {r[0] for r in await tx.fetchall(
-            "SELECT question_id FROM progress WHERE participant_id = ? AND round_id = ?", (person.id, rnd.id))}
+        done = {
+            r[0]
+            for r in await tx.fetchall(
+                "SELECT question_id FROM progress WHERE participant_id = ? AND round_id = ?", (person.id, rnd.id)
+            )
+        }
         for number, q in enumerate(rnd.questions, start=1):
             if q.id in done:
                 continue
@@ -212,17 +239,29 @@ class Answering:
         )
         return Ask(**base, examples_given=row[0])
 
-    async def _next_unit(self, tx: Tx, person: Participant, rnd: Round, q: ItemRatingQuestion, base: dict) -> Ask | None:
+    async def _next_unit(
+        self, tx: Tx, person: Participant, rnd: Round, q: ItemRatingQuestion, base: dict
+    ) -> Ask | None:
         items = await tx.fetchall("SELECT item_id, text FROM items WHERE item_set = ? ORDER BY position", (q.item_set,))
-        answered = {(r[0], r[1]) for r in await tx.fetchall(
-            "SELECT item_id, criterion_id FROM answers WHERE participant_id = ? AND round_id = ? AND question_id = ?",
-            (person.id, rnd.id, q.id))}
+        answered = {
+            (r[0], r[1])
+            for r in await tx.fetchall(
+                "SELECT item_id, criterion_id FROM answers WHERE participant_id = ? AND round_id = ? AND question_id = ?",
+                (person.id, rnd.id, q.id),
+            )
+        }
         criteria = {c.id: c for c in self.env.consultation.criteria}
         for position, item in enumerate(items):
             for index, crit_id in enumerate(q.criteria):
                 if (item[0], crit_id) not in answered:
-                    return Ask(**base, item=Item(item[0], item[1]), criterion=criteria[crit_id],
-                               item_index=position, items_total=len(items), criterion_index=index)
+                    return Ask(
+                        **base,
+                        item=Item(item[0], item[1]),
+                        criterion=criteria[crit_id],
+                        item_index=position,
+                        items_total=len(items),
+                        criterion_index=index,
+                    )
         return None  # no items loaded yet, or every item rated
 
     async def _active_round(self, tx: Tx, person: Participant) -> Round | None:
@@ -271,7 +310,9 @@ class Answering:
             (person.id, rnd.id, question_id, item_id, criterion_id, value, source, self.env.stamp()),
         )
 
-    async def _mark_done(self, tx: Tx, person: Participant, rnd: Round, question_id: str, skipped: bool = False) -> None:
+    async def _mark_done(
+        self, tx: Tx, person: Participant, rnd: Round, question_id: str, skipped: bool = False
+    ) -> None:
         await tx.execute(
             "INSERT OR IGNORE INTO progress (participant_id, round_id, question_id, skipped, done_at) VALUES (?, ?, ?, ?, ?)",
             (person.id, rnd.id, question_id, int(skipped), self.env.stamp()),

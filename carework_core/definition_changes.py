@@ -11,7 +11,14 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from carework_core.definitions import (
-    ChoiceQuestion, Consultation, Criterion, ItemRatingQuestion, Question, RatingQuestion, Round, Scale,
+    ChoiceQuestion,
+    Consultation,
+    Criterion,
+    ItemRatingQuestion,
+    Question,
+    RatingQuestion,
+    Round,
+    Scale,
 )
 
 SCALES = "a round that has opened cannot change its scales (fix the wording only)"
@@ -53,13 +60,21 @@ def changes(opened: RoundSnapshot, now: RoundSnapshot) -> list[str]:
     rid = opened.round.id
     before = [q.id for q in opened.round.questions]
     after = [q.id for q in now.round.questions]
-    found = [f"round {rid}: question {q} was removed; a round that has opened keeps its questions"
-             for q in before if q not in after]
-    found += [f"round {rid}: question {q} was added; a round that has opened cannot gain questions "
-              "(ask it in a new round)" for q in after if q not in before]
+    found = [
+        f"round {rid}: question {q} was removed; a round that has opened keeps its questions"
+        for q in before
+        if q not in after
+    ]
+    found += [
+        f"round {rid}: question {q} was added; a round that has opened cannot gain questions (ask it in a new round)"
+        for q in after
+        if q not in before
+    ]
     if not found and before != after:
-        found.append(f"round {rid}: questions moved from [{', '.join(before)}] to [{', '.join(after)}]; "
-                     "a round that has opened keeps its question order")
+        found.append(
+            f"round {rid}: questions moved from [{', '.join(before)}] to [{', '.join(after)}]; "
+            "a round that has opened keeps its question order"
+        )
     for old in opened.round.questions:
         new = next((q for q in now.round.questions if q.id == old.id), None)
         if new is not None:
@@ -69,8 +84,10 @@ def changes(opened: RoundSnapshot, now: RoundSnapshot) -> list[str]:
 
 def _question_changes(where: str, old: Question, new: Question, opened: RoundSnapshot, now: RoundSnapshot) -> list[str]:
     if old.type != new.type:
-        return [f"{where}: type changed from {old.type} to {new.type}; "
-                "a round that has opened cannot change a question's type"]
+        return [
+            f"{where}: type changed from {old.type} to {new.type}; "
+            "a round that has opened cannot change a question's type"
+        ]
     if isinstance(old, RatingQuestion) and isinstance(new, RatingQuestion):
         return _scale_changes(where, old.scale, new.scale)
     if isinstance(old, ChoiceQuestion) and isinstance(new, ChoiceQuestion):
@@ -84,23 +101,32 @@ def _choice_changes(where: str, old: ChoiceQuestion, new: ChoiceQuestion) -> lis
     found = []
     before, after = [o.id for o in old.options], [o.id for o in new.options]
     if before != after:
-        found.append(f"{where}: options changed from [{', '.join(before)}] to [{', '.join(after)}]; "
-                     "a round that has opened cannot change its options' ids or order (fix the labels' wording only)")
+        found.append(
+            f"{where}: options changed from [{', '.join(before)}] to [{', '.join(after)}]; "
+            "a round that has opened cannot change its options' ids or order (fix the labels' wording only)"
+        )
     if old.multiple != new.multiple:
-        found.append(f"{where}: multiple changed from {str(old.multiple).lower()} to {str(new.multiple).lower()}; "
-                     "a round that has opened cannot change how many options people may pick")
+        found.append(
+            f"{where}: multiple changed from {str(old.multiple).lower()} to {str(new.multiple).lower()}; "
+            "a round that has opened cannot change how many options people may pick"
+        )
     return found
 
 
-def _item_rating_changes(where: str, old: ItemRatingQuestion, new: ItemRatingQuestion,
-                         opened: RoundSnapshot, now: RoundSnapshot) -> list[str]:
+def _item_rating_changes(
+    where: str, old: ItemRatingQuestion, new: ItemRatingQuestion, opened: RoundSnapshot, now: RoundSnapshot
+) -> list[str]:
     found = []
     if old.item_set != new.item_set:
-        found.append(f"{where}: item_set changed from {old.item_set} to {new.item_set}; "
-                     "a round that has opened keeps the items people rate")
+        found.append(
+            f"{where}: item_set changed from {old.item_set} to {new.item_set}; "
+            "a round that has opened keeps the items people rate"
+        )
     if old.criteria != new.criteria:
-        found.append(f"{where}: criteria changed from [{', '.join(old.criteria)}] to [{', '.join(new.criteria)}]; "
-                     "a round that has opened keeps its criteria and their order")
+        found.append(
+            f"{where}: criteria changed from [{', '.join(old.criteria)}] to [{', '.join(new.criteria)}]; "
+            "a round that has opened keeps its criteria and their order"
+        )
     for crit_id in old.criteria:
         before, after = opened.criterion(crit_id), now.criterion(crit_id)
         if before is not None and after is not None:
@@ -113,8 +139,9 @@ def _scale_changes(where: str, old: Scale, new: Scale) -> list[str]:
     found = []
     moved = any(label in new.labels and new.labels.index(label) != n for n, label in enumerate(old.labels))
     if len(old.labels) != len(new.labels) or moved:
-        found.append(f"{where}: scale labels changed from [{', '.join(old.labels)}] to [{', '.join(new.labels)}]; "
-                     + SCALES)
+        found.append(
+            f"{where}: scale labels changed from [{', '.join(old.labels)}] to [{', '.join(new.labels)}]; " + SCALES
+        )
     if old.not_sure != new.not_sure:
         found.append(f"{where}: the Not sure button was {'added' if new.not_sure else 'removed'}; " + SCALES)
     return found

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -94,8 +95,10 @@ def _reason(err: dict[str, Any]) -> str:
     if err["type"] == "string_pattern_mismatch":
         return "ids use lower-case letters, digits, - and _ (at most 32 characters)"
     if err["type"] == "string_type" and isinstance(err.get("input"), bool):
-        return ('YAML reads unquoted yes, no, on, off, true and false as true or false; '
-                'put the value in quotes, e.g. id: "yes"')
+        return (
+            "YAML reads unquoted yes, no, on, off, true and false as true or false; "
+            'put the value in quotes, e.g. id: "yes"'
+        )
     if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
         return f"type must be one of {ctx.get('expected_tags', 'the question types')}"
     message = str(err["msg"])
@@ -132,7 +135,10 @@ def _option_problems(question: ChoiceQuestion, where: Loc) -> Iterator[tuple[Loc
     seen: set[str] = set()
     for index, option in enumerate(question.options):
         if option.label in seen:
-            yield (*where, index, "label"), f"duplicate label {option.label!r}; people could not tell these options apart"
+            yield (
+                (*where, index, "label"),
+                f"duplicate label {option.label!r}; people could not tell these options apart",
+            )
         seen.add(option.label)
 
 

@@ -7,7 +7,7 @@ default. Cross-references (a round naming a group or theme) are checked in `defi
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
@@ -69,7 +69,7 @@ class Consent(Strict):
     statements: list[ConsentStatement] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _one_required(self) -> "Consent":
+    def _one_required(self) -> Consent:
         if not any(s.required for s in self.statements):
             raise ValueError("at least one statement must be required")
         return self
@@ -84,7 +84,7 @@ class Schedule(Strict):
     summary: datetime | None = None
 
     @model_validator(mode="after")
-    def _in_order(self) -> "Schedule":
+    def _in_order(self) -> Schedule:
         times = [t for t in (self.opens, self.closes, self.summary, *self.reminders) if t is not None]
         if len({t.tzinfo is None for t in times}) > 1:
             raise ValueError("write every time in a schedule the same way: all with an offset such as +00:00, or none")
@@ -141,7 +141,7 @@ class ItemRatingQuestion(QuestionBase):
 
 
 Question = Annotated[
-    Union[ExamplesQuestion, TextQuestion, RatingQuestion, ChoiceQuestion, ItemRatingQuestion],
+    ExamplesQuestion | TextQuestion | RatingQuestion | ChoiceQuestion | ItemRatingQuestion,
     Field(discriminator="type"),
 ]
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -24,8 +25,19 @@ from carework_core.errors import ExportRefused
 from carework_core.rounds import opened_snapshots
 
 ANSWER_COLUMNS = [
-    "participant", "group", "round", "round_title", "theme", "question_id", "question",
-    "item_id", "item", "criterion", "answer", "answer_code", "answered_at",
+    "participant",
+    "group",
+    "round",
+    "round_title",
+    "theme",
+    "question_id",
+    "question",
+    "item_id",
+    "item",
+    "criterion",
+    "answer",
+    "answer_code",
+    "answered_at",
 ]
 PARTICIPANT_COLUMNS = ["participant", "group", "status", "consented_at", "consents"]
 
@@ -116,10 +128,19 @@ async def _answer_rows(env: Env, tx) -> AsyncIterator[list[Any]]:
         crit = snap.criterion(crit_id) if snap and crit_id else None
         item = items.get((q.item_set, item_id)) if isinstance(q, ItemRatingQuestion) else None
         yield [
-            code, groups.get(group, group), round_id, rnd.title if rnd else "",
-            themes.get(rnd.theme, rnd.theme) if rnd else "", qid, q.text if q else "",
-            item_id or "", item or "", crit.name if crit else "",
-            _shown(q, crit.scale if crit else None, value), value, _local(env, at),
+            code,
+            groups.get(group, group),
+            round_id,
+            rnd.title if rnd else "",
+            themes.get(rnd.theme, rnd.theme) if rnd else "",
+            qid,
+            q.text if q else "",
+            item_id or "",
+            item or "",
+            crit.name if crit else "",
+            _shown(q, crit.scale if crit else None, value),
+            value,
+            _local(env, at),
         ]
 
 
@@ -131,7 +152,13 @@ async def _participant_rows(env: Env, tx) -> AsyncIterator[list[Any]]:
         "  FROM consents c WHERE c.participant_id = p.id) FROM participants p WHERE p.code IS NOT NULL ORDER BY p.id"
     )
     async for code, group, status, consented_at, consents in tx.iterate(sql):
-        yield [code, groups.get(group, group), status, _local(env, consented_at) if consented_at else "", consents or ""]
+        yield [
+            code,
+            groups.get(group, group),
+            status,
+            _local(env, consented_at) if consented_at else "",
+            consents or "",
+        ]
 
 
 def _shown(question: Any, scale: Scale | None, value: str) -> str:

@@ -18,6 +18,7 @@ from carework_core.storage.db import Tx
 
 MESSAGE_LIFETIME = timedelta(hours=24)
 
+
 @dataclass(frozen=True)
 class OutgoingMessage:
     """One Bot API call to make, e.g. sendMessage with its parameters."""
@@ -58,8 +59,17 @@ class Outbox:
             row_id = await tx.insert(
                 "INSERT OR IGNORE INTO outbox (chat_id, participant_id, method, payload, dedupe_key, not_before,"
                 " created_at, round_id, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (m.chat_id, m.participant_id, m.method, json.dumps(m.params), m.dedupe_key, self.env.stamp(),
-                 self.env.stamp(), m.round_id, expires),
+                (
+                    m.chat_id,
+                    m.participant_id,
+                    m.method,
+                    json.dumps(m.params),
+                    m.dedupe_key,
+                    self.env.stamp(),
+                    self.env.stamp(),
+                    m.round_id,
+                    expires,
+                ),
             )
             added += row_id is not None
         return added
@@ -78,7 +88,9 @@ class Outbox:
 
     async def mark_sent(self, message_id: int, telegram_message_id: int | None) -> None:
         """Records a message as delivered."""
-        await self._update(message_id, "status = 'sent', sent_at = ?, message_id = ?", (self.env.stamp(), telegram_message_id))
+        await self._update(
+            message_id, "status = 'sent', sent_at = ?, message_id = ?", (self.env.stamp(), telegram_message_id)
+        )
 
     async def retry_later(self, message_id: int, not_before: datetime, error: str) -> None:
         """Keeps a message pending until not_before, counting the attempt."""

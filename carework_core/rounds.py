@@ -183,4 +183,5 @@ async def _refuse_missing_items(tx: Tx, rnd: Round) -> None:
         if isinstance(q, ItemRatingQuestion) and not await item_rows(tx, q.item_set):
             raise RoundNotReady(
                 f"round {rnd.id} cannot open: question {q.id} rates the item set {q.item_set!r}, which has no items "
-                "yet; load the items (the researchers' synthesis) first, then open the round")
+                "yet; load the items (the researchers' synthesis) first, then open the round"
+            )

@@ -27,13 +27,13 @@ class Services:
     outbox: Outbox
 
     @classmethod
-    def build(cls, db: Database, consultation: Consultation, clock: Clock) -> "Services":
+    def build(cls, db: Database, consultation: Consultation, clock: Clock) -> Services:
         """Builds every service around one shared environment."""
         env = Env(db, consultation, clock)
         return cls(env, Onboarding(env), Rounds(env), Answering(env), Inbox(env), Outbox(env))
 
     @classmethod
-    async def open(cls, database: str | Path, survey: str | Path, clock: Clock, create: bool = True) -> "Services":
+    async def open(cls, database: str | Path, survey: str | Path, clock: Clock, create: bool = True) -> Services:
         """Loads the definition, opens the database (creating it if `create`) and builds the services."""
         consultation = load_definition(survey)
         db = await Database.open(database, create=create)

@@ -26,8 +26,7 @@ class Person:
 
     def as_user(self) -> dict:
         """Returns the Telegram User object."""
-        optional = {"last_name": self.last_name, "username": self.username,
-                    "language_code": self.language_code}
+        optional = {"last_name": self.last_name, "username": self.username, "language_code": self.language_code}
         user = {"id": self.user_id, "is_bot": False, "first_name": self.first_name}
         return user | {key: value for key, value in optional.items() if value}
 
@@ -130,11 +129,13 @@ class Chat:
         """Returns the chat_instance string callback queries carry, stable per chat."""
         return str(-(self.chat_id * 1_000_003 % 10**18 + 10**18))
 
-    def post(self, sender: dict, content: dict, *, reply_markup: dict | None = None,
-             reply_to: dict | None = None) -> StoredMessage:
+    def post(
+        self, sender: dict, content: dict, *, reply_markup: dict | None = None, reply_to: dict | None = None
+    ) -> StoredMessage:
         """Adds a new message to the chat."""
-        message = StoredMessage(self._next_message_id, self.person.as_chat(), sender, int(time.time()),
-                                content, reply_markup, reply_to)
+        message = StoredMessage(
+            self._next_message_id, self.person.as_chat(), sender, int(time.time()), content, reply_markup, reply_to
+        )
         self._next_message_id += 1
         self.messages[message.message_id] = message
         self._bump(message)

@@ -30,9 +30,18 @@ class ChatMessage:
     @classmethod
     def from_view(cls, view: dict) -> ChatMessage:
         """Builds a message from the control API's chat entry."""
-        return cls(view["message_id"], view["from"] == "bot", view["text"], view["buttons"],
-                   view["document"], view["photo"], view.get("kind", "text"),
-                   view.get("edited", False), view.get("posted", 0), view.get("version", 0))
+        return cls(
+            view["message_id"],
+            view["from"] == "bot",
+            view["text"],
+            view["buttons"],
+            view["document"],
+            view["photo"],
+            view.get("kind", "text"),
+            view.get("edited", False),
+            view.get("posted", 0),
+            view.get("version", 0),
+        )
 
     def describe(self) -> str:
         """Returns one transcript line for error messages."""
@@ -75,11 +84,16 @@ class EmulatorClient:
             await self._session.close()
             self._session = None
 
-    async def new_user(self, first_name: str, *, language_code: str | None = "en",
-                       last_name: str | None = None, username: str | None = None) -> VirtualUser:
+    async def new_user(
+        self,
+        first_name: str,
+        *,
+        language_code: str | None = "en",
+        last_name: str | None = None,
+        username: str | None = None,
+    ) -> VirtualUser:
         """Creates a person who has not written to the bot yet."""
-        body = {"first_name": first_name, "language_code": language_code,
-                "last_name": last_name, "username": username}
+        body = {"first_name": first_name, "language_code": language_code, "last_name": last_name, "username": username}
         data, _ = await self.call("POST", "/emulator/users", body=body)
         return VirtualUser(self, data["user_id"], first_name)
 
@@ -101,13 +115,17 @@ class EmulatorClient:
         data, _ = await self.call("GET", "/emulator/stats")
         return data
 
-    async def call(self, method: str, path: str, *, body: dict | None = None,
-                   query: dict | None = None, timeout: float = 30.0) -> tuple[object, Mapping]:
+    async def call(
+        self, method: str, path: str, *, body: dict | None = None, query: dict | None = None, timeout: float = 30.0
+    ) -> tuple[object, Mapping]:
         """Makes one control-API request, raising EmulatorError on a refusal."""
         if self._session is None:
             raise RuntimeError("use EmulatorClient as 'async with EmulatorClient(url) as emu:'")
         async with self._session.request(
-            method, self.url + path, json=body, params=query,
+            method,
+            self.url + path,
+            json=body,
+            params=query,
             timeout=aiohttp.ClientTimeout(total=timeout),
         ) as response:
             try:
@@ -182,8 +200,9 @@ class VirtualUser:
         """Returns the newest bot message seen by the last chat() or wait."""
         return next((m for m in reversed(self._seen) if m.from_bot), None)
 
-    async def wait_for(self, predicate: Callable[[list[ChatMessage]], bool],
-                       timeout: float = 10.0) -> list[ChatMessage]:
+    async def wait_for(
+        self, predicate: Callable[[list[ChatMessage]], bool], timeout: float = 10.0
+    ) -> list[ChatMessage]:
         """Waits until the predicate holds for the chat, and returns the chat."""
         chat, _ = await self._watch(predicate, timeout, "the awaited chat state")
         return chat
@@ -193,16 +212,16 @@ class VirtualUser:
         # After the first change, `settle` seconds of quiet: "edit the question, then send the
         # next one" is one answer. When the bot only edited, the edited message is the answer.
         mark = self._mark
-        chat, version = await self._watch(
-            lambda c: any(m.from_bot and m.version > mark for m in c), timeout, "a reply")
+        chat, version = await self._watch(lambda c: any(m.from_bot and m.version > mark for m in c), timeout, "a reply")
         chat, version = await self._settle(chat, version, settle)
         self._mark = version
         fresh = [m for m in chat if m.from_bot and m.version > mark]
         new = [m for m in fresh if m.posted > mark]
         return new[-1] if new else max(fresh, key=lambda m: m.version)
 
-    async def _watch(self, done: Callable[[list[ChatMessage]], bool], timeout: float,
-                     awaited: str) -> tuple[list[ChatMessage], int]:
+    async def _watch(
+        self, done: Callable[[list[ChatMessage]], bool], timeout: float, awaited: str
+    ) -> tuple[list[ChatMessage], int]:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         chat, version = await self._fetch()
@@ -210,13 +229,11 @@ class VirtualUser:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 transcript = "\n".join(m.describe() for m in chat) or "  (empty)"
-                raise ReplyTimeout(
-                    f"{self.first_name} waited {timeout}s for {awaited}; the chat:\n{transcript}")
+                raise ReplyTimeout(f"{self.first_name} waited {timeout}s for {awaited}; the chat:\n{transcript}")
             chat, version = await self._fetch(after=version, timeout=min(remaining, CHAT_POLL_SECONDS))
         return chat, version
 
-    async def _settle(self, chat: list[ChatMessage], version: int,
-                      settle: float) -> tuple[list[ChatMessage], int]:
+    async def _settle(self, chat: list[ChatMessage], version: int, settle: float) -> tuple[list[ChatMessage], int]:
         while settle > 0:
             later, later_version = await self._fetch(after=version, timeout=settle)
             if later_version == version:
@@ -224,11 +241,11 @@ class VirtualUser:
             chat, version = later, later_version
         return chat, version
 
-    async def _fetch(self, *, after: int | None = None,
-                     timeout: float = 0.0) -> tuple[list[ChatMessage], int]:
+    async def _fetch(self, *, after: int | None = None, timeout: float = 0.0) -> tuple[list[ChatMessage], int]:
         query = {} if after is None else {"after_version": str(after), "timeout": str(timeout)}
-        data, headers = await self.client.call("GET", f"/emulator/users/{self.user_id}/chat",
-                                               query=query, timeout=timeout + 10.0)
+        data, headers = await self.client.call(
+            "GET", f"/emulator/users/{self.user_id}/chat", query=query, timeout=timeout + 10.0
+        )
         self._seen = [ChatMessage.from_view(view) for view in data]
         return self._seen, int(headers["X-Chat-Version"])
 

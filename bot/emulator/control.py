@@ -72,8 +72,9 @@ class ControlApi:
         body = await self._body(request)
         message = chat.find(_integer(body.get("message_id")))
         if message is None or message.from_bot or "text" not in message.content:
-            raise refusal(web.HTTPNotFound, f"{chat.person.first_name} has no text message "
-                                            f"{body.get('message_id')} to edit")
+            raise refusal(
+                web.HTTPNotFound, f"{chat.person.first_name} has no text message {body.get('message_id')} to edit"
+            )
         message.content = self._content({"text": body.get("text")})
         chat.touch(message, content_changed=True)
         self.world.updates.push("edited_message", message.as_api())
@@ -89,15 +90,23 @@ class ControlApi:
             raise refusal(web.HTTPNotFound, f"{chat.person.first_name} has no bot message {message_id}")
         button = find_button(message.reply_markup, label) if isinstance(label, str) else None
         if button is None:
-            raise refusal(web.HTTPNotFound, f"message {message_id} has no button {label!r}; "
-                                            f"its buttons are {button_labels(message.reply_markup)}")
+            raise refusal(
+                web.HTTPNotFound,
+                f"message {message_id} has no button {label!r}; its buttons are {button_labels(message.reply_markup)}",
+            )
         if "callback_data" not in button:
             raise refusal(web.HTTPBadRequest, f"button {label!r} does not send a callback")
         query_id = self.world.open_callback(chat)
-        self.world.updates.push("callback_query", {
-            "id": query_id, "from": chat.person.as_user(), "message": message.as_api(),
-            "chat_instance": chat.instance, "data": button["callback_data"],
-        })
+        self.world.updates.push(
+            "callback_query",
+            {
+                "id": query_id,
+                "from": chat.person.as_user(),
+                "message": message.as_api(),
+                "chat_instance": chat.instance,
+                "data": button["callback_data"],
+            },
+        )
         return web.json_response({"callback_query_id": query_id, "chat_version": chat.version})
 
     async def block_bot(self, request: web.Request) -> web.Response:
@@ -167,8 +176,17 @@ class ControlApi:
             return {"voice": {**_file_fields(voice), "duration": duration, "mime_type": "audio/ogg"}}
         if body.get("sticker"):
             sticker = files.add(_STICKER_BYTES, folder="stickers", extension=".webp", mime_type="image/webp")
-            return {"sticker": {**_file_fields(sticker), "type": "regular", "width": 512, "height": 512,
-                                "is_animated": False, "is_video": False, "emoji": "\N{THUMBS UP SIGN}"}}
+            return {
+                "sticker": {
+                    **_file_fields(sticker),
+                    "type": "regular",
+                    "width": 512,
+                    "height": 512,
+                    "is_animated": False,
+                    "is_video": False,
+                    "emoji": "\N{THUMBS UP SIGN}",
+                }
+            }
         if body.get("photo"):
             photo = files.add(_PHOTO_BYTES, folder="photos", extension=".jpg", mime_type="image/jpeg")
             return {"photo": [{**_file_fields(photo), "width": 1280, "height": 960}]}
@@ -186,10 +204,16 @@ class ControlApi:
             banned = {"until_date": 0} if status == "kicked" else {}
             return {"status": status, "user": self.world.bot} | banned
 
-        self.world.updates.push("my_chat_member", {
-            "chat": chat.person.as_chat(), "from": chat.person.as_user(), "date": int(time.time()),
-            "old_chat_member": member(old), "new_chat_member": member(new),
-        })
+        self.world.updates.push(
+            "my_chat_member",
+            {
+                "chat": chat.person.as_chat(),
+                "from": chat.person.as_user(),
+                "date": int(time.time()),
+                "old_chat_member": member(old),
+                "new_chat_member": member(new),
+            },
+        )
 
 
 def _text_content(text: object) -> dict:
@@ -202,8 +226,7 @@ def _text_content(text: object) -> dict:
 
 
 def _file_fields(stored) -> dict:
-    return {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-            "file_size": len(stored.data)}
+    return {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "file_size": len(stored.data)}
 
 
 def _integer(value: object) -> int | None:

@@ -30,8 +30,12 @@ class StoredFile:
 
     def as_document(self) -> dict:
         """Returns the Telegram Document object."""
-        document = {"file_id": self.file_id, "file_unique_id": self.file_unique_id,
-                    "mime_type": self.mime_type, "file_size": len(self.data)}
+        document = {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "mime_type": self.mime_type,
+            "file_size": len(self.data),
+        }
         if self.file_name:
             document["file_name"] = self.file_name
         return document
@@ -44,14 +48,16 @@ class FileStore:
         self._by_id: dict[str, StoredFile] = {}
         self._by_path: dict[str, StoredFile] = {}
 
-    def add(self, data: bytes, *, folder: str, extension: str, mime_type: str,
-            file_name: str | None = None) -> StoredFile:
+    def add(
+        self, data: bytes, *, folder: str, extension: str, mime_type: str, file_name: str | None = None
+    ) -> StoredFile:
         """Stores bytes and returns their identifiers."""
         number = len(self._by_id) + 1
         # Opaque-looking ids like Telegram's, so nothing comes to rely on their shape.
         file_id = "BQACAgIAAx" + base64.urlsafe_b64encode(f"carework:{folder}:{number:08d}".encode()).decode()
-        stored = StoredFile(file_id.rstrip("="), f"AgAD{number:06x}", f"{folder}/file_{number}{extension}",
-                            data, mime_type, file_name)
+        stored = StoredFile(
+            file_id.rstrip("="), f"AgAD{number:06x}", f"{folder}/file_{number}{extension}", data, mime_type, file_name
+        )
         self._by_id[stored.file_id] = stored
         self._by_path[stored.file_path] = stored
         return stored

@@ -88,9 +88,7 @@ class _HtmlReader:
                 self.pos = plain.end()
                 self._emit(plain.group())
         if self.open:
-            raise EntityParseError(
-                f'Can\'t find end tag corresponding to start tag "{self.open[-1].name}"'
-            )
+            raise EntityParseError(f'Can\'t find end tag corresponding to start tag "{self.open[-1].name}"')
         entities = sorted(self.entities, key=lambda e: (e["offset"], -e["length"]))
         return FormattedText("".join(self.pieces), tuple(entities))
 
@@ -114,9 +112,7 @@ class _HtmlReader:
         name_match = _TAG_NAME.match(self.source, at + 1)
         name = name_match.group().lower()
         if name not in ENTITY_TYPES:
-            raise EntityParseError(
-                f'Unsupported start tag "{name}" at byte offset {self._byte_offset(at)}'
-            )
+            raise EntityParseError(f'Unsupported start tag "{name}" at byte offset {self._byte_offset(at)}')
         self.pos = name_match.end()
         attributes = self._attributes(at, name)
         self.open.append(_OpenTag(name, self.units, self._entity_for(name, attributes, at)))
@@ -134,8 +130,7 @@ class _HtmlReader:
             name_match = _ATTRIBUTE_NAME.match(self.source, self.pos)
             if not name_match.group():
                 raise EntityParseError(
-                    f'Empty attribute name in the tag "{tag}" at byte offset '
-                    f"{self._byte_offset(self.pos)}"
+                    f'Empty attribute name in the tag "{tag}" at byte offset {self._byte_offset(self.pos)}'
                 )
             self.pos = _SPACE.match(self.source, name_match.end()).end()
             value = ""
@@ -172,17 +167,14 @@ class _HtmlReader:
     def _entity_for(self, name: str, attributes: dict[str, str], at: int) -> dict | None:
         kind = ENTITY_TYPES[name]
         if name == "span" and attributes.get("class") != "tg-spoiler":
-            raise EntityParseError(
-                f'Tag "span" must have class "tg-spoiler" at byte offset {self._byte_offset(at)}'
-            )
+            raise EntityParseError(f'Tag "span" must have class "tg-spoiler" at byte offset {self._byte_offset(at)}')
         if kind == "text_link":
             href = attributes.get("href", "").strip()
             return {"type": "text_link", "url": href} if href else None
         if kind == "custom_emoji":
             if not attributes.get("emoji-id"):
                 raise EntityParseError(
-                    f'Tag "tg-emoji" must have attribute "emoji-id" at byte offset '
-                    f"{self._byte_offset(at)}"
+                    f'Tag "tg-emoji" must have attribute "emoji-id" at byte offset {self._byte_offset(at)}'
                 )
             return {"type": "custom_emoji", "custom_emoji_id": attributes["emoji-id"]}
         if name == "blockquote" and "expandable" in attributes:
@@ -207,8 +199,7 @@ class _HtmlReader:
         top = self.open[-1]
         if name != top.name:
             raise EntityParseError(
-                f"Unmatched end tag at byte offset {self._byte_offset(at)}, "
-                f'expected "</{top.name}>", found "</{name}>"'
+                f'Unmatched end tag at byte offset {self._byte_offset(at)}, expected "</{top.name}>", found "</{name}>"'
             )
         self.open.pop()
         self.pos = close + 1

@@ -54,9 +54,7 @@ def find_button(markup: dict | None, label: str) -> dict | None:
 
 def _checked_rows(rows: object) -> list[list[dict]]:
     if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-        raise bad_request(
-            'field "inline_keyboard" of the InlineKeyboardMarkup should be an Array of Arrays'
-        )
+        raise bad_request('field "inline_keyboard" of the InlineKeyboardMarkup should be an Array of Arrays')
     return [[_checked_button(button) for button in row] for row in rows]
 
 
@@ -68,9 +66,7 @@ def _checked_button(button: object) -> dict:
         raise bad_request("can't parse inline keyboard button: Text must be non-empty")
     actions = [key for key in INLINE_ACTIONS if key in button]
     if not actions:
-        raise bad_request(
-            "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
-        )
+        raise bad_request("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
     action = actions[0]
     if action == "callback_data":
         data = button["callback_data"]

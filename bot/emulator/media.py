@@ -44,8 +44,7 @@ async def get_file(world: World, call: BotCall) -> dict:
 async def _send_media(world: World, call: BotCall, source: StoredFile | Upload, store) -> dict:
     params: Params = call.params
     chat = world.writable_chat(params)
-    caption = caption_text(params.string("caption"), params.string("parse_mode"),
-                           params.structured("caption_entities"))
+    caption = caption_text(params.string("caption"), params.string("parse_mode"), params.structured("caption_entities"))
     markup = checked_markup(params.structured("reply_markup"))
     reply_to = replied_message(chat, params)
     world.admit(chat)
@@ -77,8 +76,9 @@ def _store_document(world: World, source: StoredFile | Upload) -> dict:
     name = PurePosixPath(source.filename).name or "document"
     guessed = mimetypes.guess_type(name)[0]
     mime_type = guessed or source.content_type or "application/octet-stream"
-    stored = world.files.add(source.data, folder="documents", extension=PurePosixPath(name).suffix,
-                             mime_type=mime_type, file_name=name)
+    stored = world.files.add(
+        source.data, folder="documents", extension=PurePosixPath(name).suffix, mime_type=mime_type, file_name=name
+    )
     return {"document": stored.as_document()}
 
 
@@ -86,8 +86,13 @@ def _store_photo(world: World, source: StoredFile | Upload) -> dict:
     if isinstance(source, Upload):
         source = world.files.add(source.data, folder="photos", extension=".jpg", mime_type="image/jpeg")
     # One size is enough for bots; real Telegram adds smaller ones for big images.
-    size = {"file_id": source.file_id, "file_unique_id": source.file_unique_id,
-            "file_size": len(source.data), "width": 800, "height": 600}
+    size = {
+        "file_id": source.file_id,
+        "file_unique_id": source.file_unique_id,
+        "file_size": len(source.data),
+        "width": 800,
+        "height": 600,
+    }
     return {"photo": [size]}
 
 

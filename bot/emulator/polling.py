@@ -29,9 +29,7 @@ async def get_updates(world: World, call: BotCall) -> list[dict]:
     if math.isnan(timeout) or timeout < 0:
         timeout = 0.0
     allowed = params.structured("allowed_updates")
-    if allowed is not None and (
-        not isinstance(allowed, list) or not all(isinstance(kind, str) for kind in allowed)
-    ):
+    if allowed is not None and (not isinstance(allowed, list) or not all(isinstance(kind, str) for kind in allowed)):
         raise bad_request("can't parse allowed_updates JSON array")
     return await world.updates.poll(params.integer("offset") or 0, limit, timeout, allowed)
 
@@ -45,8 +43,7 @@ async def delete_webhook(world: World, call: BotCall) -> bool:
 
 async def get_webhook_info(world: World, call: BotCall) -> dict:
     """getWebhookInfo: reports no webhook and the pending update count."""
-    return {"url": "", "has_custom_certificate": False,
-            "pending_update_count": len(world.updates.pending)}
+    return {"url": "", "has_custom_certificate": False, "pending_update_count": len(world.updates.pending)}
 
 
 async def set_my_commands(world: World, call: BotCall) -> bool:
@@ -61,9 +58,7 @@ async def set_my_commands(world: World, call: BotCall) -> bool:
             raise bad_request("BOT_COMMAND_INVALID")
         if not 1 <= len(str(command.get("description", "")).strip()) <= 256:
             raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
-    world.commands[_commands_key(call)] = [
-        {"command": c["command"], "description": c["description"]} for c in commands
-    ]
+    world.commands[_commands_key(call)] = [{"command": c["command"], "description": c["description"]} for c in commands]
     return True
 
 

@@ -33,9 +33,15 @@ _FAULT_REPLIES = {
 class Emulator:
     """A strict local Telegram Bot API, with virtual people on the other side of the bot."""
 
-    def __init__(self, *, faults: float = 0.0, trace_path: Path | None = None, seed: int | None = None,
-                 bot_username: str = "carework_test_bot",
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        *,
+        faults: float = 0.0,
+        trace_path: Path | None = None,
+        seed: int | None = None,
+        bot_username: str = "carework_test_bot",
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.world = World(clock=clock, bot_username=bot_username)
         self.url: str | None = None
         self._faults = FaultPlan(faults, seed)
@@ -144,8 +150,9 @@ class Emulator:
         except BotApiError as error:
             return error.code, error.as_body()
 
-    def _answer(self, request: web.Request, name: str, params: dict, status: int, body: dict,
-                fault: Fault | None = None) -> web.Response:
+    def _answer(
+        self, request: web.Request, name: str, params: dict, status: int, body: dict, fault: Fault | None = None
+    ) -> web.Response:
         # A refusal only counts when the bot is still there to receive it: PTB abandons its
         # long poll on shutdown, and the 409 that poll later gets is no mistake of the bot's.
         if status >= 400 and fault is None and request.transport is not None:

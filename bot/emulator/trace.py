@@ -38,8 +38,9 @@ class Tracer:
         if len(secret) >= MIN_REDACTED_SECRET:
             self._secrets.add(secret)
 
-    def bot_call(self, method: str, params: dict, status: int | None, response: object,
-                 fault: str | None = None) -> None:
+    def bot_call(
+        self, method: str, params: dict, status: int | None, response: object, fault: str | None = None
+    ) -> None:
         """Records one bot request and the reply it got (status None: connection dropped)."""
         entry = {"method": method, "params": params, "status": status, "response": response}
         if fault is not None:
@@ -53,8 +54,9 @@ class Tracer:
     def _write(self, entry: dict) -> None:
         if self._file is None:
             return
-        line = json.dumps({"t": datetime.now(UTC).isoformat(timespec="milliseconds"), **entry},
-                          ensure_ascii=False, default=str)
+        line = json.dumps(
+            {"t": datetime.now(UTC).isoformat(timespec="milliseconds"), **entry}, ensure_ascii=False, default=str
+        )
         for secret in sorted(self._secrets, key=len, reverse=True):
             line = line.replace(secret, REDACTED)
         # A line-buffered local append is quick; flushing each line keeps the trace useful after a crash.

@@ -51,8 +51,7 @@ class UpdateQueue:
         """Ends a pending long poll with no updates, for shutdown."""
         self._wake("closing")
 
-    async def poll(self, offset: int, limit: int, timeout: float,
-                   allowed: list[str] | None) -> list[dict]:
+    async def poll(self, offset: int, limit: int, timeout: float, allowed: list[str] | None) -> list[dict]:
         """Confirms by offset, then returns pending updates, waiting up to timeout for one."""
         self._wake("conflict")
         if allowed is not None:

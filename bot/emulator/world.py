@@ -99,11 +99,7 @@ class World:
     def answer_callback(self, query_id: str | None) -> Chat:
         """Marks a callback query answered, refusing unknown, answered or stale ones."""
         pending = self.callbacks.get(query_id or "")
-        if (
-            pending is None
-            or pending.answered
-            or self.clock() - pending.created > CALLBACK_LIFETIME_SECONDS
-        ):
+        if pending is None or pending.answered or self.clock() - pending.created > CALLBACK_LIFETIME_SECONDS:
             raise bad_request(errors.QUERY_TOO_OLD)
         pending.answered = True
         return pending.chat

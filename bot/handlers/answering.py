@@ -29,7 +29,9 @@ async def begin(update: Update, context: CareworkContext) -> None:
 async def typed(update: Update, context: CareworkContext) -> None:
     """Stores typed text as the answer to the current question and says what comes next."""
     message = update.message
-    result = await context.services.answering.receive_text(update.effective_user.id, message.text, f"m{message.message_id}")
+    result = await context.services.answering.receive_text(
+        update.effective_user.id, message.text, f"m{message.message_id}"
+    )
     consultation = context.services.env.consultation
     if isinstance(result, NothingToAnswer):
         await respond(update, context, render.nothing_waiting(result.where))
@@ -53,7 +55,8 @@ async def pick(update: Update, context: CareworkContext) -> None:
     tapped = _tapped_value(data)
     card = (data.item, data.criterion) if isinstance(data, cb.Rate) else None
     step = await answering.choose(
-        update.effective_user.id, data.round_id, data.number, _core_value(current, data, tapped), f"q{query.id}", card)
+        update.effective_user.id, data.round_id, data.number, _core_value(current, data, tapped), f"q{query.id}", card
+    )
     await answer_query(query)
     consultation = context.services.env.consultation
     if _same_card(current, step):
@@ -107,8 +110,11 @@ async def _finish(update: Update, context: CareworkContext, skip: bool) -> None:
 
 def _same_card(before, after) -> bool:
     return (
-        isinstance(before, Ask) and isinstance(after, Ask) and before.item is not None
-        and after.question.id == before.question.id and after.round.id == before.round.id
+        isinstance(before, Ask)
+        and isinstance(after, Ask)
+        and before.item is not None
+        and after.question.id == before.question.id
+        and after.round.id == before.round.id
     )
 
 

@@ -30,11 +30,15 @@ async def unknown_button(update: Update, context: CareworkContext) -> None:
 async def help_command(update: Update, context: CareworkContext) -> None:
     """Says what this bot is and who to contact."""
     c = context.services.env.consultation
-    await respond(update, context, render.Reply(
-        f"This is <b>{escape(c.title)}</b>, run by {escape(c.run_by)}.\n\n"
-        "When a round of questions opens, we send you a message here with a Start button. "
-        f"To ask anything, or to stop taking part, contact {escape(c.contact)}."
-    ))
+    await respond(
+        update,
+        context,
+        render.Reply(
+            f"This is <b>{escape(c.title)}</b>, run by {escape(c.run_by)}.\n\n"
+            "When a round of questions opens, we send you a message here with a Start button. "
+            f"To ask anything, or to stop taking part, contact {escape(c.contact)}."
+        ),
+    )
 
 
 HANDLERS = [

@@ -26,7 +26,9 @@ async def start(update: Update, context: CareworkContext) -> None:
         where = await context.services.answering.whereabouts(user.id)
         await respond(update, context, *render.welcome_back(where, consultation))
     elif isinstance(result, ConsentStep):
-        await respond(update, context, render.welcome(consultation, result.group_id), render.consent(consultation, result))
+        await respond(
+            update, context, render.welcome(consultation, result.group_id), render.consent(consultation, result)
+        )
 
 
 async def consent(update: Update, context: CareworkContext) -> None:

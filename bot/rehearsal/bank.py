@@ -54,7 +54,7 @@ class TextSource:
         self._file = cycle(lines) if lines else None
 
     @classmethod
-    def from_file(cls, rng: Random, path: Path | None) -> "TextSource":
+    def from_file(cls, rng: Random, path: Path | None) -> TextSource:
         """Reads one answer per non-empty line of path (UTF-8), or uses the bank when path is None."""
         if path is None:
             return cls(rng)

@@ -11,8 +11,9 @@ from bot.rehearsal.run import RehearsalReport, log_to, rehearse, steps_for
 from carework_core.definition_file import load_definition
 
 
-async def run_rehearsal(survey: Path, participants: int, out: Path, answers: Path | None, seed: int | None,
-                        faults: float = 0.0) -> int:
+async def run_rehearsal(
+    survey: Path, participants: int, out: Path, answers: Path | None, seed: int | None, faults: float = 0.0
+) -> int:
     """Runs a rehearsal with a progress bar, prints the report, and returns the exit code."""
     out.mkdir(parents=True, exist_ok=True)
     log_to(out / "bot.log")
@@ -20,8 +21,15 @@ async def run_rehearsal(survey: Path, participants: int, out: Path, answers: Pat
     columns = (TextColumn("rehearsing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns) as bar:
         task = bar.add_task("rehearsal", total=total)
-        report = await rehearse(survey, participants, out, answers=answers, seed=seed, faults=faults,
-                                progress=lambda n: bar.advance(task, n))
+        report = await rehearse(
+            survey,
+            participants,
+            out,
+            answers=answers,
+            seed=seed,
+            faults=faults,
+            progress=lambda n: bar.advance(task, n),
+        )
     show(report, out)
     return 0 if report.ok else 1
 

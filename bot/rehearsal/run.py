@@ -9,10 +9,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from random import Random
-from typing import Awaitable, Callable
 
 from bot.emulator import Emulator, EmulatorClient
 from bot.rehearsal.bank import TextSource
@@ -66,9 +66,17 @@ def steps_for(consultation: Consultation, participants: int) -> int:
     return participants + sum(sum(g in r.groups for g in members) for r in consultation.rounds)
 
 
-async def rehearse(survey: Path, participants: int, out: Path, *, answers: Path | None = None,
-                   seed: int | None = None, progress: Progress = lambda n: None,
-                   think: tuple[float, float] = (0.2, 0.8), faults: float = 0.0) -> RehearsalReport:
+async def rehearse(
+    survey: Path,
+    participants: int,
+    out: Path,
+    *,
+    answers: Path | None = None,
+    seed: int | None = None,
+    progress: Progress = lambda n: None,
+    think: tuple[float, float] = (0.2, 0.8),
+    faults: float = 0.0,
+) -> RehearsalReport:
     """Runs every round of a definition with virtual participants; writes export, trace, transcripts."""
     consultation = load_definition(survey)
     started = time.perf_counter()
@@ -78,8 +86,14 @@ async def rehearse(survey: Path, participants: int, out: Path, *, answers: Path 
     report = RehearsalReport(participants, faults=faults)
     async with Emulator(trace_path=out / "trace.jsonl", seed=seed, faults=faults).running() as emulator:
         services = await Services.open(out / "carework.db", survey, ShiftedClock())
-        settings = Settings(telegram_token=REHEARSAL_TOKEN, telegram_api_url=emulator.url, database=out / "carework.db",
-                            survey=survey, reconcile_seconds=1.0, poll_timeout=10)
+        settings = Settings(
+            telegram_token=REHEARSAL_TOKEN,
+            telegram_api_url=emulator.url,
+            database=out / "carework.db",
+            survey=survey,
+            reconcile_seconds=1.0,
+            poll_timeout=10,
+        )
         bot = RunningBot(settings, services)
         await bot.start()
         try:
@@ -119,7 +133,9 @@ async def _recruit(client, services, consultation, count, rng, texts, think) -> 
 async def _run_round(services, bot, rnd: Round, number, people, failed, report, progress) -> None:
     await _stand_in_items(services, rnd)
     if rnd.schedule.opens:
-        services.env.clock.set(rnd.schedule.opens.replace(tzinfo=rnd.schedule.opens.tzinfo or services.env.consultation.zone))
+        services.env.clock.set(
+            rnd.schedule.opens.replace(tzinfo=rnd.schedule.opens.tzinfo or services.env.consultation.zone)
+        )
     await services.rounds.open_round(rnd.id, actor="rehearsal")
     await bot.reconcile_now()
     members = [p for p in people if p.group_id in rnd.groups]
@@ -150,7 +166,9 @@ async def _stand_in_items(services: Services, rnd: Round) -> None:
         marks = ",".join("?" * len(earlier)) or "''"
         rows = await services.env.db.fetchall(
             f"SELECT DISTINCT value FROM answers WHERE round_id IN ({marks}) AND item_id IS NULL"
-            " AND length(value) > 20 ORDER BY id LIMIT ?", (*earlier, ITEMS_PER_SET))
+            " AND length(value) > 20 ORDER BY id LIMIT ?",
+            (*earlier, ITEMS_PER_SET),
+        )
         texts = [r[0] for r in rows] or [f"Example idea {n + 1}" for n in range(ITEMS_PER_SET)]
         await services.answering.load_items(question.item_set, [Item(f"i{n + 1}", t) for n, t in enumerate(texts)])
 

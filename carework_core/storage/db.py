@@ -11,9 +11,10 @@ import asyncio
 import os
 import sqlite3
 import time
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, AsyncIterator, Iterable
+from typing import Any
 
 import aiosqlite
 
@@ -70,7 +71,7 @@ class Database:
         self.lock_wait = LOCK_WAIT_SECONDS  # how long a write waits for another process's lock
 
     @classmethod
-    async def open(cls, path: str | Path, create: bool = True) -> "Database":
+    async def open(cls, path: str | Path, create: bool = True) -> Database:
         """Opens and upgrades the database at path; creates it (owner-only) only when `create` is set."""
         path = Path(path)
         _check_place(path, create)
@@ -81,8 +82,13 @@ class Database:
         try:
             # secure_delete (on by default in some SQLite builds only): text a row no longer holds,
             # such as a processed update's, is zeroed rather than left in free space on disk.
-            for pragma in ("journal_mode=WAL", "foreign_keys=ON", f"busy_timeout={BUSY_TIMEOUT_MS}",
-                           "synchronous=NORMAL", "secure_delete=ON"):
+            for pragma in (
+                "journal_mode=WAL",
+                "foreign_keys=ON",
+                f"busy_timeout={BUSY_TIMEOUT_MS}",
+                "synchronous=NORMAL",
+                "secure_delete=ON",
+            ):
                 await conn.execute(f"PRAGMA {pragma}")
             async with db.transaction() as tx:
                 await migrate(tx)
@@ -151,7 +157,8 @@ def _check_place(path: Path, create: bool) -> None:
         raise DatabaseUnavailable(f"{path} is a folder, not a database file; check CAREWORK_DATABASE")
     if not create and not path.exists():
         raise DatabaseUnavailable(
-            f"there is no database at {path}; check CAREWORK_DATABASE, or create one with `carework init`")
+            f"there is no database at {path}; check CAREWORK_DATABASE, or create one with `carework init`"
+        )
     if create and not path.parent.is_dir():
         raise DatabaseUnavailable(f"cannot create a database at {path}: the folder does not exist")
 

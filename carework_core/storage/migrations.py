@@ -192,7 +192,7 @@ MIGRATIONS: list[Migration] = [
 ]
 
 
-async def migrate(tx: "Tx") -> list[int]:
+async def migrate(tx: Tx) -> list[int]:
     """Applies every migration the database lacks, in order; returns the versions applied."""
     await tx.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations"

@@ -28,10 +28,24 @@ def test_round_trip_within_64_bytes(data):
     assert cb.unpack(packed) == data
 
 
-@pytest.mark.parametrize("raw", [
-    None, "", "zz|1", "c|0", "c|x|1", "b|Round One", "p|r1|2", "p|r1|2|3|4", "b|" + "a" * 40,
-    "p|r1|-1|3", "é|1", "b|r1;drop", "t|r1|1|99999999",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        None,
+        "",
+        "zz|1",
+        "c|0",
+        "c|x|1",
+        "b|Round One",
+        "p|r1|2",
+        "p|r1|2|3|4",
+        "b|" + "a" * 40,
+        "p|r1|-1|3",
+        "é|1",
+        "b|r1;drop",
+        "t|r1|1|99999999",
+    ],
+)
 def test_forged_or_stale_data_is_refused(raw):
     with pytest.raises(cb.InvalidCallback):
         cb.unpack(raw)

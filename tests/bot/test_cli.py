@@ -14,13 +14,16 @@ from tests.conftest import MINI, ROOT
 
 def carework(*args: str, env: dict | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     full = {k: v for k, v in os.environ.items() if not k.startswith("CAREWORK_")} | (env or {})
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True,
-                          env=full, cwd=cwd, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, env=full, cwd=cwd, timeout=60
+    )
 
 
 def test_validate_reports_file_line_and_path(tmp_path):
     broken = tmp_path / "broken.yaml"
-    broken.write_text(MINI.read_text().replace("      - id: size\n        type: rating", "      - id: size\n        type: rateing"))
+    broken.write_text(
+        MINI.read_text().replace("      - id: size\n        type: rating", "      - id: size\n        type: rateing")
+    )
     result = carework("validate", str(broken))
     assert result.returncode == 1
     line = result.stdout.strip().splitlines()[0]
@@ -41,8 +44,11 @@ def test_run_with_an_unreadable_survey_is_one_clear_line(tmp_path):
 
 
 def test_invite_round_and_export_commands(tmp_path):
-    env = {"CAREWORK_DATABASE": str(tmp_path / "c.db"), "CAREWORK_SURVEY": str(MINI),
-           "CAREWORK_BOT_USERNAME": "carework_test_bot"}
+    env = {
+        "CAREWORK_DATABASE": str(tmp_path / "c.db"),
+        "CAREWORK_SURVEY": str(MINI),
+        "CAREWORK_BOT_USERNAME": "carework_test_bot",
+    }
     assert carework("init", env=env).returncode == 0
     links = carework("invite", "--group", "lived", "--count", "3", env=env)
     assert links.returncode == 0, links.stderr
@@ -77,8 +83,11 @@ def initialised(tmp_path) -> dict:
 
 def test_export_refuses_a_folder_a_missing_folder_and_other_suffixes_in_one_line(tmp_path):
     env = initialised(tmp_path)
-    wrong = {tmp_path: "is a folder", tmp_path / "nowhere" / "a.xlsx": "does not exist",
-             tmp_path / "answers.csv": "only .xlsx"}
+    wrong = {
+        tmp_path: "is a folder",
+        tmp_path / "nowhere" / "a.xlsx": "does not exist",
+        tmp_path / "answers.csv": "only .xlsx",
+    }
     for path, words in wrong.items():
         result = carework("export", str(path), env=env)
         assert result.returncode == 1, result
@@ -121,11 +130,15 @@ def test_validate_with_the_database_names_a_reversed_scale_of_an_opened_round(tm
     assert result.returncode == 1
     assert result.stdout.strip().splitlines() == [
         f"{reversed_}: round r1, question size: scale labels changed from [Small, Medium, Big] to "
-        "[Big, Medium, Small]; a round that has opened cannot change its scales (fix the wording only)"]
+        "[Big, Medium, Small]; a round that has opened cannot change its scales (fix the wording only)"
+    ]
     assert carework("validate", str(reversed_)).returncode == 0  # without the database it is a fine new definition
     reworded = tmp_path / "reworded.yaml"
-    reworded.write_text(MINI.read_text().replace("[Small, Medium, Big]", "[Small, Medium, Large]")
-                        .replace("How big a problem is staff wellbeing?", "How big a problem is wellbeing at work?"))
+    reworded.write_text(
+        MINI.read_text()
+        .replace("[Small, Medium, Big]", "[Small, Medium, Large]")
+        .replace("How big a problem is staff wellbeing?", "How big a problem is wellbeing at work?")
+    )
     fine = carework("validate", str(reworded), "--database", env["CAREWORK_DATABASE"])
     assert fine.returncode == 0 and fine.stdout.startswith(f"{reworded}: ok")
 
@@ -133,19 +146,33 @@ def test_validate_with_the_database_names_a_reversed_scale_of_an_opened_round(tm
 def test_validate_with_a_missing_database_is_one_clear_line(tmp_path):
     result = carework("validate", str(MINI), "--database", str(tmp_path / "typo.db"))
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stderr.strip() == (f"error: there is no database at {tmp_path / 'typo.db'}; check CAREWORK_DATABASE, "
-                                     "or create one with `carework init`")
+    assert result.stderr.strip() == (
+        f"error: there is no database at {tmp_path / 'typo.db'}; check CAREWORK_DATABASE, "
+        "or create one with `carework init`"
+    )
     assert not (tmp_path / "typo.db").exists()
 
 
 def test_run_refuses_a_definition_that_changes_an_opened_round(tmp_path):
     env = opened_r1(tmp_path)
     retyped = tmp_path / "retyped.yaml"
-    retyped.write_text(MINI.read_text().replace("type: rating\n", "type: text\n")
-                       .replace("        scale:\n          labels: [Small, Medium, Big]\n          not_sure: true\n", ""))
+    retyped.write_text(
+        MINI.read_text()
+        .replace("type: rating\n", "type: text\n")
+        .replace("        scale:\n          labels: [Small, Medium, Big]\n          not_sure: true\n", "")
+    )
     # Nothing listens on this address: the refusal must come before any Bot API call.
-    result = carework("run", env=env | {"CAREWORK_SURVEY": str(retyped), "CAREWORK_TELEGRAM_TOKEN": "1:x",
-                                        "CAREWORK_TELEGRAM_API_URL": "http://127.0.0.1:9"})
+    result = carework(
+        "run",
+        env=env
+        | {
+            "CAREWORK_SURVEY": str(retyped),
+            "CAREWORK_TELEGRAM_TOKEN": "1:x",
+            "CAREWORK_TELEGRAM_API_URL": "http://127.0.0.1:9",
+        },
+    )
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stderr.strip() == ("error: round r1, question size: type changed from rating to text; "
-                                     "a round that has opened cannot change a question's type")
+    assert result.stderr.strip() == (
+        "error: round r1, question size: type changed from rating to text; "
+        "a round that has opened cannot change a question's type"
+    )

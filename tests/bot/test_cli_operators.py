@@ -17,23 +17,40 @@ REJECTED = "123456:rejected.by.the.server"  # the dot makes the emulator answer 
 async def test_a_rejected_token_is_one_line_without_the_token(tmp_path):
     async with Emulator().running() as emulator:
         env = {k: v for k, v in os.environ.items() if not k.startswith("CAREWORK_")} | {
-            "CAREWORK_TELEGRAM_TOKEN": REJECTED, "CAREWORK_TELEGRAM_API_URL": emulator.url,
-            "CAREWORK_DATABASE": str(tmp_path / "c.db"), "CAREWORK_SURVEY": str(MINI)}
+            "CAREWORK_TELEGRAM_TOKEN": REJECTED,
+            "CAREWORK_TELEGRAM_API_URL": emulator.url,
+            "CAREWORK_DATABASE": str(tmp_path / "c.db"),
+            "CAREWORK_SURVEY": str(MINI),
+        }
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "run", cwd=ROOT, env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "run",
+            cwd=ROOT,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
         stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
     said = (stdout + stderr).decode()
     assert process.returncode == 1
     assert "rejected.by.the.server" not in said and "Traceback" not in said
     lines = stderr.decode().strip().splitlines()
-    assert lines == [f"error: the Bot API at {emulator.url} refused CAREWORK_TELEGRAM_TOKEN (Unauthorized); "
-                     "check the token BotFather gave you"]
+    assert lines == [
+        f"error: the Bot API at {emulator.url} refused CAREWORK_TELEGRAM_TOKEN (Unauthorized); "
+        "check the token BotFather gave you"
+    ]
 
 
 def test_unreachable_bot_api_is_one_line(tmp_path):
-    env = {"CAREWORK_TELEGRAM_TOKEN": "1:x", "CAREWORK_TELEGRAM_API_URL": "http://127.0.0.1:9",
-           "CAREWORK_DATABASE": str(tmp_path / "c.db"), "CAREWORK_SURVEY": str(MINI), "CAREWORK_CONNECT_ATTEMPTS": "1"}
+    env = {
+        "CAREWORK_TELEGRAM_TOKEN": "1:x",
+        "CAREWORK_TELEGRAM_API_URL": "http://127.0.0.1:9",
+        "CAREWORK_DATABASE": str(tmp_path / "c.db"),
+        "CAREWORK_SURVEY": str(MINI),
+        "CAREWORK_CONNECT_ATTEMPTS": "1",
+    }
     result = carework("run", env=env)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.strip().startswith("error: cannot reach the Bot API at http://127.0.0.1:9")
@@ -43,11 +60,13 @@ def test_a_file_that_is_not_a_database_is_one_line_and_ends(tmp_path):
     bogus = tmp_path / "notes.db"
     bogus.write_text("shopping list: milk, eggs\n")
     for command in (["round", "status"], ["export", str(tmp_path / "out.xlsx")], ["invite", "--group", "lived"]):
-        result = carework(*command, env={"CAREWORK_DATABASE": str(bogus), "CAREWORK_SURVEY": str(MINI),
-                                         "CAREWORK_BOT_USERNAME": "b"})
+        result = carework(
+            *command, env={"CAREWORK_DATABASE": str(bogus), "CAREWORK_SURVEY": str(MINI), "CAREWORK_BOT_USERNAME": "b"}
+        )
         assert result.returncode == 1, command
-        assert result.stderr.strip() == (f"error: {bogus} is not a carework database (SQLite says: file is not a "
-                                         "database); check CAREWORK_DATABASE")
+        assert result.stderr.strip() == (
+            f"error: {bogus} is not a carework database (SQLite says: file is not a database); check CAREWORK_DATABASE"
+        )
     assert bogus.read_text() == "shopping list: milk, eggs\n"
 
 
@@ -56,8 +75,9 @@ def test_a_mistyped_database_path_is_not_created(tmp_path):
     for command in (["round", "status"], ["round", "open", "r1"], ["export", str(tmp_path / "out.xlsx")]):
         result = carework(*command, env={"CAREWORK_DATABASE": str(typo), "CAREWORK_SURVEY": str(MINI)})
         assert result.returncode == 1, command
-        assert result.stderr.strip() == (f"error: there is no database at {typo}; check CAREWORK_DATABASE, "
-                                         "or create one with `carework init`")
+        assert result.stderr.strip() == (
+            f"error: there is no database at {typo}; check CAREWORK_DATABASE, or create one with `carework init`"
+        )
     assert not typo.exists() and not (tmp_path / "out.xlsx").exists()
 
 
@@ -70,7 +90,8 @@ def test_init_creates_the_database_once(tmp_path):
     assert again.returncode == 0 and again.stdout.strip() == f"{tmp_path / 'c.db'} already exists; nothing changed"
     folder = carework("init", env={**env, "CAREWORK_DATABASE": str(tmp_path / "no" / "such" / "c.db")})
     assert folder.returncode == 1 and folder.stderr.strip() == (
-        f"error: cannot create a database at {tmp_path / 'no' / 'such' / 'c.db'}: the folder does not exist")
+        f"error: cannot create a database at {tmp_path / 'no' / 'such' / 'c.db'}: the folder does not exist"
+    )
 
 
 def test_answers_file_lines_end_only_at_line_breaks(tmp_path):

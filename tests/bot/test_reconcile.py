@@ -7,7 +7,8 @@ from tests.conftest import join
 
 async def invitations(services) -> list[tuple]:
     rows = await services.env.db.fetchall(
-        "SELECT dedupe_key, status FROM outbox WHERE round_id IS NOT NULL ORDER BY id")
+        "SELECT dedupe_key, status FROM outbox WHERE round_id IS NOT NULL ORDER BY id"
+    )
     return [tuple(r) for r in rows]
 
 
@@ -38,7 +39,10 @@ async def test_an_invitation_that_expired_with_its_round_is_sent_when_the_round_
     assert await reconcile(services) == 1
     (again,) = await services.outbox.due(clock.now(), 10)
     assert again.wanted and again.participant_id == person.id
-    assert await invitations(services) == [(f"invite:r1:{person.id}", "failed"), (f"invite:r1:{person.id}:1", "pending")]
+    assert await invitations(services) == [
+        (f"invite:r1:{person.id}", "failed"),
+        (f"invite:r1:{person.id}:1", "pending"),
+    ]
 
 
 async def test_an_invitation_still_being_retried_or_delivered_is_not_doubled(services, clock):
@@ -63,7 +67,10 @@ async def test_someone_unreachable_is_invited_again_once_heard_from(services, cl
     assert not await services.onboarding.heard_from(7)  # already reachable
     assert not await services.onboarding.heard_from(8)  # not a participant
     assert await reconcile(services) == 1
-    assert await invitations(services) == [(f"invite:r1:{person.id}", "undeliverable"), (f"invite:r1:{person.id}:1", "pending")]
+    assert await invitations(services) == [
+        (f"invite:r1:{person.id}", "undeliverable"),
+        (f"invite:r1:{person.id}:1", "pending"),
+    ]
 
 
 async def test_a_reconcile_that_meets_a_locked_database_is_logged_rests_and_carries_on(services, clock, caplog):

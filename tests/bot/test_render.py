@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from bot import callbacks as cb
 from bot import render
@@ -26,7 +26,7 @@ def test_invitation_says_round_title_count_and_time():
 def test_invitation_gives_the_closing_time_in_the_consultation_s_timezone():
     naive = R2.model_copy(update={"schedule": Schedule(closes=datetime(2026, 3, 6, 17, 0))})
     assert "about 5 minutes. Open until Friday 6 March, 17:00." in render.invitation(naive, 2, C).text
-    utc = R2.model_copy(update={"schedule": Schedule(closes=datetime(2026, 7, 3, 16, 0, tzinfo=timezone.utc))})
+    utc = R2.model_copy(update={"schedule": Schedule(closes=datetime(2026, 7, 3, 16, 0, tzinfo=UTC))})
     assert "Open until Friday 3 July, 17:00." in render.invitation(utc, 2, C).text  # British Summer Time
 
 
@@ -49,7 +49,9 @@ def test_examples_question_offers_next_only_after_an_example():
     assert "Type your example in one message." in first.text and first.buttons == ()
     later = render.step(Ask(R1, 1, R1.questions[0], 1, 4, examples_given=2), C)
     assert "You have added 2 so far." in later.text and labels(later) == [["Next question"]]
-    assert labels(render.example_saved(Ask(R1, 1, R1.questions[0], 1, 4, 1))) == [["Add another example", "Next question"]]
+    assert labels(render.example_saved(Ask(R1, 1, R1.questions[0], 1, 4, 1))) == [
+        ["Add another example", "Next question"]
+    ]
 
 
 def test_optional_question_can_be_skipped():
@@ -67,8 +69,17 @@ def test_multiple_choice_ticks_and_done():
 
 
 def test_item_card_shows_item_and_criterion():
-    ask = Ask(R2, 2, R2.questions[1], 2, 2, item=Item("i1", "Rota <apps> & more"), criterion=C.criteria[0],
-              item_index=1, items_total=6)
+    ask = Ask(
+        R2,
+        2,
+        R2.questions[1],
+        2,
+        2,
+        item=Item("i1", "Rota <apps> & more"),
+        criterion=C.criteria[0],
+        item_index=1,
+        items_total=6,
+    )
     reply = render.step(ask, C)
     assert "Rota &lt;apps&gt; &amp; more" in reply.text and C.criteria[0].question in reply.text
     assert reply.text.startswith("<b>Question 2 of 2</b>\nIdea 2 of 6")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import sqlite3
 from datetime import timedelta
 
@@ -63,10 +62,15 @@ async def teardown(emulator, services, client, bot):
 async def test_a_burst_to_many_chats_is_paced_under_the_limits(tmp_path):
     emulator, services, client, users, bot = await setup(tmp_path, 40)
     try:
-        await services.outbox.enqueue([
-            OutgoingMessage(u.user_id, "sendMessage", {"chat_id": u.user_id, "text": f"message {i}"}, f"{u.user_id}:{i}")
-            for u in users for i in range(3)
-        ])
+        await services.outbox.enqueue(
+            [
+                OutgoingMessage(
+                    u.user_id, "sendMessage", {"chat_id": u.user_id, "text": f"message {i}"}, f"{u.user_id}:{i}"
+                )
+                for u in users
+                for i in range(3)
+            ]
+        )
         sender = Sender(bot, services.outbox, services.env.clock)
         await drain(sender, services)
         assert await services.outbox.counts() == {"sent": 120}
@@ -80,10 +84,13 @@ async def test_a_burst_to_many_chats_is_paced_under_the_limits(tmp_path):
 async def test_faults_are_retried_until_everything_is_delivered(tmp_path):
     emulator, services, client, users, bot = await setup(tmp_path, 10, faults=0.3)
     try:
-        await services.outbox.enqueue([
-            OutgoingMessage(u.user_id, "sendMessage", {"chat_id": u.user_id, "text": f"m{i}"}, f"{u.user_id}:{i}")
-            for u in users for i in range(4)
-        ])
+        await services.outbox.enqueue(
+            [
+                OutgoingMessage(u.user_id, "sendMessage", {"chat_id": u.user_id, "text": f"m{i}"}, f"{u.user_id}:{i}")
+                for u in users
+                for i in range(4)
+            ]
+        )
         sender = Sender(bot, services.outbox, services.env.clock)
         await drain(sender, services, limit=90)
         assert await services.outbox.counts() == {"sent": 40}
@@ -100,10 +107,13 @@ async def test_a_person_who_blocked_the_bot_is_marked_unreachable(tmp_path):
     emulator, services, client, users, bot = await setup(tmp_path, 2)
     try:
         await users[0].block()
-        await services.outbox.enqueue([
-            OutgoingMessage(u.user_id, "sendMessage", {"chat_id": u.user_id, "text": "hi"}, f"{u.user_id}:{i}")
-            for u in users for i in range(2)
-        ])
+        await services.outbox.enqueue(
+            [
+                OutgoingMessage(u.user_id, "sendMessage", {"chat_id": u.user_id, "text": "hi"}, f"{u.user_id}:{i}")
+                for u in users
+                for i in range(2)
+            ]
+        )
         sender = Sender(bot, services.outbox, services.env.clock)
         await drain(sender, services)
         assert await services.outbox.counts() == {"sent": 2, "undeliverable": 2}
@@ -143,7 +153,9 @@ async def test_the_sender_rides_out_a_database_locked_by_another_process(tmp_pat
     emulator, services, client, users, bot = await setup(tmp_path, 1)
     chat = users[0].user_id
     services.env.db.lock_wait = 0.1  # give up in 0.1 s, not 10 s
-    await services.outbox.enqueue([OutgoingMessage(chat, "sendMessage", {"chat_id": chat, "text": "private words"}, "k")])
+    await services.outbox.enqueue(
+        [OutgoingMessage(chat, "sendMessage", {"chat_id": chat, "text": "private words"}, "k")]
+    )
     other = sqlite3.connect(tmp_path / "c.db", isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
     sender = Sender(bot, services.outbox, services.env.clock)

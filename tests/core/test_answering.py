@@ -2,7 +2,12 @@ import pytest
 
 from carework_core.answering import Ask, ButtonsExpected, Item, NothingToAnswer, RoundDone, TextSaved
 from carework_core.errors import (
-    AnswerRejected, CareworkError, IllegalTransition, NotRegistered, RoundNotOpen, StaleAction,
+    AnswerRejected,
+    CareworkError,
+    IllegalTransition,
+    NotRegistered,
+    RoundNotOpen,
+    StaleAction,
 )
 from carework_core.lifecycle import RoundStatus
 from carework_core.whereabouts import NoRoundOpen, RoundClosed, ToStart
@@ -34,8 +39,10 @@ async def test_a_whole_round_in_order(services, ann):
     assert isinstance(done, RoundDone) and done.round_number == 1
     rows = await services.env.db.fetchall("SELECT question_id, value FROM answers ORDER BY id")
     assert [tuple(r) for r in rows] == [
-        ("examples", "Buddy schemes for new staff"), ("examples", "Wellbeing days"),
-        ("size", "not_sure"), ("where", "home,other"),
+        ("examples", "Buddy schemes for new staff"),
+        ("examples", "Wellbeing days"),
+        ("size", "not_sure"),
+        ("where", "home,other"),
     ]
     finished = await services.env.db.fetchone("SELECT finished_at FROM participations")
     assert finished[0] is not None
@@ -131,8 +138,12 @@ async def test_item_rating_walks_items_and_criteria(services, ann):
         seen.append((step.item.id, step.criterion.id, step.card, step.items_total))
         step = await a.choose(100, "r2", 2, "1", f"q{source}", step.card)
         source += 1
-    assert seen == [("i1", "evidence", (0, 0), 2), ("i1", "newness", (0, 1), 2),
-                    ("i2", "evidence", (1, 0), 2), ("i2", "newness", (1, 1), 2)]
+    assert seen == [
+        ("i1", "evidence", (0, 0), 2),
+        ("i1", "newness", (0, 1), 2),
+        ("i2", "evidence", (1, 0), 2),
+        ("i2", "newness", (1, 1), 2),
+    ]
     assert isinstance(step, RoundDone)
 
 
@@ -164,8 +175,10 @@ async def test_whereabouts_when_nothing_is_waiting(services, ann):
 
 
 async def test_an_item_rating_round_without_items_cannot_open(services, ann):
-    with pytest.raises(IllegalTransition, match="round r2 cannot open: question rate rates the item set 'ideas', "
-                                                "which has no items yet"):
+    with pytest.raises(
+        IllegalTransition,
+        match="round r2 cannot open: question rate rates the item set 'ideas', which has no items yet",
+    ):
         await services.rounds.open_round("r2", actor="test")
     assert (await services.rounds.statuses())["r2"] == RoundStatus.DRAFT
     with pytest.raises(RoundNotOpen):

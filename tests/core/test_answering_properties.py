@@ -16,8 +16,11 @@ from tests.conftest import MINI, join
 actions = st.lists(
     st.one_of(
         st.tuples(st.just("text"), st.sampled_from(["an example", "=1+1", "😀 & <b>", "x" * 500])),
-        st.tuples(st.just("pick"), st.integers(1, 5), st.sampled_from(["1", "2", "3", "4", "not_sure", "home",
-                                                                      "res,other", "nope"])),
+        st.tuples(
+            st.just("pick"),
+            st.integers(1, 5),
+            st.sampled_from(["1", "2", "3", "4", "not_sure", "home", "res,other", "nope"]),
+        ),
         st.tuples(st.just("next"), st.integers(1, 5)),
         st.tuples(st.just("skip"), st.integers(1, 5)),
         st.tuples(st.just("replay"), st.integers(0, 30)),
@@ -27,8 +30,12 @@ actions = st.lists(
 )
 
 
-SENSIBLE = {"examples": ("text", "a sensible example"), "more": ("skip",), "size": ("pick", "2"),
-            "where": ("pick", "home")}
+SENSIBLE = {
+    "examples": ("text", "a sensible example"),
+    "more": ("skip",),
+    "size": ("pick", "2"),
+    "where": ("pick", "home"),
+}
 
 
 async def play(script) -> Ask | RoundDone:

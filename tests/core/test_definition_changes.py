@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from typing import Callable
+from collections.abc import Callable
 
 import yaml
 
@@ -37,6 +37,7 @@ def test_wording_fixes_are_allowed():
         question(data, 0, "size")["scale"]["labels"] = ["Small", "Medium", "Large"]  # same place, new spelling
         question(data, 0, "where")["options"][2]["label"] = "Elsewhere"
         data["criteria"][0]["question"] = "How much evidence is there?"
+
     assert changed(fix) == []
     assert changed(fix, "r2") == []
 
@@ -44,13 +45,16 @@ def test_wording_fixes_are_allowed():
 def test_reversed_labels_are_named_with_both_orders():
     def reverse(data):
         question(data, 0, "size")["scale"]["labels"] = ["Big", "Medium", "Small"]
+
     assert changed(reverse) == [
-        "round r1, question size: scale labels changed from [Small, Medium, Big] to [Big, Medium, Small]; " + SCALES]
+        "round r1, question size: scale labels changed from [Small, Medium, Big] to [Big, Medium, Small]; " + SCALES
+    ]
 
 
 def test_a_shorter_scale_or_a_new_not_sure_button_is_refused():
     def shorten(data):
         question(data, 0, "size")["scale"] = {"labels": ["Small", "Big"]}
+
     assert changed(shorten) == [
         "round r1, question size: scale labels changed from [Small, Medium, Big] to [Small, Big]; " + SCALES,
         "round r1, question size: the Not sure button was removed; " + SCALES,
@@ -63,6 +67,7 @@ def test_a_new_type_new_options_and_moved_questions_are_refused():
         del question(data, 0, "size")["scale"]
         question(data, 0, "where")["options"].pop(1)
         question(data, 0, "where")["multiple"] = False
+
     assert changed(retype) == [
         "round r1, question size: type changed from rating to text; "
         "a round that has opened cannot change a question's type",
@@ -75,22 +80,28 @@ def test_a_new_type_new_options_and_moved_questions_are_refused():
     def swap(data):
         qs = data["rounds"][0]["questions"]
         qs[0], qs[1] = qs[1], qs[0]
-    assert changed(swap) == ["round r1: questions moved from [examples, more, size, where] to "
-                             "[more, examples, size, where]; a round that has opened keeps its question order"]
+
+    assert changed(swap) == [
+        "round r1: questions moved from [examples, more, size, where] to "
+        "[more, examples, size, where]; a round that has opened keeps its question order"
+    ]
 
 
 def test_criteria_scales_are_compared_for_item_ratings():
     def reverse(data):
         data["criteria"][1]["scale"]["labels"] = ["Very new", "Quite new", "Not new"]
+
     assert changed(reverse, "r2") == [
         "round r2, question rate, criterion newness: scale labels changed from [Not new, Quite new, Very new] to "
-        "[Very new, Quite new, Not new]; " + SCALES]
+        "[Very new, Quite new, Not new]; " + SCALES
+    ]
 
 
 def test_removed_and_added_questions_and_rounds_are_named():
     def drop(data):
         data["rounds"][0]["questions"].pop(1)
         data["rounds"][0]["questions"].append({"id": "extra", "type": "text", "text": "More?"})
+
     assert changed(drop) == [
         "round r1: question more was removed; a round that has opened keeps its questions",
         "round r1: question extra was added; a round that has opened cannot gain questions (ask it in a new round)",
@@ -98,7 +109,8 @@ def test_removed_and_added_questions_and_rounds_are_named():
     before = Consultation.model_validate(DATA)
     opened = {"r2": snapshot_of(before, before.round("r2"))}
     assert definition_changes(opened, edited(lambda d: d["rounds"].pop())) == [
-        "round r2 has opened, so it cannot be removed from the definition"]
+        "round r2 has opened, so it cannot be removed from the definition"
+    ]
 
 
 def test_a_snapshot_survives_its_json():

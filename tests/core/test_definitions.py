@@ -6,6 +6,7 @@ expected line number is known. Files are real files under pytest's tmp_path.
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import datetime
 from pathlib import Path
@@ -179,7 +180,7 @@ def test_rounds_are_scheduled_one_at_a_time_in_early_2026(carework):
         assert s.opens and s.closes and s.summary and s.reminders
         assert all(t.tzinfo is None for t in (s.opens, s.closes, s.summary, *s.reminders))
         assert s.opens.year == 2026 and s.summary.month <= 3
-    for before, after in zip(schedules, schedules[1:]):
+    for before, after in itertools.pairwise(schedules):
         assert before.closes < after.opens
 
 
@@ -238,72 +239,102 @@ def test_times_without_an_offset_are_kept_naive(tmp_path):
 
 BROKEN = {
     "unknown key": (
-        35, "    minutes: 5", "    minuets: 5",
+        35,
+        "    minutes: 5",
+        "    minuets: 5",
         [(35, "rounds[0].minuets", "unknown key (check the spelling)")],
     ),
     "misspelt top-level key": (
-        2, "title: Demo consultation", "titel: Demo consultation",
+        2,
+        "title: Demo consultation",
+        "titel: Demo consultation",
         [(1, "title", "is required"), (2, "titel", "unknown key (check the spelling)")],
     ),
     "duplicate group id": (
-        10, "  - id: policy", "  - id: workforce",
+        10,
+        "  - id: policy",
+        "  - id: workforce",
         [
             (10, "groups[1].id", "duplicate id 'workforce'; each id must be used once"),
             (34, "rounds[0].groups[1]", "no group called 'policy'; groups are workforce"),
         ],
     ),
     "duplicate question id": (
-        51, "      - id: change", "      - id: support",
+        51,
+        "      - id: change",
+        "      - id: support",
         [(51, "rounds[0].questions[2].id", "duplicate id 'support'; each id must be used once")],
     ),
     "round names an unknown group": (
-        34, "    groups: [workforce, policy]", "    groups: [workforce, carers]",
+        34,
+        "    groups: [workforce, policy]",
+        "    groups: [workforce, carers]",
         [(34, "rounds[0].groups[1]", "no group called 'carers'; groups are policy, workforce")],
     ),
     "round names an unknown theme": (
-        65, "    theme: wellbeing", "    theme: wellness",
+        65,
+        "    theme: wellbeing",
+        "    theme: wellness",
         [(65, "rounds[1].theme", "no theme called 'wellness'; themes are wellbeing")],
     ),
     "closes before opens": (
-        39, "      closes: 2026-01-19 21:00", "      closes: 2026-01-10 21:00",
+        39,
+        "      closes: 2026-01-19 21:00",
+        "      closes: 2026-01-10 21:00",
         [(36, "rounds[0].schedule", "closes must be after opens")],
     ),
     "reminder after closing": (
-        38, "      reminders: [2026-01-15 18:00]", "      reminders: [2026-01-25 18:00]",
+        38,
+        "      reminders: [2026-01-15 18:00]",
+        "      reminders: [2026-01-25 18:00]",
         [(36, "rounds[0].schedule", "each reminder must fall between opens and closes")],
     ),
     "scale with one label": (
-        50, "          labels: [Not at all, A little, Very]", "          labels: [Not at all]",
+        50,
+        "          labels: [Not at all, A little, Very]",
+        "          labels: [Not at all]",
         [(50, "rounds[0].questions[1].scale.labels", "must have at least 2 entries")],
     ),
     "unknown question type": (
-        60, "        type: text", "        type: essay",
-        [(59, "rounds[0].questions[3]",
-          "type must be one of 'examples', 'text', 'rating', 'choice', 'item_rating'")],
+        60,
+        "        type: text",
+        "        type: essay",
+        [(59, "rounds[0].questions[3]", "type must be one of 'examples', 'text', 'rating', 'choice', 'item_rating'")],
     ),
     "missing round title": (
-        32, "    title: First round", None,
+        32,
+        "    title: First round",
+        None,
         [(31, "rounds[0].title", "is required")],
     ),
     "missing top-level contact": (
-        5, "contact: test@example.org", None,
+        5,
+        "contact: test@example.org",
+        None,
         [(1, "contact", "is required")],
     ),
     "unknown criterion": (
-        72, "        criteria: [evidence]", "        criteria: [evidence, cost]",
+        72,
+        "        criteria: [evidence]",
+        "        criteria: [evidence, cost]",
         [(72, "rounds[1].questions[0].criteria[1]", "no criterion called 'cost'")],
     ),
     "id with capitals and a space": (
-        42, "      - id: new_ways", "      - id: New Ways",
-        [(42, "rounds[0].questions[0].id",
-          "ids use lower-case letters, digits, - and _ (at most 32 characters)")],
+        42,
+        "      - id: new_ways",
+        "      - id: New Ways",
+        [(42, "rounds[0].questions[0].id", "ids use lower-case letters, digits, - and _ (at most 32 characters)")],
     ),
     "no required consent statement": (
-        26, "      text: I agree to take part.", "      text: I agree to take part.\n      required: false",
+        26,
+        "      text: I agree to take part.",
+        "      text: I agree to take part.\n      required: false",
         [(22, "consent", "at least one statement must be required")],
     ),
     "unknown timezone": (
-        6, "timezone: Europe/London", "timezone: Europe/Londn",
+        6,
+        "timezone: Europe/London",
+        "timezone: Europe/Londn",
         [(6, "timezone", "unknown timezone 'Europe/Londn'; use a name such as Europe/London")],
     ),
     "invalid YAML: colon in text": (
@@ -313,7 +344,9 @@ BROKEN = {
         [(44, "", "not valid YAML: mapping values are not allowed here")],
     ),
     "invalid YAML: tab indent": (
-        8, "  - id: workforce", "\t- id: workforce",
+        8,
+        "  - id: workforce",
+        "\t- id: workforce",
         [(8, "", "not valid YAML: found character '\\t' that cannot start any token")],
     ),
 }
@@ -358,16 +391,13 @@ def test_unreadable_files(tmp_path):
 
 # --- properties over single-line corruptions -------------------------------------------------
 
-KEYED = [
-    (n, line)
-    for n, line in enumerate(SMALL.split("\n"), start=1)
-    if re.match(r"^\s*(- )?\w+:", line)
-]
+KEYED = [(n, line) for n, line in enumerate(SMALL.split("\n"), start=1) if re.match(r"^\s*(- )?\w+:", line)]
 INLINE = [(n, line) for n, line in KEYED if not line.endswith(":")]
 
 
 def enclosing(lines: list[str], line: int) -> set[int]:
     """Returns the line and the lines of every entry that contains it."""
+
     def indent(text: str) -> int:
         return len(text) - len(text.lstrip(" "))
 
@@ -467,9 +497,21 @@ def test_readme_full_example_loads_and_question_examples_parse(tmp_path):
 def test_readme_names_every_key():
     text = README.read_text(encoding="utf-8")
     models: list[type[BaseModel]] = [
-        d.Consultation, d.Group, d.Theme, d.Criterion, d.Scale, d.Consent, d.ConsentStatement,
-        d.Round, d.Schedule, d.ExamplesQuestion, d.TextQuestion, d.RatingQuestion,
-        d.ChoiceQuestion, d.Option, d.ItemRatingQuestion,
+        d.Consultation,
+        d.Group,
+        d.Theme,
+        d.Criterion,
+        d.Scale,
+        d.Consent,
+        d.ConsentStatement,
+        d.Round,
+        d.Schedule,
+        d.ExamplesQuestion,
+        d.TextQuestion,
+        d.RatingQuestion,
+        d.ChoiceQuestion,
+        d.Option,
+        d.ItemRatingQuestion,
     ]
     missing = {f for m in models for f in m.model_fields if f"`{f}`" not in text and f"{f}:" not in text}
     assert not missing
@@ -480,6 +522,9 @@ def test_readme_sample_output_is_what_the_checker_says(tmp_path):
     for line, old, new, _ in BROKEN.values():
         path = write(tmp_path, edit(SMALL, line, old, new))
         said |= {str(p).replace(str(path), "demo.yaml") for p in check_definition(path)}
-    samples = re.search(r"in the form `FILE:LINE: path.to.field: reason`:\n\n```\n(.*?)```",
-                        README.read_text(encoding="utf-8"), flags=re.S)
+    samples = re.search(
+        r"in the form `FILE:LINE: path.to.field: reason`:\n\n```\n(.*?)```",
+        README.read_text(encoding="utf-8"),
+        flags=re.S,
+    )
     assert samples and set(samples.group(1).splitlines()) <= said

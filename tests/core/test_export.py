@@ -8,12 +8,12 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from carework_core.answering import Item
-from carework_core.export import ANSWER_COLUMNS, export_workbook
 from carework_core.clock import ManualClock
+from carework_core.export import ANSWER_COLUMNS, export_workbook
 from carework_core.services import Services
 from tests.conftest import MINI, join
 
-NASTY = ["=1+1", "+44 7700 900123", "-5", "@SUM(A1)", "\tindented", "\rreturn", "=HYPERLINK(\"http://x\")"]
+NASTY = ["=1+1", "+44 7700 900123", "-5", "@SUM(A1)", "\tindented", "\rreturn", '=HYPERLINK("http://x")']
 
 
 async def answer_examples(services, user, texts):
@@ -32,8 +32,15 @@ async def test_export_has_a_row_per_answer_with_codes_not_ids(services, tmp_path
     sheet = load_workbook(out)["Answers"]
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == ANSWER_COLUMNS
-    assert rows[1][:7] == ("P-0001", "Social care workforce", "r1", "Wellbeing examples", "Wellbeing", "examples",
-                           "Tell us about a new way of working you have seen.")
+    assert rows[1][:7] == (
+        "P-0001",
+        "Social care workforce",
+        "r1",
+        "Wellbeing examples",
+        "Wellbeing",
+        "examples",
+        "Tell us about a new way of working you have seen.",
+    )
     assert rows[1][10] == "one" and rows[2][10] == "two"
     everything = repr(list(load_workbook(out)["Participants"].values)) + repr(rows)
     assert "777001" not in everything
@@ -45,7 +52,7 @@ async def test_formula_like_text_stays_text(services, tmp_path):
     for n in range(0, len(NASTY), 3):  # three examples per participant round
         user = 1000 + n
         await join(services, user)
-        await answer_examples(services, user, NASTY[n:n + 3])
+        await answer_examples(services, user, NASTY[n : n + 3])
     out = tmp_path / "out.xlsx"
     await export_workbook(services.env, out)
     sheet = load_workbook(out)["Answers"]
@@ -83,8 +90,20 @@ async def test_ratings_show_labels_and_codes(services, tmp_path):
     ]
 
 
-ERROR_LOOKALIKES = ["#N/A", "#REF!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#VALUE!", "#GETTING_DATA",
-                    "#SPILL!", "#CALC!", "\x01=1+1", "\x07@SUM(A1)"]
+ERROR_LOOKALIKES = [
+    "#N/A",
+    "#REF!",
+    "#DIV/0!",
+    "#NAME?",
+    "#NULL!",
+    "#NUM!",
+    "#VALUE!",
+    "#GETTING_DATA",
+    "#SPILL!",
+    "#CALC!",
+    "\x01=1+1",
+    "\x07@SUM(A1)",
+]
 
 
 def sheet_cell_types(path, column: str = "K") -> list[str | None]:
@@ -93,7 +112,7 @@ def sheet_cell_types(path, column: str = "K") -> list[str | None]:
         names = {n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")}
         root = ElementTree.fromstring(archive.read(sorted(names)[0]))
     ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
-    cells = root.findall(f".//m:c", ns)
+    cells = root.findall(".//m:c", ns)
     assert not root.findall(".//m:f", ns), "the sheet holds a formula"
     return [c.get("t") for c in cells if c.get("r", "").startswith(column) and c.get("r") != f"{column}1"]
 
@@ -102,7 +121,7 @@ async def test_error_codes_and_hidden_formulas_are_written_as_text(services, tmp
     await services.rounds.open_round("r1", actor="t")
     for n in range(0, len(ERROR_LOOKALIKES), 3):
         await join(services, 2000 + n)
-        await answer_examples(services, 2000 + n, ERROR_LOOKALIKES[n:n + 3])
+        await answer_examples(services, 2000 + n, ERROR_LOOKALIKES[n : n + 3])
     out = tmp_path / "out.xlsx"
     await export_workbook(services.env, out)
     cells = [row[10] for row in load_workbook(out)["Answers"].iter_rows(min_row=2)]
@@ -113,8 +132,11 @@ async def test_error_codes_and_hidden_formulas_are_written_as_text(services, tmp
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=st.builds(str.__add__, st.sampled_from(["", "=", "\x01=", "\x0b+", "#N/A", "#REF!", "#SPILL!"]),
-                      st.text(max_size=60)).filter(bool))
+@given(
+    text=st.builds(
+        str.__add__, st.sampled_from(["", "=", "\x01=", "\x0b+", "#N/A", "#REF!", "#SPILL!"]), st.text(max_size=60)
+    ).filter(bool)
+)
 def test_any_text_comes_back_as_the_same_text(tmp_path, text):
     async def export_one() -> tuple:
         services = await Services.open(":memory:", MINI, ManualClock())
@@ -140,7 +162,9 @@ SIZE_SCALE = "        scale:\n          labels: [Small, Medium, Big]\n          
 LATER_EDITS = {
     "reversed": SIZE_SCALE.replace("[Small, Medium, Big]", "[Big, Medium, Small]"),
     "shortened": SIZE_SCALE.replace("[Small, Medium, Big]", "[Small, Big]"),
-    "retyped": SIZE_SCALE.replace("        scale:\n          labels: [Small, Medium, Big]\n          not_sure: true\n", ""),
+    "retyped": SIZE_SCALE.replace(
+        "        scale:\n          labels: [Small, Medium, Big]\n          not_sure: true\n", ""
+    ),
 }
 
 

@@ -51,7 +51,8 @@ class Stack:
     async def answers(self) -> list[tuple]:
         rows = await self.services.env.db.fetchall(
             "SELECT p.code, a.question_id, a.value FROM answers a JOIN participants p ON p.id = a.participant_id"
-            " ORDER BY a.id")
+            " ORDER BY a.id"
+        )
         return [tuple(r) for r in rows]
 
 
@@ -63,8 +64,14 @@ async def start_stack(folder: Path, survey: Path = MINI):
     emulator = Emulator(trace_path=folder / "trace.jsonl", seed=7)
     await emulator.start()
     services = await Services.open(folder / "carework.db", survey, ShiftedClock())
-    settings = Settings(telegram_token=TOKEN, telegram_api_url=emulator.url, database=folder / "carework.db",
-                        survey=survey, reconcile_seconds=0.5, poll_timeout=2)
+    settings = Settings(
+        telegram_token=TOKEN,
+        telegram_api_url=emulator.url,
+        database=folder / "carework.db",
+        survey=survey,
+        reconcile_seconds=0.5,
+        poll_timeout=2,
+    )
     bot = RunningBot(settings, services)
     await bot.start()
     client = EmulatorClient(emulator.url)
@@ -85,4 +92,6 @@ async def stack(tmp_path):
     yield built
     await stop_stack(built)
     refusals = built.emulator.stats()["refusals"]
-    assert refusals == built.expected_refusals, f"the emulator refused {refusals} requests: {built.emulator.stats()['refusal_descriptions']}"
+    assert refusals == built.expected_refusals, (
+        f"the emulator refused {refusals} requests: {built.emulator.stats()['refusal_descriptions']}"
+    )

@@ -28,13 +28,20 @@ def free_port() -> int:
 
 
 def command(*args: str, env: dict) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "bot.cli", *args], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def run(*args: str, env: dict) -> str:
-    done = subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -56,8 +63,11 @@ async def test_bot_started_by_hand_sends_invitations_after_a_cli_round_open(tmp_
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("CAREWORK_")} | {
-        "CAREWORK_TELEGRAM_TOKEN": TOKEN, "CAREWORK_TELEGRAM_API_URL": url,
-        "CAREWORK_DATABASE": str(tmp_path / "carework.db"), "CAREWORK_SURVEY": str(MINI)}
+        "CAREWORK_TELEGRAM_TOKEN": TOKEN,
+        "CAREWORK_TELEGRAM_API_URL": url,
+        "CAREWORK_DATABASE": str(tmp_path / "carework.db"),
+        "CAREWORK_SURVEY": str(MINI),
+    }
     emulator = command("emulator", "--port", str(port), "--trace", str(tmp_path / "trace.jsonl"), env=env)
     bot = None
     try:
@@ -65,8 +75,13 @@ async def test_bot_started_by_hand_sends_invitations_after_a_cli_round_open(tmp_
         bot = command("run", env=env)
         link = ""
         for _ in range(100):  # the bot records its username when it starts
-            done = subprocess.run([sys.executable, "-m", "bot.cli", "invite", "--group", "workforce"], cwd=ROOT,
-                                  env=env, capture_output=True, text=True)
+            done = subprocess.run(
+                [sys.executable, "-m", "bot.cli", "invite", "--group", "workforce"],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+            )
             if done.returncode == 0:
                 link = done.stdout.strip()
                 break

@@ -27,7 +27,8 @@ async def reach_the_first_card(stack, ann):
 
 async def rated(stack) -> list[tuple]:
     rows = await stack.services.env.db.fetchall(
-        "SELECT item_id, criterion_id, value FROM answers WHERE question_id = 'rate' ORDER BY id")
+        "SELECT item_id, criterion_id, value FROM answers WHERE question_id = 'rate' ORDER BY id"
+    )
     return [tuple(r) for r in rows]
 
 
@@ -40,6 +41,7 @@ async def test_fast_repeat_taps_answer_only_the_card_on_screen(stack):
             await ann.tap("Some", message_id=card.message_id)
         except ButtonNotFound:
             pass  # the card had already moved on to "How new is this?"
+
     await asyncio.gather(*(tap_some() for _ in range(10)))
     await ann.wait_for(lambda c: "How new is this?" in c[-1].text)
     await ann.tap("Quite new")
@@ -73,8 +75,9 @@ async def test_every_option_of_a_long_list_can_be_ticked_and_sent(wide_stack):
     assert "Each takes about 7 minutes" in (await ann.chat())[1].text  # the welcome
     await stack.open_round("a-round-with-a-thirty-two-char-i")
     chat = await ann.wait_for(lambda c: any(m.text.startswith("Round 1:") for m in c))
-    assert chat[-1].text.startswith("Round 1: Services you use - 1 question, about 7 minutes. "
-                                    "Open until Friday 6 March, 17:00.")
+    assert chat[-1].text.startswith(
+        "Round 1: Services you use - 1 question, about 7 minutes. Open until Friday 6 March, 17:00."
+    )
     await ann.tap("Start")
     question = await ann.wait_for_reply()
     labels = [row[0] for row in question.buttons]
@@ -85,4 +88,6 @@ async def test_every_option_of_a_long_list_can_be_ticked_and_sent(wide_stack):
     await ann.tap("Done")
     await ann.wait_for(lambda c: "That is the end of round 1" in c[-1].text)
     ((code, question_id, value),) = await stack.answers()
-    assert question_id == "services" and value.split(",") == [f"service-option-number-{n:02d}-long-id" for n in range(1, 13)]
+    assert question_id == "services" and value.split(",") == [
+        f"service-option-number-{n:02d}-long-id" for n in range(1, 13)
+    ]

@@ -24,11 +24,18 @@ pytestmark = pytest.mark.slow
 
 
 def start_bot(url: str, db: Path, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "CAREWORK_TELEGRAM_TOKEN": TOKEN, "CAREWORK_TELEGRAM_API_URL": url,
-           "CAREWORK_DATABASE": str(db), "CAREWORK_SURVEY": str(BURST),
-           "CAREWORK_RECONCILE_SECONDS": "0.5", "CAREWORK_POLL_TIMEOUT": "1"}
-    return subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], cwd=ROOT, env=env,
-                            stdout=log.open("a"), stderr=subprocess.STDOUT)
+    env = {
+        **os.environ,
+        "CAREWORK_TELEGRAM_TOKEN": TOKEN,
+        "CAREWORK_TELEGRAM_API_URL": url,
+        "CAREWORK_DATABASE": str(db),
+        "CAREWORK_SURVEY": str(BURST),
+        "CAREWORK_RECONCILE_SECONDS": "0.5",
+        "CAREWORK_POLL_TIMEOUT": "1",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"], cwd=ROOT, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT
+    )
 
 
 async def join(client: EmulatorClient, services: Services, n: int):

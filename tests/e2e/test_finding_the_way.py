@@ -58,7 +58,7 @@ async def test_typing_after_the_round_closed_says_it_has_closed(stack):
 def _after(chat, text):
     """Returns the messages after the person's message with this text."""
     mine = max(n for n, m in enumerate(chat) if not m.from_bot and m.text == text)
-    return chat[mine + 1:]
+    return chat[mine + 1 :]
 
 
 def _replies_closed(message) -> bool:
@@ -69,9 +69,14 @@ async def test_closing_a_round_tells_those_who_had_not_finished_once(stack):
     ann, bob, cai = [await stack.joined(name) for name in ("Ann", "Bob", "Cai")]
     await start_round(stack, ann)  # Ann answers everything
     await ann.send("x")
-    for tap, shown in (("Next question", "Question 2"), ("Skip this question", "Question 3"), ("Big", "Question 4"),
-                       ("Home care", "Question 4"), ("Done", "That is the end of round 1")):
-        await ann.wait_for(lambda c: any(tap in row for row in c[-1].buttons))
+    for tap, shown in (
+        ("Next question", "Question 2"),
+        ("Skip this question", "Question 3"),
+        ("Big", "Question 4"),
+        ("Home care", "Question 4"),
+        ("Done", "That is the end of round 1"),
+    ):
+        await ann.wait_for(lambda c, tap=tap: any(tap in row for row in c[-1].buttons))
         await ann.tap(tap)
         await ann.wait_for(lambda c, shown=shown: c[-1].text.startswith(shown))
     await cai.tap("Start")  # Cai starts; Bob never taps Start

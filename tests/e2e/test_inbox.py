@@ -28,7 +28,9 @@ async def nothing_pending(url: str, timeout: float = 20.0) -> None:
 
 def files_holding(folder: Path, words: bytes) -> list[str]:
     """Names the database files whose bytes contain these words."""
-    return [p.name for p in (folder / "carework.db", folder / "carework.db-wal") if p.exists() and words in p.read_bytes()]
+    return [
+        p.name for p in (folder / "carework.db", folder / "carework.db-wal") if p.exists() and words in p.read_bytes()
+    ]
 
 
 async def gone_from_disk(folder: Path, words: bytes, timeout: float = 15.0) -> list[str]:

@@ -110,9 +110,16 @@ async def test_an_update_id_too_big_to_store_is_set_aside_and_everyone_else_answ
     db, log = await new_database(tmp_path), tmp_path / "bot.log"
     async with Emulator().running() as emulator, EmulatorClient(emulator.url) as client:
         ann = await client.new_user("Ann")
-        huge = {"update_id": 2 ** 63, "message": {
-            "message_id": 1, "date": 1767600000, "text": "/start", "chat": {"id": ann.user_id, "type": "private"},
-            "from": {"id": ann.user_id, "is_bot": False, "first_name": "Ann"}}}
+        huge = {
+            "update_id": 2**63,
+            "message": {
+                "message_id": 1,
+                "date": 1767600000,
+                "text": "/start",
+                "chat": {"id": ann.user_id, "type": "private"},
+                "from": {"id": ann.user_id, "is_bot": False, "first_name": "Ann"},
+            },
+        }
         await client.raw_update(huge)
         bot = start_bot(emulator.url, db, log)
         try:

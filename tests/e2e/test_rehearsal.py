@@ -20,8 +20,26 @@ def test_rehearse_writes_export_trace_and_transcripts(tmp_path):
     answers.write_text("Rota swaps in an app\n\n=formula-looking answer\nPeer support circles\n", encoding="utf-8")
     out = tmp_path / "out"
     done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "rehearse", str(MINI), "--participants", "4", "--answers", str(answers),
-         "--seed", "5", "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "rehearse",
+            str(MINI),
+            "--participants",
+            "4",
+            "--answers",
+            str(answers),
+            "--seed",
+            "5",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "participants registered: 4 of 4" in done.stdout and "rehearsal passed" in done.stdout
     stored = int(done.stdout.split("answers stored:")[1].split()[0])

@@ -70,9 +70,15 @@ async def test_redelivered_message_is_stored_once(stack):
     message_id = await ann.send("One example")
     await ann.wait_for_reply()
     chat_id = ann.user_id
-    again = {"message": {"message_id": message_id, "date": 1767600000, "text": "One example",
-                         "chat": {"id": chat_id, "type": "private", "first_name": "Ann"},
-                         "from": {"id": ann.user_id, "is_bot": False, "first_name": "Ann"}}}
+    again = {
+        "message": {
+            "message_id": message_id,
+            "date": 1767600000,
+            "text": "One example",
+            "chat": {"id": chat_id, "type": "private", "first_name": "Ann"},
+            "from": {"id": ann.user_id, "is_bot": False, "first_name": "Ann"},
+        }
+    }
     await stack.client.raw_update(again)  # the same Telegram message in a new update
     await ann.send("Second example")
     await ann.wait_for(lambda c: sum(m.text == "Saved. Thank you." for m in c) >= 2)
@@ -119,10 +125,20 @@ async def test_stale_and_forged_buttons_change_nothing(stack):
     await ann.wait_for(lambda c: c[-1].text.startswith("Question 4 of 4"))
     await asyncio.sleep(0.5)
     assert any("already been answered" in (t.get("text") or "") for t in await ann.toasts())
-    forged = {"callback_query": {"id": "forged-1", "chat_instance": "1", "data": "p|r1|3|3",
-                                 "from": {"id": ann.user_id, "is_bot": False, "first_name": "Ann"},
-                                 "message": {"message_id": rating.message_id, "date": 1767600000, "text": "x",
-                                             "chat": {"id": ann.user_id, "type": "private"}}}}
+    forged = {
+        "callback_query": {
+            "id": "forged-1",
+            "chat_instance": "1",
+            "data": "p|r1|3|3",
+            "from": {"id": ann.user_id, "is_bot": False, "first_name": "Ann"},
+            "message": {
+                "message_id": rating.message_id,
+                "date": 1767600000,
+                "text": "x",
+                "chat": {"id": ann.user_id, "type": "private"},
+            },
+        }
+    }
     await stack.client.raw_update(forged)
     garbage = {**forged["callback_query"], "id": "forged-2", "data": "zz|garbage"}
     await stack.client.raw_update({"callback_query": garbage})
@@ -141,7 +157,7 @@ async def test_typing_when_nothing_is_waiting(stack):
 async def test_tricky_text_is_kept_exactly_and_exported_as_text(stack, tmp_path):
     ann = await stack.joined("Ann")
     await start_round(stack, ann)
-    formula = "=HYPERLINK(\"http://example.org\",\"click\")"
+    formula = '=HYPERLINK("http://example.org","click")'
     long = ("Carers <need> time & space 👩🏽‍⚕️ to talk. " * 30).strip()
     assert len(long) > 1000
     for text in (formula, long):
@@ -158,7 +174,7 @@ async def test_tricky_text_is_kept_exactly_and_exported_as_text(stack, tmp_path)
 async def test_error_codes_and_hidden_formulas_typed_in_the_chat_are_exported_as_text(stack, tmp_path):
     ann = await stack.joined("Ann")
     await start_round(stack, ann)
-    typed = ["#N/A", "#DIV/0!", "\x01=HYPERLINK(\"http://example.org\")"]
+    typed = ["#N/A", "#DIV/0!", '\x01=HYPERLINK("http://example.org")']
     for text in typed:  # the third fills the question's three examples
         await ann.send(text)
         await ann.wait_for_reply()
@@ -166,8 +182,11 @@ async def test_error_codes_and_hidden_formulas_typed_in_the_chat_are_exported_as
     out = tmp_path / "export.xlsx"
     await export_workbook(stack.services.env, out)
     cells = [row[10] for row in load_workbook(out)["Answers"].iter_rows(min_row=2)]
-    assert [(c.value, c.data_type) for c in cells] == [("#N/A", "s"), ("#DIV/0!", "s"),
-                                                      ("=HYPERLINK(\"http://example.org\")", "s")]
+    assert [(c.value, c.data_type) for c in cells] == [
+        ("#N/A", "s"),
+        ("#DIV/0!", "s"),
+        ('=HYPERLINK("http://example.org")', "s"),
+    ]
     with zipfile.ZipFile(out) as archive:
         sheet = archive.read("xl/worksheets/sheet1.xml").decode()
     assert 't="e"' not in sheet and "<f>" not in sheet
@@ -177,10 +196,15 @@ async def test_tapping_a_message_too_old_for_the_bot_to_read_still_works(stack):
     ann = await stack.joined("Ann")
     rating = await reach_the_rating(stack, ann)
     # Telegram sends an old message without its text (date 0): python-telegram-bot's InaccessibleMessage.
-    old = {"callback_query": {"id": "old-1", "chat_instance": "1", "data": "p|r1|3|2",
-                              "from": {"id": ann.user_id, "is_bot": False, "first_name": "Ann"},
-                              "message": {"message_id": rating.message_id, "date": 0,
-                                          "chat": {"id": ann.user_id, "type": "private"}}}}
+    old = {
+        "callback_query": {
+            "id": "old-1",
+            "chat_instance": "1",
+            "data": "p|r1|3|2",
+            "from": {"id": ann.user_id, "is_bot": False, "first_name": "Ann"},
+            "message": {"message_id": rating.message_id, "date": 0, "chat": {"id": ann.user_id, "type": "private"}},
+        }
+    }
     await stack.client.raw_update(old)
     stack.expected_refusals = 1  # the emulator never issued this query id, so its answer is refused
     nxt = await ann.wait_for(lambda c: c[-1].text.startswith("Question 4 of 4"))

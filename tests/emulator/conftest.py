@@ -90,8 +90,6 @@ async def ann(people: EmulatorClient) -> VirtualUser:
 
 @pytest.fixture
 async def ptb_bot(emulator: Emulator):
-    bot = telegram.Bot(token=TOKEN, base_url=f"{emulator.url}/bot",
-                       base_file_url=f"{emulator.url}/file/bot")
+    bot = telegram.Bot(token=TOKEN, base_url=f"{emulator.url}/bot", base_file_url=f"{emulator.url}/file/bot")
     async with bot:
         yield bot
-

@@ -76,8 +76,11 @@ async def test_a_tap_queues_a_callback_query_carrying_the_current_message(bot_ap
 
 async def test_taps_on_missing_buttons_or_messages_are_404(people, bot_api, ann):
     sent = await bot_api.ok("sendMessage", chat_id=ann.user_id, text="q", reply_markup=keyboard("Yes"))
-    for body in ({"message_id": sent["message_id"], "button": "Maybe"}, {"message_id": 999, "button": "Yes"},
-                 {"message_id": 1, "button": "Yes"}):
+    for body in (
+        {"message_id": sent["message_id"], "button": "Maybe"},
+        {"message_id": 999, "button": "Yes"},
+        {"message_id": 1, "button": "Yes"},
+    ):
         with pytest.raises(EmulatorError) as refused:
             await people.call("POST", f"/emulator/users/{ann.user_id}/taps", body=body)
         assert refused.value.status == 404
@@ -105,12 +108,18 @@ async def test_blocking_queues_my_chat_member_and_writing_again_unblocks(bot_api
     await bot_api.ok("sendMessage", chat_id=ann.user_id, text="welcome back")
 
 
-@pytest.mark.parametrize("method, path", [
-    ("POST", "/emulator/users/999/messages"), ("POST", "/emulator/users/999/edits"),
-    ("POST", "/emulator/users/999/taps"), ("POST", "/emulator/users/999/block"),
-    ("GET", "/emulator/users/999/chat"), ("GET", "/emulator/users/999/toasts"),
-    ("GET", "/emulator/users/nobody/chat"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("POST", "/emulator/users/999/messages"),
+        ("POST", "/emulator/users/999/edits"),
+        ("POST", "/emulator/users/999/taps"),
+        ("POST", "/emulator/users/999/block"),
+        ("GET", "/emulator/users/999/chat"),
+        ("GET", "/emulator/users/999/toasts"),
+        ("GET", "/emulator/users/nobody/chat"),
+    ],
+)
 async def test_unknown_users_are_404_with_a_json_error(people, method, path):
     with pytest.raises(EmulatorError) as refused:
         await people.call(method, path, body={"text": "x"} if method == "POST" else None)
@@ -129,8 +138,11 @@ async def test_the_chat_long_poll_waits_for_a_new_version(people, bot_api, ann):
     _, headers = await people.call("GET", f"/emulator/users/{ann.user_id}/chat")
     version = int(headers["X-Chat-Version"])
     started = time.monotonic()
-    poll = asyncio.create_task(people.call("GET", f"/emulator/users/{ann.user_id}/chat",
-                                           query={"after_version": str(version), "timeout": "10"}))
+    poll = asyncio.create_task(
+        people.call(
+            "GET", f"/emulator/users/{ann.user_id}/chat", query={"after_version": str(version), "timeout": "10"}
+        )
+    )
     await asyncio.sleep(0.1)
     assert not poll.done()
     await bot_api.ok("sendMessage", chat_id=ann.user_id, text="hello")
@@ -138,15 +150,27 @@ async def test_the_chat_long_poll_waits_for_a_new_version(people, bot_api, ann):
     assert int(headers["X-Chat-Version"]) == version + 1 and chat[-1]["text"] == "hello"
     assert time.monotonic() - started < 2
     assert chat[-1] | {"version": 0, "posted": 0} == {
-        "message_id": 2, "from": "bot", "text": "hello", "buttons": [], "document": None, "photo": False,
-        "kind": "text", "edited": False, "version": 0, "posted": 0}
+        "message_id": 2,
+        "from": "bot",
+        "text": "hello",
+        "buttons": [],
+        "document": None,
+        "photo": False,
+        "kind": "text",
+        "edited": False,
+        "version": 0,
+        "posted": 0,
+    }
 
 
 async def test_the_chat_long_poll_gives_up_after_its_timeout(people, ann):
     _, headers = await people.call("GET", f"/emulator/users/{ann.user_id}/chat")
     started = time.monotonic()
-    _, later = await people.call("GET", f"/emulator/users/{ann.user_id}/chat",
-                                 query={"after_version": headers["X-Chat-Version"], "timeout": "0.2"})
+    _, later = await people.call(
+        "GET",
+        f"/emulator/users/{ann.user_id}/chat",
+        query={"after_version": headers["X-Chat-Version"], "timeout": "0.2"},
+    )
     assert later["X-Chat-Version"] == headers["X-Chat-Version"]
     assert 0.15 < time.monotonic() - started < 2
 

@@ -77,8 +77,15 @@ async def test_about_the_requested_share_of_200_requests_misbehaves(session):
         outcomes = await asyncio.gather(*(timed() for _ in range(200)))
         stats = emu.stats()
     seen = Counter(
-        "drop" if status is None else "server_error" if status == 500 else "flood" if status == 429
-        else "slow" if took >= 1.0 else "fine"
+        "drop"
+        if status is None
+        else "server_error"
+        if status == 500
+        else "flood"
+        if status == 429
+        else "slow"
+        if took >= 1.0
+        else "fine"
         for status, took in outcomes
     )
     assert 40 <= 200 - seen["fine"] <= 80

@@ -59,8 +59,12 @@ async def test_a_burst_gets_429_with_retry_after(bot_api, ann, emulator_clock):
         await bot_api.ok("sendMessage", chat_id=ann.user_id, text=f"m{number}")
     status, body = await bot_api.call("sendMessage", chat_id=ann.user_id, text="one too many")
     assert status == 429
-    assert body == {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
-                    "parameters": {"retry_after": 1}}
+    assert body == {
+        "ok": False,
+        "error_code": 429,
+        "description": "Too Many Requests: retry after 1",
+        "parameters": {"retry_after": 1},
+    }
     assert [m.text for m in await ann.chat()][-1] == "m4"  # the refused message never arrived
     emulator_clock.advance(1.0)
     await bot_api.ok("sendMessage", chat_id=ann.user_id, text="after waiting")
@@ -69,10 +73,8 @@ async def test_a_burst_gets_429_with_retry_after(bot_api, ann, emulator_clock):
 async def test_edits_count_against_the_chat_bucket(bot_api, ann):
     sent = await bot_api.ok("sendMessage", chat_id=ann.user_id, text="v0")
     for version in range(1, 5):
-        await bot_api.ok("editMessageText", chat_id=ann.user_id, message_id=sent["message_id"],
-                         text=f"v{version}")
-    code, _ = await bot_api.refused("editMessageText", chat_id=ann.user_id,
-                                    message_id=sent["message_id"], text="v5")
+        await bot_api.ok("editMessageText", chat_id=ann.user_id, message_id=sent["message_id"], text=f"v{version}")
+    code, _ = await bot_api.refused("editMessageText", chat_id=ann.user_id, message_id=sent["message_id"], text="v5")
     assert code == 429
 
 

@@ -31,20 +31,34 @@ def test_escaped_text_inside_a_tag_becomes_one_entity_of_its_utf16_length(text, 
         assert (result.entities[0]["offset"], result.entities[0]["length"]) == (0, utf16_units(text))
 
 
-@pytest.mark.parametrize("tag, kind", [
-    ("b", "bold"), ("strong", "bold"), ("i", "italic"), ("em", "italic"), ("u", "underline"),
-    ("ins", "underline"), ("s", "strikethrough"), ("strike", "strikethrough"),
-    ("del", "strikethrough"), ("code", "code"), ("pre", "pre"), ("tg-spoiler", "spoiler"),
-    ("blockquote", "blockquote"),
-])
+@pytest.mark.parametrize(
+    "tag, kind",
+    [
+        ("b", "bold"),
+        ("strong", "bold"),
+        ("i", "italic"),
+        ("em", "italic"),
+        ("u", "underline"),
+        ("ins", "underline"),
+        ("s", "strikethrough"),
+        ("strike", "strikethrough"),
+        ("del", "strikethrough"),
+        ("code", "code"),
+        ("pre", "pre"),
+        ("tg-spoiler", "spoiler"),
+        ("blockquote", "blockquote"),
+    ],
+)
 def test_each_supported_tag_makes_its_entity(tag, kind):
     assert parse_html(f"x<{tag}>yz</{tag}>").entities == (entity(kind, 1, 2),)
 
 
 def test_tags_with_attributes_carry_them_into_entities():
-    source = ('<a href="https://example.org/?a=1&amp;b=2">link</a> <span class="tg-spoiler">s</span> '
-              '<tg-emoji emoji-id="5368324170671202286">!</tg-emoji> '
-              "<blockquote expandable>q</blockquote> <pre><code class='language-python'>x</code></pre>")
+    source = (
+        '<a href="https://example.org/?a=1&amp;b=2">link</a> <span class="tg-spoiler">s</span> '
+        '<tg-emoji emoji-id="5368324170671202286">!</tg-emoji> '
+        "<blockquote expandable>q</blockquote> <pre><code class='language-python'>x</code></pre>"
+    )
     result = parse_html(source)
     assert result.text == "link s ! q x"
     assert result.entities == (
@@ -70,28 +84,31 @@ def test_named_and_numeric_references_are_decoded():
     assert parse_html("&lt;&gt;&amp;&quot;&#39;&#x1F600;").text == "<>&\"'😀"
 
 
-@pytest.mark.parametrize("source, detail", [
-    ("<foo>x</foo>", 'Unsupported start tag "foo" at byte offset 0'),
-    ("é <br>", 'Unsupported start tag "br" at byte offset 3'),
-    ("<b>bold", 'Can\'t find end tag corresponding to start tag "b"'),
-    ("<b><i>x</i>", 'Can\'t find end tag corresponding to start tag "b"'),
-    ("<b><i>x</b></i>", 'Unmatched end tag at byte offset 7, expected "</i>", found "</b>"'),
-    ("x</b>", "Unexpected end tag at byte offset 1"),
-    ("1 < 2", 'Unsupported start tag "" at byte offset 2'),
-    ("ends with <", 'Unsupported start tag "" at byte offset 10'),
-    ("fish & chips", "Unsupported entity at byte offset 5"),
-    ("&nbsp;", "Unsupported entity at byte offset 0"),
-    ("&apos;", "Unsupported entity at byte offset 0"),
-    ("&amp", "Unsupported entity at byte offset 0"),
-    ("&#0;", "Unsupported entity at byte offset 0"),
-    ("&#xD800;", "Unsupported entity at byte offset 0"),
-    ('<a href="a&b">x</a>', "Unsupported entity at byte offset 10"),
-    ("<span>x</span>", 'Tag "span" must have class "tg-spoiler" at byte offset 0'),
-    ("<tg-emoji>x</tg-emoji>", 'Tag "tg-emoji" must have attribute "emoji-id" at byte offset 0'),
-    ("<b", "Unclosed start tag at byte offset 0"),
-    ("<b>x</b", "Unclosed end tag at byte offset 4"),
-    ('<a href="x>y</a>', "Unclosed start tag at byte offset 0"),
-])
+@pytest.mark.parametrize(
+    "source, detail",
+    [
+        ("<foo>x</foo>", 'Unsupported start tag "foo" at byte offset 0'),
+        ("é <br>", 'Unsupported start tag "br" at byte offset 3'),
+        ("<b>bold", 'Can\'t find end tag corresponding to start tag "b"'),
+        ("<b><i>x</i>", 'Can\'t find end tag corresponding to start tag "b"'),
+        ("<b><i>x</b></i>", 'Unmatched end tag at byte offset 7, expected "</i>", found "</b>"'),
+        ("x</b>", "Unexpected end tag at byte offset 1"),
+        ("1 < 2", 'Unsupported start tag "" at byte offset 2'),
+        ("ends with <", 'Unsupported start tag "" at byte offset 10'),
+        ("fish & chips", "Unsupported entity at byte offset 5"),
+        ("&nbsp;", "Unsupported entity at byte offset 0"),
+        ("&apos;", "Unsupported entity at byte offset 0"),
+        ("&amp", "Unsupported entity at byte offset 0"),
+        ("&#0;", "Unsupported entity at byte offset 0"),
+        ("&#xD800;", "Unsupported entity at byte offset 0"),
+        ('<a href="a&b">x</a>', "Unsupported entity at byte offset 10"),
+        ("<span>x</span>", 'Tag "span" must have class "tg-spoiler" at byte offset 0'),
+        ("<tg-emoji>x</tg-emoji>", 'Tag "tg-emoji" must have attribute "emoji-id" at byte offset 0'),
+        ("<b", "Unclosed start tag at byte offset 0"),
+        ("<b>x</b", "Unclosed end tag at byte offset 4"),
+        ('<a href="x>y</a>', "Unclosed start tag at byte offset 0"),
+    ],
+)
 def test_refusals_name_the_problem_and_its_byte_offset(source, detail):
     with pytest.raises(EntityParseError) as refused:
         parse_html(source)

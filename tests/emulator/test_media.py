@@ -45,19 +45,27 @@ async def test_document_refusals(bot_api, ann):
     status, body = await upload(bot_api, "sendDocument", "document", b"", "empty.txt", chat_id=str(ann.user_id))
     assert (status, body["description"]) == (400, "Bad Request: file must be non-empty")
     assert await bot_api.refused("sendDocument", chat_id=ann.user_id) == (
-        400, "Bad Request: there is no document in the request")
+        400,
+        "Bad Request: there is no document in the request",
+    )
     assert await bot_api.refused("sendDocument", chat_id=ann.user_id, document="no-such-id") == (
-        400, "Bad Request: wrong file identifier/HTTP URL specified")
+        400,
+        "Bad Request: wrong file identifier/HTTP URL specified",
+    )
     assert await bot_api.refused("sendDocument", chat_id=ann.user_id, document="https://example.org/x.pdf") == (
-        400, "Bad Request: failed to get HTTP URL content")
+        400,
+        "Bad Request: failed to get HTTP URL content",
+    )
 
 
 async def test_a_caption_over_1024_units_is_refused(bot_api, ann):
-    status, body = await upload(bot_api, "sendDocument", "document", b"abc", "a.txt",
-                                chat_id=str(ann.user_id), caption="x" * 1025)
+    status, body = await upload(
+        bot_api, "sendDocument", "document", b"abc", "a.txt", chat_id=str(ann.user_id), caption="x" * 1025
+    )
     assert (status, body["description"]) == (400, "Bad Request: message caption is too long")
-    status, _ = await upload(bot_api, "sendDocument", "document", b"abc", "a.txt",
-                             chat_id=str(ann.user_id), caption="x" * 1024)
+    status, _ = await upload(
+        bot_api, "sendDocument", "document", b"abc", "a.txt", chat_id=str(ann.user_id), caption="x" * 1024
+    )
     assert status == 200
 
 
@@ -67,7 +75,9 @@ async def test_a_refused_upload_leaves_no_file(bot_api, people):
     assert status == 403
     # The id the first stored file would have had: nothing was stored under it.
     assert await bot_api.refused("getFile", file_id="BQACAgIAAxY2FyZXdvcms6ZG9jdW1lbnRzOjAwMDAwMDAx") == (
-        400, "Bad Request: invalid file_id")
+        400,
+        "Bad Request: invalid file_id",
+    )
 
 
 async def test_photos_must_be_images(bot_api, ann):

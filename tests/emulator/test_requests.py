@@ -9,15 +9,19 @@ import pytest
 
 
 async def test_query_string_parameters(bot_api, ann):
-    async with bot_api.session.get(f"{bot_api.base}/sendMessage",
-                                   params={"chat_id": str(ann.user_id), "text": "from the query"}) as response:
+    async with bot_api.session.get(
+        f"{bot_api.base}/sendMessage", params={"chat_id": str(ann.user_id), "text": "from the query"}
+    ) as response:
         body = await response.json()
     assert response.status == 200 and body["result"]["text"] == "from the query"
 
 
 async def test_urlencoded_form_with_json_encoded_markup(bot_api, ann):
-    form = {"chat_id": str(ann.user_id), "text": "form",
-            "reply_markup": json.dumps({"inline_keyboard": [[{"text": "Yes", "callback_data": "y"}]]})}
+    form = {
+        "chat_id": str(ann.user_id),
+        "text": "form",
+        "reply_markup": json.dumps({"inline_keyboard": [[{"text": "Yes", "callback_data": "y"}]]}),
+    }
     async with bot_api.session.post(f"{bot_api.base}/sendMessage", data=form) as response:
         body = await response.json()
     assert body["result"]["reply_markup"] == {"inline_keyboard": [[{"text": "Yes", "callback_data": "y"}]]}
@@ -85,13 +89,17 @@ async def test_commands_are_stored_per_scope_and_language(bot_api):
     assert await bot_api.ok("getMyCommands") == commands
     assert await bot_api.ok("getMyCommands", language_code="de") == commands[:1]
     assert await bot_api.refused("setMyCommands", commands=[{"command": "Start!", "description": "x"}]) == (
-        400, "Bad Request: BOT_COMMAND_INVALID")
+        400,
+        "Bad Request: BOT_COMMAND_INVALID",
+    )
 
 
 async def test_chat_actions_need_a_known_action(bot_api, ann):
     assert await bot_api.ok("sendChatAction", chat_id=ann.user_id, action="typing") is True
     assert await bot_api.refused("sendChatAction", chat_id=ann.user_id, action="dancing") == (
-        400, "Bad Request: wrong parameter action in request")
+        400,
+        "Bad Request: wrong parameter action in request",
+    )
 
 
 async def test_deleted_messages_leave_the_chat(bot_api, ann):
@@ -99,4 +107,6 @@ async def test_deleted_messages_leave_the_chat(bot_api, ann):
     assert await bot_api.ok("deleteMessage", chat_id=ann.user_id, message_id=sent["message_id"]) is True
     assert [m.text for m in await ann.chat()] == ["/start"]
     assert await bot_api.refused("deleteMessage", chat_id=ann.user_id, message_id=sent["message_id"]) == (
-        400, "Bad Request: message to delete not found")
+        400,
+        "Bad Request: message to delete not found",
+    )

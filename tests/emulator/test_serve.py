@@ -15,9 +15,11 @@ ROOT = Path(__file__).resolve().parents[2]
 async def test_serve_prints_its_url_and_stops_on_sigterm(tmp_path):
     trace = tmp_path / "trace.jsonl"
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c",
+        sys.executable,
+        "-c",
         f"from bot.emulator import serve; serve('127.0.0.1', 0, __import__('pathlib').Path({str(trace)!r}), 0.0, 1)",
-        cwd=ROOT, stdout=asyncio.subprocess.PIPE,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
     )
     try:
         line = (await asyncio.wait_for(process.stdout.readline(), 10)).decode()

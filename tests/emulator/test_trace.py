@@ -27,7 +27,12 @@ async def test_every_request_and_control_call_is_one_line(tmp_path):
         await session.post(f"{base}/sendMessage", json={"chat_id": 1, "text": "hi"})
     lines = read_trace(trace)
     assert [line.get("control") or line["method"] for line in lines] == [
-        "/emulator/users", f"/emulator/users/{ann.user_id}/messages", "getUpdates", "sendMessage", "sendMessage"]
+        "/emulator/users",
+        f"/emulator/users/{ann.user_id}/messages",
+        "getUpdates",
+        "sendMessage",
+        "sendMessage",
+    ]
     assert all("t" in line for line in lines)
     assert lines[1]["body"] == {"text": "/start"}
     sent = lines[3]

@@ -71,8 +71,10 @@ async def test_a_second_poller_terminates_the_first_with_409(bot_api, people):
     await asyncio.sleep(0.1)
     second = asyncio.create_task(bot_api.call("getUpdates", timeout=10))
     status, body = await first
-    assert (status, body["description"]) == (409, "Conflict: terminated by other getUpdates request; "
-                                                   "make sure that only one bot instance is running")
+    assert (status, body["description"]) == (
+        409,
+        "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+    )
     ann = await people.new_user("Ann")
     await ann.send("still delivered")
     status, body = await second
@@ -94,8 +96,10 @@ async def test_raw_updates_are_delivered_exactly_as_given(bot_api, people):
     assigned = await people.raw_update({"message": {"weird": True}})
     kept = await people.raw_update({"update_id": 5, "edited_channel_post": {"x": 1}})
     updates = await bot_api.ok("getUpdates")
-    assert updates == [{"message": {"weird": True}, "update_id": assigned},
-                       {"update_id": 5, "edited_channel_post": {"x": 1}}]
+    assert updates == [
+        {"message": {"weird": True}, "update_id": assigned},
+        {"update_id": 5, "edited_channel_post": {"x": 1}},
+    ]
     assert kept == 5
 
 

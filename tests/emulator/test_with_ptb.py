@@ -16,8 +16,14 @@ TOKEN = "123456:TEST-token-not-real"
 
 
 def agree_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton("I agree", callback_data="consent:yes"),
-                                  InlineKeyboardButton("Not now", callback_data="consent:no")]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("I agree", callback_data="consent:yes"),
+                InlineKeyboardButton("Not now", callback_data="consent:no"),
+            ]
+        ]
+    )
 
 
 def seconds(error: RetryAfter) -> float:
@@ -36,8 +42,9 @@ async def test_a_conversation_through_the_real_client(ptb_bot, people):
     assert start.message.text == "/start abc" and start.message.chat.id == ann.user_id
     assert start.message.entities[0].type == "bot_command"
 
-    question = await ptb_bot.send_message(ann.user_id, "<b>Welcome.</b> Do you agree?",
-                                          parse_mode=ParseMode.HTML, reply_markup=agree_keyboard())
+    question = await ptb_bot.send_message(
+        ann.user_id, "<b>Welcome.</b> Do you agree?", parse_mode=ParseMode.HTML, reply_markup=agree_keyboard()
+    )
     assert question.text == "Welcome. Do you agree?" and question.entities[0].type == "bold"
     assert (await ann.wait_for_reply()).buttons == [["I agree", "Not now"]]
 
@@ -48,8 +55,9 @@ async def test_a_conversation_through_the_real_client(ptb_bot, people):
     assert query.message.message_id == question.message_id
     assert await ptb_bot.answer_callback_query(query.id, text="Thank you") is True
 
-    edited = await ptb_bot.edit_message_text("Welcome. You agreed.", chat_id=ann.user_id,
-                                             message_id=question.message_id)
+    edited = await ptb_bot.edit_message_text(
+        "Welcome. You agreed.", chat_id=ann.user_id, message_id=question.message_id
+    )
     assert edited.text == "Welcome. You agreed." and edited.reply_markup is None
     chat = await ann.chat()
     assert [(m.text, m.buttons) for m in chat if m.from_bot] == [("Welcome. You agreed.", [])]
@@ -71,8 +79,9 @@ async def test_refusals_surface_as_ptb_exceptions(ptb_bot, people, ann):
     with pytest.raises(BadRequest, match="Message text is empty"):
         await ptb_bot.send_message(ann.user_id, " ")
     with pytest.raises(BadRequest, match="Button_data_invalid"):
-        await ptb_bot.send_message(ann.user_id, "q", reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton("x", callback_data="x" * 65)]]))
+        await ptb_bot.send_message(
+            ann.user_id, "q", reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="x" * 65)]])
+        )
     with pytest.raises(BadRequest, match="Chat not found"):
         await ptb_bot.send_message(999, "hello")
     stranger = await people.new_user("Stranger")
@@ -115,8 +124,13 @@ async def test_an_application_polls_and_answers(emulator, people):
         await update.callback_query.answer("Noted")
         await update.callback_query.edit_message_text(f"You chose: {update.callback_query.data}")
 
-    application = (Application.builder().token(TOKEN).base_url(f"{emulator.url}/bot")
-                   .base_file_url(f"{emulator.url}/file/bot").build())
+    application = (
+        Application.builder()
+        .token(TOKEN)
+        .base_url(f"{emulator.url}/bot")
+        .base_file_url(f"{emulator.url}/file/bot")
+        .build()
+    )
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CallbackQueryHandler(consent))
     async with application:

@@ -20,7 +20,9 @@ async def test_new_database_is_migrated_with_wal_and_foreign_keys(tmp_path):
         assert (await db.fetchone("PRAGMA foreign_keys"))[0] == 1
         with pytest.raises(sqlite3.IntegrityError):
             async with db.transaction() as tx:
-                await tx.execute("INSERT INTO consents (participant_id, statement_id, agreed, at) VALUES (99, 's', 1, 't')")
+                await tx.execute(
+                    "INSERT INTO consents (participant_id, statement_id, agreed, at) VALUES (99, 's', 1, 't')"
+                )
     finally:
         await db.close()
 

@@ -130,11 +130,15 @@ async def test_invitations_queued_before_the_upgrade_know_their_round(tmp_path):
     async with aiosqlite.connect(path) as conn:
         for statement in migrations._statements(migrations.INITIAL):
             await conn.execute(statement)
-        await conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-                           " applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)")
+        await conn.execute(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+            " applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"
+        )
         await conn.execute("INSERT INTO schema_migrations (version, name) VALUES (1, 'initial schema')")
-        await conn.execute("INSERT INTO outbox (chat_id, method, payload, dedupe_key, not_before, created_at)"
-                           " VALUES (1, 'sendMessage', '{}', 'invite:r1:4', 'x', 'x'), (1, 'sendMessage', '{}', 'u5:0', 'x', 'x')")
+        await conn.execute(
+            "INSERT INTO outbox (chat_id, method, payload, dedupe_key, not_before, created_at)"
+            " VALUES (1, 'sendMessage', '{}', 'invite:r1:4', 'x', 'x'), (1, 'sendMessage', '{}', 'u5:0', 'x', 'x')"
+        )
         await conn.commit()
     db = await Database.open(path)
     try:
