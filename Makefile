@@ -24,6 +24,7 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/intake.py
+	PYTHONPATH=. $(PY) bench/tap_cost.py
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache
