@@ -92,6 +92,7 @@ async def main(count: int) -> None:
     print(f"baseline (stock Updater):   {base:6.2f} s  {count / base:8.0f} updates/s  (loses a batch on SIGKILL)")
     print(f"durable intake (SQLite):    {ours:6.2f} s  {count / ours:8.0f} updates/s  (loses nothing)")
     print(f"durable / baseline time:    {ours / base:6.2f}x")
+    print(f"intake: updates={count} baseline_s={base:.2f} durable_s={ours:.2f} ratio={ours / base:.2f}")
 
 
 if __name__ == "__main__":

@@ -110,6 +110,8 @@ class Emulator:
             method, call = await self._resolve(request)
         except BotApiError as error:
             return self._answer(request, name, {}, error.code, error.as_body())
+        except ConnectionResetError:  # the bot hung up while sending (it was stopping): no one to answer
+            return web.Response(status=499)
         params = call.params.for_trace()
         fault = self._faults.draw()
         if self._outage is not None and (not self._outage or name.lower() in self._outage):
