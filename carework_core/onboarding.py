@@ -6,10 +6,11 @@ import secrets
 from dataclasses import dataclass, replace
 
 from carework_core.definitions import ConsentStatement
-from carework_core.env import Env, audit
+from carework_core.env import Env
 from carework_core.errors import InviteError, InviteUnknown, InviteUsedUp, NotFound, NotRegistered, StaleAction
 from carework_core.people import Participant, ParticipantStatus
 from carework_core.storage import participants as stored
+from carework_core.storage.audit import record_audit
 from carework_core.storage.db import Tx
 
 # Kept importable from here while answering and rounds move to storage.participants.
@@ -80,7 +81,9 @@ class Onboarding:
         tokens = [secrets.token_urlsafe(18) for _ in range(count)]
         async with self.env.db.transaction() as tx:
             await stored.add_invites(tx, group_id, tokens, uses, self.env.stamp(), actor)
-            await audit(tx, self.env, actor, "create_invites", group_id, f'{{"count": {count}, "uses": {uses}}}')
+            await record_audit(
+                tx, self.env.stamp(), actor, "create_invites", group_id, f'{{"count": {count}, "uses": {uses}}}'
+            )
         return tokens
 
     async def start(self, telegram_user_id: int, chat_id: int, language: str | None, token: str | None):
