@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from carework_core.clock import Clock, iso
 from carework_core.definitions import Consultation
+from carework_core.storage.audit import record_audit
 from carework_core.storage.db import Database, Tx
 
 
@@ -21,8 +22,5 @@ class Env:
 
 
 async def audit(tx: Tx, env: Env, actor: str, action: str, subject: str, detail: str = "{}") -> None:
-    """Records a coordinator or researcher action in the audit log."""
-    await tx.execute(
-        "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
-        (env.stamp(), actor, action, subject, detail),
-    )
+    """Records a coordinator or researcher action in the audit log, stamped with the env's clock."""
+    await record_audit(tx, env.stamp(), actor, action, subject, detail)

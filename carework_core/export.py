@@ -23,6 +23,7 @@ from carework_core.definitions import ChoiceQuestion, ItemRatingQuestion, Rating
 from carework_core.env import Env
 from carework_core.errors import ExportRefused
 from carework_core.rounds import opened_snapshots
+from carework_core.storage.participants import participant_records
 
 ANSWER_COLUMNS = [
     "participant",
@@ -146,18 +147,13 @@ async def _answer_rows(env: Env, tx) -> AsyncIterator[list[Any]]:
 
 async def _participant_rows(env: Env, tx) -> AsyncIterator[list[Any]]:
     groups = {g.id: g.name for g in env.consultation.groups}
-    sql = (
-        "SELECT p.code, p.group_id, p.status, p.consented_at,"
-        " (SELECT group_concat(statement_id || '=' || CASE agreed WHEN 1 THEN 'yes' ELSE 'no' END, '; ')"
-        "  FROM consents c WHERE c.participant_id = p.id) FROM participants p WHERE p.code IS NOT NULL ORDER BY p.id"
-    )
-    async for code, group, status, consented_at, consents in tx.iterate(sql):
+    async for person in participant_records(tx):
         yield [
-            code,
-            groups.get(group, group),
-            status,
-            _local(env, consented_at) if consented_at else "",
-            consents or "",
+            person.code,
+            groups.get(person.group_id, person.group_id),
+            person.status.value,
+            _local(env, person.consented_at) if person.consented_at else "",
+            person.consents or "",
         ]
 
 

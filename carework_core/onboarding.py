@@ -6,19 +6,15 @@ import secrets
 from dataclasses import dataclass, replace
 
 from carework_core.definitions import ConsentStatement
-from carework_core.env import Env, audit
+from carework_core.env import Env
 from carework_core.errors import InviteError, InviteUnknown, InviteUsedUp, NotFound, NotRegistered, StaleAction
+from carework_core.people import Participant, ParticipantStatus
+from carework_core.storage import participants as stored
+from carework_core.storage.audit import record_audit
 from carework_core.storage.db import Tx
 
-
-@dataclass(frozen=True)
-class Participant:
-    id: int
-    code: str | None
-    group_id: str
-    status: str
-    chat_id: int
-    reachable: bool
+# Kept importable from here while answering and rounds move to storage.participants.
+from carework_core.storage.participants import PARTICIPANT_SQL, Invite, find_participant  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -46,43 +42,34 @@ class Declined:
     participant: Participant
 
 
-PARTICIPANT_SQL = """
-SELECT p.id, p.code, p.group_id, p.status, t.chat_id, p.reachable
-FROM participants p JOIN telegram_identities t ON t.participant_id = p.id
-"""
-
-
-async def find_participant(tx: Tx, telegram_user_id: int) -> Participant | None:
-    """Returns the participant behind a Telegram user, if there is one."""
-    row = await tx.fetchone(PARTICIPANT_SQL + " WHERE t.telegram_user_id = ?", (telegram_user_id,))
-    return Participant(*row[:5], bool(row[5])) if row else None
-
-
 class Onboarding:
     """Turns an invite link into a consented participant of one stakeholder group."""
 
     def __init__(self, env: Env):
         self.env = env
 
+    async def participant(self, telegram_user_id: int) -> Participant | None:
+        """Returns the participant behind a Telegram user, if there is one."""
+        async with self.env.db.reading() as tx:
+            return await find_participant(tx, telegram_user_id)
+
     async def code_of(self, telegram_user_id: int) -> str | None:
         """Returns the pseudonymous code of a registered participant."""
-        async with self.env.db.reading() as tx:
-            person = await find_participant(tx, telegram_user_id)
+        person = await self.participant(telegram_user_id)
         return person.code if person else None
+
+    async def registered_count(self) -> int:
+        """Returns how many people have registered under a code."""
+        async with self.env.db.reading() as tx:
+            return await stored.registered_count(tx)
 
     async def heard_from(self, telegram_user_id: int) -> bool:
         """Marks a person reachable again once they write or tap; returns whether they were not."""
-        async with self.env.db.reading() as tx:  # nearly always reachable already: no write lock
-            person = await find_participant(tx, telegram_user_id)
+        person = await self.participant(telegram_user_id)  # nearly always reachable already: no write lock
         if person is None or person.reachable:
             return False
         async with self.env.db.transaction() as tx:
-            cursor = await tx.execute(
-                "UPDATE participants SET reachable = 1 WHERE reachable = 0"
-                " AND id = (SELECT participant_id FROM telegram_identities WHERE telegram_user_id = ?)",
-                (telegram_user_id,),
-            )
-            return cursor.rowcount > 0
+            return await stored.mark_reachable(tx, telegram_user_id)
 
     async def create_invites(self, group_id: str, count: int, uses: int, actor: str) -> list[str]:
         """Creates count unguessable invite tokens for a group, each usable `uses` times."""
@@ -93,39 +80,28 @@ class Onboarding:
             raise ValueError("count and uses must be at least 1")
         tokens = [secrets.token_urlsafe(18) for _ in range(count)]
         async with self.env.db.transaction() as tx:
-            await tx.executemany(
-                "INSERT INTO invites (token, group_id, max_uses, created_at, created_by) VALUES (?, ?, ?, ?, ?)",
-                [(t, group_id, uses, self.env.stamp(), actor) for t in tokens],
+            await stored.add_invites(tx, group_id, tokens, uses, self.env.stamp(), actor)
+            await record_audit(
+                tx, self.env.stamp(), actor, "create_invites", group_id, f'{{"count": {count}, "uses": {uses}}}'
             )
-            await audit(tx, self.env, actor, "create_invites", group_id, f'{{"count": {count}, "uses": {uses}}}')
         return tokens
 
     async def start(self, telegram_user_id: int, chat_id: int, language: str | None, token: str | None):
         """Handles /start: resumes, or checks the invite and begins the consent conversation."""
         async with self.env.db.transaction() as tx:
             person = await find_participant(tx, telegram_user_id)
-            if person and person.status == "consented":
+            if person and person.status == ParticipantStatus.CONSENTED:
                 return AlreadyTakingPart(person)
-            if person and person.status == "consenting":
+            if person and person.status == ParticipantStatus.CONSENTING:
                 return await self._resume(tx, person, token)
             if token is None:
                 raise NotRegistered("taking part needs an invite link")
             invite = await self._usable_invite(tx, token)
             if person:  # declined before, and has come back through a valid link
-                await tx.execute("DELETE FROM consents WHERE participant_id = ?", (person.id,))
-                await tx.execute(
-                    "UPDATE participants SET status = 'consenting', group_id = ?, invite_id = ? WHERE id = ?",
-                    (invite["group_id"], invite["id"], person.id),
-                )
+                await stored.restart_consent(tx, person.id, invite.group_id, invite.id)
             else:
-                pid = await tx.insert(
-                    "INSERT INTO participants (group_id, invite_id, status, language, created_at)"
-                    " VALUES (?, ?, 'consenting', ?, ?)",
-                    (invite["group_id"], invite["id"], language, self.env.stamp()),
-                )
-                await tx.execute(
-                    "INSERT INTO telegram_identities (participant_id, telegram_user_id, chat_id) VALUES (?, ?, ?)",
-                    (pid, telegram_user_id, chat_id),
+                await stored.add_participant(
+                    tx, telegram_user_id, chat_id, invite.group_id, invite.id, language, self.env.stamp()
                 )
             person = await find_participant(tx, telegram_user_id)
             assert person is not None
@@ -136,18 +112,15 @@ class Onboarding:
         statements = self.env.consultation.consent.statements
         async with self.env.db.transaction() as tx:
             person = await find_participant(tx, telegram_user_id)
-            if person is None or person.status != "consenting":
+            if person is None or person.status != ParticipantStatus.CONSENTING:
                 raise StaleAction("this consent question is no longer waiting for an answer")
             current = await self._current_step(tx, person)
             if step != current:
                 raise StaleAction("this consent question has already been answered")
             chosen = [s for s in statements if s.required] if step == 0 else [_optional(statements)[step - 1]]
-            await tx.executemany(
-                "INSERT INTO consents (participant_id, statement_id, agreed, at) VALUES (?, ?, ?, ?)",
-                [(person.id, s.id, int(agree), self.env.stamp()) for s in chosen],
-            )
+            await stored.record_consents(tx, person.id, [s.id for s in chosen], agree, self.env.stamp())
             if step == 0 and not agree:
-                await tx.execute("UPDATE participants SET status = 'declined' WHERE id = ?", (person.id,))
+                await stored.set_status(tx, person.id, ParticipantStatus.DECLINED)
                 return Declined(person)
             if step < len(_optional(statements)):
                 return await self._step(tx, person, first=False)
@@ -162,62 +135,43 @@ class Onboarding:
                 if not await self._holds_place(tx, person):
                     raise
             else:
-                await tx.execute(
-                    "UPDATE participants SET group_id = ?, invite_id = ? WHERE id = ?",
-                    (invite["group_id"], invite["id"], person.id),
-                )
-                person = replace(person, group_id=invite["group_id"])
+                await stored.move_to_invite(tx, person.id, invite.group_id, invite.id)
+                person = replace(person, group_id=invite.group_id)
         elif not await self._holds_place(tx, person):
             raise InviteUsedUp("the invite link this person opened has been used up by others")
         return await self._step(tx, person, first=True)
 
-    async def _usable_invite(self, tx: Tx, token: str, newcomer: int = 0):
+    async def _usable_invite(self, tx: Tx, token: str, newcomer: int = 0) -> Invite:
         """Returns the invite if it has a place left, counting people still answering the consent questions.
 
         Holding a place from /start means a second account on a one-use link is told at once,
         rather than after every consent question.
         """
-        row = await tx.fetchone(
-            "SELECT i.id, i.group_id, i.max_uses, i.uses, (SELECT COUNT(*) FROM participants p"
-            "  WHERE p.invite_id = i.id AND p.status = 'consenting' AND p.id != ?) AS held"
-            " FROM invites i WHERE i.token = ?",
-            (newcomer, token),
-        )
-        if row is None:
+        invite = await stored.invite_by_token(tx, token, newcomer)
+        if invite is None:
             raise InviteUnknown("this invite link is not one we know")
-        if row["uses"] + row["held"] >= row["max_uses"]:
+        if invite.uses + invite.held >= invite.max_uses:
             raise InviteUsedUp("this invite link has already been used")
-        return row
+        return invite
 
     async def _holds_place(self, tx: Tx, person: Participant) -> bool:
         """Says whether a half-consented person's own link still has a place for them (first come first)."""
-        row = await tx.fetchone(
-            "SELECT i.uses + (SELECT COUNT(*) FROM participants p WHERE p.invite_id = i.id"
-            "  AND p.status = 'consenting' AND p.id < ?) < i.max_uses"
-            " FROM invites i JOIN participants me ON me.invite_id = i.id WHERE me.id = ?",
-            (person.id, person.id),
-        )
-        return bool(row and row[0])
+        invite = await stored.own_invite(tx, person.id)
+        return invite is not None and invite.uses + invite.held < invite.max_uses
 
     async def _register(self, tx: Tx, person: Participant, telegram_user_id: int) -> Participant:
-        invite = await tx.fetchone(
-            "SELECT i.id, i.uses, i.max_uses FROM invites i JOIN participants p ON p.invite_id = i.id WHERE p.id = ?",
-            (person.id,),
-        )
-        if invite["uses"] >= invite["max_uses"]:
+        invite = await stored.own_invite(tx, person.id)
+        assert invite is not None  # everyone consenting came through an invite
+        if invite.uses >= invite.max_uses:
             raise InviteUsedUp("this invite link was used up while you were reading")
-        await tx.execute("UPDATE invites SET uses = uses + 1 WHERE id = ?", (invite["id"],))
-        await tx.execute(
-            "UPDATE participants SET status = 'consented', code = ?, consented_at = ? WHERE id = ?",
-            (f"P-{person.id:04d}", self.env.stamp(), person.id),
-        )
+        await stored.use_invite(tx, invite.id)
+        await stored.mark_consented(tx, person.id, f"P-{person.id:04d}", self.env.stamp())
         registered = await find_participant(tx, telegram_user_id)
         assert registered is not None
         return registered
 
     async def _current_step(self, tx: Tx, person: Participant) -> int:
-        rows = await tx.fetchall("SELECT statement_id FROM consents WHERE participant_id = ?", (person.id,))
-        answered = {r[0] for r in rows}
+        answered = await stored.consents_of(tx, person.id)
         if not answered:
             return 0
         optional = _optional(self.env.consultation.consent.statements)

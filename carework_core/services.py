@@ -15,6 +15,7 @@ from carework_core.onboarding import Onboarding
 from carework_core.outbox import Outbox
 from carework_core.rounds import Rounds
 from carework_core.storage.db import Database
+from carework_core.storage.state import read_state, write_state
 
 
 @dataclass(frozen=True)
@@ -44,12 +45,10 @@ class Services:
 
     async def get_state(self, key: str) -> str | None:
         """Returns a small piece of bot state, such as the bot's username."""
-        row = await self.env.db.fetchone("SELECT value FROM bot_state WHERE key = ?", (key,))
-        return row[0] if row else None
+        async with self.env.db.reading() as tx:
+            return await read_state(tx, key)
 
     async def set_state(self, key: str, value: str) -> None:
+        """Stores a small piece of bot state under key."""
         async with self.env.db.transaction() as tx:
-            await tx.execute(
-                "INSERT INTO bot_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
+            await write_state(tx, key, value)

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from carework_core.definitions import Consultation, Round
 from carework_core.lifecycle import RoundStatus
-from carework_core.onboarding import Participant
+from carework_core.people import Participant
 from carework_core.storage.db import Tx
+from carework_core.storage.participants import round_standings
 
 
 @dataclass(frozen=True)
@@ -44,22 +45,16 @@ Elsewhere = ToStart | Finished | RoundClosed | NoRoundOpen
 
 async def elsewhere(tx: Tx, consultation: Consultation, person: Participant) -> Elsewhere:
     """Returns what a person with no started, unfinished round should hear about next."""
-    rows = await tx.fetchall(
-        "SELECT r.round_id, r.status, x.participant_id IS NOT NULL, x.started_at IS NOT NULL,"
-        " x.finished_at IS NOT NULL FROM rounds r"
-        " LEFT JOIN participations x ON x.round_id = r.round_id AND x.participant_id = ?",
-        (person.id,),
-    )
-    known = {r[0]: (RoundStatus(r[1]), bool(r[2]), bool(r[3]), bool(r[4])) for r in rows}
+    known = await round_standings(tx, person.id)
     to_start = finished = closed = None
     for number, rnd in enumerate(consultation.rounds, start=1):
         if person.group_id not in rnd.groups or rnd.id not in known:
             continue
-        status, invited, started, done = known[rnd.id]
-        if status == RoundStatus.OPEN and not done:
+        standing = known[rnd.id]
+        if standing.status == RoundStatus.OPEN and not standing.finished:
             to_start = to_start or ToStart(rnd, number)  # a started, unfinished one is not "elsewhere"
-        elif status == RoundStatus.OPEN:
+        elif standing.status == RoundStatus.OPEN:
             finished = Finished(rnd, number)
-        elif status == RoundStatus.CLOSED and invited:
+        elif standing.status == RoundStatus.CLOSED and standing.invited:
             closed = RoundClosed(rnd, number)
     return to_start or finished or closed or NoRoundOpen()

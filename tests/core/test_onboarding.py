@@ -2,7 +2,9 @@ import pytest
 
 from carework_core.errors import InviteUnknown, InviteUsedUp, NotFound, NotRegistered, StaleAction
 from carework_core.onboarding import AlreadyTakingPart, ConsentStep, Declined, Registered
-from tests.conftest import join
+from carework_core.people import ParticipantStatus
+from carework_core.storage.audit import audit_entries
+from carework_core.storage.participants import consents_of, own_invite
 
 
 async def test_invite_consent_and_registration(services):
@@ -15,8 +17,8 @@ async def test_invite_consent_and_registration(services):
     done = await services.onboarding.consent(501, 1, False)
     assert isinstance(done, Registered)
     assert done.participant.code == "P-0001" and done.participant.group_id == "lived"
-    rows = await services.env.db.fetchall("SELECT statement_id, agreed FROM consents ORDER BY statement_id")
-    assert [tuple(r) for r in rows] == [("quote", 0), ("read", 1), ("store", 1)]
+    async with services.env.db.reading() as tx:
+        assert await consents_of(tx, done.participant.id) == {"quote": False, "read": True, "store": True}
 
 
 async def test_tokens_are_unguessable_and_distinct(services):
@@ -33,8 +35,10 @@ async def test_unknown_group_names_the_real_ones(services):
 async def test_unknown_and_used_up_tokens(services):
     with pytest.raises(InviteUnknown):
         await services.onboarding.start(7, 7, None, "nope")
-    await join(services, 8)
-    (token,) = [r[0] for r in await services.env.db.fetchall("SELECT token FROM invites")]
+    (token,) = await services.onboarding.create_invites("workforce", 1, 1, actor="test")
+    await services.onboarding.start(8, 8, None, token)
+    await services.onboarding.consent(8, 0, True)
+    assert isinstance(await services.onboarding.consent(8, 1, True), Registered)
     with pytest.raises(InviteUsedUp):
         await services.onboarding.start(9, 9, None, token)
 
@@ -44,10 +48,11 @@ async def test_declining_stores_declined_and_no_code(services):
     await services.onboarding.start(11, 11, "en", token)
     result = await services.onboarding.consent(11, 0, False)
     assert isinstance(result, Declined)
-    row = await services.env.db.fetchone("SELECT status, code FROM participants")
-    assert tuple(row) == ("declined", None)
-    uses = await services.env.db.fetchone("SELECT uses FROM invites")
-    assert uses[0] == 0  # a person who said no does not use up the link
+    person = await services.onboarding.participant(11)
+    assert person is not None and (person.status, person.code) == (ParticipantStatus.DECLINED, None)
+    async with services.env.db.reading() as tx:
+        invite = await own_invite(tx, person.id)
+    assert invite is not None and invite.uses == 0  # a person who said no does not use up the link
 
 
 async def test_consent_answers_are_checked_against_the_current_step(services):
@@ -72,8 +77,9 @@ async def test_start_again_resumes_or_says_already(services):
 
 async def test_audit_log_records_invites(services):
     await services.onboarding.create_invites("workforce", 3, 2, actor="cli")
-    row = await services.env.db.fetchone("SELECT actor, action, subject FROM audit_log")
-    assert tuple(row) == ("cli", "create_invites", "workforce")
+    async with services.env.db.reading() as tx:
+        entries = await audit_entries(tx)
+    assert entries == [("cli", "create_invites", "workforce", '{"count": 3, "uses": 2}')]
 
 
 async def test_a_place_is_held_from_start_and_a_new_link_carries_on(services):

@@ -5,6 +5,7 @@ from carework_core.errors import IllegalTransition, NotFound
 from carework_core.lifecycle import TRANSITIONS, RoundEvent, RoundStatus, next_status
 from carework_core.outbox import OutgoingMessage
 from carework_core.rounds import closing_notice_key
+from carework_core.storage.audit import audit_entries
 from tests.conftest import join
 
 
@@ -27,7 +28,8 @@ async def test_open_close_reopen_and_illegal_moves_change_nothing(services):
     assert await rounds.close_round("r1", actor="cli") == RoundStatus.CLOSED
     assert (await rounds.statuses())["r1"] == RoundStatus.CLOSED
     assert await rounds.reopen_round("r1", actor="cli") == RoundStatus.OPEN
-    actions = [r[0] for r in await services.env.db.fetchall("SELECT action FROM audit_log ORDER BY id")]
+    async with services.env.db.reading() as tx:
+        actions = [action for _, action, _, _ in await audit_entries(tx)]
     assert actions == ["open_round", "close_round", "reopen_round"]
 
 

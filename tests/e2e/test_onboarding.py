@@ -2,6 +2,9 @@
 
 import asyncio
 
+from carework_core.people import ParticipantStatus
+from carework_core.storage.participants import consents_of
+
 
 async def test_valid_link_welcome_consent_and_registration(stack):
     ann = await stack.person("Ann")
@@ -18,8 +21,8 @@ async def test_valid_link_welcome_consent_and_registration(stack):
     done = await ann.wait_for(lambda c: "You are taking part" in c[-1].text)
     assert "We will send you a message here when a round of questions opens" in done[-1].text
     assert "Your answer: No" in done[-2].text and done[-2].buttons == []  # the tapped question keeps the answer
-    row = await stack.services.env.db.fetchone("SELECT code, group_id, status FROM participants")
-    assert tuple(row) == ("P-0001", "lived", "consented")
+    person = await stack.services.onboarding.participant(ann.user_id)
+    assert person is not None and (person.code, person.group_id, person.status) == ("P-0001", "lived", "consented")
 
 
 async def test_unknown_link(stack):
@@ -58,8 +61,8 @@ async def test_declining_means_nothing_more(stack):
     await stack.open_round("r1")
     await asyncio.sleep(1.5)  # longer than the sender needs to deliver an invitation
     assert not any("Round 1" in m.text for m in await eve.chat())
-    row = await stack.services.env.db.fetchone("SELECT status, code FROM participants")
-    assert tuple(row) == ("declined", None)
+    person = await stack.services.onboarding.participant(eve.user_id)
+    assert person is not None and (person.status, person.code) == (ParticipantStatus.DECLINED, None)
 
 
 async def test_double_tap_on_consent_is_harmless(stack):
@@ -72,8 +75,10 @@ async def test_double_tap_on_consent_is_harmless(stack):
     await asyncio.sleep(0.5)
     toasts = await fay.toasts()
     assert any("already been answered" in (t.get("text") or "") for t in toasts)
-    rows = await stack.services.env.db.fetchall("SELECT statement_id FROM consents")
-    assert sorted(r[0] for r in rows) == ["read", "store"]
+    person = await stack.services.onboarding.participant(fay.user_id)
+    assert person is not None
+    async with stack.services.env.db.reading() as tx:
+        assert await consents_of(tx, person.id) == {"read": True, "store": True}
 
 
 async def test_typing_during_consent_points_to_the_buttons(stack):
