@@ -30,7 +30,7 @@ async def test_an_invitation_outlives_four_hours_of_failed_sends(stack):
         tried = failed_sends(stack)
         stack.services.env.clock.advance(minutes=15)
         stack.bot.sender.wake()
-        if not await until(lambda tried=tried: failed_sends(stack) > tried):
+        if not await until(lambda tried=tried: failed_sends(stack) > tried, timeout=20):
             break
     assert failed_sends(stack) >= 16
     stack.emulator.end_outage()
