@@ -21,20 +21,15 @@ async def reconcile(services: Services) -> int:
     if not invitations:
         return 0
     consultation = services.env.consultation
-    async with services.env.db.transaction() as tx:
-        for inv in invitations:
-            reply = render.invitation(inv.round, inv.number, consultation)
-            chat = inv.participant.chat_id
-            message = OutgoingMessage(
-                chat,
-                "sendMessage",
-                {"chat_id": chat, **reply.params()},
-                inv.dedupe_key,
-                inv.participant.id,
-                inv.round.id,
-            )
-            await services.outbox.enqueue_in(tx, [message])
-            await services.rounds.mark_invited(tx, inv.participant.id, inv.round.id)
+    rendered = []
+    for inv in invitations:
+        reply = render.invitation(inv.round, inv.number, consultation)
+        chat = inv.participant.chat_id
+        params = {"chat_id": chat, **reply.params()}
+        rendered.append(
+            (inv, OutgoingMessage(chat, "sendMessage", params, inv.dedupe_key, inv.participant.id, inv.round.id))
+        )
+    await services.rounds.send_invitations(rendered)
     log.info("invitations queued", extra={"count": len(invitations)})
     return len(invitations)
 
@@ -52,7 +47,7 @@ async def announce_closed_rounds(services: Services) -> int:
         )
         for n in owed
     ]
-    added = await services.outbox.enqueue(messages) if messages else 0
+    added = await services.rounds.send_closing_notices(messages)
     if added:
         log.info("closing notices queued", extra={"count": added})
     return added

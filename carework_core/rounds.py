@@ -8,26 +8,21 @@ from datetime import timedelta
 from carework_core.clock import iso
 from carework_core.definition_changes import RoundSnapshot, definition_changes, snapshot_of
 from carework_core.definitions import ItemRatingQuestion, Round
+from carework_core.effects import Effect, Invited, apply_effects
 from carework_core.env import Env, audit
 from carework_core.errors import DefinitionChanged, NotFound, RoundNotReady
 from carework_core.lifecycle import RoundEvent, RoundStatus, next_status
-from carework_core.onboarding import PARTICIPANT_SQL, Participant
+from carework_core.onboarding import Participant
+from carework_core.outbox import OutgoingMessage
+from carework_core.storage import rounds as stored
 from carework_core.storage.db import Tx
 from carework_core.storage.items import item_rows
+from carework_core.storage.rounds import Invitee
+from carework_core.storage.rounds import round_status as round_status  # answering and whereabouts import it here
 from carework_core.storage.snapshots import keep_first_snapshot, snapshot_texts
 
 # A refused invitation is tried again, but not forever: the same refusal would come back.
 MAX_REFUSED_INVITATIONS = 3
-# Owed an invitation: never invited, or every invitation so far failed for good (refused, expired,
-# or the chat was unreachable) and the person has not started the round some other way.
-OWED_INVITATION = """
- AND NOT EXISTS (SELECT 1 FROM participations x WHERE x.participant_id = p.id AND x.round_id = ?1
-  AND (x.started_at IS NOT NULL
-   OR EXISTS (SELECT 1 FROM outbox o WHERE o.participant_id = p.id AND o.round_id = ?1 AND o.status IN ('pending', 'sent'))
-   OR NOT EXISTS (SELECT 1 FROM outbox o WHERE o.participant_id = p.id AND o.round_id = ?1)
-   OR (SELECT COUNT(*) FROM outbox o WHERE o.participant_id = p.id AND o.round_id = ?1 AND o.status = 'failed')
-      >= ?2))
-"""
 
 
 @dataclass(frozen=True)
@@ -54,12 +49,6 @@ CLOSING_NOTICE_WINDOW = timedelta(days=2)
 def closing_notice_key(round_id: str, participant_id: int | str) -> str:
     """Returns the outbox dedupe key that makes a round's closing notice go to a person once."""
     return f"closed:{round_id}:{participant_id}"
-
-
-async def round_status(tx: Tx, round_id: str) -> RoundStatus:
-    """Returns a round's status; a round never opened is a draft."""
-    row = await tx.fetchone("SELECT status FROM rounds WHERE round_id = ?", (round_id,))
-    return RoundStatus(row[0]) if row else RoundStatus.DRAFT
 
 
 class Rounds:
@@ -101,14 +90,7 @@ class Rounds:
                 await _refuse_missing_items(tx, rnd)
                 snapshot = snapshot_of(self.env.consultation, rnd).model_dump_json()
                 await keep_first_snapshot(tx, round_id, snapshot, self.env.stamp())
-            stamp = self.env.stamp()
-            await tx.execute(
-                "INSERT INTO rounds (round_id, status, updated_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (round_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at",
-                (round_id, new.value, stamp),
-            )
-            column = "closed_at" if new == RoundStatus.CLOSED else "opened_at"
-            await tx.execute(f"UPDATE rounds SET {column} = ? WHERE round_id = ?", (stamp, round_id))
+            await stored.save_round_status(tx, round_id, new, self.env.stamp())
             await audit(tx, self.env, actor, f"{event.value}_round", round_id)
         return new
 
@@ -129,18 +111,14 @@ class Rounds:
         out: list[Invitation] = []
         async with self.env.db.reading() as tx:
             for number, rnd in enumerate(self.env.consultation.rounds, start=1):
-                if await round_status(tx, rnd.id) != RoundStatus.OPEN:
-                    continue
-                marks = ",".join(f"?{n}" for n in range(4, 4 + len(rnd.groups)))
-                rows = await tx.fetchall(
-                    "SELECT q.*, (SELECT COUNT(*) FROM outbox o WHERE o.participant_id = q.id AND o.round_id = ?1)"
-                    " FROM (" + PARTICIPANT_SQL + " WHERE p.status = 'consented' AND p.reachable = 1"
-                    f" AND p.group_id IN ({marks})" + OWED_INVITATION + ") q ORDER BY q.id LIMIT ?3",
-                    (rnd.id, MAX_REFUSED_INVITATIONS, limit - len(out), *rnd.groups),
-                )
-                out += [Invitation(Participant(*r[:5], bool(r[5])), rnd, number, r[6]) for r in rows]
                 if len(out) >= limit:
                     break
+                if await round_status(tx, rnd.id) != RoundStatus.OPEN:
+                    continue
+                owed = await stored.owed_invitations(
+                    tx, rnd.id, list(rnd.groups), MAX_REFUSED_INVITATIONS, limit - len(out)
+                )
+                out += [Invitation(_participant(p), rnd, number, p.earlier) for p in owed]
         return out
 
     async def owed_closing_notices(self, limit: int = 500) -> list[Invitation]:
@@ -149,27 +127,25 @@ class Rounds:
         since = iso(self.env.clock.now() - CLOSING_NOTICE_WINDOW)
         async with self.env.db.reading() as tx:
             for number, rnd in enumerate(self.env.consultation.rounds, start=1):
-                row = await tx.fetchone("SELECT status, closed_at FROM rounds WHERE round_id = ?", (rnd.id,))
-                if row is None or row[0] != RoundStatus.CLOSED or (row[1] or "") < since:
-                    continue
-                rows = await tx.fetchall(
-                    PARTICIPANT_SQL + " WHERE p.status = 'consented' AND p.reachable = 1 AND EXISTS (SELECT 1"
-                    " FROM participations x WHERE x.participant_id = p.id AND x.round_id = ? AND x.finished_at IS NULL)"
-                    " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = ? || p.id) ORDER BY p.id LIMIT ?",
-                    (rnd.id, closing_notice_key(rnd.id, ""), limit - len(out)),
-                )
-                out += [Invitation(Participant(*r[:5], bool(r[5])), rnd, number) for r in rows]
                 if len(out) >= limit:
                     break
+                state = await stored.read_round(tx, rnd.id)
+                if state.status != RoundStatus.CLOSED or (state.closed_at or "") < since:
+                    continue
+                told = closing_notice_key(rnd.id, "")
+                owed = await stored.unfinished_not_told(tx, rnd.id, told, limit - len(out))
+                out += [Invitation(_participant(p), rnd, number) for p in owed]
         return out
 
-    async def mark_invited(self, tx: Tx, participant_id: int, round_id: str) -> None:
-        """Records that an invitation was queued, inside the caller's transaction."""
-        await tx.execute(
-            "INSERT INTO participations (participant_id, round_id, invited_at) VALUES (?, ?, ?)"
-            " ON CONFLICT DO UPDATE SET invited_at = excluded.invited_at",
-            (participant_id, round_id, self.env.stamp()),
+    async def send_invitations(self, invitations: list[tuple[Invitation, OutgoingMessage]]) -> int:
+        """Queues each rendered invitation and records it, all in one transaction; returns how many were new."""
+        return await apply_effects(
+            self.env, [Effect(Invited(inv.participant.id, inv.round.id), (msg,)) for inv, msg in invitations]
         )
+
+    async def send_closing_notices(self, notices: list[OutgoingMessage]) -> int:
+        """Queues rendered closing notices in one transaction; their dedupe keys make each go once."""
+        return await apply_effects(self.env, [Effect(None, (msg,)) for msg in notices])
 
 
 async def opened_snapshots(tx: Tx) -> dict[str, RoundSnapshot]:
@@ -185,3 +161,7 @@ async def _refuse_missing_items(tx: Tx, rnd: Round) -> None:
                 f"round {rnd.id} cannot open: question {q.id} rates the item set {q.item_set!r}, which has no items "
                 "yet; load the items (the researchers' synthesis) first, then open the round"
             )
+
+
+def _participant(p: Invitee) -> Participant:
+    return Participant(p.id, p.code, p.group_id, p.status, p.chat_id, p.reachable)

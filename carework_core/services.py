@@ -16,6 +16,7 @@ from carework_core.outbox import Outbox
 from carework_core.rounds import Rounds
 from carework_core.storage.db import Database
 from carework_core.storage.state import read_state, write_state
+from carework_core.tallies import Tallies
 
 
 @dataclass(frozen=True)
@@ -26,12 +27,13 @@ class Services:
     answering: Answering
     inbox: Inbox
     outbox: Outbox
+    tallies: Tallies
 
     @classmethod
     def build(cls, db: Database, consultation: Consultation, clock: Clock) -> Services:
         """Builds every service around one shared environment."""
         env = Env(db, consultation, clock)
-        return cls(env, Onboarding(env), Rounds(env), Answering(env), Inbox(env), Outbox(env))
+        return cls(env, Onboarding(env), Rounds(env), Answering(env), Inbox(env), Outbox(env), Tallies(env))
 
     @classmethod
     async def open(cls, database: str | Path, survey: str | Path, clock: Clock, create: bool = True) -> Services:

@@ -110,8 +110,8 @@ async def rehearse(
         stats = emulator.stats()
     report.messages_sent, report.refusals = stats["messages_sent"], stats["refusals"]
     report.refusal_descriptions = stats["refusal_descriptions"]
-    report.registered = (await services.env.db.fetchone("SELECT COUNT(*) FROM participants WHERE code IS NOT NULL"))[0]
-    report.answers = (await services.env.db.fetchone("SELECT COUNT(*) FROM answers"))[0]
+    counts = await services.tallies.counts()
+    report.registered, report.answers = counts.registered, counts.answers
     report.exported = (await export_workbook(services.env, out / "export.xlsx"))["answers"]
     await services.close()
     report.seconds = time.perf_counter() - started
@@ -163,13 +163,8 @@ async def _stand_in_items(services: Services, rnd: Round) -> None:
         if not isinstance(question, ItemRatingQuestion):
             continue
         earlier = [r.id for r in services.env.consultation.rounds if r.theme == rnd.theme and r.id != rnd.id]
-        marks = ",".join("?" * len(earlier)) or "''"
-        rows = await services.env.db.fetchall(
-            f"SELECT DISTINCT value FROM answers WHERE round_id IN ({marks}) AND item_id IS NULL"
-            " AND length(value) > 20 ORDER BY id LIMIT ?",
-            (*earlier, ITEMS_PER_SET),
-        )
-        texts = [r[0] for r in rows] or [f"Example idea {n + 1}" for n in range(ITEMS_PER_SET)]
+        texts = await services.tallies.typed_examples(earlier, longer_than=20, limit=ITEMS_PER_SET)
+        texts = texts or [f"Example idea {n + 1}" for n in range(ITEMS_PER_SET)]
         await services.answering.load_items(question.item_set, [Item(f"i{n + 1}", t) for n, t in enumerate(texts)])
 
 

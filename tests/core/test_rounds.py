@@ -47,9 +47,12 @@ async def test_invitations_go_to_consented_reachable_people_of_the_groups_once(s
     await services.rounds.open_round("r2", actor="cli")  # workforce only
     pending = await services.rounds.pending_invitations()
     assert [(i.participant.chat_id, i.round.id, i.number) for i in pending] == [(1, "r2", 2)]
-    async with services.env.db.transaction() as tx:
-        await services.rounds.mark_invited(tx, pending[0].participant.id, "r2")
+    message = OutgoingMessage(
+        1, "sendMessage", {"text": "r2 is open"}, pending[0].dedupe_key, pending[0].participant.id, "r2"
+    )
+    assert await services.rounds.send_invitations([(pending[0], message)]) == 1
     assert await services.rounds.pending_invitations() == []
+    assert await services.rounds.send_invitations([(pending[0], message)]) == 0  # queued once
 
 
 async def test_closing_notices_are_owed_once_to_the_unfinished_and_only_while_recent(services, clock):
