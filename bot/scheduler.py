@@ -27,7 +27,6 @@ async def reconcile(services: Services) -> int:
             chat = inv.participant.chat_id
             message = OutgoingMessage(
                 chat,
-                "sendMessage",
                 {"chat_id": chat, **reply.params()},
                 inv.dedupe_key,
                 inv.participant.id,
@@ -45,7 +44,6 @@ async def announce_closed_rounds(services: Services) -> int:
     messages = [
         OutgoingMessage(
             n.participant.chat_id,
-            "sendMessage",
             {"chat_id": n.participant.chat_id, **render.round_closed(n.number).params()},
             closing_notice_key(n.round.id, n.participant.id),
             n.participant.id,

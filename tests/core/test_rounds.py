@@ -58,7 +58,7 @@ async def test_closing_notices_are_owed_once_to_the_unfinished_and_only_while_re
     await services.rounds.close_round("r1", actor="cli")
     owed = await services.rounds.owed_closing_notices()
     assert [(n.participant.code, n.round.id, n.number) for n in owed] == [(ann.code, "r1", 1)]
-    notice = OutgoingMessage(1, "sendMessage", {"text": "closed"}, closing_notice_key("r1", ann.id), ann.id)
+    notice = OutgoingMessage(1, {"text": "closed"}, closing_notice_key("r1", ann.id), ann.id)
     await services.outbox.enqueue([notice])
     assert await services.rounds.owed_closing_notices() == []
     await services.rounds.reopen_round("r1", actor="cli")
