@@ -89,3 +89,9 @@ async def count_messages(tx: Tx) -> dict[OutboxStatus, int]:
     """Returns how many messages are in each status."""
     rows = await tx.fetchall("SELECT status, COUNT(*) FROM outbox GROUP BY status")
     return {OutboxStatus(r[0]): r[1] for r in rows}
+
+
+async def invitation_statuses(tx: Tx) -> list[tuple[str, OutboxStatus]]:
+    """Returns the dedupe key and status of every invitation queued, oldest first."""
+    rows = await tx.fetchall("SELECT dedupe_key, status FROM outbox WHERE round_id IS NOT NULL ORDER BY id")
+    return [(r[0], OutboxStatus(r[1])) for r in rows]
