@@ -9,7 +9,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot import render
 from bot.render import Reply
-from carework_core.outbox import OutgoingMessage
+from carework_core.outbox import MessageKind, OutgoingMessage
 from carework_core.services import Services
 
 
@@ -27,6 +27,9 @@ class CareworkContext(CallbackContext[ExtBot, dict, dict, BotData]):
 
 
 CareworkApp = Application[ExtBot, CareworkContext, dict, dict, BotData, object]
+
+
+NO_BUTTONS = {"inline_keyboard": []}
 
 
 class Edit:
@@ -55,16 +58,12 @@ async def respond(update: Update, context: CareworkContext, *out: Reply | Edit, 
         key = f"u{update.update_id}{tag}:{index}"
         if isinstance(item, Edit):
             params = item.reply.params()
-            method = "editMessageText"
+            kind = MessageKind.EDIT
             if item.markup_only:
-                method, params = (
-                    "editMessageReplyMarkup",
-                    {"reply_markup": params.get("reply_markup", {"inline_keyboard": []})},
-                )
-            messages.append(
-                OutgoingMessage(chat_id, method, {"chat_id": chat_id, "message_id": item.message_id, **params}, key)
-            )
+                kind, params = MessageKind.EDIT_BUTTONS, {"reply_markup": params.get("reply_markup", NO_BUTTONS)}
+            where = {"chat_id": chat_id, "message_id": item.message_id}
+            messages.append(OutgoingMessage(chat_id, {**where, **params}, key, kind=kind))
         else:
-            messages.append(OutgoingMessage(chat_id, "sendMessage", {"chat_id": chat_id, **item.params()}, key))
+            messages.append(OutgoingMessage(chat_id, {"chat_id": chat_id, **item.params()}, key))
     await context.services.outbox.enqueue(messages)
     context.bot_data.wake_sender()

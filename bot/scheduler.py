@@ -26,9 +26,7 @@ async def reconcile(services: Services) -> int:
         reply = render.invitation(inv.round, inv.number, consultation)
         chat = inv.participant.chat_id
         params = {"chat_id": chat, **reply.params()}
-        rendered.append(
-            (inv, OutgoingMessage(chat, "sendMessage", params, inv.dedupe_key, inv.participant.id, inv.round.id))
-        )
+        rendered.append((inv, OutgoingMessage(chat, params, inv.dedupe_key, inv.participant.id, inv.round.id)))
     await services.rounds.send_invitations(rendered)
     log.info("invitations queued", extra={"count": len(invitations)})
     return len(invitations)
@@ -40,7 +38,6 @@ async def announce_closed_rounds(services: Services) -> int:
     messages = [
         OutgoingMessage(
             n.participant.chat_id,
-            "sendMessage",
             {"chat_id": n.participant.chat_id, **render.round_closed(n.number).params()},
             closing_notice_key(n.round.id, n.participant.id),
             n.participant.id,

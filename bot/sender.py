@@ -19,10 +19,16 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.logs import describe_failure
 from carework_core.clock import Clock
-from carework_core.outbox import Outbox, QueuedMessage
+from carework_core.outbox import MessageKind, Outbox, QueuedMessage
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF_SECONDS = 300  # during a long outage each message is still tried every five minutes
+# The Bot API call for each kind of message: the core says what it wants, only the bot knows Telegram.
+METHODS = {
+    MessageKind.SEND: "sendMessage",
+    MessageKind.EDIT: "editMessageText",
+    MessageKind.EDIT_BUTTONS: "editMessageReplyMarkup",
+}
 
 
 class Bucket:
@@ -97,7 +103,7 @@ class Sender:
             return 0
         sends = []
         for message in ready:
-            if message.method.startswith("send"):  # the overall limit is on new messages
+            if message.kind is MessageKind.SEND:  # the overall limit is on new messages
                 wait = self.overall.wait_time()
                 if wait:
                     await asyncio.sleep(wait)
@@ -115,7 +121,7 @@ class Sender:
 
     async def _send(self, m: QueuedMessage) -> None:
         try:
-            result = await self.bot.do_api_request(m.method, api_kwargs=m.params)
+            result = await self.bot.do_api_request(METHODS[m.kind], api_kwargs=m.params)
         except RetryAfter as exc:
             seconds = retry_seconds(exc.retry_after)
             self._paused_until = max(self._paused_until, time.monotonic() + seconds)
@@ -129,7 +135,9 @@ class Sender:
                 await self.outbox.mark_sent(m.id, None)
             else:
                 await self.outbox.mark_failed(m.id, exc.message)
-                log.error("message refused", extra={"outbox_id": m.id, "method": m.method, "reason": exc.message})
+                log.error(
+                    "message refused", extra={"outbox_id": m.id, "method": METHODS[m.kind], "reason": exc.message}
+                )
         except (NetworkError, TelegramError) as exc:
             await self._retry(m, type(exc).__name__)
         else:

@@ -184,11 +184,19 @@ UPDATE outbox SET round_id = substr(dedupe_key, 8, instr(substr(dedupe_key, 8), 
 CREATE INDEX outbox_invitations ON outbox (participant_id, round_id)
 """
 
+# The core says what kind of message it queues; the bot's sender names the Bot API call that sends it.
+OUTBOX_KINDS = """
+ALTER TABLE outbox RENAME COLUMN method TO kind;
+UPDATE outbox SET kind = CASE kind WHEN 'sendMessage' THEN 'send' WHEN 'editMessageText' THEN 'edit'
+    WHEN 'editMessageReplyMarkup' THEN 'edit_buttons' ELSE kind END
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", INITIAL),
     Migration(2, "inbox receipts: update ids may restart", INBOX_RECEIPTS),
     Migration(3, "round snapshots", ROUND_SNAPSHOTS),
     Migration(4, "outbox rows know how long they matter", OUTBOX_LIFETIME),
+    Migration(5, "outbox rows hold a message kind, not a Bot API method", OUTBOX_KINDS),
 ]
 
 

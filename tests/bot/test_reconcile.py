@@ -2,14 +2,13 @@
 
 from bot.scheduler import reconcile
 from carework_core.rounds import MAX_REFUSED_INVITATIONS
+from carework_core.storage.outbox import invitation_statuses
 from tests.conftest import join
 
 
 async def invitations(services) -> list[tuple]:
-    rows = await services.env.db.fetchall(
-        "SELECT dedupe_key, status FROM outbox WHERE round_id IS NOT NULL ORDER BY id"
-    )
-    return [tuple(r) for r in rows]
+    async with services.env.db.reading() as tx:
+        return await invitation_statuses(tx)
 
 
 async def test_a_refused_invitation_is_sent_again_a_few_times_under_new_keys(services, clock):

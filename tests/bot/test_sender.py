@@ -64,9 +64,7 @@ async def test_a_burst_to_many_chats_is_paced_under_the_limits(tmp_path):
     try:
         await services.outbox.enqueue(
             [
-                OutgoingMessage(
-                    u.user_id, "sendMessage", {"chat_id": u.user_id, "text": f"message {i}"}, f"{u.user_id}:{i}"
-                )
+                OutgoingMessage(u.user_id, {"chat_id": u.user_id, "text": f"message {i}"}, f"{u.user_id}:{i}")
                 for u in users
                 for i in range(3)
             ]
@@ -86,7 +84,7 @@ async def test_faults_are_retried_until_everything_is_delivered(tmp_path):
     try:
         await services.outbox.enqueue(
             [
-                OutgoingMessage(u.user_id, "sendMessage", {"chat_id": u.user_id, "text": f"m{i}"}, f"{u.user_id}:{i}")
+                OutgoingMessage(u.user_id, {"chat_id": u.user_id, "text": f"m{i}"}, f"{u.user_id}:{i}")
                 for u in users
                 for i in range(4)
             ]
@@ -109,7 +107,7 @@ async def test_a_person_who_blocked_the_bot_is_marked_unreachable(tmp_path):
         await users[0].block()
         await services.outbox.enqueue(
             [
-                OutgoingMessage(u.user_id, "sendMessage", {"chat_id": u.user_id, "text": "hi"}, f"{u.user_id}:{i}")
+                OutgoingMessage(u.user_id, {"chat_id": u.user_id, "text": "hi"}, f"{u.user_id}:{i}")
                 for u in users
                 for i in range(2)
             ]
@@ -135,7 +133,7 @@ async def test_flood_control_pauses_the_sender_whichever_form_retry_after_takes(
         chat = users[0].user_id
         for n in range(5):  # someone else spent this chat's burst
             await bot.send_message(chat, f"earlier {n}")
-        await services.outbox.enqueue([OutgoingMessage(chat, "sendMessage", {"chat_id": chat, "text": "queued"}, "q")])
+        await services.outbox.enqueue([OutgoingMessage(chat, {"chat_id": chat, "text": "queued"}, "q")])
         sender = Sender(bot, services.outbox, services.env.clock)
         await sender.drain_once()
         assert emulator.stats()["refusals_by_code"] == {"429": 1}
@@ -153,9 +151,7 @@ async def test_the_sender_rides_out_a_database_locked_by_another_process(tmp_pat
     emulator, services, client, users, bot = await setup(tmp_path, 1)
     chat = users[0].user_id
     services.env.db.lock_wait = 0.1  # give up in 0.1 s, not 10 s
-    await services.outbox.enqueue(
-        [OutgoingMessage(chat, "sendMessage", {"chat_id": chat, "text": "private words"}, "k")]
-    )
+    await services.outbox.enqueue([OutgoingMessage(chat, {"chat_id": chat, "text": "private words"}, "k")])
     other = sqlite3.connect(tmp_path / "c.db", isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
     sender = Sender(bot, services.outbox, services.env.clock)

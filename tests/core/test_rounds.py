@@ -47,9 +47,7 @@ async def test_invitations_go_to_consented_reachable_people_of_the_groups_once(s
     await services.rounds.open_round("r2", actor="cli")  # workforce only
     pending = await services.rounds.pending_invitations()
     assert [(i.participant.chat_id, i.round.id, i.number) for i in pending] == [(1, "r2", 2)]
-    message = OutgoingMessage(
-        1, "sendMessage", {"text": "r2 is open"}, pending[0].dedupe_key, pending[0].participant.id, "r2"
-    )
+    message = OutgoingMessage(1, {"text": "r2 is open"}, pending[0].dedupe_key, pending[0].participant.id, "r2")
     assert await services.rounds.send_invitations([(pending[0], message)]) == 1
     assert await services.rounds.pending_invitations() == []
     assert await services.rounds.send_invitations([(pending[0], message)]) == 0  # queued once
@@ -63,7 +61,7 @@ async def test_closing_notices_are_owed_once_to_the_unfinished_and_only_while_re
     await services.rounds.close_round("r1", actor="cli")
     owed = await services.rounds.owed_closing_notices()
     assert [(n.participant.code, n.round.id, n.number) for n in owed] == [(ann.code, "r1", 1)]
-    notice = OutgoingMessage(1, "sendMessage", {"text": "closed"}, closing_notice_key("r1", ann.id), ann.id)
+    notice = OutgoingMessage(1, {"text": "closed"}, closing_notice_key("r1", ann.id), ann.id)
     await services.outbox.enqueue([notice])
     assert await services.rounds.owed_closing_notices() == []
     await services.rounds.reopen_round("r1", actor="cli")

@@ -15,7 +15,10 @@ import pytest
 from bot.emulator import Emulator, EmulatorClient
 from bot.sender import Sender
 from carework_core.clock import SystemClock
+from carework_core.messages import InboxStatus
 from carework_core.services import Services
+from carework_core.storage.db import Database
+from carework_core.storage.inbox import count_updates
 from tests.e2e.conftest import TOKEN, start_stack, stop_stack
 from tests.e2e.test_crash import BURST, start_bot
 
@@ -38,19 +41,23 @@ async def logged(log: Path, words: str, timeout: float = 40.0) -> None:
         await asyncio.sleep(0.2)
 
 
-async def set_aside_and_confirmed(url: str, db: Path, timeout: float = 20.0) -> None:
+async def set_aside_and_confirmed(url: str, db_path: Path, timeout: float = 20.0) -> None:
     """Waits until the bot has set an update aside and Telegram holds nothing for it."""
     deadline = time.monotonic() + timeout
-    async with aiohttp.ClientSession() as session:
-        while True:
-            async with session.post(f"{url}/bot{TOKEN}/getWebhookInfo") as response:
-                pending = (await response.json())["result"]["pending_update_count"]
-            with sqlite3.connect(db) as conn:
-                aside = conn.execute("SELECT COUNT(*) FROM inbox WHERE status = 'set_aside'").fetchone()[0]
-            if aside and not pending:
-                return
-            assert time.monotonic() < deadline, f"set aside: {aside}, still pending at Telegram: {pending}"
-            await asyncio.sleep(0.2)
+    db = await Database.open(db_path, create=False)
+    try:
+        async with aiohttp.ClientSession() as session:
+            while True:
+                async with session.post(f"{url}/bot{TOKEN}/getWebhookInfo") as response:
+                    pending = (await response.json())["result"]["pending_update_count"]
+                async with db.reading() as tx:
+                    aside = (await count_updates(tx)).get(InboxStatus.SET_ASIDE, 0)
+                if aside and not pending:
+                    return
+                assert time.monotonic() < deadline, f"set aside: {aside}, still pending at Telegram: {pending}"
+                await asyncio.sleep(0.2)
+    finally:
+        await db.close()
 
 
 def stop_with_sigterm(bot: subprocess.Popen) -> float:

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from carework_core.inbox import StoredUpdate
-from carework_core.outbox import OutgoingMessage
+from carework_core.outbox import MessageKind, OutgoingMessage
 from tests.conftest import join
 
 
@@ -63,7 +63,7 @@ async def test_set_aside_content_is_forgotten_after_the_days_kept(services, cloc
 
 
 def message(chat, key, text="hi"):
-    return OutgoingMessage(chat, "sendMessage", {"chat_id": chat, "text": text}, key)
+    return OutgoingMessage(chat, {"chat_id": chat, "text": text}, key)
 
 
 async def test_outbox_dedupes_and_keeps_each_chat_in_order(services, clock):
@@ -84,14 +84,14 @@ async def test_outbox_dedupes_and_keeps_each_chat_in_order(services, clock):
 
 
 async def test_blocked_chat_is_given_up_and_stops_being_invited(services, clock):
-    person = await join(services, 42)
+    await join(services, 42)
     await services.outbox.enqueue([message(42, "x"), message(42, "y")])
     (first,) = await services.outbox.due(clock.now(), 10)
     await services.outbox.mark_undeliverable(first, "Forbidden: bot was blocked by the user")
     assert await services.outbox.counts() == {"undeliverable": 2}
     await services.rounds.open_round("r1", actor="t")
     assert await services.rounds.pending_invitations() == []
-    assert person.reachable
+    assert await services.onboarding.heard_from(42)  # they were unreachable until they wrote again
 
 
 async def test_processed_updates_leave_no_text_in_the_database_or_its_wal(services):
@@ -107,7 +107,7 @@ async def test_processed_updates_leave_no_text_in_the_database_or_its_wal(servic
 
 async def test_a_reply_matters_for_a_day_and_an_invitation_while_its_round_is_open(services, clock):
     await services.rounds.open_round("r1", actor="t")
-    invitation = OutgoingMessage(2, "sendMessage", {"chat_id": 2, "text": "Round 1"}, "inv", round_id="r1")
+    invitation = OutgoingMessage(2, {"chat_id": 2, "text": "Round 1"}, "inv", round_id="r1")
     await services.outbox.enqueue([message(1, "reply"), invitation])
     clock.advance(hours=23)
     assert [m.wanted for m in await services.outbox.due(clock.now(), 10)] == [True, True]
@@ -120,13 +120,12 @@ async def test_a_reply_matters_for_a_day_and_an_invitation_while_its_round_is_op
     assert await services.outbox.counts() == {"failed": 1, "pending": 1}
 
 
-async def test_invitations_queued_before_the_upgrade_know_their_round(tmp_path):
+async def database_at_version_1(path, *rows: str):
+    """Creates a database as the first release left it, holding these outbox rows (SQL values)."""
     import aiosqlite
 
     from carework_core.storage import migrations
-    from carework_core.storage.db import Database
 
-    path = tmp_path / "old.db"
     async with aiosqlite.connect(path) as conn:
         for statement in migrations._statements(migrations.INITIAL):
             await conn.execute(statement)
@@ -136,13 +135,41 @@ async def test_invitations_queued_before_the_upgrade_know_their_round(tmp_path):
         )
         await conn.execute("INSERT INTO schema_migrations (version, name) VALUES (1, 'initial schema')")
         await conn.execute(
-            "INSERT INTO outbox (chat_id, method, payload, dedupe_key, not_before, created_at)"
-            " VALUES (1, 'sendMessage', '{}', 'invite:r1:4', 'x', 'x'), (1, 'sendMessage', '{}', 'u5:0', 'x', 'x')"
+            "INSERT INTO outbox (chat_id, method, payload, dedupe_key, not_before, created_at) VALUES "
+            + ", ".join(rows)
         )
         await conn.commit()
+
+
+async def test_invitations_queued_before_the_upgrade_know_their_round(tmp_path):
+    from carework_core.storage.db import Database
+
+    path = tmp_path / "old.db"
+    await database_at_version_1(
+        path, "(1, 'sendMessage', '{}', 'invite:r1:4', 'x', 'x')", "(1, 'sendMessage', '{}', 'u5:0', 'x', 'x')"
+    )
     db = await Database.open(path)
     try:
         rows = await db.fetchall("SELECT dedupe_key, round_id FROM outbox ORDER BY id")
         assert [tuple(r) for r in rows] == [("invite:r1:4", "r1"), ("u5:0", None)]
     finally:
         await db.close()
+
+
+async def test_messages_queued_before_the_upgrade_keep_their_kind(tmp_path):
+    from carework_core.storage.db import Database
+    from carework_core.storage.outbox import due_messages
+
+    path = tmp_path / "old.db"
+    rows = [f"({n}, '{method}', '{{}}', 'k{n}', 'x', 'x')" for n, method in enumerate(OLD_METHODS, start=1)]
+    await database_at_version_1(path, *rows)
+    db = await Database.open(path)
+    try:
+        async with db.reading() as tx:
+            due = await due_messages(tx, "y", 10)
+        assert [m.kind for m in due] == [MessageKind.SEND, MessageKind.EDIT, MessageKind.EDIT_BUTTONS]
+    finally:
+        await db.close()
+
+
+OLD_METHODS = ["sendMessage", "editMessageText", "editMessageReplyMarkup"]  # what the outbox held before kinds

@@ -35,9 +35,7 @@ async def test_an_invitation_is_recorded_with_its_message_or_not_at_all(services
     await services.rounds.open_round("r1", actor="t")
 
     def invitation(participant_id: int) -> Effect:
-        message = OutgoingMessage(
-            7, "sendMessage", {"text": "open"}, f"invite:r1:{participant_id}", participant_id, "r1"
-        )
+        message = OutgoingMessage(7, {"text": "open"}, f"invite:r1:{participant_id}", participant_id, "r1")
         return Effect(Invited(participant_id, "r1"), (message,))
 
     with pytest.raises(sqlite3.IntegrityError):  # nobody has id 999: the whole batch is refused
