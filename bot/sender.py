@@ -147,8 +147,8 @@ class Sender:
 
     async def _retry(self, m: QueuedMessage, reason: str) -> None:
         delay = min(MAX_BACKOFF_SECONDS, 2 ** min(m.attempts, 16))
-        log.info("send failed, will retry", extra={"outbox_id": m.id, "reason": reason, "delay": delay})
         await self.outbox.retry_later(m.id, self.clock.now() + timedelta(seconds=delay), reason)
+        log.info("send failed, will retry", extra={"outbox_id": m.id, "reason": reason, "delay": delay})
 
 
 def retry_seconds(retry_after: int | float | timedelta) -> float:
