@@ -16,13 +16,13 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from carework_core.answering import NOT_SURE
 from carework_core.clock import parse_iso
 from carework_core.definition_changes import snapshot_of
-from carework_core.definitions import ChoiceQuestion, ItemRatingQuestion, RatingQuestion, Scale
+from carework_core.definitions import Criterion, ItemRatingQuestion
 from carework_core.env import Env
 from carework_core.errors import ExportRefused
 from carework_core.rounds import opened_snapshots
+from carework_core.vocabulary import labels_of
 
 ANSWER_COLUMNS = [
     "participant",
@@ -138,7 +138,7 @@ async def _answer_rows(env: Env, tx) -> AsyncIterator[list[Any]]:
             item_id or "",
             item or "",
             crit.name if crit else "",
-            _shown(q, crit.scale if crit else None, value),
+            _shown(q, crit, value),
             value,
             _local(env, at),
         ]
@@ -161,18 +161,9 @@ async def _participant_rows(env: Env, tx) -> AsyncIterator[list[Any]]:
         ]
 
 
-def _shown(question: Any, scale: Scale | None, value: str) -> str:
+def _shown(question: Any, criterion: Criterion | None, value: str) -> str:
     """Returns an answer as a reader understands it: the label rather than its position."""
-    if isinstance(question, RatingQuestion):
-        scale = question.scale
-    if scale is not None and value == NOT_SURE:
-        return "Not sure"
-    if scale is not None and value.isdigit() and 1 <= int(value) <= len(scale.labels):
-        return scale.labels[int(value) - 1]
-    if isinstance(question, ChoiceQuestion):
-        labels = {o.id: o.label for o in question.options}
-        return "; ".join(labels.get(v, v) for v in value.split(","))
-    return value
+    return "; ".join(labels_of(question, criterion, value))
 
 
 def _local(env: Env, stamp: str) -> str:
