@@ -22,6 +22,8 @@ from carework_core.definitions import Criterion, ItemRatingQuestion
 from carework_core.env import Env
 from carework_core.errors import ExportRefused
 from carework_core.rounds import opened_snapshots
+from carework_core.storage.answers import coded_answers
+from carework_core.storage.items import item_texts
 from carework_core.vocabulary import labels_of
 
 ANSWER_COLUMNS = [
@@ -116,20 +118,18 @@ async def _answer_rows(env: Env, tx) -> AsyncIterator[list[Any]]:
     seen = {r.id: snapshot_of(c, r) for r in c.rounds} | await opened_snapshots(tx)
     groups = {g.id: g.name for g in c.groups}
     themes = {t.id: t.name for t in c.themes}
-    items = {(r[0], r[1]): r[2] for r in await tx.fetchall("SELECT item_set, item_id, text FROM items")}
-    sql = (
-        "SELECT p.code, p.group_id, a.round_id, a.question_id, a.item_id, a.criterion_id, a.value, a.created_at"
-        " FROM answers a JOIN participants p ON p.id = a.participant_id ORDER BY a.id"
-    )
-    async for code, group, round_id, qid, item_id, crit_id, value, at in tx.iterate(sql):
+    items = await item_texts(tx)
+    async for row in coded_answers(tx):
+        a = row.answer
+        round_id, qid, item_id, crit_id, value = a.round_id, a.question_id, a.item_id, a.criterion_id, a.value
         snap = seen.get(round_id)
         rnd = snap.round if snap else None
         q = next((q for q in rnd.questions if q.id == qid), None) if rnd else None
         crit = snap.criterion(crit_id) if snap and crit_id else None
         item = items.get((q.item_set, item_id)) if isinstance(q, ItemRatingQuestion) else None
         yield [
-            code,
-            groups.get(group, group),
+            row.code,
+            groups.get(row.group_id, row.group_id),
             round_id,
             rnd.title if rnd else "",
             themes.get(rnd.theme, rnd.theme) if rnd else "",
@@ -140,7 +140,7 @@ async def _answer_rows(env: Env, tx) -> AsyncIterator[list[Any]]:
             crit.name if crit else "",
             _shown(q, crit, value),
             value,
-            _local(env, at),
+            _local(env, row.created_at),
         ]
 
 

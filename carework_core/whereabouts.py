@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from carework_core.definitions import Consultation, Round
 from carework_core.lifecycle import RoundStatus
 from carework_core.onboarding import Participant
+from carework_core.storage.answers import standings
 from carework_core.storage.db import Tx
 
 
@@ -44,13 +45,9 @@ Elsewhere = ToStart | Finished | RoundClosed | NoRoundOpen
 
 async def elsewhere(tx: Tx, consultation: Consultation, person: Participant) -> Elsewhere:
     """Returns what a person with no started, unfinished round should hear about next."""
-    rows = await tx.fetchall(
-        "SELECT r.round_id, r.status, x.participant_id IS NOT NULL, x.started_at IS NOT NULL,"
-        " x.finished_at IS NOT NULL FROM rounds r"
-        " LEFT JOIN participations x ON x.round_id = r.round_id AND x.participant_id = ?",
-        (person.id,),
-    )
-    known = {r[0]: (RoundStatus(r[1]), bool(r[2]), bool(r[3]), bool(r[4])) for r in rows}
+    known = {
+        s.round_id: (RoundStatus(s.status), s.invited, s.started, s.finished) for s in await standings(tx, person.id)
+    }
     to_start = finished = closed = None
     for number, rnd in enumerate(consultation.rounds, start=1):
         if person.group_id not in rnd.groups or rnd.id not in known:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from carework_core.storage.db import Tx
@@ -120,6 +121,28 @@ async def rounds_under_way(tx: Tx, participant_id: int) -> list[str]:
     return [r[0] for r in rows]
 
 
+@dataclass(frozen=True)
+class Standing:
+    """A round that has opened, as one person stands in it."""
+
+    round_id: str
+    status: str
+    invited: bool
+    started: bool
+    finished: bool
+
+
+async def standings(tx: Tx, participant_id: int) -> list[Standing]:
+    """Returns every round that has opened, with whether this person was invited, started and finished."""
+    rows = await tx.fetchall(
+        "SELECT r.round_id, r.status, x.participant_id IS NOT NULL, x.started_at IS NOT NULL,"
+        " x.finished_at IS NOT NULL FROM rounds r"
+        " LEFT JOIN participations x ON x.round_id = r.round_id AND x.participant_id = ?",
+        (participant_id,),
+    )
+    return [Standing(r[0], r[1], bool(r[2]), bool(r[3]), bool(r[4])) for r in rows]
+
+
 async def all_answers(tx: Tx) -> list[Answer]:
     """Returns every stored answer in the order given."""
     rows = await tx.fetchall(
@@ -134,3 +157,23 @@ async def finished_at(tx: Tx, participant_id: int, round_id: str) -> str | None:
         "SELECT finished_at FROM participations WHERE participant_id = ? AND round_id = ?", (participant_id, round_id)
     )
     return row[0] if row else None
+
+
+@dataclass(frozen=True)
+class CodedAnswer:
+    """A stored answer with its participant's pseudonymous code and group, for the workbook."""
+
+    code: str
+    group_id: str
+    answer: Answer
+    created_at: str
+
+
+async def coded_answers(tx: Tx) -> AsyncIterator[CodedAnswer]:
+    """Yields every answer in the order given, a page at a time, with the participant's code and group."""
+    sql = (
+        "SELECT p.code, p.group_id, a.created_at, a.round_id, a.question_id, a.value, a.source, a.item_id,"
+        " a.criterion_id FROM answers a JOIN participants p ON p.id = a.participant_id ORDER BY a.id"
+    )
+    async for code, group, at, *answer in tx.iterate(sql):
+        yield CodedAnswer(code, group, Answer(*answer), at)
