@@ -11,7 +11,7 @@ from html import escape
 from typing import Any
 
 from bot import callbacks as cb
-from carework_core.answering import NOT_SURE, Ask, RoundDone
+from carework_core.answering import Ask, RoundDone, StoredAnswer
 from carework_core.definitions import (
     ChoiceQuestion,
     Consultation,
@@ -22,6 +22,7 @@ from carework_core.definitions import (
     TextQuestion,
 )
 from carework_core.onboarding import ConsentStep
+from carework_core.vocabulary import points, scale_for
 from carework_core.whereabouts import Elsewhere, Finished, RoundClosed, ToStart
 
 
@@ -159,10 +160,10 @@ def step(s: Ask | RoundDone, c: Consultation) -> Reply:
     if isinstance(q, ItemRatingQuestion) and s.item and s.criterion:
         head += f"\nIdea {s.item_index + 1} of {s.items_total}"
         body = f"{escape(q.text)}\n\n<i>{escape(s.item.text)}</i>\n\n{escape(s.criterion.question)}"
-        return Reply(f"{head}\n\n{body}", _scale_buttons(s, s.criterion.scale))
+        return Reply(f"{head}\n\n{body}", _scale_buttons(s))
     body = escape(q.text) + (f"\n\n<i>{escape(q.hint)}</i>" if q.hint else "")
     if isinstance(q, RatingQuestion):
-        return Reply(f"{head}\n\n{body}", _scale_buttons(s, q.scale))
+        return Reply(f"{head}\n\n{body}", _scale_buttons(s))
     if isinstance(q, ChoiceQuestion):
         return choice(s, head, body, 0)
     return Reply(f"{head}\n\n{body}\n\n{_typing_prompt(s)}", _typing_buttons(s))
@@ -182,9 +183,10 @@ def choice(s: Ask, head: str, body: str, mask: int) -> Reply:
     return Reply(f"{head}\n\n{body}\n\nTick all that apply, then tap Done.", rows + done + _skip_row(s))
 
 
-def _scale_buttons(s: Ask, scale) -> tuple[tuple[Button, ...], ...]:
-    values = [(label, str(i)) for i, label in enumerate(scale.labels, 1)] + [("Not sure", NOT_SURE)] * scale.not_sure
-    return tuple((Button(label, _point(s, value)),) for label, value in values) + _skip_row(s)
+def _scale_buttons(s: Ask) -> tuple[tuple[Button, ...], ...]:
+    scale = scale_for(s.question, s.criterion)
+    assert scale is not None
+    return tuple((Button(label, _point(s, value)),) for label, value in points(scale)) + _skip_row(s)
 
 
 def _point(s: Ask, value: str) -> cb.Callback:
@@ -237,15 +239,9 @@ def answered(original_text: str, label: str) -> Reply:
     return Reply(f"{escape(original_text)}\n\nYour answer: <b>{escape(label)}</b>")
 
 
-def chosen_label(s: Ask, value: str) -> str:
+def chosen_label(stored: StoredAnswer) -> str:
     """Returns the words of a tapped answer, for showing it back."""
-    q = s.question
-    scale = s.criterion.scale if s.criterion else (q.scale if isinstance(q, RatingQuestion) else None)
-    if scale is not None:
-        return "Not sure" if value == NOT_SURE else scale.labels[int(value) - 1]
-    if isinstance(q, ChoiceQuestion):
-        return ", ".join(q.options[int(i)].label for i in value.split(",") if i)
-    return value
+    return ", ".join(stored.labels)
 
 
 TEXT = {

@@ -16,14 +16,16 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from carework_core.answering import NOT_SURE
 from carework_core.clock import parse_iso
 from carework_core.definition_changes import snapshot_of
-from carework_core.definitions import ChoiceQuestion, ItemRatingQuestion, RatingQuestion, Scale
+from carework_core.definitions import Criterion, ItemRatingQuestion
 from carework_core.env import Env
 from carework_core.errors import ExportRefused
 from carework_core.rounds import opened_snapshots
+from carework_core.storage.answers import coded_answers
+from carework_core.storage.items import item_texts
 from carework_core.storage.participants import participant_records
+from carework_core.vocabulary import labels_of
 
 ANSWER_COLUMNS = [
     "participant",
@@ -117,20 +119,18 @@ async def _answer_rows(env: Env, tx) -> AsyncIterator[list[Any]]:
     seen = {r.id: snapshot_of(c, r) for r in c.rounds} | await opened_snapshots(tx)
     groups = {g.id: g.name for g in c.groups}
     themes = {t.id: t.name for t in c.themes}
-    items = {(r[0], r[1]): r[2] for r in await tx.fetchall("SELECT item_set, item_id, text FROM items")}
-    sql = (
-        "SELECT p.code, p.group_id, a.round_id, a.question_id, a.item_id, a.criterion_id, a.value, a.created_at"
-        " FROM answers a JOIN participants p ON p.id = a.participant_id ORDER BY a.id"
-    )
-    async for code, group, round_id, qid, item_id, crit_id, value, at in tx.iterate(sql):
+    items = await item_texts(tx)
+    async for row in coded_answers(tx):
+        a = row.answer
+        round_id, qid, item_id, crit_id, value = a.round_id, a.question_id, a.item_id, a.criterion_id, a.value
         snap = seen.get(round_id)
         rnd = snap.round if snap else None
         q = next((q for q in rnd.questions if q.id == qid), None) if rnd else None
         crit = snap.criterion(crit_id) if snap and crit_id else None
         item = items.get((q.item_set, item_id)) if isinstance(q, ItemRatingQuestion) else None
         yield [
-            code,
-            groups.get(group, group),
+            row.code,
+            groups.get(row.group_id, row.group_id),
             round_id,
             rnd.title if rnd else "",
             themes.get(rnd.theme, rnd.theme) if rnd else "",
@@ -139,9 +139,9 @@ async def _answer_rows(env: Env, tx) -> AsyncIterator[list[Any]]:
             item_id or "",
             item or "",
             crit.name if crit else "",
-            _shown(q, crit.scale if crit else None, value),
+            _shown(q, crit, value),
             value,
-            _local(env, at),
+            _local(env, row.created_at),
         ]
 
 
@@ -157,18 +157,9 @@ async def _participant_rows(env: Env, tx) -> AsyncIterator[list[Any]]:
         ]
 
 
-def _shown(question: Any, scale: Scale | None, value: str) -> str:
+def _shown(question: Any, criterion: Criterion | None, value: str) -> str:
     """Returns an answer as a reader understands it: the label rather than its position."""
-    if isinstance(question, RatingQuestion):
-        scale = question.scale
-    if scale is not None and value == NOT_SURE:
-        return "Not sure"
-    if scale is not None and value.isdigit() and 1 <= int(value) <= len(scale.labels):
-        return scale.labels[int(value) - 1]
-    if isinstance(question, ChoiceQuestion):
-        labels = {o.id: o.label for o in question.options}
-        return "; ".join(labels.get(v, v) for v in value.split(","))
-    return value
+    return "; ".join(labels_of(question, criterion, value))
 
 
 def _local(env: Env, stamp: str) -> str:

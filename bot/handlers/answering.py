@@ -11,8 +11,7 @@ from bot import callbacks as cb
 from bot import render
 from bot.context import CareworkContext, Edit, respond, shown_answer
 from bot.handlers.guards import answer_query, matches
-from carework_core.answering import Ask, ButtonsExpected, NothingToAnswer, TextSaved
-from carework_core.definitions import ChoiceQuestion
+from carework_core.answering import ButtonsExpected, NothingToAnswer
 
 log = logging.getLogger(__name__)
 
@@ -32,17 +31,14 @@ async def typed(update: Update, context: CareworkContext) -> None:
     result = await context.services.answering.receive_text(
         update.effective_user.id, message.text, f"m{message.message_id}"
     )
-    consultation = context.services.env.consultation
     if isinstance(result, NothingToAnswer):
         await respond(update, context, render.nothing_waiting(result.where))
     elif isinstance(result, ButtonsExpected):
         await respond(update, context, render.plain("buttons_expected"))
-    elif isinstance(result, TextSaved):
-        step = result.step
-        if result.was_example and isinstance(step, Ask) and step.question.type == "examples" and step.examples_given:
-            await respond(update, context, render.example_saved(step))  # still on the same question
-        else:
-            await respond(update, context, render.step(result.step, consultation))
+    elif result.more_examples:
+        await respond(update, context, render.example_saved(result.step))  # still on the same question
+    else:
+        await respond(update, context, render.step(result.step, context.services.env.consultation))
 
 
 async def pick(update: Update, context: CareworkContext) -> None:
@@ -50,21 +46,17 @@ async def pick(update: Update, context: CareworkContext) -> None:
     query = update.callback_query
     data = cb.unpack(query.data)
     assert isinstance(data, (cb.Pick, cb.Rate, cb.Submit))
-    answering = context.services.answering
-    current = await answering.current(update.effective_user.id, data.round_id)
-    tapped = _tapped_value(data)
     card = (data.item, data.criterion) if isinstance(data, cb.Rate) else None
-    step = await answering.choose(
-        update.effective_user.id, data.round_id, data.number, _core_value(current, data, tapped), f"q{query.id}", card
+    result = await context.services.answering.tap(
+        update.effective_user.id, data.round_id, data.number, _tapped_value(data), f"q{query.id}", card
     )
     await answer_query(query)
-    consultation = context.services.env.consultation
-    if _same_card(current, step):
+    reply = render.step(result.step, context.services.env.consultation)
+    if result.same_card:
         # Rating items one after another: the same message moves on, so the chat stays short.
-        await respond(update, context, Edit(query.message.message_id, render.step(step, consultation)))
+        await respond(update, context, Edit(query.message.message_id, reply))
         return
-    label = render.chosen_label(current, tapped) if isinstance(current, Ask) else ""
-    await respond(update, context, *shown_answer(update, label), render.step(step, consultation))
+    await respond(update, context, *shown_answer(update, render.chosen_label(result.stored)), reply)
 
 
 async def toggle(update: Update, context: CareworkContext) -> None:
@@ -72,10 +64,10 @@ async def toggle(update: Update, context: CareworkContext) -> None:
     query = update.callback_query
     data = cb.unpack(query.data)
     assert isinstance(data, cb.Toggle)
-    current = await context.services.answering.current(update.effective_user.id, data.round_id)
+    ask = await context.services.answering.toggle(update.effective_user.id, data.round_id, data.number)
     await answer_query(query)
-    if isinstance(current, Ask) and current.number == data.number and isinstance(current.question, ChoiceQuestion):
-        reply = render.choice(current, "", "", data.mask)
+    if ask is not None:
+        reply = render.choice(ask, "", "", data.mask)
         await respond(update, context, Edit(query.message.message_id, reply, markup_only=True))
 
 
@@ -92,13 +84,13 @@ async def skip(update: Update, context: CareworkContext) -> None:
 async def add_example(update: Update, context: CareworkContext) -> None:
     """Invites another example for the current question."""
     data = cb.unpack(update.callback_query.data)
-    current = await context.services.answering.current(update.effective_user.id, data.round_id)
+    invited = await context.services.answering.add_example(update.effective_user.id, data.round_id, data.number)
     await answer_query(update.callback_query)
-    if isinstance(current, Ask) and current.number == data.number:
+    if invited.waiting:
         # The tapped "Saved" message itself asks for the next example: no new message needed.
         await respond(update, context, Edit(update.callback_query.message.message_id, render.type_next()))
     else:
-        await respond(update, context, render.step(current, context.services.env.consultation))
+        await respond(update, context, render.step(invited.step, context.services.env.consultation))
 
 
 async def _finish(update: Update, context: CareworkContext, skip: bool) -> None:
@@ -108,32 +100,11 @@ async def _finish(update: Update, context: CareworkContext, skip: bool) -> None:
     await respond(update, context, render.step(step, context.services.env.consultation))
 
 
-def _same_card(before, after) -> bool:
-    return (
-        isinstance(before, Ask)
-        and isinstance(after, Ask)
-        and before.item is not None
-        and after.question.id == before.question.id
-        and after.round.id == before.round.id
-    )
-
-
 def _tapped_value(data: cb.Pick | cb.Rate | cb.Submit) -> str:
     """Returns a button's value: a scale point, "not_sure", or option positions such as "0,2"."""
     if isinstance(data, cb.Submit):
         return ",".join(str(i) for i in range(data.mask.bit_length()) if data.mask >> i & 1)
     return data.value
-
-
-def _core_value(current, data: cb.Callback, tapped: str) -> str:
-    """Turns option positions from a button into the option ids the core stores."""
-    if isinstance(current, Ask) and isinstance(current.question, ChoiceQuestion) and current.number == data.number:
-        options = current.question.options
-        try:
-            return ",".join(options[int(i)].id for i in tapped.split(","))
-        except (ValueError, IndexError):
-            return ""
-    return tapped
 
 
 HANDLERS = [

@@ -25,3 +25,8 @@ async def opened_rounds(tx: Tx, round_ids: list[str]) -> list[str]:
     marks = ",".join("?" * len(round_ids))
     rows = await tx.fetchall(f"SELECT round_id FROM rounds WHERE round_id IN ({marks}) ORDER BY round_id", round_ids)
     return [r[0] for r in rows]
+
+
+async def item_texts(tx: Tx) -> dict[tuple[str, str], str]:
+    """Returns the text of every loaded item, by (item set, item id)."""
+    return {(r[0], r[1]): r[2] for r in await tx.fetchall("SELECT item_set, item_id, text FROM items")}

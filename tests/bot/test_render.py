@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 from bot import callbacks as cb
 from bot import render
-from carework_core.answering import Ask, Item, RoundDone
+from carework_core.answering import Ask, Item, RoundDone, StoredAnswer
 from carework_core.definition_file import load_definition
 from carework_core.definitions import Schedule
 from carework_core.whereabouts import NoRoundOpen, RoundClosed, ToStart
@@ -112,3 +112,9 @@ def test_every_button_packs_within_64_bytes():
 def test_fixed_messages_are_short_and_never_mention_errors():
     for text in render.TEXT.values():
         assert len(text) < 200 and "error" not in text.lower() and "exception" not in text.lower()
+
+
+def test_a_stored_answer_is_shown_back_in_its_words():
+    assert (
+        render.chosen_label(StoredAnswer("home,other", ("Home care", "Somewhere else"))) == "Home care, Somewhere else"
+    )

@@ -1,6 +1,6 @@
 import pytest
 
-from carework_core.answering import Ask, ButtonsExpected, Item, NothingToAnswer, RoundDone, TextSaved
+from carework_core.answering import Ask, ButtonsExpected, Item, NothingToAnswer, RoundDone, StoredAnswer, TextSaved
 from carework_core.errors import (
     AnswerRejected,
     CareworkError,
@@ -10,8 +10,16 @@ from carework_core.errors import (
     StaleAction,
 )
 from carework_core.lifecycle import RoundStatus
+from carework_core.storage.answers import all_answers, finished_at
 from carework_core.whereabouts import NoRoundOpen, RoundClosed, ToStart
 from tests.conftest import join
+
+
+async def stored(services, question_id: str | None = None) -> list:
+    """Returns the stored answers (of one question, if named) as (question id, value) pairs."""
+    async with services.env.db.reading() as tx:
+        rows = await all_answers(tx)
+    return [(a.question_id, a.value) for a in rows if question_id in (None, a.question_id)]
 
 
 @pytest.fixture
@@ -33,19 +41,20 @@ async def test_a_whole_round_in_order(services, ann):
     assert step.question.id == "more"
     step = await a.finish_question(100, "r1", 2, skip=True)
     assert step.question.id == "size"
-    step = await a.choose(100, "r1", 3, "not_sure", "q1")
-    assert step.question.id == "where"
-    done = await a.choose(100, "r1", 4, "other,home", "q2")
+    tapped = await a.tap(100, "r1", 3, "not_sure", "q1")
+    assert tapped.step.question.id == "where" and tapped.stored.labels == ("Not sure",) and not tapped.same_card
+    tapped = await a.tap(100, "r1", 4, "2,0", "q2")  # the buttons name options by place
+    assert tapped.stored == StoredAnswer("home,other", ("Home care", "Somewhere else"))
+    done = tapped.step
     assert isinstance(done, RoundDone) and done.round_number == 1
-    rows = await services.env.db.fetchall("SELECT question_id, value FROM answers ORDER BY id")
-    assert [tuple(r) for r in rows] == [
+    assert await stored(services) == [
         ("examples", "Buddy schemes for new staff"),
         ("examples", "Wellbeing days"),
         ("size", "not_sure"),
         ("where", "home,other"),
     ]
-    finished = await services.env.db.fetchone("SELECT finished_at FROM participations")
-    assert finished[0] is not None
+    async with services.env.db.reading() as tx:
+        assert await finished_at(tx, ann.id, "r1") is not None
 
 
 async def test_examples_stop_at_the_maximum(services, ann):
@@ -62,8 +71,7 @@ async def test_redelivered_message_is_stored_once(services, ann):
     first = await a.receive_text(100, "same", "m7")
     again = await a.receive_text(100, "same", "m7")
     assert not first.duplicate and again.duplicate
-    count = await services.env.db.fetchone("SELECT COUNT(*) FROM answers")
-    assert count[0] == 1
+    assert len(await stored(services)) == 1
 
 
 async def test_redelivered_tap_is_stored_once(services, ann):
@@ -72,18 +80,17 @@ async def test_redelivered_tap_is_stored_once(services, ann):
     await a.receive_text(100, "x", "m1")
     await a.finish_question(100, "r1", 1)
     await a.finish_question(100, "r1", 2, skip=True)
-    await a.choose(100, "r1", 3, "2", "q9")
-    step = await a.choose(100, "r1", 3, "2", "q9")  # same callback again: no error, no new row
-    assert step.question.id == "where"
-    count = await services.env.db.fetchone("SELECT COUNT(*) FROM answers WHERE question_id = 'size'")
-    assert count[0] == 1
+    first = await a.tap(100, "r1", 3, "2", "q9")
+    again = await a.tap(100, "r1", 3, "2", "q9")  # same callback again: no error, no new row
+    assert again == first and again.step.question.id == "where" and again.stored.labels == ("Medium",)
+    assert await stored(services, "size") == [("size", "2")]
 
 
 async def test_stale_and_wrong_answers_change_nothing(services, ann):
     a = services.answering
     await a.begin(100, "r1")
     with pytest.raises(StaleAction):
-        await a.choose(100, "r1", 3, "1", "q1")  # not the current question
+        await a.tap(100, "r1", 3, "1", "q1")  # not the current question
     with pytest.raises(AnswerRejected):
         await a.finish_question(100, "r1", 1)  # no example typed yet
     with pytest.raises(AnswerRejected):
@@ -93,9 +100,8 @@ async def test_stale_and_wrong_answers_change_nothing(services, ann):
     await a.finish_question(100, "r1", 2, skip=True)
     for bad in ("0", "4", "maybe", ""):
         with pytest.raises(AnswerRejected):
-            await a.choose(100, "r1", 3, bad, f"q-{bad}")
-    count = await services.env.db.fetchone("SELECT COUNT(*) FROM answers")
-    assert count[0] == 1
+            await a.tap(100, "r1", 3, bad, f"q-{bad}")
+    assert len(await stored(services)) == 1
 
 
 async def test_typing_at_a_button_question_or_with_nothing_open(services, ann):
@@ -112,7 +118,7 @@ async def test_closed_round_refuses_answers(services, ann):
     await services.answering.begin(100, "r1")
     await services.rounds.close_round("r1", actor="test")
     with pytest.raises(RoundNotOpen):
-        await services.answering.choose(100, "r1", 1, "1", "q1")
+        await services.answering.tap(100, "r1", 1, "1", "q1")
     assert isinstance(await services.answering.receive_text(100, "late", "m1"), NothingToAnswer)
 
 
@@ -131,13 +137,14 @@ async def test_item_rating_walks_items_and_criteria(services, ann):
     await a.load_items("ideas", [Item("i1", "Rota apps"), Item("i2", "Peer support")])
     await services.rounds.open_round("r2", actor="test")
     await a.begin(100, "r2")
-    step = await a.choose(100, "r2", 1, "carer", "q1")
+    step = (await a.tap(100, "r2", 1, "0", "q1")).step
     seen = []
     source = 2
     while isinstance(step, Ask):
         seen.append((step.item.id, step.criterion.id, step.card, step.items_total))
-        step = await a.choose(100, "r2", 2, "1", f"q{source}", step.card)
-        source += 1
+        tapped = await a.tap(100, "r2", 2, "1", f"q{source}", step.card)
+        step, source = tapped.step, source + 1
+        assert tapped.same_card == isinstance(step, Ask)  # the card's message moves on while cards are left
     assert seen == [
         ("i1", "evidence", (0, 0), 2),
         ("i1", "newness", (0, 1), 2),
@@ -152,13 +159,12 @@ async def test_item_rating_refuses_a_tap_for_another_card(services, ann):
     await a.load_items("ideas", [Item("i1", "Rota apps"), Item("i2", "Peer support")])
     await services.rounds.open_round("r2", actor="test")
     await a.begin(100, "r2")
-    await a.choose(100, "r2", 1, "carer", "q1")
-    await a.choose(100, "r2", 2, "2", "q2", (0, 0))
+    await a.tap(100, "r2", 1, "0", "q1")
+    await a.tap(100, "r2", 2, "2", "q2", (0, 0))
     for card in ((0, 0), (1, 0), None):  # a repeat tap on the first card, a card not yet shown, no card
         with pytest.raises(StaleAction):
-            await a.choose(100, "r2", 2, "2", f"q-{card}", card)
-    count = await services.env.db.fetchone("SELECT COUNT(*) FROM answers WHERE question_id = 'rate'")
-    assert count[0] == 1
+            await a.tap(100, "r2", 2, "2", f"q-{card}", card)
+    assert len(await stored(services, "rate")) == 1
 
 
 async def test_whereabouts_when_nothing_is_waiting(services, ann):
@@ -193,5 +199,23 @@ async def test_items_cannot_change_once_their_round_has_opened(services, ann):
     await a.load_items("ideas", [Item("i1", "Rota apps")])  # the same items again change nothing
     with pytest.raises(CareworkError, match="item set 'ideas' cannot change: round r2 has opened"):
         await a.load_items("ideas", [Item("i1", "Rota apps"), Item("i2", "Peer support")])
-    step = await a.choose(100, "r2", 1, "manager", "q1")
+    step = (await a.tap(100, "r2", 1, "1", "q1")).step
     assert (step.item, step.criterion.id) == (Item("i1", "Rota apps"), "evidence")
+
+
+async def test_reading_a_position_changes_nothing(services, ann):
+    a = services.answering
+    await a.begin(100, "r1")
+    await a.receive_text(100, "x", "m1")
+    await a.finish_question(100, "r1", 1)
+    await a.finish_question(100, "r1", 2, skip=True)
+    await a.tap(100, "r1", 3, "1", "q1")
+    assert (await a.toggle(100, "r1", 4)).question.id == "where"  # the tick belongs to the waiting question
+    assert await a.toggle(100, "r1", 3) is None
+    assert not (await a.add_example(100, "r1", 1)).waiting
+    async with services.env.db.reading() as tx:
+        assert await finished_at(tx, ann.id, "r1") is None
+    done = (await a.tap(100, "r1", 4, "1", "q2")).step
+    assert isinstance(done, RoundDone) and isinstance(await a.current(100, "r1"), RoundDone)
+    async with services.env.db.reading() as tx:
+        assert await finished_at(tx, ann.id, "r1") is not None  # the last answer's write finished the round

@@ -77,9 +77,9 @@ async def test_ratings_show_labels_and_codes(services, tmp_path):
     await services.answering.load_items("ideas", [Item("i1", "Rota apps")])
     await services.rounds.open_round("r2", actor="t")
     await services.answering.begin(8, "r2")
-    await services.answering.choose(8, "r2", 1, "manager", "q1")
-    await services.answering.choose(8, "r2", 2, "not_sure", "q2", (0, 0))
-    await services.answering.choose(8, "r2", 2, "3", "q3", (0, 1))
+    await services.answering.tap(8, "r2", 1, "1", "q1")
+    await services.answering.tap(8, "r2", 2, "not_sure", "q2", (0, 0))
+    await services.answering.tap(8, "r2", 2, "3", "q3", (0, 1))
     out = tmp_path / "out.xlsx"
     await export_workbook(services.env, out)
     rows = [r for r in load_workbook(out)["Answers"].iter_rows(min_row=2, values_only=True)]
@@ -176,8 +176,8 @@ async def test_the_export_shows_what_people_saw_whatever_the_definition_says_lat
     await a.receive_text(9, "An example", "m1")
     await a.finish_question(9, "r1", 1)
     await a.finish_question(9, "r1", 2, skip=True)
-    await a.choose(9, "r1", 3, "3", "q1")
-    await a.choose(9, "r1", 4, "res", "q2")
+    await a.tap(9, "r1", 3, "3", "q1")
+    await a.tap(9, "r1", 4, "1", "q2")
     for name, scale in LATER_EDITS.items():
         survey = tmp_path / f"{name}.yaml"
         text = MINI.read_text().replace(SIZE_SCALE, scale)

@@ -6,6 +6,7 @@ import pytest
 
 from bot.emulator import ButtonNotFound
 from carework_core.answering import Item
+from carework_core.storage.answers import all_answers
 from tests.conftest import ROOT
 from tests.e2e.conftest import start_stack, stop_stack
 
@@ -26,10 +27,9 @@ async def reach_the_first_card(stack, ann):
 
 
 async def rated(stack) -> list[tuple]:
-    rows = await stack.services.env.db.fetchall(
-        "SELECT item_id, criterion_id, value FROM answers WHERE question_id = 'rate' ORDER BY id"
-    )
-    return [tuple(r) for r in rows]
+    async with stack.services.env.db.reading() as tx:
+        rows = await all_answers(tx)
+    return [(a.item_id, a.criterion_id, a.value) for a in rows if a.question_id == "rate"]
 
 
 async def test_fast_repeat_taps_answer_only_the_card_on_screen(stack):
