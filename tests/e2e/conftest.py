@@ -12,6 +12,7 @@ from bot.runner import RunningBot
 from bot.settings import Settings
 from carework_core.clock import ShiftedClock
 from carework_core.services import Services
+from carework_core.storage.answers import coded_answers
 from tests.conftest import MINI
 
 TOKEN = "123456:TEST-token-for-the-local-emulator-only"
@@ -49,11 +50,9 @@ class Stack:
         await self.bot.reconcile_now()
 
     async def answers(self) -> list[tuple]:
-        rows = await self.services.env.db.fetchall(
-            "SELECT p.code, a.question_id, a.value FROM answers a JOIN participants p ON p.id = a.participant_id"
-            " ORDER BY a.id"
-        )
-        return [tuple(r) for r in rows]
+        """Returns (code, question, value) of every stored answer, oldest first."""
+        async with self.services.env.db.reading() as tx:
+            return [(a.code, a.answer.question_id, a.answer.value) async for a in coded_answers(tx)]
 
 
 def _has_button(chat, label: str) -> bool:

@@ -14,6 +14,7 @@ import pytest
 from bot.emulator import Emulator, EmulatorClient
 from carework_core.clock import SystemClock
 from carework_core.services import Services
+from carework_core.storage.answers import all_answers
 from tests.conftest import ROOT
 from tests.e2e.conftest import TOKEN
 
@@ -48,8 +49,13 @@ async def join(client: EmulatorClient, services: Services, n: int):
     return user
 
 
+async def stored_values(services: Services) -> list[str]:
+    async with services.env.db.reading() as tx:
+        return [a.value for a in await all_answers(tx)]
+
+
 async def count_answers(services: Services) -> int:
-    return (await services.env.db.fetchone("SELECT COUNT(*) FROM answers"))[0]
+    return len(await stored_values(services))
 
 
 async def test_sigkill_while_people_answer_loses_nothing_and_stores_nothing_twice(tmp_path):
@@ -87,9 +93,8 @@ async def test_sigkill_while_people_answer_loses_nothing_and_stores_nothing_twic
                 if await count_answers(services) >= PEOPLE * EACH and not (await services.inbox.counts()).get("new"):
                     break
                 await asyncio.sleep(0.1)
-            rows = await services.env.db.fetchall("SELECT value FROM answers ORDER BY value")
             expected = sorted(f"Person {n} example {i}" for n in range(PEOPLE) for i in range(EACH))
-            assert [r[0] for r in rows] == expected  # every message, each exactly once
+            assert sorted(await stored_values(services)) == expected  # every message, each exactly once
             assert (await services.inbox.counts()).get("set_aside", 0) == 0
         finally:
             bot.send_signal(signal.SIGTERM)
