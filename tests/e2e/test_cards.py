@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from bot.emulator import ButtonNotFound
+from botapi_emulator import ButtonNotFound
 from carework_core.answering import Item
 from tests.conftest import ROOT
 from tests.e2e.conftest import start_stack, stop_stack
