@@ -11,6 +11,8 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY carework_core ./carework_core
+COPY botapi_emulator ./botapi_emulator
+COPY rehearsal ./rehearsal
 COPY surveys ./surveys
 RUN pip install . \
     && useradd --system --uid 10001 --home-dir /data carework \

@@ -18,7 +18,7 @@ from pathlib import Path
 from telegram import Update
 from telegram.ext import Application, MessageHandler, filters
 
-from bot.emulator import Emulator, EmulatorClient
+from botapi_emulator import Emulator, EmulatorClient
 from bot.intake import Intake
 from carework_core.clock import SystemClock
 from carework_core.services import Services

@@ -116,7 +116,7 @@ def emulator(
     seed: int | None = typer.Option(None, help="Seed for the fault generator."),
 ) -> None:
     """Runs the local Telegram Bot API emulator."""
-    from bot.emulator import serve
+    from botapi_emulator import serve
 
     serve(host, port, trace, faults, seed)
 
@@ -197,7 +197,7 @@ def rehearse(
     faults: float = typer.Option(0.0, min=0.0, max=1.0, help="Fraction of Bot API requests that misbehave."),
 ) -> None:
     """Runs every round with virtual participants against the local emulator."""
-    from bot.rehearsal.report import run_rehearsal
+    from rehearsal.report import run_rehearsal
 
     _run(lambda: load_definition(survey))
     raise typer.Exit(_run(run_rehearsal(survey, participants, out, answers, seed, faults)))
@@ -209,7 +209,7 @@ def demo(
     out: Path = typer.Option(Path("demo-output"), help="Where to write the results."),
 ) -> None:
     """Rehearses surveys/carework.yaml with about 100 virtual participants into ./demo-output."""
-    from bot.rehearsal.report import run_rehearsal
+    from rehearsal.report import run_rehearsal
 
     raise typer.Exit(_run(run_rehearsal(Path("surveys/carework.yaml"), participants, out, None, 2026)))
 

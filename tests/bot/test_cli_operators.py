@@ -6,8 +6,8 @@ import asyncio
 import os
 import sys
 
-from bot.emulator import Emulator
-from bot.rehearsal.bank import TextSource
+from botapi_emulator import Emulator
+from rehearsal.bank import TextSource
 from tests.bot.test_cli import carework
 from tests.conftest import MINI, ROOT
 

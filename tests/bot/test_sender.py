@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from telegram import Bot
 
-from bot.emulator import Emulator, EmulatorClient
+from botapi_emulator import Emulator, EmulatorClient
 from bot.runner import connect
 from bot.sender import Bucket, Sender, retry_seconds
 from carework_core.clock import ShiftedClock

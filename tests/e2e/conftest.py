@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.emulator import Emulator, EmulatorClient, VirtualUser
+from botapi_emulator import Emulator, EmulatorClient, VirtualUser
 from bot.runner import RunningBot
 from bot.settings import Settings
 from carework_core.clock import ShiftedClock

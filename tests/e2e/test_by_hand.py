@@ -14,7 +14,7 @@ import time
 import aiohttp
 import pytest
 
-from bot.emulator import EmulatorClient
+from botapi_emulator import EmulatorClient
 from tests.conftest import MINI, ROOT
 from tests.e2e.conftest import TOKEN
 

@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from bot.emulator import ButtonNotFound
+from botapi_emulator import ButtonNotFound
 from carework_core.answering import Item
 from carework_core.storage.answers import all_answers
 from tests.conftest import ROOT

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.emulator import Emulator, EmulatorClient
+from botapi_emulator import Emulator, EmulatorClient
 from carework_core.clock import SystemClock
 from carework_core.services import Services
 from carework_core.storage.answers import all_answers

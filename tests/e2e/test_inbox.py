@@ -8,7 +8,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.emulator.updates import FIRST_UPDATE_ID
+from botapi_emulator.updates import FIRST_UPDATE_ID
 from tests.e2e.conftest import TOKEN
 
 HELLO = "To take part you need an invite link"

@@ -12,7 +12,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.emulator import Emulator, EmulatorClient
+from botapi_emulator import Emulator, EmulatorClient
 from bot.sender import Sender
 from carework_core.clock import SystemClock
 from carework_core.messages import InboxStatus

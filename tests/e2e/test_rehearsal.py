@@ -9,7 +9,7 @@ import sys
 import pytest
 from openpyxl import load_workbook
 
-from bot.rehearsal.run import REHEARSAL_TOKEN, rehearse
+from rehearsal.run import REHEARSAL_TOKEN, rehearse
 from tests.conftest import MINI, ROOT
 
 pytestmark = pytest.mark.slow

@@ -6,7 +6,7 @@ import aiohttp
 import pytest
 import telegram
 
-from bot.emulator import Emulator, EmulatorClient, VirtualUser
+from botapi_emulator import Emulator, EmulatorClient, VirtualUser
 
 TOKEN = "123456:TEST-token-not-real"
 

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.emulator import ButtonNotFound, ReplyTimeout
+from botapi_emulator import ButtonNotFound, ReplyTimeout
 
 
 def keyboard(*labels: str) -> dict:

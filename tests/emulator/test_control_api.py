@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from bot.emulator import EmulatorError
+from botapi_emulator import EmulatorError
 
 
 def keyboard(*labels: str) -> dict:

@@ -9,8 +9,8 @@ from collections import Counter
 import aiohttp
 import pytest
 
-from bot.emulator import Emulator, EmulatorClient
-from bot.emulator.faults import Fault, FaultPlan
+from botapi_emulator import Emulator, EmulatorClient
+from botapi_emulator.faults import Fault, FaultPlan
 
 TOKEN = "123456:TEST-token-not-real"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.emulator.flood import FloodControl, TokenBucket
+from botapi_emulator.flood import FloodControl, TokenBucket
 
 
 def test_a_bucket_refills_at_its_rate_up_to_its_capacity():

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.emulator.html_markup import EntityParseError, parse_html, utf16_units
+from botapi_emulator.html_markup import EntityParseError, parse_html, utf16_units
 
 
 def entity(kind: str, offset: int, length: int, **extra: str) -> dict:

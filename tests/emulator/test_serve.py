@@ -17,7 +17,7 @@ async def test_serve_prints_its_url_and_stops_on_sigterm(tmp_path):
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-c",
-        f"from bot.emulator import serve; serve('127.0.0.1', 0, __import__('pathlib').Path({str(trace)!r}), 0.0, 1)",
+        f"from botapi_emulator import serve; serve('127.0.0.1', 0, __import__('pathlib').Path({str(trace)!r}), 0.0, 1)",
         cwd=ROOT,
         stdout=asyncio.subprocess.PIPE,
     )

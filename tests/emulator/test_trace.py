@@ -6,7 +6,7 @@ import json
 
 import aiohttp
 
-from bot.emulator import Emulator, EmulatorClient
+from botapi_emulator import Emulator, EmulatorClient
 
 TOKEN = "123456:TEST-token-not-real"
 

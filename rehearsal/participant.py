@@ -6,8 +6,8 @@ import asyncio
 from dataclasses import dataclass, field
 from random import Random
 
-from bot.emulator import ChatMessage, VirtualUser
-from bot.rehearsal.bank import TextSource
+from botapi_emulator import ChatMessage, VirtualUser
+from rehearsal.bank import TextSource
 
 REGISTERED = "You are taking part"
 ROUND_END = "That is the end of round"

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from random import Random
 
-from bot.emulator import Emulator, EmulatorClient
-from bot.rehearsal.bank import TextSource
-from bot.rehearsal.participant import VirtualParticipant
+from botapi_emulator import Emulator, EmulatorClient
+from rehearsal.bank import TextSource
+from rehearsal.participant import VirtualParticipant
 from bot.runner import RunningBot
 from bot.settings import Settings
 from carework_core.answering import Item
