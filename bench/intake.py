@@ -18,8 +18,8 @@ from pathlib import Path
 from telegram import Update
 from telegram.ext import Application, MessageHandler, filters
 
-from botapi_emulator import Emulator, EmulatorClient
 from bot.intake import Intake
+from botapi_emulator import Emulator, EmulatorClient
 from carework_core.clock import SystemClock
 from carework_core.services import Services
 

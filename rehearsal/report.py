@@ -7,8 +7,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from rehearsal.run import RehearsalReport, log_to, rehearse, steps_for
 from carework_core.definition_file import load_definition
+from rehearsal.run import RehearsalReport, log_to, rehearse, steps_for
 
 
 async def run_rehearsal(

@@ -14,17 +14,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from random import Random
 
-from botapi_emulator import Emulator, EmulatorClient
-from rehearsal.bank import TextSource
-from rehearsal.participant import VirtualParticipant
 from bot.runner import RunningBot
 from bot.settings import Settings
+from botapi_emulator import Emulator, EmulatorClient
 from carework_core.answering import Item
 from carework_core.clock import ShiftedClock
 from carework_core.definition_file import load_definition
 from carework_core.definitions import Consultation, ItemRatingQuestion, Round
 from carework_core.export import export_workbook
 from carework_core.services import Services
+from rehearsal.bank import TextSource
+from rehearsal.participant import VirtualParticipant
 
 # Shaped like a token so the library accepts it; it is never sent anywhere but the emulator.
 REHEARSAL_TOKEN = "123456789:REHEARSAL-local-emulator-only-not-real"

@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 from telegram import Bot
 
-from botapi_emulator import Emulator, EmulatorClient
 from bot.runner import connect
 from bot.sender import Bucket, Sender, retry_seconds
+from botapi_emulator import Emulator, EmulatorClient
 from carework_core.clock import ShiftedClock
 from carework_core.outbox import OutgoingMessage
 from carework_core.services import Services

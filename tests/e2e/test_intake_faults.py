@@ -12,8 +12,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from botapi_emulator import Emulator, EmulatorClient
 from bot.sender import Sender
+from botapi_emulator import Emulator, EmulatorClient
 from carework_core.clock import SystemClock
 from carework_core.messages import InboxStatus
 from carework_core.services import Services
