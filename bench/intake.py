@@ -20,8 +20,8 @@ from telegram.ext import Application, MessageHandler, filters
 
 from bot.intake import Intake
 from botapi_emulator import Emulator, EmulatorClient
+from carework_core.bootstrap import Services
 from carework_core.clock import SystemClock
-from carework_core.services import Services
 
 TOKEN = "123456:BENCH-local-emulator-only"
 SURVEY = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "mini.yaml"

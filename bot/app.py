@@ -8,7 +8,7 @@ from bot.context import BotData, CareworkApp, CareworkContext
 from bot.errors import on_error
 from bot.handlers import answering, fallback, guards, onboarding
 from bot.settings import Settings
-from carework_core.services import Services
+from carework_core.bootstrap import Services
 
 
 def build_application(settings: Settings, services: Services) -> CareworkApp:

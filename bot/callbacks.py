@@ -139,3 +139,9 @@ def _field(kind: object, text: str) -> object:
     if not (_ID.match(text) or _VALUE.match(text)):
         raise InvalidCallback("not an id or value")
     return text
+
+
+def matches(kind: type[Callback]):
+    """Returns a CallbackQueryHandler pattern that accepts only this kind's packed data."""
+    prefix = kind.prefix + "|"
+    return lambda data: isinstance(data, str) and data.startswith(prefix)

@@ -15,10 +15,10 @@ import typer
 from rich.console import Console
 
 from bot.settings import Settings, StoreSettings, load_settings
+from carework_core.bootstrap import Services
 from carework_core.clock import SystemClock
 from carework_core.definition_file import check_definition, load_definition
 from carework_core.errors import CareworkError
-from carework_core.services import Services
 
 app = typer.Typer(help="Run multi-round stakeholder consultations over Telegram.", no_args_is_help=True)
 round_app = typer.Typer(help="Open, close and list rounds.", no_args_is_help=True)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
-from telegram import Update
+from telegram import CallbackQuery, Update
+from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot import render
 from bot.render import Reply
+from carework_core.bootstrap import Services
 from carework_core.outbox import MessageKind, OutgoingMessage
-from carework_core.services import Services
+
+log = logging.getLogger(__name__)
 
 
 class BotData:
@@ -67,3 +71,11 @@ async def respond(update: Update, context: CareworkContext, *out: Reply | Edit, 
             messages.append(OutgoingMessage(chat_id, {"chat_id": chat_id, **item.params()}, key))
     await context.services.outbox.enqueue(messages)
     context.bot_data.wake_sender()
+
+
+async def answer_query(query: CallbackQuery, text: str | None = None) -> None:
+    """Stops the button's spinner; a replayed or expired query is not worth failing over."""
+    try:
+        await query.answer(text)
+    except TelegramError as exc:
+        log.info("callback answer refused", extra={"reason": type(exc).__name__})

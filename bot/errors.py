@@ -8,8 +8,7 @@ from telegram import Update
 
 from bot import render
 from bot.callbacks import InvalidCallback
-from bot.context import CareworkContext, respond
-from bot.handlers.guards import answer_query
+from bot.context import CareworkContext, answer_query, respond
 from carework_core import errors
 
 log = logging.getLogger(__name__)

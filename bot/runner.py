@@ -13,9 +13,9 @@ from bot.intake import Intake
 from bot.scheduler import ReconcileJob, announce_closed_rounds, reconcile
 from bot.sender import Sender
 from bot.settings import Settings
+from carework_core.bootstrap import Services
 from carework_core.clock import Clock, SystemClock
 from carework_core.errors import CareworkError, SettingsError
-from carework_core.services import Services
 
 log = logging.getLogger(__name__)
 STOP_SECONDS = 3.0

@@ -8,9 +8,9 @@ from collections.abc import Awaitable, Callable
 
 from bot import render
 from bot.logs import describe_failure
+from carework_core.bootstrap import Services
 from carework_core.outbox import OutgoingMessage
 from carework_core.rounds import closing_notice_key
-from carework_core.services import Services
 
 log = logging.getLogger(__name__)
 

@@ -18,11 +18,11 @@ from bot.runner import RunningBot
 from bot.settings import Settings
 from botapi_emulator import Emulator, EmulatorClient
 from carework_core.answering import Item
+from carework_core.bootstrap import Services
 from carework_core.clock import ShiftedClock
 from carework_core.definition_file import load_definition
 from carework_core.definitions import Consultation, ItemRatingQuestion, Round
 from carework_core.export import export_workbook
-from carework_core.services import Services
 from rehearsal.bank import TextSource
 from rehearsal.participant import VirtualParticipant
 

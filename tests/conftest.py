@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from carework_core.bootstrap import Services
 from carework_core.clock import ManualClock
-from carework_core.services import Services
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini.yaml"

@@ -9,8 +9,8 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot import callbacks as cb
 from bot import render
-from bot.context import CareworkContext, Edit, respond, shown_answer
-from bot.handlers.guards import answer_query, matches
+from bot.callbacks import matches
+from bot.context import CareworkContext, Edit, answer_query, respond, shown_answer
 from carework_core.answering import ButtonsExpected, NothingToAnswer
 
 log = logging.getLogger(__name__)

@@ -8,8 +8,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import render
-from bot.context import CareworkContext, respond
-from bot.handlers.guards import answer_query
+from bot.context import CareworkContext, answer_query, respond
 
 
 async def edited(update: Update, context: CareworkContext) -> None:

@@ -4,27 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from telegram import CallbackQuery, Update
-from telegram.error import TelegramError
+from telegram import Update
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
-from bot.callbacks import Callback
-
 log = logging.getLogger(__name__)
-
-
-def matches(kind: type[Callback]):
-    """Returns a CallbackQueryHandler pattern that accepts only this kind's packed data."""
-    prefix = kind.prefix + "|"
-    return lambda data: isinstance(data, str) and data.startswith(prefix)
-
-
-async def answer_query(query: CallbackQuery, text: str | None = None) -> None:
-    """Stops the button's spinner; a replayed or expired query is not worth failing over."""
-    try:
-        await query.answer(text)
-    except TelegramError as exc:
-        log.info("callback answer refused", extra={"reason": type(exc).__name__})
 
 
 async def private_people_only(update: Update, context) -> None:

@@ -9,8 +9,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callbacks as cb
 from bot import render
-from bot.context import CareworkContext, respond, shown_answer
-from bot.handlers.guards import answer_query, matches
+from bot.callbacks import matches
+from bot.context import CareworkContext, answer_query, respond, shown_answer
 from carework_core.onboarding import AlreadyTakingPart, ConsentStep, Declined, Registered
 
 log = logging.getLogger(__name__)

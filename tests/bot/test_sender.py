@@ -12,9 +12,9 @@ from telegram import Bot
 from bot.runner import connect
 from bot.sender import Bucket, Sender, retry_seconds
 from botapi_emulator import Emulator, EmulatorClient
+from carework_core.bootstrap import Services
 from carework_core.clock import ShiftedClock
 from carework_core.outbox import OutgoingMessage
-from carework_core.services import Services
 from tests.conftest import MINI
 from tests.e2e.conftest import TOKEN
 

@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from carework_core.answering import Ask, RoundDone
+from carework_core.bootstrap import Services
 from carework_core.clock import ManualClock
 from carework_core.errors import CareworkError
-from carework_core.services import Services
 from carework_core.storage.answers import all_answers, round_progress
 from tests.conftest import MINI, join
 

@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from carework_core.answering import Item
+from carework_core.bootstrap import Services
 from carework_core.clock import ManualClock
 from carework_core.export import ANSWER_COLUMNS, export_workbook
-from carework_core.services import Services
 from tests.conftest import MINI, join
 
 NASTY = ["=1+1", "+44 7700 900123", "-5", "@SUM(A1)", "\tindented", "\rreturn", '=HYPERLINK("http://x")']

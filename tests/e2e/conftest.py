@@ -10,8 +10,8 @@ import pytest
 from bot.runner import RunningBot
 from bot.settings import Settings
 from botapi_emulator import Emulator, EmulatorClient, VirtualUser
+from carework_core.bootstrap import Services
 from carework_core.clock import ShiftedClock
-from carework_core.services import Services
 from carework_core.storage.answers import coded_answers
 from tests.conftest import MINI
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from botapi_emulator import Emulator, EmulatorClient
+from carework_core.bootstrap import Services
 from carework_core.clock import SystemClock
-from carework_core.services import Services
 from carework_core.storage.answers import all_answers
 from tests.conftest import ROOT
 from tests.e2e.conftest import TOKEN
