@@ -17,7 +17,6 @@ from carework_core.outbox import OutgoingMessage
 from carework_core.storage import rounds as stored
 from carework_core.storage.db import Tx
 from carework_core.storage.items import item_rows
-from carework_core.storage.rounds import Invitee
 from carework_core.storage.rounds import round_status as round_status  # answering and whereabouts import it here
 from carework_core.storage.snapshots import keep_first_snapshot, snapshot_texts
 
@@ -118,7 +117,7 @@ class Rounds:
                 owed = await stored.owed_invitations(
                     tx, rnd.id, list(rnd.groups), MAX_REFUSED_INVITATIONS, limit - len(out)
                 )
-                out += [Invitation(_participant(p), rnd, number, p.earlier) for p in owed]
+                out += [Invitation(person, rnd, number, earlier) for person, earlier in owed]
         return out
 
     async def owed_closing_notices(self, limit: int = 500) -> list[Invitation]:
@@ -134,7 +133,7 @@ class Rounds:
                     continue
                 told = closing_notice_key(rnd.id, "")
                 owed = await stored.unfinished_not_told(tx, rnd.id, told, limit - len(out))
-                out += [Invitation(_participant(p), rnd, number) for p in owed]
+                out += [Invitation(person, rnd, number) for person in owed]
         return out
 
     async def send_invitations(self, invitations: list[tuple[Invitation, OutgoingMessage]]) -> int:
@@ -161,7 +160,3 @@ async def _refuse_missing_items(tx: Tx, rnd: Round) -> None:
                 f"round {rnd.id} cannot open: question {q.id} rates the item set {q.item_set!r}, which has no items "
                 "yet; load the items (the researchers' synthesis) first, then open the round"
             )
-
-
-def _participant(p: Invitee) -> Participant:
-    return Participant(p.id, p.code, p.group_id, p.status, p.chat_id, p.reachable)

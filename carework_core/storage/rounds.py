@@ -5,13 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from carework_core.lifecycle import RoundStatus
-from carework_core.storage.db import Row, Tx
+from carework_core.people import Participant
+from carework_core.storage.db import Tx
+from carework_core.storage.participants import PARTICIPANT_SQL, participant_from_row
 
-PERSON_SQL = """
-SELECT p.id, p.code, p.group_id, p.status, t.chat_id, p.reachable
-FROM participants p JOIN telegram_identities t ON t.participant_id = p.id
-WHERE p.status = 'consented' AND p.reachable = 1
-"""
+PERSON_SQL = PARTICIPANT_SQL + " WHERE p.status = 'consented' AND p.reachable = 1"
 # Owed an invitation: never invited, or every invitation so far failed for good (refused, expired,
 # or the chat was unreachable) and the person has not started the round some other way.
 OWED_INVITATION = """
@@ -32,19 +30,6 @@ class RoundState:
     status: RoundStatus
     opened_at: str | None = None
     closed_at: str | None = None
-
-
-@dataclass(frozen=True)
-class Invitee:
-    """A consented, reachable participant, and how many invitations to the round failed for good."""
-
-    id: int
-    code: str | None
-    group_id: str
-    status: str
-    chat_id: int
-    reachable: bool
-    earlier: int = 0
 
 
 async def read_round(tx: Tx, round_id: str) -> RoundState:
@@ -69,18 +54,20 @@ async def save_round_status(tx: Tx, round_id: str, status: RoundStatus, stamp: s
     await tx.execute(f"UPDATE rounds SET {column} = ? WHERE round_id = ?", (stamp, round_id))
 
 
-async def owed_invitations(tx: Tx, round_id: str, groups: list[str], max_failed: int, limit: int) -> list[Invitee]:
-    """Returns people of these groups owed an invitation to the round, with their failed ones counted."""
+async def owed_invitations(
+    tx: Tx, round_id: str, groups: list[str], max_failed: int, limit: int
+) -> list[tuple[Participant, int]]:
+    """Returns people of these groups owed an invitation to the round, each with their failed ones counted."""
     marks = ",".join(f"?{n}" for n in range(4, 4 + len(groups)))
     rows = await tx.fetchall(
         "SELECT q.*, (SELECT COUNT(*) FROM outbox o WHERE o.participant_id = q.id AND o.round_id = ?1)"
         f" FROM ({PERSON_SQL} AND p.group_id IN ({marks}) {OWED_INVITATION}) q ORDER BY q.id LIMIT ?3",
         (round_id, max_failed, limit, *groups),
     )
-    return [_invitee(r, r[6]) for r in rows]
+    return [(participant_from_row(r), r[6]) for r in rows]
 
 
-async def unfinished_not_told(tx: Tx, round_id: str, key_prefix: str, limit: int) -> list[Invitee]:
+async def unfinished_not_told(tx: Tx, round_id: str, key_prefix: str, limit: int) -> list[Participant]:
     """Returns people invited to or started on the round, unfinished, with no outbox row keyed prefix + id."""
     rows = await tx.fetchall(
         PERSON_SQL + " AND EXISTS (SELECT 1 FROM participations x WHERE x.participant_id = p.id"
@@ -88,7 +75,7 @@ async def unfinished_not_told(tx: Tx, round_id: str, key_prefix: str, limit: int
         " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = ? || p.id) ORDER BY p.id LIMIT ?",
         (round_id, key_prefix, limit),
     )
-    return [_invitee(r) for r in rows]
+    return [participant_from_row(r) for r in rows]
 
 
 async def mark_invited(tx: Tx, participant_id: int, round_id: str, stamp: str) -> None:
@@ -98,7 +85,3 @@ async def mark_invited(tx: Tx, participant_id: int, round_id: str, stamp: str) -
         " ON CONFLICT DO UPDATE SET invited_at = excluded.invited_at",
         (participant_id, round_id, stamp),
     )
-
-
-def _invitee(row: Row, earlier: int = 0) -> Invitee:
-    return Invitee(row[0], row[1], row[2], row[3], row[4], bool(row[5]), earlier)

@@ -52,9 +52,9 @@ async def test_owed_invitations_count_the_failed_ones(services, clock):
     person = await join(services, 7)
     await services.rounds.open_round("r1", actor="t")
     async with services.env.db.reading() as tx:
-        (owed,) = await stored.owed_invitations(tx, "r1", ["workforce"], 3, 10)
+        ((owed, earlier),) = await stored.owed_invitations(tx, "r1", ["workforce"], 3, 10)
         assert await stored.owed_invitations(tx, "r1", ["lived"], 3, 10) == []
-    assert (owed.id, owed.chat_id, owed.earlier) == (person.id, 7, 0)
+    assert (owed.id, owed.chat_id, earlier) == (person.id, 7, 0)
 
 
 async def test_tallies_count_registered_people_and_answers_and_read_typed_examples(services):
