@@ -36,8 +36,7 @@ class Inbox:
                 now = self.env.stamp()
                 if not storable(u.update_id):
                     await stored.add_set_aside(tx, u, now, f"update id {u.update_id} is too large to store")
-                elif not await stored.is_unconfirmed(tx, u.update_id):
-                    await stored.add_update(tx, u, now)
+                elif await stored.add_update(tx, u, now):
                     added += 1
         return added
 

@@ -6,12 +6,13 @@ from carework_core.messages import InboxStatus, StoredUpdate
 from carework_core.storage.db import Tx
 
 
-async def add_update(tx: Tx, update: StoredUpdate, received_at: str) -> None:
-    """Stores a new update, waiting to be processed."""
-    await tx.execute(
-        "INSERT INTO inbox (update_id, kind, payload, status, received_at) VALUES (?, ?, ?, ?, ?)",
+async def add_update(tx: Tx, update: StoredUpdate, received_at: str) -> bool:
+    """Stores a new update, waiting to be processed; returns False for a copy of one not yet confirmed."""
+    receipt = await tx.insert(
+        "INSERT OR IGNORE INTO inbox (update_id, kind, payload, status, received_at) VALUES (?, ?, ?, ?, ?)",
         (update.update_id, update.kind, update.payload, InboxStatus.NEW, received_at),
     )
+    return receipt is not None
 
 
 async def add_set_aside(tx: Tx, update: StoredUpdate, received_at: str, reason: str) -> None:
@@ -21,11 +22,6 @@ async def add_set_aside(tx: Tx, update: StoredUpdate, received_at: str, reason: 
         " VALUES (NULL, ?, ?, ?, 1, ?, ?, ?)",
         (update.kind, update.payload, InboxStatus.SET_ASIDE, received_at, received_at, reason),
     )
-
-
-async def is_unconfirmed(tx: Tx, update_id: int) -> bool:
-    """Says whether an update with this id is stored and Telegram has not yet been told so."""
-    return await tx.fetchone("SELECT 1 FROM inbox WHERE confirmed = 0 AND update_id = ?", (update_id,)) is not None
 
 
 async def newest_unconfirmed(tx: Tx) -> int | None:

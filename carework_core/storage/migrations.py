@@ -191,12 +191,19 @@ UPDATE outbox SET kind = CASE kind WHEN 'sendMessage' THEN 'send' WHEN 'editMess
     WHEN 'editMessageReplyMarkup' THEN 'edit_buttons' ELSE kind END
 """
 
+# The database itself refuses a second unconfirmed copy of an update, so storing one is a single
+# INSERT OR IGNORE rather than a look-up and an insert.
+INBOX_UNCONFIRMED_ONCE = """
+CREATE UNIQUE INDEX inbox_unconfirmed_once ON inbox (update_id) WHERE confirmed = 0
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", INITIAL),
     Migration(2, "inbox receipts: update ids may restart", INBOX_RECEIPTS),
     Migration(3, "round snapshots", ROUND_SNAPSHOTS),
     Migration(4, "outbox rows know how long they matter", OUTBOX_LIFETIME),
     Migration(5, "outbox rows hold a message kind, not a Bot API method", OUTBOX_KINDS),
+    Migration(6, "an update id is stored once while unconfirmed", INBOX_UNCONFIRMED_ONCE),
 ]
 
 
