@@ -21,6 +21,7 @@ from telegram import Update
 from telegram.error import Conflict, NetworkError, RetryAfter, TelegramError
 
 from bot.context import CareworkApp
+from bot.logs import backoff, describe_failure
 from bot.sender import retry_seconds
 from carework_core.inbox import Inbox, StoredUpdate, storable
 
@@ -54,11 +55,11 @@ class Intake:
             except (Conflict, NetworkError, TelegramError) as exc:
                 failures += 1
                 log.warning("getUpdates failed", extra={"reason": type(exc).__name__, "failures": failures})
-                await asyncio.sleep(_backoff(failures))
+                await asyncio.sleep(backoff(failures, cap=30.0, first=1.0))
             except Exception as exc:
                 failures += 1
-                log.error("intake failed", extra={"reason": type(exc).__name__, "failures": failures})
-                await asyncio.sleep(_backoff(failures))
+                log.error("intake failed", extra={"reason": describe_failure(exc), "failures": failures})
+                await asyncio.sleep(backoff(failures, cap=30.0, first=1.0))
 
     async def _cycle(self) -> None:
         """One turn: fetch (confirming what was stored), store, process, tidy when idle."""
@@ -120,10 +121,6 @@ class Intake:
             "update processed",
             extra={"receipt": stored.receipt, "ms": round((time.perf_counter() - started) * 1000, 1)},
         )
-
-
-def _backoff(failures: int) -> float:
-    return min(30.0, 0.5 * 2 ** min(failures, 6))
 
 
 def _log_set_aside(stored: list[StoredUpdate]) -> None:

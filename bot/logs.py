@@ -1,4 +1,5 @@
-"""Logging that carries event names, update ids and pseudonymous codes, never message text."""
+"""Logging that carries event names, update ids and pseudonymous codes, never message text; and how
+the long-running loops (intake, sender, reconcile) name a failure and rest after one."""
 
 from __future__ import annotations
 
@@ -33,3 +34,8 @@ def describe_failure(error: BaseException) -> str:
     if isinstance(error, sqlite3.Error):
         return f"{type(error).__name__}: {error}"
     return type(error).__name__
+
+
+def backoff(failures: int, cap: float, first: float = 0.5) -> float:
+    """Returns how long a loop rests after `failures` failures in a row: doubling from `first`, at most `cap`."""
+    return min(cap, first * 2 ** min(failures - 1, 30))

@@ -7,7 +7,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from bot import render
-from bot.logs import describe_failure
+from bot.logs import backoff, describe_failure
 from carework_core.bootstrap import Services
 from carework_core.outbox import OutgoingMessage
 from carework_core.rounds import closing_notice_key
@@ -64,7 +64,7 @@ class ReconcileJob:
             await self.run()
         except Exception as exc:  # a locked database must not end the job's quiet retries in silence
             self.failures += 1
-            rest = min(300.0, 2.0 ** min(self.failures, 9))
+            rest = backoff(self.failures, cap=300.0, first=2.0)
             self._resume_at = self._monotonic() + rest
             log.error(
                 "reconcile failed",

@@ -17,7 +17,7 @@ from datetime import timedelta
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.logs import describe_failure
+from bot.logs import backoff, describe_failure
 from carework_core.clock import Clock
 from carework_core.outbox import MessageKind, Outbox, QueuedMessage
 
@@ -72,7 +72,7 @@ class Sender:
                 failures = 0
             except Exception as exc:  # e.g. another process holding the database: every message waits on us
                 failures += 1
-                rest = min(60.0, 0.5 * 2 ** min(failures, 7))
+                rest = backoff(failures, cap=60.0, first=1.0)
                 log.error(
                     "sender pass failed",
                     extra={"reason": describe_failure(exc), "failures": failures, "rest_seconds": rest},
