@@ -13,6 +13,7 @@ from carework_core.env import Env
 from carework_core.inbox import Inbox
 from carework_core.onboarding import Onboarding
 from carework_core.outbox import Outbox
+from carework_core.plans import Plans
 from carework_core.rounds import Rounds
 from carework_core.storage.db import Database
 from carework_core.storage.state import read_state, write_state
@@ -28,12 +29,13 @@ class Services:
     inbox: Inbox
     outbox: Outbox
     tallies: Tallies
+    plans: Plans
 
     @classmethod
     def build(cls, db: Database, consultation: Consultation, clock: Clock) -> Services:
         """Builds every service around one shared environment."""
         env = Env(db, consultation, clock)
-        return cls(env, Onboarding(env), Rounds(env), Answering(env), Inbox(env), Outbox(env), Tallies(env))
+        return cls(env, Onboarding(env), Rounds(env), Answering(env), Inbox(env), Outbox(env), Tallies(env), Plans(env))
 
     @classmethod
     async def open(cls, database: str | Path, survey: str | Path, clock: Clock, create: bool = True) -> Services:

@@ -6,7 +6,7 @@ default. Cross-references (a round naming a group or theme) are checked in `defi
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -75,13 +75,44 @@ class Consent(Strict):
         return self
 
 
+DURATION_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+
+
+def parse_duration(value: object) -> timedelta:
+    """Reads a duration written as 90m, 12h or 2d (a bare number is hours)."""
+    if isinstance(value, timedelta):
+        return value
+    text = str(value).strip().lower()
+    unit = DURATION_UNITS.get(text[-1:]) if text else None
+    number = text[:-1] if unit else text
+    try:
+        amount = float(number)
+    except ValueError:
+        raise ValueError(f"write a duration such as 90m, 12h or 2d, not {value!r}") from None
+    if amount <= 0:
+        raise ValueError("a duration must be longer than nothing")
+    return timedelta(**{unit or "hours": amount})
+
+
 class Schedule(Strict):
-    """When a round opens and closes; naive times are in the consultation's timezone."""
+    """When a round opens and closes; naive times are in the consultation's timezone.
+
+    A reminder that could not go out on time (the bot was down, or it fell in quiet hours) is
+    still sent later, unless it is older than stale_after: a late nudge is fine, a day-old one is not.
+    """
 
     opens: datetime | None = None
     closes: datetime | None = None
-    reminders: list[datetime] = Field(default_factory=list)
+    reminders: list[datetime] = Field(default_factory=list, max_length=10)
     summary: datetime | None = None
+    stale_after: timedelta = timedelta(hours=12)
+
+    @field_validator("stale_after", mode="before")
+    @classmethod
+    def _duration(cls, value: object) -> object:
+        if isinstance(value, str) and value.upper().startswith("P"):
+            return value  # ISO 8601, as a stored snapshot writes it: pydantic reads that itself
+        return parse_duration(value)
 
     @model_validator(mode="after")
     def _in_order(self) -> Schedule:
@@ -96,6 +127,35 @@ class Schedule(Strict):
         if self.summary and self.closes and self.summary < self.closes:
             raise ValueError("summary must not be before closes")
         return self
+
+
+class QuietHours(Strict):
+    """Hours of the day, in the consultation's timezone, when no reminder or announcement is sent."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    start: time = Field(alias="from")
+    end: time = Field(alias="to")
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _clock_time(cls, value: object) -> object:
+        # YAML 1.1 reads an unquoted 21:00 as the base-60 number 1260: take it back to a time of day.
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+            return time(value // 60, value % 60)
+        return value
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> QuietHours:
+        if self.start == self.end:
+            raise ValueError("from and to must differ (leave quiet_hours out for none)")
+        return self
+
+    def contains(self, local: time) -> bool:
+        """Returns whether a local time of day falls in these quiet hours (which may span midnight)."""
+        if self.start < self.end:
+            return self.start <= local < self.end
+        return local >= self.start or local < self.end
 
 
 class QuestionBase(Strict):
@@ -154,6 +214,8 @@ class Round(Strict):
     minutes: int = Field(default=5, ge=1, le=120)
     intro: str = ""
     schedule: Schedule = Schedule()
+    # The share of each stakeholder group the team wants to finish; /status warns below it.
+    response_target: float | None = Field(default=None, gt=0, le=1)
     questions: list[Question] = Field(min_length=1)
 
     def question(self, question_id: str) -> Question:
@@ -175,6 +237,7 @@ class Consultation(Strict):
     consent: Consent
     thank_you: Text = "Thank you. We will send you a short summary when this round has closed."
     rounds: list[Round] = Field(min_length=1)
+    quiet_hours: QuietHours | None = None
 
     @field_validator("timezone")
     @classmethod

@@ -105,3 +105,7 @@ class DefinitionChanged(CareworkError):
     def __init__(self, message: str, changes: list[str]):
         self.changes = changes
         super().__init__(message)
+
+
+class PlanError(CareworkError):
+    """A coordinator's change to a round's plan cannot be made (a time in the past, no such reminder)."""

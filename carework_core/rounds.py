@@ -84,14 +84,7 @@ class Rounds:
     async def _move(self, round_id: str, event: RoundEvent, actor: str) -> RoundStatus:
         rnd = self.definition(round_id)
         async with self.env.db.transaction() as tx:
-            new = next_status(round_id, await round_status(tx, round_id), event)
-            if new == RoundStatus.OPEN:
-                await _refuse_missing_items(tx, rnd)
-                snapshot = snapshot_of(self.env.consultation, rnd).model_dump_json()
-                await keep_first_snapshot(tx, round_id, snapshot, self.env.stamp())
-            await stored.save_round_status(tx, round_id, new, self.env.stamp())
-            await audit(tx, self.env, actor, f"{event.value}_round", round_id)
-        return new
+            return await move_round(tx, self.env, rnd, event, actor)
 
     async def definition_changes(self) -> list[str]:
         """Returns how the loaded definition changes rounds that have opened (empty when it does not)."""
@@ -145,6 +138,18 @@ class Rounds:
     async def send_closing_notices(self, notices: list[OutgoingMessage]) -> int:
         """Queues rendered closing notices in one transaction; their dedupe keys make each go once."""
         return await apply_effects(self.env, [Effect(None, (msg,)) for msg in notices])
+
+
+async def move_round(tx: Tx, env: Env, rnd: Round, event: RoundEvent, actor: str) -> RoundStatus:
+    """Moves a round to its next status inside the caller's transaction, snapshot and audit included."""
+    new = next_status(rnd.id, await round_status(tx, rnd.id), event)
+    if new == RoundStatus.OPEN:
+        await _refuse_missing_items(tx, rnd)
+        snapshot = snapshot_of(env.consultation, rnd).model_dump_json()
+        await keep_first_snapshot(tx, rnd.id, snapshot, env.stamp())
+    await stored.save_round_status(tx, rnd.id, new, env.stamp())
+    await audit(tx, env, actor, f"{event.value}_round", rnd.id)
+    return new
 
 
 async def opened_snapshots(tx: Tx) -> dict[str, RoundSnapshot]:

@@ -197,6 +197,29 @@ INBOX_UNCONFIRMED_ONCE = """
 CREATE UNIQUE INDEX inbox_unconfirmed_once ON inbox (update_id) WHERE confirmed = 0
 """
 
+# The schedule's memory: coordinators' changes to the plan, and every scheduled action taken or
+# skipped, keyed so that deciding the same action again finds it done.
+SCHEDULE = """
+CREATE TABLE plan_changes (
+    id INTEGER PRIMARY KEY,
+    round_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('closes', 'move_reminder', 'cancel_reminder', 'add_reminder')),
+    number INTEGER,
+    at TEXT,
+    actor TEXT NOT NULL,
+    made_at TEXT NOT NULL
+);
+CREATE TABLE schedule_log (
+    key TEXT PRIMARY KEY,
+    round_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    due_at TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    recipients INTEGER NOT NULL DEFAULT 0,
+    done_at TEXT NOT NULL
+)
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", INITIAL),
     Migration(2, "inbox receipts: update ids may restart", INBOX_RECEIPTS),
@@ -204,6 +227,7 @@ MIGRATIONS: list[Migration] = [
     Migration(4, "outbox rows know how long they matter", OUTBOX_LIFETIME),
     Migration(5, "outbox rows hold a message kind, not a Bot API method", OUTBOX_KINDS),
     Migration(6, "an update id is stored once while unconfirmed", INBOX_UNCONFIRMED_ONCE),
+    Migration(7, "plan changes and the schedule's log", SCHEDULE),
 ]
 
 

@@ -1,0 +1,228 @@
+"""The schedule at work: reading the plan, taking due actions once, and coordinators' changes.
+
+`due_actions` (carework_core.schedule) decides; this service reads the state it decides from and
+records each action in the same transaction as its effect. Opening a round is followed by
+invitations and closing by closing notices (carework_core.rounds); a reminder's messages are
+rendered by the shell and queued here with the record of the reminder itself.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from carework_core.clock import iso
+from carework_core.definitions import Round, parse_duration
+from carework_core.effects import Effect, record_effects
+from carework_core.env import Env, audit
+from carework_core.errors import NotFound, PlanError
+from carework_core.lifecycle import RoundEvent, RoundStatus
+from carework_core.messages import OutgoingMessage
+from carework_core.people import Participant
+from carework_core.rounds import move_round, round_status
+from carework_core.schedule import (
+    Action,
+    ChangeKind,
+    CloseRound,
+    OpenRound,
+    PlanChange,
+    RoundPlan,
+    ScheduleState,
+    SendReminder,
+    Skip,
+    due_actions,
+    next_wake,
+    plan_of,
+    quiet_until,
+    reminder_key,
+)
+from carework_core.storage import schedule as stored
+from carework_core.storage.db import Tx
+
+SCHEDULE_ACTOR = "schedule"
+
+
+@dataclass(frozen=True)
+class ReminderTarget:
+    """Someone a reminder is for: invited, not finished, and how far they have come."""
+
+    participant: Participant
+    round: Round
+    number: int  # the round's number in the consultation, counting from 1
+    questions_left: int
+    closes: datetime | None
+    reminder: int  # which reminder of the round this is
+
+    @property
+    def dedupe_key(self) -> str:
+        return f"{reminder_key(self.round.id, self.reminder)}:{self.participant.id}"
+
+
+class Plans:
+    def __init__(self, env: Env):
+        self.env = env
+
+    def _round(self, round_id: str) -> Round:
+        for rnd in self.env.consultation.rounds:
+            if rnd.id == round_id:
+                return rnd
+        names = ", ".join(r.id for r in self.env.consultation.rounds)
+        raise NotFound(f"there is no round called {round_id!r}; rounds are {names}")
+
+    async def _state(self, tx: Tx) -> ScheduleState:
+        c = self.env.consultation
+        changes = await stored.plan_changes(tx)
+        plans = tuple(plan_of(r, c.zone, changes) for r in c.rounds)
+        statuses = {r.id: await round_status(tx, r.id) for r in c.rounds}
+        return ScheduleState(plans, statuses, await stored.done_keys(tx), c.zone, c.quiet_hours)
+
+    async def plans(self) -> list[RoundPlan]:
+        """Returns every round's plan as it stands, in definition order."""
+        async with self.env.db.reading() as tx:
+            return list((await self._state(tx)).plans)
+
+    async def plan(self, round_id: str) -> RoundPlan:
+        """Returns one round's plan as it stands."""
+        self._round(round_id)
+        return next(p for p in await self.plans() if p.round_id == round_id)
+
+    async def due(self) -> list[Action]:
+        """Returns what the schedule says is due now."""
+        async with self.env.db.reading() as tx:
+            return due_actions(self.env.clock.now(), await self._state(tx))
+
+    async def next_wake(self) -> datetime | None:
+        """Returns the next time something may fall due, if anything is planned."""
+        async with self.env.db.reading() as tx:
+            return next_wake(self.env.clock.now(), await self._state(tx))
+
+    async def take(self, action: OpenRound | CloseRound | Skip) -> bool:
+        """Records an open, close or skip and makes it so, in one transaction; False if it was taken before."""
+        name = {OpenRound: "open", CloseRound: "close", Skip: "skip"}[type(action)]
+        outcome = action.reason.value if isinstance(action, Skip) else "done"
+        async with self.env.db.transaction() as tx:
+            if not await stored.log_action(
+                tx, action.key, action.round_id, name, iso(action.due), outcome, self.env.stamp()
+            ):
+                return False
+            if isinstance(action, OpenRound | CloseRound):
+                event = RoundEvent.OPEN if isinstance(action, OpenRound) else RoundEvent.CLOSE
+                await move_round(tx, self.env, self._round(action.round_id), event, SCHEDULE_ACTOR)
+        return True
+
+    async def reminder_targets(self, action: SendReminder) -> list[ReminderTarget]:
+        """Returns who a due reminder is for: invited to the round, consented, reachable, not finished."""
+        rnd = self._round(action.round_id)
+        number = self.env.consultation.rounds.index(rnd) + 1
+        async with self.env.db.reading() as tx:
+            plan = next(p for p in (await self._state(tx)).plans if p.round_id == rnd.id)
+            people = await stored.unfinished_invited(tx, rnd.id)
+        left = len(rnd.questions)
+        return [ReminderTarget(p, rnd, number, max(1, left - done), plan.closes, action.number) for p, done in people]
+
+    async def send_reminder(self, action: SendReminder, messages: list[OutgoingMessage]) -> int:
+        """Records a reminder and queues its messages in one transaction; returns how many were new."""
+        async with self.env.db.transaction() as tx:
+            if not await stored.log_action(
+                tx, action.key, action.round_id, "remind", iso(action.due), "done", self.env.stamp(), len(messages)
+            ):
+                return 0
+            return await record_effects(tx, self.env, [Effect(None, (m,)) for m in messages])
+
+    async def reminder_recipients(self, round_id: str) -> int:
+        """Returns how many people a reminder to this round would reach now."""
+        self._round(round_id)
+        async with self.env.db.reading() as tx:
+            return len(await stored.unfinished_invited(tx, round_id))
+
+    async def quiet_until(self) -> datetime | None:
+        """Returns when the quiet hours we are in end, or None outside them."""
+        async with self.env.db.reading() as tx:
+            return quiet_until(self.env.clock.now(), await self._state(tx))
+
+    async def extend(self, round_id: str, until: datetime, actor: str) -> RoundPlan:
+        """Sets a new closing time; a closed round opens again until then."""
+        rnd = self._round(round_id)
+        now = self.env.clock.now()
+        if until <= now:
+            raise PlanError(f"round {round_id} cannot close at {until:%Y-%m-%d %H:%M} UTC: that time has passed")
+        async with self.env.db.transaction() as tx:
+            plan = await self._plan_in(tx, rnd)
+            if plan.opens and until <= plan.opens:
+                raise PlanError(f"round {round_id} cannot close before it opens ({plan.opens:%Y-%m-%d %H:%M} UTC)")
+            await self._change(tx, PlanChange(round_id, ChangeKind.CLOSES, until, actor=actor))
+            if await round_status(tx, round_id) == RoundStatus.CLOSED:
+                await move_round(tx, self.env, rnd, RoundEvent.REOPEN, actor)
+            return await self._plan_in(tx, rnd)
+
+    async def remind_now(self, round_id: str, actor: str) -> RoundPlan:
+        """Adds a reminder at this moment; the scheduler sends it to those who have not finished."""
+        rnd = self._round(round_id)
+        async with self.env.db.transaction() as tx:
+            if await round_status(tx, round_id) != RoundStatus.OPEN:
+                raise PlanError(f"round {round_id} is not open, so there is nobody to remind")
+            await self._change(tx, PlanChange(round_id, ChangeKind.ADD_REMINDER, self.env.clock.now(), actor=actor))
+            return await self._plan_in(tx, rnd)
+
+    async def move_reminder(self, round_id: str, number: int, when: datetime, actor: str) -> RoundPlan:
+        """Moves a reminder that has not gone out yet to a new time before the round closes."""
+        rnd = self._round(round_id)
+        if when <= self.env.clock.now():
+            raise PlanError(f"reminder {number} of round {round_id} cannot move to a time that has passed")
+        async with self.env.db.transaction() as tx:
+            plan = await self._pending_reminder(tx, rnd, number)
+            if plan.closes and when >= plan.closes:
+                raise PlanError(
+                    f"reminder {number} of round {round_id} must come before the round closes "
+                    f"({plan.closes:%Y-%m-%d %H:%M} UTC)"
+                )
+            await self._change(tx, PlanChange(round_id, ChangeKind.MOVE_REMINDER, when, number, actor))
+            return await self._plan_in(tx, rnd)
+
+    async def cancel_reminder(self, round_id: str, number: int, actor: str) -> RoundPlan:
+        """Cancels a reminder that has not gone out yet."""
+        rnd = self._round(round_id)
+        async with self.env.db.transaction() as tx:
+            await self._pending_reminder(tx, rnd, number)
+            await self._change(tx, PlanChange(round_id, ChangeKind.CANCEL_REMINDER, None, number, actor))
+            return await self._plan_in(tx, rnd)
+
+    async def _plan_in(self, tx: Tx, rnd: Round) -> RoundPlan:
+        return plan_of(rnd, self.env.consultation.zone, await stored.plan_changes(tx))
+
+    async def _pending_reminder(self, tx: Tx, rnd: Round, number: int) -> RoundPlan:
+        plan = await self._plan_in(tx, rnd)
+        reminder = plan.reminder(number)
+        if reminder is None or reminder.cancelled:
+            have = ", ".join(str(r.number) for r in plan.reminders if not r.cancelled) or "none"
+            raise PlanError(f"round {rnd.id} has no reminder {number} (its reminders: {have})")
+        if reminder_key(rnd.id, number) in await stored.done_keys(tx):
+            raise PlanError(f"reminder {number} of round {rnd.id} has already gone out (or was skipped)")
+        return plan
+
+    async def _change(self, tx: Tx, change: PlanChange) -> None:
+        await stored.add_plan_change(tx, change, self.env.stamp())
+        detail = {"number": change.number, "at": iso(change.at) if change.at else None}
+        await audit(tx, self.env, change.actor, f"plan_{change.kind.value}", change.round_id, json.dumps(detail))
+
+
+def parse_local_time(text: str, zone: ZoneInfo, now: datetime | None = None) -> datetime:
+    """Reads a coordinator's time, e.g. "2026-01-25 21:00", "2026-01-25" (end of day) or "+3d", in the
+    consultation's zone; returns it in UTC."""
+    words = text.strip()
+    if words.startswith("+") and now is not None:
+        try:
+            return now + parse_duration(words[1:])
+        except ValueError:
+            pass
+    for pattern, end_of_day in (("%Y-%m-%d %H:%M", False), ("%Y-%m-%dT%H:%M", False), ("%Y-%m-%d", True)):
+        try:
+            local = datetime.strptime(words, pattern)
+        except ValueError:
+            continue
+        if end_of_day:
+            local += timedelta(hours=23, minutes=59)
+        return local.replace(tzinfo=zone).astimezone(UTC)
+    raise PlanError(f"cannot read {text!r} as a time: write 2026-01-25 21:00, 2026-01-25, or +3d")
