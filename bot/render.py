@@ -7,6 +7,7 @@ definition or from people is escaped, because Telegram refuses malformed HTML.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from html import escape
 from typing import Any
 
@@ -22,6 +23,7 @@ from carework_core.definitions import (
     TextQuestion,
 )
 from carework_core.onboarding import ConsentStep
+from carework_core.plans import ReminderTarget
 from carework_core.vocabulary import points, scale_for
 from carework_core.whereabouts import Elsewhere, Finished, RoundClosed, ToStart
 
@@ -82,26 +84,43 @@ def registered(c: Consultation, group_id: str) -> Reply:
     )
 
 
-def invitation(rnd: Round, number: int, c: Consultation) -> Reply:
-    """Returns a round's invitation: its title, size, time, closing date and a Start button."""
+def invitation(rnd: Round, number: int, c: Consultation, closes: datetime | None = None) -> Reply:
+    """Returns a round's invitation: its title, size, time, closing date and a Start button.
+
+    `closes` is the round's planned closing time when a coordinator changed it (else the definition's)."""
     count = len(rnd.questions)
     text = (
         f"<b>Round {number}: {escape(rnd.title)}</b> - {count} question{'s' * (count != 1)}, "
         f"about {rnd.minutes} minutes."
     )
-    if rnd.schedule.closes:
-        text += f" Open until {open_until(rnd, c)}."
+    if closes or rnd.schedule.closes:
+        text += f" Open until {open_until(rnd, c, closes)}."
     if rnd.intro:
         text += f"\n\n{escape(rnd.intro)}"
     return Reply(text + "\n\nTap Start when you are ready.", ((Button("Start", cb.Begin(rnd.id)),),))
 
 
-def open_until(rnd: Round, c: Consultation) -> str:
+def open_until(rnd: Round, c: Consultation, closes: datetime | None = None) -> str:
     """Returns when a round closes in the consultation's timezone, e.g. "Friday 6 March, 17:00"."""
-    closes = rnd.schedule.closes
+    closes = closes or rnd.schedule.closes
     assert closes is not None
     local = closes.replace(tzinfo=c.zone) if closes.tzinfo is None else closes.astimezone(c.zone)
     return f"{local:%A} {local.day} {local:%B}, {local:%H:%M}"
+
+
+def reminder(target: ReminderTarget, c: Consultation) -> Reply:
+    """Reminds someone who has not finished a round: how much is left and when it closes."""
+    rnd, left = target.round, target.questions_left
+    started = left < len(rnd.questions)
+    minutes = max(1, round(rnd.minutes * left / len(rnd.questions)))
+    text = f"A reminder: <b>Round {target.number}: {escape(rnd.title)}</b> is still open"
+    if target.closes or rnd.schedule.closes:
+        text += f" until {open_until(rnd, c, target.closes)}"
+    text += (
+        f". You have {left} question{'s' * (left != 1)} left, about {minutes} minute{'s' * (minutes != 1)}."
+        f"\n\nTap {'Continue' if started else 'Start'} when you have a moment."
+    )
+    return Reply(text, ((Button("Continue" if started else "Start", cb.Begin(rnd.id)),),))
 
 
 def round_closed(number: int) -> Reply:

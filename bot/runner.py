@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 
+from apscheduler.jobstores.base import JobLookupError
 from telegram.error import InvalidToken, NetworkError, RetryAfter
 
 from bot.app import build_application
 from bot.intake import Intake
-from bot.scheduler import ReconcileJob, announce_closed_rounds, reconcile
+from bot.scheduler import ReconcileJob, announce_closed_rounds, reconcile, run_schedule
 from bot.sender import Sender
 from bot.settings import Settings
 from carework_core.bootstrap import Services
@@ -31,6 +33,9 @@ class RunningBot:
         self.app.bot_data.wake_sender = self.sender.wake
         self.intake = Intake(self.app, services.inbox, settings.poll_timeout, settings.set_aside_days)
         self._tasks: list[asyncio.Task] = []
+        self._job = ReconcileJob(self.reconcile_now)
+        self._wake_job = None  # the one-off job at the schedule's next due time
+        self._reconciling = asyncio.Lock()
         self.failed = asyncio.Event()  # set when intake or sender ends on its own: nobody is answered
 
     async def start(self) -> None:
@@ -38,8 +43,7 @@ class RunningBot:
         await connect(self.app, self.settings.connect_attempts, self.settings.telegram_api_url)
         await self.services.set_state("bot_username", self.app.bot.username)
         await self.app.start()
-        job = ReconcileJob(self.reconcile_now)
-        self.app.job_queue.run_repeating(job, interval=self.settings.reconcile_seconds, first=0.1)
+        self.app.job_queue.run_repeating(self._job, interval=self.settings.reconcile_seconds, first=0.1)
         self._tasks = [
             asyncio.create_task(self.intake.run(), name="intake"),
             asyncio.create_task(self.sender.run(), name="sender"),
@@ -49,11 +53,26 @@ class RunningBot:
         log.info("bot started", extra={"username": self.app.bot.username})
 
     async def reconcile_now(self) -> int:
-        """Runs the reconcile job at once (rehearsals call this instead of waiting)."""
-        count = await reconcile(self.services)
-        await announce_closed_rounds(self.services)
-        self.sender.wake()
+        """Takes what the schedule says is due, then queues owed invitations and closing notices; returns
+        how many invitations were queued (rehearsals call this instead of waiting)."""
+        async with self._reconciling:
+            await run_schedule(self.services)
+            count = await reconcile(self.services)
+            await announce_closed_rounds(self.services)
+            self.sender.wake()
+            await self._wake_at_next_due()
         return count
+
+    async def _wake_at_next_due(self) -> None:
+        """Sets a one-off job for the schedule's next due time, so nothing waits for the next reconcile."""
+        when = await self.services.plans.next_wake()
+        if self._wake_job is not None:
+            with contextlib.suppress(JobLookupError):  # it has run already
+                self._wake_job.schedule_removal()
+            self._wake_job = None
+        if when is not None and self.app.job_queue is not None and self.app.running:
+            delay = max(0.0, (when - self.services.env.clock.now()).total_seconds())
+            self._wake_job = self.app.job_queue.run_once(self._job, when=delay + 0.01)
 
     async def stop(self) -> None:
         """Cancels intake and sender and shuts the application down, whatever state they are in."""

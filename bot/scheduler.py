@@ -10,9 +10,30 @@ from bot import render
 from bot.logs import backoff, describe_failure
 from carework_core.bootstrap import Services
 from carework_core.outbox import OutgoingMessage
+from carework_core.plans import ReminderTarget
 from carework_core.rounds import closing_notice_key
+from carework_core.schedule import SendReminder
 
 log = logging.getLogger(__name__)
+
+
+async def run_schedule(services: Services) -> int:
+    """Takes every action the schedule says is due (opens, closes, reminders); returns how many."""
+    actions = await services.plans.due()
+    for action in actions:
+        if isinstance(action, SendReminder):
+            targets = await services.plans.reminder_targets(action)
+            added = await services.plans.send_reminder(action, [_reminder(t, services) for t in targets])
+            log.info("reminder queued", extra={"round": action.round_id, "reminder": action.number, "count": added})
+        elif await services.plans.take(action):
+            log.info("scheduled action", extra={"key": action.key})
+    return len(actions)
+
+
+def _reminder(target: ReminderTarget, services: Services) -> OutgoingMessage:
+    chat = target.participant.chat_id
+    params = {"chat_id": chat, **render.reminder(target, services.env.consultation).params()}
+    return OutgoingMessage(chat, params, target.dedupe_key, target.participant.id, target.round.id)
 
 
 async def reconcile(services: Services) -> int:
@@ -21,9 +42,10 @@ async def reconcile(services: Services) -> int:
     if not invitations:
         return 0
     consultation = services.env.consultation
+    closes = {plan.round_id: plan.closes for plan in await services.plans.plans()}
     rendered = []
     for inv in invitations:
-        reply = render.invitation(inv.round, inv.number, consultation)
+        reply = render.invitation(inv.round, inv.number, consultation, closes.get(inv.round.id))
         chat = inv.participant.chat_id
         params = {"chat_id": chat, **reply.params()}
         rendered.append((inv, OutgoingMessage(chat, params, inv.dedupe_key, inv.participant.id, inv.round.id)))
