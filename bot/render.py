@@ -111,7 +111,7 @@ def open_until(rnd: Round, c: Consultation, closes: datetime | None = None) -> s
 def reminder(target: ReminderTarget, c: Consultation) -> Reply:
     """Reminds someone who has not finished a round: how much is left and when it closes."""
     rnd, left = target.round, target.questions_left
-    started = left < len(rnd.questions)
+    started = target.started or left < len(rnd.questions)
     minutes = max(1, round(rnd.minutes * left / len(rnd.questions)))
     text = f"A reminder: <b>Round {target.number}: {escape(rnd.title)}</b> is still open"
     if target.closes or rnd.schedule.closes:

@@ -21,6 +21,7 @@ from carework_core.errors import CareworkError, SettingsError
 
 log = logging.getLogger(__name__)
 STOP_SECONDS = 3.0
+SENDER_FINISH_SECONDS = 2.0  # within STOP_SECONDS: a pass of sends is normally done in well under a second
 
 
 class RunningBot:
@@ -76,6 +77,10 @@ class RunningBot:
 
     async def stop(self) -> None:
         """Cancels intake and sender and shuts the application down, whatever state they are in."""
+        self.sender.finish()  # sends in flight are recorded as sent, or the next start sends them again
+        sending = [t for t in self._tasks if t.get_name() == "sender" and not t.done()]
+        if sending:
+            await asyncio.wait(sending, timeout=SENDER_FINISH_SECONDS)
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)  # a failure was logged as it ended
@@ -88,7 +93,7 @@ class RunningBot:
             log.info("bot stopped")
 
     def _ended(self, task: asyncio.Task) -> None:
-        if task.cancelled():
+        if task.cancelled() or (self.sender.stopping and task.get_name() == "sender" and not task.exception()):
             return
         error = task.exception()
         log.error(

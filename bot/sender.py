@@ -58,6 +58,12 @@ class Sender:
         self._wake = asyncio.Event()
         self._paused_until = 0.0
         self.sent = 0
+        self.stopping = False
+
+    def finish(self) -> None:
+        """Asks the drain to stop after the sends in flight are recorded, so a restart repeats none."""
+        self.stopping = True
+        self._wake.set()
 
     def wake(self) -> None:
         """Tells the drain that something was queued."""
@@ -66,7 +72,7 @@ class Sender:
     async def run(self, idle_seconds: float = 1.0) -> None:
         """Drains the outbox until cancelled; a failed pass is logged and tried again after a rest."""
         failures = 0
-        while True:
+        while not self.stopping:
             try:
                 tried = await self.drain_once()
                 failures = 0

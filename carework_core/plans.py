@@ -54,6 +54,7 @@ class ReminderTarget:
     questions_left: int
     closes: datetime | None
     reminder: int  # which reminder of the round this is
+    started: bool = False
 
     @property
     def dedupe_key(self) -> str:
@@ -120,7 +121,10 @@ class Plans:
             plan = next(p for p in (await self._state(tx)).plans if p.round_id == rnd.id)
             people = await stored.unfinished_invited(tx, rnd.id)
         left = len(rnd.questions)
-        return [ReminderTarget(p, rnd, number, max(1, left - done), plan.closes, action.number) for p, done in people]
+        return [
+            ReminderTarget(p, rnd, number, max(1, left - done), plan.closes, action.number, started)
+            for p, done, started in people
+        ]
 
     async def send_reminder(self, action: SendReminder, messages: list[OutgoingMessage]) -> int:
         """Records a reminder and queues its messages in one transaction; returns how many were new."""

@@ -72,14 +72,16 @@ async def logged_actions(tx: Tx) -> list[LoggedAction]:
     return [LoggedAction(*r) for r in rows]
 
 
-async def unfinished_invited(tx: Tx, round_id: str) -> list[tuple[Participant, int]]:
+async def unfinished_invited(tx: Tx, round_id: str) -> list[tuple[Participant, int, bool]]:
     """Returns reachable consented people invited to a round who have not finished it, with the
-    number of its questions each has finished."""
+    number of its questions each has finished and whether they have started."""
     rows = await tx.fetchall(
-        "SELECT q.*, (SELECT COUNT(*) FROM progress g WHERE g.participant_id = q.id AND g.round_id = ?1) FROM ("
+        "SELECT q.*, (SELECT COUNT(*) FROM progress g WHERE g.participant_id = q.id AND g.round_id = ?1),"
+        " (SELECT x.started_at IS NOT NULL FROM participations x WHERE x.participant_id = q.id AND x.round_id = ?1)"
+        " FROM ("
         + PERSON_SQL
         + " AND EXISTS (SELECT 1 FROM participations x WHERE x.participant_id = p.id AND x.round_id = ?1"
         " AND x.invited_at IS NOT NULL AND x.finished_at IS NULL)) q ORDER BY q.id",
         (round_id,),
     )
-    return [(participant_from_row(r), r[6]) for r in rows]
+    return [(participant_from_row(r), r[6], bool(r[7])) for r in rows]
