@@ -10,14 +10,16 @@ from carework_core.definition_changes import RoundSnapshot, definition_changes, 
 from carework_core.definitions import ItemRatingQuestion, Round
 from carework_core.effects import Effect, Invited, apply_effects
 from carework_core.env import Env, audit
-from carework_core.errors import DefinitionChanged, NotFound, RoundNotReady
+from carework_core.errors import DefinitionChanged, NotFound, PlanError, RoundNotReady
 from carework_core.lifecycle import RoundEvent, RoundStatus, next_status
 from carework_core.onboarding import Participant
 from carework_core.outbox import OutgoingMessage
+from carework_core.schedule import plan_of
 from carework_core.storage import rounds as stored
 from carework_core.storage.db import Tx
 from carework_core.storage.items import item_rows
 from carework_core.storage.rounds import round_status as round_status  # answering and whereabouts import it here
+from carework_core.storage.schedule import plan_changes
 from carework_core.storage.snapshots import keep_first_snapshot, snapshot_texts
 
 # A refused invitation is tried again, but not forever: the same refusal would come back.
@@ -145,6 +147,7 @@ async def move_round(tx: Tx, env: Env, rnd: Round, event: RoundEvent, actor: str
     new = next_status(rnd.id, await round_status(tx, rnd.id), event)
     if new == RoundStatus.OPEN:
         await _refuse_missing_items(tx, rnd)
+        await _refuse_passed_close(tx, env, rnd)
         snapshot = snapshot_of(env.consultation, rnd).model_dump_json()
         await keep_first_snapshot(tx, rnd.id, snapshot, env.stamp())
     await stored.save_round_status(tx, rnd.id, new, env.stamp())
@@ -155,6 +158,17 @@ async def move_round(tx: Tx, env: Env, rnd: Round, event: RoundEvent, actor: str
 async def opened_snapshots(tx: Tx) -> dict[str, RoundSnapshot]:
     """Returns each opened round as it was when it first opened."""
     return {rid: RoundSnapshot.model_validate_json(text) for rid, text in (await snapshot_texts(tx)).items()}
+
+
+async def _refuse_passed_close(tx: Tx, env: Env, rnd: Round) -> None:
+    """Refuses to open a round whose planned close has passed: the schedule would close it at once."""
+    closes = plan_of(rnd, env.consultation.zone, await plan_changes(tx)).closes
+    if closes and closes <= env.clock.now():
+        local = closes.astimezone(env.consultation.zone)
+        raise PlanError(
+            f"round {rnd.id} was planned to close at {local:%Y-%m-%d %H:%M}, which has passed, so it would close "
+            f"again at once; give it a new closing time instead: carework round extend {rnd.id} YYYY-MM-DD HH:MM"
+        )
 
 
 async def _refuse_missing_items(tx: Tx, rnd: Round) -> None:

@@ -96,3 +96,14 @@ def test_coordinators_write_times_in_the_consultations_zone():
     assert parse_local_time("+3d", london, NOW) == NOW + timedelta(days=3)
     with pytest.raises(PlanError, match="write 2026-01-25 21:00, 2026-01-25, or"):
         parse_local_time("next friday", london, NOW)
+
+
+async def test_a_round_whose_planned_close_has_passed_opens_only_with_a_new_closing_time(services, clock):
+    await services.rounds.open_round("r1", actor="cli")
+    await services.plans.extend("r1", NOW + timedelta(hours=1), actor="cli")
+    await services.rounds.close_round("r1", actor="cli")
+    clock.advance(hours=2)
+    with pytest.raises(PlanError, match="round r1 was planned to close at 2026-01-05 10:00, which has passed"):
+        await services.rounds.reopen_round("r1", actor="cli")
+    await services.plans.extend("r1", NOW + timedelta(days=1), actor="cli")
+    assert (await services.rounds.statuses())["r1"] == RoundStatus.OPEN
