@@ -18,7 +18,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import cProfile
 import multiprocessing
+import pstats
 import resource
 import subprocess
 import sys
@@ -53,7 +55,7 @@ class Phase:
     requests: int
 
 
-async def main(participants: int) -> None:
+async def main(participants: int, profile: Path | None = None) -> None:
     with tempfile.TemporaryDirectory() as folder, emulator_process() as url:
         log_to(Path(folder) / "bot.log")
         services = await Services.open(Path(folder) / "carework.db", SURVEY, ShiftedClock())
@@ -82,21 +84,26 @@ async def main(participants: int) -> None:
                 await bot.reconcile_now()
                 return await ask(here, "answer")
 
-            answering = await measured(url, answer)
+            profiler = cProfile.Profile() if profile else None
+            answering = await measured(url, answer, profiler)
             answers = (await services.tallies.counts()).answers - before
             crowd_cpu, failures = await ask(here, "stop")
         finally:
             crowd.join(timeout=30)
             await bot.stop()
             await services.close()
+    if profiler:
+        profiler.dump_stats(profile)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
     report(participants, answering, answers, crowd_cpu, failures)
 
 
-async def measured(url: str, act) -> Phase:
+async def measured(url: str, act, profiler: cProfile.Profile | None = None) -> Phase:
     """Runs one phase and returns its wall time, this process's CPU time and the bot's messages."""
     async with EmulatorClient(url) as client:
         first, wall, cpu = await client.stats(), time.perf_counter(), time.process_time()
-        failures = await act()
+        with profiler or contextlib.nullcontext():
+            failures = await act()
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         last = await client.stats()
     if failures:
@@ -195,4 +202,6 @@ class Crowd:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=10_000)
-    asyncio.run(main(parser.parse_args().participants))
+    parser.add_argument("--profile", type=Path, help="write the bot's cProfile while answering here, print its top costs")
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.participants, arguments.profile))
