@@ -114,11 +114,14 @@ def emulator(
     trace: Path | None = typer.Option(None, help="Write every request and response here as JSON lines."),
     faults: float = typer.Option(0.0, min=0.0, max=1.0, help="Fraction of bot requests that misbehave."),
     seed: int | None = typer.Option(None, help="Seed for the fault generator."),
+    flood_control: bool = typer.Option(
+        True, "--flood-control/--no-flood-control", help="Refuse sends above Telegram's limits with 429."
+    ),
 ) -> None:
     """Runs the local Telegram Bot API emulator."""
     from botapi_emulator import serve
 
-    serve(host, port, trace, faults, seed)
+    serve(host, port, trace, faults, seed, flood_control)
 
 
 @app.command()

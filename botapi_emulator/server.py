@@ -41,8 +41,9 @@ class Emulator:
         seed: int | None = None,
         bot_username: str = "carework_test_bot",
         clock: Callable[[], float] = time.monotonic,
+        flood_control: bool = True,
     ) -> None:
-        self.world = World(clock=clock, bot_username=bot_username)
+        self.world = World(clock=clock, bot_username=bot_username, flood_control=flood_control)
         self.url: str | None = None
         self._faults = FaultPlan(faults, seed)
         self._tracer = Tracer(trace_path)
@@ -182,9 +183,11 @@ def _dropped(request: web.Request) -> web.Response:
     return web.Response(status=500)  # never reaches the bot: the connection is already gone
 
 
-def serve(host: str, port: int, trace: Path | None, faults: float, seed: int | None) -> None:
+def serve(
+    host: str, port: int, trace: Path | None, faults: float, seed: int | None, flood_control: bool = True
+) -> None:
     """Runs the emulator until Ctrl-C or SIGTERM, printing its URL once it listens."""
-    emulator = Emulator(faults=faults, trace_path=trace, seed=seed)
+    emulator = Emulator(faults=faults, trace_path=trace, seed=seed, flood_control=flood_control)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve_until_stopped(emulator, host, port))
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import aiohttp
+
+from botapi_emulator import Emulator, EmulatorClient
 from botapi_emulator.flood import FloodControl, TokenBucket
+from tests.emulator.conftest import BotApi
 
 
 def test_a_bucket_refills_at_its_rate_up_to_its_capacity():
@@ -103,3 +107,25 @@ def test_edits_count_per_chat_but_not_toward_the_overall_limit(emulator_clock):
     assert all(flood.admit(chat) == 0 for chat in range(100, 130))  # 30 new messages still allowed
     assert flood.admit(200) == 1
     assert [flood.admit(1, new_message=False) for _ in range(5)] == [0, 0, 0, 0, 1]  # chat 1 spent one above
+
+
+async def a_burst(count: int, flood_control: bool) -> dict:
+    """Sends count messages at once across count chats; returns the emulator's counters."""
+    async with Emulator(flood_control=flood_control).running() as emulator:
+        async with EmulatorClient(emulator.url) as people, aiohttp.ClientSession() as session:
+            crowd = [await people.new_user(f"P{n}") for n in range(count)]
+            for person in crowd:
+                await person.send("/start")
+            bot_api = BotApi(session, emulator.url)
+            for person in crowd:  # one after another, far faster than 30 a second on loopback
+                await bot_api.call("sendMessage", chat_id=person.user_id, text="hello")
+                await bot_api.call("sendMessage", chat_id=person.user_id, text="and again")
+        return emulator.stats()
+
+
+async def test_without_flood_control_a_burst_far_above_thirty_a_second_is_never_refused():
+    lifted = await a_burst(200, flood_control=False)
+    assert (lifted["messages_sent"], lifted["refusals"]) == (400, 0)
+    limited = await a_burst(200, flood_control=True)
+    refused = limited["refusal_descriptions"].get("Too Many Requests: retry after 1", 0)
+    assert refused > 0 and limited["messages_sent"] + refused == 400

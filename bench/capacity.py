@@ -1,0 +1,227 @@
+"""Benchmark: the bot's own ceiling, with Telegram's limits lifted.
+
+Three processes share this machine: the emulator (`carework emulator --no-flood-control`), a crowd
+of virtual participants (rehearsal/participant.py, in a child process), and the real bot
+(bot.runner.RunningBot) in this process, so the CPU time and memory reported are the bot's alone.
+Everyone joins through their invite link first; then a round opens and the bench measures the
+answering phase, from the invitations going out to the last person's end-of-round message.
+
+The sender's overall pace is raised far above Telegram's 30 a second for this run only: the
+validated setting stays capped at 30 for real use, and the bench replaces it on a copy of the
+settings (pydantic's model_copy does not validate). The bot keeps Telegram's per-chat pace.
+
+Run: PYTHONPATH=. .venv/bin/python bench/capacity.py [--participants 10000]   (or make bench)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import cProfile
+import multiprocessing
+import os
+import pstats
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from random import Random
+
+from bot.runner import RunningBot
+from bot.settings import Settings
+from botapi_emulator import EmulatorClient
+from carework_core.bootstrap import Services
+from carework_core.clock import ShiftedClock
+from rehearsal.bank import TextSource
+from rehearsal.participant import VirtualParticipant
+from rehearsal.run import REHEARSAL_TOKEN, log_to
+
+ROOT = Path(__file__).resolve().parents[1]
+SURVEY = ROOT / "bench" / "capacity.yaml"
+TELEGRAM_PER_SECOND = 30
+BENCH_PACE = 100_000.0  # far above any ceiling: the bench finds the bot's limit, not the pace's
+PEOPLE_PER_CLIENT = 400  # one control-API session per 400 people stays under its 500 connections
+THINK = (0.05, 0.2)  # seconds a virtual person pauses before each answer
+
+
+@dataclass
+class Phase:
+    seconds: float
+    cpu_seconds: float
+    messages: int
+    requests: int
+    sqlite_cpu_seconds: float = 0.0  # of cpu_seconds, aiosqlite's thread (the rest is the event loop)
+
+
+async def main(participants: int, profile: Path | None = None) -> None:
+    with tempfile.TemporaryDirectory() as folder, emulator_process() as url:
+        log_to(Path(folder) / "bot.log")
+        services = await Services.open(Path(folder) / "carework.db", SURVEY, ShiftedClock())
+        tokens = await services.onboarding.create_invites("workforce", participants, 1, actor="bench")
+        settings = Settings(
+            telegram_token=REHEARSAL_TOKEN,
+            telegram_api_url=url,
+            database=Path(folder) / "carework.db",
+            survey=SURVEY,
+            reconcile_seconds=1.0,
+            poll_timeout=10,
+        ).model_copy(update={"messages_per_second": BENCH_PACE})
+        bot = RunningBot(settings, services)
+        await bot.start()
+        context = multiprocessing.get_context("spawn")
+        here, there = context.Pipe()
+        crowd = context.Process(target=crowd_main, args=(there, url, tokens), name="crowd")
+        crowd.start()
+        try:
+            joining = await measured(url, lambda: ask(here, "join"))
+            print(f"joined: {participants} people in {joining.seconds:.1f} s ({rate(joining):.0f} messages/s)")
+            before = (await services.tallies.counts()).answers
+
+            async def answer() -> list[str]:
+                await services.rounds.open_round("r1", actor="bench")
+                await bot.reconcile_now()
+                return await ask(here, "answer")
+
+            profiler = cProfile.Profile() if profile else None
+            answering = await measured(url, answer, profiler)
+            answers = (await services.tallies.counts()).answers - before
+            crowd_cpu, failures = await ask(here, "stop")
+        finally:
+            crowd.join(timeout=30)
+            await bot.stop()
+            await services.close()
+    if profiler:
+        profiler.dump_stats(profile)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+    report(participants, answering, answers, crowd_cpu, failures)
+
+
+async def measured(url: str, act, profiler: cProfile.Profile | None = None) -> Phase:
+    """Runs one phase and returns its wall time, this process's CPU time and the bot's messages."""
+    async with EmulatorClient(url) as client:
+        first, wall, cpu, threads = await client.stats(), time.perf_counter(), time.process_time(), thread_cpu()
+        with profiler or contextlib.nullcontext():
+            failures = await act()
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        sqlite = thread_cpu().get("Thread", 0.0) - threads.get("Thread", 0.0)  # aiosqlite's unnamed thread
+        last = await client.stats()
+    if failures:
+        print(f"{len(failures)} people did not finish; first: {failures[0]}")
+    messages, requests = last["messages_sent"] - first["messages_sent"], last["requests"] - first["requests"]
+    return Phase(wall, cpu, messages, requests, sqlite)
+
+
+def thread_cpu() -> dict[str, float]:
+    """Returns CPU seconds by thread name of this process (Linux /proc), to tell SQLite's thread apart."""
+    ticks, seconds = os.sysconf("SC_CLK_TCK"), {}
+    names = {t.native_id: t.name.split(" ")[0].split("-")[0] for t in threading.enumerate()}
+    for task in Path("/proc/self/task").iterdir():
+        with contextlib.suppress(OSError):
+            name = names.get(int(task.name), "other")
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+            seconds[name] = seconds.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+    return seconds
+
+
+def rate(phase: Phase) -> float:
+    return phase.messages / phase.seconds
+
+
+def report(participants: int, answering: Phase, answers: int, crowd_cpu: float, failures: int) -> None:
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    others = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_ms = 1000 * answering.cpu_seconds / max(answers, 1)
+    print(
+        f"answering: {answering.messages} messages and {answering.requests} Bot API requests in "
+        f"{answering.seconds:.1f} s; {answers} answers stored; {failures} people did not finish\n"
+        f"bot process: {answering.cpu_seconds:.1f} CPU s while answering "
+        f"({100 * answering.cpu_seconds / answering.seconds:.0f}% of one core; SQLite's thread "
+        f"{answering.sqlite_cpu_seconds:.1f} s), peak memory {peak_mb:.0f} MB\n"
+        f"the rest of the machine (2 cores shared): emulator + crowd used "
+        f"{others.ru_utime + others.ru_stime:.0f} CPU s in all, the crowd {crowd_cpu:.0f} s\n"
+        f"messages a second: bot {rate(answering):.0f}, Telegram allows {TELEGRAM_PER_SECOND} "
+        f"(ratio {rate(answering) / TELEGRAM_PER_SECOND:.1f})"
+    )
+    print(
+        f"capacity: participants={participants} messages_per_s={rate(answering):.0f} "
+        f"cpu_ms_per_answer={cpu_ms:.2f} peak_mb={peak_mb:.0f} answers={answers}"
+    )
+
+
+async def ask(pipe, command: str):
+    """Sends the crowd a command and waits for its answer without blocking the bot."""
+    pipe.send(command)
+    return await asyncio.to_thread(pipe.recv)
+
+
+@contextlib.contextmanager
+def emulator_process():
+    """Runs `carework emulator --no-flood-control` on a free port and yields its URL."""
+    command = [sys.executable, "-m", "bot.cli", "emulator", "--port", "0", "--no-flood-control"]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        yield process.stdout.readline().split()[-1]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def crowd_main(pipe, url: str, tokens: list[str]) -> None:
+    """The child process: virtual participants who join, then answer when told."""
+    asyncio.run(Crowd(pipe, url, tokens).serve())
+
+
+class Crowd:
+    """Virtual participants spread over several control-API sessions."""
+
+    def __init__(self, pipe, url: str, tokens: list[str]) -> None:
+        self.pipe, self.url, self.tokens = pipe, url, tokens
+        self.people: list[VirtualParticipant] = []
+        self.failed: set[str] = set()
+
+    async def serve(self) -> None:
+        async with contextlib.AsyncExitStack() as stack:
+            count = -(-len(self.tokens) // PEOPLE_PER_CLIENT)
+            clients = [await stack.enter_async_context(EmulatorClient(self.url)) for _ in range(count)]
+            await self._recruit(clients)
+            while (command := await asyncio.to_thread(self.pipe.recv)) != "stop":
+                act = {"join": lambda p: p.join(p.token), "answer": lambda p: p.answer_round(1, "wellbeing")}[command]
+                self.pipe.send(await self._each(act))
+        self.pipe.send((time.process_time(), len(self.failed)))
+
+    async def _recruit(self, clients: list[EmulatorClient]) -> None:
+        rng, texts = Random(2026), TextSource(Random(2026))
+        for n, token in enumerate(self.tokens):
+            user = await clients[n // PEOPLE_PER_CLIENT].new_user(f"Virtual {n + 1}")
+            person = VirtualParticipant(user, "workforce", Random(rng.random()), texts, THINK, token=token)
+            self.people.append(person)
+
+    async def _each(self, act) -> list[str]:
+        failed: list[str] = []
+
+        async def one(person: VirtualParticipant) -> None:
+            if person.token in self.failed:
+                return
+            try:
+                await act(person)
+            except Exception as exc:  # one who cannot finish is counted, not fatal
+                self.failed.add(person.token)
+                failed.append(f"{person.user.first_name}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
+
+        await asyncio.gather(*(one(p) for p in self.people))
+        return failed
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--participants", type=int, default=10_000)
+    parser.add_argument(
+        "--profile", type=Path, help="write the bot's cProfile while answering here, print its top costs"
+    )
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.participants, arguments.profile))
