@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from bot import render
 from bot.logs import backoff, describe_failure
 from carework_core.bootstrap import Services
-from carework_core.outbox import OutgoingMessage
+from carework_core.outbox import Lane, OutgoingMessage
 from carework_core.rounds import closing_notice_key
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,8 @@ async def reconcile(services: Services) -> int:
         reply = render.invitation(inv.round, inv.number, consultation)
         chat = inv.participant.chat_id
         params = {"chat_id": chat, **reply.params()}
-        rendered.append((inv, OutgoingMessage(chat, params, inv.dedupe_key, inv.participant.id, inv.round.id)))
+        message = OutgoingMessage(chat, params, inv.dedupe_key, inv.participant.id, inv.round.id, lane=Lane.BROADCAST)
+        rendered.append((inv, message))
     await services.rounds.send_invitations(rendered)
     log.info("invitations queued", extra={"count": len(invitations)})
     return len(invitations)
@@ -41,6 +42,7 @@ async def announce_closed_rounds(services: Services) -> int:
             {"chat_id": n.participant.chat_id, **render.round_closed(n.number).params()},
             closing_notice_key(n.round.id, n.participant.id),
             n.participant.id,
+            lane=Lane.BROADCAST,
         )
         for n in owed
     ]
