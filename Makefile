@@ -25,6 +25,7 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/intake.py
 	PYTHONPATH=. $(PY) bench/tap_cost.py
+	PYTHONPATH=. $(PY) bench/broadcast.py
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache
