@@ -90,12 +90,17 @@ class Sender:
                     await asyncio.sleep(rest)
                     continue
                 if not tried:  # the wake flag was cleared before the fetch: nothing queued since is missed
-                    try:
-                        await asyncio.wait_for(self._wake.wait(), idle_seconds)
-                    except TimeoutError:
-                        pass
+                    await self._idle(idle_seconds)
         finally:
             await self.finish_sends()  # let a send under way record how it went
+
+    async def _idle(self, seconds: float) -> None:
+        """Waits until something is queued, a send under way ends (its chat's next message may go), or seconds pass."""
+        woken = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait([woken, *self._in_flight.values()], timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            woken.cancel()
 
     async def drain_once(self, batch: int = 10) -> int:
         """Sends the next due messages (one per chat) and waits for their answers; returns how many were tried."""
