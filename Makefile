@@ -26,6 +26,7 @@ bench: $(STAMP)
 	$(PY) bench/intake.py
 	PYTHONPATH=. $(PY) bench/tap_cost.py
 	PYTHONPATH=. $(PY) bench/capacity.py --participants 3000
+	PYTHONPATH=. $(PY) bench/broadcast.py
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from bot import render
 from bot.logs import backoff, describe_failure
 from carework_core.bootstrap import Services
-from carework_core.outbox import OutgoingMessage
+from carework_core.outbox import Lane, OutgoingMessage
 from carework_core.plans import ReminderTarget
 from carework_core.rounds import closing_notice_key
 from carework_core.schedule import SendReminder
@@ -33,7 +33,7 @@ async def run_schedule(services: Services) -> int:
 def _reminder(target: ReminderTarget, services: Services) -> OutgoingMessage:
     chat = target.participant.chat_id
     params = {"chat_id": chat, **render.reminder(target, services.env.consultation).params()}
-    return OutgoingMessage(chat, params, target.dedupe_key, target.participant.id, target.round.id)
+    return OutgoingMessage(chat, params, target.dedupe_key, target.participant.id, target.round.id, lane=Lane.BROADCAST)
 
 
 async def reconcile(services: Services) -> int:
@@ -48,7 +48,8 @@ async def reconcile(services: Services) -> int:
         reply = render.invitation(inv.round, inv.number, consultation, closes.get(inv.round.id))
         chat = inv.participant.chat_id
         params = {"chat_id": chat, **reply.params()}
-        rendered.append((inv, OutgoingMessage(chat, params, inv.dedupe_key, inv.participant.id, inv.round.id)))
+        message = OutgoingMessage(chat, params, inv.dedupe_key, inv.participant.id, inv.round.id, lane=Lane.BROADCAST)
+        rendered.append((inv, message))
     await services.rounds.send_invitations(rendered)
     log.info("invitations queued", extra={"count": len(invitations)})
     return len(invitations)
@@ -63,6 +64,7 @@ async def announce_closed_rounds(services: Services) -> int:
             {"chat_id": n.participant.chat_id, **render.round_closed(n.number).params()},
             closing_notice_key(n.round.id, n.participant.id),
             n.participant.id,
+            lane=Lane.BROADCAST,
         )
         for n in owed
     ]

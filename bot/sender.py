@@ -50,6 +50,13 @@ class Bucket:
 
 
 class Sender:
+    """Sends due messages one at a time as the pace allows, without waiting for each to be answered.
+
+    A reply must not wait behind a broadcast: anything queued (a handler wakes the sender) ends
+    the current batch at the next send, and the next fetch puts replies first. Sends in flight
+    are not fetched again; their chats wait, since their head is still pending.
+    """
+
     def __init__(self, bot: Bot, outbox: Outbox, clock: Clock, per_second: float = 29.0):
         self.bot, self.outbox, self.clock = bot, outbox, clock
         # A small burst allowance under Telegram's ~30: arrival jitter can never add up to a 429.
@@ -57,11 +64,13 @@ class Sender:
         self.chats: dict[int, Bucket] = {}
         self._wake = asyncio.Event()
         self._paused_until = 0.0
+        self._in_flight: dict[int, asyncio.Task] = {}
+        self._failure: Exception | None = None  # a send whose outcome could not be recorded
         self.sent = 0
         self.stopping = False
 
     def finish(self) -> None:
-        """Asks the drain to stop after the sends in flight are recorded, so a restart repeats none."""
+        """Asks the drain to stop once the sends under way are recorded, so a restart repeats none."""
         self.stopping = True
         self._wake.set()
 
@@ -72,43 +81,64 @@ class Sender:
     async def run(self, idle_seconds: float = 1.0) -> None:
         """Drains the outbox until cancelled; a failed pass is logged and tried again after a rest."""
         failures = 0
-        while not self.stopping:
-            try:
-                tried = await self.drain_once()
-                failures = 0
-            except Exception as exc:  # e.g. another process holding the database: every message waits on us
-                failures += 1
-                rest = backoff(failures, cap=60.0, first=1.0)
-                log.error(
-                    "sender pass failed",
-                    extra={"reason": describe_failure(exc), "failures": failures, "rest_seconds": rest},
-                )
-                await asyncio.sleep(rest)
-                continue
-            if not tried:
-                self._wake.clear()
+        try:
+            while not self.stopping:
                 try:
-                    await asyncio.wait_for(self._wake.wait(), idle_seconds)
-                except TimeoutError:
-                    pass
+                    tried = await self.send_due()
+                    failures = 0
+                except Exception as exc:  # e.g. another process holding the database: every message waits on us
+                    failures += 1
+                    rest = backoff(failures, cap=60.0, first=1.0)
+                    log.error(
+                        "sender pass failed",
+                        extra={"reason": describe_failure(exc), "failures": failures, "rest_seconds": rest},
+                    )
+                    await asyncio.sleep(rest)
+                    continue
+                if not tried:  # the wake flag was cleared before the fetch: nothing queued since is missed
+                    await self._idle(idle_seconds)
+        finally:
+            await self.finish_sends()  # let a send under way record how it went
 
-    async def drain_once(self, batch: int = 50) -> int:
-        """Sends what is due now (one message per chat per pass); returns how many were tried."""
+    async def _idle(self, seconds: float) -> None:
+        """Waits until something is queued, a send under way ends (its chat's next message may go), or seconds pass."""
+        woken = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait([woken, *self._in_flight.values()], timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            woken.cancel()
+
+    async def drain_once(self, batch: int = 10) -> int:
+        """Sends the next due messages (one per chat) and waits for their answers; returns how many were tried."""
+        tried = await self.send_due(batch)
+        await self.finish_sends()
+        self._raise_failure()
+        return tried
+
+    async def finish_sends(self) -> None:
+        """Waits for every send under way to be answered and recorded."""
+        await asyncio.gather(*self._in_flight.values())
+
+    async def send_due(self, batch: int = 10) -> int:
+        """Starts sending due messages at the pace allowed, replies first; returns how many were started.
+
+        Stops early when something new is queued, so that a reply goes before the rest of the batch.
+        """
+        self._raise_failure()
         pause = self._paused_until - time.monotonic()
         if pause > 0:
             await asyncio.sleep(pause)
-        due = await self.outbox.due(self.clock.now(), batch)
-        for message in [m for m in due if not m.wanted]:
-            await self.outbox.expire(message.id)
-            log.info("message expired", extra={"outbox_id": message.id, "attempts": message.attempts})
-        due = [m for m in due if m.wanted]
+        self._wake.clear()
+        due = await self._due(batch)
         ready = [m for m in due if self._chat(m.chat_id).wait_time() == 0]
         if not ready:
             if due:  # every due chat is still cooling down
                 await asyncio.sleep(min(self._chat(m.chat_id).wait_time() for m in due))
             return 0
-        sends = []
+        started = 0
         for message in ready:
+            if started and (self._wake.is_set() or self._paused_until > time.monotonic()):
+                break
             if message.kind is MessageKind.SEND:  # the overall limit is on new messages
                 wait = self.overall.wait_time()
                 if wait:
@@ -116,9 +146,30 @@ class Sender:
                     self.overall.wait_time()
                 self.overall.take()
             self._chat(message.chat_id).take()
-            sends.append(asyncio.create_task(self._send(message)))
-        await asyncio.gather(*sends)
-        return len(ready)
+            self._in_flight[message.id] = asyncio.create_task(self._send_recorded(message))
+            started += 1
+        return started
+
+    async def _due(self, batch: int) -> list[QueuedMessage]:
+        due = await self.outbox.due(self.clock.now(), batch + len(self._in_flight))
+        due = [m for m in due if m.id not in self._in_flight]
+        for message in [m for m in due if not m.wanted]:
+            await self.outbox.expire(message.id)
+            log.info("message expired", extra={"outbox_id": message.id, "attempts": message.attempts})
+        return [m for m in due if m.wanted][:batch]
+
+    async def _send_recorded(self, message: QueuedMessage) -> None:
+        try:
+            await self._send(message)
+        except Exception as exc:  # the next pass raises it, so the run loop logs it and rests
+            self._failure = exc
+        finally:  # only once its outcome is in the outbox (or its failure noted) may it be fetched again
+            self._in_flight.pop(message.id, None)
+
+    def _raise_failure(self) -> None:
+        failure, self._failure = self._failure, None
+        if failure is not None:
+            raise failure
 
     def _chat(self, chat_id: int) -> Bucket:
         if chat_id not in self.chats:

@@ -27,6 +27,13 @@ class MessageKind(StrEnum):
     EDIT_BUTTONS = "edit_buttons"  # new buttons only
 
 
+class Lane(StrEnum):
+    """Which share of the pace a message waits in: a reply goes before any broadcast."""
+
+    REPLY = "reply"  # an answer to a person's own action: they are looking at the chat right now
+    BROADCAST = "broadcast"  # invitations, reminders, notices, announcements: round-robin across rounds
+
+
 @dataclass(frozen=True)
 class StoredUpdate:
     update_id: int
@@ -45,6 +52,7 @@ class OutgoingMessage:
     participant_id: int | None = None
     round_id: str | None = None  # an invitation to this round matters while the round is open
     kind: MessageKind = MessageKind.SEND
+    lane: Lane = Lane.REPLY  # callers that broadcast say so
 
 
 @dataclass(frozen=True)
@@ -56,3 +64,4 @@ class QueuedMessage:
     attempts: int
     participant_id: int | None
     wanted: bool = True  # False once it expired or its round is no longer open
+    lane: Lane = Lane.REPLY

@@ -11,11 +11,11 @@ from datetime import datetime, timedelta
 
 from carework_core.clock import iso
 from carework_core.env import Env
-from carework_core.messages import MessageKind, OutboxStatus, OutgoingMessage, QueuedMessage
+from carework_core.messages import Lane, MessageKind, OutboxStatus, OutgoingMessage, QueuedMessage
 from carework_core.storage import outbox as queue
 from carework_core.storage.db import Tx
 
-__all__ = ["MESSAGE_LIFETIME", "MessageKind", "OutboxStatus", "OutgoingMessage", "Outbox", "QueuedMessage"]
+__all__ = ["MESSAGE_LIFETIME", "Lane", "MessageKind", "OutboxStatus", "OutgoingMessage", "Outbox", "QueuedMessage"]
 
 MESSAGE_LIFETIME = timedelta(hours=24)
 
@@ -38,7 +38,7 @@ class Outbox:
         return added
 
     async def due(self, now: datetime, limit: int) -> list[QueuedMessage]:
-        """Returns the oldest pending message of each chat whose time has come, oldest first."""
+        """Returns the oldest pending message of each chat whose time has come: replies first, then broadcasts."""
         async with self.env.db.reading() as tx:
             return await queue.due_messages(tx, iso(now), limit)
 

@@ -220,6 +220,14 @@ CREATE TABLE schedule_log (
 )
 """
 
+# Replies go before broadcasts; a broadcast's stream (its round, or '' for the rest) lets rounds
+# take turns. Rows queued before this migration: invitations and closing notices are broadcasts.
+OUTBOX_LANES = """
+ALTER TABLE outbox ADD COLUMN lane TEXT NOT NULL DEFAULT 'reply' CHECK (lane IN ('reply', 'broadcast'));
+UPDATE outbox SET lane = 'broadcast' WHERE round_id IS NOT NULL OR dedupe_key LIKE 'closed:%';
+CREATE INDEX outbox_lanes ON outbox (status, lane, COALESCE(round_id, ''), id)
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", INITIAL),
     Migration(2, "inbox receipts: update ids may restart", INBOX_RECEIPTS),
@@ -228,6 +236,7 @@ MIGRATIONS: list[Migration] = [
     Migration(5, "outbox rows hold a message kind, not a Bot API method", OUTBOX_KINDS),
     Migration(6, "an update id is stored once while unconfirmed", INBOX_UNCONFIRMED_ONCE),
     Migration(7, "plan changes and the schedule's log", SCHEDULE),
+    Migration(8, "outbox lanes: replies before broadcasts", OUTBOX_LANES),
 ]
 
 

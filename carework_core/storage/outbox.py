@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from itertools import zip_longest
 
-from carework_core.messages import MessageKind, OutboxStatus, OutgoingMessage, QueuedMessage
+from carework_core.messages import Lane, MessageKind, OutboxStatus, OutgoingMessage, QueuedMessage
 from carework_core.storage.db import Tx
 
 
@@ -12,7 +13,7 @@ async def add_message(tx: Tx, message: OutgoingMessage, queued_at: str, expires_
     """Queues a message unless one with its dedupe key is queued already; returns whether it was new."""
     row_id = await tx.insert(
         "INSERT OR IGNORE INTO outbox (chat_id, participant_id, kind, payload, dedupe_key, not_before,"
-        " created_at, round_id, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " created_at, round_id, expires_at, lane) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             message.chat_id,
             message.participant_id,
@@ -23,25 +24,57 @@ async def add_message(tx: Tx, message: OutgoingMessage, queued_at: str, expires_
             queued_at,
             message.round_id,
             expires_at,
+            message.lane,
         ),
     )
     return row_id is not None
 
 
+# A broadcast's stream: the round it belongs to, or '' for the rest. Spelled as in the outbox_lanes index.
+STREAM = "COALESCE(o.round_id, '')"
+# Numbered parameters: ?1 pending, ?2 now, ?3 limit, ?4 stream.
+# A pending row that is its chat's oldest and whose time has come: the only candidate per chat.
+HEAD = (
+    "o.status = ?1 AND o.not_before <= ?2 AND NOT EXISTS (SELECT 1 FROM outbox e"
+    " WHERE e.status = ?1 AND e.chat_id = o.chat_id AND e.id < o.id)"
+)
+COLUMNS = (
+    "o.id, o.chat_id, o.kind, o.payload, o.attempts, o.participant_id,"
+    " (o.expires_at IS NULL OR o.expires_at > ?2) AND (o.round_id IS NULL OR EXISTS"
+    "  (SELECT 1 FROM rounds r WHERE r.round_id = o.round_id AND r.status = 'open')), o.lane"
+)
+
+
+REPLY_HEADS = f"SELECT {COLUMNS} FROM outbox o WHERE o.lane = 'reply' AND {HEAD} ORDER BY o.id LIMIT ?3"
+BROADCAST_HEADS = (
+    f"SELECT {COLUMNS} FROM outbox o WHERE o.lane = 'broadcast' AND {STREAM} = ?4 AND {HEAD} ORDER BY o.id LIMIT ?3"
+)
+# The streams holding pending broadcasts, found by one index seek per stream rather than a scan of the rows.
+_NEXT_STREAM = f"SELECT MIN({STREAM}) FROM outbox o WHERE o.status = ?1 AND o.lane = 'broadcast'"
+STREAMS = (
+    f"WITH RECURSIVE streams(s) AS (SELECT ({_NEXT_STREAM}) UNION ALL"
+    f" SELECT ({_NEXT_STREAM} AND {STREAM} > streams.s) FROM streams WHERE streams.s IS NOT NULL)"
+    " SELECT s FROM streams WHERE s IS NOT NULL"
+)
+
+
 async def due_messages(tx: Tx, now: str, limit: int) -> list[QueuedMessage]:
-    """Returns the oldest pending message of each chat whose time has come, oldest first.
+    """Returns the oldest pending message of each chat whose time has come: replies first, oldest
+    first, then broadcasts taking turns across streams (rounds), so no round starves another.
 
     A message is wanted until it expires or, for an invitation, while its round is open.
     """
-    rows = await tx.fetchall(
-        "SELECT o.id, o.chat_id, o.kind, o.payload, o.attempts, o.participant_id,"
-        " (o.expires_at IS NULL OR o.expires_at > ?1) AND (o.round_id IS NULL OR EXISTS"
-        "  (SELECT 1 FROM rounds r WHERE r.round_id = o.round_id AND r.status = 'open')) FROM outbox o"
-        " JOIN (SELECT MIN(id) AS id FROM outbox WHERE status = ?3 GROUP BY chat_id) h ON h.id = o.id"
-        " WHERE o.not_before <= ?1 ORDER BY o.id LIMIT ?2",
-        (now, limit, OutboxStatus.PENDING),
-    )
-    return [QueuedMessage(r[0], r[1], MessageKind(r[2]), json.loads(r[3]), r[4], r[5], bool(r[6])) for r in rows]
+    values = (OutboxStatus.PENDING, now, limit)
+    rows = await tx.fetchall(REPLY_HEADS, values)
+    if len(rows) < limit:
+        streams = [r[0] for r in await tx.fetchall(STREAMS, values[:1])]
+        turns = [await tx.fetchall(BROADCAST_HEADS, (*values, stream)) for stream in streams]
+        rows += [row for turn in zip_longest(*turns) for row in turn if row is not None]
+    return [_queued(r) for r in rows[:limit]]
+
+
+def _queued(r) -> QueuedMessage:
+    return QueuedMessage(r[0], r[1], MessageKind(r[2]), json.loads(r[3]), r[4], r[5], bool(r[6]), Lane(r[7]))
 
 
 async def mark_sent(tx: Tx, message_id: int, sent_at: str, telegram_message_id: int | None) -> None:

@@ -14,7 +14,7 @@ from bot.sender import Bucket, Sender, retry_seconds
 from botapi_emulator import Emulator, EmulatorClient
 from carework_core.bootstrap import Services
 from carework_core.clock import ShiftedClock
-from carework_core.outbox import OutgoingMessage
+from carework_core.outbox import Lane, OutgoingMessage
 from tests.conftest import MINI
 from tests.e2e.conftest import TOKEN
 
@@ -115,6 +115,32 @@ async def test_a_person_who_blocked_the_bot_is_marked_unreachable(tmp_path):
         sender = Sender(bot, services.outbox, services.env.clock)
         await drain(sender, services)
         assert await services.outbox.counts() == {"sent": 2, "undeliverable": 2}
+    finally:
+        await teardown(emulator, services, client, bot)
+
+
+async def test_a_reply_queued_mid_batch_goes_before_the_rest_of_the_batch(tmp_path):
+    emulator, services, client, users, bot = await setup(tmp_path, 41)
+    invited, ann = users[:40], users[40]
+    try:
+        await services.outbox.enqueue(
+            [
+                OutgoingMessage(
+                    u.user_id, {"chat_id": u.user_id, "text": "Round 2 is open"}, f"n{u.user_id}", lane=Lane.BROADCAST
+                )
+                for u in invited
+            ]
+        )
+        sender = Sender(bot, services.outbox, services.env.clock)
+        batch = asyncio.create_task(sender.drain_once(batch=40))
+        await invited[0].wait_for(lambda c: c[-1].from_bot)  # the broadcast is going out
+        await services.outbox.enqueue([OutgoingMessage(ann.user_id, {"chat_id": ann.user_id, "text": "Saved."}, "r")])
+        sender.wake()
+        assert await batch < 40  # the batch ended when the reply was queued
+        assert await sender.drain_once(batch=1) == 1
+        assert (await ann.chat())[-1].text == "Saved."
+        await drain(sender, services)
+        assert await services.outbox.counts() == {"sent": 41}
     finally:
         await teardown(emulator, services, client, bot)
 
