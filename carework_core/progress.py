@@ -8,6 +8,7 @@ two says little). The consultation needs every voice, not the loudest one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from statistics import median
@@ -20,7 +21,7 @@ from carework_core.schedule import RoundPlan, reminder_key
 from carework_core.storage.db import Tx
 from carework_core.storage.progress import GroupCounts, group_counts
 from carework_core.storage.rounds import read_round
-from carework_core.storage.schedule import done_keys
+from carework_core.storage.schedule import LoggedAction, logged_actions
 
 RECENT = timedelta(days=14)  # a round closed longer ago than this has left the report
 BALANCE_MIN_INVITED = 5
@@ -61,12 +62,12 @@ class RoundProgress:
 
 @dataclass(frozen=True)
 class RoundOverview:
-    """A round's status and plan, with the numbers of the reminders already sent or skipped."""
+    """A round's status and plan, with what became of each reminder already due (by number)."""
 
     round_id: str
     status: RoundStatus
     plan: RoundPlan
-    reminders_done: frozenset[int]
+    reminders_done: Mapping[int, str]  # "sent (to N)" or "skipped (stale)" and the like
 
 
 def warnings_for(groups: list[GroupCounts], target: float | None) -> list[Warning]:
@@ -110,14 +111,21 @@ class Progress:
         """Returns every round's status and plan, in definition order."""
         plans = await Plans(self.env).plans()
         async with self.env.db.reading() as tx:
-            done = await done_keys(tx)
+            logged = {a.key: a for a in await logged_actions(tx)}
             statuses = [(await read_round(tx, p.round_id)).status for p in plans]
         return [
-            RoundOverview(
-                p.round_id,
-                status,
-                p,
-                frozenset(r.number for r in p.reminders if reminder_key(p.round_id, r.number) in done),
-            )
-            for p, status in zip(plans, statuses, strict=True)
+            RoundOverview(plan.round_id, status, plan, _reminder_outcomes(plan, logged))
+            for plan, status in zip(plans, statuses, strict=True)
         ]
+
+
+def _reminder_outcomes(plan: RoundPlan, logged: Mapping[str, LoggedAction]) -> dict[int, str]:
+    """Says what became of each reminder the schedule has acted on: sent (to how many) or skipped (why)."""
+    out = {}
+    for rem in plan.reminders:
+        action = logged.get(reminder_key(plan.round_id, rem.number))
+        if action is not None:
+            out[rem.number] = (
+                f"sent to {action.recipients}" if action.outcome == "done" else f"skipped ({action.outcome})"
+            )
+    return out
