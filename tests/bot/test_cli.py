@@ -12,10 +12,18 @@ from openpyxl import load_workbook
 from tests.conftest import MINI, ROOT
 
 
-def carework(*args: str, env: dict | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+def carework(
+    *args: str, env: dict | None = None, cwd: Path = ROOT, answer: str | None = None
+) -> subprocess.CompletedProcess:
     full = {k: v for k, v in os.environ.items() if not k.startswith("CAREWORK_")} | (env or {})
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, env=full, cwd=cwd, timeout=60
+        [sys.executable, "-m", "bot.cli", *args],
+        capture_output=True,
+        text=True,
+        env=full,
+        cwd=cwd,
+        timeout=60,
+        input=answer,
     )
 
 
@@ -60,7 +68,8 @@ def test_invite_round_and_export_commands(tmp_path):
     assert carework("round", "open", "r1", env=env).stdout.strip() == "round r1 is now open"
     twice = carework("round", "open", "r1", env=env)
     assert twice.returncode == 1 and "round r1 is open, so it cannot open; from open you can close it" in twice.stderr
-    assert carework("round", "status", env=env).stdout.split() == ["r1", "open", "r2", "draft"]
+    listed = carework("round", "status", env=env).stdout.splitlines()
+    assert [line.split() for line in listed if not line.startswith(" ")] == [["r1", "open"], ["r2", "draft"]]
     out = tmp_path / "export.xlsx"
     exported = carework("export", str(out), env=env)
     assert exported.returncode == 0 and "wrote 0 answers from 0 participants" in exported.stdout
