@@ -207,6 +207,8 @@ async def announcement_text(update: Update, context: CareworkContext) -> None:
     team = context.services.coordinators
     draft = await team.take_text(me, update.message.text)
     if draft is None:
+        if await context.services.onboarding.participant(update.effective_user.id):
+            return  # a coordinator who also takes part is answering a question
         await respond(
             update, context, Reply(escape(f"You are on the consultation team. You can use:\n{team_text.TEAM_COMMANDS}"))
         )

@@ -3,6 +3,9 @@ CAREWORK_COORDINATORS (Cora), and participants who must never get past the team'
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 from carework_core.lifecycle import RoundStatus
 from carework_core.storage.audit import audit_entries
 
@@ -23,14 +26,41 @@ async def invited(user) -> None:
     await user.wait_for(lambda chat: any(m.text.startswith("Round 1: Wellbeing") for m in chat))
 
 
-async def test_everyone_else_is_refused_and_nothing_happens(stack):
+async def test_everyone_else_is_refused_and_nothing_happens(stack, caplog):
     alice = await stack.joined("Alice")
     stranger = await stack.person("Sam")
+    caplog.set_level(logging.INFO, logger="bot.handlers.coordinators")
     for person in (alice, stranger):
         for command in ("/open r1", "/status", "/announce all", "/invite coordinator", "/remind r1"):
             assert await ask(person, command) == REFUSED
     assert (await stack.services.rounds.statuses())["r1"] == RoundStatus.DRAFT
     assert [a for a in await audit(stack) if a[1] != "create_invites"] == []
+    refused = [r for r in caplog.records if r.getMessage() == "team command refused"]
+    assert [r.participant for r in refused] == ["P-0001"] * 5 + ["unregistered"] * 5
+    logged = " ".join(f"{r.getMessage()} {vars(r)}" for r in refused)
+    assert str(alice.user_id) not in logged and str(stranger.user_id) not in logged
+
+
+async def test_a_forged_team_button_is_refused(stack):
+    alice = await stack.joined("Alice")
+    await stack.open_round("r1")
+    await invited(alice)
+    chat = {"id": alice.user_id, "type": "private"}
+    forged = {
+        "id": "forged-1",
+        "chat_instance": "1",
+        "data": "rm|r1|0|1",
+        "from": {"id": alice.user_id, "is_bot": False, "first_name": "Alice"},
+        "message": {"message_id": 1, "date": 1767600000, "text": "x", "chat": chat},
+    }
+    await stack.client.raw_update({"callback_query": forged})
+    stack.expected_refusals = 1  # Telegram refuses the answer to a query it never issued
+    for _ in range(200):  # the refused toast is the bot's last act on this update
+        if stack.emulator.stats()["refusals"]:
+            break
+        await asyncio.sleep(0.05)
+    assert stack.emulator.stats()["refusals"] == 1
+    assert (await stack.services.plans.plan("r1")).reminders == ()
 
 
 async def test_open_status_and_close_from_telegram(stack):
@@ -77,9 +107,11 @@ async def test_remind_says_how_many_and_asks_first(stack):
     question = await ask(cora, "/remind r1")
     assert question == "A reminder to round r1 would go to 1 people who have not finished. Send it now?"
     assert (await stack.services.plans.plan("r1")).reminders == ()
+    asked = (await cora.chat())[-1]
     await cora.tap("Send reminder")
     done = await cora.wait_for(lambda chat: chat[-1].text.startswith("Reminder to round r1"))
     assert done[-1].text == "Reminder to round r1 is on its way to 1 people."
+    assert [m.buttons for m in done if m.message_id == asked.message_id] == [[]]  # one tap is enough
     (reminder,) = (await stack.services.plans.plan("r1")).reminders
     assert reminder.manual and not reminder.cancelled
     assert "  reminder 1: " in await ask(cora, "/rounds")
