@@ -76,6 +76,9 @@ class Coordinators:
             return OnTeam(known)
         if not token:
             return None
+        async with self.env.db.reading() as tx:  # most links are participants': no write lock for them
+            if not await stored.is_coordinator_token(tx, token):
+                return None
         async with self.env.db.transaction() as tx:
             used = await stored.use_coordinator_invite(tx, token)
             if used is None:

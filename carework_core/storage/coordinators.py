@@ -43,6 +43,11 @@ async def add_coordinator_invite(tx: Tx, token: str, uses: int, at: str, by: str
     )
 
 
+async def is_coordinator_token(tx: Tx, token: str) -> bool:
+    """Says whether a token belongs to a coordinator invite."""
+    return await tx.fetchone("SELECT 1 FROM coordinator_invites WHERE token = ?", (token,)) is not None
+
+
 async def use_coordinator_invite(tx: Tx, token: str) -> bool | None:
     """Counts a use of a coordinator token: True if used, False if used up, None if no such token."""
     row = await tx.fetchone("SELECT id, uses < max_uses FROM coordinator_invites WHERE token = ?", (token,))
