@@ -10,10 +10,9 @@ from html import escape
 import typer
 
 from bot import team_text
-from bot.cli import _run, _with_services, app, out, round_app
+from bot.cli import _refuse, _run, _with_services, app, out, round_app
 from bot.render import Reply
 from carework_core.bootstrap import Services
-from carework_core.errors import CareworkError
 from carework_core.plans import parse_local_time
 
 ACTOR = "cli"
@@ -55,7 +54,7 @@ def reminder(
 ) -> None:
     """Moves (--move WHEN) or cancels (--cancel) a reminder that has not gone out yet."""
     if (move is None) == (not cancel):
-        _run(lambda: _fail("give exactly one of --move WHEN or --cancel"))
+        _run(lambda: _refuse("give exactly one of --move WHEN or --cancel"))
 
     async def act(services: Services) -> None:
         zone = services.env.consultation.zone
@@ -117,7 +116,3 @@ def announce(
         out.print(f"announcement queued for {sent.recipients} people ({audience})", highlight=False)
 
     _run(_with_services(act))
-
-
-def _fail(message: str) -> None:
-    raise CareworkError(message)
