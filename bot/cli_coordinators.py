@@ -79,7 +79,9 @@ def remind(
     async def act(services: Services) -> None:
         plans = services.plans
         count = await plans.reminder_recipients(round_id)
-        if not yes and not typer.confirm(f"a reminder to round {round_id} would go to {count} people; send it?"):
+        if not yes and not typer.confirm(
+            f"a reminder to round {round_id} would go to {team_text.people(count)}; send it?"
+        ):
             out.print("no reminder sent", highlight=False)
             return
         await plans.remind_now(round_id, ACTOR)
@@ -90,7 +92,8 @@ def remind(
             else "within seconds"
         )
         out.print(
-            f"reminder to round {round_id} added: the running bot sends it to {count} people {when}", highlight=False
+            f"reminder to round {round_id} added: the running bot sends it to {team_text.people(count)} {when}",
+            highlight=False,
         )
 
     _run(_with_services(act))
@@ -107,12 +110,12 @@ def announce(
     async def act(services: Services) -> None:
         team = services.coordinators
         count = await team.reach(audience)
-        if not yes and not typer.confirm(f"this goes to {count} people ({audience}):\n\n{text}\n\nsend it?"):
+        if not yes and not typer.confirm(f"this goes to {team_text.people(count)} ({audience}):\n\n{text}\n\nsend it?"):
             out.print("announcement not sent", highlight=False)
             return
         draft = await team.draft(text, audience)
         sent = await team.send_announcement(draft, Reply(escape(text)).params(), ACTOR)
         assert sent is not None  # a fresh draft is always ready
-        out.print(f"announcement queued for {sent.recipients} people ({audience})", highlight=False)
+        out.print(f"announcement queued for {team_text.people(sent.recipients)} ({audience})", highlight=False)
 
     _run(_with_services(act))

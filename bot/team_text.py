@@ -22,6 +22,11 @@ TEAM_COMMANDS = (
 )
 
 
+def people(count: int) -> str:
+    """Returns "1 person" or "N people"."""
+    return "1 person" if count == 1 else f"{count} people"
+
+
 def local(when: datetime | None, zone: ZoneInfo) -> str:
     """Returns a UTC time as the consultation's local time, e.g. "Sun 25 Jan 2026 21:00"."""
     if when is None:

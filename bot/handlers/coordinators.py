@@ -144,7 +144,7 @@ async def remind(update: Update, context: CareworkContext, me: Coordinator) -> N
         Button("Send reminder", cb.RemindNow(round_id, len(plan.reminders), True)),
         Button("Cancel", cb.RemindNow(round_id, len(plan.reminders), False)),
     )
-    text = f"A reminder to round {round_id} would go to {count} people who have not finished. Send it now?"
+    text = f"Not finished yet in round {round_id}: {team_text.people(count)}. Send them a reminder now?"
     await respond(update, context, Reply(escape(text), (buttons,)))
 
 
@@ -165,11 +165,11 @@ async def confirm_remind(update: Update, context: CareworkContext, me: Coordinat
         )
     count = await plans.reminder_recipients(data.round_id)
     await plans.remind_now(data.round_id, me.actor)
-    said = f"Reminder to round {data.round_id} is on its way to {count} people."
+    said = f"Reminder to round {data.round_id} is on its way to {team_text.people(count)}."
     quiet = await plans.quiet_until()
     if quiet is not None:
         zone = context.services.env.consultation.zone
-        said = f"Reminder to round {data.round_id} will go to {count} people when quiet hours end, {team_text.local(quiet, zone)}."
+        said = f"Reminder to round {data.round_id} will go to {team_text.people(count)} when quiet hours end, {team_text.local(quiet, zone)}."
     await respond(update, context, done, Reply(escape(said)))
 
 
@@ -215,7 +215,7 @@ async def announcement_text(update: Update, context: CareworkContext) -> None:
         raise ApplicationHandlerStop
     count = await team.reach(draft.audience)
     buttons = (Button("Send", cb.Announce(draft.id, True)), Button("Cancel", cb.Announce(draft.id, False)))
-    head = f"This goes to {count} people ({draft.audience}):"
+    head = f"This goes to {team_text.people(count)} ({draft.audience}):"
     await respond(update, context, Reply(f"{escape(head)}\n\n{escape(draft.text or '')}", (buttons,)))
     raise ApplicationHandlerStop
 
@@ -235,7 +235,7 @@ async def confirm_announcement(update: Update, context: CareworkContext, me: Coo
     draft = await team.announcement(data.announcement_id)
     sent = await team.send_announcement(draft.id, Reply(escape(draft.text or "")).params(), me.actor)
     said = (
-        f"Announcement queued for {sent.recipients} people."
+        f"Announcement queued for {team_text.people(sent.recipients)}."
         if sent
         else "This announcement was already sent or cancelled."
     )

@@ -105,12 +105,12 @@ async def test_remind_says_how_many_and_asks_first(stack):
     await stack.open_round("r1")
     await invited(alice)
     question = await ask(cora, "/remind r1")
-    assert question == "A reminder to round r1 would go to 1 people who have not finished. Send it now?"
+    assert question == "Not finished yet in round r1: 1 person. Send them a reminder now?"
     assert (await stack.services.plans.plan("r1")).reminders == ()
     asked = (await cora.chat())[-1]
     await cora.tap("Send reminder")
     done = await cora.wait_for(lambda chat: chat[-1].text.startswith("Reminder to round r1"))
-    assert done[-1].text == "Reminder to round r1 is on its way to 1 people."
+    assert done[-1].text == "Reminder to round r1 is on its way to 1 person."
     assert [m.buttons for m in done if m.message_id == asked.message_id] == [[]]  # one tap is enough
     (reminder,) = (await stack.services.plans.plan("r1")).reminders
     assert reminder.manual and not reminder.cancelled
@@ -159,9 +159,9 @@ async def test_announce_previews_then_sends_to_the_group(stack):
     cora = stack.coordinator
     assert await ask(cora, "/announce workforce") == "Send the announcement for workforce as your next message."
     preview = await ask(cora, "Round 2 opens on Monday <3")
-    assert preview == "This goes to 1 people (workforce):\n\nRound 2 opens on Monday <3"
+    assert preview == "This goes to 1 person (workforce):\n\nRound 2 opens on Monday <3"
     await cora.tap("Send")
-    await cora.wait_for(lambda chat: chat[-1].text == "Announcement queued for 1 people.")
+    await cora.wait_for(lambda chat: chat[-1].text == "Announcement queued for 1 person.")
     await alice.wait_for(lambda chat: chat[-1].text == "Round 2 opens on Monday <3")
     assert all(m.text != "Round 2 opens on Monday <3" for m in await bob.chat())
     assert ("coordinator:1", "announce", "workforce") in await audit(stack)
