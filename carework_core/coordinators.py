@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from carework_core.effects import Effect, record_effects
 from carework_core.env import Env, audit
-from carework_core.errors import InviteUsedUp, NotFound
+from carework_core.errors import CareworkError, InviteUsedUp, NotFound
 from carework_core.messages import OutgoingMessage
 from carework_core.storage import coordinators as stored
 from carework_core.storage.coordinators import Announcement
@@ -21,6 +21,8 @@ from carework_core.storage.coordinators import Announcement
 __all__ = ["Announcement", "Coordinator", "Coordinators", "Joined", "OnTeam", "Sent"]
 
 EVERYONE = "all"
+# Telegram takes 4,096 characters in one message; the coordinator's preview adds a line of its own.
+MAX_ANNOUNCEMENT = 4000
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ class Coordinators:
     async def draft(self, text: str, audience: str) -> int:
         """Stores a ready announcement (the CLI gives its text at once); returns its id."""
         self.groups_of(audience)
+        check_announcement(text)
         async with self.env.db.transaction() as tx:
             return await stored.add_announcement(tx, None, audience, text, self.env.stamp())
 
@@ -128,6 +131,7 @@ class Coordinators:
             waiting = await stored.awaiting_text(tx, coordinator.id)
             if waiting is None:
                 return None
+            check_announcement(text)  # the announcement keeps waiting for a shorter text
             await stored.set_announcement(tx, waiting.id, "ready", text)
             return await stored.announcement(tx, waiting.id)
 
@@ -172,3 +176,14 @@ class Coordinators:
             await stored.set_announcement(tx, announcement_id, "cancelled")
             await audit(tx, self.env, actor, "cancel_announcement", found.audience)
         return True
+
+
+def check_announcement(text: str) -> None:
+    """Refuses an empty announcement, or one too long for one Telegram message."""
+    if not text.strip():
+        raise CareworkError("an announcement needs some text")
+    if len(text) > MAX_ANNOUNCEMENT:
+        raise CareworkError(
+            f"this announcement is {len(text)} characters; one Telegram message takes at most {MAX_ANNOUNCEMENT}"
+            " here, so please shorten it or send it in parts"
+        )

@@ -205,7 +205,11 @@ async def announcement_text(update: Update, context: CareworkContext) -> None:
     if me is None:
         return  # a participant's answer: group 1 takes it
     team = context.services.coordinators
-    draft = await team.take_text(me, update.message.text)
+    try:
+        draft = await team.take_text(me, update.message.text)
+    except CareworkError as exc:  # too long: the announcement still waits for its text
+        await respond(update, context, Reply(escape(str(exc))))
+        raise ApplicationHandlerStop from None
     if draft is None:
         if await context.services.onboarding.participant(update.effective_user.id):
             return  # a coordinator who also takes part is answering a question

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from carework_core.coordinators import Coordinator, Joined, OnTeam
-from carework_core.errors import InviteUsedUp, NotFound
+from carework_core.errors import CareworkError, InviteUsedUp, NotFound
 from carework_core.messages import OutboxStatus
 from tests.conftest import join
 
@@ -52,3 +52,12 @@ async def test_an_announcement_to_a_group_that_does_not_exist_is_refused(service
     cora = await services.coordinators.member(500, 500, frozenset({500}))
     with pytest.raises(NotFound, match="no group called 'nurses'; write one of workforce, lived, or all"):
         await services.coordinators.begin_announcement(cora, "nurses")
+
+
+async def test_an_announcement_too_long_for_telegram_keeps_waiting_for_a_shorter_one(services):
+    cora = await services.coordinators.member(500, 500, frozenset({500}))
+    await services.coordinators.begin_announcement(cora, "all")
+    with pytest.raises(CareworkError, match="this announcement is 4001 characters"):
+        await services.coordinators.take_text(cora, "x" * 4001)
+    ready = await services.coordinators.take_text(cora, "Short and kind")
+    assert ready is not None and ready.text == "Short and kind"
