@@ -103,8 +103,32 @@ class Skip(AtQuestion):
     prefix: ClassVar[str] = "s"
 
 
+@dataclass(frozen=True)
+class RemindNow(Callback):
+    """A coordinator confirms (or cancels) a reminder to a round's non-finishers.
+
+    `seen` is how many reminders the plan had when the question was asked, so a second tap on the
+    same message does not add a second reminder.
+    """
+
+    prefix: ClassVar[str] = "rm"
+    round_id: str
+    seen: int
+    go: bool
+
+
+@dataclass(frozen=True)
+class Announce(Callback):
+    """A coordinator sends (or cancels) the announcement with this id."""
+
+    prefix: ClassVar[str] = "an"
+    announcement_id: int
+    send: bool
+
+
 KINDS: dict[str, type[Callback]] = {
-    k.prefix: k for k in (Consent, Begin, Pick, Rate, Submit, Toggle, NextQuestion, AddExample, Skip)
+    k.prefix: k
+    for k in (Consent, Begin, Pick, Rate, Submit, Toggle, NextQuestion, AddExample, Skip, RemindNow, Announce)
 }
 
 

@@ -126,11 +126,14 @@ def emulator(
 
 @app.command()
 def invite(
-    group: str = typer.Option(..., help="Stakeholder group id, as in the definition."),
+    group: str | None = typer.Option(None, help="Stakeholder group id, as in the definition."),
     count: int = typer.Option(1, min=1, max=1000, help="How many links to make."),
     uses: int = typer.Option(1, min=1, help="How many people may join through each link."),
+    coordinator: bool = typer.Option(False, "--coordinator", help="Links that make someone a coordinator."),
 ) -> None:
-    """Prints invite links for a stakeholder group, one per line."""
+    """Prints invite links for a stakeholder group (or, with --coordinator, for the team), one per line."""
+    if (group is None) == (not coordinator):
+        _run(lambda: _refuse("give exactly one of --group GROUP or --coordinator"))
 
     async def make(services: Services) -> None:
         username = load_settings(StoreSettings).bot_username or await services.get_state("bot_username")
@@ -139,7 +142,11 @@ def invite(
                 "the bot's username is not known yet: start the bot once with `carework run`, "
                 "or set CAREWORK_BOT_USERNAME"
             )
-        for token in await services.onboarding.create_invites(group, count, uses, actor="cli"):
+        if coordinator:
+            tokens = [await services.coordinators.create_invite(uses, actor="cli") for _ in range(count)]
+        else:
+            tokens = await services.onboarding.create_invites(group or "", count, uses, actor="cli")
+        for token in tokens:
             print(f"https://t.me/{username}?start={token}")
 
     _run(_with_services(make))
@@ -167,11 +174,12 @@ for _verb in ("open", "close", "reopen"):
 
 @round_app.command("status")
 def round_status() -> None:
-    """Lists every round with its status."""
+    """Lists every round with its status and plan: opens, closes, numbered reminders, coordinators' changes."""
+    from bot.team_text import plan_lines
 
     async def show(services: Services) -> None:
-        for round_id, status in (await services.rounds.statuses()).items():
-            out.print(f"{round_id}\t{status.value}", highlight=False)
+        for line in plan_lines(await services.progress.overview(), services.env.consultation.zone):
+            out.print(line, highlight=False)
 
     _run(_with_services(show))
 
@@ -217,9 +225,19 @@ def demo(
     raise typer.Exit(_run(run_rehearsal(Path("surveys/carework.yaml"), participants, out, None, 2026)))
 
 
+def _refuse(message: str) -> None:
+    raise CareworkError(message)
+
+
 def main() -> None:
     app()
 
 
+import bot.cli_coordinators  # noqa: E402, F401  (registers status, remind, announce and round extend/reminder)
+
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as `python -m bot.cli`, this file is __main__; the coordinators' commands are registered
+    # on the app of the module bot.cli, so that is the one to run.
+    from bot.cli import main as registered_main
+
+    sys.exit(registered_main())

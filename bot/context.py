@@ -21,6 +21,7 @@ class BotData:
     """What the application holds for its handlers; filled in once by build_application."""
 
     services: Services
+    team: frozenset[int] = frozenset()  # Telegram ids from CAREWORK_COORDINATORS
     wake_sender: Callable[[], None] = staticmethod(lambda: None)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from carework_core.answering import Answering
 from carework_core.clock import Clock
+from carework_core.coordinators import Coordinators
 from carework_core.definition_file import load_definition
 from carework_core.definitions import Consultation
 from carework_core.env import Env
@@ -14,6 +15,7 @@ from carework_core.inbox import Inbox
 from carework_core.onboarding import Onboarding
 from carework_core.outbox import Outbox
 from carework_core.plans import Plans
+from carework_core.progress import Progress
 from carework_core.rounds import Rounds
 from carework_core.storage.db import Database
 from carework_core.storage.state import read_state, write_state
@@ -30,12 +32,25 @@ class Services:
     outbox: Outbox
     tallies: Tallies
     plans: Plans
+    coordinators: Coordinators
+    progress: Progress
 
     @classmethod
     def build(cls, db: Database, consultation: Consultation, clock: Clock) -> Services:
         """Builds every service around one shared environment."""
         env = Env(db, consultation, clock)
-        return cls(env, Onboarding(env), Rounds(env), Answering(env), Inbox(env), Outbox(env), Tallies(env), Plans(env))
+        return cls(
+            env,
+            Onboarding(env),
+            Rounds(env),
+            Answering(env),
+            Inbox(env),
+            Outbox(env),
+            Tallies(env),
+            Plans(env),
+            Coordinators(env),
+            Progress(env),
+        )
 
     @classmethod
     async def open(cls, database: str | Path, survey: str | Path, clock: Clock, create: bool = True) -> Services:

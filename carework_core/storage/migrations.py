@@ -228,6 +228,37 @@ UPDATE outbox SET lane = 'broadcast' WHERE round_id IS NOT NULL OR dedupe_key LI
 CREATE INDEX outbox_lanes ON outbox (status, lane, COALESCE(round_id, ''), id)
 """
 
+# The consultation team inside Telegram: coordinators (their Telegram ids stay here, like
+# participants'), the one-off links that make someone a coordinator, and announcements, whose
+# text waits here between "/announce" and the coordinator's Send.
+COORDINATORS = """
+CREATE TABLE coordinators (
+    id INTEGER PRIMARY KEY,
+    telegram_user_id INTEGER NOT NULL UNIQUE,
+    chat_id INTEGER NOT NULL,
+    added_at TEXT NOT NULL,
+    added_by TEXT NOT NULL
+);
+CREATE TABLE coordinator_invites (
+    id INTEGER PRIMARY KEY,
+    token TEXT NOT NULL UNIQUE,
+    max_uses INTEGER NOT NULL CHECK (max_uses > 0),
+    uses INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+CREATE TABLE announcements (
+    id INTEGER PRIMARY KEY,
+    coordinator_id INTEGER REFERENCES coordinators(id),
+    audience TEXT NOT NULL,
+    text TEXT,
+    status TEXT NOT NULL CHECK (status IN ('awaiting_text', 'ready', 'sent', 'cancelled')),
+    recipients INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    sent_at TEXT
+)
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", INITIAL),
     Migration(2, "inbox receipts: update ids may restart", INBOX_RECEIPTS),
@@ -237,6 +268,7 @@ MIGRATIONS: list[Migration] = [
     Migration(6, "an update id is stored once while unconfirmed", INBOX_UNCONFIRMED_ONCE),
     Migration(7, "plan changes and the schedule's log", SCHEDULE),
     Migration(8, "outbox lanes: replies before broadcasts", OUTBOX_LANES),
+    Migration(9, "coordinators, their invites and announcements", COORDINATORS),
 ]
 
 

@@ -12,11 +12,24 @@ from openpyxl import load_workbook
 from tests.conftest import MINI, ROOT
 
 
-def carework(*args: str, env: dict | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+def carework(
+    *args: str, env: dict | None = None, cwd: Path = ROOT, answer: str | None = None
+) -> subprocess.CompletedProcess:
     full = {k: v for k, v in os.environ.items() if not k.startswith("CAREWORK_")} | (env or {})
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, env=full, cwd=cwd, timeout=60
+        [sys.executable, "-m", "bot.cli", *args],
+        capture_output=True,
+        text=True,
+        env=full,
+        cwd=cwd,
+        timeout=60,
+        input=answer,
     )
+
+
+def round_statuses(result: subprocess.CompletedProcess) -> list[str]:
+    """Returns each round and its status from `carework round status`, leaving out the indented plan lines."""
+    return [word for line in result.stdout.splitlines() if not line.startswith(" ") for word in line.split()]
 
 
 def test_validate_reports_file_line_and_path(tmp_path):
@@ -60,7 +73,7 @@ def test_invite_round_and_export_commands(tmp_path):
     assert carework("round", "open", "r1", env=env).stdout.strip() == "round r1 is now open"
     twice = carework("round", "open", "r1", env=env)
     assert twice.returncode == 1 and "round r1 is open, so it cannot open; from open you can close it" in twice.stderr
-    assert carework("round", "status", env=env).stdout.split() == ["r1", "open", "r2", "draft"]
+    assert round_statuses(carework("round", "status", env=env)) == ["r1", "open", "r2", "draft"]
     out = tmp_path / "export.xlsx"
     exported = carework("export", str(out), env=env)
     assert exported.returncode == 0 and "wrote 0 answers from 0 participants" in exported.stdout
@@ -113,7 +126,7 @@ def test_opening_an_item_rating_round_without_items_is_refused_in_one_line(tmp_p
     result = carework("round", "open", "r2", env=env)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.strip().startswith("error: round r2 cannot open: question rate rates the item set 'ideas'")
-    assert carework("round", "status", env=env).stdout.split() == ["r1", "draft", "r2", "draft"]
+    assert round_statuses(carework("round", "status", env=env)) == ["r1", "draft", "r2", "draft"]
 
 
 def opened_r1(tmp_path) -> dict:

@@ -8,7 +8,7 @@ import sys
 
 from botapi_emulator import Emulator
 from rehearsal.bank import TextSource
-from tests.bot.test_cli import carework
+from tests.bot.test_cli import carework, round_statuses
 from tests.conftest import MINI, ROOT
 
 REJECTED = "123456:rejected.by.the.server"  # the dot makes the emulator answer 401, as Telegram does
@@ -85,7 +85,7 @@ def test_init_creates_the_database_once(tmp_path):
     env = {"CAREWORK_DATABASE": str(tmp_path / "c.db"), "CAREWORK_SURVEY": str(MINI)}
     first = carework("init", env=env)
     assert first.returncode == 0 and first.stdout.strip() == f"created {tmp_path / 'c.db'}"
-    assert carework("round", "status", env=env).stdout.split() == ["r1", "draft", "r2", "draft"]
+    assert round_statuses(carework("round", "status", env=env)) == ["r1", "draft", "r2", "draft"]
     again = carework("init", env=env)
     assert again.returncode == 0 and again.stdout.strip() == f"{tmp_path / 'c.db'} already exists; nothing changed"
     folder = carework("init", env={**env, "CAREWORK_DATABASE": str(tmp_path / "no" / "such" / "c.db")})

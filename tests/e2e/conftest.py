@@ -26,6 +26,7 @@ class Stack:
     bot: RunningBot
     folder: Path
     expected_refusals: int = 0  # a test that forges updates expects Telegram to refuse its answers
+    coordinator: VirtualUser | None = None  # named in CAREWORK_COORDINATORS
 
     async def person(self, name: str) -> VirtualUser:
         return await self.client.new_user(name)
@@ -63,6 +64,9 @@ async def start_stack(folder: Path, survey: Path = MINI):
     emulator = Emulator(trace_path=folder / "trace.jsonl", seed=7)
     await emulator.start()
     services = await Services.open(folder / "carework.db", survey, ShiftedClock())
+    client = EmulatorClient(emulator.url)
+    await client.__aenter__()
+    coordinator = await client.new_user("Cora")
     settings = Settings(
         telegram_token=TOKEN,
         telegram_api_url=emulator.url,
@@ -70,12 +74,11 @@ async def start_stack(folder: Path, survey: Path = MINI):
         survey=survey,
         reconcile_seconds=0.5,
         poll_timeout=2,
+        coordinators=[coordinator.user_id],
     )
     bot = RunningBot(settings, services)
     await bot.start()
-    client = EmulatorClient(emulator.url)
-    await client.__aenter__()
-    return Stack(emulator, client, services, bot, folder)
+    return Stack(emulator, client, services, bot, folder, coordinator=coordinator)
 
 
 async def stop_stack(stack: Stack) -> None:

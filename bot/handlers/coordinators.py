@@ -1,0 +1,263 @@
+"""The consultation team's commands inside Telegram: progress, the plan, reminders, links, announcements.
+
+Every handler here runs in group 0, before the participants' handlers. `team_only` is the one check
+of who may use them: anyone else is told the command is for the team, and the attempt is logged by
+participant code (or "unregistered"), never by Telegram id. A coordinator's mistake (a round that
+does not exist, a time that has passed) is answered with the core's precise message.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from html import escape
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot import callbacks as cb
+from bot import render, team_text
+from bot.callbacks import matches
+from bot.context import CareworkContext, Edit, answer_query, respond
+from bot.render import Button, Reply
+from carework_core.coordinators import Coordinator, Joined
+from carework_core.errors import CareworkError, InviteUsedUp
+from carework_core.plans import parse_local_time
+
+log = logging.getLogger(__name__)
+REFUSED = "This command is for the consultation team."
+TeamHandler = Callable[[Update, CareworkContext, Coordinator], Awaitable[None]]
+
+
+def team_only(handler: TeamHandler) -> Callable[[Update, CareworkContext], Awaitable[None]]:
+    """Runs a handler for coordinators only; everyone else is refused. Either way the update stops here."""
+
+    @functools.wraps(handler)
+    async def guarded(update: Update, context: CareworkContext) -> None:
+        me = await _member(update, context)
+        if me is None:
+            code = await context.services.onboarding.code_of(update.effective_user.id)
+            log.info("team command refused", extra={"participant": code or "unregistered"})
+            if update.callback_query:
+                await answer_query(update.callback_query, REFUSED)
+            else:
+                await respond(update, context, Reply(REFUSED))
+            raise ApplicationHandlerStop
+        try:
+            await handler(update, context, me)
+        except CareworkError as exc:  # the team's translator: they read exactly what is wrong
+            if update.callback_query:
+                await answer_query(update.callback_query)
+            await respond(update, context, Reply(escape(str(exc))), tag="e")
+        except Exception:  # logged and answered here: the participants' fallback must not answer too
+            log.exception("team command failed", extra={"update_id": update.update_id})
+            await respond(update, context, Reply(escape(render.TEXT["oops"])), tag="e")
+        raise ApplicationHandlerStop
+
+    return guarded
+
+
+async def _member(update: Update, context: CareworkContext) -> Coordinator | None:
+    user, chat = update.effective_user, update.effective_chat
+    return await context.services.coordinators.member(user.id, chat.id, context.bot_data.team)
+
+
+def _lines(lines: list[str]) -> Reply:
+    return Reply(escape("\n".join(lines)))
+
+
+async def _usage(update: Update, context: CareworkContext, usage: str) -> None:
+    await respond(update, context, Reply(escape(f"Write it as {usage}")))
+
+
+async def start(update: Update, context: CareworkContext) -> None:
+    """Welcomes a coordinator (joining through a coordinator link, or back again); others go on to onboarding."""
+    user = update.effective_user
+    token = context.args[0] if context.args else None
+    try:
+        found = await context.services.coordinators.start(
+            user.id, update.effective_chat.id, token, context.bot_data.team
+        )
+    except InviteUsedUp:
+        await respond(update, context, render.plain("invite_used_up"))
+        raise ApplicationHandlerStop from None  # onboarding would not know this link at all
+    if found is None:
+        return  # a participant: onboarding, in group 1, takes it
+    head = (
+        "You have joined the consultation team." if isinstance(found, Joined) else "You are on the consultation team."
+    )
+    await respond(update, context, Reply(escape(f"{head} You can use:\n{team_text.TEAM_COMMANDS}")))
+    raise ApplicationHandlerStop
+
+
+@team_only
+async def status(update: Update, context: CareworkContext, me: Coordinator) -> None:
+    """Shows invited, started and finished per round and group, with warnings."""
+    await respond(update, context, _lines(team_text.status_lines(await context.services.progress.report())))
+
+
+@team_only
+async def rounds(update: Update, context: CareworkContext, me: Coordinator) -> None:
+    """Shows each round's status and plan."""
+    overview = await context.services.progress.overview()
+    await respond(update, context, _lines(team_text.plan_lines(overview, context.services.env.consultation.zone)))
+
+
+def _move(verb: str) -> Callable[[Update, CareworkContext], Awaitable[None]]:
+    @team_only
+    async def move(update: Update, context: CareworkContext, me: Coordinator) -> None:
+        if len(context.args or []) != 1:
+            return await _usage(update, context, f"/{verb} ROUND")
+        new = await getattr(context.services.rounds, f"{verb}_round")(context.args[0], actor=me.actor)
+        then = " Invitations go out within seconds." if verb == "open" else ""
+        await respond(update, context, Reply(escape(f"Round {context.args[0]} is now {new.value}.{then}")))
+
+    move.__doc__ = f"Makes a round {verb} now."
+    return move
+
+
+@team_only
+async def extend(update: Update, context: CareworkContext, me: Coordinator) -> None:
+    """Sets a round's new closing time; a closed round opens again until then."""
+    args = context.args or []
+    if len(args) < 2:
+        return await _usage(update, context, "/extend ROUND UNTIL, e.g. /extend r1 2026-01-25 21:00 or /extend r1 +3d")
+    env = context.services.env
+    until = parse_local_time(" ".join(args[1:]), env.consultation.zone, env.clock.now())
+    plan = await context.services.plans.extend(args[0], until, me.actor)
+    when = team_text.local(plan.closes, env.consultation.zone)
+    await respond(update, context, Reply(escape(f"Round {args[0]} now closes {when}.")))
+
+
+@team_only
+async def remind(update: Update, context: CareworkContext, me: Coordinator) -> None:
+    """Says how many a reminder would reach now and asks to confirm."""
+    if len(context.args or []) != 1:
+        return await _usage(update, context, "/remind ROUND")
+    round_id = context.args[0]
+    plan = await context.services.plans.plan(round_id)
+    count = await context.services.plans.reminder_recipients(round_id)
+    if count == 0:
+        return await respond(update, context, Reply(escape(f"Nobody to remind in round {round_id}: no one waits.")))
+    buttons = (
+        Button("Send reminder", cb.RemindNow(round_id, len(plan.reminders), True)),
+        Button("Cancel", cb.RemindNow(round_id, len(plan.reminders), False)),
+    )
+    text = f"Not finished yet in round {round_id}: {team_text.people(count)}. Send them a reminder now?"
+    await respond(update, context, Reply(escape(text), (buttons,)))
+
+
+@team_only
+async def confirm_remind(update: Update, context: CareworkContext, me: Coordinator) -> None:
+    """Adds the reminder now (the schedule job sends it), or leaves it."""
+    query = update.callback_query
+    data = cb.unpack(query.data)
+    assert isinstance(data, cb.RemindNow)
+    await answer_query(query)
+    plans = context.services.plans
+    done = Edit(query.message.message_id, Reply(""), markup_only=True)  # the buttons go: one tap is enough
+    if not data.go:
+        return await respond(update, context, done, Reply("No reminder sent."))
+    if len((await plans.plan(data.round_id)).reminders) != data.seen:
+        return await respond(
+            update, context, done, Reply(escape(f"A reminder to round {data.round_id} was already added."))
+        )
+    count = await plans.reminder_recipients(data.round_id)
+    await plans.remind_now(data.round_id, me.actor)
+    said = f"Reminder to round {data.round_id} is on its way to {team_text.people(count)}."
+    quiet = await plans.quiet_until()
+    if quiet is not None:
+        zone = context.services.env.consultation.zone
+        said = f"Reminder to round {data.round_id} will go to {team_text.people(count)} when quiet hours end, {team_text.local(quiet, zone)}."
+    await respond(update, context, done, Reply(escape(said)))
+
+
+@team_only
+async def invite(update: Update, context: CareworkContext, me: Coordinator) -> None:
+    """Replies with an invite link for a group, or a coordinator link with /invite coordinator."""
+    args = context.args or []
+    if not 1 <= len(args) <= 2 or (len(args) == 2 and not args[1].isdigit()):
+        return await _usage(update, context, "/invite GROUP [USES], or /invite coordinator")
+    uses = int(args[1]) if len(args) == 2 else 1
+    if args[0] == "coordinator":
+        token = await context.services.coordinators.create_invite(uses, me.actor)
+        what = "A link that makes someone a coordinator"
+    else:
+        (token,) = await context.services.onboarding.create_invites(args[0], 1, uses, me.actor)
+        what = f"An invite link for {args[0]}"
+    link = f"https://t.me/{context.bot.username}?start={token}"
+    await respond(update, context, Reply(escape(f"{what} ({uses} use{'s' if uses > 1 else ''}):\n{link}")))
+
+
+@team_only
+async def announce(update: Update, context: CareworkContext, me: Coordinator) -> None:
+    """Starts an announcement: the coordinator's next message is its text."""
+    if len(context.args or []) != 1:
+        return await _usage(update, context, "/announce GROUP or /announce all")
+    await context.services.coordinators.begin_announcement(me, context.args[0])
+    await respond(update, context, Reply(escape(f"Send the announcement for {context.args[0]} as your next message.")))
+
+
+async def announcement_text(update: Update, context: CareworkContext) -> None:
+    """Takes a coordinator's text as the waiting announcement and shows a preview; others go on."""
+    me = await _member(update, context)
+    if me is None:
+        return  # a participant's answer: group 1 takes it
+    team = context.services.coordinators
+    try:
+        draft = await team.take_text(me, update.message.text)
+    except CareworkError as exc:  # too long: the announcement still waits for its text
+        await respond(update, context, Reply(escape(str(exc))))
+        raise ApplicationHandlerStop from None
+    if draft is None:
+        if await context.services.onboarding.participant(update.effective_user.id):
+            return  # a coordinator who also takes part is answering a question
+        await respond(
+            update, context, Reply(escape(f"You are on the consultation team. You can use:\n{team_text.TEAM_COMMANDS}"))
+        )
+        raise ApplicationHandlerStop
+    count = await team.reach(draft.audience)
+    buttons = (Button("Send", cb.Announce(draft.id, True)), Button("Cancel", cb.Announce(draft.id, False)))
+    head = f"This goes to {team_text.people(count)} ({draft.audience}):"
+    await respond(update, context, Reply(f"{escape(head)}\n\n{escape(draft.text or '')}", (buttons,)))
+    raise ApplicationHandlerStop
+
+
+@team_only
+async def confirm_announcement(update: Update, context: CareworkContext, me: Coordinator) -> None:
+    """Sends the announcement to everyone it is for, or cancels it."""
+    query = update.callback_query
+    data = cb.unpack(query.data)
+    assert isinstance(data, cb.Announce)
+    await answer_query(query)
+    team = context.services.coordinators
+    done = Edit(query.message.message_id, Reply(""), markup_only=True)  # the buttons go: one tap is enough
+    if not data.send:
+        cancelled = await team.cancel_announcement(data.announcement_id, me.actor)
+        return await respond(update, context, done, Reply("Announcement cancelled." if cancelled else "Already done."))
+    draft = await team.announcement(data.announcement_id)
+    sent = await team.send_announcement(draft.id, Reply(escape(draft.text or "")).params(), me.actor)
+    said = (
+        f"Announcement queued for {team_text.people(sent.recipients)}."
+        if sent
+        else "This announcement was already sent or cancelled."
+    )
+    await respond(update, context, done, Reply(escape(said)))
+    context.bot_data.wake_sender()
+
+
+HANDLERS = [
+    CommandHandler("start", start),
+    CommandHandler("status", status),
+    CommandHandler("rounds", rounds),
+    CommandHandler("open", _move("open")),
+    CommandHandler("close", _move("close")),
+    CommandHandler("extend", extend),
+    CommandHandler("remind", remind),
+    CommandHandler("invite", invite),
+    CommandHandler("announce", announce),
+    CallbackQueryHandler(confirm_remind, pattern=matches(cb.RemindNow)),
+    CallbackQueryHandler(confirm_announcement, pattern=matches(cb.Announce)),
+    MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, announcement_text),
+]

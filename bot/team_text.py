@@ -1,0 +1,74 @@
+"""Pure functions from the coordinators' core results to plain lines, shared by Telegram and the CLI.
+
+Coordinators get precise lines: the round, the group, the number, and times in the consultation's zone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from carework_core.progress import RoundOverview, RoundProgress
+from carework_core.schedule import ChangeKind
+
+TEAM_COMMANDS = (
+    "/status: who is answering, per round and group\n"
+    "/rounds: each round's status and plan\n"
+    "/open ROUND, /close ROUND\n"
+    "/extend ROUND UNTIL (2026-01-25 21:00, 2026-01-25 or +3d)\n"
+    "/remind ROUND: remind those who have not finished, now\n"
+    "/invite GROUP [USES], /invite coordinator\n"
+    "/announce GROUP|all: your next message is the announcement"
+)
+
+
+def people(count: int) -> str:
+    """Returns "1 person" or "N people"."""
+    return "1 person" if count == 1 else f"{count} people"
+
+
+def local(when: datetime | None, zone: ZoneInfo) -> str:
+    """Returns a UTC time as the consultation's local time, e.g. "Sun 25 Jan 2026 21:00"."""
+    if when is None:
+        return "not set"
+    shown = when.astimezone(zone)
+    return f"{shown:%a} {shown.day} {shown:%b %Y %H:%M}"
+
+
+def status_lines(report: list[RoundProgress]) -> list[str]:
+    """Returns the progress report: one line per round and group, then its warnings."""
+    if not report:
+        return ["No round is open or closed in the last 14 days."]
+    lines: list[str] = []
+    for rnd in report:
+        lines.append(f"Round {rnd.round_id} ({rnd.status.value})")
+        for g in rnd.groups:
+            c = g.counts
+            share = f"{g.share:.0%}" if g.share is not None else "-"
+            lines.append(
+                f"  {c.group_id}: invited {c.invited}, started {c.started}, finished {c.finished} ({share}), "
+                f"unreachable {c.unreachable}"
+            )
+        lines += [f"  WARNING {w}" for w in rnd.warnings]
+    return lines
+
+
+def plan_lines(rounds: list[RoundOverview], zone: ZoneInfo) -> list[str]:
+    """Returns each round's status and plan; "(changed)" marks what a coordinator changed."""
+    lines: list[str] = []
+    for r in rounds:
+        plan = r.plan
+        kinds = {(c.kind, c.number) for c in plan.changes}
+        closes_changed = " (changed)" if (ChangeKind.CLOSES, None) in kinds else ""
+        lines.append(f"{r.round_id}\t{r.status.value}")
+        lines.append(f"  opens {local(plan.opens, zone)}, closes {local(plan.closes, zone)}{closes_changed}")
+        for rem in plan.reminders:
+            if rem.cancelled:
+                state = "cancelled (changed)"
+            else:
+                moved = " (changed)" if (ChangeKind.MOVE_REMINDER, rem.number) in kinds else ""
+                added = " (added)" if rem.manual else ""
+                done = f", {r.reminders_done[rem.number]}" if rem.number in r.reminders_done else ""
+                state = f"{local(rem.at, zone)}{moved}{added}{done}"
+            lines.append(f"  reminder {rem.number}: {state}")
+    return lines

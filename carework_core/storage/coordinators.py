@@ -1,0 +1,106 @@
+"""The consultation team: coordinators, the links that make someone one, and announcements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from carework_core.storage.db import Tx
+from carework_core.storage.rounds import PERSON_SQL
+
+
+@dataclass(frozen=True)
+class Announcement:
+    id: int
+    coordinator_id: int | None
+    audience: str  # a group id, or "all"
+    text: str | None
+    status: str  # awaiting_text, ready, sent, cancelled
+    recipients: int
+
+
+async def coordinator_id(tx: Tx, telegram_user_id: int) -> int | None:
+    """Returns the coordinator id behind a Telegram user, if they are on the team."""
+    row = await tx.fetchone("SELECT id FROM coordinators WHERE telegram_user_id = ?", (telegram_user_id,))
+    return row[0] if row else None
+
+
+async def add_coordinator(tx: Tx, telegram_user_id: int, chat_id: int, at: str, by: str) -> int:
+    """Records a Telegram user as a coordinator (once); returns their coordinator id."""
+    await tx.execute(
+        "INSERT OR IGNORE INTO coordinators (telegram_user_id, chat_id, added_at, added_by) VALUES (?, ?, ?, ?)",
+        (telegram_user_id, chat_id, at, by),
+    )
+    found = await coordinator_id(tx, telegram_user_id)
+    assert found is not None
+    return found
+
+
+async def add_coordinator_invite(tx: Tx, token: str, uses: int, at: str, by: str) -> None:
+    """Stores a coordinator invite token usable `uses` times."""
+    await tx.execute(
+        "INSERT INTO coordinator_invites (token, max_uses, created_at, created_by) VALUES (?, ?, ?, ?)",
+        (token, uses, at, by),
+    )
+
+
+async def is_coordinator_token(tx: Tx, token: str) -> bool:
+    """Says whether a token belongs to a coordinator invite."""
+    return await tx.fetchone("SELECT 1 FROM coordinator_invites WHERE token = ?", (token,)) is not None
+
+
+async def use_coordinator_invite(tx: Tx, token: str) -> bool | None:
+    """Counts a use of a coordinator token: True if used, False if used up, None if no such token."""
+    row = await tx.fetchone("SELECT id, uses < max_uses FROM coordinator_invites WHERE token = ?", (token,))
+    if row is None:
+        return None
+    if not row[1]:
+        return False
+    await tx.execute("UPDATE coordinator_invites SET uses = uses + 1 WHERE id = ?", (row[0],))
+    return True
+
+
+async def add_announcement(tx: Tx, coordinator: int | None, audience: str, text: str | None, at: str) -> int:
+    """Stores a new announcement, waiting for its text (or ready, when the text is given); returns its id."""
+    status = "ready" if text is not None else "awaiting_text"
+    await tx.execute(
+        "UPDATE announcements SET status = 'cancelled' WHERE coordinator_id IS ? AND status = 'awaiting_text'",
+        (coordinator,),
+    )
+    new = await tx.insert(
+        "INSERT INTO announcements (coordinator_id, audience, text, status, created_at) VALUES (?, ?, ?, ?, ?)",
+        (coordinator, audience, text, status, at),
+    )
+    assert new is not None
+    return new
+
+
+async def awaiting_text(tx: Tx, coordinator: int) -> Announcement | None:
+    """Returns the coordinator's announcement that waits for its text, if any."""
+    row = await tx.fetchone(_ANNOUNCEMENT + " WHERE coordinator_id = ? AND status = 'awaiting_text'", (coordinator,))
+    return Announcement(*row) if row else None
+
+
+async def announcement(tx: Tx, announcement_id: int) -> Announcement | None:
+    """Returns an announcement by id."""
+    row = await tx.fetchone(_ANNOUNCEMENT + " WHERE id = ?", (announcement_id,))
+    return Announcement(*row) if row else None
+
+
+async def set_announcement(
+    tx: Tx, announcement_id: int, status: str, text: str | None = None, recipients: int = 0, at: str | None = None
+) -> None:
+    """Stores an announcement's new status (and its text, or how many it went to)."""
+    await tx.execute(
+        "UPDATE announcements SET status = ?, text = COALESCE(?, text), recipients = ?, sent_at = ? WHERE id = ?",
+        (status, text, recipients, at, announcement_id),
+    )
+
+
+async def audience(tx: Tx, groups: list[str]) -> list[tuple[int, int]]:
+    """Returns (participant id, chat id) of every consented, reachable participant of these groups."""
+    marks = ",".join("?" for _ in groups)
+    rows = await tx.fetchall(PERSON_SQL + f" AND p.group_id IN ({marks}) ORDER BY p.id", groups)
+    return [(r[0], r[4]) for r in rows]
+
+
+_ANNOUNCEMENT = "SELECT id, coordinator_id, audience, text, status, recipients FROM announcements"

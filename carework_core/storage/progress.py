@@ -1,0 +1,31 @@
+"""Counts behind the coordinators' progress report: who was invited to, started and finished a round."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from carework_core.storage.db import Tx
+
+
+@dataclass(frozen=True)
+class GroupCounts:
+    """One stakeholder group's numbers for one round."""
+
+    group_id: str
+    invited: int
+    started: int
+    finished: int
+    unreachable: int  # consented, but the bot cannot reach them (they blocked it)
+
+
+async def group_counts(tx: Tx, round_id: str) -> dict[str, GroupCounts]:
+    """Returns each group's invited, started, finished and unreachable counts for a round, by group id."""
+    rows = await tx.fetchall(
+        "SELECT p.group_id,"
+        " COUNT(x.invited_at), COUNT(x.started_at), COUNT(x.finished_at),"
+        " SUM(CASE WHEN p.reachable = 0 THEN 1 ELSE 0 END)"
+        " FROM participants p LEFT JOIN participations x ON x.participant_id = p.id AND x.round_id = ?"
+        " WHERE p.status = 'consented' GROUP BY p.group_id",
+        (round_id,),
+    )
+    return {r[0]: GroupCounts(r[0], r[1], r[2], r[3], r[4] or 0) for r in rows}
