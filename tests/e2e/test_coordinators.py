@@ -116,6 +116,11 @@ async def test_remind_says_how_many_and_asks_first(stack):
     assert reminder.manual and not reminder.cancelled
     assert "  reminder 1: " in await ask(cora, "/rounds")
     assert ("coordinator:1", "plan_add_reminder", "r1") in await audit(stack)
+    # The running bot's schedule sends it with no restart, once, to the one who has not finished.
+    await alice.wait_for(lambda chat: any(m.text.startswith("A reminder: Round 1") for m in chat))
+    await asyncio.sleep(1.5)  # three more reconciles
+    assert sum(m.text.startswith("A reminder:") for m in await alice.chat()) == 1
+    assert not any(m.text.startswith("A reminder:") for m in await cora.chat())
 
 
 async def test_cancelling_a_reminder_adds_none(stack):
