@@ -16,6 +16,7 @@ from functools import partial
 from random import Random
 
 from bot.runner import RunningBot
+from botapi_emulator import ChatMessage
 from carework_core.answering import Item
 from carework_core.bootstrap import Services
 from carework_core.definitions import Consultation, ItemRatingQuestion, Round
@@ -120,10 +121,10 @@ async def run_round(stage: Stage, rnd: Round, number: int, people: list[VirtualP
         await stage.reach(plan.opens)
     reminders = [r for r in plan.reminders if not r.cancelled]
     pausers = _pausers(stage, members) if reminders and plan.opens else []
-    half = len(rnd.questions) // 2
+    half, pausing = len(rnd.questions) // 2, {id(p) for p in pausers}
 
     async def answer(person: VirtualParticipant) -> None:
-        await person.answer_round(number, rnd.theme, pause_after=half if person in pausers else None)
+        await person.answer_round(number, rnd.theme, pause_after=half if id(person) in pausing else None)
         stage.progress(1)
 
     await stage.each(members, answer, f"round {number}")
@@ -131,7 +132,8 @@ async def run_round(stage: Stage, rnd: Round, number: int, people: list[VirtualP
     for count, reminder in enumerate(reminders, start=1):
         await stage.reach(reminder.at)
         waiting = [p for p in pausers if number in p.paused]
-        comeback = partial(_after_reminder, number=number, theme=rnd.theme, count=count, back=pausers[::2])
+        back = {id(p) for p in pausers[::2]}
+        comeback = partial(_after_reminder, number=number, theme=rnd.theme, count=count, back=back)
         await stage.each(waiting, comeback, f"reminder {count} of round {number}")
     stage.report.came_back += sum(number in p.finished for p in pausers)
     if plan.closes is None:
@@ -148,16 +150,16 @@ def _pausers(stage: Stage, members: list[VirtualParticipant]) -> list[VirtualPar
     return stage.rng.sample(able, min(len(able), max(1, round(len(able) / PAUSING))))
 
 
-async def _after_reminder(
-    person: VirtualParticipant, number: int, theme: str, count: int, back: list[VirtualParticipant]
-) -> None:
+async def _after_reminder(person: VirtualParticipant, number: int, theme: str, count: int, back: set[int]) -> None:
     """Waits for the reminder; someone who comes back does so after the first one."""
     reminder = await person.wait_for_reminder(number, count)
-    if count == 1 and person in back:
+    if count == 1 and id(person) in back:
         await person.resume(number, theme, reminder)
 
 
-def count_reminders(people: list[VirtualParticipant], chats: list[list], codes: list[str], report: RehearsalReport):
+def count_reminders(
+    people: list[VirtualParticipant], chats: list[list[ChatMessage]], codes: list[str], report: RehearsalReport
+) -> None:
     """Counts reminders by group, and reports anyone reminded about a round after finishing it."""
     for person, chat, code in zip(people, chats, codes, strict=True):
         for number, last_seen in sorted(person.finished.items()):
