@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint demo bench clean
+.PHONY: test lint demo bench soak clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ bench: $(STAMP)
 	PYTHONPATH=. $(PY) bench/tap_cost.py
 	PYTHONPATH=. $(PY) bench/capacity.py --participants 3000
 	PYTHONPATH=. $(PY) bench/broadcast.py
+
+# SIGKILLs `carework run` at random moments while 1,000 people are invited, reminded and answer;
+# then again with a tenth of Bot API requests failing. Prints one `soak:` line of figures per run.
+soak: $(STAMP)
+	CAREWORK_SOAK=1 $(PY) -m pytest -q -s -p no:cacheprovider tests/e2e/test_soak.py -k thousand
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache

@@ -50,11 +50,15 @@ def parse_iso(text: str) -> datetime:
 
 
 class ShiftedClock:
-    """Real time plus a jump that only grows: rehearsals skip days while pacing stays real."""
+    """Real time plus a jump that only grows: rehearsals skip days while pacing stays real.
 
-    def __init__(self, base: Clock | None = None):
+    Given a start, it begins there (in the past or the future) and runs at real pace from it, so a
+    rehearsal can live through a definition's dates whatever today's date is.
+    """
+
+    def __init__(self, base: Clock | None = None, start: datetime | None = None):
         self._base = base or SystemClock()
-        self._offset = timedelta(0)
+        self._offset = start - self._base.now() if start else timedelta(0)
 
     def now(self) -> datetime:
         return self._base.now() + self._offset

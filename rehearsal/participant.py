@@ -11,6 +11,7 @@ from rehearsal.bank import TextSource
 
 REGISTERED = "You are taking part"
 ROUND_END = "That is the end of round"
+REMINDER = "A reminder: "
 NOT_ACTIONS = {"Skip this question"}
 
 
@@ -24,6 +25,8 @@ class VirtualParticipant:
     transcript: list[str] = field(default_factory=list)
     _logged: dict[int, tuple] = field(default_factory=dict)
     token: str = ""
+    paused: set[int] = field(default_factory=set)  # rounds left half-way, by number
+    finished: dict[int, int] = field(default_factory=dict)  # round number -> newest message id at its end
 
     async def join(self, token: str) -> None:
         """Opens the invite link and agrees to everything asked."""
@@ -32,14 +35,41 @@ class VirtualParticipant:
             choice = next(label for label in ("I agree", "Yes") if _has(message, label))
             message = await self._tap(choice, message)
 
-    async def answer_round(self, number: int, theme_id: str, timeout: float = 120) -> None:
-        """Waits for a round's invitation, taps Start and answers until the round's end."""
+    async def answer_round(
+        self, number: int, theme_id: str, timeout: float = 120, pause_after: int | None = None
+    ) -> None:
+        """Waits for a round's invitation, taps Start and answers until the round's end (or a pause)."""
         chat = await self.user.wait_for(lambda c: _invitation(c, number) is not None, timeout=timeout)
         invitation = _invitation(chat, number)
         self._saw(invitation)
-        message = await self._tap("Start", invitation)
-        examples = 0
+        await self._answer(await self._tap("Start", invitation), number, theme_id, pause_after)
+
+    async def wait_for_reminder(self, number: int, count: int, timeout: float = 60) -> ChatMessage:
+        """Waits until this round's reminders number `count` and returns the newest."""
+        chat = await self.user.wait_for(lambda c: len(reminders_in(c, number)) >= count, timeout=timeout)
+        for shown in chat:
+            self._saw(shown)
+        return reminders_in(chat, number)[-1]
+
+    async def resume(self, number: int, theme_id: str, reminder: ChatMessage) -> None:
+        """Picks the round up again from a reminder and answers until its end."""
+        label = next(b for row in reminder.buttons for b in row)  # Start or Continue
+        await self._answer(await self._tap(label, reminder), number, theme_id, None)
+
+    async def wait_for_closing(self, number: int, timeout: float = 60) -> None:
+        """Waits for the notice that a round this person left unfinished has closed."""
+        closed = f"Round {number} has closed"
+        chat = await self.user.wait_for(lambda c: any(m.from_bot and closed in m.text for m in c), timeout=timeout)
+        for shown in chat:
+            self._saw(shown)
+
+    async def _answer(self, message: ChatMessage, number: int, theme_id: str, pause_after: int | None) -> None:
+        examples = steps = 0
         while ROUND_END not in message.text:
+            if pause_after is not None and steps >= pause_after and not _has(message, "Add another example"):
+                self.paused.add(number)
+                return  # stops half-way, on a fresh question, as someone called away would
+            steps += 1
             await asyncio.sleep(self.rng.uniform(*self.think))
             if _has(message, "Add another example"):
                 examples += 1
@@ -53,6 +83,8 @@ class VirtualParticipant:
             else:
                 labels = [b for row in message.buttons for b in row if b not in NOT_ACTIONS]
                 message = await self._tap(self.rng.choice(labels), message)
+        self.paused.discard(number)
+        self.finished[number] = max((m.message_id for m in await self.user.chat()), default=0)
 
     async def _tick(self, message: ChatMessage) -> ChatMessage:
         options = [b for row in message.buttons for b in row if b not in NOT_ACTIONS | {"Done"}]
@@ -92,6 +124,12 @@ class VirtualParticipant:
 
 def _has(message: ChatMessage, label: str) -> bool:
     return any(label in row for row in message.buttons)
+
+
+def reminders_in(chat: list[ChatMessage], number: int | None = None) -> list[ChatMessage]:
+    """Returns the bot's reminders (about one round, if a number is given), oldest first."""
+    start = f"{REMINDER}Round {number}:" if number is not None else REMINDER
+    return [m for m in chat if m.from_bot and m.text.startswith(start)]
 
 
 def _invitation(chat: list[ChatMessage], number: int) -> ChatMessage | None:

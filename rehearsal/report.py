@@ -8,7 +8,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from carework_core.definition_file import load_definition
-from rehearsal.run import RehearsalReport, log_to, rehearse, steps_for
+from rehearsal.rounds import RehearsalReport
+from rehearsal.run import log_to, rehearse, steps_for
 
 
 async def run_rehearsal(
@@ -41,6 +42,8 @@ def show(report: RehearsalReport, out: Path, console: Console | None = None) -> 
         f"participants registered: {report.registered} of {report.participants}\n"
         f"answers stored:          {report.answers} (exported {report.exported})\n"
         f"messages sent:           {report.messages_sent}\n"
+        f"paused half-way:         {report.paused} (came back after a reminder: {report.came_back})\n"
+        f"reminders received:      {_by_group(report.reminders)}\n"
         f"emulator refusals:       {report.refusals} ({report.unexpected_refusals} not caused by injected faults)\n"
         f"took:                    {report.seconds:.0f} s\n"
         f"written to:              {out}/export.xlsx, trace.jsonl, transcripts/, bot.log",
@@ -49,5 +52,11 @@ def show(report: RehearsalReport, out: Path, console: Console | None = None) -> 
     for description, count in report.refusal_descriptions.items():
         console.print(f"  refused {count}x: {description}", highlight=False)
     for failure in report.failures[:20]:
-        console.print(f"  did not finish: {failure}", highlight=False)
+        console.print(f"  problem: {failure}", highlight=False)
     console.print("[green]rehearsal passed[/green]" if report.ok else "[red]rehearsal failed[/red]")
+
+
+def _by_group(counts: dict[str, int]) -> str:
+    """Returns e.g. "12 (workforce 7, lived 5)"."""
+    groups = ", ".join(f"{group} {n}" for group, n in sorted(counts.items()))
+    return f"{sum(counts.values())}" + (f" ({groups})" if groups else "")

@@ -1,7 +1,8 @@
 """`carework rehearse`: the whole consultation on this machine, with virtual participants.
 
-The emulator runs on a free loopback port, the real bot is pointed at it, and rounds are opened
-and closed through the coordinators' own services with the clock jumped forward between them.
+The emulator runs on a free loopback port and the real bot is pointed at it. The clock starts an
+hour before the first time the definition's schedules name and is moved from one scheduled time to
+the next, so the bot's own schedule opens, reminds and closes (rehearsal/rounds.py).
 """
 
 from __future__ import annotations
@@ -9,54 +10,25 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from random import Random
 
 from bot.runner import RunningBot
 from bot.settings import Settings
 from botapi_emulator import Emulator, EmulatorClient
-from carework_core.answering import Item
 from carework_core.bootstrap import Services
 from carework_core.clock import ShiftedClock
 from carework_core.definition_file import load_definition
-from carework_core.definitions import Consultation, ItemRatingQuestion, Round
+from carework_core.definitions import Consultation
 from carework_core.export import export_workbook
 from rehearsal.bank import TextSource
 from rehearsal.participant import VirtualParticipant
+from rehearsal.rounds import Progress, RehearsalReport, Stage, count_reminders, first_scheduled, run_round
 
 # Shaped like a token so the library accepts it; it is never sent anywhere but the emulator.
 REHEARSAL_TOKEN = "123456789:REHEARSAL-local-emulator-only-not-real"
-ITEMS_PER_SET = 2
-
-Progress = Callable[[int], None]
-
-
-@dataclass
-class RehearsalReport:
-    participants: int
-    registered: int = 0
-    answers: int = 0
-    exported: int = 0
-    messages_sent: int = 0
-    refusals: int = 0
-    refusal_descriptions: dict[str, int] = field(default_factory=dict)
-    failures: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    faults: float = 0.0
-
-    @property
-    def unexpected_refusals(self) -> int:
-        """Refusals the bot is to blame for. With injected faults, an edit whose reply was dropped
-        gets retried and refused as "not modified": that one is the fault's doing."""
-        if not self.faults:
-            return self.refusals
-        return self.refusals - sum(n for d, n in self.refusal_descriptions.items() if "not modified" in d)
-
-    @property
-    def ok(self) -> bool:
-        return self.unexpected_refusals == 0 and not self.failures and self.registered == self.participants
 
 
 def steps_for(consultation: Consultation, participants: int) -> int:
@@ -85,7 +57,8 @@ async def rehearse(
     texts = TextSource.from_file(rng, answers)
     report = RehearsalReport(participants, faults=faults)
     async with Emulator(trace_path=out / "trace.jsonl", seed=seed, faults=faults).running() as emulator:
-        services = await Services.open(out / "carework.db", survey, ShiftedClock())
+        clock = ShiftedClock(start=_hour_before(first_scheduled(consultation)))
+        services = await Services.open(out / "carework.db", survey, clock)
         settings = Settings(
             telegram_token=REHEARSAL_TOKEN,
             telegram_api_url=emulator.url,
@@ -99,12 +72,15 @@ async def rehearse(
         try:
             async with EmulatorClient(emulator.url) as client:
                 people = await _recruit(client, services, consultation, participants, rng, texts, think)
-                failed: set[int] = set()
-                await _each(people, failed, report, progress, lambda p: p.join(p.token), "joining")
+                stage = Stage(services, bot, report, progress, rng)
+                await stage.each(people, partial(_join, progress=progress), "joining")
                 for number, rnd in enumerate(consultation.rounds, start=1):
-                    await _run_round(services, bot, rnd, number, people, failed, report, progress)
+                    await run_round(stage, rnd, number, people)
                 await _drain(services)
-                await _write_transcripts(services, people, out)
+                codes = [await _code(services, p) for p in people]
+                chats = [await p.user.chat() for p in people]
+                count_reminders(people, chats, codes, report)
+                _write_transcripts(people, codes, out)
         finally:
             await bot.stop()
         stats = emulator.stats()
@@ -130,55 +106,29 @@ async def _recruit(client, services, consultation, count, rng, texts, think) -> 
     return people
 
 
-async def _run_round(services, bot, rnd: Round, number, people, failed, report, progress) -> None:
-    await _stand_in_items(services, rnd)
-    if rnd.schedule.opens:
-        services.env.clock.set(
-            rnd.schedule.opens.replace(tzinfo=rnd.schedule.opens.tzinfo or services.env.consultation.zone)
-        )
-    await services.rounds.open_round(rnd.id, actor="rehearsal")
-    await bot.reconcile_now()
-    members = [p for p in people if p.group_id in rnd.groups]
-    await _each(members, failed, report, progress, lambda p: p.answer_round(number, rnd.theme), f"round {number}")
-    await services.rounds.close_round(rnd.id, actor="rehearsal")
-
-
-async def _each(people, failed, report, progress, act: Callable[[VirtualParticipant], Awaitable[None]], what: str):
-    async def one(person: VirtualParticipant) -> None:
-        if id(person) in failed:
-            return
-        try:
-            await act(person)
-        except Exception as exc:  # a participant who cannot finish is reported, not fatal
-            failed.add(id(person))
-            report.failures.append(f"{person.user.first_name} ({person.group_id}), {what}: {str(exc).splitlines()[0]}")
-        progress(1)
-
-    await asyncio.gather(*(one(p) for p in people))
-
-
-async def _stand_in_items(services: Services, rnd: Round) -> None:
-    """Stands in for the researchers' synthesis: earlier examples of the theme become items."""
-    for question in rnd.questions:
-        if not isinstance(question, ItemRatingQuestion):
-            continue
-        earlier = [r.id for r in services.env.consultation.rounds if r.theme == rnd.theme and r.id != rnd.id]
-        texts = await services.tallies.typed_examples(earlier, longer_than=20, limit=ITEMS_PER_SET)
-        texts = texts or [f"Example idea {n + 1}" for n in range(ITEMS_PER_SET)]
-        await services.answering.load_items(question.item_set, [Item(f"i{n + 1}", t) for n, t in enumerate(texts)])
-
-
 async def _drain(services: Services, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while (await services.outbox.counts()).get("pending", 0) and time.monotonic() < deadline:
         await asyncio.sleep(0.2)
 
 
-async def _write_transcripts(services: Services, people: list[VirtualParticipant], out: Path) -> None:
+async def _join(person: VirtualParticipant, progress: Progress) -> None:
+    await person.join(person.token)
+    progress(1)
+
+
+def _hour_before(when: datetime | None) -> datetime | None:
+    return when - timedelta(hours=1) if when else None
+
+
+async def _code(services: Services, person: VirtualParticipant) -> str:
+    return await services.onboarding.code_of(person.user.user_id) or f"unregistered-{person.user.user_id}"
+
+
+def _write_transcripts(people: list[VirtualParticipant], codes: list[str], out: Path) -> None:
     folder = out / "transcripts"
     folder.mkdir(exist_ok=True)
-    for person in people:
-        code = await services.onboarding.code_of(person.user.user_id) or f"unregistered-{person.user.user_id}"
+    for person, code in zip(people, codes, strict=True):
         (folder / f"{code}.txt").write_text("\n".join(person.transcript) + "\n", encoding="utf-8")
 
 

@@ -24,13 +24,13 @@ PEOPLE, EACH = 5, 12
 pytestmark = pytest.mark.slow
 
 
-def start_bot(url: str, db: Path, log: Path) -> subprocess.Popen:
+def start_bot(url: str, db: Path, log: Path, survey: Path = BURST) -> subprocess.Popen:
     env = {
         **os.environ,
         "CAREWORK_TELEGRAM_TOKEN": TOKEN,
         "CAREWORK_TELEGRAM_API_URL": url,
         "CAREWORK_DATABASE": str(db),
-        "CAREWORK_SURVEY": str(BURST),
+        "CAREWORK_SURVEY": str(survey),
         "CAREWORK_RECONCILE_SECONDS": "0.5",
         "CAREWORK_POLL_TIMEOUT": "1",
     }

@@ -7,12 +7,33 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 from openpyxl import load_workbook
 
 from rehearsal.run import REHEARSAL_TOKEN, rehearse
 from tests.conftest import MINI, ROOT
 
 pytestmark = pytest.mark.slow
+
+
+SCHEDULES = {
+    "r1": {
+        "opens": "2026-01-12 09:00",
+        "reminders": ["2026-01-14 18:00", "2026-01-16 18:00"],
+        "closes": "2026-01-18 21:00",
+    },
+    "r2": {"opens": "2026-01-19 09:00", "reminders": ["2026-01-21 18:00"], "closes": "2026-01-23 21:00"},
+}
+
+
+def scheduled_mini(folder):
+    """Writes the mini definition with a schedule for each round, dates long past; returns its path."""
+    definition = yaml.safe_load(MINI.read_text(encoding="utf-8"))
+    for rnd in definition["rounds"]:
+        rnd["schedule"] = SCHEDULES[rnd["id"]]
+    path = folder / "scheduled.yaml"
+    path.write_text(yaml.safe_dump(definition, sort_keys=False), encoding="utf-8")
+    return path
 
 
 def test_rehearse_writes_export_trace_and_transcripts(tmp_path):
@@ -63,3 +84,32 @@ async def test_rehearsal_survives_injected_faults(tmp_path):
     report = await rehearse(MINI, 3, tmp_path, seed=11, faults=0.1, think=(0.0, 0.2))
     assert report.ok, report
     assert report.registered == 3 and report.answers == report.exported > 0
+
+
+def test_rehearsal_follows_the_schedule_and_reminds_only_those_who_had_not_finished(tmp_path):
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "bot.cli", "rehearse", str(scheduled_mini(tmp_path)), "--participants", "10"]
+    done = subprocess.run(
+        [*command, "--seed", "3", "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "rehearsal passed" in done.stdout
+    transcripts = {p.stem: p.read_text() for p in (out / "transcripts").iterdir()}
+    reminded = {code for code, text in transcripts.items() if "bot: A reminder: Round" in text}
+    # Two of the ten stop half-way through round 1 and one of the five in round 2: round 1's second
+    # reminder reaches only the one who never came back, who is then told the round has closed.
+    assert 1 <= len(reminded) <= 3
+    for code, text in transcripts.items():
+        for number in (1, 2):
+            end = text.find(f"That is the end of round {number}")
+            reminder = text.find(f"bot: A reminder: Round {number}:")
+            assert reminder == -1 or end == -1 or reminder < end, f"{code} was reminded after finishing round {number}"
+    unfinished = [code for code, text in transcripts.items() if "That is the end of round 1" not in text]
+    assert len(unfinished) == 1
+    gone = transcripts[unfinished[0]]
+    assert gone.count("bot: A reminder: Round 1:") == 2 and "Round 1 has closed" in gone
+    total = sum(text.count("bot: A reminder: Round") for text in transcripts.values())
+    assert f"reminders received:      {total} (" in done.stdout
+    assert "paused half-way:         3 (came back after a reminder: 2)" in done.stdout
+    log = (out / "bot.log").read_text()
+    assert "scheduled action" in log and "reminder queued" in log
