@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Awaitable
 
 from apscheduler.jobstores.base import JobLookupError
 from telegram.error import InvalidToken, NetworkError, RetryAfter
@@ -142,11 +143,8 @@ async def run_bot(settings: Settings, clock: Clock | None = None) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        await bot.start()
-        waits = [asyncio.create_task(stop.wait()), asyncio.create_task(bot.failed.wait())]
-        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-        for wait in waits:
-            wait.cancel()
+        if await _first(bot.start(), stop.wait()):  # SIGTERM while still connecting stops at once
+            await _first(stop.wait(), bot.failed.wait())
     finally:
         try:
             await asyncio.wait_for(bot.stop(), STOP_SECONDS)
@@ -156,3 +154,19 @@ async def run_bot(settings: Settings, clock: Clock | None = None) -> None:
             await services.close()
     if bot.failed.is_set():
         raise SystemExit(1)  # a bot that answers nobody should not look alive: let the supervisor restart it
+
+
+async def _first(work: Awaitable[object], *others: Awaitable[object]) -> bool:
+    """Waits until `work` or one of `others` ends, cancelling the rest; returns whether `work` ended
+    first (its exception, if any, is raised)."""
+    tasks = [asyncio.ensure_future(work), *(asyncio.ensure_future(o) for o in others)]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks[1:] if tasks[0].done() else tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    if tasks[0].done() and not tasks[0].cancelled():
+        tasks[0].result()
+        return True
+    return False

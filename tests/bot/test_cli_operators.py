@@ -111,3 +111,26 @@ def test_rehearse_and_demo_allow_ten_thousand_participants_and_no_more(tmp_path)
     demo = carework("demo", "--participants", "10000", "--out", str(tmp_path / "demo"), cwd=tmp_path)
     assert demo.returncode == 1 and "surveys/carework.yaml:1: cannot read the file" in demo.stderr
     assert carework("demo", "--participants", "10001", cwd=tmp_path).returncode == 2
+
+
+async def test_sigterm_while_the_bot_api_is_still_unreachable_stops_at_once(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CAREWORK_")} | {
+        "CAREWORK_TELEGRAM_TOKEN": "1:x",
+        "CAREWORK_TELEGRAM_API_URL": "http://127.0.0.1:9",  # nothing listens: connect() keeps retrying
+        "CAREWORK_DATABASE": str(tmp_path / "c.db"),
+        "CAREWORK_SURVEY": str(MINI),
+        "CAREWORK_CONNECT_ATTEMPTS": "10",  # about a minute of retries
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", cwd=ROOT, env=env, stderr=asyncio.subprocess.PIPE
+    )
+    while not (tmp_path / "c.db").exists():  # the database is opened before connecting
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(1.0)
+    process.terminate()
+    try:
+        _, stderr = await asyncio.wait_for(process.communicate(), 5)
+    except TimeoutError:
+        process.kill()
+        raise AssertionError("carework run ignored SIGTERM while connecting") from None
+    assert process.returncode == 0 and "Traceback" not in stderr.decode()
