@@ -17,11 +17,11 @@ from carework_core.clock import iso
 from carework_core.definitions import Round, parse_duration
 from carework_core.effects import Effect, record_effects
 from carework_core.env import Env, audit
-from carework_core.errors import NotFound, PlanError
+from carework_core.errors import PlanError
 from carework_core.lifecycle import RoundEvent, RoundStatus
 from carework_core.messages import OutgoingMessage
 from carework_core.people import Participant
-from carework_core.rounds import move_round, round_status
+from carework_core.rounds import move_round, round_named, round_status
 from carework_core.schedule import (
     Action,
     ChangeKind,
@@ -66,11 +66,7 @@ class Plans:
         self.env = env
 
     def _round(self, round_id: str) -> Round:
-        for rnd in self.env.consultation.rounds:
-            if rnd.id == round_id:
-                return rnd
-        names = ", ".join(r.id for r in self.env.consultation.rounds)
-        raise NotFound(f"there is no round called {round_id!r}; rounds are {names}")
+        return round_named(self.env.consultation, round_id)
 
     async def _state(self, tx: Tx) -> ScheduleState:
         c = self.env.consultation

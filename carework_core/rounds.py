@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from carework_core.clock import iso
 from carework_core.definition_changes import RoundSnapshot, definition_changes, snapshot_of
-from carework_core.definitions import ItemRatingQuestion, Round
+from carework_core.definitions import Consultation, ItemRatingQuestion, Round
 from carework_core.effects import Effect, Invited, apply_effects
 from carework_core.env import Env, audit
 from carework_core.errors import DefinitionChanged, NotFound, PlanError, RoundNotReady
@@ -52,6 +52,15 @@ def closing_notice_key(round_id: str, participant_id: int | str) -> str:
     return f"closed:{round_id}:{participant_id}"
 
 
+def round_named(consultation: Consultation, round_id: str) -> Round:
+    """Returns a round of the definition, or raises NotFound listing the real ones."""
+    for rnd in consultation.rounds:
+        if rnd.id == round_id:
+            return rnd
+    names = ", ".join(r.id for r in consultation.rounds)
+    raise NotFound(f"there is no round called {round_id!r}; rounds are {names}")
+
+
 class Rounds:
     """The coordinator's verbs for rounds."""
 
@@ -60,11 +69,7 @@ class Rounds:
 
     def definition(self, round_id: str) -> Round:
         """Returns a round of the definition, or raises NotFound listing the real ones."""
-        for rnd in self.env.consultation.rounds:
-            if rnd.id == round_id:
-                return rnd
-        names = ", ".join(r.id for r in self.env.consultation.rounds)
-        raise NotFound(f"there is no round called {round_id!r}; rounds are {names}")
+        return round_named(self.env.consultation, round_id)
 
     async def open_round(self, round_id: str, actor: str) -> RoundStatus:
         """Opens a round; invitations follow from `pending_invitations`."""
