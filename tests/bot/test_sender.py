@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from telegram import Bot
 
+from bot.http import AiohttpRequest
 from bot.runner import connect
 from bot.sender import Bucket, Sender, retry_seconds
 from botapi_emulator import Emulator, EmulatorClient
@@ -38,7 +39,7 @@ async def drain(sender: Sender, services: Services, limit: float = 60) -> None:
             await asyncio.sleep(0.05)
 
 
-async def setup(tmp_path, people: int, faults: float = 0.0, **emulator_options):
+async def setup(tmp_path, people: int, faults: float = 0.0, request=None, **emulator_options):
     emulator = Emulator(faults=faults, seed=3, **emulator_options)
     await emulator.start()
     services = await Services.open(tmp_path / "c.db", MINI, ShiftedClock())
@@ -47,7 +48,7 @@ async def setup(tmp_path, people: int, faults: float = 0.0, **emulator_options):
     users = [await client.new_user(f"P{n}") for n in range(people)]
     for user in users:
         await user.send("hello")  # a person must write to the bot before it may write to them
-    bot = Bot(TOKEN, base_url=f"{emulator.url}/bot", base_file_url=f"{emulator.url}/file/bot")
+    bot = Bot(TOKEN, base_url=f"{emulator.url}/bot", base_file_url=f"{emulator.url}/file/bot", request=request)
     await connect(bot)
     return emulator, services, client, users, bot
 
@@ -79,8 +80,10 @@ async def test_a_burst_to_many_chats_is_paced_under_the_limits(tmp_path):
         await teardown(emulator, services, client, bot)
 
 
-async def test_faults_are_retried_until_everything_is_delivered(tmp_path):
-    emulator, services, client, users, bot = await setup(tmp_path, 10, faults=0.3)
+@pytest.mark.parametrize("http", ["aiohttp", "httpx"])
+async def test_faults_are_retried_until_everything_is_delivered(tmp_path, http):
+    request = AiohttpRequest() if http == "aiohttp" else None
+    emulator, services, client, users, bot = await setup(tmp_path, 10, faults=0.3, request=request)
     try:
         await services.outbox.enqueue(
             [
