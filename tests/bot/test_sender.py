@@ -148,6 +148,29 @@ async def test_a_reply_queued_mid_batch_goes_before_the_rest_of_the_batch(tmp_pa
         await teardown(emulator, services, client, bot)
 
 
+async def test_deliveries_that_end_together_are_recorded_together(tmp_path):
+    emulator, services, client, users, bot = await setup(tmp_path, 40, flood_control=False)
+    writes: list[int] = []
+    record = services.outbox.mark_all_sent
+
+    async def counted(sent):
+        writes.append(len(sent))
+        await record(sent)
+
+    services.outbox.mark_all_sent = counted
+    try:
+        await services.outbox.enqueue(
+            [OutgoingMessage(u.user_id, {"chat_id": u.user_id, "text": "hi"}, f"{u.user_id}") for u in users]
+        )
+        sender = Sender(bot, services.outbox, services.env.clock, per_second=1000)
+        assert await sender.drain_once(batch=40) == 40
+        assert await services.outbox.counts() == {"sent": 40}
+        assert sum(writes) == 40 and len(writes) < 40  # fewer transactions than messages
+        assert [m.text for m in await users[0].chat() if m.from_bot] == ["hi"]
+    finally:
+        await teardown(emulator, services, client, bot)
+
+
 def test_retry_after_is_read_in_either_form():
     assert retry_seconds(3) == 3.0
     assert retry_seconds(timedelta(seconds=3)) == 3.0
