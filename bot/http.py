@@ -29,7 +29,7 @@ JSON = {"Content-Type": "application/json"}
 class AiohttpRequest(BaseRequest):
     """Sends the Bot API requests of one Bot through one aiohttp session and connection pool."""
 
-    __slots__ = ("_default", "_headers", "_pool_size", "_session", "_timeouts")
+    __slots__ = ("_default", "_headers", "_open", "_pool_size", "_session", "_timeouts")
 
     def __init__(
         self,
@@ -44,6 +44,7 @@ class AiohttpRequest(BaseRequest):
         self._default = _client_timeout(*self._timeouts)
         self._headers = {"User-Agent": self.USER_AGENT}
         self._session: aiohttp.ClientSession | None = None
+        self._open = False
 
     @property
     def read_timeout(self) -> float | None:
@@ -51,15 +52,15 @@ class AiohttpRequest(BaseRequest):
         return self._timeouts[0]
 
     async def initialize(self) -> None:
-        """Opens the session and its connection pool (it must be made inside the running loop)."""
-        if self._session is None or self._session.closed:
-            connector = aiohttp.TCPConnector(limit=self._pool_size, limit_per_host=0)
-            self._session = aiohttp.ClientSession(connector=connector, headers=self._headers, trust_env=True)
+        """Lets requests go; the session opens with the first, so a request never used leaves nothing to close."""
+        self._open = True
 
     async def shutdown(self) -> None:
         """Closes the session and its connections."""
+        self._open = False
         if self._session is not None and not self._session.closed:
             await self._session.close()
+        self._session = None
 
     async def do_request(
         self,
@@ -72,8 +73,11 @@ class AiohttpRequest(BaseRequest):
         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         """Sends one request and returns the status code and body, whatever the status."""
-        if self._session is None or self._session.closed:
-            raise RuntimeError("This AiohttpRequest is not initialized")
+        if self._session is None:
+            if not self._open:
+                raise RuntimeError("This AiohttpRequest is not initialized")
+            connector = aiohttp.TCPConnector(limit=self._pool_size, limit_per_host=0)
+            self._session = aiohttp.ClientSession(connector=connector, headers=self._headers, trust_env=True)
         timeout = self._timeout(read_timeout, write_timeout, connect_timeout, pool_timeout)
         body, headers = _body(request_data)
         try:
