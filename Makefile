@@ -25,7 +25,7 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/intake.py
 	PYTHONPATH=. $(PY) bench/tap_cost.py
-	PYTHONPATH=. $(PY) bench/capacity.py --participants 3000
+	PYTHONPATH=. $(PY) bench/capacity.py --participants 1500
 	PYTHONPATH=. $(PY) bench/broadcast.py
 
 # SIGKILLs `carework run` at random moments while 1,000 people are invited, reminded and answer;

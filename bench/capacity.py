@@ -10,7 +10,10 @@ The sender's overall pace is raised far above Telegram's 30 a second for this ru
 validated setting stays capped at 30 for real use, and the bench replaces it on a copy of the
 settings (pydantic's model_copy does not validate). The bot keeps Telegram's per-chat pace.
 
-Run: PYTHONPATH=. .venv/bin/python bench/capacity.py [--participants 10000]   (or make bench)
+The baseline in the same run is python-telegram-bot's stock HTTPXRequest (CAREWORK_HTTP_CLIENT=httpx):
+a child process runs the same bench with it first, and the result line gains its figures.
+
+Run: PYTHONPATH=. .venv/bin/python bench/capacity.py [--participants 10000] [--client httpx] [--no-compare]
 """
 
 from __future__ import annotations
@@ -58,7 +61,8 @@ class Phase:
     sqlite_cpu_seconds: float = 0.0  # of cpu_seconds, aiosqlite's thread (the rest is the event loop)
 
 
-async def main(participants: int, profile: Path | None = None) -> None:
+async def main(participants: int, profile: Path | None = None, client: str = "aiohttp") -> dict[str, str]:
+    started = resource.getrusage(resource.RUSAGE_CHILDREN)  # the baseline's child process is not ours
     with tempfile.TemporaryDirectory() as folder, emulator_process() as url:
         log_to(Path(folder) / "bot.log")
         services = await Services.open(Path(folder) / "carework.db", SURVEY, ShiftedClock())
@@ -70,7 +74,7 @@ async def main(participants: int, profile: Path | None = None) -> None:
             survey=SURVEY,
             reconcile_seconds=1.0,
             poll_timeout=10,
-        ).model_copy(update={"messages_per_second": BENCH_PACE})
+        ).model_copy(update={"messages_per_second": BENCH_PACE, "http_client": client})
         bot = RunningBot(settings, services)
         await bot.start()
         context = multiprocessing.get_context("spawn")
@@ -98,7 +102,7 @@ async def main(participants: int, profile: Path | None = None) -> None:
     if profiler:
         profiler.dump_stats(profile)
         pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
-    report(participants, answering, answers, crowd_cpu, failures)
+    return report(participants, answering, answers, crowd_cpu, failures, started)
 
 
 async def measured(url: str, act, profiler: cProfile.Profile | None = None) -> Phase:
@@ -132,7 +136,9 @@ def rate(phase: Phase) -> float:
     return phase.messages / phase.seconds
 
 
-def report(participants: int, answering: Phase, answers: int, crowd_cpu: float, failures: int) -> None:
+def report(
+    participants: int, answering: Phase, answers: int, crowd_cpu: float, failures: int, started
+) -> dict[str, str]:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     others = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu_ms = 1000 * answering.cpu_seconds / max(answers, 1)
@@ -143,14 +149,26 @@ def report(participants: int, answering: Phase, answers: int, crowd_cpu: float, 
         f"({100 * answering.cpu_seconds / answering.seconds:.0f}% of one core; SQLite's thread "
         f"{answering.sqlite_cpu_seconds:.1f} s), peak memory {peak_mb:.0f} MB\n"
         f"the rest of the machine (2 cores shared): emulator + crowd used "
-        f"{others.ru_utime + others.ru_stime:.0f} CPU s in all, the crowd {crowd_cpu:.0f} s\n"
+        f"{others.ru_utime + others.ru_stime - started.ru_utime - started.ru_stime:.0f} CPU s in all, the crowd {crowd_cpu:.0f} s\n"
         f"messages a second: bot {rate(answering):.0f}, Telegram allows {TELEGRAM_PER_SECOND} "
         f"(ratio {rate(answering) / TELEGRAM_PER_SECOND:.1f})"
     )
-    print(
-        f"capacity: participants={participants} messages_per_s={rate(answering):.0f} "
-        f"cpu_ms_per_answer={cpu_ms:.2f} peak_mb={peak_mb:.0f} answers={answers}"
-    )
+    return {
+        "participants": str(participants),
+        "messages_per_s": f"{rate(answering):.0f}",
+        "cpu_ms_per_answer": f"{cpu_ms:.2f}",
+        "peak_mb": f"{peak_mb:.0f}",
+        "answers": str(answers),
+    }
+
+
+def baseline(participants: int) -> dict[str, str]:
+    """Runs this bench with python-telegram-bot's stock httpx request in a child process; returns its figures."""
+    command = [sys.executable, __file__, "--participants", str(participants), "--client", "httpx", "--no-compare"]
+    output = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    print("".join(f"  httpx | {line}\n" for line in output.splitlines()), end="")
+    last = output.strip().splitlines()[-1].removeprefix("capacity: ")
+    return dict(pair.split("=", 1) for pair in last.split())
 
 
 async def ask(pipe, command: str):
@@ -223,5 +241,10 @@ if __name__ == "__main__":
     parser.add_argument(
         "--profile", type=Path, help="write the bot's cProfile while answering here, print its top costs"
     )
+    parser.add_argument("--client", choices=["aiohttp", "httpx"], default="aiohttp", help="the bot's HTTP client")
+    parser.add_argument("--no-compare", action="store_true", help="skip the httpx baseline run")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.participants, arguments.profile))
+    compared = {} if arguments.no_compare else baseline(arguments.participants)
+    figures = asyncio.run(main(arguments.participants, arguments.profile, arguments.client))
+    figures |= {f"httpx_{key}": compared[key] for key in ("messages_per_s", "cpu_ms_per_answer") if key in compared}
+    print("capacity: " + " ".join(f"{key}={value}" for key, value in figures.items()))

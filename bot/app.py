@@ -7,6 +7,7 @@ from telegram.ext import Application, ContextTypes
 from bot.context import BotData, CareworkApp, CareworkContext
 from bot.errors import on_error
 from bot.handlers import answering, coordinators, fallback, guards, onboarding
+from bot.http import use_client
 from bot.settings import Settings
 from carework_core.bootstrap import Services
 
@@ -15,7 +16,7 @@ def build_application(settings: Settings, services: Services) -> CareworkApp:
     """Builds the python-telegram-bot Application; updates come from our durable intake."""
     api = settings.telegram_api_url
     app = (
-        Application.builder()
+        use_client(Application.builder(), settings.http_client)
         .token(settings.telegram_token.get_secret_value())
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")

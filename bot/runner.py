@@ -115,18 +115,26 @@ async def connect(client, attempts: int = 6, api_url: str = "the Bot API URL") -
             await client.initialize()
             return
         except InvalidToken:
+            await _close_requests(client)
             raise SettingsError(
                 f"the Bot API at {api_url} refused CAREWORK_TELEGRAM_TOKEN (Unauthorized); "
                 "check the token BotFather gave you"
             ) from None
         except (NetworkError, RetryAfter) as exc:
             if attempt == attempts - 1:
+                await _close_requests(client)
                 raise SettingsError(
                     f"cannot reach the Bot API at {api_url} after {attempts} attempts "
                     f"({type(exc).__name__}); check CAREWORK_TELEGRAM_API_URL and the network"
                 ) from None
             log.warning("Bot API not ready", extra={"reason": type(exc).__name__, "attempt": attempt + 1})
             await asyncio.sleep(min(10.0, 0.5 * 2**attempt))
+
+
+async def _close_requests(client) -> None:
+    """Closes the connections a failed start opened: python-telegram-bot's shutdown skips a bot that never started."""
+    bot = getattr(client, "bot", client)  # an Application or a Bot
+    await bot.request.shutdown()
 
 
 async def run_bot(settings: Settings, clock: Clock | None = None) -> None:

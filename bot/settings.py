@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -32,6 +32,7 @@ class Settings(StoreSettings):
     messages_per_second: float = Field(default=29.0, gt=0, le=30)
     connect_attempts: int = Field(default=6, ge=1, le=100)
     set_aside_days: float = Field(default=3.0, ge=0, le=30)
+    http_client: Literal["aiohttp", "httpx"] = "aiohttp"
 
     @field_validator("coordinators", mode="before")
     @classmethod

@@ -47,6 +47,11 @@ class Outbox:
         async with self.env.db.transaction() as tx:
             await queue.mark_sent(tx, message_id, self.env.stamp(), telegram_message_id)
 
+    async def mark_all_sent(self, sent: list[tuple[int, int | None]]) -> None:
+        """Records several messages as delivered in one transaction: (outbox id, Telegram's message id) each."""
+        async with self.env.db.transaction() as tx:
+            await queue.mark_all_sent(tx, sent, self.env.stamp())
+
     async def retry_later(self, message_id: int, not_before: datetime, error: str) -> None:
         """Keeps a message pending until not_before, counting the attempt."""
         async with self.env.db.transaction() as tx:

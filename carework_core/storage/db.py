@@ -41,12 +41,13 @@ class Tx:
         await self._conn.executemany(sql, [tuple(r) for r in rows])
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
-        async with self._conn.execute(sql, tuple(params)) as cursor:
-            return await cursor.fetchone()
+        """Returns the first row of a look-up expected to find one or a few (all are read, in one hop)."""
+        rows = await self._conn.execute_fetchall(sql, tuple(params))
+        return next(iter(rows), None)
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
-        async with self._conn.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        # One hand-off to SQLite's thread instead of three (execute, fetch, close): each wakes the loop.
+        return list(await self._conn.execute_fetchall(sql, tuple(params)))
 
     async def iterate(self, sql: str, params: Iterable[Any] = (), size: int = 500) -> AsyncIterator[Row]:
         """Yields rows a page at a time, so a large export never sits in memory whole."""

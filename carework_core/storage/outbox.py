@@ -85,6 +85,14 @@ async def mark_sent(tx: Tx, message_id: int, sent_at: str, telegram_message_id: 
     )
 
 
+async def mark_all_sent(tx: Tx, sent: list[tuple[int, int | None]], sent_at: str) -> None:
+    """Records several messages as delivered, each with the id Telegram gave it."""
+    await tx.executemany(
+        "UPDATE outbox SET status = ?, sent_at = ?, message_id = ? WHERE id = ?",
+        [(OutboxStatus.SENT, sent_at, message_id, outbox_id) for outbox_id, message_id in sent],
+    )
+
+
 async def put_off(tx: Tx, message_id: int, not_before: str, error: str) -> None:
     """Keeps a message pending until not_before, counting the attempt."""
     await tx.execute(

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from telegram import Bot
 
+from bot.http import AiohttpRequest
 from bot.runner import connect
 from bot.sender import Bucket, Sender, retry_seconds
 from botapi_emulator import Emulator, EmulatorClient
@@ -38,7 +39,7 @@ async def drain(sender: Sender, services: Services, limit: float = 60) -> None:
             await asyncio.sleep(0.05)
 
 
-async def setup(tmp_path, people: int, faults: float = 0.0, **emulator_options):
+async def setup(tmp_path, people: int, faults: float = 0.0, request=None, **emulator_options):
     emulator = Emulator(faults=faults, seed=3, **emulator_options)
     await emulator.start()
     services = await Services.open(tmp_path / "c.db", MINI, ShiftedClock())
@@ -47,7 +48,7 @@ async def setup(tmp_path, people: int, faults: float = 0.0, **emulator_options):
     users = [await client.new_user(f"P{n}") for n in range(people)]
     for user in users:
         await user.send("hello")  # a person must write to the bot before it may write to them
-    bot = Bot(TOKEN, base_url=f"{emulator.url}/bot", base_file_url=f"{emulator.url}/file/bot")
+    bot = Bot(TOKEN, base_url=f"{emulator.url}/bot", base_file_url=f"{emulator.url}/file/bot", request=request)
     await connect(bot)
     return emulator, services, client, users, bot
 
@@ -79,8 +80,10 @@ async def test_a_burst_to_many_chats_is_paced_under_the_limits(tmp_path):
         await teardown(emulator, services, client, bot)
 
 
-async def test_faults_are_retried_until_everything_is_delivered(tmp_path):
-    emulator, services, client, users, bot = await setup(tmp_path, 10, faults=0.3)
+@pytest.mark.parametrize("http", ["aiohttp", "httpx"])
+async def test_faults_are_retried_until_everything_is_delivered(tmp_path, http):
+    request = AiohttpRequest() if http == "aiohttp" else None
+    emulator, services, client, users, bot = await setup(tmp_path, 10, faults=0.3, request=request)
     try:
         await services.outbox.enqueue(
             [
@@ -141,6 +144,29 @@ async def test_a_reply_queued_mid_batch_goes_before_the_rest_of_the_batch(tmp_pa
         assert (await ann.chat())[-1].text == "Saved."
         await drain(sender, services)
         assert await services.outbox.counts() == {"sent": 41}
+    finally:
+        await teardown(emulator, services, client, bot)
+
+
+async def test_deliveries_that_end_together_are_recorded_together(tmp_path):
+    emulator, services, client, users, bot = await setup(tmp_path, 40, flood_control=False)
+    writes: list[int] = []
+    record = services.outbox.mark_all_sent
+
+    async def counted(sent):
+        writes.append(len(sent))
+        await record(sent)
+
+    services.outbox.mark_all_sent = counted
+    try:
+        await services.outbox.enqueue(
+            [OutgoingMessage(u.user_id, {"chat_id": u.user_id, "text": "hi"}, f"{u.user_id}") for u in users]
+        )
+        sender = Sender(bot, services.outbox, services.env.clock, per_second=1000)
+        assert await sender.drain_once(batch=40) == 40
+        assert await services.outbox.counts() == {"sent": 40}
+        assert sum(writes) == 40 and len(writes) < 40  # fewer transactions than messages
+        assert [m.text for m in await users[0].chat() if m.from_bot] == ["hi"]
     finally:
         await teardown(emulator, services, client, bot)
 
