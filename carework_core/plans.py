@@ -38,6 +38,7 @@ from carework_core.schedule import (
     quiet_until,
     reminder_key,
 )
+from carework_core.storage import rounds as stored_rounds
 from carework_core.storage import schedule as stored
 from carework_core.storage.db import Tx
 
@@ -72,7 +73,8 @@ class Plans:
         c = self.env.consultation
         changes = await stored.plan_changes(tx)
         plans = tuple(plan_of(r, c.zone, changes) for r in c.rounds)
-        statuses = {r.id: await round_status(tx, r.id) for r in c.rounds}
+        stored_statuses = await stored_rounds.round_statuses(tx)
+        statuses = {r.id: stored_statuses.get(r.id, RoundStatus.DRAFT) for r in c.rounds}
         return ScheduleState(plans, statuses, await stored.done_keys(tx), c.zone, c.quiet_hours)
 
     async def plans(self) -> list[RoundPlan]:

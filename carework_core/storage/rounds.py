@@ -43,6 +43,12 @@ async def round_status(tx: Tx, round_id: str) -> RoundStatus:
     return (await read_round(tx, round_id)).status
 
 
+async def round_statuses(tx: Tx) -> dict[str, RoundStatus]:
+    """Returns the status of every round that has one stored (a round never opened has none: draft)."""
+    rows = await tx.fetchall("SELECT round_id, status FROM rounds")
+    return {r[0]: RoundStatus(r[1]) for r in rows}
+
+
 async def save_round_status(tx: Tx, round_id: str, status: RoundStatus, stamp: str) -> None:
     """Stores a round's new status, stamping closed_at when it closes and opened_at otherwise."""
     await tx.execute(
