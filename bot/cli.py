@@ -1,49 +1,25 @@
 """The `carework` command: thin commands over the core's services.
 
-Errors are translated in one place (`_run`): a CareworkError prints its message and exits 1.
+Errors are translated in one place (`bot.cli_app._run`): a CareworkError prints its message and exits 1.
 """
 
 from __future__ import annotations
 
-import asyncio
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import typer
-from rich.console import Console
 
+import bot.cli_coordinators  # noqa: F401  (registers status, remind, announce and round extend/reminder)
+from bot.cli_app import _refuse, _run, _with_services, app, out, round_app
 from bot.settings import Settings, StoreSettings, load_settings
 from carework_core.bootstrap import Services
 from carework_core.clock import SystemClock
 from carework_core.definition_file import check_definition, load_definition
 from carework_core.errors import CareworkError
 
-app = typer.Typer(help="Run multi-round stakeholder consultations over Telegram.", no_args_is_help=True)
-round_app = typer.Typer(help="Open, close and list rounds.", no_args_is_help=True)
-app.add_typer(round_app, name="round")
-err = Console(stderr=True, soft_wrap=True)  # one problem, one line, however narrow the terminal
-out = Console(soft_wrap=True)
 MAX_PARTICIPANTS = 10_000  # virtual participants in one rehearsal
-
-
-def _run(work: Awaitable[Any] | Callable[[], Any]) -> Any:
-    """Runs a command's work; a CareworkError becomes one clear line and exit code 1."""
-    try:
-        return asyncio.run(work) if not callable(work) else work()
-    except CareworkError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(1) from None
-
-
-async def _with_services(action: Callable[[Services], Awaitable[Any]]) -> Any:
-    settings = load_settings(StoreSettings)
-    services = await Services.open(settings.database, settings.survey, SystemClock(), create=False)
-    try:
-        return await action(services)
-    finally:
-        await services.close()
 
 
 @app.command()
@@ -225,19 +201,9 @@ def demo(
     raise typer.Exit(_run(run_rehearsal(Path("surveys/carework.yaml"), participants, out, None, 2026)))
 
 
-def _refuse(message: str) -> None:
-    raise CareworkError(message)
-
-
 def main() -> None:
     app()
 
 
-import bot.cli_coordinators  # noqa: E402, F401  (registers status, remind, announce and round extend/reminder)
-
 if __name__ == "__main__":
-    # Run as `python -m bot.cli`, this file is __main__; the coordinators' commands are registered
-    # on the app of the module bot.cli, so that is the one to run.
-    from bot.cli import main as registered_main
-
-    sys.exit(registered_main())
+    sys.exit(main())

@@ -10,7 +10,7 @@ from html import escape
 import typer
 
 from bot import team_text
-from bot.cli import _refuse, _run, _with_services, app, out, round_app
+from bot.cli_app import _refuse, _run, _with_services, app, out, round_app
 from bot.render import Reply
 from carework_core.bootstrap import Services
 from carework_core.plans import parse_local_time
