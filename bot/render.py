@@ -130,12 +130,13 @@ def round_closed(number: int) -> Reply:
     )
 
 
-def welcome_back(where: Ask | Elsewhere, c: Consultation) -> tuple[Reply, ...]:
-    """Greets a registered person who sent /start again and takes them back to where they are."""
+def welcome_back(where: Ask | Elsewhere, c: Consultation, closes: datetime | None = None) -> tuple[Reply, ...]:
+    """Greets a registered person who sent /start again and takes them back to where they are;
+    `closes` is the planned closing time of the round waiting for them, if a coordinator changed it."""
     if isinstance(where, Ask):
         return Reply("Welcome back. Here is where you left off."), step(where, c)
     if isinstance(where, ToStart):
-        return Reply("Welcome back."), invitation(where.round, where.round_number, c)
+        return Reply("Welcome back."), invitation(where.round, where.round_number, c, closes)
     if isinstance(where, Finished):
         return (
             Reply(

@@ -12,6 +12,7 @@ from bot import render
 from bot.callbacks import matches
 from bot.context import CareworkContext, answer_query, respond, shown_answer
 from carework_core.onboarding import AlreadyTakingPart, ConsentStep, Declined, Registered
+from carework_core.whereabouts import ToStart
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,8 @@ async def start(update: Update, context: CareworkContext) -> None:
     consultation = context.services.env.consultation
     if isinstance(result, AlreadyTakingPart):
         where = await context.services.answering.whereabouts(user.id)
-        await respond(update, context, *render.welcome_back(where, consultation))
+        closes = (await context.services.plans.plan(where.round.id)).closes if isinstance(where, ToStart) else None
+        await respond(update, context, *render.welcome_back(where, consultation, closes))
     elif isinstance(result, ConsentStep):
         await respond(
             update, context, render.welcome(consultation, result.group_id), render.consent(consultation, result)

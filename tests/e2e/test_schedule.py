@@ -119,3 +119,14 @@ async def test_a_restart_during_an_open_round_sends_no_invitation_or_reminder_tw
             assert sum(REMINDER in t for t in chat) == 1
     finally:
         await stop_stack(stack)
+
+
+async def test_an_extended_round_shows_its_new_closing_time_to_someone_coming_back(stack):
+    ann = await stack.joined("Ann")
+    await stack.open_round("r1")
+    await ann.wait_for(lambda c: any("Tap Start when you are ready" in t for t in texts(c)))
+    until = datetime(2036, 1, 25, 21, 0, tzinfo=UTC)  # Europe/London is on UTC in January
+    await stack.services.plans.extend("r1", until, actor="test")
+    await ann.send("/start")
+    back = await ann.wait_for(lambda c: c[-1].text.startswith("Round 1:"))
+    assert "Open until Friday 25 January, 21:00." in back[-1].text
