@@ -12,6 +12,7 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable
 from html import escape
+from typing import TypeVar
 
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, MessageHandler, filters
@@ -148,15 +149,24 @@ async def remind(update: Update, context: CareworkContext, me: Coordinator) -> N
     await respond(update, context, Reply(escape(text), (buttons,)))
 
 
+Tapped = TypeVar("Tapped", bound=cb.Callback)
+
+
+async def _tapped(update: Update, kind: type[Tapped]) -> tuple[Tapped, Edit]:
+    """Answers a tap on a team button; returns its data and the edit that takes the buttons away
+    (one tap is enough)."""
+    query = update.callback_query
+    data = cb.unpack(query.data)
+    assert isinstance(data, kind)
+    await answer_query(query)
+    return data, Edit(query.message.message_id, Reply(""), markup_only=True)
+
+
 @team_only
 async def confirm_remind(update: Update, context: CareworkContext, me: Coordinator) -> None:
     """Adds the reminder now (the schedule job sends it), or leaves it."""
-    query = update.callback_query
-    data = cb.unpack(query.data)
-    assert isinstance(data, cb.RemindNow)
-    await answer_query(query)
+    data, done = await _tapped(update, cb.RemindNow)
     plans = context.services.plans
-    done = Edit(query.message.message_id, Reply(""), markup_only=True)  # the buttons go: one tap is enough
     if not data.go:
         return await respond(update, context, done, Reply("No reminder sent."))
     if len((await plans.plan(data.round_id)).reminders) != data.seen:
@@ -227,12 +237,8 @@ async def announcement_text(update: Update, context: CareworkContext) -> None:
 @team_only
 async def confirm_announcement(update: Update, context: CareworkContext, me: Coordinator) -> None:
     """Sends the announcement to everyone it is for, or cancels it."""
-    query = update.callback_query
-    data = cb.unpack(query.data)
-    assert isinstance(data, cb.Announce)
-    await answer_query(query)
+    data, done = await _tapped(update, cb.Announce)
     team = context.services.coordinators
-    done = Edit(query.message.message_id, Reply(""), markup_only=True)  # the buttons go: one tap is enough
     if not data.send:
         cancelled = await team.cancel_announcement(data.announcement_id, me.actor)
         return await respond(update, context, done, Reply("Announcement cancelled." if cancelled else "Already done."))
