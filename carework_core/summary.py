@@ -1,0 +1,144 @@
+"""What a between-round summary says, as data: figures per stakeholder group, excerpts, and each
+person's digest. The core computes and stores these; the shell renders them into messages and a chart.
+
+Figures for a group smaller than the consultation's min_group_size are never shown on their own:
+such a cell is marked suppressed, keeps no figures, and its people count only in ALL_GROUPS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+ALL_GROUPS = "all"  # the group id of the figures over everyone
+
+
+class Consensus(StrEnum):
+    AGREEMENT = "agreement"
+    AGAINST = "agreement against"
+    NONE = "no consensus"
+
+
+class SummaryKind(StrEnum):
+    EXAMPLES = "examples"  # a round that collected free-text examples
+    RATINGS = "ratings"  # a round that rated items or asked rating questions
+
+
+class SummaryStatus(StrEnum):
+    DRAFT = "draft"  # drafted, waiting for a coordinator
+    APPROVED = "approved"  # goes out at the round's summary time
+    SENT = "sent"  # queued for everyone it is for
+
+
+@dataclass(frozen=True)
+class Rating:
+    """One stored rating, as the statistics read it."""
+
+    participant_id: int
+    group_id: str
+    question_id: str
+    item_id: str | None  # None for a rating question that is not about items
+    criterion_id: str | None
+    value: str  # "1" is the scale's lowest point; vocabulary.NOT_SURE for "Not sure"
+
+
+@dataclass(frozen=True)
+class CellStats:
+    """The figures of one item (or rating question) on one criterion, for one group or ALL_GROUPS."""
+
+    question_id: str
+    item_id: str | None
+    criterion_id: str | None
+    group_id: str
+    n: int  # ratings on the scale; "not sure" is not among them
+    not_sure: int
+    median: float | None = None  # None when suppressed or nobody rated on the scale
+    q1: float | None = None  # quartiles by the linear method (R's type 7, numpy's default)
+    q3: float | None = None
+    top2_share: float | None = None  # share of n in the top two points of the scale
+    bottom2_share: float | None = None
+    consensus: Consensus | None = None  # None when suppressed or n == 0
+    suppressed: bool = False
+
+    @property
+    def key(self) -> tuple[str, str | None, str | None]:
+        """Returns (question, item, criterion): what was rated, whoever rated it."""
+        return (self.question_id, self.item_id, self.criterion_id)
+
+    @property
+    def iqr(self) -> float | None:
+        return None if self.q1 is None or self.q3 is None else self.q3 - self.q1
+
+
+@dataclass(frozen=True)
+class RoundStats:
+    """Every cell of a rating round, ALL_GROUPS included, and the cells where groups' medians part."""
+
+    round_id: str
+    cells: tuple[CellStats, ...]
+    disagreements: frozenset[tuple[str, str | None, str | None]] = frozenset()  # keys; medians 2+ points apart
+
+    def cell(self, key: tuple[str, str | None, str | None], group_id: str = ALL_GROUPS) -> CellStats | None:
+        """Returns one cell's figures, or None when nobody in that group was asked."""
+        return next((c for c in self.cells if c.key == key and c.group_id == group_id), None)
+
+
+@dataclass(frozen=True)
+class ExamplesTally:
+    """How many people of a group gave examples to a question, and how many examples."""
+
+    question_id: str
+    group_id: str  # or ALL_GROUPS
+    people: int
+    examples: int
+    suppressed: bool = False  # fewer people than min_group_size: counted only in ALL_GROUPS
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """A short, scrubbed quotation from someone who agreed to be quoted."""
+
+    number: int  # its place in the summary, from 1; the coordinator drops excerpts by number
+    group_id: str
+    question_id: str
+    text: str
+    dropped: bool = False
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A round's shared summary as drafted, edited and approved; the same for everyone it goes to."""
+
+    round_id: str
+    kind: SummaryKind
+    opening: str  # the first paragraph; a coordinator may replace it
+    next_step: str  # what happens next
+    status: SummaryStatus = SummaryStatus.DRAFT
+    tallies: tuple[ExamplesTally, ...] = ()
+    excerpts: tuple[Excerpt, ...] = ()
+    stats: RoundStats | None = None
+    reasons: int = 0  # people who explained why they see an item differently from their group
+    item_titles: dict[str, str] = field(default_factory=dict, hash=False)  # item id -> text shown
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    """One thing a person rated: their answer beside their group's and everyone's."""
+
+    key: tuple[str, str | None, str | None]
+    title: str  # the item's text (or the rating question's), as participants saw it
+    criterion: str  # the criterion's name, or "" for a rating question
+    yours: str  # the label the person chose, or "Not sure"
+    group: str  # e.g. "mostly Some"; "" when the person's group is suppressed for this cell
+    everyone: str  # e.g. "Some to A lot"
+    distance: float  # how far the person is from everyone's median, in scale points (0 for Not sure)
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A person's own lines, furthest from everyone else first."""
+
+    participant_id: int
+    round_id: str
+    group_id: str
+    lines: tuple[DigestLine, ...]
