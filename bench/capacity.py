@@ -23,13 +23,11 @@ import asyncio
 import contextlib
 import cProfile
 import multiprocessing
-import os
 import pstats
 import resource
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,7 +56,6 @@ class Phase:
     cpu_seconds: float
     messages: int
     requests: int
-    sqlite_cpu_seconds: float = 0.0  # of cpu_seconds, aiosqlite's thread (the rest is the event loop)
 
 
 async def main(participants: int, profile: Path | None = None, client: str = "aiohttp") -> dict[str, str]:
@@ -108,28 +105,15 @@ async def main(participants: int, profile: Path | None = None, client: str = "ai
 async def measured(url: str, act, profiler: cProfile.Profile | None = None) -> Phase:
     """Runs one phase and returns its wall time, this process's CPU time and the bot's messages."""
     async with EmulatorClient(url) as client:
-        first, wall, cpu, threads = await client.stats(), time.perf_counter(), time.process_time(), thread_cpu()
+        first, wall, cpu = await client.stats(), time.perf_counter(), time.process_time()
         with profiler or contextlib.nullcontext():
             failures = await act()
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        sqlite = thread_cpu().get("Thread", 0.0) - threads.get("Thread", 0.0)  # aiosqlite's unnamed thread
         last = await client.stats()
     if failures:
         print(f"{len(failures)} people did not finish; first: {failures[0]}")
     messages, requests = last["messages_sent"] - first["messages_sent"], last["requests"] - first["requests"]
-    return Phase(wall, cpu, messages, requests, sqlite)
-
-
-def thread_cpu() -> dict[str, float]:
-    """Returns CPU seconds by thread name of this process (Linux /proc), to tell SQLite's thread apart."""
-    ticks, seconds = os.sysconf("SC_CLK_TCK"), {}
-    names = {t.native_id: t.name.split(" ")[0].split("-")[0] for t in threading.enumerate()}
-    for task in Path("/proc/self/task").iterdir():
-        with contextlib.suppress(OSError):
-            name = names.get(int(task.name), "other")
-            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
-            seconds[name] = seconds.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
-    return seconds
+    return Phase(wall, cpu, messages, requests)
 
 
 def rate(phase: Phase) -> float:
@@ -142,12 +126,14 @@ def report(
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     others = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu_ms = 1000 * answering.cpu_seconds / max(answers, 1)
+    cpu_per_message = 1000 * answering.cpu_seconds / max(answering.messages, 1)
+    ceiling = 1000 / cpu_per_message  # the bot's own limit: its messages per second of its own CPU
     print(
         f"answering: {answering.messages} messages and {answering.requests} Bot API requests in "
         f"{answering.seconds:.1f} s; {answers} answers stored; {failures} people did not finish\n"
         f"bot process: {answering.cpu_seconds:.1f} CPU s while answering "
-        f"({100 * answering.cpu_seconds / answering.seconds:.0f}% of one core; SQLite's thread "
-        f"{answering.sqlite_cpu_seconds:.1f} s), peak memory {peak_mb:.0f} MB\n"
+        f"({100 * answering.cpu_seconds / answering.seconds:.0f}% of one core), {cpu_per_message:.2f} ms a message, "
+        f"so {ceiling:.0f} messages a second on one full core; peak memory {peak_mb:.0f} MB\n"
         f"the rest of the machine (2 cores shared): emulator + crowd used "
         f"{others.ru_utime + others.ru_stime - started.ru_utime - started.ru_stime:.0f} CPU s in all, the crowd {crowd_cpu:.0f} s\n"
         f"messages a second: bot {rate(answering):.0f}, Telegram allows {TELEGRAM_PER_SECOND} "
@@ -157,6 +143,7 @@ def report(
         "participants": str(participants),
         "messages_per_s": f"{rate(answering):.0f}",
         "cpu_ms_per_answer": f"{cpu_ms:.2f}",
+        "core_ceiling_per_s": f"{ceiling:.0f}",
         "peak_mb": f"{peak_mb:.0f}",
         "answers": str(answers),
     }

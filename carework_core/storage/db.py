@@ -3,6 +3,13 @@
 Every statement goes through one asyncio lock, so a transaction in one coroutine never sees or
 interleaves with another's statements on the shared connection. Other processes (the CLI while
 the bot runs) are kept apart by SQLite's own locking and a busy timeout.
+
+Statements run on the event loop's own thread. The bot's statements are small indexed look-ups
+and writes of tens of microseconds; handing each to a worker thread (aiosqlite, as this module
+did first) cost more than the statement itself: two thread switches and a wake-up of the loop,
+about 50 times an answer, which took 29% of the bot's CPU (bench/README.md, capacity). Long
+work stays off the loop: the checkpoint runs on its own connection in a worker thread, and
+`iterate` lets the loop run between pages.
 """
 
 from __future__ import annotations
@@ -16,56 +23,57 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
-
 from carework_core.errors import DatabaseUnavailable
 from carework_core.storage.migrations import migrate
 
-Row = aiosqlite.Row
-# SQLite's own busy wait blocks the connection's thread and cannot be cancelled, so it is kept
-# short; the longer wait for another process's write lock happens here, where SIGTERM can end it.
-BUSY_TIMEOUT_MS = 200
+Row = sqlite3.Row
+# SQLite's own busy wait blocks the event loop and cannot be cancelled, so it is kept short; the
+# longer wait for another process's write lock happens here, where the loop runs and SIGTERM can end it.
+BUSY_TIMEOUT_MS = 50
+CHECKPOINT_BUSY_TIMEOUT_MS = 2000
 LOCK_WAIT_SECONDS = 10.0
 
 
 class Tx:
     """The statements of one open transaction."""
 
-    def __init__(self, conn: aiosqlite.Connection):
+    def __init__(self, conn: sqlite3.Connection):
         self._conn = conn
 
-    async def execute(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Cursor:
-        return await self._conn.execute(sql, tuple(params))
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Cursor:
+        return self._conn.execute(sql, tuple(params))
 
     async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
-        await self._conn.executemany(sql, [tuple(r) for r in rows])
+        self._conn.executemany(sql, [tuple(r) for r in rows])
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
-        """Returns the first row of a look-up expected to find one or a few (all are read, in one hop)."""
-        rows = await self._conn.execute_fetchall(sql, tuple(params))
-        return next(iter(rows), None)
+        """Returns the first row of a look-up expected to find one or a few."""
+        return self._conn.execute(sql, tuple(params)).fetchone()
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
-        # One hand-off to SQLite's thread instead of three (execute, fetch, close): each wakes the loop.
-        return list(await self._conn.execute_fetchall(sql, tuple(params)))
+        return self._conn.execute(sql, tuple(params)).fetchall()
 
     async def iterate(self, sql: str, params: Iterable[Any] = (), size: int = 500) -> AsyncIterator[Row]:
         """Yields rows a page at a time, so a large export never sits in memory whole."""
-        async with self._conn.execute(sql, tuple(params)) as cursor:
-            while rows := await cursor.fetchmany(size):
+        cursor = self._conn.execute(sql, tuple(params))
+        try:
+            while rows := cursor.fetchmany(size):
                 for row in rows:
                     yield row
+                await asyncio.sleep(0)
+        finally:
+            cursor.close()
 
     async def insert(self, sql: str, params: Iterable[Any] = ()) -> int | None:
         """Runs an INSERT and returns the new row id, or None when OR IGNORE skipped it."""
-        cursor = await self._conn.execute(sql, tuple(params))
+        cursor = self._conn.execute(sql, tuple(params))
         return cursor.lastrowid if cursor.rowcount else None
 
 
 class Database:
     """The product's only source of truth."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: str):
+    def __init__(self, conn: sqlite3.Connection, path: str):
         self._conn = conn
         self._lock = asyncio.Lock()
         self.path = path
@@ -77,8 +85,8 @@ class Database:
         path = Path(path)
         _check_place(path, create)
         _create_private(path)
-        conn = await aiosqlite.connect(str(path), isolation_level=None)
-        conn.row_factory = aiosqlite.Row
+        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
         db = cls(conn, str(path))
         try:
             # secure_delete (on by default in some SQLite builds only): text a row no longer holds,
@@ -90,24 +98,29 @@ class Database:
                 "synchronous=NORMAL",
                 "secure_delete=ON",
             ):
-                await conn.execute(f"PRAGMA {pragma}")
+                conn.execute(f"PRAGMA {pragma}")
             async with db.transaction() as tx:
                 await migrate(tx)
         except sqlite3.DatabaseError as exc:
-            await conn.close()  # an open connection's thread would keep the process alive
+            conn.close()  # an open connection's thread would keep the process alive
             raise DatabaseUnavailable(_unopenable(path, exc)) from None
         except BaseException:
-            await conn.close()
+            conn.close()
             raise
         return db
 
     async def close(self) -> None:
-        await self._conn.close()
+        self._conn.close()
 
     async def checkpoint(self) -> None:
-        """Copies the WAL into the database file and empties it, so old page versions go."""
+        """Copies the WAL into the database file and empties it, so old page versions go.
+
+        It copies and syncs pages, so it runs in a worker thread on a connection of its own."""
         async with self._lock:
-            await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            if self.path == ":memory:" or self.path.startswith("file:"):
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # no WAL, or no file to open again
+            else:
+                await asyncio.to_thread(_checkpoint, self.path)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
@@ -117,16 +130,16 @@ class Database:
             try:
                 yield Tx(self._conn)
             except BaseException:
-                await self._conn.execute("ROLLBACK")
+                self._conn.execute("ROLLBACK")
                 raise
-            await self._conn.execute("COMMIT")
+            self._conn.execute("COMMIT")
 
     async def _begin_immediate(self) -> None:
         """Takes the write lock, waiting up to `lock_wait` seconds for another process to let go."""
         deadline = time.monotonic() + self.lock_wait
         while True:
             try:
-                await self._conn.execute("BEGIN IMMEDIATE")
+                self._conn.execute("BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as exc:
                 if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
@@ -137,11 +150,11 @@ class Database:
     async def reading(self) -> AsyncIterator[Tx]:
         """Runs the block as one consistent read (a deferred transaction)."""
         async with self._lock:
-            await self._conn.execute("BEGIN")
+            self._conn.execute("BEGIN")
             try:
                 yield Tx(self._conn)
             finally:
-                await self._conn.execute("COMMIT")
+                self._conn.execute("COMMIT")
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
         async with self.reading() as tx:
@@ -150,6 +163,15 @@ class Database:
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
         async with self.reading() as tx:
             return await tx.fetchone(sql, params)
+
+
+def _checkpoint(path: str) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute(f"PRAGMA busy_timeout={CHECKPOINT_BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
 
 
 def _check_place(path: Path, create: bool) -> None:

@@ -108,3 +108,43 @@ async def test_a_request_that_was_shut_down_says_so():
     await request.shutdown()
     with pytest.raises(RuntimeError, match="not initialized"):
         await request.do_request("http://127.0.0.1:1/botX/getMe", "POST")
+
+
+@pytest.fixture
+async def proxy():
+    """A forward proxy on loopback that answers every request itself and notes the URL it was asked for."""
+    asked: list[str] = []
+
+    async def forward(request: web.Request) -> web.Response:
+        asked.append(str(request.url))
+        return web.json_response({"ok": True, "result": ME})
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", forward)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}", asked
+    finally:
+        await runner.cleanup()
+
+
+async def test_a_proxy_named_in_the_environment_carries_the_requests(proxy, monkeypatch):
+    address, asked = proxy
+    monkeypatch.setenv("HTTP_PROXY", address)
+    monkeypatch.setenv("NO_PROXY", "")
+    async with Bot(TOKEN, base_url="http://bot-api.invalid/bot", request=AiohttpRequest()) as bot:
+        assert (await bot.get_me()).username == "carework_bot"  # bot-api.invalid cannot be reached but by proxy
+    assert set(asked) == {f"http://bot-api.invalid/bot{TOKEN}/getMe"}
+
+
+async def test_no_proxy_sends_a_server_direct(api, proxy, monkeypatch):
+    url, seen = api
+    address, asked = proxy
+    monkeypatch.setenv("HTTP_PROXY", address)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    async with Bot(TOKEN, base_url=f"{url}/bot", request=AiohttpRequest()) as bot:
+        assert (await bot.get_me()).username == "carework_bot"
+    assert asked == [] and seen

@@ -122,23 +122,26 @@ async def test_a_reply_matters_for_a_day_and_an_invitation_while_its_round_is_op
 
 async def database_at_version_1(path, *rows: str):
     """Creates a database as the first release left it, holding these outbox rows (SQL values)."""
-    import aiosqlite
+    import sqlite3
 
     from carework_core.storage import migrations
 
-    async with aiosqlite.connect(path) as conn:
+    conn = sqlite3.connect(path)
+    try:
         for statement in migrations._statements(migrations.INITIAL):
-            await conn.execute(statement)
-        await conn.execute(
+            conn.execute(statement)
+        conn.execute(
             "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
             " applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"
         )
-        await conn.execute("INSERT INTO schema_migrations (version, name) VALUES (1, 'initial schema')")
-        await conn.execute(
+        conn.execute("INSERT INTO schema_migrations (version, name) VALUES (1, 'initial schema')")
+        conn.execute(
             "INSERT INTO outbox (chat_id, method, payload, dedupe_key, not_before, created_at) VALUES "
             + ", ".join(rows)
         )
-        await conn.commit()
+        conn.commit()
+    finally:
+        conn.close()
 
 
 async def test_invitations_queued_before_the_upgrade_know_their_round(tmp_path):
