@@ -91,6 +91,13 @@ async def main(participants: int, profile: Path | None = None, client: str = "ai
             profiler = cProfile.Profile() if profile else None
             answering = await measured(url, answer, profiler)
             answers = (await services.tallies.counts()).answers - before
+            await services.rounds.open_round("r2", actor="bench")
+            await bot.reconcile_now()
+            await ask(here, "invited")  # everyone holds the second round's invitation
+            await bot.stop()
+            await ask(here, "burst")  # a tap and a typed answer each wait in the queue
+            bot = RunningBot(settings, services)
+            backlog = await measured(url, lambda: drained(bot, services, answers + before + participants))
             crowd_cpu, failures = await ask(here, "stop")
         finally:
             crowd.join(timeout=30)
@@ -99,7 +106,15 @@ async def main(participants: int, profile: Path | None = None, client: str = "ai
     if profiler:
         profiler.dump_stats(profile)
         pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
-    return report(participants, answering, answers, crowd_cpu, failures, started)
+    return report(participants, answering, answers, crowd_cpu, failures, started, backlog)
+
+
+async def drained(bot: RunningBot, services: Services, answers: int) -> list[str]:
+    """Starts the bot and waits until it has stored every queued answer and sent every reply."""
+    await bot.start()
+    while (await services.tallies.counts()).answers < answers or (await services.outbox.counts()).get("pending"):
+        await asyncio.sleep(0.05)
+    return []
 
 
 async def measured(url: str, act, profiler: cProfile.Profile | None = None) -> Phase:
@@ -121,7 +136,7 @@ def rate(phase: Phase) -> float:
 
 
 def report(
-    participants: int, answering: Phase, answers: int, crowd_cpu: float, failures: int, started
+    participants: int, answering: Phase, answers: int, crowd_cpu: float, failures: int, started, backlog: Phase
 ) -> dict[str, str]:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     others = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -137,13 +152,18 @@ def report(
         f"the rest of the machine (2 cores shared): emulator + crowd used "
         f"{others.ru_utime + others.ru_stime - started.ru_utime - started.ru_stime:.0f} CPU s in all, the crowd {crowd_cpu:.0f} s\n"
         f"messages a second: bot {rate(answering):.0f}, Telegram allows {TELEGRAM_PER_SECOND} "
-        f"(ratio {rate(answering) / TELEGRAM_PER_SECOND:.1f})"
+        f"(ratio {rate(answering) / TELEGRAM_PER_SECOND:.1f})\n"
+        f"backlog: the restarted bot worked through {participants} taps and {participants} typed answers, "
+        f"{backlog.messages} messages and {backlog.requests} Bot API requests, in {backlog.seconds:.1f} s: "
+        f"{rate(backlog):.0f} messages a second, {1000 * backlog.cpu_seconds / max(backlog.messages, 1):.2f} "
+        f"CPU ms a message ({100 * backlog.cpu_seconds / backlog.seconds:.0f}% of one core)"
     )
     return {
         "participants": str(participants),
         "messages_per_s": f"{rate(answering):.0f}",
         "cpu_ms_per_answer": f"{cpu_ms:.2f}",
         "core_ceiling_per_s": f"{ceiling:.0f}",
+        "backlog_messages_per_s": f"{rate(backlog):.0f}",
         "peak_mb": f"{peak_mb:.0f}",
         "answers": str(answers),
     }
@@ -195,7 +215,12 @@ class Crowd:
             clients = [await stack.enter_async_context(EmulatorClient(self.url)) for _ in range(count)]
             await self._recruit(clients)
             while (command := await asyncio.to_thread(self.pipe.recv)) != "stop":
-                act = {"join": lambda p: p.join(p.token), "answer": lambda p: p.answer_round(1, "wellbeing")}[command]
+                act = {
+                    "join": lambda p: p.join(p.token),
+                    "answer": lambda p: p.answer_round(1, "wellbeing"),
+                    "invited": lambda p: p.await_invitation(2),
+                    "burst": lambda p: p.tap_start_and_type(2, "Shorter shifts would help."),
+                }[command]
                 self.pipe.send(await self._each(act))
         self.pipe.send((time.process_time(), len(self.failed)))
 

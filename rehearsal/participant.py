@@ -27,6 +27,7 @@ class VirtualParticipant:
     token: str = ""
     paused: set[int] = field(default_factory=set)  # rounds left half-way, by number
     finished: dict[int, int] = field(default_factory=dict)  # round number -> newest message id at its end
+    invitation: ChatMessage | None = None  # kept by await_invitation
 
     async def join(self, token: str) -> None:
         """Opens the invite link and agrees to everything asked."""
@@ -43,6 +44,18 @@ class VirtualParticipant:
         invitation = _invitation(chat, number)
         self._saw(invitation)
         await self._answer(await self._tap("Start", invitation), number, theme_id, pause_after)
+
+    async def await_invitation(self, number: int, timeout: float = 600) -> None:
+        """Waits until the invitation to round `number` has arrived, and keeps it."""
+        chat = await self.user.wait_for(lambda c: _invitation(c, number) is not None, timeout=timeout)
+        self.invitation = _invitation(chat, number)
+
+    async def tap_start_and_type(self, number: int, text: str) -> None:
+        """Taps Start on the kept invitation and types an answer at once, without waiting for the bot."""
+        if self.invitation is None:
+            raise RuntimeError("await_invitation first")
+        await self.user.tap("Start", message_id=self.invitation.message_id)
+        await self.user.send(text)
 
     async def wait_for_reminder(self, number: int, count: int, timeout: float = 60) -> ChatMessage:
         """Waits until this round's reminders number `count` and returns the newest."""
