@@ -28,6 +28,7 @@ class VirtualParticipant:
     paused: set[int] = field(default_factory=set)  # rounds left half-way, by number
     finished: dict[int, int] = field(default_factory=dict)  # round number -> newest message id at its end
     invitation: ChatMessage | None = None  # kept by await_invitation
+    patience: float = 60.0  # seconds to wait for each reply; a crowd of thousands queues for longer
 
     async def join(self, token: str) -> None:
         """Opens the invite link and agrees to everything asked."""
@@ -117,7 +118,7 @@ class VirtualParticipant:
     async def _reply(self) -> ChatMessage:
         """Returns the bot's next message that asks for something (an edit alone may not)."""
         while True:
-            message = await self.user.wait_for_reply(timeout=60, settle=0.05)
+            message = await self.user.wait_for_reply(timeout=self.patience, settle=0.05)
             for shown in await self.user.chat():
                 self._saw(shown)
             if message.buttons or any(cue in message.text for cue in (REGISTERED, ROUND_END, "Type your")):
