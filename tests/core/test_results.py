@@ -139,3 +139,38 @@ async def test_a_round_without_rating_questions_has_no_statistics(tmp_path, cloc
         assert not Path(tmp_path / "s.csv").exists()
     finally:
         await services.close()
+
+
+async def test_figures_read_the_round_as_people_saw_it_when_it_opened(rated, tmp_path, clock):
+    services, ids = rated
+    # After the round opened, the file renames the criterion (wording may change) and drops the round's lived group.
+    reworded = tmp_path / "reworded.yaml"
+    reworded.write_text(
+        DEFINITION.replace("name: Evidence", "name: Proof").replace("groups: [workforce, lived]", "groups: [workforce]")
+    )
+    later = await Services.open(tmp_path / "c.db", reworded, clock, create=False)
+    try:
+        digest = await later.results.digest("r2", ids["w3"])
+        assert {line.criterion for line in digest.lines} == {"Evidence", "Newness"}
+        stats = await later.results.round_stats("r2")
+        assert stats.cell(EVIDENCE, "lived").suppressed  # the lived group was asked, so it keeps its (hidden) cell
+    finally:
+        await later.close()
+
+
+async def test_the_csv_counts_agree_with_the_exported_answers(rated, tmp_path):
+    from openpyxl import load_workbook
+
+    from carework_core.export import export_workbook
+
+    services, _ = rated
+    await export_workbook(services.env, tmp_path / "answers.xlsx")
+    await services.results.write_stats_csv("r2", tmp_path / "stats.csv")
+    exported: dict[tuple, int] = {}
+    for row in load_workbook(tmp_path / "answers.xlsx")["Answers"].iter_rows(min_row=2, values_only=True):
+        if row[7] and row[11] != "not_sure":  # item_id, answer_code
+            key = (row[7], row[9].lower())  # the criterion's name is its id in mini.yaml
+            exported[key] = exported.get(key, 0) + 1
+    rows = csv.DictReader((tmp_path / "stats.csv").open())
+    counted = {(r["item_id"], r["criterion"]): int(r["n"]) for r in rows if r["group"] == ALL_GROUPS}
+    assert counted == exported and len(counted) == 4  # every card, with as many ratings as the workbook holds
