@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from carework_core.definition_checks import consensus_problems
 from carework_core.definitions import ChoiceQuestion, Consultation, ItemRatingQuestion
 from carework_core.errors import DefinitionError, Problem
 
@@ -127,6 +128,7 @@ def reference_problems(c: Consultation) -> Iterator[tuple[Loc, str]]:
                 for k_index, crit in enumerate(question.criteria):
                     if crit not in criteria:
                         yield (*here, "questions", q_index, "criteria", k_index), f"no criterion called {crit!r}"
+    yield from consensus_problems(c)
 
 
 def _option_problems(question: ChoiceQuestion, where: Loc) -> Iterator[tuple[Loc, str]]:
@@ -168,6 +170,8 @@ class _LineMap:
         for index, key in enumerate(loc):
             if index and isinstance(loc[index - 1], int) and _question_type(node) == key:
                 continue  # pydantic's union tag (e.g. "text"), not the question's own key
+            if index and loc[index - 1] == "consensus" and _question_type(node, "rule") == key:
+                continue  # the consensus rule's union tag (e.g. "median")
             child = _child(node, key)
             if child is None:
                 # A union tag or validator name in the location is not part of the file;
@@ -181,9 +185,9 @@ class _LineMap:
         return _dotted(parts), line
 
 
-def _question_type(node: yaml.Node | None) -> str | None:
+def _question_type(node: yaml.Node | None, tag: str = "type") -> str | None:
     if isinstance(node, yaml.MappingNode):
-        return next((v.value for k, v in node.value if k.value == "type" and isinstance(v, yaml.ScalarNode)), None)
+        return next((v.value for k, v in node.value if k.value == tag and isinstance(v, yaml.ScalarNode)), None)
     return None
 
 

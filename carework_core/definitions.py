@@ -206,6 +206,26 @@ Question = Annotated[
 ]
 
 
+class TopShareRule(Strict):
+    """Agreement when at least top_share of ratings fall in the top two points and the IQR is small."""
+
+    rule: Literal["top_share"]
+    top_share: float = Field(default=0.7, gt=0.5, le=1)
+    max_iqr: float = Field(default=1, ge=0)
+
+
+class MedianRule(Strict):
+    """Agreement when the median is at or above agree_at_least and the IQR is small (RAND/UCLA style)."""
+
+    rule: Literal["median"]
+    agree_at_least: int = Field(ge=1)
+    disagree_at_most: int = Field(ge=1)
+    max_iqr: float = Field(default=3, ge=0)
+
+
+ConsensusRule = Annotated[TopShareRule | MedianRule, Field(discriminator="rule")]
+
+
 class Round(Strict):
     id: Id
     title: Text
@@ -238,6 +258,10 @@ class Consultation(Strict):
     thank_you: Text = "Thank you. We will send you a short summary when this round has closed."
     rounds: list[Round] = Field(min_length=1)
     quiet_hours: QuietHours | None = None
+    # How a summary labels a rated item's consensus; validate checks a written rule against the scales.
+    consensus: ConsensusRule = TopShareRule(rule="top_share")
+    # A group with fewer respondents to an item than this is shown only within "all groups".
+    min_group_size: int = Field(default=5, ge=1)
 
     @field_validator("timezone")
     @classmethod

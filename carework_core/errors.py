@@ -109,3 +109,7 @@ class DefinitionChanged(CareworkError):
 
 class PlanError(CareworkError):
     """A coordinator's change to a round's plan cannot be made (a time in the past, no such reminder)."""
+
+
+class SummaryError(CareworkError):
+    """A round has no summary or statistics to give (no rating questions, say); names the round."""

@@ -1,0 +1,36 @@
+"""`carework summary stats` of a rehearsal agrees with the rehearsal's exported answers."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+
+import pytest
+from openpyxl import load_workbook
+
+from rehearsal.run import rehearse
+from tests.bot.test_cli import carework
+from tests.conftest import MINI
+
+pytestmark = pytest.mark.slow
+
+
+async def test_summary_stats_of_a_rehearsal_counts_what_the_export_holds(tmp_path):
+    report = await rehearse(MINI, 6, tmp_path, seed=4, think=(0.0, 0.1))
+    assert report.ok, report
+    env = {"CAREWORK_DATABASE": str(tmp_path / "carework.db"), "CAREWORK_SURVEY": str(MINI)}
+    exported: Counter = Counter()
+    for row in load_workbook(tmp_path / "export.xlsx")["Answers"].iter_rows(min_row=2, values_only=True):
+        round_id, question, item, criterion, code = row[2], row[5], row[7], row[9], row[11]
+        if question in ("size", "rate"):  # the rating questions of mini.yaml; criteria are named as their ids
+            exported[round_id, item or question, (criterion or "").lower(), code == "not_sure"] += 1
+    counted: Counter = Counter()
+    for round_id in ("r1", "r2"):
+        out = tmp_path / f"{round_id}.csv"
+        result = carework("summary", "stats", round_id, str(out), env=env)
+        assert result.returncode == 0, result.stderr
+        for r in csv.DictReader(out.open()):
+            if r["group"] == "all":
+                counted[round_id, r["item_id"], r["criterion"], False] += int(r["n"])
+                counted[round_id, r["item_id"], r["criterion"], True] += int(r["not_sure"])
+    assert +counted == exported and {key[0] for key in exported} == {"r1", "r2"}
