@@ -18,6 +18,7 @@ from carework_core.summary import (
     Digest,
     DigestLine,
     ExamplesTally,
+    Excerpt,
     Summary,
     SummaryKind,
 )
@@ -47,7 +48,8 @@ def _examples_blocks(summary: Summary, c: Consultation) -> list[str]:
         blocks.append((head + "\n" + _tally_lines(tallies, c)).strip("\n"))
     quoted = [e for e in summary.excerpts if not e.dropped]
     if quoted:
-        words = [f"“{escape(e.text)}”\n— {escape(_someone_from(c.group(e.group_id).name))}" for e in quoted]
+        hidden = {(t.question_id, t.group_id) for t in summary.tallies if t.suppressed}
+        words = [f"“{escape(e.text)}”\n— {escape(_quoted_from(e, hidden, c))}" for e in quoted]
         blocks.append("<b>In your own words</b>\n" + "\n\n".join(words))
     return blocks
 
@@ -67,8 +69,11 @@ def _tally_lines(tallies: list[ExamplesTally], c: Consultation) -> str:
     return "\n".join(lines)
 
 
-def _someone_from(group_name: str) -> str:
-    """Returns "one of the people who work in social care" from the group's name."""
+def _quoted_from(excerpt: Excerpt, hidden: set[tuple[str, str]], c: Consultation) -> str:
+    """Returns "one of the people who work in social care", or no group when that group is too small to name."""
+    if (excerpt.question_id, excerpt.group_id) in hidden:
+        return "someone who took part"
+    group_name = c.group(excerpt.group_id).name
     lowered = group_name[:1].lower() + group_name[1:] if group_name[1:2].islower() else group_name
     return f"one of the {lowered}"
 
@@ -91,7 +96,8 @@ def _ratings_blocks(summary: Summary, c: Consultation, group_id: str) -> list[st
         lines = [f"<b>{number}. {escape(title)}</b>"]
         for cell in cells:
             own = stats.cell(cell.key, group_id)
-            line = _criterion_name(c, cell.criterion_id) + _consensus_words(cell) + _own_group(own)
+            against = cell.consensus == Consensus.AGAINST  # the group's figure on the same side as everyone's
+            line = _criterion_name(c, cell.criterion_id) + _consensus_words(cell) + _own_group(own, against)
             if cell.key in stats.disagreements:
                 line += " Groups see this differently."
             lines.append(line)
@@ -123,10 +129,11 @@ def _consensus_words(cell: CellStats) -> str:
     return f"{label} ({_percent(cell.top2_share)} rated it in the top two)."
 
 
-def _own_group(cell: CellStats | None) -> str:
-    if cell is None or cell.suppressed or cell.n == 0 or cell.top2_share is None:
-        return ""
-    return f" Your group: {_percent(cell.top2_share)}."
+def _own_group(cell: CellStats | None, against: bool) -> str:
+    share = (
+        None if cell is None or cell.suppressed or cell.n == 0 else cell.bottom2_share if against else cell.top2_share
+    )
+    return "" if share is None else f" Your group: {_percent(share)}."
 
 
 def _percent(share: float | None) -> str:

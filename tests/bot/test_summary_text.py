@@ -57,14 +57,15 @@ def test_an_examples_summary_counts_each_group_and_everyone_and_quotes_kept_exce
     assert "Wellbeing examples: what we heard\nThank you: 9 of you told us" in text
     assert "• Social care workforce: 6 people, 14 examples\n• Everyone: 9 people, 20 examples" in text
     assert "“Buddies for new staff <b>really</b> help & stay.”\n— one of the social care workforce" in text
-    assert "“Same carer every morning, which matters to me.”\n— one of the people with lived experience of care" in text
+    assert "“Same carer every morning, which matters to me.”\n— someone who took part" in text  # too few to name
     assert "My carer has time to talk now." not in text  # the coordinator dropped it
+    assert "lived experience" not in text
     assert text.endswith("What happens next\nIn March we will ask you to rate the ideas.")
 
 
 def test_a_group_too_small_to_show_is_never_named_in_who_took_part(mini):
     text = shown(summary_messages(examples_summary(excerpts=()), mini, "lived"))
-    assert "People with lived experience" not in text
+    assert "lived experience" not in text
     assert "Smaller groups are counted only in Everyone" in text
     assert "In your own words" not in text
 
@@ -89,7 +90,7 @@ def ratings_summary(reasons: int = 0) -> Summary:
             cell("workforce", "evidence", 6, 0.75, Consensus.AGREEMENT),
             cell("lived", "evidence", 4, None, suppressed=True),
             cell(ALL_GROUPS, "newness", 10, 0.1, Consensus.AGAINST, bottom2_share=0.9),
-            cell("workforce", "newness", 6, 0.0, Consensus.AGAINST),
+            cell("workforce", "newness", 6, 0.0, Consensus.AGAINST, bottom2_share=1.0),
             cell("lived", "newness", 4, None, suppressed=True),
             CellStats("rate", "i2", "evidence", ALL_GROUPS, 0, 3),
         ),
@@ -105,7 +106,7 @@ def test_a_ratings_summary_gives_each_item_everyones_consensus_and_the_persons_g
     assert (
         "1. Buddy schemes for new staff\n"
         "Evidence: Agreement (80% rated it in the top two). Your group: 75%. Groups see this differently.\n"
-        "Newness: Agreement against (90% rated it in the bottom two). Your group: 0%."
+        "Newness: Agreement against (90% rated it in the bottom two). Your group: 100%."
     ) in text
     assert "2. Paid travel time\nEvidence: Nobody rated this on the scale." in text
     assert "3 people explained why they see it differently." in text
@@ -148,3 +149,9 @@ def test_a_digest_leaves_out_a_suppressed_group_and_speaks_of_nothing_rated(mini
         == "You did not rate anything in Technology ratings, so there are no answers of yours to show here."
     )
     assert more is False
+
+
+def test_an_excerpt_from_a_group_big_enough_to_show_names_its_group(mini):
+    tallies = (ExamplesTally("examples", "lived", 5, 9), ExamplesTally("examples", ALL_GROUPS, 5, 9))
+    text = shown(summary_messages(examples_summary(tallies=tallies), mini, "lived"))
+    assert "“Same carer every morning, which matters to me.”\n— one of the people with lived experience of care" in text
