@@ -104,7 +104,8 @@ def _layout(items: list[ChartItem], groups: list[str], gap: float) -> tuple[list
         if y == top:
             rows.append((y, "", 0.0, ""))
             y += 1
-        ticks.append(((top + y - 1) / 2, textwrap.fill(item.title, 30)))
+        short = textwrap.shorten(item.title, 90, placeholder="…")  # the caption has it whole
+        ticks.append(((top + y - 1) / 2, textwrap.fill(short, 30)))
         y += gap
     return rows, ticks
 

@@ -93,7 +93,7 @@ def _next_fit(queue: list[tuple[str, str]], seen: set[str]) -> tuple[str, str] |
         question_id, raw = queue.pop(0)
         text = trim_excerpt(raw)
         same = "".join(ch for ch in text.casefold() if ch.isalnum())
-        if len(text) >= MIN_EXCERPT and same not in seen:
+        if len(text) >= MIN_EXCERPT and not any(same in other or other in same for other in seen):
             seen.add(same)
             return question_id, text
     return None

@@ -82,6 +82,7 @@ def test_excerpts_take_each_group_in_turn_skip_short_and_repeated_ones_and_are_n
         ("workforce", "q1", "Weekly supervision that actually happens, not just on paper."),
         ("workforce", "q2", "Too short."),
         ("lived", "q1", "we pair every new carer with a buddy for their first month"),
+        ("lived", "q2", "We pair every new carer with a buddy for their first month. It works!"),
         ("lived", "q1", "My carer now has time to sit and talk with me over breakfast."),
         ("employers", "q2", "We pay for travel time between visits, and turnover has dropped."),
     ]
