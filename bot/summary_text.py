@@ -150,7 +150,8 @@ def digest_page(digest: Digest, consultation: Consultation, page: int, per_page:
         )
     pages = -(-len(digest.lines) // per_page)
     page = min(max(page, 0), pages - 1)
-    shown = digest.lines[page * per_page : (page + 1) * per_page]
+    ordered = sorted(digest.lines, key=lambda line: -line.distance)  # stable: ties keep the digest's order
+    shown = ordered[page * per_page : (page + 1) * per_page]
     head = f"<b>Your answers beside everyone's: {escape(rnd.title)}</b>"
     if pages > 1:
         head += f" (page {page + 1} of {pages})"

@@ -126,13 +126,14 @@ def line(n: int, yours: str = "A lot", group: str = "mostly Some") -> DigestLine
 
 
 def test_a_digest_page_shows_five_lines_furthest_first_and_says_when_more_follow(mini):
-    digest = Digest(7, "r2", "workforce", tuple(line(n) for n in range(1, 8)))
+    digest = Digest(7, "r2", "workforce", tuple(line(n) for n in (3, 1, 2, 7, 6, 5, 4)))
     first, more = digest_page(digest, mini, 0)
     seen = parse_html(first).text
     assert more is True
     assert "(page 1 of 2)" in seen
     assert "Idea 1 – Evidence\nYou: A lot. Social care workforce: mostly Some. All groups: Some to A lot." in seen
     assert "Idea 5" in seen and "Idea 6" not in seen
+    assert [seen.index(f"Idea {n} ") for n in range(1, 6)] == sorted(seen.index(f"Idea {n} ") for n in range(1, 6))
     second, more = digest_page(digest, mini, 1)
     assert more is False
     assert "Idea 6" in parse_html(second).text and "Idea 1 " not in parse_html(second).text
