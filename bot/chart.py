@@ -104,7 +104,9 @@ def _layout(items: list[ChartItem], groups: list[str], gap: float) -> tuple[list
         if y == top:
             rows.append((y, "", 0.0, ""))
             y += 1
-        short = textwrap.shorten(item.title, 90, placeholder="…")  # the caption has it whole
+        # Emoji are beyond the bundled font (each would warn, naming it); the caption has the title whole.
+        drawable = "".join(ch for ch in item.title if ord(ch) < 0x10000)
+        short = textwrap.shorten(drawable, 90, placeholder="…") if drawable.strip() else "…"
         ticks.append(((top + y - 1) / 2, textwrap.fill(short, 30)))
         y += gap
     return rows, ticks

@@ -9,7 +9,11 @@ from carework_core.definition_file import load_definition
 from carework_core.summary import ALL_GROUPS, CellStats, RoundStats
 from tests.conftest import MINI, SURVEY
 
-TITLES = {"buddy": "Buddy schemes for new staff", "travel": "Paid travel time between visits", "none": "Nobody rated"}
+TITLES = {
+    "buddy": "Buddy schemes for new staff 🤝",
+    "travel": "Paid travel time between visits",
+    "none": "Nobody rated",
+}
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +57,9 @@ def test_items_are_ordered_by_everyones_pooled_share_and_a_suppressed_group_has_
     assert labels == ["Buddy schemes for new staff", "Paid travel time between visits", "Nobody rated"]
 
 
-def test_the_chart_is_a_png_under_one_megabyte(mini):
+def test_the_chart_is_a_png_under_one_megabyte_drawn_without_warnings(mini, recwarn):
     png = chart_png(round_stats(), TITLES, mini)
+    assert [str(w.message) for w in recwarn] == []
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert 1_000 < len(png) < 1_000_000
 
@@ -80,7 +85,7 @@ def test_a_chart_of_forty_long_items_across_four_groups_still_fits_a_photo():
 def test_the_caption_lists_items_in_the_charts_order_with_everyones_share(mini):
     text = chart_caption(round_stats(), TITLES, mini)
     assert text.splitlines()[1:] == [
-        "1. Buddy schemes for new staff: 67%.",
+        "1. Buddy schemes for new staff 🤝: 67%.",
         "2. Paid travel time between visits: 50%.",
         "3. Nobody rated: nobody rated it.",
     ]
