@@ -1,6 +1,8 @@
 """The scrubber, trimming and choosing excerpts: what a quotation in a summary may and may not carry."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from carework_core.scrub import CONTACT, LINK, choose_excerpts, scrub, trim_excerpt
 from carework_core.summary import Excerpt
@@ -107,3 +109,9 @@ def test_excerpts_are_scrubbed_and_nobody_is_quoted_when_nobody_agreed():
     (excerpt,) = choose_excerpts([("lived", "q1", "Email me on jo@example.org about the buddy scheme we run.")])
     assert excerpt.text == f"Email me on {CONTACT} about the buddy scheme we run."
     assert choose_excerpts([]) == ()
+
+
+@given(st.text(alphabet="ab .!?@+0123456789()-:/\n😀", max_size=600), st.integers(2, 300))
+def test_any_text_trims_within_its_limit_and_scrubbing_twice_changes_nothing_more(text, limit):
+    assert len(trim_excerpt(text, limit)) <= limit
+    assert scrub(scrub(text)) == scrub(text)
