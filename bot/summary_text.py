@@ -56,9 +56,9 @@ def _examples_blocks(summary: Summary, c: Consultation) -> list[str]:
 
 def _tally_lines(tallies: list[ExamplesTally], c: Consultation) -> str:
     lines = [
-        f"• {escape(c.group(t.group_id).name)}: {_count(t.people, 'person', 'people')}, {_count(t.examples, 'example')}"
+        f"• {escape(_group_name(c, t.group_id))}: {_count(t.people, 'person', 'people')}, {_count(t.examples, 'example')}"
         for t in tallies
-        if t.group_id != ALL_GROUPS and not t.suppressed and t.people
+        if t.group_id != ALL_GROUPS and not t.suppressed and t.people and _group_name(c, t.group_id)
     ]
     everyone = next((t for t in tallies if t.group_id == ALL_GROUPS), None)
     if everyone is not None:
@@ -71,11 +71,16 @@ def _tally_lines(tallies: list[ExamplesTally], c: Consultation) -> str:
 
 def _quoted_from(excerpt: Excerpt, hidden: set[tuple[str, str]], c: Consultation) -> str:
     """Returns "one of the people who work in social care", or no group when that group is too small to name."""
-    if (excerpt.question_id, excerpt.group_id) in hidden:
+    group_name = _group_name(c, excerpt.group_id)
+    if (excerpt.question_id, excerpt.group_id) in hidden or not group_name:
         return "someone who took part"
-    group_name = c.group(excerpt.group_id).name
     lowered = group_name[:1].lower() + group_name[1:] if group_name[1:2].islower() else group_name
     return f"one of the {lowered}"
+
+
+def _group_name(c: Consultation, group_id: str) -> str:
+    """Returns the group's name, or "" for a group the definition no longer has."""
+    return next((g.name for g in c.groups if g.id == group_id), "")
 
 
 def _count(n: int, one: str, many: str = "") -> str:
@@ -157,7 +162,7 @@ def digest_page(digest: Digest, consultation: Consultation, page: int, per_page:
         head += f" (page {page + 1} of {pages})"
     if page == 0 and pages > 1:
         head += "\nFirst, where your answers are furthest from everyone else's."
-    group = consultation.group(digest.group_id).name
+    group = _group_name(consultation, digest.group_id) or "Your group"
     lines = [_digest_line(line, group) for line in shown]
     return "\n\n".join([head, *lines]), page < pages - 1
 

@@ -156,3 +156,13 @@ def test_an_excerpt_from_a_group_big_enough_to_show_names_its_group(mini):
     tallies = (ExamplesTally("examples", "lived", 5, 9), ExamplesTally("examples", ALL_GROUPS, 5, 9))
     text = shown(summary_messages(examples_summary(tallies=tallies), mini, "lived"))
     assert "“Same carer every morning, which matters to me.”\n— one of the people with lived experience of care" in text
+
+
+def test_a_group_the_definition_no_longer_has_is_counted_in_everyone_but_not_named(mini):
+    tallies = (ExamplesTally("examples", "gone", 7, 9), ExamplesTally("examples", ALL_GROUPS, 7, 9))
+    excerpts = (Excerpt(1, "gone", "examples", "Same carer every morning, which matters to me."),)
+    text = shown(summary_messages(examples_summary(tallies=tallies, excerpts=excerpts), mini, "workforce"))
+    assert "Who took part\n• Everyone: 7 people, 9 examples\n" in text
+    assert "— someone who took part" in text
+    digest = Digest(7, "r2", "gone", (line(1),))
+    assert "You: A lot. Your group: mostly Some." in parse_html(digest_page(digest, mini, 0)[0]).text
