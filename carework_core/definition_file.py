@@ -111,6 +111,12 @@ def reference_problems(c: Consultation) -> Iterator[tuple[Loc, str]]:
     for key in ("groups", "themes", "criteria", "rounds"):
         yield from _duplicates(getattr(c, key), (key,))
     yield from _duplicates(c.consent.statements, ("consent", "statements"))
+    statements = [s.id for s in c.consent.statements]
+    if c.consent.quotes is not None and c.consent.quotes not in statements:
+        yield (
+            ("consent", "quotes"),
+            f"no consent statement called {c.consent.quotes!r}; statements are {', '.join(statements)}",
+        )
     groups, themes = {g.id for g in c.groups}, {t.id for t in c.themes}
     criteria = {k.id for k in c.criteria}
     for r_index, rnd in enumerate(c.rounds):

@@ -67,6 +67,7 @@ class ConsentStatement(Strict):
 class Consent(Strict):
     intro: Text
     statements: list[ConsentStatement] = Field(min_length=1)
+    quotes: Id | None = None  # the statement whose agreement lets a person's words be quoted; None: nobody is
 
     @model_validator(mode="after")
     def _one_required(self) -> Consent:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from carework_core.definition_file import load_definition
 from tests.core.test_definitions import SMALL, found, write
 
 OPTIONS = """\
@@ -99,3 +100,22 @@ def test_consensus_and_min_group_size_refuse_impossible_values(tmp_path):
     assert [path for _, path, _ in shares] == ["consensus.top_share", "min_group_size"]
     unknown = found(write(tmp_path, SMALL + "consensus: {rule: mode}\n"))
     assert [path for _, path, _ in unknown] == ["consensus"]
+
+
+def test_consent_names_the_statement_that_lets_words_be_quoted(tmp_path):
+    text = SMALL.replace("  intro: Please read this first.", "  intro: Please read this first.\n  quotes: quote")
+    path = write(tmp_path, text)
+    assert found(path) == []
+    assert load_definition(path).consent.quotes == "quote"
+    assert load_definition(write(tmp_path, SMALL, "plain.yaml")).consent.quotes is None  # nobody is quoted
+
+
+def test_a_quotes_key_naming_no_statement_is_a_problem_on_its_line(tmp_path):
+    text = SMALL.replace("  intro: Please read this first.", "  intro: Please read this first.\n  quotes: quoted")
+    assert found(write(tmp_path, text)) == [
+        (
+            line_of(text, "quotes: quoted"),
+            "consent.quotes",
+            "no consent statement called 'quoted'; statements are agree, quote",
+        ),
+    ]

@@ -1,0 +1,52 @@
+"""Read-only figures of a round of examples: who gave examples, how many, and what may be quoted."""
+
+from __future__ import annotations
+
+from carework_core.storage.db import Tx
+from carework_core.summary import ALL_GROUPS, ExamplesTally
+
+
+async def examples_tallies(
+    tx: Tx, round_id: str, question_ids: list[str], group_ids: list[str], min_group_size: int
+) -> tuple[ExamplesTally, ...]:
+    """Returns, per question, each group's people and examples, then everyone's; small groups suppressed."""
+    questions, groups = _marks(question_ids), _marks(group_ids)
+    rows = await tx.fetchall(
+        "SELECT a.question_id, p.group_id, COUNT(DISTINCT a.participant_id), COUNT(*)"
+        " FROM answers a JOIN participants p ON p.id = a.participant_id"
+        f" WHERE a.round_id = ? AND a.question_id IN ({questions}) AND p.group_id IN ({groups})"
+        " GROUP BY a.question_id, p.group_id",
+        (round_id, *question_ids, *group_ids),
+    )
+    found = {(r[0], r[1]): (r[2], r[3]) for r in rows}
+    tallies: list[ExamplesTally] = []
+    for question_id in question_ids:
+        counts = [found.get((question_id, g), (0, 0)) for g in group_ids]
+        for group_id, (people, examples) in zip(group_ids, counts, strict=True):
+            small = people < min_group_size  # counted only in everyone's figures, never named
+            tallies.append(
+                ExamplesTally(question_id, group_id, 0 if small else people, 0 if small else examples, small)
+            )
+        everyone = (sum(c[0] for c in counts), sum(c[1] for c in counts))
+        tallies.append(ExamplesTally(question_id, ALL_GROUPS, *everyone))
+    return tuple(tallies)
+
+
+async def quotable_examples(
+    tx: Tx, round_id: str, question_ids: list[str], statement_id: str
+) -> list[tuple[str, str, str]]:
+    """Returns (group, question, text) of answers by people who agreed to be quoted, in answer order."""
+    rows = await tx.fetchall(
+        "SELECT p.group_id, a.question_id, a.value FROM answers a"
+        " JOIN participants p ON p.id = a.participant_id"
+        " JOIN consents c ON c.participant_id = a.participant_id AND c.statement_id = ? AND c.agreed = 1"
+        f" WHERE a.round_id = ? AND a.question_id IN ({_marks(question_ids)}) AND p.status != 'withdrawn'"
+        " ORDER BY a.id",
+        (statement_id, round_id, *question_ids),
+    )
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def _marks(values: list[str]) -> str:
+    """Returns the placeholders of an IN list; an empty list matches nothing."""
+    return ",".join("?" * len(values)) or "NULL"

@@ -1,0 +1,168 @@
+"""What a participant reads after a round: the shared summary and their own digest, as on a phone."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.summary_text import digest_page, summary_messages
+from botapi_emulator.html_markup import parse_html, utf16_units
+from carework_core.definition_file import load_definition
+from carework_core.summary import (
+    ALL_GROUPS,
+    CellStats,
+    Consensus,
+    Digest,
+    DigestLine,
+    ExamplesTally,
+    Excerpt,
+    RoundStats,
+    Summary,
+    SummaryKind,
+)
+from tests.conftest import MINI
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return load_definition(MINI)
+
+
+def shown(messages: list[str]) -> str:
+    """Returns what a person sees, as Telegram shows it (each message must parse)."""
+    return "\n\n".join(parse_html(m).text for m in messages)
+
+
+def examples_summary(**changes) -> Summary:
+    values = dict(
+        round_id="r1",
+        kind=SummaryKind.EXAMPLES,
+        opening="Thank you: 9 of you told us about new ways of working.",
+        next_step="In March we will ask you to rate the ideas.",
+        tallies=(
+            ExamplesTally("examples", "workforce", 6, 14),
+            ExamplesTally("examples", "lived", 0, 0, suppressed=True),
+            ExamplesTally("examples", ALL_GROUPS, 9, 20),
+        ),
+        excerpts=(
+            Excerpt(1, "workforce", "examples", "Buddies for new staff <b>really</b> help & stay."),
+            Excerpt(2, "lived", "examples", "My carer has time to talk now.", dropped=True),
+            Excerpt(3, "lived", "examples", "Same carer every morning, which matters to me."),
+        ),
+    )
+    return Summary(**{**values, **changes})
+
+
+def test_an_examples_summary_counts_each_group_and_everyone_and_quotes_kept_excerpts(mini):
+    text = shown(summary_messages(examples_summary(), mini, "workforce"))
+    assert "Wellbeing examples: what we heard\nThank you: 9 of you told us" in text
+    assert "• Social care workforce: 6 people, 14 examples\n• Everyone: 9 people, 20 examples" in text
+    assert "“Buddies for new staff <b>really</b> help & stay.”\n— one of the social care workforce" in text
+    assert "“Same carer every morning, which matters to me.”\n— someone who took part" in text  # too few to name
+    assert "My carer has time to talk now." not in text  # the coordinator dropped it
+    assert "lived experience" not in text
+    assert text.endswith("What happens next\nIn March we will ask you to rate the ideas.")
+
+
+def test_a_group_too_small_to_show_is_never_named_in_who_took_part(mini):
+    text = shown(summary_messages(examples_summary(excerpts=()), mini, "lived"))
+    assert "lived experience" not in text
+    assert "Smaller groups are counted only in Everyone" in text
+    assert "In your own words" not in text
+
+
+def test_a_summary_longer_than_a_message_is_split_into_messages_that_each_parse(mini):
+    many = tuple(Excerpt(n, "workforce", "examples", f"Example number {n}: " + "word " * 50) for n in range(1, 30))
+    messages = summary_messages(examples_summary(excerpts=many), mini, "workforce")
+    assert len(messages) > 1
+    assert all(utf16_units(parse_html(m).text) <= 4096 for m in messages)
+    assert "Example number 29" in shown(messages)
+
+
+def cell(group: str, criterion: str, n: int, top2: float | None, consensus=None, **more) -> CellStats:
+    return CellStats("rate", "i1", criterion, group, n, 0, top2_share=top2, consensus=consensus, **more)
+
+
+def ratings_summary(reasons: int = 0) -> Summary:
+    stats = RoundStats(
+        "r2",
+        (
+            cell(ALL_GROUPS, "evidence", 10, 0.8, Consensus.AGREEMENT),
+            cell("workforce", "evidence", 6, 0.75, Consensus.AGREEMENT),
+            cell("lived", "evidence", 4, None, suppressed=True),
+            cell(ALL_GROUPS, "newness", 10, 0.1, Consensus.AGAINST, bottom2_share=0.9),
+            cell("workforce", "newness", 6, 0.0, Consensus.AGAINST, bottom2_share=1.0),
+            cell("lived", "newness", 4, None, suppressed=True),
+            CellStats("rate", "i2", "evidence", ALL_GROUPS, 0, 3),
+        ),
+        frozenset({("rate", "i1", "evidence")}),
+    )
+    titles = {"i1": "Buddy schemes for new staff", "i2": "Paid travel time"}
+    return Summary("r2", SummaryKind.RATINGS, "Here is how you rated.", "Next we meet.", stats=stats,
+                   reasons=reasons, item_titles=titles)  # fmt: skip
+
+
+def test_a_ratings_summary_gives_each_item_everyones_consensus_and_the_persons_group(mini):
+    text = shown(summary_messages(ratings_summary(reasons=3), mini, "workforce"))
+    assert (
+        "1. Buddy schemes for new staff\n"
+        "Evidence: Agreement (80% rated it in the top two). Your group: 75%. Groups see this differently.\n"
+        "Newness: Agreement against (90% rated it in the bottom two). Your group: 100%."
+    ) in text
+    assert "2. Paid travel time\nEvidence: Nobody rated this on the scale." in text
+    assert "3 people explained why they see it differently." in text
+
+
+def test_a_suppressed_group_sees_only_everyones_figures(mini):
+    text = shown(summary_messages(ratings_summary(), mini, "lived"))
+    assert "Evidence: Agreement (80% rated it in the top two). Groups see this differently.\n" in text
+    assert "Your group" not in text
+    assert "explained why" not in text
+
+
+def line(n: int, yours: str = "A lot", group: str = "mostly Some") -> DigestLine:
+    return DigestLine(
+        ("rate", f"i{n}", "evidence"), f"Idea {n}", "Evidence", yours, group, "Some to A lot", 2.0 - n / 10
+    )
+
+
+def test_a_digest_page_shows_five_lines_furthest_first_and_says_when_more_follow(mini):
+    digest = Digest(7, "r2", "workforce", tuple(line(n) for n in (3, 1, 2, 7, 6, 5, 4)))
+    first, more = digest_page(digest, mini, 0)
+    seen = parse_html(first).text
+    assert more is True
+    assert "(page 1 of 2)" in seen
+    assert "Idea 1 – Evidence\nYou: A lot. Social care workforce: mostly Some. All groups: Some to A lot." in seen
+    assert "Idea 5" in seen and "Idea 6" not in seen
+    assert [seen.index(f"Idea {n} ") for n in range(1, 6)] == sorted(seen.index(f"Idea {n} ") for n in range(1, 6))
+    second, more = digest_page(digest, mini, 1)
+    assert more is False
+    assert "Idea 6" in parse_html(second).text and "Idea 1 " not in parse_html(second).text
+
+
+def test_a_digest_leaves_out_a_suppressed_group_and_speaks_of_nothing_rated(mini):
+    digest = Digest(7, "r2", "lived", (line(1, yours="Not sure", group=""),))
+    text, more = digest_page(digest, mini, 0)
+    assert parse_html(text).text.endswith("Idea 1 – Evidence\nYou: Not sure. All groups: Some to A lot.")
+    assert more is False
+    empty, more = digest_page(Digest(7, "r2", "lived", ()), mini, 0)
+    assert (
+        parse_html(empty).text
+        == "You did not rate anything in Technology ratings, so there are no answers of yours to show here."
+    )
+    assert more is False
+
+
+def test_an_excerpt_from_a_group_big_enough_to_show_names_its_group(mini):
+    tallies = (ExamplesTally("examples", "lived", 5, 9), ExamplesTally("examples", ALL_GROUPS, 5, 9))
+    text = shown(summary_messages(examples_summary(tallies=tallies), mini, "lived"))
+    assert "“Same carer every morning, which matters to me.”\n— one of the people with lived experience of care" in text
+
+
+def test_a_group_the_definition_no_longer_has_is_counted_in_everyone_but_not_named(mini):
+    tallies = (ExamplesTally("examples", "gone", 7, 9), ExamplesTally("examples", ALL_GROUPS, 7, 9))
+    excerpts = (Excerpt(1, "gone", "examples", "Same carer every morning, which matters to me."),)
+    text = shown(summary_messages(examples_summary(tallies=tallies, excerpts=excerpts), mini, "workforce"))
+    assert "Who took part\n• Everyone: 7 people, 9 examples\n" in text
+    assert "— someone who took part" in text
+    digest = Digest(7, "r2", "gone", (line(1),))
+    assert "You: A lot. Your group: mostly Some." in parse_html(digest_page(digest, mini, 0)[0]).text
