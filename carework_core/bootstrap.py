@@ -16,9 +16,11 @@ from carework_core.onboarding import Onboarding
 from carework_core.outbox import Outbox
 from carework_core.plans import Plans
 from carework_core.progress import Progress
+from carework_core.results import Results
 from carework_core.rounds import Rounds
 from carework_core.storage.db import Database
 from carework_core.storage.state import read_state, write_state
+from carework_core.summaries import Summaries
 from carework_core.tallies import Tallies
 
 
@@ -34,6 +36,8 @@ class Services:
     plans: Plans
     coordinators: Coordinators
     progress: Progress
+    results: Results
+    summaries: Summaries
 
     @classmethod
     def build(cls, db: Database, consultation: Consultation, clock: Clock) -> Services:
@@ -50,6 +54,8 @@ class Services:
             Plans(env),
             Coordinators(env),
             Progress(env),
+            Results(env),
+            Summaries(env),
         )
 
     @classmethod

@@ -109,3 +109,7 @@ class DefinitionChanged(CareworkError):
 
 class PlanError(CareworkError):
     """A coordinator's change to a round's plan cannot be made (a time in the past, no such reminder)."""
+
+
+class SummaryError(CareworkError):
+    """A round's summary cannot be drafted, changed or approved as asked (it names the round and why)."""
