@@ -37,7 +37,8 @@ class Results:
         async with self.env.db.reading() as tx:
             ratings = await ratings_of(tx, round_id)
         people = sorted({r.participant_id for r in ratings})
-        return [await self._digest(round_id, p, [r for r in ratings if r.participant_id == p]) for p in people]
+        found = [await self._digest(round_id, p, [r for r in ratings if r.participant_id == p]) for p in people]
+        return [d for d in found if d is not None]
 
     async def digest(self, round_id: str, participant_id: int) -> Digest | None:
         """Returns one person's digest, or None when they rated nothing in the round."""

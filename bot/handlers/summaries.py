@@ -18,7 +18,7 @@ from bot.summary_sending import digest_reply
 from bot.summary_text import digest_page, summary_messages
 from carework_core.coordinators import Coordinator
 from carework_core.errors import SummaryError
-from carework_core.summary import Summary, SummaryStatus
+from carework_core.summary import Summary, SummaryKind, SummaryStatus
 
 
 @team_only
@@ -47,7 +47,8 @@ async def _preview(context: CareworkContext, shown: Summary) -> list[Reply]:
         seen[tuple(texts)] = name
         replies.append(Reply(escape(f"As {name} receive it:")))
         replies += [Reply(text) for text in texts]
-    digests = await context.services.results.digests(shown.round_id) if shown.stats is not None else []
+    rated = shown.kind == SummaryKind.RATINGS and shown.stats is not None  # as send_summary decides
+    digests = await context.services.results.digests(shown.round_id) if rated else []
     if digests:
         text, _ = digest_page(digests[0], c, 0)
         replies.append(Reply(f"{escape('One participant’s digest, as a sample:')}\n\n{text}"))
