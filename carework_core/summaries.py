@@ -66,7 +66,8 @@ class Summaries:
         return made
 
     async def draft_closed(self) -> list[Summary]:
-        """Drafts the summary of every closed round that has none yet; returns the new drafts."""
+        """Drafts the summary of every closed round that has none yet (or remakes a draft that predates
+        the round's last close); returns the drafts made."""
         async with self.env.db.reading() as tx:
             waiting = await stored.closed_without_summary(tx)
         known = {r.id for r in self.env.consultation.rounds}

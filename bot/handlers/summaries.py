@@ -59,7 +59,9 @@ async def _actions(context: CareworkContext, shown: Summary) -> Reply:
     """Returns where the summary stands and, while it is a draft, the buttons that change or approve it."""
     rid = shown.round_id
     when = await context.services.summaries.sends_at(rid)
-    at = team_text.local(when, context.services.env.consultation.zone) if when else "as soon as it is approved"
+    env = context.services.env
+    later = when is not None and when > env.clock.now()
+    at = team_text.local(when, env.consultation.zone) if later else "as soon as it is approved"
     if shown.status != SummaryStatus.DRAFT:
         return Reply(escape(f"The summary of round {rid} is {shown.status.value}."))
     rows = [(Button("Replace opening", cb.SummaryAct(rid, "opening")),)]

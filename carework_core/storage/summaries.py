@@ -126,10 +126,11 @@ async def ready_summaries(tx: Tx) -> dict[str, bool]:
 
 
 async def closed_without_summary(tx: Tx) -> list[str]:
-    """Returns the closed rounds that have no summary yet."""
+    """Returns the closed rounds with no summary yet, or only a draft made before the round last closed
+    (it was extended and took more answers since)."""
     rows = await tx.fetchall(
-        "SELECT round_id FROM rounds WHERE status = 'closed'"
-        " AND round_id NOT IN (SELECT round_id FROM summaries) ORDER BY round_id"
+        "SELECT r.round_id FROM rounds r LEFT JOIN summaries s ON s.round_id = r.round_id WHERE r.status = 'closed'"
+        " AND (s.round_id IS NULL OR (s.status = 'draft' AND s.drafted_at < r.closed_at)) ORDER BY r.round_id"
     )
     return [r[0] for r in rows]
 

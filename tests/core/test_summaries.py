@@ -128,3 +128,18 @@ def test_an_approved_summary_waits_for_its_time_then_for_the_end_of_quiet_hours(
     night = _state({"r1": False}, at, quiet=quiet)
     assert due_actions(after, night) == []
     assert next_wake(after, night) == datetime(2026, 1, 12, 13, tzinfo=UTC)
+
+
+async def test_a_round_that_closes_again_after_more_answers_is_drafted_again_keeping_edits(services, clock):
+    await closed_r1(services)
+    await services.summaries.draft_closed()
+    await services.summaries.set_opening("r1", "Here is what you told us.", "coordinator:1")
+    await services.rounds.reopen_round("r1", actor="test")
+    await join(services, 3, "lived", quote=True)
+    await services.answering.begin(3, "r1")
+    await services.answering.receive_text(3, BOB + " It helps.", "m3")
+    clock.advance(hours=1)
+    await services.rounds.close_round("r1", actor="test")
+    (remade,) = await services.summaries.draft_closed()
+    assert remade.opening == "Here is what you told us." and len(remade.excerpts) == 2
+    assert await services.summaries.draft_closed() == []
