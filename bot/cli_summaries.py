@@ -55,10 +55,8 @@ def approve(
 
     async def act(services: Services) -> None:
         approved = await services.summaries.approve(round_id, ACTOR, now)
-        when = await services.summaries.sends_at(round_id)
-        zone = services.env.consultation.zone
-        late = approved.send_now or when is None or when <= services.env.clock.now()
-        goes = "within seconds" if late else team_text.local(when, zone)
+        when = await services.summaries.goes_at(round_id, approved.send_now)
+        goes = "within seconds" if when is None else team_text.local(when, services.env.consultation.zone)
         out.print(f"summary of round {round_id} approved: the running bot sends it {goes}", highlight=False)
 
     _run(_with_services(act))

@@ -21,7 +21,7 @@ from carework_core.messages import OutgoingMessage
 from carework_core.people import Participant
 from carework_core.results import Results
 from carework_core.rounds import round_named, round_status
-from carework_core.schedule import SendSummary, plan_of
+from carework_core.schedule import ScheduleState, SendSummary, plan_of, quiet_until
 from carework_core.scrub import choose_excerpts
 from carework_core.storage import schedule as stored_schedule
 from carework_core.storage import summaries as stored
@@ -140,6 +140,15 @@ class Summaries:
         async with self.env.db.reading() as tx:
             changes = await stored_schedule.plan_changes(tx)
         return plan_of(rnd, self.env.consultation.zone, changes).summary
+
+    async def goes_at(self, round_id: str, now: bool = False) -> datetime | None:
+        """Returns when an approved summary will go out (UTC): its summary time, or the end of the quiet
+        hours we are in; None when it goes at once."""
+        when = None if now else await self.sends_at(round_id)
+        c, moment = self.env.consultation, self.env.clock.now()
+        if when is not None and when > moment:
+            return when
+        return quiet_until(moment, ScheduleState((), {}, zone=c.zone, quiet_hours=c.quiet_hours))
 
     async def await_opening(self, round_id: str, coordinator: Coordinator) -> None:
         """Makes this coordinator's next message the new opening of the round's draft."""

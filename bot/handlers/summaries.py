@@ -58,10 +58,8 @@ async def _preview(context: CareworkContext, shown: Summary) -> list[Reply]:
 async def _actions(context: CareworkContext, shown: Summary) -> Reply:
     """Returns where the summary stands and, while it is a draft, the buttons that change or approve it."""
     rid = shown.round_id
-    when = await context.services.summaries.sends_at(rid)
-    env = context.services.env
-    later = when is not None and when > env.clock.now()
-    at = team_text.local(when, env.consultation.zone) if later else "as soon as it is approved"
+    when = await context.services.summaries.goes_at(rid)
+    at = "as soon as it is approved" if when is None else team_text.local(when, context.services.env.consultation.zone)
     if shown.status != SummaryStatus.DRAFT:
         return Reply(escape(f"The summary of round {rid} is {shown.status.value}."))
     rows = [(Button("Replace opening", cb.SummaryAct(rid, "opening")),)]
@@ -89,13 +87,8 @@ async def summary_act(update: Update, context: CareworkContext, me: Coordinator)
         changed = await summaries.drop_excerpt(rid, data.number, me.actor)
         return await respond(update, context, done, *await _preview(context, changed), await _actions(context, changed))
     approved = await summaries.approve(rid, me.actor, now=data.act == "now")
-    when = await summaries.sends_at(rid)
-    zone = context.services.env.consultation.zone
-    goes = (
-        "now"
-        if approved.send_now or when is None or when <= context.services.env.clock.now()
-        else team_text.local(when, zone)
-    )
+    when = await summaries.goes_at(rid, approved.send_now)
+    goes = "now" if when is None else team_text.local(when, context.services.env.consultation.zone)
     await respond(update, context, done, Reply(escape(f"Approved. The summary of round {rid} goes out {goes}.")))
 
 

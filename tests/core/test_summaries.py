@@ -8,13 +8,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from carework_core import summaries as summaries_module
+from carework_core.bootstrap import Services
 from carework_core.definitions import QuietHours
 from carework_core.errors import SummaryError
 from carework_core.lifecycle import RoundStatus
 from carework_core.schedule import RoundPlan, ScheduleState, SendSummary, due_actions, next_wake
 from carework_core.storage.audit import audit_entries
 from carework_core.summary import SummaryKind, SummaryStatus
-from tests.conftest import join
+from tests.conftest import MINI, join
 
 ANN = "We started a buddy scheme so that new starters always have someone to ask."
 BOB = "Managers walk the rounds with staff once a week and listen to what they say."
@@ -143,3 +144,21 @@ async def test_a_round_that_closes_again_after_more_answers_is_drafted_again_kee
     (remade,) = await services.summaries.draft_closed()
     assert remade.opening == "Here is what you told us." and len(remade.excerpts) == 2
     assert await services.summaries.draft_closed() == []
+
+
+async def test_the_team_is_told_when_an_approved_summary_goes(tmp_path, clock):
+    survey = tmp_path / "mini.yaml"
+    text = MINI.read_text().replace(
+        "timezone: Europe/London\n", "timezone: Europe/London\nquiet_hours: {from: '21:00', to: '08:00'}\n"
+    )
+    survey.write_text(
+        text.replace("    minutes: 5\n", "    minutes: 5\n    schedule:\n      summary: 2026-01-20 12:00\n", 1)
+    )
+    services = await Services.open(tmp_path / "q.db", survey, clock)
+    try:
+        assert await services.summaries.goes_at("r1") == datetime(2026, 1, 20, 12, tzinfo=UTC)
+        assert await services.summaries.goes_at("r1", now=True) is None  # at once
+        clock.set(datetime(2026, 1, 5, 22, tzinfo=UTC))  # in quiet hours: in the morning
+        assert await services.summaries.goes_at("r1", now=True) == datetime(2026, 1, 6, 8, tzinfo=UTC)
+    finally:
+        await services.close()
