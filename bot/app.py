@@ -6,7 +6,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.context import BotData, CareworkApp, CareworkContext
 from bot.errors import on_error
-from bot.handlers import answering, coordinators, fallback, guards, onboarding
+from bot.handlers import answering, coordinators, fallback, guards, onboarding, summaries
 from bot.http import use_client
 from bot.settings import Settings
 from carework_core.bootstrap import Services
@@ -30,8 +30,9 @@ def build_application(settings: Settings, services: Services) -> CareworkApp:
     app.add_handlers(guards.GUARDS, group=-1)
     # Group 0: the team's commands, so /status never reaches the participant fallback; a handled
     # update stops here, anything else (a participant's /start or text) goes on to group 1.
-    app.add_handlers(coordinators.HANDLERS, group=0)
+    app.add_handlers(summaries.TEAM_HANDLERS + coordinators.HANDLERS, group=0)
     # Then one feature handles each update: onboarding, answering, and the fallbacks last.
-    app.add_handlers(onboarding.HANDLERS + answering.HANDLERS + fallback.HANDLERS, group=1)
+    handlers = onboarding.HANDLERS + answering.HANDLERS + summaries.PARTICIPANT_HANDLERS + fallback.HANDLERS
+    app.add_handlers(handlers, group=1)
     app.add_error_handler(on_error)
     return app

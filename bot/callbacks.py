@@ -126,9 +126,42 @@ class Announce(Callback):
     send: bool
 
 
+@dataclass(frozen=True)
+class DigestPage(Callback):
+    """A participant pages through their digest of a round's summary; the message is edited in place."""
+
+    prefix: ClassVar[str] = "dg"
+    round_id: str
+    page: int
+
+
+@dataclass(frozen=True)
+class SummaryAct(Callback):
+    """A coordinator acts on a round's draft summary: `act` is opening, drop (excerpt `number`), approve or now."""
+
+    prefix: ClassVar[str] = "sm"
+    round_id: str
+    act: str
+    number: int = 0
+
+
 KINDS: dict[str, type[Callback]] = {
     k.prefix: k
-    for k in (Consent, Begin, Pick, Rate, Submit, Toggle, NextQuestion, AddExample, Skip, RemindNow, Announce)
+    for k in (
+        Consent,
+        Begin,
+        Pick,
+        Rate,
+        Submit,
+        Toggle,
+        NextQuestion,
+        AddExample,
+        Skip,
+        RemindNow,
+        Announce,
+        DigestPage,
+        SummaryAct,
+    )
 }
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import typer
 
 import bot.cli_coordinators  # noqa: F401  (registers status, remind, announce and round extend/reminder)
+import bot.cli_summaries  # noqa: F401  (registers summary stats, show and approve)
 from bot.cli_app import _refuse, _run, _with_services, app, out, round_app
-from bot.cli_summaries import summary_app
 from bot.settings import Settings, StoreSettings, load_settings
 from carework_core.bootstrap import Services
 from carework_core.clock import SystemClock
@@ -21,8 +21,6 @@ from carework_core.definition_file import check_definition, load_definition
 from carework_core.errors import CareworkError
 
 MAX_PARTICIPANTS = 10_000  # virtual participants in one rehearsal
-
-app.add_typer(summary_app, name="summary")
 
 
 @app.command()

@@ -13,7 +13,7 @@ from telegram.error import InvalidToken, NetworkError, RetryAfter
 
 from bot.app import build_application
 from bot.intake import Intake
-from bot.scheduler import ReconcileJob, announce_closed_rounds, reconcile, run_schedule
+from bot.scheduler import ReconcileJob, announce_closed_rounds, draft_closed_summaries, reconcile, run_schedule
 from bot.sender import Sender
 from bot.settings import Settings
 from carework_core.bootstrap import Services
@@ -31,7 +31,9 @@ class RunningBot:
     def __init__(self, settings: Settings, services: Services):
         self.settings, self.services = settings, services
         self.app = build_application(settings, services)
-        self.sender = Sender(self.app.bot, services.outbox, services.env.clock, settings.messages_per_second)
+        self.sender = Sender(
+            self.app.bot, services.outbox, services.env.clock, settings.messages_per_second, services.summaries
+        )
         self.app.bot_data.wake_sender = self.sender.wake
         self.intake = Intake(self.app, services.inbox, settings.poll_timeout, settings.set_aside_days)
         self._tasks: list[asyncio.Task] = []
@@ -61,6 +63,7 @@ class RunningBot:
             await run_schedule(self.services)
             count = await reconcile(self.services)
             await announce_closed_rounds(self.services)
+            await draft_closed_summaries(self.services)
             self.sender.wake()
             await self._wake_at_next_due()
         return count

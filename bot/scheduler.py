@@ -5,26 +5,32 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from html import escape
 
 from bot import render
 from bot.logs import backoff, describe_failure
+from bot.render import Reply
+from bot.summary_sending import send_summary
 from carework_core.bootstrap import Services
 from carework_core.outbox import Lane, OutgoingMessage
 from carework_core.plans import ReminderTarget
 from carework_core.rounds import closing_notice_key
-from carework_core.schedule import SendReminder
+from carework_core.schedule import SendReminder, SendSummary
+from carework_core.summary import Summary
 
 log = logging.getLogger(__name__)
 
 
 async def run_schedule(services: Services) -> int:
-    """Takes every action the schedule says is due (opens, closes, reminders); returns how many."""
+    """Takes every action the schedule says is due (opens, closes, reminders, summaries); returns how many."""
     actions = await services.plans.due()
     for action in actions:
         if isinstance(action, SendReminder):
             targets = await services.plans.reminder_targets(action)
             added = await services.plans.send_reminder(action, [_reminder(t, services) for t in targets])
             log.info("reminder queued", extra={"round": action.round_id, "reminder": action.number, "count": added})
+        elif isinstance(action, SendSummary):
+            await send_summary(services, action)
         elif await services.plans.take(action):
             log.info("scheduled action", extra={"key": action.key})
     return len(actions)
@@ -53,6 +59,34 @@ async def reconcile(services: Services) -> int:
     await services.rounds.send_invitations(rendered)
     log.info("invitations queued", extra={"count": len(invitations)})
     return len(invitations)
+
+
+async def draft_closed_summaries(services: Services) -> int:
+    """Drafts the summary of each closed round without one and tells the team it waits; returns how many."""
+    drafted = await services.summaries.draft_closed()
+    if not drafted:
+        return 0
+    chats = await services.summaries.team_chats()
+    messages = [
+        OutgoingMessage(
+            chat,
+            {"chat_id": chat, **Reply(escape(_waiting(s))).params()},
+            f"drafted:{s.round_id}:{chat}",
+            lane=Lane.BROADCAST,
+        )
+        for s in drafted
+        for chat in chats
+    ]
+    await services.outbox.enqueue(messages)
+    log.info("summaries drafted", extra={"count": len(drafted)})
+    return len(drafted)
+
+
+def _waiting(summary: Summary) -> str:
+    return (
+        f"The summary of round {summary.round_id} is drafted and waits for your review. "
+        f"Nothing goes to participants until you approve it: /summary {summary.round_id}"
+    )
 
 
 async def announce_closed_rounds(services: Services) -> int:

@@ -13,6 +13,7 @@ import asyncio
 import logging
 import time
 from datetime import timedelta
+from typing import Any, Protocol
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
@@ -28,7 +29,16 @@ METHODS = {
     MessageKind.SEND: "sendMessage",
     MessageKind.EDIT: "editMessageText",
     MessageKind.EDIT_BUTTONS: "editMessageReplyMarkup",
+    MessageKind.CHART: "sendPhoto",
 }
+
+
+class Charts(Protocol):
+    """Where the sender finds a round's chart and keeps the file_id of its first upload."""
+
+    async def chart(self, round_id: str) -> tuple[bytes, str | None] | None: ...
+
+    async def keep_file_id(self, round_id: str, file_id: str) -> None: ...
 
 
 class Bucket:
@@ -57,8 +67,10 @@ class Sender:
     are not fetched again; their chats wait, since their head is still pending.
     """
 
-    def __init__(self, bot: Bot, outbox: Outbox, clock: Clock, per_second: float = 29.0):
-        self.bot, self.outbox, self.clock = bot, outbox, clock
+    def __init__(self, bot: Bot, outbox: Outbox, clock: Clock, per_second: float = 29.0, charts: Charts | None = None):
+        self.bot, self.outbox, self.clock, self.charts = bot, outbox, clock, charts
+        self._file_ids: dict[str, str] = {}  # round -> its chart's file_id, once uploaded
+        self._uploading = asyncio.Lock()  # the first send of a chart uploads it; the rest wait and reuse it
         # A small burst allowance under Telegram's ~30: arrival jitter can never add up to a 429.
         self.overall = Bucket(capacity=10.0, rate=per_second)
         self.chats: dict[int, Bucket] = {}
@@ -141,7 +153,7 @@ class Sender:
         for message in ready:
             if started and (self._wake.is_set() or self._paused_until > time.monotonic()):
                 break
-            if message.kind is MessageKind.SEND:  # the overall limit is on new messages
+            if message.kind in (MessageKind.SEND, MessageKind.CHART):  # the overall limit is on new messages
                 wait = self.overall.wait_time()
                 if wait:
                     await asyncio.sleep(wait)
@@ -180,7 +192,7 @@ class Sender:
 
     async def _send(self, m: QueuedMessage) -> None:
         try:
-            result = await self.bot.do_api_request(METHODS[m.kind], api_kwargs=m.params)
+            result = await self._call(m)
         except RetryAfter as exc:
             seconds = retry_seconds(exc.retry_after)
             self._paused_until = max(self._paused_until, time.monotonic() + seconds)
@@ -203,6 +215,31 @@ class Sender:
             self.sent += 1
             message_id = result.get("message_id") if isinstance(result, dict) else None
             await self._record_delivery(m.id, message_id)
+
+    async def _call(self, m: QueuedMessage) -> Any:
+        if m.kind is not MessageKind.CHART:
+            return await self.bot.do_api_request(METHODS[m.kind], api_kwargs=m.params)
+        params = dict(m.params)
+        round_id = params.pop("chart")
+        if round_id not in self._file_ids:
+            async with self._uploading:
+                if round_id not in self._file_ids:
+                    return await self._upload(round_id, params)
+        return await self.bot.do_api_request("sendPhoto", api_kwargs={**params, "photo": self._file_ids[round_id]})
+
+    async def _upload(self, round_id: str, params: dict[str, Any]) -> Any:
+        """Sends a chart by its stored file_id, or uploads it and keeps the file_id Telegram gives it."""
+        stored = await self.charts.chart(round_id) if self.charts else None
+        if stored is None:
+            raise BadRequest(f"no chart is stored for round {round_id}")
+        png, file_id = stored
+        if file_id:
+            self._file_ids[round_id] = file_id
+            return await self.bot.do_api_request("sendPhoto", api_kwargs={**params, "photo": file_id})
+        sent = await self.bot.send_photo(photo=png, filename=f"{round_id}.png", **params)
+        self._file_ids[round_id] = sent.photo[-1].file_id
+        await self.charts.keep_file_id(round_id, self._file_ids[round_id])
+        return {"message_id": sent.message_id}
 
     async def _record_delivery(self, outbox_id: int, message_id: int | None) -> None:
         """Records a delivery together with those that end while the previous write is under way.

@@ -18,7 +18,8 @@ TEAM_COMMANDS = (
     "/extend ROUND UNTIL (2026-01-25 21:00, 2026-01-25 or +3d)\n"
     "/remind ROUND: remind those who have not finished, now\n"
     "/invite GROUP [USES], /invite coordinator\n"
-    "/announce GROUP|all: your next message is the announcement"
+    "/announce GROUP|all: your next message is the announcement\n"
+    "/summary ROUND: review a round's summary, then approve it"
 )
 
 

@@ -20,6 +20,7 @@ from carework_core.results import Results
 from carework_core.rounds import Rounds
 from carework_core.storage.db import Database
 from carework_core.storage.state import read_state, write_state
+from carework_core.summaries import Summaries
 from carework_core.tallies import Tallies
 
 
@@ -36,6 +37,7 @@ class Services:
     coordinators: Coordinators
     progress: Progress
     results: Results
+    summaries: Summaries
 
     @classmethod
     def build(cls, db: Database, consultation: Consultation, clock: Clock) -> Services:
@@ -53,6 +55,7 @@ class Services:
             Coordinators(env),
             Progress(env),
             Results(env),
+            Summaries(env),
         )
 
     @classmethod

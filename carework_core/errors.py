@@ -112,4 +112,4 @@ class PlanError(CareworkError):
 
 
 class SummaryError(CareworkError):
-    """A round has no summary or statistics to give (no rating questions, say); names the round."""
+    """A round has no summary or figures to give, or its summary cannot be changed as asked; names the round and why."""

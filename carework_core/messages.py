@@ -25,6 +25,7 @@ class MessageKind(StrEnum):
     SEND = "send"  # a new message
     EDIT = "edit"  # new text and buttons for a message sent earlier
     EDIT_BUTTONS = "edit_buttons"  # new buttons only
+    CHART = "chart"  # a round's chart as a photo: params name the round in "chart", the sender uploads it once
 
 
 class Lane(StrEnum):

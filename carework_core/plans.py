@@ -40,6 +40,7 @@ from carework_core.schedule import (
 )
 from carework_core.storage import rounds as stored_rounds
 from carework_core.storage import schedule as stored
+from carework_core.storage import summaries as stored_summaries
 from carework_core.storage.db import Tx
 
 SCHEDULE_ACTOR = "schedule"
@@ -75,7 +76,8 @@ class Plans:
         plans = tuple(plan_of(r, c.zone, changes) for r in c.rounds)
         stored_statuses = await stored_rounds.round_statuses(tx)
         statuses = {r.id: stored_statuses.get(r.id, RoundStatus.DRAFT) for r in c.rounds}
-        return ScheduleState(plans, statuses, await stored.done_keys(tx), c.zone, c.quiet_hours)
+        ready = await stored_summaries.ready_summaries(tx)
+        return ScheduleState(plans, statuses, await stored.done_keys(tx), c.zone, c.quiet_hours, ready)
 
     async def plans(self) -> list[RoundPlan]:
         """Returns every round's plan as it stands, in definition order."""

@@ -57,6 +57,7 @@ class RoundPlan:
     reminders: tuple[Reminder, ...] = ()
     stale_after: timedelta = timedelta(hours=12)
     changes: tuple[PlanChange, ...] = ()
+    summary: datetime | None = None  # when an approved summary goes out (UTC)
 
     def reminder(self, number: int) -> Reminder | None:
         """Returns the reminder with this number, if the plan has one."""
@@ -86,7 +87,8 @@ def plan_of(rnd: Round, zone: ZoneInfo, changes: Iterable[PlanChange] = ()) -> R
             case ChangeKind.CANCEL_REMINDER if change.number:
                 reminders = [replace(r, cancelled=True) if r.number == change.number else r for r in reminders]
     opens = local_to_utc(s.opens, zone) if s.opens else None
-    return RoundPlan(rnd.id, opens, closes, tuple(reminders), s.stale_after, mine)
+    summary = local_to_utc(s.summary, zone) if s.summary else None
+    return RoundPlan(rnd.id, opens, closes, tuple(reminders), s.stale_after, mine, summary)
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ class ScheduleState:
     done: frozenset[str] = frozenset()
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
     quiet_hours: QuietHours | None = None
+    summaries: Mapping[str, bool] = field(default_factory=dict)  # approved, unsent: round -> send now
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,16 @@ class SendReminder:
         return reminder_key(self.round_id, self.number)
 
 
+@dataclass(frozen=True)
+class SendSummary:
+    round_id: str
+    due: datetime
+
+    @property
+    def key(self) -> str:
+        return f"summary:{self.round_id}"
+
+
 class SkipReason(StrEnum):
     STALE = "stale"  # too late to be useful (downtime, or quiet hours past stale_after)
     SUPERSEDED = "superseded"  # a later reminder of the same round goes instead
@@ -148,7 +161,7 @@ class Skip:
     reason: SkipReason
 
 
-Action = OpenRound | CloseRound | SendReminder | Skip
+Action = OpenRound | CloseRound | SendReminder | SendSummary | Skip
 
 
 def reminder_key(round_id: str, number: int) -> str:
@@ -164,6 +177,7 @@ def due_actions(now: datetime, state: ScheduleState) -> list[Action]:
         moves, status = _opening_and_closing(now, plan, status, state.done)
         actions += moves
         actions += _reminders(now, plan, status, state)
+        actions += _summary(now, plan, status, state)
     return actions
 
 
@@ -210,6 +224,21 @@ def _reminders(now: datetime, plan: RoundPlan, status: RoundStatus, state: Sched
     return actions
 
 
+def _summary(now: datetime, plan: RoundPlan, status: RoundStatus, state: ScheduleState) -> list[Action]:
+    """Returns the round's approved summary once its time (or, sent now, its approval) has come, outside quiet hours."""
+    due = _summary_due(now, plan, state)
+    if due is None or due > now or status != RoundStatus.CLOSED or quiet_until(now, state) is not None:
+        return []
+    return [SendSummary(plan.round_id, due)]
+
+
+def _summary_due(now: datetime, plan: RoundPlan, state: ScheduleState) -> datetime | None:
+    """Returns when an approved, unsent summary is due: its time, or now when sent now or it has none."""
+    if plan.round_id not in state.summaries or SendSummary(plan.round_id, now).key in state.done:
+        return None
+    return now if state.summaries[plan.round_id] or plan.summary is None else plan.summary
+
+
 def quiet_until(now: datetime, state: ScheduleState) -> datetime | None:
     """Returns when the quiet hours around `now` end (UTC), or None if `now` is not in them."""
     quiet = state.quiet_hours
@@ -234,8 +263,11 @@ def next_wake(now: datetime, state: ScheduleState) -> datetime | None:
         for r in plan.reminders:
             if not r.cancelled and reminder_key(plan.round_id, r.number) not in state.done:
                 times.append(r.at)
+        summary = _summary_due(now, plan, state)
+        if summary is not None and status == RoundStatus.CLOSED:
+            times.append(summary)
     ahead = [t for t in times if t > now]
     quiet_end = quiet_until(now, state)
-    if quiet_end and any(t <= now for t in times):  # a reminder waits for the morning
+    if quiet_end and any(t <= now for t in times):  # a reminder or summary waits for the morning
         ahead.append(quiet_end)
     return min(ahead, default=None)

@@ -214,6 +214,8 @@ async def announcement_text(update: Update, context: CareworkContext) -> None:
     me = await _member(update, context)
     if me is None:
         return  # a participant's answer: group 1 takes it
+    if await _summary_opening(update, context, me):
+        raise ApplicationHandlerStop
     team = context.services.coordinators
     try:
         draft = await team.take_text(me, update.message.text)
@@ -232,6 +234,20 @@ async def announcement_text(update: Update, context: CareworkContext) -> None:
     head = f"This goes to {team_text.people(count)} ({draft.audience}):"
     await respond(update, context, Reply(f"{escape(head)}\n\n{escape(draft.text or '')}", (buttons,)))
     raise ApplicationHandlerStop
+
+
+async def _summary_opening(update: Update, context: CareworkContext, me: Coordinator) -> bool:
+    """Takes the text as a summary's new opening when the coordinator tapped Replace opening; False otherwise."""
+    try:
+        changed = await context.services.summaries.take_opening(me, update.message.text)
+    except CareworkError as exc:
+        await respond(update, context, Reply(escape(f"{exc}. Tap Replace opening to try again.")))
+        return True
+    if changed is None:
+        return False
+    said = f"The opening of round {changed.round_id}'s summary is replaced. /summary {changed.round_id} shows it."
+    await respond(update, context, Reply(escape(said)))
+    return True
 
 
 @team_only

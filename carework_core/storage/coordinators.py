@@ -104,3 +104,8 @@ async def audience(tx: Tx, groups: list[str]) -> list[tuple[int, int]]:
 
 
 _ANNOUNCEMENT = "SELECT id, coordinator_id, audience, text, status, recipients FROM announcements"
+
+
+async def team_chats(tx: Tx) -> list[int]:
+    """Returns the chat of every coordinator who has used the bot."""
+    return [r[0] for r in await tx.fetchall("SELECT chat_id FROM coordinators ORDER BY id")]

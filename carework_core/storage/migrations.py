@@ -259,6 +259,33 @@ CREATE TABLE announcements (
 )
 """
 
+# Between-round summaries: the draft a coordinator reviews, stored whole (content is JSON of its
+# tallies, excerpts with their dropped flags, statistics and titles) so what was approved is what
+# goes out; and the round's chart, with Telegram's file_id once uploaded, so it is uploaded once.
+SUMMARIES = """
+CREATE TABLE summaries (
+    round_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('examples', 'ratings')),
+    opening TEXT NOT NULL,
+    opening_replaced INTEGER NOT NULL DEFAULT 0,
+    next_step TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('draft', 'approved', 'sent')),
+    content TEXT NOT NULL,
+    drafted_at TEXT NOT NULL,
+    approved_by TEXT,
+    approved_at TEXT,
+    send_now INTEGER NOT NULL DEFAULT 0,
+    sent_at TEXT,
+    recipients INTEGER NOT NULL DEFAULT 0,
+    opening_from INTEGER REFERENCES coordinators(id)  -- whose next message replaces the opening
+);
+CREATE TABLE summary_charts (
+    round_id TEXT PRIMARY KEY REFERENCES summaries(round_id),
+    png BLOB NOT NULL,
+    file_id TEXT
+)
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", INITIAL),
     Migration(2, "inbox receipts: update ids may restart", INBOX_RECEIPTS),
@@ -269,6 +296,7 @@ MIGRATIONS: list[Migration] = [
     Migration(7, "plan changes and the schedule's log", SCHEDULE),
     Migration(8, "outbox lanes: replies before broadcasts", OUTBOX_LANES),
     Migration(9, "coordinators, their invites and announcements", COORDINATORS),
+    Migration(10, "between-round summaries and their charts", SUMMARIES),
 ]
 
 

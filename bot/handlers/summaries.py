@@ -1,0 +1,113 @@
+"""Between-round summaries in Telegram: the team reviews and approves a draft with /summary; a
+participant pages through their digest, each tap editing the same message."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot import callbacks as cb
+from bot import team_text
+from bot.callbacks import matches
+from bot.context import CareworkContext, Edit, answer_query, respond
+from bot.handlers.coordinators import _tapped, _usage, team_only
+from bot.render import Button, Reply
+from bot.summary_sending import digest_reply
+from bot.summary_text import digest_page, summary_messages
+from carework_core.coordinators import Coordinator
+from carework_core.errors import SummaryError
+from carework_core.summary import Summary, SummaryKind, SummaryStatus
+
+
+@team_only
+async def summary(update: Update, context: CareworkContext, me: Coordinator) -> None:
+    """Shows a round's summary as each group receives it, a sample digest, and what can be done with it."""
+    if len(context.args or []) != 1:
+        return await _usage(update, context, "/summary ROUND")
+    round_id = context.args[0]
+    try:
+        shown = await context.services.summaries.show(round_id)
+    except SummaryError:  # none yet: a closed round is drafted on demand (an open one is refused)
+        shown = await context.services.summaries.draft(round_id, me.actor)
+    await respond(update, context, *await _preview(context, shown), await _actions(context, shown))
+
+
+async def _preview(context: CareworkContext, shown: Summary) -> list[Reply]:
+    """Returns the summary as each group receives it (one copy per different text) and one sample digest."""
+    c = context.services.env.consultation
+    replies, seen = [], {}
+    for group in c.round(shown.round_id).groups:
+        texts = summary_messages(shown, c, group)
+        name = c.group(group).name
+        if tuple(texts) in seen:
+            replies.append(Reply(escape(f"{name} receive the same as {seen[tuple(texts)]}.")))
+            continue
+        seen[tuple(texts)] = name
+        replies.append(Reply(escape(f"As {name} receive it:")))
+        replies += [Reply(text) for text in texts]
+    rated = shown.kind == SummaryKind.RATINGS and shown.stats is not None  # as send_summary decides
+    digests = await context.services.results.digests(shown.round_id) if rated else []
+    if digests:
+        text, _ = digest_page(digests[0], c, 0)
+        replies.append(Reply(f"{escape('One participant’s digest, as a sample:')}\n\n{text}"))
+    return replies
+
+
+async def _actions(context: CareworkContext, shown: Summary) -> Reply:
+    """Returns where the summary stands and, while it is a draft, the buttons that change or approve it."""
+    rid = shown.round_id
+    when = await context.services.summaries.goes_at(rid)
+    at = "as soon as it is approved" if when is None else team_text.local(when, context.services.env.consultation.zone)
+    if shown.status != SummaryStatus.DRAFT:
+        return Reply(escape(f"The summary of round {rid} is {shown.status.value}."))
+    rows = [(Button("Replace opening", cb.SummaryAct(rid, "opening")),)]
+    rows += [
+        (Button(f"Drop excerpt {e.number}", cb.SummaryAct(rid, "drop", e.number)),)
+        for e in shown.excerpts
+        if not e.dropped
+    ]
+    rows.append((Button("Approve", cb.SummaryAct(rid, "approve")), Button("Send now", cb.SummaryAct(rid, "now"))))
+    text = f"This is a draft: nobody has received it. Approved, it goes out {at}."
+    return Reply(escape(text), tuple(rows))
+
+
+@team_only
+async def summary_act(update: Update, context: CareworkContext, me: Coordinator) -> None:
+    """Replaces the opening (the next message), drops an excerpt, approves, or sends now."""
+    data, done = await _tapped(update, cb.SummaryAct)
+    summaries, rid = context.services.summaries, data.round_id
+    if data.act == "opening":
+        await summaries.await_opening(rid, me)
+        return await respond(
+            update, context, Reply(escape(f"Send the new opening of round {rid}'s summary as your next message."))
+        )
+    if data.act == "drop":
+        changed = await summaries.drop_excerpt(rid, data.number, me.actor)
+        return await respond(update, context, done, *await _preview(context, changed), await _actions(context, changed))
+    approved = await summaries.approve(rid, me.actor, now=data.act == "now")
+    when = await summaries.goes_at(rid, approved.send_now)
+    goes = "now" if when is None else team_text.local(when, context.services.env.consultation.zone)
+    await respond(update, context, done, Reply(escape(f"Approved. The summary of round {rid} goes out {goes}.")))
+
+
+async def digest_more(update: Update, context: CareworkContext) -> None:
+    """Shows another page of a participant's digest in the same message."""
+    query = update.callback_query
+    data = cb.unpack(query.data)
+    assert isinstance(data, cb.DigestPage)
+    await answer_query(query)
+    person = await context.services.onboarding.participant(update.effective_user.id)
+    digest = await context.services.results.digest(data.round_id, person.id) if person else None
+    if digest is None:
+        return
+    reply = digest_reply(digest, context.services.env.consultation, data.page)
+    await respond(update, context, Edit(query.message.message_id, reply))
+
+
+TEAM_HANDLERS = [
+    CommandHandler("summary", summary),
+    CallbackQueryHandler(summary_act, pattern=matches(cb.SummaryAct)),
+]
+PARTICIPANT_HANDLERS = [CallbackQueryHandler(digest_more, pattern=matches(cb.DigestPage))]

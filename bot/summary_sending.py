@@ -1,0 +1,83 @@
+"""Between-round summaries leaving the bot: drafts announced to the team, approved summaries rendered
+for everyone they are for and queued on the broadcast lane. The core decides; this renders."""
+
+from __future__ import annotations
+
+import logging
+
+from bot import callbacks as cb
+from bot.chart import chart_caption, chart_png
+from bot.render import Button, Reply
+from bot.summary_text import digest_page, summary_messages
+from carework_core.bootstrap import Services
+from carework_core.definitions import Consultation
+from carework_core.outbox import Lane, MessageKind, OutgoingMessage
+from carework_core.people import Participant
+from carework_core.schedule import SendSummary
+from carework_core.summary import Digest, Summary, SummaryKind
+
+log = logging.getLogger(__name__)
+
+
+def digest_reply(digest: Digest, consultation: Consultation, page: int) -> Reply:
+    """Returns one page of a person's digest with its buttons: See all from the first page, then Back and More."""
+    text, more = digest_page(digest, consultation, page)
+    row = []
+    if page > 0:
+        row.append(Button("Back", cb.DigestPage(digest.round_id, page - 1)))
+    if more:
+        row.append(Button("See all" if page == 0 else "More", cb.DigestPage(digest.round_id, page + 1)))
+    return Reply(text, (tuple(row),) if row else ())
+
+
+async def send_summary(services: Services, action: SendSummary) -> int:
+    """Renders an approved summary for each of its people and queues it with the record that it went."""
+    summary = await services.summaries.show(action.round_id)
+    people = await services.summaries.recipients(action.round_id)
+    consultation = services.env.consultation
+    shared = {g: summary_messages(summary, consultation, g) for g in {p.group_id for p in people}}
+    digests: dict[int, Digest] = {}
+    caption = None
+    if summary.kind == SummaryKind.RATINGS and summary.stats is not None:
+        digests = {d.participant_id: d for d in await services.results.digests(action.round_id)}
+        caption = await _chart(services, summary)
+    messages = []
+    for person in people:
+        messages += _for_person(person, summary, shared[person.group_id], digests.get(person.id), caption, consultation)
+    added = await services.summaries.send(action, messages, len(people))
+    log.info("summary queued", extra={"round": action.round_id, "people": len(people), "messages": added})
+    return added
+
+
+async def _chart(services: Services, summary: Summary) -> str:
+    """Stores the round's chart (drawn once from the approved figures); returns its caption."""
+    consultation = services.env.consultation
+    if await services.summaries.chart(summary.round_id) is None:
+        png = chart_png(summary.stats, summary.item_titles, consultation)
+        await services.summaries.keep_chart(summary.round_id, png)
+    return chart_caption(summary.stats, summary.item_titles, consultation)
+
+
+def _for_person(
+    person: Participant,
+    summary: Summary,
+    shared: list[str],
+    digest: Digest | None,
+    caption: str | None,
+    consultation: Consultation,
+) -> list[OutgoingMessage]:
+    """Returns one person's messages: the chart, the shared part, then their digest's first page."""
+    chat, key = person.chat_id, f"summary:{summary.round_id}:{person.id}"
+
+    def message(params: dict, part: str, kind: MessageKind = MessageKind.SEND) -> OutgoingMessage:
+        return OutgoingMessage(
+            chat, {"chat_id": chat, **params}, f"{key}:{part}", person.id, kind=kind, lane=Lane.BROADCAST
+        )
+
+    out = []
+    if caption is not None:
+        out.append(message({"chart": summary.round_id, "caption": caption}, "chart", MessageKind.CHART))
+    out += [message(Reply(text).params(), str(n)) for n, text in enumerate(shared)]
+    if digest is not None and digest.lines:
+        out.append(message(digest_reply(digest, consultation, 0).params(), "digest"))
+    return out

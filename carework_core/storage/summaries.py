@@ -1,0 +1,173 @@
+"""Between-round summaries as stored: the draft and its state, its content as JSON, and its chart."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from carework_core.people import Participant
+from carework_core.storage.db import Tx
+from carework_core.storage.participants import participant_from_row
+from carework_core.storage.rounds import PERSON_SQL
+from carework_core.summary import (
+    CellStats,
+    Consensus,
+    ExamplesTally,
+    Excerpt,
+    RoundStats,
+    Summary,
+    SummaryKind,
+    SummaryStatus,
+)
+
+
+@dataclass(frozen=True)
+class StoredSummary:
+    """A summary with what the team did to it: who approved it, whether it goes now, when it went."""
+
+    summary: Summary
+    drafted_at: str
+    opening_replaced: bool = False
+    approved_by: str | None = None
+    approved_at: str | None = None
+    send_now: bool = False
+    sent_at: str | None = None
+    recipients: int = 0
+
+
+def content_json(summary: Summary) -> str:
+    """Returns the drafted content of a summary (everything but its opening, next step and status) as JSON."""
+    stats = summary.stats
+    content: dict[str, Any] = {
+        "tallies": [asdict(t) for t in summary.tallies],
+        "excerpts": [asdict(e) for e in summary.excerpts],
+        "reasons": summary.reasons,
+        "item_titles": summary.item_titles,
+        "stats": None
+        if stats is None
+        else {
+            "cells": [asdict(c) for c in stats.cells],
+            "disagreements": sorted(list(k) for k in stats.disagreements),
+        },
+    }
+    return json.dumps(content, sort_keys=True)
+
+
+def _stats(data: dict | None, round_id: str) -> RoundStats | None:
+    if data is None:
+        return None
+    cells = tuple(
+        CellStats(**{**c, "consensus": Consensus(c["consensus"]) if c["consensus"] else None}) for c in data["cells"]
+    )
+    return RoundStats(round_id, cells, frozenset(tuple(k) for k in data["disagreements"]))
+
+
+def _summary(row) -> StoredSummary:
+    round_id, content = row[0], json.loads(row[6])
+    summary = Summary(
+        round_id,
+        SummaryKind(row[1]),
+        row[2],
+        row[4],
+        SummaryStatus(row[5]),
+        tuple(ExamplesTally(**t) for t in content["tallies"]),
+        tuple(Excerpt(**e) for e in content["excerpts"]),
+        _stats(content["stats"], round_id),
+        content["reasons"],
+        content["item_titles"],
+    )
+    return StoredSummary(summary, row[7], bool(row[3]), row[8], row[9], bool(row[10]), row[11], row[12])
+
+
+_COLUMNS = (
+    "round_id, kind, opening, opening_replaced, next_step, status, content, drafted_at,"
+    " approved_by, approved_at, send_now, sent_at, recipients"
+)
+
+# The chart refers to its summary, so a remade summary is updated in place rather than replaced.
+_UPDATES = ", ".join(f"{c.strip()} = excluded.{c.strip()}" for c in _COLUMNS.split(",")[1:])
+
+
+async def read_summary(tx: Tx, round_id: str) -> StoredSummary | None:
+    """Returns a round's stored summary, or None when none was drafted."""
+    row = await tx.fetchone(f"SELECT {_COLUMNS} FROM summaries WHERE round_id = ?", (round_id,))
+    return _summary(row) if row else None
+
+
+async def save_summary(tx: Tx, stored: StoredSummary) -> None:
+    """Stores a summary whole, replacing the round's earlier one."""
+    s = stored.summary
+    await tx.execute(
+        f"INSERT INTO summaries ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        f" ON CONFLICT (round_id) DO UPDATE SET {_UPDATES}",
+        (
+            s.round_id,
+            s.kind.value,
+            s.opening,
+            int(stored.opening_replaced),
+            s.next_step,
+            s.status.value,
+            content_json(s),
+            stored.drafted_at,
+            stored.approved_by,
+            stored.approved_at,
+            int(stored.send_now),
+            stored.sent_at,
+            stored.recipients,
+        ),
+    )
+
+
+async def ready_summaries(tx: Tx) -> dict[str, bool]:
+    """Returns each approved summary not yet sent, by round, with whether it was to go at once."""
+    rows = await tx.fetchall("SELECT round_id, send_now FROM summaries WHERE status = 'approved'")
+    return {r[0]: bool(r[1]) for r in rows}
+
+
+async def closed_without_summary(tx: Tx) -> list[str]:
+    """Returns the closed rounds with no summary yet, or only a draft made before the round last closed
+    (it was extended and took more answers since)."""
+    rows = await tx.fetchall(
+        "SELECT r.round_id FROM rounds r LEFT JOIN summaries s ON s.round_id = r.round_id WHERE r.status = 'closed'"
+        " AND (s.round_id IS NULL OR (s.status = 'draft' AND s.drafted_at < r.closed_at)) ORDER BY r.round_id"
+    )
+    return [r[0] for r in rows]
+
+
+async def recipients(tx: Tx, groups: list[str]) -> list[Participant]:
+    """Returns consented, reachable participants of these groups, in the order they joined."""
+    marks = ",".join("?" for _ in groups)
+    rows = await tx.fetchall(PERSON_SQL + f" AND p.group_id IN ({marks}) ORDER BY p.id", groups)
+    return [participant_from_row(r) for r in rows]
+
+
+async def read_chart(tx: Tx, round_id: str) -> tuple[bytes, str | None] | None:
+    """Returns a round's chart as PNG and Telegram's file_id for it (None until uploaded)."""
+    row = await tx.fetchone("SELECT png, file_id FROM summary_charts WHERE round_id = ?", (round_id,))
+    return (bytes(row[0]), row[1]) if row else None
+
+
+async def save_chart(tx: Tx, round_id: str, png: bytes) -> None:
+    """Stores a round's chart; a new picture forgets the file_id of the old one."""
+    await tx.execute(
+        "INSERT OR REPLACE INTO summary_charts (round_id, png, file_id) VALUES (?, ?, NULL)", (round_id, png)
+    )
+
+
+async def save_file_id(tx: Tx, round_id: str, file_id: str) -> None:
+    """Stores the file_id Telegram gave the chart's first upload."""
+    await tx.execute("UPDATE summary_charts SET file_id = ? WHERE round_id = ?", (file_id, round_id))
+
+
+async def await_opening(tx: Tx, round_id: str, coordinator_id: int) -> None:
+    """Records that this coordinator's next message is the new opening of the round's summary."""
+    await tx.execute("UPDATE summaries SET opening_from = NULL WHERE opening_from = ?", (coordinator_id,))
+    await tx.execute("UPDATE summaries SET opening_from = ? WHERE round_id = ?", (coordinator_id, round_id))
+
+
+async def opening_awaited(tx: Tx, coordinator_id: int) -> str | None:
+    """Returns the round whose summary waits for this coordinator's new opening, and forgets the wait."""
+    row = await tx.fetchone("SELECT round_id FROM summaries WHERE opening_from = ?", (coordinator_id,))
+    await tx.execute("UPDATE summaries SET opening_from = NULL WHERE opening_from = ?", (coordinator_id,))
+    return row[0] if row else None

@@ -1,0 +1,151 @@
+"""Between-round summaries through the real bot: drafted when a round closes, never sent before a
+coordinator approves, then sent once to everyone of the round's groups, with a digest that pages."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.runner import RunningBot
+from carework_core import summaries as summaries_module
+from carework_core.answering import Item
+from carework_core.storage.audit import audit_entries
+from carework_core.storage.summaries import read_chart
+from tests.conftest import MINI
+from tests.e2e.conftest import start_stack, stop_stack
+
+IDEAS = [Item("i1", "Rota apps"), Item("i2", "Buddy schemes"), Item("i3", "Wellbeing walks")]
+ANN = "We started a buddy scheme so that new starters always have someone to ask."
+BOB = "Managers walk the rounds with staff once a week and listen to what they say."
+
+
+@pytest.fixture
+async def summed(tmp_path, monkeypatch):
+    """The stack on mini.yaml whose rating round r2 has a summary time long past; `quote` allows quoting."""
+    monkeypatch.setattr(summaries_module, "quoting_statement", lambda consultation: "quote")
+    survey = tmp_path / "mini.yaml"
+    text = MINI.read_text().replace(
+        "    groups: [workforce]\n", "    groups: [workforce]\n    schedule:\n      summary: 2026-01-01 12:00\n"
+    )
+    survey.write_text(text)
+    built = await start_stack(tmp_path, survey)
+    yield built
+    await stop_stack(built)
+
+
+async def team(stack):
+    """Cora, on the team by the settings, has used the bot once so the bot knows her chat."""
+    await stack.coordinator.send("/status")
+    await stack.coordinator.wait_for_reply()
+    return stack.coordinator
+
+
+async def rate_everything(stack, user, user_id: int) -> None:
+    """Answers r2 through the core: the role, then every card (3 ideas x 2 criteria)."""
+    answering = stack.services.answering
+    await answering.begin(user_id, "r2")
+    await answering.tap(user_id, "r2", 1, "0", f"role{user_id}")
+    for item in range(3):
+        for criterion in range(2):
+            await answering.tap(user_id, "r2", 2, str(criterion + 2), f"c{user_id}{item}{criterion}", (item, criterion))
+
+
+def bot_texts(chat) -> list[str]:
+    return [m.text for m in chat if m.from_bot]
+
+
+async def test_a_rating_summary_waits_for_approval_then_reaches_everyone_once(summed):
+    stack = summed
+    cora = await team(stack)
+    ann, bob = await stack.joined("Ann"), await stack.joined("Bob")
+    await stack.services.answering.load_items("ideas", IDEAS)
+    await stack.open_round("r2")
+    await ann.wait_for(lambda c: any("Round 2" in m.text for m in c))
+    await rate_everything(stack, ann, ann.user_id)  # Bob rates nothing
+    await stack.services.rounds.close_round("r2", actor="test")
+    await stack.bot.reconcile_now()
+    told = await cora.wait_for(lambda c: "/summary r2" in c[-1].text)
+    assert "Nothing goes to participants until you approve it" in told[-1].text
+
+    await stack.bot.reconcile_now()  # its time passed long ago, but nobody approved it
+    await cora.send("/summary r2")
+    review = await cora.wait_for(lambda c: c[-1].buttons and ["Approve", "Send now"] in c[-1].buttons)
+    assert any(t == "As Social care workforce receive it:" for t in bot_texts(review))
+    assert any(t.startswith("One participant’s digest, as a sample:") for t in bot_texts(review))
+    assert not any(m.photo or "Thank you for taking part" in m.text for m in await ann.chat())
+    held = await stack.services.summaries.stored("r2")
+    assert held.summary.status.value == "draft" and held.sent_at is None and held.recipients == 0
+
+    await cora.tap("Approve")
+    await cora.wait_for(lambda c: c[-1].text == "Approved. The summary of round r2 goes out now.")
+    await stack.bot.reconcile_now()
+    got = await ann.wait_for(lambda c: c[-1].buttons == [["See all"]])
+    summary_part = got[-3:]
+    assert summary_part[0].photo and "Chart of round r2" in summary_part[0].text
+    assert summary_part[1].text.startswith("Thank you for taking part in round 2, Technology ratings.")
+    digest = summary_part[2]
+    assert digest.text.startswith("Your answers")
+    bob_chat = await bob.wait_for(lambda c: any("Thank you for taking part in round 2" in m.text for m in c))
+    assert sum(m.photo for m in bob_chat) == 1 and not any("Your answers" in m.text for m in bob_chat)  # rated nothing
+
+    await ann.tap("See all")
+    page = await ann.wait_for(lambda c: c[-1].buttons == [["Back"]])
+    assert page[-1].message_id == digest.message_id and page[-1].text != digest.text
+    await ann.tap("Back")
+    back = await ann.wait_for(lambda c: c[-1].buttons == [["See all"]])
+    assert back[-1].message_id == digest.message_id and back[-1].text == digest.text
+
+    async with stack.services.env.db.reading() as tx:
+        png, file_id = await read_chart(tx, "r2")
+    assert png.startswith(b"\x89PNG") and file_id  # uploaded once; the second photo went by file_id
+    calls = [json.loads(line) for line in (stack.folder / "trace.jsonl").read_text().splitlines()]
+    photos = [c["params"]["photo"] for c in calls if c.get("method") == "sendPhoto"]
+    assert photos == [{"upload": "r2.png", "bytes": len(png)}, file_id]
+
+    await stack.bot.stop()  # a restart sends nothing twice
+    stack.bot = RunningBot(stack.bot.settings, stack.services)
+    await stack.bot.start()
+    await stack.bot.reconcile_now()
+    await ann.send("/status")  # a participant's message: answered after anything queued before it
+    after = await ann.wait_for_reply()
+    assert after.text
+    assert sum(m.photo for m in await ann.chat()) == 1
+    assert sum("Thank you for taking part in round 2" in t for t in bot_texts(await ann.chat())) == 1
+
+
+async def test_a_replaced_opening_and_dropped_excerpt_then_send_now(summed):
+    stack = summed
+    cora = await team(stack)
+    ann, bob = await stack.joined("Ann"), await stack.joined("Bob")
+    carol = await stack.joined("Carol", "lived")
+    await stack.open_round("r1")
+    for user, text in ((ann, ANN), (bob, BOB)):
+        await stack.services.answering.begin(user.user_id, "r1")
+        await stack.services.answering.receive_text(user.user_id, text, f"m{user.user_id}")
+    await stack.services.rounds.close_round("r1", actor="test")
+    await stack.bot.reconcile_now()
+    await cora.wait_for(lambda c: "/summary r1" in c[-1].text)
+
+    await cora.send("/summary r1")
+    await cora.wait_for(lambda c: ["Drop excerpt 2"] in c[-1].buttons)
+    await cora.tap("Replace opening")
+    await cora.wait_for(lambda c: c[-1].text.startswith("Send the new opening"))
+    await cora.send("Here is what you told us in round 1.")
+    await cora.wait_for(lambda c: c[-1].text.startswith("The opening of round r1's summary is replaced."))
+    await cora.send("/summary r1")
+    review = await cora.wait_for(lambda c: ["Drop excerpt 1"] in c[-1].buttons)
+    await cora.tap("Drop excerpt 1", message_id=review[-1].message_id)
+    edited = await cora.wait_for(lambda c: c[-1].buttons and ["Drop excerpt 1"] not in c[-1].buttons)
+    assert ["Drop excerpt 2"] in edited[-1].buttons
+    await cora.tap("Send now")
+    await cora.wait_for(lambda c: c[-1].text == "Approved. The summary of round r1 goes out now.")
+
+    await stack.bot.reconcile_now()
+    for user in (ann, bob, carol):  # Carol gave nothing, but she is of the round's groups
+        chat = await user.wait_for(lambda c: any("Here is what you told us in round 1." in m.text for m in c))
+        summary = next(m.text for m in chat if "Here is what you told us" in m.text)
+        assert ANN not in summary and BOB in summary and not any(m.photo for m in chat)
+    async with stack.services.env.db.reading() as tx:
+        approvals = [json.loads(d) for _, action, _, d in await audit_entries(tx) if action == "approve_summary"]
+    assert approvals == [{"now": True}]
