@@ -104,6 +104,14 @@ class Skip(AtQuestion):
 
 
 @dataclass(frozen=True)
+class NoReason(Callback):
+    """Goes on without saying why one sees a card differently from one's group."""
+
+    prefix: ClassVar[str] = "nr"
+    round_id: str
+
+
+@dataclass(frozen=True)
 class RemindNow(Callback):
     """A coordinator confirms (or cancels) a reminder to a round's non-finishers.
 
@@ -128,7 +136,7 @@ class Announce(Callback):
 
 KINDS: dict[str, type[Callback]] = {
     k.prefix: k
-    for k in (Consent, Begin, Pick, Rate, Submit, Toggle, NextQuestion, AddExample, Skip, RemindNow, Announce)
+    for k in (Consent, Begin, Pick, Rate, Submit, Toggle, NextQuestion, AddExample, Skip, NoReason, RemindNow, Announce)
 }
 
 
