@@ -1,12 +1,14 @@
 """Carry-forward of earlier ratings, and when the bot asks someone why they see a card differently."""
 
 import pytest
+from openpyxl import load_workbook
 
 from carework_core.answering import Ask, ButtonsExpected, Item, ReasonSaved, RoundDone
 from carework_core.bootstrap import Services
 from carework_core.carry import carried, dissents, earlier_places, nearest_label
 from carework_core.definition_file import load_definition
 from carework_core.definitions import Scale
+from carework_core.export import REASON_COLUMNS, export_workbook
 from carework_core.steps import Carried
 from carework_core.storage.reasons import count_reasons, reasons_of
 from tests.conftest import ROOT, join
@@ -176,3 +178,15 @@ async def test_the_last_card_far_from_the_group_still_hears_the_reason(carry):
     assert isinstance(saved, ReasonSaved) and isinstance(saved.step, RoundDone)
     count, rows = await reason_count(carry)
     assert count == 1 and (rows[0].card.question_id, rows[0].card.item_id) == ("size", None)
+
+
+async def test_reasons_are_exported_under_codes_as_text(carry, tmp_path):
+    await a_closed_with(carry, ["2", "2"])
+    await carry.answering.begin(1, "b")
+    await carry.answering.tap(1, "b", 1, "1", "t1", (0, 0))
+    await carry.answering.receive_text(1, "=HYPERLINK(1)", "m1")
+    counts = await export_workbook(carry.env, tmp_path / "out.xlsx")
+    rows = list(load_workbook(tmp_path / "out.xlsx")["Reasons"].iter_rows(values_only=True))
+    assert counts["reasons"] == 1 and list(rows[0]) == REASON_COLUMNS
+    assert rows[1][:8] == ("P-0005", "b", "rate", "i1", "Rota apps", "Evidence", "None", "=HYPERLINK(1)")
+    assert load_workbook(tmp_path / "out.xlsx")["Reasons"]["H2"].data_type == "s"  # text, never a formula
