@@ -134,25 +134,19 @@ class Answering:
             step = await self._step(tx, rnd, progress)
             earlier = await store.answer_from(tx, person.id, source)
             if earlier is not None:  # a replayed tap: show what it stored the first time
-                return self._tapped(earlier, step)
-            ask = _expect(step, number, (RatingQuestion, ChoiceQuestion, ItemRatingQuestion))
-            if ask.card != card:
-                raise StaleAction("that card has already been answered")
-            await reasons.close_offers(tx, person.id, reasons.OfferStatus.PASSED)
-            answer = store.Answer(
-                rnd.id,
-                ask.question.id,
-                checked_value(ask.question, ask.criterion, value),
-                source,
-                ask.item.id if ask.item else None,
-                ask.criterion.id if ask.criterion else None,
-            )
-            progress = await self._record(tx, person, progress, answer)
-            if not isinstance(ask.question, ItemRatingQuestion):
-                progress = await self._done(tx, person, rnd, progress, ask.question.id)
-            result = self._tapped(answer, await self._moved(tx, person, rnd, progress))
+                waiting = await reasons.open_offer(tx, person.id)
+                offered = waiting is not None and waiting.card == reasons.card_of(earlier)
+                result = self._tapped(earlier, step)
+            else:
+                answer = await self._answer_tap(tx, person, rnd, step, (number, card, value, source))
+                progress = progress.with_answer(answer)
+                if not isinstance(step.question, ItemRatingQuestion):
+                    progress = await self._done(tx, person, rnd, progress, answer.question_id)
+                result = self._tapped(answer, await self._moved(tx, person, rnd, progress))
         # Outside the write: the group's figures are read in transactions of their own.
-        if await self._carry.offer_if_dissenting(person, answer):
+        if earlier is None:
+            offered = await self._carry.offer_if_dissenting(person, answer)
+        if offered:
             return replace(result, reason_offered=True)  # the next step waits for the reason or Skip
         return replace(result, step=await self._carry.onto(person, result.step))
 
@@ -308,6 +302,24 @@ class Answering:
         if await round_status(tx, round_id) != RoundStatus.OPEN:
             raise RoundNotOpen(f"round {round_id} is not open")
         return person, rnd
+
+    async def _answer_tap(self, tx: Tx, person: Participant, rnd: Round, step: Step, tap: tuple) -> store.Answer:
+        """Stores a new tap (number, card, value, source) as the answer to the card waiting."""
+        number, card, value, source = tap
+        ask = _expect(step, number, (RatingQuestion, ChoiceQuestion, ItemRatingQuestion))
+        if ask.card != card:
+            raise StaleAction("that card has already been answered")
+        await reasons.close_offers(tx, person.id, reasons.OfferStatus.PASSED)
+        answer = store.Answer(
+            rnd.id,
+            ask.question.id,
+            checked_value(ask.question, ask.criterion, value),
+            source,
+            ask.item.id if ask.item else None,
+            ask.criterion.id if ask.criterion else None,
+        )
+        await store.record_answer(tx, person.id, answer, self.env.stamp())
+        return answer
 
     async def _record(
         self, tx: Tx, person: Participant, progress: store.RoundProgress, answer: store.Answer

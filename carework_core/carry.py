@@ -103,6 +103,5 @@ class Carry:
         criterion = next((c for c in self.env.consultation.criteria if c.id == answer.criterion_id), None)
         if not dissents(answer.value, await self.find(person, rnd, question, answer.item_id, criterion)):
             return False
-        card = reasons.Card(answer.round_id, answer.question_id, answer.item_id, answer.criterion_id)
         async with self.env.db.transaction() as tx:
-            return await reasons.offer_reason(tx, person.id, card, answer.value, self.env.stamp())
+            return await reasons.offer_reason(tx, person.id, reasons.card_of(answer), answer.value, self.env.stamp())

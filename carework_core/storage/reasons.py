@@ -47,6 +47,11 @@ class CodedReason:
     given_at: str
 
 
+def card_of(answer) -> Card:
+    """Returns the card a stored answer rated."""
+    return Card(answer.round_id, answer.question_id, answer.item_id, answer.criterion_id)
+
+
 _OFFER = "SELECT id, round_id, question_id, item_id, criterion_id, rating, status FROM reasons"
 
 

@@ -190,3 +190,15 @@ async def test_reasons_are_exported_under_codes_as_text(carry, tmp_path):
     assert counts["reasons"] == 1 and list(rows[0]) == REASON_COLUMNS
     assert rows[1][:8] == ("P-0005", "b", "rate", "i1", "Rota apps", "Evidence", "None", "=HYPERLINK(1)")
     assert load_workbook(tmp_path / "out.xlsx")["Reasons"]["H2"].data_type == "s"  # text, never a formula
+
+
+async def test_a_replayed_tap_asks_why_only_while_the_offer_waits(carry):
+    await a_closed_with(carry, ["2", "2"])
+    await carry.answering.begin(1, "b")
+    first = await carry.answering.tap(1, "b", 1, "1", "t1", (0, 0))
+    replayed = await carry.answering.tap(1, "b", 1, "1", "t1", (0, 0))
+    assert first.reason_offered and replayed.reason_offered and replayed.stored == first.stored
+    await carry.answering.receive_text(1, "Nobody has measured it", "m1")
+    late = await carry.answering.tap(1, "b", 1, "1", "t1", (0, 0))
+    assert not late.reason_offered and late.step.item == IDEAS[1] and late.step.carried.label == "Some"
+    assert (await reason_count(carry))[0] == 1
