@@ -71,6 +71,9 @@ class Carry:
     def __init__(self, env: Env, results: Results):
         self.env = env
         self.results = results
+        # A closed round's figures stay put until it reopens, and every tap on a carried card
+        # needs one: keep them, keyed by when the round closed.
+        self._medians: dict[tuple, float | None] = {}
 
     async def find(
         self, person: Participant, rnd: Round, question: Any, item_id: str | None, criterion: Criterion | None
@@ -82,12 +85,15 @@ class Carry:
             return None
         crit_id = criterion.id if criterion else None
         async with self.env.db.reading() as tx:
-            before = await store.earlier_rating(tx, person.id, places, item_id, crit_id)
-        if before is None or scale is None:
+            found = await store.earlier_rating(tx, person.id, places, item_id, crit_id)
+        if found is None or scale is None:
             return None
+        before, closed_at = found
         key = (before.question_id, before.item_id, before.criterion_id)
-        median = await self.results.group_median(before.round_id, key, person.group_id)
-        return carried(before.round_id, before.value, scale, median)
+        remembered = (before.round_id, key, person.group_id, closed_at)
+        if remembered not in self._medians:
+            self._medians[remembered] = await self.results.group_median(before.round_id, key, person.group_id)
+        return carried(before.round_id, before.value, scale, self._medians[remembered])
 
     async def onto(self, person: Participant, step: Step) -> Step:
         """Returns a rating card with the person's earlier answer to it, when they gave one."""

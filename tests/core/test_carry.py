@@ -202,3 +202,16 @@ async def test_a_replayed_tap_asks_why_only_while_the_offer_waits(carry):
     late = await carry.answering.tap(1, "b", 1, "1", "t1", (0, 0))
     assert not late.reason_offered and late.step.item == IDEAS[1] and late.step.carried.label == "Some"
     assert (await reason_count(carry))[0] == 1
+
+
+async def test_a_round_reopened_and_closed_again_gives_its_new_figures(carry, clock):
+    await a_closed_with(carry, ["2", "2"])
+    assert (await carry.answering.begin(1, "b")).carried.group_label == "A lot"
+    await carry.rounds.reopen_round("a", actor="test")
+    assert (await carry.answering.begin(1, "b")).carried is None  # nothing carried from an open round
+    for n in range(5):  # five late colleagues say None: the group is now 3,3,3,3,2,1,1,1,1,1
+        await join(carry, 400 + n)
+        await rate_round_a(carry, 400 + n, ["1", "1"])
+    clock.advance(hours=1)
+    await carry.rounds.close_round("a", actor="test")
+    assert (await carry.answering.begin(1, "b")).carried.group_label == "Some"  # median 1.5, a half goes up
