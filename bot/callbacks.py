@@ -104,6 +104,14 @@ class Skip(AtQuestion):
 
 
 @dataclass(frozen=True)
+class NoReason(Callback):
+    """Goes on without saying why one sees a card differently from one's group."""
+
+    prefix: ClassVar[str] = "nr"
+    round_id: str
+
+
+@dataclass(frozen=True)
 class RemindNow(Callback):
     """A coordinator confirms (or cancels) a reminder to a round's non-finishers.
 
@@ -157,6 +165,7 @@ KINDS: dict[str, type[Callback]] = {
         NextQuestion,
         AddExample,
         Skip,
+        NoReason,
         RemindNow,
         Announce,
         DigestPage,

@@ -180,10 +180,10 @@ def step(s: Ask | RoundDone, c: Consultation) -> Reply:
     if isinstance(q, ItemRatingQuestion) and s.item and s.criterion:
         head += f"\nIdea {s.item_index + 1} of {s.items_total}"
         body = f"{escape(q.text)}\n\n<i>{escape(s.item.text)}</i>\n\n{escape(s.criterion.question)}"
-        return Reply(f"{head}\n\n{body}", _scale_buttons(s))
+        return Reply(f"{head}\n\n{body}{_last_time(s)}", _scale_buttons(s))
     body = escape(q.text) + (f"\n\n<i>{escape(q.hint)}</i>" if q.hint else "")
     if isinstance(q, RatingQuestion):
-        return Reply(f"{head}\n\n{body}", _scale_buttons(s))
+        return Reply(f"{head}\n\n{body}{_last_time(s)}", _scale_buttons(s))
     if isinstance(q, ChoiceQuestion):
         return choice(s, head, body, 0)
     return Reply(f"{head}\n\n{body}\n\n{_typing_prompt(s)}", _typing_buttons(s))
@@ -203,10 +203,19 @@ def choice(s: Ask, head: str, body: str, mask: int) -> Reply:
     return Reply(f"{head}\n\n{body}\n\nTick all that apply, then tap Done.", rows + done + _skip_row(s))
 
 
+def _last_time(s: Ask) -> str:
+    """Says what the person answered to this card in an earlier round, and their group, if shown."""
+    if s.carried is None:
+        return ""
+    group = f" (your group: {escape(s.carried.group_label)})" if s.carried.group_label else ""
+    return f"\n\nLast time you said <b>{escape(s.carried.label)}</b>{group}. Keep or change?"
+
+
 def _scale_buttons(s: Ask) -> tuple[tuple[Button, ...], ...]:
     scale = scale_for(s.question, s.criterion)
     assert scale is not None
-    return tuple((Button(label, _point(s, value)),) for label, value in points(scale)) + _skip_row(s)
+    keep = ((Button("Keep", _point(s, s.carried.value)),),) if s.carried else ()
+    return keep + tuple((Button(label, _point(s, value)),) for label, value in points(scale)) + _skip_row(s)
 
 
 def _point(s: Ask, value: str) -> cb.Callback:
@@ -247,6 +256,19 @@ def example_saved(s: Ask) -> Reply:
             ),
         ),
     )
+
+
+def reason_offer(round_id: str) -> Reply:
+    """Offers to hear, in a line, why someone sees a card differently from most of their group."""
+    return Reply(
+        "You see this differently from most of your group. Would you like to say why, in a line? You can skip this.",
+        ((Button("Skip", cb.NoReason(round_id)),),),
+    )
+
+
+def reason_saved() -> Reply:
+    """Thanks someone for their reason, before the round goes on."""
+    return Reply("Thank you. We have noted that.")
 
 
 def type_next() -> Reply:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from carework_core.carry import Carry
 from carework_core.definitions import (
     ChoiceQuestion,
     ExamplesQuestion,
@@ -21,6 +24,7 @@ from carework_core.errors import (
 )
 from carework_core.lifecycle import RoundStatus
 from carework_core.onboarding import Participant, find_participant
+from carework_core.results import Results
 from carework_core.rounds import round_status
 from carework_core.steps import (  # re-exported: callers know them as answering's results
     Ask,
@@ -28,6 +32,7 @@ from carework_core.steps import (  # re-exported: callers know them as answering
     ExampleInvited,
     Item,
     NothingToAnswer,
+    ReasonSaved,
     RoundDone,
     Step,
     StoredAnswer,
@@ -35,6 +40,7 @@ from carework_core.steps import (  # re-exported: callers know them as answering
     TextSaved,
 )
 from carework_core.storage import answers as store
+from carework_core.storage import reasons
 from carework_core.storage.db import Tx
 from carework_core.storage.items import item_rows, opened_rounds, replace_items
 from carework_core.vocabulary import checked_value, labels_of
@@ -47,6 +53,7 @@ __all__ = [
     "ExampleInvited",
     "Item",
     "NothingToAnswer",
+    "ReasonSaved",
     "RoundDone",
     "Step",
     "StoredAnswer",
@@ -62,37 +69,49 @@ class Answering:
         self.env = env
         self._numbers = {r.id: n for n, r in enumerate(env.consultation.rounds, start=1)}
         self._criteria = {c.id: c for c in env.consultation.criteria}
+        self._carry = Carry(env, Results(env))
 
     async def begin(self, telegram_user_id: int, round_id: str) -> Step:
         """Starts (or resumes) a round and returns the first unanswered question."""
         async with self.env.db.transaction() as tx:
             person, rnd = await self._guard(tx, telegram_user_id, round_id)
+            await reasons.close_offers(tx, person.id, reasons.OfferStatus.PASSED)
             await store.start_participation(tx, person.id, round_id, self.env.stamp())
-            return await self._moved(tx, person, rnd, await store.round_progress(tx, person.id, rnd.id))
+            step = await self._moved(tx, person, rnd, await store.round_progress(tx, person.id, rnd.id))
+        return await self._carry.onto(person, step)
 
     async def receive_text(
         self, telegram_user_id: int, text: str, source: str
-    ) -> TextSaved | ButtonsExpected | NothingToAnswer:
-        """Stores typed text as the answer to the current examples or text question."""
+    ) -> TextSaved | ButtonsExpected | NothingToAnswer | ReasonSaved:
+        """Stores typed text as the reason the bot asked for, or as the answer to the current question."""
         async with self.env.db.transaction() as tx:
             person = await self._person(tx, telegram_user_id)
-            rnd = await self._active_round(tx, person)
-            if rnd is None:
-                return NothingToAnswer(await elsewhere(tx, self.env.consultation, person))
-            progress = await store.round_progress(tx, person.id, rnd.id)
-            step = await self._step(tx, rnd, progress)
-            if await store.answer_from(tx, person.id, source):
-                return TextSaved(step, isinstance(step, Ask) and isinstance(step.question, ExamplesQuestion), True)
-            if not isinstance(step, Ask):
-                return NothingToAnswer(await elsewhere(tx, self.env.consultation, person))
-            q = step.question
-            if not isinstance(q, (ExamplesQuestion, TextQuestion)):
-                return ButtonsExpected(step)
-            progress = await self._record(tx, person, progress, store.Answer(rnd.id, q.id, text, source))
-            full = isinstance(q, ExamplesQuestion) and step.examples_given + 1 >= q.max_examples
-            if isinstance(q, TextQuestion) or full:
-                progress = await self._done(tx, person, rnd, progress, q.id)
-            return TextSaved(await self._moved(tx, person, rnd, progress), isinstance(q, ExamplesQuestion), False)
+            result = await self._heard(tx, person, text, source) or await self._typed(tx, person, text, source)
+        if isinstance(result, (TextSaved, ReasonSaved)):
+            return replace(result, step=await self._carry.onto(person, result.step))
+        return result
+
+    async def _typed(
+        self, tx: Tx, person: Participant, text: str, source: str
+    ) -> TextSaved | ButtonsExpected | NothingToAnswer:
+        """Stores typed text as the answer to the current examples or text question."""
+        rnd = await self._active_round(tx, person)
+        if rnd is None:
+            return NothingToAnswer(await elsewhere(tx, self.env.consultation, person))
+        progress = await store.round_progress(tx, person.id, rnd.id)
+        step = await self._step(tx, rnd, progress)
+        if await store.answer_from(tx, person.id, source):
+            return TextSaved(step, isinstance(step, Ask) and isinstance(step.question, ExamplesQuestion), True)
+        if not isinstance(step, Ask):
+            return NothingToAnswer(await elsewhere(tx, self.env.consultation, person))
+        q = step.question
+        if not isinstance(q, (ExamplesQuestion, TextQuestion)):
+            return ButtonsExpected(step)
+        progress = await self._record(tx, person, progress, store.Answer(rnd.id, q.id, text, source))
+        full = isinstance(q, ExamplesQuestion) and step.examples_given + 1 >= q.max_examples
+        if isinstance(q, TextQuestion) or full:
+            progress = await self._done(tx, person, rnd, progress, q.id)
+        return TextSaved(await self._moved(tx, person, rnd, progress), isinstance(q, ExamplesQuestion), False)
 
     async def tap(
         self,
@@ -115,22 +134,32 @@ class Answering:
             step = await self._step(tx, rnd, progress)
             earlier = await store.answer_from(tx, person.id, source)
             if earlier is not None:  # a replayed tap: show what it stored the first time
-                return self._tapped(earlier, step)
-            ask = _expect(step, number, (RatingQuestion, ChoiceQuestion, ItemRatingQuestion))
-            if ask.card != card:
-                raise StaleAction("that card has already been answered")
-            answer = store.Answer(
-                rnd.id,
-                ask.question.id,
-                checked_value(ask.question, ask.criterion, value),
-                source,
-                ask.item.id if ask.item else None,
-                ask.criterion.id if ask.criterion else None,
-            )
-            progress = await self._record(tx, person, progress, answer)
-            if not isinstance(ask.question, ItemRatingQuestion):
-                progress = await self._done(tx, person, rnd, progress, ask.question.id)
-            return self._tapped(answer, await self._moved(tx, person, rnd, progress))
+                waiting = await reasons.open_offer(tx, person.id)
+                offered = waiting is not None and waiting.card == reasons.card_of(earlier)
+                result = self._tapped(earlier, step)
+            else:
+                answer = await self._answer_tap(tx, person, rnd, step, (number, card, value, source))
+                progress = progress.with_answer(answer)
+                if not isinstance(step.question, ItemRatingQuestion):
+                    progress = await self._done(tx, person, rnd, progress, answer.question_id)
+                result = self._tapped(answer, await self._moved(tx, person, rnd, progress))
+        # Outside the write: the group's figures are read in transactions of their own.
+        if earlier is None:
+            offered = await self._carry.offer_if_dissenting(person, answer)
+        if offered:
+            return replace(result, reason_offered=True)  # the next step waits for the reason or Skip
+        return replace(result, step=await self._carry.onto(person, result.step))
+
+    async def skip_reason(self, telegram_user_id: int, round_id: str) -> Step | None:
+        """Goes on without the reason the bot offered to hear; None when no offer was waiting."""
+        async with self.env.db.transaction() as tx:
+            person, rnd = await self._guard(tx, telegram_user_id, round_id)
+            offer = await reasons.open_offer(tx, person.id)
+            if offer is None or offer.card.round_id != round_id:
+                return None
+            await reasons.close_offers(tx, person.id, reasons.OfferStatus.SKIPPED)
+            step = await self._step(tx, rnd, await store.round_progress(tx, person.id, rnd.id))
+        return await self._carry.onto(person, step)
 
     async def toggle(self, telegram_user_id: int, round_id: str, number: int) -> Ask | None:
         """Returns the multiple-choice question a tick belongs to, or None when it is no longer waiting."""
@@ -154,8 +183,10 @@ class Answering:
                 raise AnswerRejected("this question needs an answer before moving on")
             if not skip and isinstance(ask.question, ExamplesQuestion) and ask.examples_given == 0:
                 raise AnswerRejected("please type an example first, or skip this question")
+            await reasons.close_offers(tx, person.id, reasons.OfferStatus.PASSED)
             progress = await self._done(tx, person, rnd, progress, ask.question.id, skipped=skip)
-            return await self._moved(tx, person, rnd, progress)
+            step = await self._moved(tx, person, rnd, progress)
+        return await self._carry.onto(person, step)
 
     async def whereabouts(self, telegram_user_id: int) -> Ask | Elsewhere:
         """Returns a registered person's next question, or the round to start, or that none is open."""
@@ -163,7 +194,9 @@ class Answering:
             person = await self._person(tx, telegram_user_id)
             rnd = await self._active_round(tx, person)
             step = await self._step(tx, rnd, await store.round_progress(tx, person.id, rnd.id)) if rnd else None
-            return step if isinstance(step, Ask) else await elsewhere(tx, self.env.consultation, person)
+            if not isinstance(step, Ask):
+                return await elsewhere(tx, self.env.consultation, person)
+        return await self._carry.onto(person, step)
 
     async def current(self, telegram_user_id: int, round_id: str) -> Step:
         """Returns where the participant is in a round, without changing anything."""
@@ -241,6 +274,18 @@ class Answering:
 
     # -- guards and writes -------------------------------------------------------------------
 
+    async def _heard(self, tx: Tx, person: Participant, text: str, source: str) -> ReasonSaved | None:
+        """Stores typed text as the reason the bot offered to hear; None when no offer waits for it."""
+        offer = await reasons.reason_from(tx, person.id, source)  # a replayed message stores nothing twice
+        duplicate = offer is not None
+        if offer is None:
+            offer = await reasons.open_offer(tx, person.id)
+            if offer is None:
+                return None
+            await reasons.give_reason(tx, offer.id, text, source, self.env.stamp())
+        rnd = self.env.consultation.round(offer.card.round_id)
+        return ReasonSaved(await self._step(tx, rnd, await store.round_progress(tx, person.id, rnd.id)), duplicate)
+
     async def _person(self, tx: Tx, telegram_user_id: int) -> Participant:
         person = await find_participant(tx, telegram_user_id)
         if person is not None and person.status == "consenting":
@@ -257,6 +302,24 @@ class Answering:
         if await round_status(tx, round_id) != RoundStatus.OPEN:
             raise RoundNotOpen(f"round {round_id} is not open")
         return person, rnd
+
+    async def _answer_tap(self, tx: Tx, person: Participant, rnd: Round, step: Step, tap: tuple) -> store.Answer:
+        """Stores a new tap (number, card, value, source) as the answer to the card waiting."""
+        number, card, value, source = tap
+        ask = _expect(step, number, (RatingQuestion, ChoiceQuestion, ItemRatingQuestion))
+        if ask.card != card:
+            raise StaleAction("that card has already been answered")
+        await reasons.close_offers(tx, person.id, reasons.OfferStatus.PASSED)
+        answer = store.Answer(
+            rnd.id,
+            ask.question.id,
+            checked_value(ask.question, ask.criterion, value),
+            source,
+            ask.item.id if ask.item else None,
+            ask.criterion.id if ask.criterion else None,
+        )
+        await store.record_answer(tx, person.id, answer, self.env.stamp())
+        return answer
 
     async def _record(
         self, tx: Tx, person: Participant, progress: store.RoundProgress, answer: store.Answer

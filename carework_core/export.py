@@ -25,6 +25,7 @@ from carework_core.rounds import opened_snapshots
 from carework_core.storage.answers import coded_answers
 from carework_core.storage.items import item_texts
 from carework_core.storage.participants import participant_records
+from carework_core.storage.reasons import reasons_of
 from carework_core.vocabulary import labels_of
 
 ANSWER_COLUMNS = [
@@ -43,6 +44,7 @@ ANSWER_COLUMNS = [
     "answered_at",
 ]
 PARTICIPANT_COLUMNS = ["participant", "group", "status", "consented_at", "consents"]
+REASON_COLUMNS = ["participant", "round", "question_id", "item_id", "item", "criterion", "rating", "reason", "given_at"]
 
 # Characters XML 1.0 forbids (and lone surrogates, which UTF-8 cannot hold) are dropped.
 FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -56,10 +58,12 @@ async def export_workbook(env: Env, path: str | Path) -> dict[str, int]:
     book = Workbook(write_only=True)
     answers = book.create_sheet("Answers")
     people = book.create_sheet("Participants")
+    reasons = book.create_sheet("Reasons")
     counts = {"answers": 0, "participants": 0}
     async with env.db.reading() as tx:
         counts["answers"] = await _write(answers, ANSWER_COLUMNS, _answer_rows(env, tx))
         counts["participants"] = await _write(people, PARTICIPANT_COLUMNS, _participant_rows(env, tx))
+        counts["reasons"] = await _write(reasons, REASON_COLUMNS, _reason_rows(env, tx))
     _save(book, path)
     return counts
 
@@ -154,6 +158,30 @@ async def _participant_rows(env: Env, tx) -> AsyncIterator[list[Any]]:
             person.status.value,
             _local(env, person.consented_at) if person.consented_at else "",
             person.consents or "",
+        ]
+
+
+async def _reason_rows(env: Env, tx) -> AsyncIterator[list[Any]]:
+    """Yields why people saw a card differently from their group, under their codes."""
+    c = env.consultation
+    seen = {r.id: snapshot_of(c, r) for r in c.rounds} | await opened_snapshots(tx)
+    items = await item_texts(tx)
+    for reason in await reasons_of(tx):
+        card = reason.card
+        snap = seen.get(card.round_id)
+        q = next((q for q in snap.round.questions if q.id == card.question_id), None) if snap else None
+        crit = snap.criterion(card.criterion_id) if snap and card.criterion_id else None
+        item = items.get((q.item_set, card.item_id)) if isinstance(q, ItemRatingQuestion) else None
+        yield [
+            reason.code,
+            card.round_id,
+            card.question_id,
+            card.item_id or "",
+            item or "",
+            crit.name if crit else "",
+            _shown(q, crit, reason.rating),
+            reason.text,
+            _local(env, reason.given_at),
         ]
 
 

@@ -15,6 +15,17 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Carried:
+    """What a person said on the same card in an earlier round, beside their group's middle answer there."""
+
+    round_id: str
+    value: str  # as stored: a scale point or "not_sure"; Keep stores it again
+    label: str
+    group_median: float | None  # None when the group is too small to show, or nobody rated on the scale
+    group_label: str  # the scale label nearest the group's median, or "" when there is none
+
+
+@dataclass(frozen=True)
 class Ask:
     """The question a participant should answer next."""
 
@@ -29,6 +40,7 @@ class Ask:
     item_index: int = 0  # the item's place in its set, from 0; with criterion_index it names the card
     items_total: int = 0
     criterion_index: int = 0
+    carried: Carried | None = None  # the person's earlier answer to the same card, when there is one
 
     @property
     def card(self) -> tuple[int, int] | None:
@@ -98,6 +110,15 @@ class TapResult:
     stored: StoredAnswer
     step: Step
     same_card: bool
+    reason_offered: bool = False  # the answer is 2+ points from the group's: ask why before `step`
+
+
+@dataclass(frozen=True)
+class ReasonSaved:
+    """A typed line was stored as the reason the bot offered to hear (or had been already)."""
+
+    step: Step
+    duplicate: bool
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from carework_core.coordinators import Coordinator
-from carework_core.definitions import Consultation, ExamplesQuestion, ItemRatingQuestion, RatingQuestion, Round
+from carework_core.definitions import ExamplesQuestion, ItemRatingQuestion, RatingQuestion, Round
 from carework_core.effects import Effect, record_effects
 from carework_core.env import Env, audit
 from carework_core.errors import SummaryError
@@ -231,8 +231,8 @@ class Summaries:
         """Returns a fresh draft of a round from what is stored."""
         c = self.env.consultation
         asked = [q.id for q in rnd.questions if isinstance(q, ExamplesQuestion)]
-        tallies = await examples_tallies(tx, rnd.id, asked, list(rnd.groups), getattr(c, "min_group_size", 5))
-        quotes = quoting_statement(c)
+        tallies = await examples_tallies(tx, rnd.id, asked, list(rnd.groups), c.min_group_size)
+        quotes = c.consent.quotes
         candidates = await quotable_examples(tx, rnd.id, asked, quotes) if quotes and asked else []
         kind = SummaryKind.EXAMPLES if asked or stats is None else SummaryKind.RATINGS
         reasons = await count_reasons(tx, rnd.id) if stats is not None else 0
@@ -261,11 +261,6 @@ class Summaries:
         opens = plan_of(following, c.zone, await stored_schedule.plan_changes(tx)).opens
         when = f"It opens on {opens.astimezone(c.zone):%A %-d %B}." if opens else "We will tell you when it opens."
         return opening, f"Next comes round {number + 1}, {following.title}. {when}"
-
-
-def quoting_statement(consultation: Consultation) -> str | None:
-    """Returns the consent statement whose agreement lets a person's words be quoted, if the study names one."""
-    return getattr(consultation.consent, "quotes", None)  # consent.quotes: engineer texts' definition key
 
 
 def _keep_edits(made: Summary, before: stored.StoredSummary) -> Summary:

@@ -11,7 +11,7 @@ from bot import callbacks as cb
 from bot import render
 from bot.callbacks import matches
 from bot.context import CareworkContext, Edit, answer_query, respond, shown_answer
-from carework_core.answering import ButtonsExpected, NothingToAnswer
+from carework_core.answering import ButtonsExpected, NothingToAnswer, ReasonSaved
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,10 @@ async def typed(update: Update, context: CareworkContext) -> None:
         await respond(update, context, render.nothing_waiting(result.where))
     elif isinstance(result, ButtonsExpected):
         await respond(update, context, render.plain("buttons_expected"))
+    elif isinstance(result, ReasonSaved):
+        await respond(
+            update, context, render.reason_saved(), render.step(result.step, context.services.env.consultation)
+        )
     elif result.more_examples:
         await respond(update, context, render.example_saved(result.step))  # still on the same question
     else:
@@ -51,6 +55,14 @@ async def pick(update: Update, context: CareworkContext) -> None:
         update.effective_user.id, data.round_id, data.number, _tapped_value(data), f"q{query.id}", card
     )
     await answer_query(query)
+    if result.reason_offered:  # the next card waits until they have said why, or skipped
+        await respond(
+            update,
+            context,
+            *shown_answer(update, render.chosen_label(result.stored)),
+            render.reason_offer(data.round_id),
+        )
+        return
     reply = render.step(result.step, context.services.env.consultation)
     if result.same_card:
         # Rating items one after another: the same message moves on, so the chat stays short.
@@ -93,6 +105,19 @@ async def add_example(update: Update, context: CareworkContext) -> None:
         await respond(update, context, render.step(invited.step, context.services.env.consultation))
 
 
+async def skip_reason(update: Update, context: CareworkContext) -> None:
+    """Goes on without a reason: the offer's Skip."""
+    query = update.callback_query
+    data = cb.unpack(query.data)
+    assert isinstance(data, cb.NoReason)
+    step = await context.services.answering.skip_reason(update.effective_user.id, data.round_id)
+    await answer_query(query)
+    if step is not None:
+        # The offer's message keeps its words without the button, and the round goes on.
+        offer = Edit(query.message.message_id, render.Reply(""), markup_only=True)
+        await respond(update, context, offer, render.step(step, context.services.env.consultation))
+
+
 async def _finish(update: Update, context: CareworkContext, skip: bool) -> None:
     data = cb.unpack(update.callback_query.data)
     step = await context.services.answering.finish_question(update.effective_user.id, data.round_id, data.number, skip)
@@ -116,5 +141,6 @@ HANDLERS = [
     CallbackQueryHandler(next_question, pattern=matches(cb.NextQuestion)),
     CallbackQueryHandler(add_example, pattern=matches(cb.AddExample)),
     CallbackQueryHandler(skip, pattern=matches(cb.Skip)),
+    CallbackQueryHandler(skip_reason, pattern=matches(cb.NoReason)),
     MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, typed),
 ]

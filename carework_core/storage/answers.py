@@ -129,6 +129,24 @@ async def all_answers(tx: Tx) -> list[Answer]:
     return [Answer(*r) for r in rows]
 
 
+async def earlier_rating(
+    tx: Tx, participant_id: int, places: list[tuple[str, str]], item_id: str | None, criterion_id: str | None
+) -> tuple[Answer, str] | None:
+    """Returns a person's latest answer to the same card in one of `places` (round, question) now closed,
+    with when that round closed."""
+    if not places:
+        return None
+    where = " OR ".join("(a.round_id = ? AND a.question_id = ?)" for _ in places)
+    row = await tx.fetchone(
+        "SELECT a.round_id, a.question_id, a.value, a.source, a.item_id, a.criterion_id, r.closed_at FROM answers a"
+        " JOIN rounds r ON r.round_id = a.round_id AND r.status = 'closed'"
+        f" WHERE a.participant_id = ? AND a.item_id IS ? AND a.criterion_id IS ? AND ({where})"
+        " ORDER BY a.id DESC LIMIT 1",
+        (participant_id, item_id, criterion_id, *(v for place in places for v in place)),
+    )
+    return (Answer(*row[:6]), row[6]) if row else None
+
+
 async def finished_at(tx: Tx, participant_id: int, round_id: str) -> str | None:
     """Returns when a person finished a round, or None while they have not."""
     row = await tx.fetchone(

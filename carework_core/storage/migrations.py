@@ -286,6 +286,29 @@ CREATE TABLE summary_charts (
 )
 """
 
+# Why someone sees an item differently from their group. A row is written when the bot offers to
+# ask (status 'offered'); the typed line fills text and source ('given'), Skip or any other action
+# closes the offer ('skipped', 'passed'). One row per card, so a replay stores nothing twice.
+REASONS = """
+CREATE TABLE reasons (
+    id INTEGER PRIMARY KEY,
+    participant_id INTEGER NOT NULL REFERENCES participants(id),
+    round_id TEXT NOT NULL,
+    question_id TEXT NOT NULL,
+    item_id TEXT NOT NULL DEFAULT '',
+    criterion_id TEXT NOT NULL DEFAULT '',
+    rating TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('offered', 'given', 'skipped', 'passed')),
+    text TEXT,
+    source TEXT,
+    offered_at TEXT NOT NULL,
+    given_at TEXT,
+    UNIQUE (participant_id, round_id, question_id, item_id, criterion_id),
+    UNIQUE (participant_id, source)
+);
+CREATE INDEX reasons_open ON reasons (participant_id, status)
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", INITIAL),
     Migration(2, "inbox receipts: update ids may restart", INBOX_RECEIPTS),
@@ -297,6 +320,7 @@ MIGRATIONS: list[Migration] = [
     Migration(8, "outbox lanes: replies before broadcasts", OUTBOX_LANES),
     Migration(9, "coordinators, their invites and announcements", COORDINATORS),
     Migration(10, "between-round summaries and their charts", SUMMARIES),
+    Migration(11, "reasons people give for seeing an item differently", REASONS),
 ]
 
 

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot import callbacks as cb
@@ -5,6 +6,7 @@ from bot import render
 from carework_core.answering import Ask, Item, RoundDone, StoredAnswer
 from carework_core.definition_file import load_definition
 from carework_core.definitions import Schedule
+from carework_core.steps import Carried
 from carework_core.whereabouts import NoRoundOpen, RoundClosed, ToStart
 from tests.conftest import MINI
 
@@ -118,3 +120,26 @@ def test_a_stored_answer_is_shown_back_in_its_words():
     assert (
         render.chosen_label(StoredAnswer("home,other", ("Home care", "Somewhere else"))) == "Home care, Somewhere else"
     )
+
+
+def test_a_card_rated_before_says_so_and_offers_keep():
+    card = Ask(R2, 2, R2.questions[1], 2, 2, item=Item("i1", "Rota apps"), criterion=C.criteria[0])
+    fresh = render.step(card, C)
+    assert "Last time" not in fresh.text and ["Keep"] not in labels(fresh)
+    reply = render.step(replace(card, carried=Carried("r0", "2", "Some", 3.0, "A lot")), C)
+    assert reply.text.endswith("\n\nLast time you said <b>Some</b> (your group: A lot). Keep or change?")
+    assert labels(reply) == [["Keep"], ["None"], ["Some"], ["A lot"], ["Not sure"]]
+    assert reply.buttons[0][0].data == cb.Rate("r2", 2, 0, 0, "2")  # Keep is the same tap as "Some"
+
+
+def test_a_group_too_small_to_show_is_left_out_of_the_carried_line():
+    card = Ask(R1, 1, R1.questions[2], 3, 4, carried=Carried("r0", "not_sure", "Not sure", None, ""))
+    reply = render.step(card, C)
+    assert reply.text.endswith("Last time you said <b>Not sure</b>. Keep or change?")
+    assert reply.buttons[0][0].data == cb.Pick("r1", 3, "not_sure")
+
+
+def test_the_reason_offer_can_be_skipped():
+    reply = render.reason_offer("r2")
+    assert "say why, in a line" in reply.text and labels(reply) == [["Skip"]]
+    assert reply.buttons[0][0].data == cb.NoReason("r2")

@@ -28,7 +28,7 @@ async def test_export_has_a_row_per_answer_with_codes_not_ids(services, tmp_path
     await answer_examples(services, 777001, ["one", "two"])
     out = tmp_path / "out.xlsx"
     counts = await export_workbook(services.env, out)
-    assert counts == {"answers": 2, "participants": 1}
+    assert counts == {"answers": 2, "participants": 1, "reasons": 0}
     sheet = load_workbook(out)["Answers"]
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == ANSWER_COLUMNS

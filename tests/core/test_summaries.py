@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from carework_core import summaries as summaries_module
 from carework_core.bootstrap import Services
 from carework_core.definitions import QuietHours
 from carework_core.errors import SummaryError
@@ -19,12 +18,6 @@ from tests.conftest import MINI, join
 
 ANN = "We started a buddy scheme so that new starters always have someone to ask."
 BOB = "Managers walk the rounds with staff once a week and listen to what they say."
-
-
-@pytest.fixture(autouse=True)
-def quotes_by_consent(monkeypatch):
-    """mini.yaml's optional statement `quote` is the one that lets words be quoted."""
-    monkeypatch.setattr(summaries_module, "quoting_statement", lambda consultation: "quote")
 
 
 async def closed_r1(services, *, also: bool = False):

@@ -8,7 +8,6 @@ import json
 import pytest
 
 from bot.runner import RunningBot
-from carework_core import summaries as summaries_module
 from carework_core.answering import Item
 from carework_core.storage.audit import audit_entries
 from carework_core.storage.summaries import read_chart
@@ -21,9 +20,8 @@ BOB = "Managers walk the rounds with staff once a week and listen to what they s
 
 
 @pytest.fixture
-async def summed(tmp_path, monkeypatch):
+async def summed(tmp_path):
     """The stack on mini.yaml whose rating round r2 has a summary time long past; `quote` allows quoting."""
-    monkeypatch.setattr(summaries_module, "quoting_statement", lambda consultation: "quote")
     survey = tmp_path / "mini.yaml"
     text = MINI.read_text().replace(
         "    groups: [workforce]\n", "    groups: [workforce]\n    schedule:\n      summary: 2026-01-01 12:00\n"
