@@ -3,6 +3,7 @@ for everyone they are for and queued on the broadcast lane. The core decides; th
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from bot import callbacks as cb
@@ -53,7 +54,8 @@ async def _chart(services: Services, summary: Summary) -> str:
     """Stores the round's chart (drawn once from the approved figures); returns its caption."""
     consultation = services.env.consultation
     if await services.summaries.chart(summary.round_id) is None:
-        png = chart_png(summary.stats, summary.item_titles, consultation)
+        # Drawing takes a second or more: off the event loop, so replies go on meanwhile.
+        png = await asyncio.to_thread(chart_png, summary.stats, summary.item_titles, consultation)
         await services.summaries.keep_chart(summary.round_id, png)
     return chart_caption(summary.stats, summary.item_titles, consultation)
 

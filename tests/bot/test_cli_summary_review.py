@@ -53,7 +53,8 @@ def test_show_prints_what_each_group_receives_as_plain_text(env):
     assert shown.returncode == 0, shown.stderr
     lines = shown.stdout.splitlines()
     assert lines[0] == "--- as Social care workforce (workforce) receive it ---"
-    assert lines[1] == "Thank you for taking part in round 1, Wellbeing examples. Here is what people told us."
+    assert lines[1] == "Wellbeing examples: what we heard"
+    assert "Thank you for taking part in round 1, Wellbeing examples. Here is what people told us." in lines
     assert "--- as People with lived experience of care (lived) receive it ---" in lines
     assert "<" not in shown.stdout and lines[-1] == "status: draft"
     assert ("cli", "draft_summary", "r1") in _audit(env)  # none existed: drafted on demand, once

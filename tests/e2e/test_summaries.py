@@ -80,8 +80,8 @@ async def test_a_rating_summary_waits_for_approval_then_reaches_everyone_once(su
     await stack.bot.reconcile_now()
     got = await ann.wait_for(lambda c: c[-1].buttons == [["See all"]])
     summary_part = got[-3:]
-    assert summary_part[0].photo and "Chart of round r2" in summary_part[0].text
-    assert summary_part[1].text.startswith("Thank you for taking part in round 2, Technology ratings.")
+    assert summary_part[0].photo and summary_part[0].text.startswith("Chart: the share of people who rated each item")
+    assert "Thank you for taking part in round 2, Technology ratings." in summary_part[1].text
     digest = summary_part[2]
     assert digest.text.startswith("Your answers")
     bob_chat = await bob.wait_for(lambda c: any("Thank you for taking part in round 2" in m.text for m in c))
