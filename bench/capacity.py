@@ -246,7 +246,9 @@ class Crowd:
                 await act(person)
             except Exception as exc:  # one who cannot finish is counted, not fatal
                 self.failed.add(person.token)
-                failed.append(f"{person.user.first_name}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
+                failed.append(
+                    f"{person.user.first_name}: {type(exc).__name__}: {(str(exc) or '(no detail)').splitlines()[0][:200]}"
+                )
 
         await asyncio.gather(*(one(p) for p in self.people))
         return failed

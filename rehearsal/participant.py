@@ -58,6 +58,16 @@ class VirtualParticipant:
         await self.user.tap("Start", message_id=self.invitation.message_id)
         await self.user.send(text)
 
+    async def receive_summary(self, title: str) -> None:
+        """Waits for the summary of the round with this title."""
+        heading = f"{title}: what we heard"
+        await self.user.wait_for(lambda c: any(m.from_bot and m.text.startswith(heading) for m in c), self.patience)
+
+    async def note_chat(self) -> None:
+        """Adds to the transcript every bot message not seen yet (a summary, a digest, a chart)."""
+        for message in await self.user.chat():
+            self._saw(message)
+
     async def wait_for_reminder(self, number: int, count: int, timeout: float = 60) -> ChatMessage:
         """Waits until this round's reminders number `count` and returns the newest."""
         chat = await self.user.wait_for(lambda c: len(reminders_in(c, number)) >= count, timeout=timeout)
@@ -131,7 +141,7 @@ class VirtualParticipant:
         edited = message.message_id in self._logged
         self._logged[message.message_id] = (message.text, message.buttons)
         buttons = " | ".join(b for row in message.buttons for b in row)
-        who = "bot (edited)" if edited else "bot"
+        who = "bot (edited)" if edited else "bot (photo)" if message.photo else "bot"
         self.transcript.append(f"{who}: {message.text}" + (f"\n     [{buttons}]" if buttons else ""))
         return message
 

@@ -44,9 +44,10 @@ def show(report: RehearsalReport, out: Path, console: Console | None = None) -> 
         f"messages sent:           {report.messages_sent}\n"
         f"paused half-way:         {report.paused} (came back after a reminder: {report.came_back})\n"
         f"reminders received:      {_by_group(report.reminders)}\n"
+        f"summaries sent:          {report.summaries} (charts written: {report.charts})\n"
         f"emulator refusals:       {report.refusals} ({report.unexpected_refusals} not caused by injected faults)\n"
         f"took:                    {report.seconds:.0f} s\n"
-        f"written to:              {out}/export.xlsx, trace.jsonl, transcripts/, bot.log",
+        f"written to:              {out}/export.xlsx, trace.jsonl, transcripts/, charts/, bot.log",
         highlight=False,
     )
     for description, count in report.refusal_descriptions.items():

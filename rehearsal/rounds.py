@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
+from pathlib import Path
 from random import Random
 
 from bot.runner import RunningBot
@@ -22,6 +23,7 @@ from carework_core.bootstrap import Services
 from carework_core.definitions import Consultation, ItemRatingQuestion, Round
 from carework_core.schedule import local_to_utc
 from rehearsal.participant import VirtualParticipant, reminders_in
+from rehearsal.summaries import deliver_summary
 
 ITEMS_PER_SET = 2
 PAUSING = 5  # one member in this many stops half-way through a round with reminders
@@ -44,6 +46,8 @@ class RehearsalReport:
     reminders: dict[str, int] = field(default_factory=dict)  # group -> reminders its members received
     paused: int = 0  # times someone stopped half-way on purpose
     came_back: int = 0  # of those, how many finished after a reminder
+    summaries: int = 0  # between-round summaries approved and received
+    charts: int = 0  # charts written to the output folder
 
     @property
     def unexpected_refusals(self) -> int:
@@ -81,6 +85,7 @@ class Stage:
     progress: Progress
     rng: Random
     failed: set[int] = field(default_factory=set)
+    out: Path | None = None  # where charts are written
 
     async def each(
         self, people: list[VirtualParticipant], act: Callable[[VirtualParticipant], Awaitable[None]], what: str
@@ -138,10 +143,11 @@ async def run_round(stage: Stage, rnd: Round, number: int, people: list[VirtualP
     stage.report.came_back += sum(number in p.finished for p in pausers)
     if plan.closes is None:
         await stage.services.rounds.close_round(rnd.id, actor="rehearsal")
-        return
-    await stage.reach(plan.closes)
-    left = [p for p in pausers if number in p.paused]
-    await stage.each(left, lambda p: p.wait_for_closing(number), f"closing of round {number}")
+    else:
+        await stage.reach(plan.closes)
+        left = [p for p in pausers if number in p.paused]
+        await stage.each(left, lambda p: p.wait_for_closing(number), f"closing of round {number}")
+    await deliver_summary(stage, rnd, number, members, stage.out)
 
 
 def _pausers(stage: Stage, members: list[VirtualParticipant]) -> list[VirtualParticipant]:

@@ -72,7 +72,7 @@ async def rehearse(
         try:
             async with EmulatorClient(emulator.url) as client:
                 people = await _recruit(client, services, consultation, participants, rng, texts, think)
-                stage = Stage(services, bot, report, progress, rng)
+                stage = Stage(services, bot, report, progress, rng, out=out)
                 await stage.each(people, partial(_join, progress=progress), "joining")
                 for number, rnd in enumerate(consultation.rounds, start=1):
                     await run_round(stage, rnd, number, people)
@@ -136,8 +136,9 @@ def _fresh(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for name in ("carework.db", "carework.db-wal", "carework.db-shm", "trace.jsonl", "export.xlsx"):
         (out / name).unlink(missing_ok=True)
-    for old in (out / "transcripts").glob("*.txt") if (out / "transcripts").exists() else []:
-        old.unlink()
+    for folder, pattern in (("transcripts", "*.txt"), ("charts", "*.png")):
+        for old in (out / folder).glob(pattern) if (out / folder).exists() else []:
+            old.unlink()
 
 
 def log_to(path: Path) -> None:

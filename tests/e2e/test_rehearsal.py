@@ -73,6 +73,13 @@ def test_rehearse_writes_export_trace_and_transcripts(tmp_path):
     first = (out / "transcripts" / "P-0001.txt").read_text()
     assert first.startswith("> typed: /start ") and "bot: Welcome to Mini consultation." in first
     assert "> tapped: I agree" in first and "That is the end of round 1" in first
+    # After each round, the summary everyone received; after the rating round, the chart and a digest.
+    assert "summaries sent:          2 (charts written: 1)" in done.stdout
+    everyone = [(out / "transcripts" / name).read_text() for name in transcripts]
+    assert all("bot: Wellbeing examples: what we heard" in t for t in everyone)
+    assert any("bot (photo): Chart: the share of people" in t for t in everyone)  # r2 is for one group
+    assert any("bot: Your answers beside everyone's" in t for t in everyone)
+    assert (out / "charts" / "r2.png").read_bytes().startswith(b"\x89PNG")
     trace = [json.loads(line) for line in (out / "trace.jsonl").read_text().splitlines()]
     assert any(t.get("method") == "sendMessage" for t in trace)
     assert REHEARSAL_TOKEN.split(":")[1] not in (out / "trace.jsonl").read_text()
