@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 
 import bot.cli_coordinators  # noqa: F401  (registers status, remind, announce and round extend/reminder)
+import bot.cli_synthesis  # noqa: F401  (registers synthesis export and import)
 from bot.cli_app import _refuse, _run, _with_services, app, out, round_app
 from bot.settings import Settings, StoreSettings, load_settings
 from carework_core.bootstrap import Services

@@ -19,6 +19,7 @@ from carework_core.progress import Progress
 from carework_core.rounds import Rounds
 from carework_core.storage.db import Database
 from carework_core.storage.state import read_state, write_state
+from carework_core.synthesis import Synthesis
 from carework_core.tallies import Tallies
 
 
@@ -34,6 +35,7 @@ class Services:
     plans: Plans
     coordinators: Coordinators
     progress: Progress
+    synthesis: Synthesis
 
     @classmethod
     def build(cls, db: Database, consultation: Consultation, clock: Clock) -> Services:
@@ -50,6 +52,7 @@ class Services:
             Plans(env),
             Coordinators(env),
             Progress(env),
+            Synthesis(env),
         )
 
     @classmethod

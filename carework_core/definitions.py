@@ -223,6 +223,13 @@ class Round(Strict):
         return next(q for q in self.questions if q.id == question_id)
 
 
+class SynthesisRules(Strict):
+    """How the researchers' synthesis workbook is checked on import."""
+
+    # Titles are what participants read on an item card: short enough for a phone screen.
+    title_max: int = Field(default=120, ge=10, le=200)
+
+
 class Consultation(Strict):
     id: Id
     title: Text
@@ -238,6 +245,7 @@ class Consultation(Strict):
     thank_you: Text = "Thank you. We will send you a short summary when this round has closed."
     rounds: list[Round] = Field(min_length=1)
     quiet_hours: QuietHours | None = None
+    synthesis: SynthesisRules = SynthesisRules()
 
     @field_validator("timezone")
     @classmethod

@@ -109,3 +109,25 @@ class DefinitionChanged(CareworkError):
 
 class PlanError(CareworkError):
     """A coordinator's change to a round's plan cannot be made (a time in the past, no such reminder)."""
+
+
+@dataclass(frozen=True)
+class SheetProblem:
+    """One problem in a workbook: the sheet, the cell (A1 style, empty for the whole sheet) and the reason."""
+
+    sheet: str
+    cell: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.cell}: {self.reason}" if self.cell else f"{self.sheet}: {self.reason}"
+
+
+class SynthesisRejected(CareworkError):
+    """A synthesis workbook cannot be imported; lists every problem found, and nothing was loaded."""
+
+    def __init__(self, file: str, problems: list[SheetProblem]):
+        self.file = file
+        self.problems = problems
+        lines = "\n".join(f"{file}: {p}" for p in problems)
+        super().__init__(f"{file}: {len(problems)} problem(s), nothing was imported:\n{lines}")
