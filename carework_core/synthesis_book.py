@@ -27,7 +27,9 @@ EXAMPLE_COLUMNS = ["example_id", "group", "question_id", "question", "text", "su
 ITEM_COLUMNS = ["item_id", "title", "description", "theme", "source_examples", "evidence_notes"]
 SCORE_PREFIX = "score_"
 ROUND_KEY = "round"  # the About sheet's row naming the round the examples came from
-FILLABLE_ROWS = 500  # rows of the Items sheet that get the score checks
+# Rows of the Items sheet whose scores Excel checks as they are typed. No cell is written below the
+# header, so a researcher's script that appends rows starts on row 2.
+FILLABLE_ROWS = 500
 # The same rule as the researchers' export: characters XML 1.0 forbids, and lone surrogates.
 FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 WIDTHS = {"text": 70, "question": 40, "title": 50, "description": 50, "evidence_notes": 40, "cluster_members": 30}
@@ -100,9 +102,6 @@ def _items_sheet(sheet: Worksheet, c: Consultation) -> None:
         letter = get_column_letter(n)
         check.add(f"{letter}2:{letter}{FILLABLE_ROWS + 1}")
         sheet.add_data_validation(check)
-    for letter in "ABCDE":
-        for row in range(2, FILLABLE_ROWS + 2):
-            sheet[f"{letter}{row}"].number_format = "@"  # typed ids and titles stay text
 
 
 def _about_sheet(sheet: Worksheet, c: Consultation, rnd: Round, count: int, exported_at: str) -> None:
