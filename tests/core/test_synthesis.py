@@ -1,15 +1,19 @@
 """The synthesis round trip in the core: examples out with suggested clusters, filled items back in."""
 
 import json
+from pathlib import Path
 
 import pytest
+import yaml
 from openpyxl import load_workbook
 
-from carework_core.errors import ItemsLocked, SynthesisRejected
+from carework_core.bootstrap import Services
+from carework_core.definition_file import load_definition
+from carework_core.errors import DefinitionError, ItemsLocked, SynthesisRejected
 from carework_core.storage.audit import audit_entries
 from carework_core.storage.items import ItemDetail, item_details, items_fed_by
 from carework_core.synthesis import answer_id_of, example_id
-from tests.conftest import join
+from tests.conftest import MINI, join
 
 HEADER = ["item_id", "title", "description", "theme", "source_examples", "evidence_notes"]
 
@@ -72,6 +76,7 @@ async def test_export_lists_every_example_with_its_id_group_question_and_text(se
     assert set(texts) == {"Rota app for swapping shifts", "=SUM(A1)", "#N/A"}  # text, never a formula or an error
     assert all(r[0].startswith("E") and r[1] == "Social care workforce" and r[2] == "examples" for r in rows[1:])
     book = load_workbook(path)
+    assert {c.data_type for row in book["Examples"].iter_rows(min_row=2, max_col=5) for c in row} == {"s"}
     assert [c.value for c in book["Items"][1]] == [*HEADER, "score_evidence", "score_newness"]
     assert "1 = None, 2 = Some, 3 = A lot" in book["Items"]["G1"].comment.text
     about = [r[:3] for r in book["About"].iter_rows(values_only=True)]
@@ -194,3 +199,25 @@ async def test_a_missing_column_or_sheet_is_named(services, tmp_path):
     with pytest.raises(SynthesisRejected) as excinfo:
         await services.synthesis.import_items(path, "r2")
     assert problem(excinfo) == ["Items: the sheet is missing"]
+
+
+def with_title_max(tmp_path, limit) -> Path:
+    definition = yaml.safe_load(MINI.read_text(encoding="utf-8")) | {"synthesis": {"title_max": limit}}
+    path = tmp_path / f"title-{limit}.yaml"
+    path.write_text(yaml.safe_dump(definition, sort_keys=False), encoding="utf-8")
+    return path
+
+
+async def test_the_definition_sets_the_title_limit_up_to_what_a_phone_shows(tmp_path, clock):
+    services = await Services.open(tmp_path / "short.db", with_title_max(tmp_path, 20), clock)
+    try:
+        path, _ = await exported(services, tmp_path)
+        fill(path, [["I1", "Rota apps for swapping", "", "", ""]])
+        with pytest.raises(SynthesisRejected) as excinfo:
+            await services.synthesis.import_items(path, "r2")
+        assert problem(excinfo) == ["Items!B2: the title is 22 characters long; at most 20 fit on a card"]
+        assert ("title_max", 20) in [r[:2] for r in load_workbook(path)["About"].iter_rows(values_only=True)]
+    finally:
+        await services.close()
+    with pytest.raises(DefinitionError, match="synthesis.title_max"):
+        load_definition(with_title_max(tmp_path, 201))
