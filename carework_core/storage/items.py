@@ -88,10 +88,15 @@ async def item_details(tx: Tx, item_set: str) -> list[ItemDetail]:
 
 async def items_fed_by(tx: Tx) -> dict[str, list[str]]:
     """Returns, for each example id (E<answer id>) that fed an item, the ids of the items it fed."""
-    rows = await tx.fetchall("SELECT answer_id, item_id FROM item_sources ORDER BY answer_id, item_set, position")
+    rows = await tx.fetchall(
+        "SELECT s.answer_id, s.item_id FROM item_sources s JOIN items i ON i.item_set = s.item_set"
+        " AND i.item_id = s.item_id ORDER BY s.answer_id, s.item_set, i.position"
+    )
     fed: dict[str, list[str]] = {}
     for answer_id, item_id in rows:
-        fed.setdefault(example_id(answer_id), []).append(item_id)
+        items = fed.setdefault(example_id(answer_id), [])
+        if item_id not in items:  # a round rating one item list in two questions loads it into two item sets
+            items.append(item_id)
     return fed
 
 
