@@ -74,7 +74,7 @@ def _header_problems(filled: FilledItems, c: Consultation) -> list[SheetProblem]
 def _item(
     filled: FilledItems, known: Known, number: int, row: list[Any], first_row: dict[str, int]
 ) -> tuple[ItemDetail | None, list[SheetProblem]]:
-    """Checks one row; returns its item (None when its id or title is unusable) and its problems."""
+    """Checks one row; returns its item (None when anything in it is wrong) and its problems."""
     c = known.consultation
 
     def text(name: str) -> str:
@@ -83,46 +83,50 @@ def _item(
     def where(name: str) -> str:
         return f"{get_column_letter(filled.columns.get(name, 1))}{number}"
 
-    problems: list[SheetProblem] = []
     item_id, title = text("item_id"), text("title")
-    if not item_id:
-        problems.append(
-            SheetProblem("Items", where("item_id"), "the item id is missing; give each item an id such as I1")
-        )
-    elif not ITEM_ID.match(item_id):
-        reason = f"item id {item_id!r} is not usable: letters, digits, - and _ only, at most 32, e.g. I1"
-        problems.append(SheetProblem("Items", where("item_id"), reason))
-    elif item_id in first_row:
-        reason = f"item id {item_id} is used twice (also on row {first_row[item_id]}); give each item its own id"
-        problems.append(SheetProblem("Items", where("item_id"), reason))
-    else:
-        first_row[item_id] = number
-    if not title:
-        problems.append(SheetProblem("Items", where("title"), "the title is empty; write what participants will read"))
-    elif len(title) > c.synthesis.title_max:
-        reason = f"the title is {len(title)} characters long; at most {c.synthesis.title_max} fit on a card"
-        problems.append(SheetProblem("Items", where("title"), reason))
-    theme = text("theme")
-    themes = {t.id: t.id for t in c.themes} | {t.name.casefold(): t.id for t in c.themes}
-    if theme and theme.casefold() not in themes and theme not in themes:
-        reason = f"unknown theme {theme!r}; use one of: {', '.join(t.id for t in c.themes)}"
-        problems.append(SheetProblem("Items", where("theme"), reason))
+    theme, theme_reason = _theme_of(text("theme"), c)
+    reasons = [
+        ("item_id", _id_reason(item_id, number, first_row)),
+        ("title", _title_reason(title, c.synthesis.title_max)),
+        ("theme", theme_reason),
+    ]
+    problems = [SheetProblem("Items", where(name), reason) for name, reason in reasons if reason]
     sources, found = _checked_sources(_sources(text("source_examples")), known, where("source_examples"))
-    problems += found
-    scores, found = _checked_scores(filled, row, number, c)
-    problems += found
+    scores, more = _checked_scores(filled, row, number, c)
+    problems += found + more
     if problems:
         return None, problems
-    detail = ItemDetail(
-        item_id,
-        title,
-        text("description"),
-        themes.get(theme, themes.get(theme.casefold(), "")),
-        sources,
-        text("evidence_notes"),
-        scores,
-    )
-    return detail, []
+    return ItemDetail(item_id, title, text("description"), theme, sources, text("evidence_notes"), scores), []
+
+
+def _id_reason(item_id: str, number: int, first_row: dict[str, int]) -> str | None:
+    """Returns what is wrong with an item id (remembering the ids seen so far), or None."""
+    if not item_id:
+        return "the item id is missing; give each item an id such as I1"
+    if not ITEM_ID.match(item_id):
+        return f"item id {item_id!r} is not usable: letters, digits, - and _ only, at most 32, e.g. I1"
+    if item_id in first_row:
+        return f"item id {item_id} is used twice (also on row {first_row[item_id]}); give each item its own id"
+    first_row[item_id] = number
+    return None
+
+
+def _title_reason(title: str, limit: int) -> str | None:
+    if not title:
+        return "the title is empty; write what participants will read"
+    if len(title) > limit:
+        return f"the title is {len(title)} characters long; at most {limit} fit on a card"
+    return None
+
+
+def _theme_of(theme: str, c: Consultation) -> tuple[str, str | None]:
+    """Returns the theme id a cell names (by id or name, any case), or the reason it names none."""
+    if not theme:
+        return "", None
+    for t in c.themes:
+        if theme.casefold() in (t.id.casefold(), t.name.casefold()):
+            return t.id, None
+    return "", f"unknown theme {theme!r}; use one of: {', '.join(t.id for t in c.themes)}"
 
 
 def _checked_sources(cited: list[str], known: Known, cell: str) -> tuple[tuple[str, ...], list[SheetProblem]]:
