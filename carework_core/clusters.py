@@ -22,7 +22,8 @@ def suggest_clusters(texts: list[str], threshold: float = DISTANCE_THRESHOLD) ->
 
 
 def _labels(texts: list[str], threshold: float) -> list[int]:
-    # Imported here: scikit-learn takes a second to load and only the synthesis export needs it.
+    # Imported here: scikit-learn takes two seconds to load and only the synthesis export needs it.
+    import numpy as np
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -30,26 +31,11 @@ def _labels(texts: list[str], threshold: float) -> list[int]:
         vectors = TfidfVectorizer(stop_words="english", sublinear_tf=True, ngram_range=(1, 2)).fit_transform(texts)
     except ValueError:  # nothing but stop words and punctuation: every text stands alone
         return list(range(len(texts)))
-    model = AgglomerativeClustering(n_clusters=None, distance_threshold=threshold, metric="cosine", linkage="average")
-    dense = vectors.toarray()
-    # A text of stop words only has an empty vector, which has no cosine distance to anything.
-    empty = ~dense.any(axis=1)
-    if empty.any():
-        return _with_loners(model, dense, empty)
-    return [int(n) for n in model.fit_predict(dense)]
-
-
-def _with_loners(model, dense, empty) -> list[int]:
-    """Clusters the texts that have words; each text without any gets a cluster of its own."""
-    labels = [-1] * len(dense)
-    kept = [n for n, e in enumerate(empty) if not e]
-    if len(kept) >= 2:
-        for n, label in zip(kept, model.fit_predict(dense[kept]), strict=True):
-            labels[n] = int(label)
-    elif kept:
-        labels[kept[0]] = 0
-    top = max(labels) + 1
-    for n, e in enumerate(empty):
-        if e:
-            labels[n], top = top, top + 1
-    return labels
+    # Rows are unit length, so one sparse product gives every cosine similarity: an n x n matrix rather
+    # than n dense rows as wide as the vocabulary. A text of stop words only is at distance 1 from all.
+    distances = 1.0 - (vectors @ vectors.T).toarray()
+    np.fill_diagonal(distances, 0.0)
+    model = AgglomerativeClustering(
+        n_clusters=None, distance_threshold=threshold, metric="precomputed", linkage="average"
+    )
+    return [int(n) for n in model.fit_predict(np.clip(distances, 0.0, 1.0))]
