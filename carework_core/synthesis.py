@@ -123,19 +123,21 @@ class Synthesis:
 
 
 def _clustered(stored: list[StoredExample], questions: dict[str, str], groups: dict[str, str]) -> list[ExampleRow]:
-    """Returns the examples with their suggested clusters, numbered across the round, cluster by cluster."""
-    rows: list[ExampleRow] = []
-    for qid, text in questions.items():
-        mine = [e for e in stored if e.question_id == qid]
-        labels = [n + len({r.cluster for r in rows}) for n in suggest_clusters([e.text for e in mine])]
-        members: dict[int, list[str]] = {}
-        for e, label in zip(mine, labels, strict=True):
-            members.setdefault(label, []).append(example_id(e.answer_id))
-        ordered = sorted(zip(mine, labels, strict=True), key=lambda pair: (pair[1], pair[0].answer_id))
-        for e, label in ordered:
-            eid = example_id(e.answer_id)
-            others = tuple(m for m in members[label] if m != eid)
-            rows.append(ExampleRow(eid, groups.get(e.group_id, e.group_id), qid, text, e.text, label, others))
+    """Returns the examples with their suggested clusters, cluster by cluster.
+
+    All the round's examples are clustered together: the same idea given as a new way of working
+    and as an answer to a problem is one idea to the team.
+    """
+    labels = suggest_clusters([e.text for e in stored])
+    members: dict[int, list[str]] = {}
+    for e, label in zip(stored, labels, strict=True):
+        members.setdefault(label, []).append(example_id(e.answer_id))
+    rows = []
+    for e, label in sorted(zip(stored, labels, strict=True), key=lambda pair: (pair[1], pair[0].answer_id)):
+        eid = example_id(e.answer_id)
+        others = tuple(m for m in members[label] if m != eid)
+        group = groups.get(e.group_id, e.group_id)
+        rows.append(ExampleRow(eid, group, e.question_id, questions[e.question_id], e.text, label, others))
     return rows
 
 

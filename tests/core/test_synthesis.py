@@ -11,8 +11,9 @@ from carework_core.bootstrap import Services
 from carework_core.definition_file import load_definition
 from carework_core.errors import DefinitionError, ItemsLocked, SynthesisRejected
 from carework_core.storage.audit import audit_entries
+from carework_core.storage.examples import StoredExample
 from carework_core.storage.items import ItemDetail, item_details, items_fed_by
-from carework_core.synthesis import answer_id_of, example_id
+from carework_core.synthesis import _clustered, answer_id_of, example_id
 from tests.conftest import MINI, join
 
 HEADER = ["item_id", "title", "description", "theme", "source_examples", "evidence_notes"]
@@ -221,3 +222,17 @@ async def test_the_definition_sets_the_title_limit_up_to_what_a_phone_shows(tmp_
         await services.close()
     with pytest.raises(DefinitionError, match="synthesis.title_max"):
         load_definition(with_title_max(tmp_path, 201))
+
+
+def test_one_idea_given_to_two_questions_is_one_suggested_cluster():
+    stored = [
+        StoredExample(3, "workforce", "r1", "new_ways", "Pool cars for rural home care visits"),
+        StoredExample(5, "lived", "r1", "challenges", "Peer support circles after hard shifts"),
+        StoredExample(8, "lived", "r1", "challenges", "Pool cars for rural home care visits"),
+    ]
+    rows = _clustered(stored, {"new_ways": "New ways?", "challenges": "Problems?"}, {"workforce": "Workforce"})
+    assert [(r.example_id, r.cluster, r.members, r.group, r.question) for r in rows] == [
+        ("E3", 1, ("E8",), "Workforce", "New ways?"),
+        ("E8", 1, ("E3",), "lived", "Problems?"),
+        ("E5", 2, (), "lived", "Problems?"),
+    ]
