@@ -67,7 +67,7 @@ class Synthesis:
         groups = {g.id: g.name for g in c.groups}
         exported_at = self.env.clock.now().astimezone(c.zone).strftime("%Y-%m-%d %H:%M")
         # Clustering and writing take seconds on a big round: off the event loop, so the bot keeps answering.
-        rows = await asyncio.to_thread(_clustered, stored, questions, groups)
+        rows = await asyncio.to_thread(clustered_examples, stored, questions, groups)
         await asyncio.to_thread(_save, path, lambda target: write_book(target, c, rnd, rows, exported_at))
         async with self.env.db.transaction() as tx:
             detail = json.dumps({"file": path.name, "examples": len(rows)})
@@ -122,7 +122,9 @@ class Synthesis:
             )
 
 
-def _clustered(stored: list[StoredExample], questions: dict[str, str], groups: dict[str, str]) -> list[ExampleRow]:
+def clustered_examples(
+    stored: list[StoredExample], questions: dict[str, str], groups: dict[str, str]
+) -> list[ExampleRow]:
     """Returns the examples with their suggested clusters, cluster by cluster.
 
     All the round's examples are clustered together: the same idea given as a new way of working

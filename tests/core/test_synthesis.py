@@ -13,7 +13,7 @@ from carework_core.errors import DefinitionError, ItemsLocked, SynthesisRejected
 from carework_core.storage.audit import audit_entries
 from carework_core.storage.examples import StoredExample
 from carework_core.storage.items import ItemDetail, item_details, items_fed_by
-from carework_core.synthesis import _clustered, answer_id_of, example_id
+from carework_core.synthesis import clustered_examples, answer_id_of, example_id
 from tests.conftest import MINI, join
 
 HEADER = ["item_id", "title", "description", "theme", "source_examples", "evidence_notes"]
@@ -230,7 +230,7 @@ def test_one_idea_given_to_two_questions_is_one_suggested_cluster():
         StoredExample(5, "lived", "r1", "challenges", "Peer support circles after hard shifts"),
         StoredExample(8, "lived", "r1", "challenges", "Pool cars for rural home care visits"),
     ]
-    rows = _clustered(stored, {"new_ways": "New ways?", "challenges": "Problems?"}, {"workforce": "Workforce"})
+    rows = clustered_examples(stored, {"new_ways": "New ways?", "challenges": "Problems?"}, {"workforce": "Workforce"})
     assert [(r.example_id, r.cluster, r.members, r.group, r.question) for r in rows] == [
         ("E3", 1, ("E8",), "Workforce", "New ways?"),
         ("E8", 1, ("E3",), "lived", "Problems?"),
