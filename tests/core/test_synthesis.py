@@ -13,7 +13,7 @@ from carework_core.errors import DefinitionError, ItemsLocked, SynthesisRejected
 from carework_core.storage.audit import audit_entries
 from carework_core.storage.examples import StoredExample
 from carework_core.storage.items import ItemDetail, item_details, items_fed_by
-from carework_core.synthesis import clustered_examples, answer_id_of, example_id
+from carework_core.synthesis import answer_id_of, clustered_examples, example_id
 from tests.conftest import MINI, join
 
 HEADER = ["item_id", "title", "description", "theme", "source_examples", "evidence_notes"]
