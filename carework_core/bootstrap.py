@@ -21,6 +21,7 @@ from carework_core.rounds import Rounds
 from carework_core.storage.db import Database
 from carework_core.storage.state import read_state, write_state
 from carework_core.summaries import Summaries
+from carework_core.synthesis import Synthesis
 from carework_core.tallies import Tallies
 
 
@@ -38,6 +39,7 @@ class Services:
     progress: Progress
     results: Results
     summaries: Summaries
+    synthesis: Synthesis
 
     @classmethod
     def build(cls, db: Database, consultation: Consultation, clock: Clock) -> Services:
@@ -56,6 +58,7 @@ class Services:
             Progress(env),
             Results(env),
             Summaries(env),
+            Synthesis(env),
         )
 
     @classmethod

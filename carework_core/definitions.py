@@ -244,6 +244,13 @@ class Round(Strict):
         return next(q for q in self.questions if q.id == question_id)
 
 
+class SynthesisRules(Strict):
+    """How the researchers' synthesis workbook is checked on import."""
+
+    # Titles are what participants read on an item card: short enough for a phone screen.
+    title_max: int = Field(default=120, ge=10, le=200)
+
+
 class Consultation(Strict):
     id: Id
     title: Text
@@ -263,6 +270,7 @@ class Consultation(Strict):
     consensus: ConsensusRule = TopShareRule(rule="top_share")
     # A group with fewer respondents to an item than this is shown only within "all groups".
     min_group_size: int = Field(default=5, ge=1)
+    synthesis: SynthesisRules = SynthesisRules()
 
     @field_validator("timezone")
     @classmethod

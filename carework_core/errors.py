@@ -113,3 +113,25 @@ class PlanError(CareworkError):
 
 class SummaryError(CareworkError):
     """A round has no summary or figures to give, or its summary cannot be changed as asked; names the round and why."""
+
+
+@dataclass(frozen=True)
+class SheetProblem:
+    """One problem in a workbook: the sheet, the cell (A1 style, empty for the whole sheet) and the reason."""
+
+    sheet: str
+    cell: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.cell}: {self.reason}" if self.cell else f"{self.sheet}: {self.reason}"
+
+
+class SynthesisRejected(CareworkError):
+    """A synthesis workbook cannot be imported; lists every problem found, and nothing was loaded."""
+
+    def __init__(self, file: str, problems: list[SheetProblem]):
+        self.file = file
+        self.problems = problems
+        lines = "\n".join(f"{file}: {p}" for p in problems)
+        super().__init__(f"{file}: {len(problems)} problem(s), nothing was imported:\n{lines}")

@@ -45,9 +45,10 @@ def show(report: RehearsalReport, out: Path, console: Console | None = None) -> 
         f"paused half-way:         {report.paused} (came back after a reminder: {report.came_back})\n"
         f"reminders received:      {_by_group(report.reminders)}\n"
         f"summaries sent:          {report.summaries} (charts written: {report.charts})\n"
+        f"items from synthesis:    {_synthesis(report.synthesis)}\n"
         f"emulator refusals:       {report.refusals} ({report.unexpected_refusals} not caused by injected faults)\n"
         f"took:                    {report.seconds:.0f} s\n"
-        f"written to:              {out}/export.xlsx, trace.jsonl, transcripts/, charts/, bot.log",
+        f"written to:              {out}/export.xlsx, synthesis-ROUND.xlsx, trace.jsonl, transcripts/, charts/, bot.log",
         highlight=False,
     )
     for description, count in report.refusal_descriptions.items():
@@ -61,3 +62,11 @@ def _by_group(counts: dict[str, int]) -> str:
     """Returns e.g. "12 (workforce 7, lived 5)"."""
     groups = ", ".join(f"{group} {n}" for group, n in sorted(counts.items()))
     return f"{sum(counts.values())}" + (f" ({groups})" if groups else "")
+
+
+def _synthesis(loaded: dict[str, tuple[str, int, int]]) -> str:
+    """Returns e.g. "r2 4 items from 9 examples of r1; r4 3 items from 5 examples of r3"."""
+    said = [
+        f"{rnd} {items} items from {examples} examples of {source}" for rnd, (source, items, examples) in loaded.items()
+    ]
+    return "; ".join(said) or "none (no round rates items)"

@@ -18,14 +18,12 @@ from random import Random
 
 from bot.runner import RunningBot
 from botapi_emulator import ChatMessage
-from carework_core.answering import Item
 from carework_core.bootstrap import Services
-from carework_core.definitions import Consultation, ItemRatingQuestion, Round
+from carework_core.definitions import Consultation, Round
 from carework_core.schedule import local_to_utc
 from rehearsal.participant import VirtualParticipant, reminders_in
 from rehearsal.summaries import deliver_summary
 
-ITEMS_PER_SET = 2
 PAUSING = 5  # one member in this many stops half-way through a round with reminders
 
 Progress = Callable[[int], None]
@@ -48,6 +46,8 @@ class RehearsalReport:
     came_back: int = 0  # of those, how many finished after a reminder
     summaries: int = 0  # between-round summaries approved and received
     charts: int = 0  # charts written to the output folder
+    # rating round -> (round its examples came from, items imported, examples behind them)
+    synthesis: dict[str, tuple[str, int, int]] = field(default_factory=dict)
 
     @property
     def unexpected_refusals(self) -> int:
@@ -116,7 +116,6 @@ class Stage:
 
 async def run_round(stage: Stage, rnd: Round, number: int, people: list[VirtualParticipant]) -> None:
     """Runs one round: by its schedule if it has one, otherwise opened and closed by the rehearsal."""
-    await _stand_in_items(stage.services, rnd)
     members = [p for p in people if p.group_id in rnd.groups]
     plan = await stage.services.plans.plan(rnd.id)
     if plan.opens is None:
@@ -174,14 +173,3 @@ def count_reminders(
         got = len(reminders_in(chat))
         if got:
             report.reminders[person.group_id] = report.reminders.get(person.group_id, 0) + got
-
-
-async def _stand_in_items(services: Services, rnd: Round) -> None:
-    """Stands in for the researchers' synthesis: earlier examples of the theme become items."""
-    for question in rnd.questions:
-        if not isinstance(question, ItemRatingQuestion):
-            continue
-        earlier = [r.id for r in services.env.consultation.rounds if r.theme == rnd.theme and r.id != rnd.id]
-        texts = await services.tallies.typed_examples(earlier, longer_than=20, limit=ITEMS_PER_SET)
-        texts = texts or [f"Example idea {n + 1}" for n in range(ITEMS_PER_SET)]
-        await services.answering.load_items(question.item_set, [Item(f"i{n + 1}", t) for n, t in enumerate(texts)])

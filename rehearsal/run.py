@@ -23,6 +23,7 @@ from carework_core.clock import ShiftedClock
 from carework_core.definition_file import load_definition
 from carework_core.definitions import Consultation
 from carework_core.export import export_workbook
+from rehearsal import synthesis
 from rehearsal.bank import TextSource
 from rehearsal.participant import VirtualParticipant
 from rehearsal.rounds import Progress, RehearsalReport, Stage, count_reminders, first_scheduled, run_round
@@ -75,7 +76,11 @@ async def rehearse(
                 stage = Stage(services, bot, report, progress, rng, out=out)
                 await stage.each(people, partial(_join, progress=progress), "joining")
                 for number, rnd in enumerate(consultation.rounds, start=1):
+                    loaded = await synthesis.load_items(services, rnd, out, rng)
+                    if loaded:
+                        report.synthesis[rnd.id] = loaded
                     await run_round(stage, rnd, number, people)
+                    await synthesis.export_examples(services, rnd, out)
                 await _drain(services)
                 codes = [await _code(services, p) for p in people]
                 chats = [await p.user.chat() for p in people]
@@ -136,6 +141,8 @@ def _fresh(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for name in ("carework.db", "carework.db-wal", "carework.db-shm", "trace.jsonl", "export.xlsx"):
         (out / name).unlink(missing_ok=True)
+    for old in out.glob("synthesis-*.xlsx"):
+        old.unlink()
     for folder, pattern in (("transcripts", "*.txt"), ("charts", "*.png")):
         for old in (out / folder).glob(pattern) if (out / folder).exists() else []:
             old.unlink()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+from carework_core.example_ids import answer_id_of, example_id
 from carework_core.storage.db import Tx
 
 
@@ -12,8 +15,9 @@ async def item_rows(tx: Tx, item_set: str) -> list[tuple[str, str]]:
 
 
 async def replace_items(tx: Tx, item_set: str, items: list[tuple[str, str]]) -> None:
-    """Replaces an item set with the given (item id, text) pairs, in order."""
-    await tx.execute("DELETE FROM items WHERE item_set = ?", (item_set,))
+    """Replaces an item set with the given (item id, text) pairs, in order (with no sources or scores)."""
+    for table in ("items", "item_sources", "item_scores"):
+        await tx.execute(f"DELETE FROM {table} WHERE item_set = ?", (item_set,))
     await tx.executemany(
         "INSERT INTO items (item_set, item_id, position, text) VALUES (?, ?, ?, ?)",
         [(item_set, item_id, n, text) for n, (item_id, text) in enumerate(items)],
@@ -30,3 +34,74 @@ async def opened_rounds(tx: Tx, round_ids: list[str]) -> list[str]:
 async def item_texts(tx: Tx) -> dict[tuple[str, str], str]:
     """Returns the text of every loaded item, by (item set, item id)."""
     return {(r[0], r[1]): r[2] for r in await tx.fetchall("SELECT item_set, item_id, text FROM items")}
+
+
+@dataclass(frozen=True)
+class ItemDetail:
+    """An item with the synthesis behind it: the examples it came from and the team's review scores."""
+
+    item_id: str
+    title: str
+    description: str = ""
+    theme: str = ""
+    sources: tuple[str, ...] = ()  # example ids, E<answer id>
+    notes: str = ""
+    scores: dict[str, int] = field(default_factory=dict)  # criterion id -> point, 1 is the lowest
+
+
+async def replace_item_details(tx: Tx, item_set: str, items: list[ItemDetail]) -> None:
+    """Replaces an item set with these items, their sources and scores, in order."""
+    for table in ("items", "item_sources", "item_scores"):
+        await tx.execute(f"DELETE FROM {table} WHERE item_set = ?", (item_set,))
+    await tx.executemany(
+        "INSERT INTO items (item_set, item_id, position, text, description, theme, notes) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(item_set, it.item_id, n, it.title, it.description, it.theme, it.notes) for n, it in enumerate(items)],
+    )
+    await tx.executemany(
+        "INSERT INTO item_sources (item_set, item_id, answer_id, position) VALUES (?, ?, ?, ?)",
+        [(item_set, it.item_id, _answer_id(s), n) for it in items for n, s in enumerate(it.sources)],
+    )
+    await tx.executemany(
+        "INSERT INTO item_scores (item_set, item_id, criterion_id, score) VALUES (?, ?, ?, ?)",
+        [(item_set, it.item_id, crit, score) for it in items for crit, score in it.scores.items()],
+    )
+
+
+async def item_details(tx: Tx, item_set: str) -> list[ItemDetail]:
+    """Returns an item set's items in order, each with its source example ids and review scores."""
+    rows = await tx.fetchall(
+        "SELECT item_id, text, description, theme, notes FROM items WHERE item_set = ? ORDER BY position", (item_set,)
+    )
+    sources: dict[str, list[str]] = {}
+    for item_id, answer_id in await tx.fetchall(
+        "SELECT item_id, answer_id FROM item_sources WHERE item_set = ? ORDER BY item_id, position", (item_set,)
+    ):
+        sources.setdefault(item_id, []).append(example_id(answer_id))
+    scores: dict[str, dict[str, int]] = {}
+    for item_id, crit, score in await tx.fetchall(
+        "SELECT item_id, criterion_id, score FROM item_scores WHERE item_set = ? ORDER BY item_id, criterion_id",
+        (item_set,),
+    ):
+        scores.setdefault(item_id, {})[crit] = score
+    return [ItemDetail(r[0], r[1], r[2], r[3], tuple(sources.get(r[0], ())), r[4], scores.get(r[0], {})) for r in rows]
+
+
+async def items_fed_by(tx: Tx) -> dict[str, list[str]]:
+    """Returns, for each example id (E<answer id>) that fed an item, the ids of the items it fed."""
+    rows = await tx.fetchall(
+        "SELECT s.answer_id, s.item_id FROM item_sources s JOIN items i ON i.item_set = s.item_set"
+        " AND i.item_id = s.item_id ORDER BY s.answer_id, s.item_set, i.position"
+    )
+    fed: dict[str, list[str]] = {}
+    for answer_id, item_id in rows:
+        items = fed.setdefault(example_id(answer_id), [])
+        if item_id not in items:  # a round rating one item list in two questions loads it into two item sets
+            items.append(item_id)
+    return fed
+
+
+def _answer_id(source: str) -> int:
+    answer_id = answer_id_of(source)
+    if answer_id is None:  # the import checks every id first; this is a caller's mistake
+        raise ValueError(f"{source!r} is not an example id")
+    return answer_id

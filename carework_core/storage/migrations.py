@@ -309,6 +309,29 @@ CREATE TABLE reasons (
 CREATE INDEX reasons_open ON reasons (participant_id, status)
 """
 
+# The researchers' synthesis behind each item: a short description, a theme, evidence notes, the
+# examples (answers to examples questions) it was made from, and the team's own review scores.
+ITEM_DETAILS = """
+ALTER TABLE items ADD COLUMN description TEXT NOT NULL DEFAULT '';
+ALTER TABLE items ADD COLUMN theme TEXT NOT NULL DEFAULT '';
+ALTER TABLE items ADD COLUMN notes TEXT NOT NULL DEFAULT '';
+CREATE TABLE item_sources (
+    item_set TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    answer_id INTEGER NOT NULL REFERENCES answers(id),
+    position INTEGER NOT NULL,
+    PRIMARY KEY (item_set, item_id, answer_id)
+);
+CREATE INDEX item_sources_by_answer ON item_sources (answer_id);
+CREATE TABLE item_scores (
+    item_set TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    criterion_id TEXT NOT NULL,
+    score INTEGER NOT NULL,
+    PRIMARY KEY (item_set, item_id, criterion_id)
+)
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", INITIAL),
     Migration(2, "inbox receipts: update ids may restart", INBOX_RECEIPTS),
@@ -321,6 +344,7 @@ MIGRATIONS: list[Migration] = [
     Migration(9, "coordinators, their invites and announcements", COORDINATORS),
     Migration(10, "between-round summaries and their charts", SUMMARIES),
     Migration(11, "reasons people give for seeing an item differently", REASONS),
+    Migration(12, "items keep their synthesis: description, theme, notes, sources and scores", ITEM_DETAILS),
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -85,6 +86,15 @@ def test_rehearse_writes_export_trace_and_transcripts(tmp_path):
     assert REHEARSAL_TOKEN.split(":")[1] not in (out / "trace.jsonl").read_text()
     log = (out / "bot.log").read_text()
     assert "participant registered" in log and "Rota swaps" not in log
+    # The rating round rates what the team made of round 1's examples: one item per suggested cluster.
+    said = re.search(r"items from synthesis: +r2 (\d+) items from (\d+) examples of r1", done.stdout)
+    assert said, done.stdout
+    examples = list(load_workbook(out / "synthesis-r1.xlsx")["Examples"].iter_rows(min_row=2, values_only=True))
+    titles = {r[1] for r in load_workbook(out / "synthesis-r1.xlsx")["Items"].iter_rows(min_row=2, values_only=True)}
+    assert int(said.group(1)) == len({r[5] for r in examples}) == len(titles) and int(said.group(2)) == len(examples)
+    assert titles <= typed  # titled with each cluster's first example, "=formula-looking answer" included as text
+    rated = {r[8] for r in rows if r[5] == "rate"}
+    assert rated == titles
 
 
 async def test_rehearsal_survives_injected_faults(tmp_path):
