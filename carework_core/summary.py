@@ -142,3 +142,18 @@ class Digest:
     round_id: str
     group_id: str
     lines: tuple[DigestLine, ...]
+
+
+def hidden_groups(sizes: dict[str, int], min_group_size: int) -> set[str]:
+    """Returns the groups whose figures are not shown on their own: those under min_group_size, and
+    when exactly one group with respondents is hidden, the smallest shown group with it too.
+
+    Without that second group, "all groups" minus the groups shown would give the hidden group's
+    figures back (three people's count, or how many of them rated an item in the top two).
+    """
+    hidden = {g for g, n in sizes.items() if n < min_group_size}
+    if sum(1 for g in hidden if sizes[g] > 0) == 1:
+        shown = sorted((n, g) for g, n in sizes.items() if g not in hidden and n > 0)
+        if shown:
+            hidden.add(shown[0][1])
+    return hidden

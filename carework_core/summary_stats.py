@@ -14,7 +14,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from carework_core.definitions import Consultation, Criterion, MedianRule, Round, TopShareRule
-from carework_core.summary import ALL_GROUPS, CellStats, Consensus, Digest, DigestLine, Rating, RoundStats
+from carework_core.summary import (
+    ALL_GROUPS,
+    CellStats,
+    Consensus,
+    Digest,
+    DigestLine,
+    Rating,
+    RoundStats,
+    hidden_groups,
+)
 from carework_core.vocabulary import NOT_SURE, labels_of, scale_for
 
 Key = tuple[str, str | None, str | None]  # (question, item, criterion)
@@ -113,10 +122,12 @@ def round_stats(
         total_unsure = sum(unsure.get((key, g), 0) for g in rated)
         cells.append(cell_stats(key, ALL_GROUPS, everyone, total_unsure, points, consultation.consensus, False))
         shown = []
-        for group_id in groups + sorted(set(rated) - set(groups)):
+        named = groups + sorted(set(rated) - set(groups))
+        sizes = {g: sum(rated.get(g, {}).values()) + unsure.get((key, g), 0) for g in named}
+        hidden = hidden_groups(sizes, consultation.min_group_size)
+        for group_id in named:
             mine, not_sure = rated.get(group_id, {}), unsure.get((key, group_id), 0)
-            small = sum(mine.values()) + not_sure < consultation.min_group_size
-            cell = cell_stats(key, group_id, mine, not_sure, points, consultation.consensus, small)
+            cell = cell_stats(key, group_id, mine, not_sure, points, consultation.consensus, group_id in hidden)
             cells.append(cell)
             if cell.median is not None:
                 shown.append(cell.median)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from carework_core.storage.db import Tx
-from carework_core.summary import ALL_GROUPS, ExamplesTally
+from carework_core.summary import ALL_GROUPS, ExamplesTally, hidden_groups
 
 
 async def examples_tallies(
@@ -25,8 +25,9 @@ async def examples_tallies(
     tallies: list[ExamplesTally] = []
     for question_id in question_ids:
         counts = [found.get((question_id, g), (0, 0)) for g in group_ids]
+        hidden = hidden_groups({g: c[0] for g, c in zip(group_ids, counts, strict=True)}, min_group_size)
         for group_id, (people, examples) in zip(group_ids, counts, strict=True):
-            small = people < min_group_size  # counted only in everyone's figures, never named
+            small = group_id in hidden  # counted only in everyone's figures, never named
             tallies.append(
                 ExamplesTally(question_id, group_id, 0 if small else people, 0 if small else examples, small)
             )

@@ -11,7 +11,7 @@ from carework_core.answering import Item
 from carework_core.bootstrap import Services
 from carework_core.errors import ExportRefused, NotFound, SummaryError
 from carework_core.results import STATS_COLUMNS
-from carework_core.summary import ALL_GROUPS, Consensus
+from carework_core.summary import ALL_GROUPS, CellStats, Consensus
 from tests.conftest import MINI, SURVEY, join
 
 EVIDENCE, NEWNESS = ("rate", "i1", "evidence"), ("rate", "i1", "newness")
@@ -55,16 +55,17 @@ async def rated(tmp_path, clock):
 async def test_figures_fold_small_groups_into_all_groups(rated):
     services, _ = rated
     stats = await services.results.round_stats("r2")
-    # i1 evidence. workforce 2 3 3: q1 at 0.5 -> 2.5, median 3, q3 at 1.5 -> 3; agreement (median 3, iqr 0.5).
-    work = stats.cell(EVIDENCE, "workforce")
-    assert (work.n, work.q1, work.median, work.q3, work.consensus) == (3, 2.5, 3.0, 3.0, Consensus.AGREEMENT)
     # lived: one rating and one Not sure is 2 people < 3: suppressed, but counted in all groups:
     # 1 2 3 3: q1 at 0.75 -> 1.75, median 2.5, q3 at 2.25 -> 3.
     assert stats.cell(EVIDENCE, "lived").suppressed
     everyone = stats.cell(EVIDENCE)
     assert (everyone.n, everyone.not_sure, everyone.q1, everyone.median, everyone.q3) == (4, 1, 1.75, 2.5, 3.0)
-    # i1 newness. workforce 1 1 2: median 1, iqr 0.5: agreement against.
-    assert stats.cell(NEWNESS, "workforce").consensus == Consensus.AGAINST
+    # workforce (3 people) would be shown, but all groups minus workforce would give lived's figures
+    # back, so the only other group is hidden with it.
+    assert stats.cell(EVIDENCE, "workforce") == CellStats(*EVIDENCE, "workforce", n=0, not_sure=0, suppressed=True)
+    # i1 newness, all groups 1 1 2 3 3: median 2, iqr 2: no consensus.
+    newness = stats.cell(NEWNESS)
+    assert (newness.median, newness.q1, newness.q3, newness.consensus) == (2.0, 1.0, 3.0, Consensus.NONE)
     # i2 newness: workforce 2 2 and lived 3 are both too small; all groups 2 2 3 has median 2.
     assert stats.cell(LATER[1], "workforce").suppressed and stats.cell(LATER[1], "lived").suppressed
     assert stats.cell(LATER[1]).median == 2.0
@@ -81,12 +82,8 @@ async def test_the_digest_of_someone_who_stopped_after_the_first_item(rated):
         (EVIDENCE, "Some", 0.5),
     ]
     newness = digest.lines[0]
-    # workforce 1 1 2: q1 1, q3 1.5 (rounds up to Quite new); all groups 1 1 2 3 3: q1 1, q3 3.
-    assert (newness.title, newness.group, newness.everyone) == (
-        "Rota apps",
-        "Not new to Quite new",
-        "Not new to Very new",
-    )
+    # workforce is hidden with lived (see above), so no group line; all groups 1 1 2 3 3: q1 1, q3 3.
+    assert (newness.title, newness.group, newness.everyone) == ("Rota apps", "", "Not new to Very new")
     assert await services.results.digest("r2", ids["nobody"]) is None
     everyone = await services.results.digests("r2")
     assert [d.participant_id for d in everyone] == sorted(ids[name] for name in RATINGS)
@@ -97,8 +94,9 @@ async def test_the_digest_of_someone_who_stopped_after_the_first_item(rated):
 
 async def test_group_medians_are_none_where_a_group_is_not_shown(rated):
     services, _ = rated
-    assert await services.results.group_median("r2", EVIDENCE, "workforce") == 3.0
-    assert await services.results.group_median("r2", EVIDENCE, "lived") is None
+    assert await services.results.group_median("r2", EVIDENCE, "lived") is None  # 2 people < 3
+    assert await services.results.group_median("r2", EVIDENCE, "workforce") is None  # hidden with lived
+    assert await services.results.group_median("r2", EVIDENCE, ALL_GROUPS) == 2.5
     assert await services.results.group_median("r2", ("rate", "i9", "evidence"), ALL_GROUPS) is None
 
 
@@ -109,9 +107,10 @@ async def test_the_csv_has_a_row_per_card_and_group_and_hides_small_groups(rated
     rows = list(csv.reader(out.open()))
     assert rows[0] == STATS_COLUMNS
     by_group = {(r[1], r[2], r[3]): r for r in rows[1:]}
-    assert by_group["i1", "evidence", "workforce"] == [
-        "r2", "i1", "evidence", "workforce", "3", "0", "3.0", "2.5", "3.0", "1.0", "agreement", "0"
+    assert by_group["i1", "evidence", "all"] == [
+        "r2", "i1", "evidence", "all", "4", "1", "2.5", "1.75", "3.0", "0.75", "no consensus", "0"
     ]  # fmt: skip
+    assert by_group["i1", "evidence", "workforce"] == ["r2", "i1", "evidence", "workforce", *[""] * 7, "1"]
     assert by_group["i1", "evidence", "lived"] == ["r2", "i1", "evidence", "lived", *[""] * 7, "1"]
     assert by_group["i1", "evidence", "all"][4:6] == ["4", "1"]
     assert out.stat().st_mode & 0o777 == 0o600

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from carework_core.definition_file import load_definition
 from carework_core.definitions import MedianRule, TopShareRule
-from carework_core.summary import ALL_GROUPS, CellStats, Consensus, Rating
+from carework_core.summary import ALL_GROUPS, CellStats, Consensus, Rating, hidden_groups
 from carework_core.summary_stats import cell_stats, digest_of, phrase, quantiles, round_stats
 from carework_core.vocabulary import NOT_SURE
 from tests.conftest import MINI
@@ -126,11 +126,10 @@ def test_a_small_group_is_folded_into_all_groups_and_an_unrated_item_still_has_a
     c, rnd = mini()
     stats = round_stats(rnd, c, ROWS, keys=[EVIDENCE, NEWNESS, *LATER])
     # workforce 2 3 3 3: q1 at 0.75 -> 2.75, median 3, q3 at 2.25 -> 3; median 3 with iqr 0.25 is agreement.
-    work = stats.cell(EVIDENCE, "workforce")
-    assert (work.n, work.not_sure, work.q1, work.median, work.q3) == (4, 1, 2.75, 3.0, 3.0)
-    assert work.consensus == Consensus.AGREEMENT and not work.suppressed
     # lived: 2 people < 5, so no figures of its own...
     assert stats.cell(EVIDENCE, "lived") == CellStats(*EVIDENCE, "lived", n=0, not_sure=0, suppressed=True)
+    # ...nor workforce's: with only one other group, all groups minus workforce would be lived's.
+    assert stats.cell(EVIDENCE, "workforce") == CellStats(*EVIDENCE, "workforce", n=0, not_sure=0, suppressed=True)
     # ...but all groups counts them: 1 1 2 3 3 3: q1 at 1.25 -> 1.25, median at 2.5 -> 2.5, q3 at 3.75 -> 3.
     everyone = stats.cell(EVIDENCE)
     assert (everyone.n, everyone.not_sure, everyone.q1, everyone.median, everyone.q3) == (6, 1, 1.25, 2.5, 3.0)
@@ -140,7 +139,30 @@ def test_a_small_group_is_folded_into_all_groups_and_an_unrated_item_still_has_a
     assert stats.cell(LATER[0], "workforce").suppressed  # nobody of the group answered: 0 < 5
     assert stats.cell(("role", None, None)) is None
     assert [c.key for c in stats.cells if c.group_id == ALL_GROUPS] == [EVIDENCE, NEWNESS, *LATER]
-    assert stats.disagreements == frozenset()  # only one group is shown, so none can disagree
+    assert stats.disagreements == frozenset()  # no group is shown, so none can disagree
+
+
+def test_a_lone_small_group_hides_the_smallest_shown_group_with_it():
+    c, rnd = mini()
+    # providers: 5 people rating 2; workforce 5 people as in ROWS; lived 2 people.
+    stats = round_stats(rnd, c, [*ROWS, ("rate", "i1", "evidence", "providers", "2", 5)])
+    # workforce 2 3 3 3 (+1 Not sure) is shown: q1 at 0.75 -> 2.75, median 3, q3 at 2.25 -> 3; agreement.
+    work = stats.cell(EVIDENCE, "workforce")
+    assert (work.n, work.not_sure, work.q1, work.median, work.q3) == (4, 1, 2.75, 3.0, 3.0)
+    assert work.consensus == Consensus.AGREEMENT and not work.suppressed
+    # providers (5, the smallest shown) is hidden with lived (2), so subtraction gives only both together.
+    assert stats.cell(EVIDENCE, "providers").suppressed and stats.cell(EVIDENCE, "lived").suppressed
+    # all groups 1 1 2 2 2 2 2 2 3 3 3: q1 at 2.5 -> 2, median 2, q3 at 7.5 -> 2.5.
+    everyone = stats.cell(EVIDENCE)
+    assert (everyone.n, everyone.q1, everyone.median, everyone.q3) == (11, 2.0, 2.0, 2.5)
+
+
+def test_hidden_groups_never_leave_one_group_to_subtraction():
+    assert hidden_groups({"a": 9, "b": 6, "c": 2}, 5) == {"b", "c"}
+    assert hidden_groups({"a": 9, "b": 6, "c": 2, "d": 1}, 5) == {"c", "d"}  # two hidden already
+    assert hidden_groups({"a": 9, "b": 6, "c": 0}, 5) == {"c"}  # nobody to give away
+    assert hidden_groups({"a": 3}, 5) == {"a"}
+    assert hidden_groups({"a": 9, "b": 6}, 5) == set()
 
 
 def test_groups_whose_medians_are_two_points_apart_disagree():
