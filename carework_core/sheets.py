@@ -1,0 +1,224 @@
+"""Sheets that keep every cell exactly as typed: an xlsx workbook (openpyxl write-only) or csv files in a zip.
+
+Both take the same rows, so `--format csv` holds the same sheets as the workbook. Text is always text
+(never a formula or an error cell), characters XML forbids are dropped and counted, and nothing is cut:
+a text longer than a cell holds continues in the next cell, a sheet longer than a sheet holds continues
+on "Name (2)".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, BinaryIO
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+MAX_ROWS = 1_048_576  # rows an xlsx sheet holds, the header included; tests lower it
+MAX_CELL = 32_767  # characters an xlsx cell holds
+SAMPLE_ROWS = 50  # rows read to size the columns
+MAX_WIDTH = 60
+TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+# Characters XML 1.0 forbids (and lone surrogates, which UTF-8 cannot hold) are dropped.
+FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# A spreadsheet would read these as the start of a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+ERROR_START = "#"  # "#N/A", "#REF!": openpyxl would write these as error cells
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet and what it means, for the codebook."""
+
+    name: str
+    meaning: str
+    codes: tuple[tuple[str, str], ...] = ()  # (code, label) of a coded column
+    continued: bool = False  # the next column holds the rest of a text longer than one cell
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A sheet's title and columns."""
+
+    title: str
+    columns: tuple[Column, ...]
+    note: str = ""  # said once in the codebook, for the sheet as a whole
+
+    @property
+    def header(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+@dataclass
+class Cleaning:
+    """What was dropped on the way out, for the About sheet."""
+
+    dropped: int = 0  # forbidden characters
+    continued: int = 0  # texts that went on in the next cell
+    sheets: list[str] = field(default_factory=list)  # every sheet written, continuations included
+
+    def clean(self, text: str) -> str:
+        """Returns a text without the characters the format forbids, counting them."""
+        kept = FORBIDDEN.sub("", text)
+        self.dropped += len(text) - len(kept)
+        return kept
+
+
+class XlsxBook:
+    """A workbook written row by row; only a sample of rows per sheet is ever held."""
+
+    def __init__(self) -> None:
+        self.book = Workbook(write_only=True)
+        self.cleaning = Cleaning()
+        self.bold = Font(bold=True)
+
+    def sheet(self, spec: Sheet) -> XlsxSheet:
+        """Starts a sheet (its continuations are added as it grows)."""
+        return XlsxSheet(self, spec)
+
+    def save(self, handle: BinaryIO) -> None:
+        self.book.save(handle)
+
+
+class XlsxSheet:
+    """One sheet being written: sized from a sample, header bold and frozen, autofilter, split at the limit."""
+
+    def __init__(self, book: XlsxBook, spec: Sheet):
+        self.book, self.spec = book, spec
+        self.parts = 0
+        self.rows = 0  # data rows in the current part
+        self.sample: list[list[Any]] | None = []
+        self.current: WriteOnlyWorksheet | None = None
+        self.cont = {n for n, c in enumerate(spec.columns) if c.continued}
+
+    def append(self, row: list[Any]) -> None:
+        row = self._fit(row)
+        if self.sample is not None:
+            self.sample.append(row)
+            if len(self.sample) >= SAMPLE_ROWS:
+                self._flush()
+            return
+        self._write(row)
+
+    def close(self) -> None:
+        if self.sample is not None:
+            self._flush()
+        self._finish()
+
+    def _flush(self) -> None:
+        sample, self.sample = self.sample or [], None
+        self._start()
+        for row in sample:
+            self._write(row)
+
+    def _start(self) -> None:
+        self._finish()
+        self.parts += 1
+        title = self.spec.title if self.parts == 1 else f"{self.spec.title} ({self.parts})"
+        self.current = self.book.book.create_sheet(title[:31])
+        self.book.cleaning.sheets.append(self.current.title)
+        self.current.freeze_panes = "A2"
+        for n, width in enumerate(self._widths(), start=1):
+            self.current.column_dimensions[get_column_letter(n)].width = width
+        self.current.append([self._header(name) for name in self.spec.header])
+        self.rows = 0
+
+    def _finish(self) -> None:
+        if self.current is not None:
+            last = get_column_letter(max(1, len(self.spec.columns)))
+            self.current.auto_filter.ref = f"A1:{last}{self.rows + 1}"
+
+    def _write(self, row: list[Any]) -> None:
+        if self.rows + 1 >= MAX_ROWS:
+            self._start()
+        assert self.current is not None
+        self.current.append([self._cell(value) for value in row])
+        self.rows += 1
+
+    def _header(self, name: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(self.current, name)
+        cell.font = self.book.bold
+        return cell
+
+    def _widths(self) -> list[float]:
+        widths = [len(name) + 2 for name in self.spec.header]
+        for row in self.sample or []:
+            for n, value in enumerate(row[: len(widths)]):
+                shown = 19 if isinstance(value, datetime) else len(str(value)) if value is not None else 0
+                widths[n] = max(widths[n], min(shown + 2, MAX_WIDTH))
+        return [float(w) for w in widths]
+
+    def _fit(self, row: list[Any]) -> list[Any]:
+        """Cleans text and moves what a cell cannot hold into the next cell (or the row's end)."""
+        out = [self.book.cleaning.clean(v) if isinstance(v, str) else v for v in row]
+        overflow: list[str] = []
+        for n, value in enumerate(out):
+            if isinstance(value, str) and len(value) > MAX_CELL:
+                self.book.cleaning.continued += 1
+                out[n], rest = value[:MAX_CELL], value[MAX_CELL:]
+                if n in self.cont and not out[n + 1]:
+                    out[n + 1], rest = rest[:MAX_CELL], rest[MAX_CELL:]
+                overflow += [rest[i : i + MAX_CELL] for i in range(0, len(rest), MAX_CELL)]
+        return out + overflow
+
+    def _cell(self, value: Any) -> Any:
+        """Returns a cell that shows exactly the text a person typed, never a formula or an error."""
+        if isinstance(value, datetime):
+            cell = WriteOnlyCell(self.current, value)
+            cell.number_format = TIME_FORMAT
+            return cell
+        if not isinstance(value, str) or not value.startswith((*FORMULA_START, ERROR_START)):
+            # xlsx readers turn a bare carriage return into a line break; write it as one.
+            return (
+                value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) and "\r" in value else value
+            )
+        cell = WriteOnlyCell(self.current, value.replace("\r\n", "\n").replace("\r", "\n"))
+        cell.data_type = "s"  # openpyxl would read "#N/A" as an error cell and "=..." as a formula
+        if value.startswith(FORMULA_START):
+            cell.quotePrefix = True  # Excel and LibreOffice keep it as text even when edited
+        return cell
+
+
+class CsvBook:
+    """The same sheets as UTF-8 csv files with a byte-order mark (so Excel reads them), in one zip."""
+
+    def __init__(self, handle: BinaryIO):
+        self.zip = zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED)
+        self.cleaning = Cleaning()
+
+    def sheet(self, spec: Sheet) -> CsvSheet:
+        self.cleaning.sheets.append(spec.title)
+        return CsvSheet(self, spec)
+
+    def save(self, handle: BinaryIO) -> None:
+        self.zip.close()
+
+
+class CsvSheet:
+    """One csv file in the zip; a zip takes one file at a time, so sheets are written one after another."""
+
+    def __init__(self, book: CsvBook, spec: Sheet):
+        self.book = book
+        name = re.sub(r"[^A-Za-z0-9_-]+", "_", spec.title).strip("_").lower() or "sheet"
+        self.text = io.TextIOWrapper(book.zip.open(f"{name}.csv", "w"), encoding="utf-8-sig", newline="")
+        self.writer = csv.writer(self.text)
+        self.writer.writerow(spec.header)
+
+    def append(self, row: list[Any]) -> None:
+        self.writer.writerow([self._text(v) for v in row])
+
+    def close(self) -> None:
+        self.text.close()
+
+    def _text(self, value: Any) -> Any:
+        if isinstance(value, datetime):
+            return value.strftime("%Y-%m-%d %H:%M:%S")
+        return self.book.cleaning.clean(value) if isinstance(value, str) else value
