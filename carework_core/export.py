@@ -31,9 +31,16 @@ from carework_core.sheets import Column, CsvBook, Sheet, XlsxBook
 from carework_core.storage import workbook as stored
 from carework_core.storage.db import Database
 from carework_core.storage.items import item_texts
-from carework_core.workbook_rows import Scope
+from carework_core.workbook_rows import (
+    Scope,
+    audit_rows,
+    item_rows,
+    participant_rows,
+    stat_rows,
+    summary_rows,
+    wide_rows,
+)
 from carework_core.workbook_rows import answer_rows as _answer_rows
-from carework_core.workbook_rows import audit_rows, item_rows, participant_rows, stat_rows, summary_rows, wide_rows
 
 FORMATS = {"xlsx": ".xlsx", "csv": ".zip"}
 ANSWER_COLUMNS = cb.ANSWER_SHEET.header
