@@ -96,8 +96,9 @@ def _target(path: Path, format: str) -> Path:
     if path.is_dir():
         raise ExportRefused(f"{path} is a folder; give a file name such as {path / ('answers' + suffix)}")
     if path.suffix.lower() != suffix:
+        other = "or --format csv for a .zip of csv files" if format == "xlsx" else "for the csv files"
         raise ExportRefused(
-            f"{path}: the {format} export is written as a {suffix} file; give a name ending in {suffix}"
+            f"{path}: carework writes only {suffix} files here; give a name ending in {suffix} ({other})"
         )
     if not path.parent.is_dir():
         raise ExportRefused(f"{path}: the folder {path.parent} does not exist; create it or choose another")
