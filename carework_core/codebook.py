@@ -45,7 +45,10 @@ ANSWER_SHEET = Sheet(
         Column("criterion", "the criterion the item was rated on"),
         Column("answer", "the answer in words: the text typed, the scale label or the options chosen", continued=True),
         Column("answer_cont", "the rest of an answer longer than 32,767 characters (xlsx only); never cut"),
-        Column("answer_code", "the stored value: scale point from 1 (lowest), not_sure, or option ids"),
+        Column(
+            "answer_code",
+            "the stored value: scale point from 1 (lowest), not_sure, or option ids; empty for typed text",
+        ),
         Column("answered_at", "when the answer arrived, local time"),
         Column("example_id", "E<answer id> for an example: the id the synthesis workbook uses"),
         Column("reason", "why the person sees this rating differently from their group, when they said"),

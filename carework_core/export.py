@@ -237,7 +237,7 @@ def _about(book: Book, env: Env, request: ExportRequest, counts: dict[str, int],
         for row in codebook:
             about.append(row)
         about.close()
-        book.book.move_sheet(book.book.worksheets[-1].title, offset=-(len(book.book.worksheets) - 1))
+        book.book.move_sheet(ABOUT_SHEET.title, offset=-book.book.sheetnames.index(ABOUT_SHEET.title))
         return
     about.close()
     sheet = book.sheet(cb.CODEBOOK_SHEET)

@@ -10,7 +10,7 @@ from typing import Any
 from carework_core.clock import parse_iso
 from carework_core.codebook import Slot, coded
 from carework_core.definition_changes import RoundSnapshot
-from carework_core.definitions import Consultation, ExamplesQuestion, ItemRatingQuestion
+from carework_core.definitions import Consultation, ExamplesQuestion, ItemRatingQuestion, TextQuestion
 from carework_core.storage import workbook as stored
 from carework_core.storage.db import Tx
 from carework_core.summary import ALL_GROUPS, RoundStats
@@ -65,7 +65,7 @@ async def answer_rows(
             crit.name if crit else "",
             "; ".join(labels_of(q, crit, a.value)),
             "",
-            a.value,
+            "" if isinstance(q, (ExamplesQuestion, TextQuestion)) else a.value,  # typed text is in answer
             scope.local(a.created_at),
             example_id(a.id) if isinstance(q, ExamplesQuestion) else "",
             reasons.get(key, ""),
