@@ -18,8 +18,16 @@ TEAM_COMMANDS = (
     "/extend ROUND UNTIL (2026-01-25 21:00, 2026-01-25 or +3d)\n"
     "/remind ROUND: remind those who have not finished, now\n"
     "/invite GROUP [USES], /invite coordinator\n"
-    "/announce GROUP|all: your next message is the announcement"
+    "/announce GROUP|all: your next message is the announcement\n"
+    "/export [ROUND]: the researchers' workbook, sent here as a file"
 )
+PREPARING = "Preparing the workbook… It comes here as a file when it is ready."
+
+
+def exported(counts: dict[str, int]) -> str:
+    """Returns the caption of a sent workbook."""
+    answers = "1 answer" if counts["answers"] == 1 else f"{counts['answers']} answers"
+    return f"The researchers' workbook: {answers} from {people(counts['participants'])}."
 
 
 def people(count: int) -> str:
