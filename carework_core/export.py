@@ -133,10 +133,13 @@ async def write_export(env: Env, request: ExportRequest) -> dict[str, int]:
     scope = Scope(c, snaps, request.round_id, since)
     with _partial(request.path) as handle:
         book: Book = XlsxBook() if request.format == "xlsx" else CsvBook(handle)
-        async with env.db.reading() as tx:
-            counts, sheets = await _sheets(book, tx, scope, stats)
-        _about(book, env, request, counts, sheets)
-        book.save(handle)
+        try:
+            async with env.db.reading() as tx:
+                counts, sheets = await _sheets(book, tx, scope, stats)
+            _about(book, env, request, counts, sheets)
+            book.save(handle)
+        finally:
+            book.discard()
     return counts
 
 

@@ -44,32 +44,51 @@ async def answer_rows(
 ) -> AsyncIterator[list[Any]]:
     """Yields the Answers sheet: one row per answer, its words beside its stored code."""
     groups = {g.id: g.name for g in scope.consultation.groups}
-    themes = {t.id: t.name for t in scope.consultation.themes}
+    known: dict[tuple[str, str, str | None], _Asked] = {}
     async for a in stored.answer_rows(tx, scope.round_id, scope.since):
-        snap = scope.snaps.get(a.round_id)
-        rnd = snap.round if snap else None
-        q = next((q for q in rnd.questions if q.id == a.question_id), None) if rnd else None
-        crit = snap.criterion(a.criterion_id) if snap and a.criterion_id else None
+        asked = known.get((a.round_id, a.question_id, a.criterion_id))
+        if asked is None:
+            asked = known[(a.round_id, a.question_id, a.criterion_id)] = _asked(scope, a)
+        q = asked.question
+        typed = isinstance(q, (ExamplesQuestion, TextQuestion))
         item = items.get((q.item_set, a.item_id or "")) if isinstance(q, ItemRatingQuestion) else None
-        key = (a.code, a.round_id, a.question_id, a.item_id, a.criterion_id)
         yield [
             a.code,
             groups.get(a.group_id, a.group_id),
             a.round_id,
-            rnd.title if rnd else "",
-            themes.get(rnd.theme, rnd.theme) if rnd else "",
+            asked.round_title,
+            asked.theme,
             a.question_id,
             q.text if q else "",
-            a.item_id or "",
-            item or "",
-            crit.name if crit else "",
-            "; ".join(labels_of(q, crit, a.value)),
-            "",
-            "" if isinstance(q, (ExamplesQuestion, TextQuestion)) else a.value,  # typed text is in answer
+            a.item_id,
+            item,
+            asked.criterion.name if asked.criterion else None,
+            a.value if typed else "; ".join(labels_of(q, asked.criterion, a.value)),
+            None,
+            None if typed else a.value,  # typed text is in answer
             scope.local(a.created_at),
-            example_id(a.id) if isinstance(q, ExamplesQuestion) else "",
-            reasons.get(key, ""),
+            example_id(a.id) if isinstance(q, ExamplesQuestion) else None,
+            reasons.get((a.code, a.round_id, a.question_id, a.item_id, a.criterion_id)) if reasons else None,
         ]
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """A question as the people answering it saw it, looked up once per question and criterion."""
+
+    question: Any
+    criterion: Any
+    round_title: str
+    theme: str
+
+
+def _asked(scope: Scope, a: stored.AnswerRow) -> _Asked:
+    snap = scope.snaps.get(a.round_id)
+    rnd = snap.round if snap else None
+    q = next((q for q in rnd.questions if q.id == a.question_id), None) if rnd else None
+    crit = snap.criterion(a.criterion_id) if snap and a.criterion_id else None
+    themes = {t.id: t.name for t in scope.consultation.themes}
+    return _Asked(q, crit, rnd.title if rnd else "", themes.get(rnd.theme, rnd.theme) if rnd else "")
 
 
 async def participant_rows(tx: Tx, scope: Scope) -> AsyncIterator[list[Any]]:
