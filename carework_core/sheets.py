@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+EMPTY_SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>\s*</sheetData>")
 MAX_ROWS = 1_048_576  # rows an xlsx sheet holds, the header included; tests lower it
 MAX_CELL = 32_767  # characters an xlsx cell holds
 SAMPLE_ROWS = 50  # rows read to size the columns
@@ -137,8 +138,7 @@ class RowSheet(WriteOnlyWorksheet):
         super().close()
         around = Path(self._writer.out)  # openpyxl archives this file, then deletes it
         written = around.read_bytes()  # a few hundred bytes: everything but the rows
-        empty = b"<sheetData/>" if b"<sheetData/>" in written else b"<sheetData></sheetData>"
-        head, tail = written.split(empty)
+        head, tail = EMPTY_SHEET_DATA.split(written, maxsplit=1)  # lxml and ElementTree write it differently
         with around.open("wb") as out, open(self._rows_path, "rb") as rows:
             out.write(head + b"<sheetData>")
             shutil.copyfileobj(rows, out, 1 << 20)
