@@ -124,7 +124,9 @@ def measure(which: str, db: Path, out: Path) -> dict:
         env={"PYTHONPATH": str(ROOT)},
     )
     figures = json.loads(done.stdout.strip().splitlines()[-1])
-    print(f"{which} {db.name}: {figures['seconds']:.1f} s, {figures['peak_mb']:.0f} MB peak, {figures['bytes']:,} bytes")
+    print(
+        f"{which} {db.name}: {figures['seconds']:.1f} s, {figures['peak_mb']:.0f} MB peak, {figures['bytes']:,} bytes"
+    )
     return figures
 
 
