@@ -52,6 +52,7 @@ ANSWER_SHEET = Sheet(
         Column("answered_at", "when the answer arrived, local time"),
         Column("example_id", "E<answer id> for an example: the id the synthesis workbook uses"),
         Column("reason", "why the person sees this rating differently from their group, when they said"),
+        Column("items_fed", "the items an example fed in the synthesis, separated by ;"),
     ),
 )
 ITEM_SHEET_NOTE = "team scores and sources appear once the synthesis has been imported"

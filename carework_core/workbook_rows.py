@@ -15,7 +15,7 @@ from carework_core.storage import workbook as stored
 from carework_core.storage.db import Tx
 from carework_core.summary import ALL_GROUPS, RoundStats
 from carework_core.vocabulary import labels_of
-from carework_core.workbook_sources import AnswerKey
+from carework_core.workbook_sources import AnswerKey, items_fed
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ async def answer_rows(
     tx: Tx, scope: Scope, items: dict[tuple[str, str], str], reasons: dict[AnswerKey, str]
 ) -> AsyncIterator[list[Any]]:
     """Yields the Answers sheet: one row per answer, its words beside its stored code."""
+    fed = await items_fed(tx)
     groups = {g.id: g.name for g in scope.consultation.groups}
     known: dict[tuple[str, str, str | None], _Asked] = {}
     async for a in stored.answer_rows(tx, scope.round_id, scope.since):
@@ -67,8 +68,9 @@ async def answer_rows(
             None,
             None if typed else a.value,  # typed text is in answer
             scope.local(a.created_at),
-            example_id(a.id) if isinstance(q, ExamplesQuestion) else None,
+            example := example_id(a.id) if isinstance(q, ExamplesQuestion) else None,
             reasons.get((a.code, a.round_id, a.question_id, a.item_id, a.criterion_id)) if reasons else None,
+            ";".join(fed.get(example, ())) if example and fed else None,
         ]
 
 

@@ -30,6 +30,12 @@ async def item_details(tx: Tx, item_set: str) -> dict[str, Any]:
     return {d.item_id: d for d in await read(tx, item_set)} if read else {}
 
 
+async def items_fed(tx: Tx) -> dict[str, list[str]]:
+    """Returns, by example id, the items each example fed (traceability from examples to items)."""
+    read = _find("carework_core.storage.items", "items_fed_by")
+    return dict(await read(tx)) if read else {}
+
+
 async def reasons(tx: Tx, round_id: str) -> dict[AnswerKey, str]:
     """Returns the dissent reasons of a round by the answer they explain."""
     read = _find("carework_core.storage.reasons", "reasons_of")
