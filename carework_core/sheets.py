@@ -159,7 +159,6 @@ class XlsxSheet:
         self.letters: list[str] = []
 
     def append(self, row: list[Any]) -> None:
-        row = self._fit(row)
         if self.sample is not None:
             self.sample.append(row)
             if len(self.sample) >= SAMPLE_ROWS:
@@ -215,8 +214,6 @@ class XlsxSheet:
         """Cleans text and moves what a cell cannot hold into the next cell (or the row's end)."""
         clean = self.book.cleaning.clean
         out = [clean(v) if type(v) is str else v for v in row]
-        if not any(type(v) is str and len(v) > MAX_CELL for v in out):
-            return out
         overflow: list[str] = []
         for n, value in enumerate(out):
             if isinstance(value, str) and len(value) > MAX_CELL:
@@ -227,24 +224,39 @@ class XlsxSheet:
                 overflow += [rest[i : i + MAX_CELL] for i in range(0, len(rest), MAX_CELL)]
         return out + overflow
 
-    def _row(self, values: list[Any], number: int, style: str | None = None) -> Any:
-        """Returns a row's XML: text always as text, never a formula or an error."""
-        while len(self.letters) < len(values):
-            self.letters.append(get_column_letter(len(self.letters) + 1))
+    def _row(self, values: list[Any], number: int, style: str | None = None) -> str:
+        """Returns a row's XML: text cleaned and always text, never a formula or an error.
+
+        This runs for every row of the workbook, so it checks and writes each value in one pass."""
+        letters = self.letters
+        while len(letters) < len(values):
+            letters.append(get_column_letter(len(letters) + 1))
         parts = [f'<row r="{number}">']
-        for letter, value in zip(self.letters, values, strict=False):
+        add = parts.append
+        dropped = 0
+        for letter, value in zip(letters, values, strict=False):
             if value is None or value == "":
                 continue
-            if isinstance(value, str):
-                parts.append(self._text(f"{letter}{number}", value, style))
-            elif isinstance(value, datetime):
-                time_style = self.book.styles["time"]
-                parts.append(f'<c r="{letter}{number}" s="{time_style}"><v>{to_excel(value)!r}</v></c>')
-            elif isinstance(value, bool):
-                parts.append(f'<c r="{letter}{number}" t="b"><v>{int(value)}</v></c>')
+            kind = type(value)
+            if kind is not str and not isinstance(value, (int, float, datetime)):
+                value, kind = str(value), str  # a StrEnum, a date: written as the text it reads as
+            if kind is str:
+                if not (value.isascii() and value.isprintable()):
+                    kept = FORBIDDEN.sub("", value)
+                    dropped += len(value) - len(kept)
+                    value = kept
+                if len(value) > MAX_CELL:
+                    return self._row(self._fit(values), number, style)  # rare: _fit cleans and counts
+                if value:
+                    add(self._text(f"{letter}{number}", value, style))
+            elif kind is datetime:
+                add(f'<c r="{letter}{number}" s="{self.book.styles["time"]}"><v>{to_excel(value)!r}</v></c>')
+            elif kind is bool:
+                add(f'<c r="{letter}{number}" t="b"><v>{int(value)}</v></c>')
             else:
-                parts.append(f'<c r="{letter}{number}"><v>{value}</v></c>')
-        parts.append("</row>")
+                add(f'<c r="{letter}{number}"><v>{value}</v></c>')
+        self.book.cleaning.dropped += dropped
+        add("</row>")
         return "".join(parts)
 
     def _text(self, ref: str, value: str, style: str | None) -> str:
