@@ -289,3 +289,39 @@ async def test_an_unknown_round_or_format_is_refused(services, tmp_path):
         await export_workbook(services.env, tmp_path / "a.xlsx", round_id="r9")
     with pytest.raises(ExportRefused, match="give a name ending in .zip"):
         await export_workbook(services.env, tmp_path / "a.xlsx", format="csv")
+
+
+async def test_items_and_answers_carry_the_synthesis_and_reasons_where_those_parts_exist(
+    services, tmp_path, monkeypatch
+):
+    """The synthesis (item details, items fed) and dissent reasons come from other modules; here stand-ins."""
+    from types import SimpleNamespace
+
+    from carework_core import workbook_sources
+
+    await join(services, 990)
+    await two_rounds(services)
+    await answer_everything(services, 990, ["Peer support"])
+    detail = SimpleNamespace(
+        item_id="i1", sources=("E1", "E7"), description="Apps to swap shifts", theme="tech", scores={"evidence": 2}
+    )
+    reason = SimpleNamespace(code="P-0001", question_id="rate", item_id="i1", criterion_id="newness", text="Seen it")
+
+    async def item_details(tx, item_set):
+        return [detail] if item_set == "ideas" else []
+
+    async def items_fed_by(tx):
+        return {"E1": ["i1"]}
+
+    async def reasons_of(tx, round_id):
+        return [reason] if round_id == "r2" else []
+
+    fakes = {"item_details": item_details, "items_fed_by": items_fed_by, "reasons_of": reasons_of}
+    monkeypatch.setattr(workbook_sources, "_find", lambda module, name: fakes.get(name))
+    out = tmp_path / "book.xlsx"
+    await export_workbook(services.env, out)
+    book = load_workbook(out)
+    assert table(book, "Items")[1] == ("ideas", "i1", "Rota apps", 0, "E1;E7", "Apps to swap shifts", "tech", 2, None)
+    answers = {(r[5], r[9]): r for r in table(book, "Answers")[1:]}
+    assert answers[("examples", None)][14:] == ("E1", None, "i1")
+    assert answers[("rate", "Newness")][15] == "Seen it" and answers[("rate", "Evidence")][15] is None
