@@ -27,7 +27,7 @@ from carework_core.definitions import ItemRatingQuestion
 from carework_core.env import Env
 from carework_core.errors import ExportRefused
 from carework_core.rounds import opened_snapshots
-from carework_core.sheets import Column, CsvBook, Sheet, XlsxBook
+from carework_core.sheets import FORBIDDEN, FORMULA_START, Column, CsvBook, Sheet, XlsxBook, text_cell
 from carework_core.storage import workbook as stored
 from carework_core.storage.db import Database
 from carework_core.storage.items import item_texts
@@ -46,6 +46,8 @@ FORMATS = {"xlsx": ".xlsx", "csv": ".zip"}
 ANSWER_COLUMNS = cb.ANSWER_SHEET.header
 ABOUT_SHEET = Sheet("About", (Column("field", "what is described"), Column("value", "its value")))
 Book = XlsxBook | CsvBook
+_cell = text_cell  # the name other modules imported before the workbook moved to sheets.py
+__all__ = ["ANSWER_COLUMNS", "FORBIDDEN", "FORMULA_START", "ExportRequest", "export_workbook", "write_export"]
 
 
 @dataclass(frozen=True)

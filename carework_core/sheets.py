@@ -104,6 +104,17 @@ class XlsxBook:
                 sheet.discard()
 
 
+def text_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
+    """Returns a cell for another write-only sheet (such as the synthesis workbook) showing exactly what was typed."""
+    if not isinstance(value, str):
+        return value
+    clean = FORBIDDEN.sub("", value)  # first: a control character must not hide a leading "="
+    cell = WriteOnlyCell(sheet, clean.replace("\r\n", "\n").replace("\r", "\n"))
+    cell.data_type = "s"  # openpyxl would read "#N/A" as an error cell and "=..." as a formula
+    cell.quotePrefix = clean.startswith(FORMULA_START)
+    return cell
+
+
 def _style(book: Workbook, **style: Any) -> str:
     """Returns the workbook's id of a cell style, registering it."""
     probe = WriteOnlyCell(WriteOnlyWorksheet(book, "probe"))
