@@ -23,11 +23,13 @@ demo: $(STAMP)
 	$(VENV)/bin/carework demo
 
 bench: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,bench]'
 	$(PY) bench/intake.py
 	PYTHONPATH=. $(PY) bench/tap_cost.py
 	PYTHONPATH=. $(PY) bench/capacity.py --participants 1500
 	PYTHONPATH=. $(PY) bench/broadcast.py
 	PYTHONPATH=. $(PY) bench/summaries.py
+	PYTHONPATH=. $(PY) bench/export.py
 
 # SIGKILLs `carework run` at random moments while 1,000 people are invited, reminded and answer;
 # then again with a tenth of Bot API requests failing. Prints one `soak:` line of figures per run.

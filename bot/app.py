@@ -26,6 +26,7 @@ def build_application(settings: Settings, services: Services) -> CareworkApp:
     )
     app.bot_data.services = services
     app.bot_data.team = frozenset(settings.coordinators)
+    app.bot_data.survey = settings.survey
     # Group -1 runs first: updates from groups, channels and bots stop here.
     app.add_handlers(guards.GUARDS, group=-1)
     # Group 0: the team's commands, so /status never reaches the participant fallback; a handled

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import typer
@@ -163,12 +164,23 @@ def round_status() -> None:
 
 
 @app.command()
-def export(path: Path = typer.Argument(..., help="The .xlsx file to write.")) -> None:
-    """Writes every answer to a spreadsheet, keyed by pseudonymous participant codes."""
+def export(
+    path: Path = typer.Argument(..., help="The file to write: .xlsx, or .zip with --format csv."),
+    round_id: str | None = typer.Option(None, "--round", help="Only this round's answers and sheet."),
+    since: datetime | None = typer.Option(None, formats=["%Y-%m-%d"], help="Only answers from this date (YYYY-MM-DD)."),
+    format: str = typer.Option(
+        "xlsx", "--format", help="xlsx (one workbook) or csv (csv files and codebook.csv in a zip)."
+    ),
+) -> None:
+    """Writes the researchers' workbook (answers, people, rounds, items, codebook), keyed by pseudonymous codes."""
     from carework_core.export import export_workbook
 
     async def write(services: Services) -> None:
-        counts = await export_workbook(services.env, path)
+        survey = load_settings(StoreSettings).survey
+        day = since.date() if since else None
+        counts = await export_workbook(
+            services.env, path, round_id=round_id, since=day, format=format, definition=survey
+        )
         out.print(
             f"wrote {counts['answers']} answers from {counts['participants']} participants to {path}", highlight=False
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 from telegram import CallbackQuery, Update
 from telegram.error import TelegramError
@@ -22,6 +23,7 @@ class BotData:
 
     services: Services
     team: frozenset[int] = frozenset()  # Telegram ids from CAREWORK_COORDINATORS
+    survey: Path | None = None  # the definition file, named and hashed in exports
     wake_sender: Callable[[], None] = staticmethod(lambda: None)
 
 

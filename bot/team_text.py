@@ -19,8 +19,16 @@ TEAM_COMMANDS = (
     "/remind ROUND: remind those who have not finished, now\n"
     "/invite GROUP [USES], /invite coordinator\n"
     "/announce GROUP|all: your next message is the announcement\n"
-    "/summary ROUND: review a round's summary, then approve it"
+    "/summary ROUND: review a round's summary, then approve it\n"
+    "/export [ROUND]: the researchers' workbook, sent here as a file"
 )
+PREPARING = "Preparing the workbook… It comes here as a file when it is ready."
+
+
+def exported(counts: dict[str, int]) -> str:
+    """Returns the caption of a sent workbook."""
+    answers = "1 answer" if counts["answers"] == 1 else f"{counts['answers']} answers"
+    return f"The researchers' workbook: {answers} from {people(counts['participants'])}."
 
 
 def people(count: int) -> str:

@@ -69,3 +69,7 @@ class FileStore:
     def by_path(self, file_path: str) -> StoredFile | None:
         """Returns the file with this download path."""
         return self._by_path.get(file_path)
+
+    def by_name(self, file_name: str) -> StoredFile | None:
+        """Returns the newest uploaded document with this file name."""
+        return next((f for f in reversed(self._by_id.values()) if f.file_name == file_name), None)

@@ -1,91 +1,120 @@
-"""The researchers' workbook: one row per answer, keyed by pseudonymous codes only.
+"""The researchers' workbook: About and codebook, Participants, Answers, one wide sheet per round,
+Items, Item statistics, Summaries and Audit, keyed by pseudonymous codes only.
 
-Written with openpyxl's write-only mode, so rows stream from SQLite to disk.
+Rows stream from SQLite to disk (openpyxl write-only, or csv files in a zip). The work runs in a
+worker thread with its own event loop and database connection, so the bot keeps answering people
+while a large workbook is built.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import os
-import re
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-
-from carework_core.clock import parse_iso
+from carework_core import codebook as cb
+from carework_core import workbook_sources as sources
+from carework_core.clock import iso
 from carework_core.definition_changes import snapshot_of
-from carework_core.definitions import Criterion, ItemRatingQuestion
+from carework_core.definitions import ItemRatingQuestion
 from carework_core.env import Env
 from carework_core.errors import ExportRefused
 from carework_core.rounds import opened_snapshots
-from carework_core.storage.answers import coded_answers
+from carework_core.sheets import FORBIDDEN, FORMULA_START, Column, CsvBook, Sheet, XlsxBook, text_cell
+from carework_core.storage import workbook as stored
+from carework_core.storage.db import Database
 from carework_core.storage.items import item_texts
-from carework_core.storage.participants import participant_records
-from carework_core.storage.reasons import reasons_of
-from carework_core.vocabulary import labels_of
+from carework_core.workbook_rows import (
+    Scope,
+    audit_rows,
+    item_rows,
+    participant_rows,
+    stat_rows,
+    summary_rows,
+    wide_rows,
+)
+from carework_core.workbook_rows import answer_rows as _answer_rows
 
-ANSWER_COLUMNS = [
-    "participant",
-    "group",
-    "round",
-    "round_title",
-    "theme",
-    "question_id",
-    "question",
-    "item_id",
-    "item",
-    "criterion",
-    "answer",
-    "answer_code",
-    "answered_at",
-]
-PARTICIPANT_COLUMNS = ["participant", "group", "status", "consented_at", "consents"]
-REASON_COLUMNS = ["participant", "round", "question_id", "item_id", "item", "criterion", "rating", "reason", "given_at"]
-
-# Characters XML 1.0 forbids (and lone surrogates, which UTF-8 cannot hold) are dropped.
-FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-# A spreadsheet would read these as the start of a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMATS = {"xlsx": ".xlsx", "csv": ".zip"}
+ANSWER_COLUMNS = cb.ANSWER_SHEET.header
+ABOUT_SHEET = Sheet("About", (Column("field", "what is described"), Column("value", "its value")))
+Book = XlsxBook | CsvBook
+_cell = text_cell  # the name other modules imported before the workbook moved to sheets.py
+__all__ = ["ANSWER_COLUMNS", "FORBIDDEN", "FORMULA_START", "ExportRequest", "export_workbook", "write_export"]
 
 
-async def export_workbook(env: Env, path: str | Path) -> dict[str, int]:
-    """Writes every stored answer and participant to an xlsx file; returns row counts."""
-    path = _target(Path(path))
-    book = Workbook(write_only=True)
-    answers = book.create_sheet("Answers")
-    people = book.create_sheet("Participants")
-    reasons = book.create_sheet("Reasons")
-    counts = {"answers": 0, "participants": 0}
-    async with env.db.reading() as tx:
-        counts["answers"] = await _write(answers, ANSWER_COLUMNS, _answer_rows(env, tx))
-        counts["participants"] = await _write(people, PARTICIPANT_COLUMNS, _participant_rows(env, tx))
-        counts["reasons"] = await _write(reasons, REASON_COLUMNS, _reason_rows(env, tx))
-    _save(book, path)
-    return counts
+@dataclass(frozen=True)
+class ExportRequest:
+    """What to write where: the whole consultation, or one round, or answers since a date."""
+
+    path: Path
+    round_id: str | None = None
+    since: date | None = None
+    format: str = "xlsx"
+    definition: Path | None = None  # the definition file, named and hashed in About
 
 
-def _target(path: Path) -> Path:
+async def export_workbook(
+    env: Env,
+    path: str | Path,
+    *,
+    round_id: str | None = None,
+    since: date | None = None,
+    format: str = "xlsx",
+    definition: str | Path | None = None,
+) -> dict[str, int]:
+    """Writes the researchers' workbook off the event loop; returns how many answers and participants it holds."""
+    request = ExportRequest(
+        _target(Path(path), format), round_id, since, format, Path(definition) if definition else None
+    )
+    if round_id is not None and round_id not in {r.id for r in env.consultation.rounds}:
+        known = ", ".join(r.id for r in env.consultation.rounds)
+        raise ExportRefused(f"there is no round {round_id!r} to export; rounds are {known}")
+    if env.db.path == ":memory:" or env.db.path.startswith("file:"):
+        return await write_export(env, request)  # no second connection can see such a database
+    return await asyncio.to_thread(asyncio.run, _in_own_connection(env, request))
+
+
+async def _in_own_connection(env: Env, request: ExportRequest) -> dict[str, int]:
+    db = await Database.open(env.db.path, create=False)
+    try:
+        return await write_export(Env(db, env.consultation, env.clock), request)
+    finally:
+        await db.close()
+
+
+def _target(path: Path, format: str) -> Path:
     """Returns where the export goes, or raises ExportRefused naming the path and the fix."""
+    suffix = FORMATS.get(format)
+    if suffix is None:
+        raise ExportRefused(f"unknown format {format!r}; give xlsx or csv")
     if path.is_dir():
-        raise ExportRefused(f"{path} is a folder; give a file name such as {path / 'answers.xlsx'}")
-    if path.suffix.lower() != ".xlsx":
-        raise ExportRefused(f"{path}: carework writes only .xlsx files for now; give a name ending in .xlsx")
+        raise ExportRefused(f"{path} is a folder; give a file name such as {path / ('answers' + suffix)}")
+    if path.suffix.lower() != suffix:
+        other = "or --format csv for a .zip of csv files" if format == "xlsx" else "for the csv files"
+        raise ExportRefused(
+            f"{path}: carework writes only {suffix} files here; give a name ending in {suffix} ({other})"
+        )
     if not path.parent.is_dir():
         raise ExportRefused(f"{path}: the folder {path.parent} does not exist; create it or choose another")
     return path
 
 
-def _save(book: Workbook, path: Path) -> None:
-    """Saves through a private temporary file, so the export is never readable by others or half-written."""
+@contextmanager
+def _partial(path: Path) -> Iterator[BinaryIO]:
+    """Writes through a private temporary file, so the export is never readable by others or half-written."""
     partial: str | None = None
     try:
         fd, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)  # mode 0600
         with os.fdopen(fd, "wb") as handle:
-            book.save(handle)
+            yield handle
         os.replace(partial, path)
     except OSError as exc:
         raise ExportRefused(f"{path}: cannot write the export: {exc.strerror or exc}") from None
@@ -94,101 +123,138 @@ def _save(book: Workbook, path: Path) -> None:
             Path(partial).unlink(missing_ok=True)
 
 
-async def _write(sheet: WriteOnlyWorksheet, header: list[str], rows: AsyncIterator[list[Any]]) -> int:
-    sheet.append(header)
+async def write_export(env: Env, request: ExportRequest) -> dict[str, int]:
+    """Writes every sheet with the connection in `env` (call it in a worker thread for a large database)."""
+    c = env.consultation
+    async with env.db.reading() as tx:
+        snaps = {r.id: snapshot_of(c, r) for r in c.rounds} | await opened_snapshots(tx)
+    opened = await _opened(env)
+    rated = [rid for rid, s in snaps.items() if _rates_items(s) and rid in opened]
+    stats = {rid: found for rid in rated if (found := await sources.round_stats(env, rid)) is not None}
+    since = iso(datetime.combine(request.since, time(), c.zone)) if request.since else None
+    scope = Scope(c, snaps, request.round_id, since)
+    with _partial(request.path) as handle:
+        book: Book = XlsxBook() if request.format == "xlsx" else CsvBook(handle)
+        try:
+            async with env.db.reading() as tx:
+                counts, sheets = await _sheets(book, tx, scope, stats)
+            _about(book, env, request, counts, sheets)
+            book.save(handle)
+        finally:
+            book.discard()
+    return counts
+
+
+async def _opened(env: Env) -> set[str]:
+    async with env.db.reading() as tx:
+        return set(await opened_snapshots(tx))
+
+
+def _rates_items(snap: Any) -> bool:
+    return any(isinstance(q, ItemRatingQuestion) for q in snap.round.questions)
+
+
+async def _sheets(book: Book, tx: Any, scope: Scope, stats: dict) -> tuple[dict[str, int], list[Sheet]]:
+    """Writes the data sheets in order; returns the counts and every sheet written, for the codebook."""
+    c = scope.consultation
+    rounds = [rid for rid in scope.snaps if scope.round_id in (None, rid)]
+    texts = await item_texts(tx)
+    reasons: dict = {}
+    for rid in rounds:
+        reasons |= await sources.reasons(tx, rid)
+    people = cb.participant_sheet(c)
+    counts = {"participants": await _put(book, people, participant_rows(tx, scope))}
+    counts["answers"] = await _put(book, cb.ANSWER_SHEET, _answer_rows(tx, scope, texts, reasons))
+    written = [people, cb.ANSWER_SHEET, cb.answer_codes([scope.snaps[r] for r in rounds])]
+    answered = set(await stored.answered_rounds(tx))
+    loaded = await stored.loaded_items(tx)
+    for rid in (r for r in rounds if r in answered):
+        sheet, slots = cb.wide_sheet(scope.snaps[rid], _item_lists(loaded))
+        await _put(book, sheet, wide_rows(tx, scope, rid, slots))
+        written.append(sheet)
+    details = {}
+    for item_set in {row[0] for row in loaded}:
+        details |= {(item_set, k): v for k, v in (await sources.item_details(tx, item_set)).items()}
+    items = cb.item_sheet(c)
+    await _put(book, items, item_rows(loaded, details, [k.id for k in c.criteria]))
+    sets = {f"{rid}/{q.id}": q.item_set for rid, s in scope.snaps.items() for q in s.round.questions if _is_items(q)}
+    await _put(book, cb.STATS_SHEET, stat_rows({r: s for r, s in stats.items() if r in rounds}, sets))
+    await _put(book, cb.SUMMARY_SHEET, summary_rows(await stored.summary_rows(tx), scope))
+    codes = await stored.codes_by_id(tx)
+    await _put(book, cb.AUDIT_SHEET, audit_rows(await stored.audit_rows(tx, scope.since), codes, scope))
+    written += [items, cb.STATS_SHEET, cb.SUMMARY_SHEET, cb.AUDIT_SHEET]
+    return counts, written
+
+
+def _is_items(question: Any) -> bool:
+    return isinstance(question, ItemRatingQuestion)
+
+
+def _item_lists(loaded: list[tuple[str, str, str, int]]) -> dict[str, list[tuple[str, str]]]:
+    """Returns each item set's (item id, text) pairs in the set's order."""
+    lists: dict[str, list[tuple[str, str]]] = {}
+    for item_set, item_id, text, _ in loaded:
+        lists.setdefault(item_set, []).append((item_id, text))
+    return lists
+
+
+async def _put(book: Book, spec: Sheet, rows: AsyncIterator[list[Any]] | Iterable[list[Any]]) -> int:
+    """Writes one sheet; returns its data rows."""
+    sheet = book.sheet(spec)
     count = 0
-    async for row in rows:
-        sheet.append([_cell(sheet, value) for value in row])
-        count += 1
+    if isinstance(rows, AsyncIterator):
+        async for row in rows:
+            sheet.append(row)
+            count += 1
+    else:
+        for row in rows:
+            sheet.append(row)
+            count += 1
+    sheet.close()
     return count
 
 
-def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
-    """Returns a cell that shows exactly the text a person typed, never a formula or an error."""
-    if not isinstance(value, str):
-        return value
-    # Strip first: a control character must not hide a leading "=" from the formula check.
-    clean = FORBIDDEN.sub("", value)
-    # xlsx readers turn a bare carriage return into a line break; write it as one.
-    cell = WriteOnlyCell(sheet, clean.replace("\r\n", "\n").replace("\r", "\n"))
-    cell.data_type = "s"  # openpyxl would read "#N/A" as an error cell and "=..." as a formula
-    if clean.startswith(FORMULA_START):
-        cell.quotePrefix = True  # Excel and LibreOffice keep it as text even when edited
-    return cell
-
-
-async def _answer_rows(env: Env, tx) -> AsyncIterator[list[Any]]:
+def _about(book: Book, env: Env, request: ExportRequest, counts: dict[str, int], sheets: list[Sheet]) -> None:
+    """Writes About (and, in the csv zip, codebook.csv); in the workbook About comes first with the codebook."""
     c = env.consultation
-    # Answers are read with the round as people saw it when it opened, whatever the file says now.
-    seen = {r.id: snapshot_of(c, r) for r in c.rounds} | await opened_snapshots(tx)
-    groups = {g.id: g.name for g in c.groups}
-    themes = {t.id: t.name for t in c.themes}
-    items = await item_texts(tx)
-    async for row in coded_answers(tx):
-        a = row.answer
-        round_id, qid, item_id, crit_id, value = a.round_id, a.question_id, a.item_id, a.criterion_id, a.value
-        snap = seen.get(round_id)
-        rnd = snap.round if snap else None
-        q = next((q for q in rnd.questions if q.id == qid), None) if rnd else None
-        crit = snap.criterion(crit_id) if snap and crit_id else None
-        item = items.get((q.item_set, item_id)) if isinstance(q, ItemRatingQuestion) else None
-        yield [
-            row.code,
-            groups.get(row.group_id, row.group_id),
-            round_id,
-            rnd.title if rnd else "",
-            themes.get(rnd.theme, rnd.theme) if rnd else "",
-            qid,
-            q.text if q else "",
-            item_id or "",
-            item or "",
-            crit.name if crit else "",
-            _shown(q, crit, value),
-            value,
-            _local(env, row.created_at),
-        ]
+    facts = [
+        ["consultation", f"{c.title} ({c.id})"],
+        ["definition_file", str(request.definition) if request.definition else "not given"],
+        ["definition_sha256", _sha256(request.definition)],
+        ["exported_at", env.clock.now().astimezone(c.zone).replace(tzinfo=None)],
+        ["time_zone", f"{c.timezone}: every time in this export is local time there"],
+        ["filter_round", request.round_id or "all rounds"],
+        ["filter_since", request.since.isoformat() if request.since else "from the start"],
+        ["answers", counts["answers"]],
+        ["participants", counts["participants"]],
+        ["forbidden_characters_dropped", book.cleaning.dropped],
+        ["texts_continued_in_next_cell", book.cleaning.continued],
+        ["sheets", "; ".join(book.cleaning.sheets)],
+        ["not_sure_code", f"{cb.NOT_SURE_CODE} in the round sheets; not_sure in Answers"],
+    ]
+    codebook = cb.codebook_rows([ABOUT_SHEET, *sheets])
+    about = book.sheet(ABOUT_SHEET)
+    for row in facts:
+        about.append(row)
+    if isinstance(book, XlsxBook):
+        about.append([])
+        about.append(cb.CODEBOOK_SHEET.header)
+        for row in codebook:
+            about.append(row)
+        about.close()
+        book.book.move_sheet(ABOUT_SHEET.title, offset=-book.book.sheetnames.index(ABOUT_SHEET.title))
+        return
+    about.close()
+    sheet = book.sheet(cb.CODEBOOK_SHEET)
+    for row in codebook:
+        sheet.append(row)
+    sheet.close()
 
 
-async def _participant_rows(env: Env, tx) -> AsyncIterator[list[Any]]:
-    groups = {g.id: g.name for g in env.consultation.groups}
-    async for person in participant_records(tx):
-        yield [
-            person.code,
-            groups.get(person.group_id, person.group_id),
-            person.status.value,
-            _local(env, person.consented_at) if person.consented_at else "",
-            person.consents or "",
-        ]
-
-
-async def _reason_rows(env: Env, tx) -> AsyncIterator[list[Any]]:
-    """Yields why people saw a card differently from their group, under their codes."""
-    c = env.consultation
-    seen = {r.id: snapshot_of(c, r) for r in c.rounds} | await opened_snapshots(tx)
-    items = await item_texts(tx)
-    for reason in await reasons_of(tx):
-        card = reason.card
-        snap = seen.get(card.round_id)
-        q = next((q for q in snap.round.questions if q.id == card.question_id), None) if snap else None
-        crit = snap.criterion(card.criterion_id) if snap and card.criterion_id else None
-        item = items.get((q.item_set, card.item_id)) if isinstance(q, ItemRatingQuestion) else None
-        yield [
-            reason.code,
-            card.round_id,
-            card.question_id,
-            card.item_id or "",
-            item or "",
-            crit.name if crit else "",
-            _shown(q, crit, reason.rating),
-            reason.text,
-            _local(env, reason.given_at),
-        ]
-
-
-def _shown(question: Any, criterion: Criterion | None, value: str) -> str:
-    """Returns an answer as a reader understands it: the label rather than its position."""
-    return "; ".join(labels_of(question, criterion, value))
-
-
-def _local(env: Env, stamp: str) -> str:
-    return parse_iso(stamp).astimezone(env.consultation.zone).strftime("%Y-%m-%d %H:%M:%S")
+def _sha256(path: Path | None) -> str:
+    if path is None:
+        return ""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        return f"could not read it: {exc.strerror or exc}"

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import functools
 import logging
+import shutil
+import tempfile
 from collections.abc import Awaitable, Callable
 from html import escape
+from pathlib import Path
 from typing import TypeVar
 
 from telegram import Update
@@ -24,6 +27,7 @@ from bot.context import CareworkContext, Edit, answer_query, respond
 from bot.render import Button, Reply
 from carework_core.coordinators import Coordinator, Joined
 from carework_core.errors import CareworkError, InviteUsedUp
+from carework_core.export import export_workbook
 from carework_core.plans import parse_local_time
 
 log = logging.getLogger(__name__)
@@ -269,6 +273,34 @@ async def confirm_announcement(update: Update, context: CareworkContext, me: Coo
     context.bot_data.wake_sender()
 
 
+@team_only
+async def export(update: Update, context: CareworkContext, me: Coordinator) -> None:
+    """Says the workbook is on its way, then builds and sends it without holding up anyone's update."""
+    round_id = context.args[0] if context.args else None
+    await respond(update, context, Reply(escape(team_text.PREPARING)))
+    # Updates are processed one at a time: awaiting the export here would keep everyone waiting.
+    context.application.create_task(_send_workbook(context, update.effective_chat.id, round_id), update=update)
+
+
+async def _send_workbook(context: CareworkContext, chat_id: int, round_id: str | None) -> None:
+    """Builds the workbook in a worker thread, sends it as a document and deletes the file."""
+    env = context.services.env
+    folder = Path(tempfile.mkdtemp(prefix="carework-export-"))  # private to this user (0700)
+    path = folder / f"{env.consultation.id}-{env.clock.now().astimezone(env.consultation.zone):%Y%m%d-%H%M}.xlsx"
+    try:
+        counts = await export_workbook(env, path, round_id=round_id, definition=context.bot_data.survey)
+        with path.open("rb") as handle:
+            await context.bot.send_document(chat_id, handle, filename=path.name, caption=team_text.exported(counts))
+        log.info("workbook sent", extra={"answers": counts["answers"]})
+    except CareworkError as exc:
+        await context.bot.send_message(chat_id, str(exc))
+    except Exception:
+        log.exception("workbook failed")
+        await context.bot.send_message(chat_id, render.TEXT["oops"])
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 HANDLERS = [
     CommandHandler("start", start),
     CommandHandler("status", status),
@@ -279,6 +311,7 @@ HANDLERS = [
     CommandHandler("remind", remind),
     CommandHandler("invite", invite),
     CommandHandler("announce", announce),
+    CommandHandler("export", export),
     CallbackQueryHandler(confirm_remind, pattern=matches(cb.RemindNow)),
     CallbackQueryHandler(confirm_announcement, pattern=matches(cb.Announce)),
     MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, announcement_text),

@@ -121,6 +121,24 @@ def test_export_is_readable_by_its_owner_only(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("answers")] == ["answers.xlsx"]
 
 
+def test_export_writes_csv_files_in_a_zip_for_one_round_and_a_date(tmp_path):
+    import zipfile
+
+    env = initialised(tmp_path)
+    out = tmp_path / "answers.zip"
+    result = carework("export", str(out), "--format", "csv", "--round", "r1", "--since", "2026-01-01", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "wrote 0 answers from 0 participants" in result.stdout and out.stat().st_mode & 0o777 == 0o600
+    with zipfile.ZipFile(out) as archive:
+        assert {"about.csv", "answers.csv", "codebook.csv", "participants.csv"} <= set(archive.namelist())
+        about = archive.read("about.csv").decode("utf-8-sig")
+    assert "filter_round,r1" in about and "filter_since,2026-01-01" in about and str(MINI) in about
+    wrong = carework("export", str(tmp_path / "a.xlsx"), "--round", "r9", env=env)
+    assert wrong.returncode == 1 and "there is no round 'r9' to export; rounds are r1, r2" in wrong.stderr
+    zipped = carework("export", str(tmp_path / "a.zip"), env=env)
+    assert zipped.returncode == 1 and "give a name ending in .xlsx (or --format csv" in zipped.stderr
+
+
 def test_opening_an_item_rating_round_without_items_is_refused_in_one_line(tmp_path):
     env = initialised(tmp_path)
     result = carework("round", "open", "r2", env=env)

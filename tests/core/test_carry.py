@@ -8,7 +8,7 @@ from carework_core.bootstrap import Services
 from carework_core.carry import carried, dissents, earlier_places, nearest_label
 from carework_core.definition_file import load_definition
 from carework_core.definitions import Scale
-from carework_core.export import REASON_COLUMNS, export_workbook
+from carework_core.export import export_workbook
 from carework_core.steps import Carried
 from carework_core.storage.reasons import count_reasons, reasons_of
 from tests.conftest import ROOT, join
@@ -185,11 +185,16 @@ async def test_reasons_are_exported_under_codes_as_text(carry, tmp_path):
     await carry.answering.begin(1, "b")
     await carry.answering.tap(1, "b", 1, "1", "t1", (0, 0))
     await carry.answering.receive_text(1, "=HYPERLINK(1)", "m1")
-    counts = await export_workbook(carry.env, tmp_path / "out.xlsx")
-    rows = list(load_workbook(tmp_path / "out.xlsx")["Reasons"].iter_rows(values_only=True))
-    assert counts["reasons"] == 1 and list(rows[0]) == REASON_COLUMNS
-    assert rows[1][:8] == ("P-0005", "b", "rate", "i1", "Rota apps", "Evidence", "None", "=HYPERLINK(1)")
-    assert load_workbook(tmp_path / "out.xlsx")["Reasons"]["H2"].data_type == "s"  # text, never a formula
+    await export_workbook(carry.env, tmp_path / "out.xlsx")
+    sheet = load_workbook(tmp_path / "out.xlsx")["Answers"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, r, strict=False)) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    [explained] = [r for r in rows if r["reason"] is not None]
+    assert (explained["participant"], explained["round"], explained["item_id"]) == ("P-0005", "b", "i1")
+    assert explained["reason"] == "=HYPERLINK(1)"
+    column = header.index("reason") + 1
+    row = 2 + rows.index(explained)
+    assert sheet.cell(row, column).data_type == "s"  # text, never a formula
 
 
 async def test_a_replayed_tap_asks_why_only_while_the_offer_waits(carry):

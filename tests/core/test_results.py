@@ -166,9 +166,11 @@ async def test_the_csv_counts_agree_with_the_exported_answers(rated, tmp_path):
     await export_workbook(services.env, tmp_path / "answers.xlsx")
     await services.results.write_stats_csv("r2", tmp_path / "stats.csv")
     exported: dict[tuple, int] = {}
-    for row in load_workbook(tmp_path / "answers.xlsx")["Answers"].iter_rows(min_row=2, values_only=True):
-        if row[7] and row[11] != "not_sure":  # item_id, answer_code
-            key = (row[7], row[9].lower())  # the criterion's name is its id in mini.yaml
+    sheet = load_workbook(tmp_path / "answers.xlsx")["Answers"]
+    header = [c.value for c in sheet[1]]
+    for row in (dict(zip(header, r, strict=False)) for r in sheet.iter_rows(min_row=2, values_only=True)):
+        if row["item_id"] and row["answer"] != "Not sure":
+            key = (row["item_id"], row["criterion"].lower())  # the criterion's name is its id in mini.yaml
             exported[key] = exported.get(key, 0) + 1
     rows = csv.DictReader((tmp_path / "stats.csv").open())
     counted = {(r["item_id"], r["criterion"]): int(r["n"]) for r in rows if r["group"] == ALL_GROUPS}
