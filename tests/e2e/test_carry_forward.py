@@ -118,8 +118,15 @@ async def test_carry_forward_keep_reason_and_skip(stack, tmp_path):
     await asyncio.sleep(0.3)
     out = tmp_path / "export.xlsx"
     await export_workbook(stack.services.env, out)
-    rows = list(load_workbook(out)["Reasons"].iter_rows(min_row=2, values_only=True))
-    assert [row[:8] for row in rows] == [("P-0001", "b", "rate", "i2", "Peer support", "Evidence", "None", REASON)]
+    sheet = load_workbook(out)["Answers"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, r, strict=False)) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    explained = [
+        (r["participant"], r["round"], r["item_id"], r["criterion"], r["answer"], r["reason"])
+        for r in rows
+        if r["reason"]
+    ]
+    assert explained == [("P-0001", "b", "i2", "Evidence", "None", REASON)]  # stored once, beside its rating
 
     await bob.tap("Start")
     bobs = (await bob.wait_for(lambda c: "Rota apps" in c[-1].text))[-1]

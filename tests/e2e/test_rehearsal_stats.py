@@ -20,10 +20,12 @@ async def test_summary_stats_of_a_rehearsal_counts_what_the_export_holds(tmp_pat
     assert report.ok, report
     env = {"CAREWORK_DATABASE": str(tmp_path / "carework.db"), "CAREWORK_SURVEY": str(MINI)}
     exported: Counter = Counter()
-    for row in load_workbook(tmp_path / "export.xlsx")["Answers"].iter_rows(min_row=2, values_only=True):
-        round_id, question, item, criterion, code = row[2], row[5], row[7], row[9], row[11]
-        if question in ("size", "rate"):  # the rating questions of mini.yaml; criteria are named as their ids
-            exported[round_id, item or question, (criterion or "").lower(), code == "not_sure"] += 1
+    sheet = load_workbook(tmp_path / "export.xlsx")["Answers"]
+    header = [c.value for c in sheet[1]]
+    for row in (dict(zip(header, r, strict=False)) for r in sheet.iter_rows(min_row=2, values_only=True)):
+        if row["question_id"] in ("size", "rate"):  # the rating questions of mini.yaml; criteria named as their ids
+            key = (row["round"], row["item_id"] or row["question_id"], (row["criterion"] or "").lower())
+            exported[*key, row["answer"] == "Not sure"] += 1
     counted: Counter = Counter()
     for round_id in ("r1", "r2"):
         out = tmp_path / f"{round_id}.csv"
