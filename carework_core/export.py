@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
-import tempfile
-from collections.abc import AsyncIterator, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from carework_core import codebook as cb
 from carework_core import workbook_sources as sources
@@ -27,7 +24,7 @@ from carework_core.definitions import ItemRatingQuestion
 from carework_core.env import Env
 from carework_core.errors import ExportRefused
 from carework_core.rounds import opened_snapshots
-from carework_core.sheets import FORBIDDEN, FORMULA_START, Column, CsvBook, Sheet, XlsxBook, text_cell
+from carework_core.sheets import FORBIDDEN, FORMULA_START, Column, CsvBook, Sheet, XlsxBook, private_file, text_cell
 from carework_core.storage import workbook as stored
 from carework_core.storage.db import Database
 from carework_core.storage.items import item_texts
@@ -107,22 +104,6 @@ def _target(path: Path, format: str) -> Path:
     return path
 
 
-@contextmanager
-def _partial(path: Path) -> Iterator[BinaryIO]:
-    """Writes through a private temporary file, so the export is never readable by others or half-written."""
-    partial: str | None = None
-    try:
-        fd, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)  # mode 0600
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-        os.replace(partial, path)
-    except OSError as exc:
-        raise ExportRefused(f"{path}: cannot write the export: {exc.strerror or exc}") from None
-    finally:
-        if partial:
-            Path(partial).unlink(missing_ok=True)
-
-
 async def write_export(env: Env, request: ExportRequest) -> dict[str, int]:
     """Writes every sheet with the connection in `env` (call it in a worker thread for a large database)."""
     c = env.consultation
@@ -133,7 +114,7 @@ async def write_export(env: Env, request: ExportRequest) -> dict[str, int]:
     stats = {rid: found for rid in rated if (found := await sources.round_stats(env, rid)) is not None}
     since = iso(datetime.combine(request.since, time(), c.zone)) if request.since else None
     scope = Scope(c, snaps, request.round_id, since)
-    with _partial(request.path) as handle:
+    with private_file(request.path, "the export") as handle:
         book: Book = XlsxBook() if request.format == "xlsx" else CsvBook(handle)
         try:
             async with env.db.reading() as tx:

@@ -7,8 +7,6 @@ snapshot), as the export does, so the figures mean what people saw when they ans
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +16,7 @@ from carework_core.definitions import Consultation, ItemRatingQuestion, RatingQu
 from carework_core.env import Env
 from carework_core.errors import ExportRefused, SummaryError
 from carework_core.rounds import opened_snapshots, round_named
+from carework_core.sheets import private_file
 from carework_core.storage.db import Tx
 from carework_core.storage.items import item_rows
 from carework_core.storage.ratings import rating_counts, ratings_of
@@ -156,15 +155,6 @@ def _target(path: Path) -> Path:
 
 
 def _save_csv(path: Path, rows: list[list[object]]) -> None:
-    """Writes through a private temporary file, so the CSV is never readable by others or half-written."""
-    partial: str | None = None
-    try:
-        fd, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)  # mode 0600
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
-            csv.writer(handle).writerows(rows)
-        os.replace(partial, path)
-    except OSError as exc:
-        raise ExportRefused(f"{path}: cannot write the statistics: {exc.strerror or exc}") from None
-    finally:
-        if partial:
-            Path(partial).unlink(missing_ok=True)
+    """Writes the rows through a private temporary file, so the CSV is never readable by others or half-written."""
+    with private_file(path, "the statistics", "w") as handle:
+        csv.writer(handle).writerows(rows)

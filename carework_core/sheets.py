@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -26,6 +29,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from carework_core.errors import ExportRefused
 
 EMPTY_SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>\s*</sheetData>")
 MAX_ROWS = 1_048_576  # rows an xlsx sheet holds, the header included; tests lower it
@@ -104,12 +109,17 @@ class XlsxBook:
                 sheet.discard()
 
 
+def clean_text(text: str) -> str:
+    """Returns text as a cell can hold it: characters XML forbids dropped, every line end a newline."""
+    return FORBIDDEN.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+
+
 def text_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
-    """Returns a cell for another write-only sheet (such as the synthesis workbook) showing exactly what was typed."""
+    """Returns a cell for another write-only sheet showing exactly what was typed."""
     if not isinstance(value, str):
         return value
     clean = FORBIDDEN.sub("", value)  # first: a control character must not hide a leading "="
-    cell = WriteOnlyCell(sheet, clean.replace("\r\n", "\n").replace("\r", "\n"))
+    cell = WriteOnlyCell(sheet, clean_text(clean))
     cell.data_type = "s"  # openpyxl would read "#N/A" as an error cell and "=..." as a formula
     cell.quotePrefix = clean.startswith(FORMULA_START)
     return cell
@@ -321,3 +331,20 @@ class CsvSheet:
         if isinstance(value, datetime):
             return value.strftime("%Y-%m-%d %H:%M:%S")
         return self.book.cleaning.clean(value) if isinstance(value, str) else value
+
+
+@contextmanager
+def private_file(path: Path, what: str, mode: str = "wb") -> Iterator[IO]:
+    """Writes through a private temporary file (mode 0600) beside path, so the result is never readable by
+    others or half-written; a failure is ExportRefused naming the path and `what` was being written."""
+    partial: str | None = None
+    try:
+        fd, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+        with os.fdopen(fd, mode, **({} if "b" in mode else {"newline": "", "encoding": "utf-8"})) as handle:
+            yield handle
+        os.replace(partial, path)
+    except OSError as exc:
+        raise ExportRefused(f"{path}: cannot write {what}: {exc.strerror or exc}") from None
+    finally:
+        if partial:
+            Path(partial).unlink(missing_ok=True)

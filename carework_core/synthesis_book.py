@@ -6,7 +6,6 @@ sheet needs header comments and cell checks that help a researcher fill it in Ex
 
 from __future__ import annotations
 
-import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from carework_core.definitions import Consultation, Round
 from carework_core.errors import SheetProblem, SynthesisRejected
+from carework_core.sheets import FORMULA_START, clean_text
 
 EXAMPLE_COLUMNS = ["example_id", "group", "question_id", "question", "text", "suggested_cluster", "cluster_members"]
 ITEM_COLUMNS = ["item_id", "title", "description", "theme", "source_examples", "evidence_notes"]
@@ -31,7 +31,6 @@ ROUND_KEY = "round"  # the About sheet's row naming the round the examples came 
 # header, so a researcher's script that appends rows starts on row 2.
 FILLABLE_ROWS = 500
 # The same rule as the researchers' export: characters XML 1.0 forbids, and lone surrogates.
-FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 WIDTHS = {"text": 70, "question": 40, "title": 50, "description": 50, "evidence_notes": 40, "cluster_members": 30}
 
 
@@ -138,17 +137,14 @@ def _about_sheet(sheet: Worksheet, c: Consultation, rnd: Round, count: int, expo
 
 def _text_safe(value: Any) -> Any:
     """Returns a value the workbook can hold: characters XML forbids are dropped, as the export drops them."""
-    if isinstance(value, str):
-        return FORBIDDEN.sub("", value).replace("\r\n", "\n").replace("\r", "\n")
-    return value
+    return clean_text(value) if isinstance(value, str) else value
 
 
 def _keep_text(cell: Any) -> None:
     """Keeps typed text as text: never a formula ("=...") or an error cell ("#N/A")."""
     if isinstance(cell.value, str):
         cell.data_type = "s"
-        if cell.value.startswith(("=", "+", "-", "@")):
-            cell.quotePrefix = True
+        cell.quotePrefix = cell.value.startswith(FORMULA_START)
 
 
 def read_items(path: Path) -> FilledItems:
