@@ -215,7 +215,10 @@ class Crowd:
     async def serve(self) -> None:
         async with contextlib.AsyncExitStack() as stack:
             count = -(-len(self.tokens) // PEOPLE_PER_CLIENT)
-            clients = [await stack.enter_async_context(EmulatorClient(self.url)) for _ in range(count)]
+            clients = [
+                await stack.enter_async_context(EmulatorClient(self.url, request_timeout=PATIENCE))
+                for _ in range(count)
+            ]
             await self._recruit(clients)
             while (command := await asyncio.to_thread(self.pipe.recv)) != "stop":
                 act = {

@@ -71,8 +71,10 @@ class ReplyTimeout(TimeoutError):
 class EmulatorClient:
     """Talks to one emulator's control API over one aiohttp session."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, request_timeout: float = 30.0) -> None:
         self.url = url.rstrip("/")
+        # How long one control request may take; a crowd of thousands on a busy machine needs longer.
+        self.request_timeout = request_timeout
         self._session: aiohttp.ClientSession | None = None
 
     async def __aenter__(self) -> EmulatorClient:
@@ -116,7 +118,13 @@ class EmulatorClient:
         return data
 
     async def call(
-        self, method: str, path: str, *, body: dict | None = None, query: dict | None = None, timeout: float = 30.0
+        self,
+        method: str,
+        path: str,
+        *,
+        body: dict | None = None,
+        query: dict | None = None,
+        timeout: float | None = None,
     ) -> tuple[object, Mapping]:
         """Makes one control-API request, raising EmulatorError on a refusal."""
         if self._session is None:
@@ -126,7 +134,7 @@ class EmulatorClient:
             self.url + path,
             json=body,
             params=query,
-            timeout=aiohttp.ClientTimeout(total=timeout),
+            timeout=aiohttp.ClientTimeout(total=self.request_timeout if timeout is None else timeout),
         ) as response:
             try:
                 data = await response.json(content_type=None)
@@ -244,7 +252,10 @@ class VirtualUser:
     async def _fetch(self, *, after: int | None = None, timeout: float = 0.0) -> tuple[list[ChatMessage], int]:
         query = {} if after is None else {"after_version": str(after), "timeout": str(timeout)}
         data, headers = await self.client.call(
-            "GET", f"/emulator/users/{self.user_id}/chat", query=query, timeout=timeout + 10.0
+            "GET",
+            f"/emulator/users/{self.user_id}/chat",
+            query=query,
+            timeout=timeout + self.client.request_timeout / 3,
         )
         self._seen = [ChatMessage.from_view(view) for view in data]
         return self._seen, int(headers["X-Chat-Version"])
