@@ -301,6 +301,10 @@ TEXT = {
     "oops": "Sorry, something went wrong on our side. Your answers so far are saved. Please try again in a few minutes.",
     "example_first": "Please type an example first, or tap Skip this question.",
     "needs_answer": "This question needs an answer before you move on.",
+    "paused": "Reminders are paused. You will still hear when a new round opens. Send /resume to get them again.",
+    "already_paused": "Reminders are already paused. Send /resume to get them again.",
+    "resumed": "Reminders are back on.",
+    "not_paused": "Reminders are already on. Send /pause to stop them for a while.",
 }
 
 

@@ -56,7 +56,7 @@ def status_lines(report: list[RoundProgress]) -> list[str]:
             share = f"{g.share:.0%}" if g.share is not None else "-"
             lines.append(
                 f"  {c.group_id}: invited {c.invited}, started {c.started}, finished {c.finished} ({share}), "
-                f"unreachable {c.unreachable}"
+                f"unreachable {c.unreachable}" + (f", paused {c.paused}" if c.paused else "")
             )
         lines += [f"  WARNING {w}" for w in rnd.warnings]
     return lines

@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass, replace
 
 from carework_core.definitions import ConsentStatement
-from carework_core.env import Env
+from carework_core.env import Env, audit
 from carework_core.errors import InviteError, InviteUnknown, InviteUsedUp, NotFound, NotRegistered, StaleAction
 from carework_core.people import Participant, ParticipantStatus
 from carework_core.storage import participants as stored
@@ -57,6 +57,24 @@ class Onboarding:
         """Returns the pseudonymous code of a registered participant."""
         person = await self.participant(telegram_user_id)
         return person.code if person else None
+
+    async def pause(self, telegram_user_id: int) -> bool:
+        """Stops reminders, announcements and summaries for a person; False if they were paused already."""
+        return await self._set_paused(telegram_user_id, pause=True)
+
+    async def resume(self, telegram_user_id: int) -> bool:
+        """Starts them again; False if they were not paused."""
+        return await self._set_paused(telegram_user_id, pause=False)
+
+    async def _set_paused(self, telegram_user_id: int, pause: bool) -> bool:
+        async with self.env.db.transaction() as tx:
+            person = await find_participant(tx, telegram_user_id)
+            if person is None or person.code is None or person.status != ParticipantStatus.CONSENTED:
+                raise NotRegistered("only a registered participant can pause or resume reminders")
+            changed = await stored.set_paused(tx, person.id, self.env.stamp() if pause else None)
+            if changed:  # the audit names the person by code only, never by Telegram id
+                await audit(tx, self.env, person.code, "pause" if pause else "resume", person.code)
+            return changed
 
     async def registered_count(self) -> int:
         """Returns how many people have registered under a code."""

@@ -165,7 +165,7 @@ class Summaries:
     async def recipients(self, round_id: str) -> list[Participant]:
         """Returns who a round's summary is for: consented, reachable people of the round's groups.
 
-        Paused and withdrawn people are left out by the same query once those statuses exist.
+        People who paused with /pause are left out, and so are withdrawn ones (not consented).
         """
         rnd = self._round(round_id)
         async with self.env.db.reading() as tx:

@@ -93,12 +93,19 @@ def _asked(scope: Scope, a: stored.AnswerRow) -> _Asked:
     return _Asked(q, crit, rnd.title if rnd else "", themes.get(rnd.theme, rnd.theme) if rnd else "")
 
 
+def _person_status(p: stored.PersonRow) -> str:
+    """Says where a person stands: withdrawn, unreachable (blocked the bot), paused (/pause), or active."""
+    if p.status == "withdrawn":
+        return "withdrawn"
+    return "unreachable" if not p.reachable else "paused" if p.paused else "active"
+
+
 async def participant_rows(tx: Tx, scope: Scope) -> AsyncIterator[list[Any]]:
     """Yields the Participants sheet: never a Telegram id, name or username."""
     choices = await stored.consent_choices(tx)
     statements = [s.id for s in scope.consultation.consent.statements]
     async for p in stored.people(tx):
-        status = "withdrawn" if p.status == "withdrawn" else "active" if p.reachable else "unreachable"
+        status = _person_status(p)
         row: list[Any] = [p.code, p.group_id, p.language or "", scope.local(p.joined_at)]
         row += [scope.local(p.consented_at), status]
         mine = choices.get(p.id, {})

@@ -35,6 +35,7 @@ async def help_command(update: Update, context: CareworkContext) -> None:
         render.Reply(
             f"This is <b>{escape(c.title)}</b>, run by {escape(c.run_by)}.\n\n"
             "When a round of questions opens, we send you a message here with a Start button. "
+            "Send /pause to stop reminders and news for a while, and /resume to get them again. "
             f"To ask anything, or to stop taking part, contact {escape(c.contact)}."
         ),
     )

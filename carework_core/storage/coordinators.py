@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from carework_core.storage.db import Tx
-from carework_core.storage.rounds import PERSON_SQL
+from carework_core.storage.rounds import NOTIFIED_SQL
 
 
 @dataclass(frozen=True)
@@ -97,9 +97,9 @@ async def set_announcement(
 
 
 async def audience(tx: Tx, groups: list[str]) -> list[tuple[int, int]]:
-    """Returns (participant id, chat id) of every consented, reachable participant of these groups."""
+    """Returns (participant id, chat id) of every consented, reachable, unpaused participant of these groups."""
     marks = ",".join("?" for _ in groups)
-    rows = await tx.fetchall(PERSON_SQL + f" AND p.group_id IN ({marks}) ORDER BY p.id", groups)
+    rows = await tx.fetchall(NOTIFIED_SQL + f" AND p.group_id IN ({marks}) ORDER BY p.id", groups)
     return [(r[0], r[4]) for r in rows]
 
 

@@ -332,6 +332,11 @@ CREATE TABLE item_scores (
 )
 """
 
+# A person may pause reminders, announcements and summaries; invitations to a new round still come.
+PAUSES = """
+ALTER TABLE participants ADD COLUMN paused_at TEXT
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", INITIAL),
     Migration(2, "inbox receipts: update ids may restart", INBOX_RECEIPTS),
@@ -345,6 +350,7 @@ MIGRATIONS: list[Migration] = [
     Migration(10, "between-round summaries and their charts", SUMMARIES),
     Migration(11, "reasons people give for seeing an item differently", REASONS),
     Migration(12, "items keep their synthesis: description, theme, notes, sources and scores", ITEM_DETAILS),
+    Migration(13, "participants may pause reminders and announcements", PAUSES),
 ]
 
 

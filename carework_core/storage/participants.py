@@ -104,6 +104,15 @@ async def mark_consented(tx: Tx, participant_id: int, code: str, at: str) -> Non
     )
 
 
+async def set_paused(tx: Tx, participant_id: int, at: str | None) -> bool:
+    """Pauses a person's reminders from `at`, or resumes them (None); returns whether anything changed."""
+    cursor = await tx.execute(
+        "UPDATE participants SET paused_at = ?1 WHERE id = ?2 AND (paused_at IS NULL) = (?1 IS NOT NULL)",
+        (at, participant_id),
+    )
+    return cursor.rowcount > 0
+
+
 async def mark_reachable(tx: Tx, telegram_user_id: int) -> bool:
     """Marks a Telegram user's participant reachable; returns whether they were not."""
     cursor = await tx.execute(

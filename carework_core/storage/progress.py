@@ -16,16 +16,17 @@ class GroupCounts:
     started: int
     finished: int
     unreachable: int  # consented, but the bot cannot reach them (they blocked it)
+    paused: int = 0  # sent /pause: no reminders, announcements or summaries
 
 
 async def group_counts(tx: Tx, round_id: str) -> dict[str, GroupCounts]:
-    """Returns each group's invited, started, finished and unreachable counts for a round, by group id."""
+    """Returns each group's invited, started, finished, unreachable and paused counts for a round, by group id."""
     rows = await tx.fetchall(
         "SELECT p.group_id,"
         " COUNT(x.invited_at), COUNT(x.started_at), COUNT(x.finished_at),"
-        " SUM(CASE WHEN p.reachable = 0 THEN 1 ELSE 0 END)"
+        " SUM(CASE WHEN p.reachable = 0 THEN 1 ELSE 0 END), COUNT(p.paused_at)"
         " FROM participants p LEFT JOIN participations x ON x.participant_id = p.id AND x.round_id = ?"
         " WHERE p.status = 'consented' GROUP BY p.group_id",
         (round_id,),
     )
-    return {r[0]: GroupCounts(r[0], r[1], r[2], r[3], r[4] or 0) for r in rows}
+    return {r[0]: GroupCounts(r[0], r[1], r[2], r[3], r[4] or 0, r[5]) for r in rows}

@@ -10,6 +10,8 @@ from carework_core.storage.db import Tx
 from carework_core.storage.participants import PARTICIPANT_SQL, participant_from_row
 
 PERSON_SQL = PARTICIPANT_SQL + " WHERE p.status = 'consented' AND p.reachable = 1"
+# Who hears reminders, announcements and summaries: not those who paused them (invitations use PERSON_SQL).
+NOTIFIED_SQL = PERSON_SQL + " AND p.paused_at IS NULL"
 # Owed an invitation: never invited, or every invitation so far failed for good (refused, expired,
 # or the chat was unreachable) and the person has not started the round some other way.
 OWED_INVITATION = """

@@ -10,7 +10,7 @@ from carework_core.people import Participant
 from carework_core.schedule import ChangeKind, PlanChange
 from carework_core.storage.db import Tx
 from carework_core.storage.participants import participant_from_row
-from carework_core.storage.rounds import PERSON_SQL
+from carework_core.storage.rounds import NOTIFIED_SQL
 
 
 @dataclass(frozen=True)
@@ -73,13 +73,13 @@ async def logged_actions(tx: Tx) -> list[LoggedAction]:
 
 
 async def unfinished_invited(tx: Tx, round_id: str) -> list[tuple[Participant, int, bool]]:
-    """Returns reachable consented people invited to a round who have not finished it, with the
+    """Returns reachable consented people, not paused, invited to a round who have not finished it, with the
     number of its questions each has finished and whether they have started."""
     rows = await tx.fetchall(
         "SELECT q.*, (SELECT COUNT(*) FROM progress g WHERE g.participant_id = q.id AND g.round_id = ?1),"
         " (SELECT x.started_at IS NOT NULL FROM participations x WHERE x.participant_id = q.id AND x.round_id = ?1)"
         " FROM ("
-        + PERSON_SQL
+        + NOTIFIED_SQL
         + " AND EXISTS (SELECT 1 FROM participations x WHERE x.participant_id = p.id AND x.round_id = ?1"
         " AND x.invited_at IS NOT NULL AND x.finished_at IS NULL)) q ORDER BY q.id",
         (round_id,),

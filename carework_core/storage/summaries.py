@@ -9,7 +9,7 @@ from typing import Any
 from carework_core.people import Participant
 from carework_core.storage.db import Tx
 from carework_core.storage.participants import participant_from_row
-from carework_core.storage.rounds import PERSON_SQL
+from carework_core.storage.rounds import NOTIFIED_SQL
 from carework_core.summary import (
     CellStats,
     Consensus,
@@ -136,9 +136,9 @@ async def closed_without_summary(tx: Tx) -> list[str]:
 
 
 async def recipients(tx: Tx, groups: list[str]) -> list[Participant]:
-    """Returns consented, reachable participants of these groups, in the order they joined."""
+    """Returns consented, reachable, unpaused participants of these groups, in the order they joined."""
     marks = ",".join("?" for _ in groups)
-    rows = await tx.fetchall(PERSON_SQL + f" AND p.group_id IN ({marks}) ORDER BY p.id", groups)
+    rows = await tx.fetchall(NOTIFIED_SQL + f" AND p.group_id IN ({marks}) ORDER BY p.id", groups)
     return [participant_from_row(r) for r in rows]
 
 

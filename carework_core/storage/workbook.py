@@ -38,6 +38,7 @@ class PersonRow:
     consented_at: str | None
     status: str
     reachable: bool
+    paused: bool = False  # /pause: no reminders, announcements or summaries
 
 
 @dataclass(frozen=True)
@@ -100,11 +101,11 @@ async def answered_rounds(tx: Tx) -> list[str]:
 async def people(tx: Tx) -> AsyncIterator[PersonRow]:
     """Yields every registered participant (one with a code), in joining order."""
     sql = (
-        "SELECT id, code, group_id, language, created_at, consented_at, status, reachable FROM participants"
-        " WHERE code IS NOT NULL ORDER BY id"
+        "SELECT id, code, group_id, language, created_at, consented_at, status, reachable, paused_at IS NOT NULL"
+        " FROM participants WHERE code IS NOT NULL ORDER BY id"
     )
     async for row in tx.iterate(sql):
-        yield PersonRow(*row[:7], bool(row[7]))
+        yield PersonRow(*row[:7], bool(row[7]), bool(row[8]))
 
 
 async def consent_choices(tx: Tx) -> dict[int, dict[str, tuple[bool, str]]]:
