@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from carework_core.definitions import ConsentStatement
 from carework_core.env import Env
 from carework_core.errors import InviteError, InviteUnknown, InviteUsedUp, NotFound, NotRegistered, StaleAction
+from carework_core.invite_tokens import token_hash
 from carework_core.people import Participant, ParticipantStatus
 from carework_core.storage import participants as stored
 from carework_core.storage.audit import record_audit
@@ -45,8 +46,9 @@ class Declined:
 class Onboarding:
     """Turns an invite link into a consented participant of one stakeholder group."""
 
-    def __init__(self, env: Env):
+    def __init__(self, env: Env, invite_key: bytes):
         self.env = env
+        self.invite_key = invite_key
 
     async def participant(self, telegram_user_id: int) -> Participant | None:
         """Returns the participant behind a Telegram user, if there is one."""
@@ -80,7 +82,8 @@ class Onboarding:
             raise ValueError("count and uses must be at least 1")
         tokens = [secrets.token_urlsafe(18) for _ in range(count)]
         async with self.env.db.transaction() as tx:
-            await stored.add_invites(tx, group_id, tokens, uses, self.env.stamp(), actor)
+            digests = [token_hash(self.invite_key, t) for t in tokens]
+            await stored.add_invites(tx, group_id, digests, uses, self.env.stamp(), actor)
             await record_audit(
                 tx, self.env.stamp(), actor, "create_invites", group_id, f'{{"count": {count}, "uses": {uses}}}'
             )
@@ -147,7 +150,7 @@ class Onboarding:
         Holding a place from /start means a second account on a one-use link is told at once,
         rather than after every consent question.
         """
-        invite = await stored.invite_by_token(tx, token, newcomer)
+        invite = await stored.invite_by_token(tx, token_hash(self.invite_key, token), newcomer)
         if invite is None:
             raise InviteUnknown("this invite link is not one we know")
         if invite.uses + invite.held >= invite.max_uses:

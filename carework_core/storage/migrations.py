@@ -332,6 +332,16 @@ CREATE TABLE item_scores (
 )
 """
 
+# Invite tokens are kept as a keyed hash (carework_core/invite_tokens.py hashes rows stored in
+# clear before this, at open); consent rows keep the version of the wording agreed to (NULL: unknown).
+SECRETS = """
+ALTER TABLE invites ADD COLUMN token_hash TEXT;
+CREATE UNIQUE INDEX invites_by_token_hash ON invites (token_hash);
+ALTER TABLE coordinator_invites ADD COLUMN token_hash TEXT;
+CREATE UNIQUE INDEX coordinator_invites_by_token_hash ON coordinator_invites (token_hash);
+ALTER TABLE consents ADD COLUMN wording TEXT
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", INITIAL),
     Migration(2, "inbox receipts: update ids may restart", INBOX_RECEIPTS),
@@ -345,6 +355,7 @@ MIGRATIONS: list[Migration] = [
     Migration(10, "between-round summaries and their charts", SUMMARIES),
     Migration(11, "reasons people give for seeing an item differently", REASONS),
     Migration(12, "items keep their synthesis: description, theme, notes, sources and scores", ITEM_DETAILS),
+    Migration(14, "invite tokens hashed; consent rows keep their wording's version", SECRETS),
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -114,22 +115,24 @@ async def mark_reachable(tx: Tx, telegram_user_id: int) -> bool:
     return cursor.rowcount > 0
 
 
-async def add_invites(tx: Tx, group_id: str, tokens: list[str], uses: int, at: str, actor: str) -> None:
-    """Stores new invite tokens for a group, each usable `uses` times."""
+async def add_invites(tx: Tx, group_id: str, digests: list[str], uses: int, at: str, actor: str) -> None:
+    """Stores new invites for a group by their token hashes, each usable `uses` times."""
     await tx.executemany(
-        "INSERT INTO invites (token, group_id, max_uses, created_at, created_by) VALUES (?, ?, ?, ?, ?)",
-        [(t, group_id, uses, at, actor) for t in tokens],
+        "INSERT INTO invites (token, token_hash, group_id, max_uses, created_at, created_by)"
+        " VALUES ('#' || ?, ?, ?, ?, ?, ?)",
+        [(d, d, group_id, uses, at, actor) for d in digests],
     )
 
 
-async def invite_by_token(tx: Tx, token: str, newcomer: int = 0) -> Invite | None:
-    """Returns the invite behind a token; `held` counts consenting people on it other than newcomer."""
+async def invite_by_token(tx: Tx, digest: str, newcomer: int = 0) -> Invite | None:
+    """Returns the invite behind a token hash; `held` counts consenting people on it other than newcomer."""
     row = await tx.fetchone(
         "SELECT i.id, i.group_id, i.max_uses, i.uses, (SELECT COUNT(*) FROM participants p"
-        "  WHERE p.invite_id = i.id AND p.status = ? AND p.id != ?) FROM invites i WHERE i.token = ?",
-        (ParticipantStatus.CONSENTING, newcomer, token),
+        "  WHERE p.invite_id = i.id AND p.status = ? AND p.id != ?), i.token_hash FROM invites i"
+        " WHERE i.token_hash = ?",
+        (ParticipantStatus.CONSENTING, newcomer, digest),
     )
-    return Invite(*row) if row else None
+    return Invite(*row[:5]) if row and hmac.compare_digest(row[5], digest) else None
 
 
 async def own_invite(tx: Tx, participant_id: int) -> Invite | None:
