@@ -7,6 +7,7 @@ from pathlib import Path
 
 from carework_core.answering import Answering
 from carework_core.clock import Clock
+from carework_core.consents import Consents
 from carework_core.coordinators import Coordinators
 from carework_core.definition_file import load_definition
 from carework_core.definitions import Consultation
@@ -42,6 +43,7 @@ class Services:
     results: Results
     summaries: Summaries
     synthesis: Synthesis
+    consents: Consents
 
     @classmethod
     def build(cls, db: Database, consultation: Consultation, clock: Clock, invite_key: bytes) -> Services:
@@ -61,6 +63,7 @@ class Services:
             Results(env),
             Summaries(env),
             Synthesis(env),
+            Consents(env),
         )
 
     @classmethod

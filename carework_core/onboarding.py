@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, replace
 
+from carework_core.consents import wording_version
 from carework_core.definitions import ConsentStatement
 from carework_core.env import Env
 from carework_core.errors import InviteError, InviteUnknown, InviteUsedUp, NotFound, NotRegistered, StaleAction
@@ -121,7 +122,8 @@ class Onboarding:
             if step != current:
                 raise StaleAction("this consent question has already been answered")
             chosen = [s for s in statements if s.required] if step == 0 else [_optional(statements)[step - 1]]
-            await stored.record_consents(tx, person.id, [s.id for s in chosen], agree, self.env.stamp())
+            versions = [(s.id, wording_version(self.env.consultation.consent, s)) for s in chosen]
+            await stored.record_consents(tx, person.id, versions, agree, self.env.stamp())
             if step == 0 and not agree:
                 await stored.set_status(tx, person.id, ParticipantStatus.DECLINED)
                 return Declined(person)

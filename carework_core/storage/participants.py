@@ -151,12 +151,30 @@ async def use_invite(tx: Tx, invite_id: int) -> None:
     await tx.execute("UPDATE invites SET uses = uses + 1 WHERE id = ?", (invite_id,))
 
 
-async def record_consents(tx: Tx, participant_id: int, statement_ids: list[str], agreed: bool, at: str) -> None:
-    """Stores one answer to each of these consent statements."""
+async def record_consents(
+    tx: Tx, participant_id: int, statements: list[tuple[str, str]], agreed: bool, at: str
+) -> None:
+    """Stores one answer to each of these (statement id, wording version) consent statements."""
     await tx.executemany(
-        "INSERT INTO consents (participant_id, statement_id, agreed, at) VALUES (?, ?, ?, ?)",
-        [(participant_id, s, int(agreed), at) for s in statement_ids],
+        "INSERT INTO consents (participant_id, statement_id, agreed, at, wording) VALUES (?, ?, ?, ?, ?)",
+        [(participant_id, s, int(agreed), at, v) for s, v in statements],
     )
+
+
+async def set_consent(tx: Tx, participant_id: int, statement_id: str, agreed: bool, version: str, at: str) -> None:
+    """Stores a person's new answer to one consent statement under the wording version shown."""
+    await tx.execute(
+        "INSERT INTO consents (participant_id, statement_id, agreed, at, wording) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (participant_id, statement_id) DO UPDATE"
+        " SET agreed = excluded.agreed, at = excluded.at, wording = excluded.wording",
+        (participant_id, statement_id, int(agreed), at, version),
+    )
+
+
+async def consent_versions(tx: Tx, participant_id: int) -> dict[str, str | None]:
+    """Returns the wording version of each consent answer a person gave, by statement id (None: unknown)."""
+    rows = await tx.fetchall("SELECT statement_id, wording FROM consents WHERE participant_id = ?", (participant_id,))
+    return {r[0]: r[1] for r in rows}
 
 
 async def consents_of(tx: Tx, participant_id: int) -> dict[str, bool]:
