@@ -6,7 +6,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.context import BotData, CareworkApp, CareworkContext
 from bot.errors import on_error
-from bot.handlers import answering, coordinators, fallback, guards, notifications, onboarding, summaries
+from bot.handlers import answering, consents, coordinators, fallback, guards, notifications, onboarding, summaries
 from bot.http import use_client
 from bot.settings import Settings
 from carework_core.bootstrap import Services
@@ -33,7 +33,13 @@ def build_application(settings: Settings, services: Services) -> CareworkApp:
     # update stops here, anything else (a participant's /start or text) goes on to group 1.
     app.add_handlers(summaries.TEAM_HANDLERS + coordinators.HANDLERS, group=0)
     # Then one feature handles each update: onboarding, answering, and the fallbacks last.
-    handlers = onboarding.HANDLERS + answering.HANDLERS + summaries.PARTICIPANT_HANDLERS + fallback.HANDLERS
+    handlers = (
+        onboarding.HANDLERS
+        + consents.HANDLERS
+        + answering.HANDLERS
+        + summaries.PARTICIPANT_HANDLERS
+        + fallback.HANDLERS
+    )
     handlers = notifications.HANDLERS + handlers  # /pause and /resume before the fallback's /help
     app.add_handlers(handlers, group=1)
     app.add_error_handler(on_error)

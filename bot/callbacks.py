@@ -153,6 +153,25 @@ class SummaryAct(Callback):
     number: int = 0
 
 
+@dataclass(frozen=True)
+class ConsentChoice(Callback):
+    """Changes the answer to optional consent statement `number` (its position) from /consent."""
+
+    prefix: ClassVar[str] = "cc"
+    number: int
+    agree: bool
+
+
+@dataclass(frozen=True)
+class Reconsent(Callback):
+    """Answers reworded consent statement `number` again before going on with a round."""
+
+    prefix: ClassVar[str] = "ca"
+    round_id: str
+    number: int
+    agree: bool
+
+
 KINDS: dict[str, type[Callback]] = {
     k.prefix: k
     for k in (
@@ -170,6 +189,8 @@ KINDS: dict[str, type[Callback]] = {
         Announce,
         DigestPage,
         SummaryAct,
+        ConsentChoice,
+        Reconsent,
     )
 }
 

@@ -43,11 +43,12 @@ def init() -> None:
 
     async def create() -> None:
         settings = load_settings(StoreSettings)
+        key = settings.invite_secret()
         if settings.database.exists():
-            await (await Services.open(settings.database, settings.survey, SystemClock(), create=False)).close()
+            await (await Services.open(settings.database, settings.survey, SystemClock(), False, key)).close()
             out.print(f"{settings.database} already exists; nothing changed", highlight=False)
             return
-        await (await Services.open(settings.database, settings.survey, SystemClock())).close()
+        await (await Services.open(settings.database, settings.survey, SystemClock(), invite_key=key)).close()
         out.print(f"created {settings.database}", highlight=False)
 
     _run(create())
@@ -79,7 +80,8 @@ def validate(
 
 async def _changes_in(database: Path, survey: Path) -> list[str]:
     """Returns how a definition changes the rounds already opened in a database."""
-    services = await Services.open(database, survey, SystemClock(), create=False)
+    key = load_settings(StoreSettings).invite_secret()
+    services = await Services.open(database, survey, SystemClock(), create=False, invite_key=key)
     try:
         return await services.rounds.definition_changes()
     finally:

@@ -33,7 +33,9 @@ def _run(work: Awaitable[Any] | Callable[[], Any]) -> Any:
 
 async def _with_services(action: Callable[[Services], Awaitable[Any]]) -> Any:
     settings = load_settings(StoreSettings)
-    services = await Services.open(settings.database, settings.survey, SystemClock(), create=False)
+    services = await Services.open(
+        settings.database, settings.survey, SystemClock(), create=False, invite_key=settings.invite_secret()
+    )
     try:
         return await action(services)
     finally:

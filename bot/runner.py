@@ -142,7 +142,9 @@ async def _close_requests(client) -> None:
 
 async def run_bot(settings: Settings, clock: Clock | None = None) -> None:
     """Runs the bot until SIGINT or SIGTERM; exits with status 1 if intake or sender dies."""
-    services = await Services.open(settings.database, settings.survey, clock or SystemClock())
+    services = await Services.open(
+        settings.database, settings.survey, clock or SystemClock(), invite_key=settings.invite_secret()
+    )
     try:
         await services.rounds.refuse_changed_definition()  # before anyone is asked anything
     except CareworkError:

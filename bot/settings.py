@@ -19,6 +19,11 @@ class StoreSettings(BaseSettings):
     database: Path = Path("carework.db")
     survey: Path = Path("surveys/carework.yaml")
     bot_username: str | None = None
+    invite_key: SecretStr | None = None  # keys the invite-token hashes; unset: <database>.key, made once
+
+    def invite_secret(self) -> str | None:
+        """Returns the invite key given in the settings, if any."""
+        return self.invite_key.get_secret_value() if self.invite_key else None
 
 
 class Settings(StoreSettings):

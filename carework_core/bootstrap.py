@@ -7,11 +7,14 @@ from pathlib import Path
 
 from carework_core.answering import Answering
 from carework_core.clock import Clock
+from carework_core.consents import Consents
 from carework_core.coordinators import Coordinators
 from carework_core.definition_file import load_definition
 from carework_core.definitions import Consultation
 from carework_core.env import Env
 from carework_core.inbox import Inbox
+from carework_core.invite_tokens import invite_key as load_invite_key
+from carework_core.invite_tokens import seal_invites
 from carework_core.onboarding import Onboarding
 from carework_core.outbox import Outbox
 from carework_core.plans import Plans
@@ -40,33 +43,41 @@ class Services:
     results: Results
     summaries: Summaries
     synthesis: Synthesis
+    consents: Consents
 
     @classmethod
-    def build(cls, db: Database, consultation: Consultation, clock: Clock) -> Services:
+    def build(cls, db: Database, consultation: Consultation, clock: Clock, invite_key: bytes) -> Services:
         """Builds every service around one shared environment."""
         env = Env(db, consultation, clock)
         return cls(
             env,
-            Onboarding(env),
+            Onboarding(env, invite_key),
             Rounds(env),
             Answering(env),
             Inbox(env),
             Outbox(env),
             Tallies(env),
             Plans(env),
-            Coordinators(env),
+            Coordinators(env, invite_key),
             Progress(env),
             Results(env),
             Summaries(env),
             Synthesis(env),
+            Consents(env),
         )
 
     @classmethod
-    async def open(cls, database: str | Path, survey: str | Path, clock: Clock, create: bool = True) -> Services:
-        """Loads the definition, opens the database (creating it if `create`) and builds the services."""
+    async def open(
+        cls, database: str | Path, survey: str | Path, clock: Clock, create: bool = True, invite_key: str | None = None
+    ) -> Services:
+        """Loads the definition, opens the database (creating it if `create`) and builds the services.
+
+        invite_key is CAREWORK_INVITE_KEY; without it the key lives in <database>.key, made once."""
         consultation = load_definition(survey)
         db = await Database.open(database, create=create)
-        return cls.build(db, consultation, clock)
+        key = load_invite_key(database, invite_key)
+        await seal_invites(db, key)
+        return cls.build(db, consultation, clock, key)
 
     async def close(self) -> None:
         await self.env.db.close()

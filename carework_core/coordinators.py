@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from carework_core.effects import Effect, record_effects
 from carework_core.env import Env, audit
 from carework_core.errors import CareworkError, InviteUsedUp, NotFound
+from carework_core.invite_tokens import token_hash
 from carework_core.messages import Lane, OutgoingMessage
 from carework_core.storage import coordinators as stored
 from carework_core.storage.coordinators import Announcement
@@ -57,8 +58,9 @@ class Sent:
 
 
 class Coordinators:
-    def __init__(self, env: Env):
+    def __init__(self, env: Env, invite_key: bytes):
         self.env = env
+        self.invite_key = invite_key
 
     async def member(self, telegram_user_id: int, chat_id: int, configured: frozenset[int]) -> Coordinator | None:
         """Returns the coordinator behind a Telegram user; one named in the settings is recorded on first use."""
@@ -78,11 +80,12 @@ class Coordinators:
             return OnTeam(known)
         if not token:
             return None
+        digest = token_hash(self.invite_key, token)
         async with self.env.db.reading() as tx:  # most links are participants': no write lock for them
-            if not await stored.is_coordinator_token(tx, token):
+            if not await stored.is_coordinator_token(tx, digest):
                 return None
         async with self.env.db.transaction() as tx:
-            used = await stored.use_coordinator_invite(tx, token)
+            used = await stored.use_coordinator_invite(tx, digest)
             if used is None:
                 return None  # not a coordinator link: perhaps a participant's
             if not used:
@@ -99,7 +102,7 @@ class Coordinators:
             raise ValueError("uses must be at least 1")
         token = "team" + secrets.token_urlsafe(18)
         async with self.env.db.transaction() as tx:
-            await stored.add_coordinator_invite(tx, token, uses, self.env.stamp(), actor)
+            await stored.add_coordinator_invite(tx, token_hash(self.invite_key, token), uses, self.env.stamp(), actor)
             await audit(tx, self.env, actor, "create_coordinator_invite", "team", json.dumps({"uses": uses}))
         return token
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, replace
 
+from carework_core.consents import wording_version
 from carework_core.definitions import ConsentStatement
 from carework_core.env import Env, audit
 from carework_core.errors import InviteError, InviteUnknown, InviteUsedUp, NotFound, NotRegistered, StaleAction
+from carework_core.invite_tokens import token_hash
 from carework_core.people import Participant, ParticipantStatus
 from carework_core.storage import participants as stored
 from carework_core.storage.audit import record_audit
@@ -45,8 +47,9 @@ class Declined:
 class Onboarding:
     """Turns an invite link into a consented participant of one stakeholder group."""
 
-    def __init__(self, env: Env):
+    def __init__(self, env: Env, invite_key: bytes):
         self.env = env
+        self.invite_key = invite_key
 
     async def participant(self, telegram_user_id: int) -> Participant | None:
         """Returns the participant behind a Telegram user, if there is one."""
@@ -98,7 +101,8 @@ class Onboarding:
             raise ValueError("count and uses must be at least 1")
         tokens = [secrets.token_urlsafe(18) for _ in range(count)]
         async with self.env.db.transaction() as tx:
-            await stored.add_invites(tx, group_id, tokens, uses, self.env.stamp(), actor)
+            digests = [token_hash(self.invite_key, t) for t in tokens]
+            await stored.add_invites(tx, group_id, digests, uses, self.env.stamp(), actor)
             await record_audit(
                 tx, self.env.stamp(), actor, "create_invites", group_id, f'{{"count": {count}, "uses": {uses}}}'
             )
@@ -136,7 +140,8 @@ class Onboarding:
             if step != current:
                 raise StaleAction("this consent question has already been answered")
             chosen = [s for s in statements if s.required] if step == 0 else [_optional(statements)[step - 1]]
-            await stored.record_consents(tx, person.id, [s.id for s in chosen], agree, self.env.stamp())
+            versions = [(s.id, wording_version(self.env.consultation.consent, s)) for s in chosen]
+            await stored.record_consents(tx, person.id, versions, agree, self.env.stamp())
             if step == 0 and not agree:
                 await stored.set_status(tx, person.id, ParticipantStatus.DECLINED)
                 return Declined(person)
@@ -165,7 +170,7 @@ class Onboarding:
         Holding a place from /start means a second account on a one-use link is told at once,
         rather than after every consent question.
         """
-        invite = await stored.invite_by_token(tx, token, newcomer)
+        invite = await stored.invite_by_token(tx, token_hash(self.invite_key, token), newcomer)
         if invite is None:
             raise InviteUnknown("this invite link is not one we know")
         if invite.uses + invite.held >= invite.max_uses:

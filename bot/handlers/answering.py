@@ -11,6 +11,7 @@ from bot import callbacks as cb
 from bot import render
 from bot.callbacks import matches
 from bot.context import CareworkContext, Edit, answer_query, respond, shown_answer
+from bot.handlers import consents
 from carework_core.answering import ButtonsExpected, NothingToAnswer, ReasonSaved
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,9 @@ async def begin(update: Update, context: CareworkContext) -> None:
     """Starts a round from its invitation and asks the first unanswered question."""
     data = cb.unpack(update.callback_query.data)
     assert isinstance(data, cb.Begin)
+    if await consents.ask_again(update, context, data.round_id):
+        await answer_query(update.callback_query)
+        return
     step = await context.services.answering.begin(update.effective_user.id, data.round_id)
     await answer_query(update.callback_query)
     await respond(update, context, render.step(step, context.services.env.consultation))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 
-from carework_core.storage.db import Tx
+from carework_core.storage.db import Row, Tx
 from carework_core.storage.rounds import NOTIFIED_SQL
 
 
@@ -35,22 +36,30 @@ async def add_coordinator(tx: Tx, telegram_user_id: int, chat_id: int, at: str, 
     return found
 
 
-async def add_coordinator_invite(tx: Tx, token: str, uses: int, at: str, by: str) -> None:
-    """Stores a coordinator invite token usable `uses` times."""
+async def add_coordinator_invite(tx: Tx, digest: str, uses: int, at: str, by: str) -> None:
+    """Stores a coordinator invite by its token hash, usable `uses` times."""
     await tx.execute(
-        "INSERT INTO coordinator_invites (token, max_uses, created_at, created_by) VALUES (?, ?, ?, ?)",
-        (token, uses, at, by),
+        "INSERT INTO coordinator_invites (token, token_hash, max_uses, created_at, created_by)"
+        " VALUES ('#' || ?, ?, ?, ?, ?)",
+        (digest, digest, uses, at, by),
     )
 
 
-async def is_coordinator_token(tx: Tx, token: str) -> bool:
-    """Says whether a token belongs to a coordinator invite."""
-    return await tx.fetchone("SELECT 1 FROM coordinator_invites WHERE token = ?", (token,)) is not None
+async def _coordinator_invite(tx: Tx, digest: str) -> Row | None:
+    row = await tx.fetchone(
+        "SELECT id, uses < max_uses, token_hash FROM coordinator_invites WHERE token_hash = ?", (digest,)
+    )
+    return row if row and hmac.compare_digest(row[2], digest) else None
 
 
-async def use_coordinator_invite(tx: Tx, token: str) -> bool | None:
+async def is_coordinator_token(tx: Tx, digest: str) -> bool:
+    """Says whether a token hash belongs to a coordinator invite."""
+    return await _coordinator_invite(tx, digest) is not None
+
+
+async def use_coordinator_invite(tx: Tx, digest: str) -> bool | None:
     """Counts a use of a coordinator token: True if used, False if used up, None if no such token."""
-    row = await tx.fetchone("SELECT id, uses < max_uses FROM coordinator_invites WHERE token = ?", (token,))
+    row = await _coordinator_invite(tx, digest)
     if row is None:
         return None
     if not row[1]:

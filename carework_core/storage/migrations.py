@@ -337,6 +337,16 @@ PAUSES = """
 ALTER TABLE participants ADD COLUMN paused_at TEXT
 """
 
+# Invite tokens are kept as a keyed hash (carework_core/invite_tokens.py hashes rows stored in
+# clear before this, at open); consent rows keep the version of the wording agreed to (NULL: unknown).
+SECRETS = """
+ALTER TABLE invites ADD COLUMN token_hash TEXT;
+CREATE UNIQUE INDEX invites_by_token_hash ON invites (token_hash);
+ALTER TABLE coordinator_invites ADD COLUMN token_hash TEXT;
+CREATE UNIQUE INDEX coordinator_invites_by_token_hash ON coordinator_invites (token_hash);
+ALTER TABLE consents ADD COLUMN wording TEXT
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", INITIAL),
     Migration(2, "inbox receipts: update ids may restart", INBOX_RECEIPTS),
@@ -351,6 +361,7 @@ MIGRATIONS: list[Migration] = [
     Migration(11, "reasons people give for seeing an item differently", REASONS),
     Migration(12, "items keep their synthesis: description, theme, notes, sources and scores", ITEM_DETAILS),
     Migration(13, "participants may pause reminders and announcements", PAUSES),
+    Migration(14, "invite tokens hashed; consent rows keep their wording's version", SECRETS),
 ]
 
 

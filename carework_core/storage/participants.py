@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -123,22 +124,24 @@ async def mark_reachable(tx: Tx, telegram_user_id: int) -> bool:
     return cursor.rowcount > 0
 
 
-async def add_invites(tx: Tx, group_id: str, tokens: list[str], uses: int, at: str, actor: str) -> None:
-    """Stores new invite tokens for a group, each usable `uses` times."""
+async def add_invites(tx: Tx, group_id: str, digests: list[str], uses: int, at: str, actor: str) -> None:
+    """Stores new invites for a group by their token hashes, each usable `uses` times."""
     await tx.executemany(
-        "INSERT INTO invites (token, group_id, max_uses, created_at, created_by) VALUES (?, ?, ?, ?, ?)",
-        [(t, group_id, uses, at, actor) for t in tokens],
+        "INSERT INTO invites (token, token_hash, group_id, max_uses, created_at, created_by)"
+        " VALUES ('#' || ?, ?, ?, ?, ?, ?)",
+        [(d, d, group_id, uses, at, actor) for d in digests],
     )
 
 
-async def invite_by_token(tx: Tx, token: str, newcomer: int = 0) -> Invite | None:
-    """Returns the invite behind a token; `held` counts consenting people on it other than newcomer."""
+async def invite_by_token(tx: Tx, digest: str, newcomer: int = 0) -> Invite | None:
+    """Returns the invite behind a token hash; `held` counts consenting people on it other than newcomer."""
     row = await tx.fetchone(
         "SELECT i.id, i.group_id, i.max_uses, i.uses, (SELECT COUNT(*) FROM participants p"
-        "  WHERE p.invite_id = i.id AND p.status = ? AND p.id != ?) FROM invites i WHERE i.token = ?",
-        (ParticipantStatus.CONSENTING, newcomer, token),
+        "  WHERE p.invite_id = i.id AND p.status = ? AND p.id != ?), i.token_hash FROM invites i"
+        " WHERE i.token_hash = ?",
+        (ParticipantStatus.CONSENTING, newcomer, digest),
     )
-    return Invite(*row) if row else None
+    return Invite(*row[:5]) if row and hmac.compare_digest(row[5], digest) else None
 
 
 async def own_invite(tx: Tx, participant_id: int) -> Invite | None:
@@ -157,12 +160,30 @@ async def use_invite(tx: Tx, invite_id: int) -> None:
     await tx.execute("UPDATE invites SET uses = uses + 1 WHERE id = ?", (invite_id,))
 
 
-async def record_consents(tx: Tx, participant_id: int, statement_ids: list[str], agreed: bool, at: str) -> None:
-    """Stores one answer to each of these consent statements."""
+async def record_consents(
+    tx: Tx, participant_id: int, statements: list[tuple[str, str]], agreed: bool, at: str
+) -> None:
+    """Stores one answer to each of these (statement id, wording version) consent statements."""
     await tx.executemany(
-        "INSERT INTO consents (participant_id, statement_id, agreed, at) VALUES (?, ?, ?, ?)",
-        [(participant_id, s, int(agreed), at) for s in statement_ids],
+        "INSERT INTO consents (participant_id, statement_id, agreed, at, wording) VALUES (?, ?, ?, ?, ?)",
+        [(participant_id, s, int(agreed), at, v) for s, v in statements],
     )
+
+
+async def set_consent(tx: Tx, participant_id: int, statement_id: str, agreed: bool, version: str, at: str) -> None:
+    """Stores a person's new answer to one consent statement under the wording version shown."""
+    await tx.execute(
+        "INSERT INTO consents (participant_id, statement_id, agreed, at, wording) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (participant_id, statement_id) DO UPDATE"
+        " SET agreed = excluded.agreed, at = excluded.at, wording = excluded.wording",
+        (participant_id, statement_id, int(agreed), at, version),
+    )
+
+
+async def consent_versions(tx: Tx, participant_id: int) -> dict[str, str | None]:
+    """Returns the wording version of each consent answer a person gave, by statement id (None: unknown)."""
+    rows = await tx.fetchall("SELECT statement_id, wording FROM consents WHERE participant_id = ?", (participant_id,))
+    return {r[0]: r[1] for r in rows}
 
 
 async def consents_of(tx: Tx, participant_id: int) -> dict[str, bool]:

@@ -25,7 +25,7 @@ async def test_a_newcomer_is_found_by_telegram_user_and_registered(db):
         consenting = Participant(pid, None, "workforce", ParticipantStatus.CONSENTING, 700, True)
         assert await stored.find_participant(tx, 70) == consenting
         assert await stored.find_participant(tx, 71) is None
-        await stored.record_consents(tx, pid, ["read", "store"], True, "t2")
+        await stored.record_consents(tx, pid, [("read", "v1"), ("store", "v1")], True, "t2")
         assert await stored.consents_of(tx, pid) == {"read": True, "store": True}
         await stored.use_invite(tx, invite.id)
         await stored.mark_consented(tx, pid, "P-0001", "t3")
@@ -59,7 +59,7 @@ async def test_coming_back_through_another_link_forgets_earlier_consents(db):
         await stored.add_invites(tx, "lived", ["b"], 1, "t", "test")
         a, b = await stored.invite_by_token(tx, "a"), await stored.invite_by_token(tx, "b")
         pid = await stored.add_participant(tx, 5, 5, "workforce", a.id, None, "t")
-        await stored.record_consents(tx, pid, ["read"], False, "t")
+        await stored.record_consents(tx, pid, [("read", "v1")], False, "t")
         await stored.set_status(tx, pid, ParticipantStatus.DECLINED)
         await stored.restart_consent(tx, pid, "lived", b.id)
         person = await stored.find_participant(tx, 5)

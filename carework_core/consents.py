@@ -1,0 +1,108 @@
+"""Consent that can be proven: each answer keeps the version of the wording shown, and can be revisited."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from carework_core.definitions import Consent, ConsentStatement
+from carework_core.env import Env
+from carework_core.errors import NotRegistered, StaleAction
+from carework_core.people import Participant, ParticipantStatus
+from carework_core.storage import participants as stored
+from carework_core.storage.db import Tx
+
+
+def wording_version(consent: Consent, statement: ConsentStatement) -> str:
+    """Returns a short hash of the exact words a statement is agreed under: the intro and its text."""
+    return hashlib.sha256(f"{consent.intro}\n\n{statement.text}".encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One statement and the person's answer to it (None: never asked)."""
+
+    number: int
+    statement: ConsentStatement
+    agreed: bool | None
+
+
+@dataclass(frozen=True)
+class Reconsented:
+    """A renewed answer: `declined` when a required statement was refused; `left` numbers still to ask."""
+
+    declined: bool
+    left: tuple[int, ...]
+
+
+class Consents:
+    """Shows and changes a participant's consent choices; asks again when the wording changed."""
+
+    def __init__(self, env: Env):
+        self.env = env
+
+    def statement(self, number: int) -> ConsentStatement:
+        """Returns consent statement `number` (its position in the definition), or raises StaleAction."""
+        statements = self.env.consultation.consent.statements
+        if not 0 <= number < len(statements):
+            raise StaleAction("this consent question is not one we ask")
+        return statements[number]
+
+    async def choices(self, telegram_user_id: int) -> tuple[Choice, ...]:
+        """Returns every statement with the participant's current answer."""
+        async with self.env.db.reading() as tx:
+            person = await _taking_part(tx, telegram_user_id)
+            answered = await stored.consents_of(tx, person.id)
+        statements = self.env.consultation.consent.statements
+        return tuple(Choice(n, s, answered.get(s.id)) for n, s in enumerate(statements))
+
+    async def change(self, telegram_user_id: int, number: int, agree: bool) -> tuple[Choice, ...]:
+        """Changes the answer to an optional statement, stored with the wording shown now."""
+        statement = self.statement(number)
+        if statement.required:
+            raise StaleAction("this statement is needed to take part and cannot be changed here")
+        async with self.env.db.transaction() as tx:
+            person = await _taking_part(tx, telegram_user_id)
+            await self._store(tx, person, statement, agree)
+        return await self.choices(telegram_user_id)
+
+    async def changed_wording(self, telegram_user_id: int) -> tuple[int, ...]:
+        """Returns the numbers of statements whose wording changed since the person answered them.
+
+        A row from before versions were kept (NULL) is unknown, not changed: nobody is asked again
+        merely because the bot was upgraded."""
+        async with self.env.db.reading() as tx:
+            person = await stored.find_participant(tx, telegram_user_id)
+            if person is None or person.status != ParticipantStatus.CONSENTED:
+                return ()
+            versions = await stored.consent_versions(tx, person.id)
+        consent = self.env.consultation.consent
+        return tuple(
+            n
+            for n, s in enumerate(consent.statements)
+            if s.id not in versions or versions[s.id] not in (None, wording_version(consent, s))
+        )
+
+    async def renew(self, telegram_user_id: int, number: int, agree: bool) -> Reconsented:
+        """Records an answer to reworded statement `number`; refusing a required one ends taking part."""
+        statement = self.statement(number)
+        if number not in await self.changed_wording(telegram_user_id):
+            raise StaleAction("this consent question has already been answered")
+        async with self.env.db.transaction() as tx:
+            person = await _taking_part(tx, telegram_user_id)
+            await self._store(tx, person, statement, agree)
+            if statement.required and not agree:
+                await stored.set_status(tx, person.id, ParticipantStatus.DECLINED)
+                return Reconsented(True, ())
+        return Reconsented(False, await self.changed_wording(telegram_user_id))
+
+    async def _store(self, tx: Tx, person: Participant, statement: ConsentStatement, agree: bool) -> None:
+        version = wording_version(self.env.consultation.consent, statement)
+        await stored.set_consent(tx, person.id, statement.id, agree, version, self.env.stamp())
+
+
+async def _taking_part(tx: Tx, telegram_user_id: int) -> Participant:
+    person = await stored.find_participant(tx, telegram_user_id)
+    if person is None or person.status != ParticipantStatus.CONSENTED:
+        raise NotRegistered("only people taking part have consent choices")
+    return person

@@ -1,0 +1,48 @@
+"""Invite tokens kept only as a keyed hash, so the database alone never reveals a working link."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+from carework_core.storage import invite_tokens as stored
+from carework_core.storage.db import Database
+
+KEY_BYTES = 32
+
+
+def token_hash(key: bytes, token: str) -> str:
+    """Returns the keyed hash (HMAC-SHA256, hex) stored in place of an invite token."""
+    return hmac.new(key, token.encode(), hashlib.sha256).hexdigest()
+
+
+def key_path(database: str | Path) -> Path:
+    """Returns where the generated invite key lives: beside the database, as <database>.key."""
+    return Path(f"{database}.key")
+
+
+def invite_key(database: str | Path, given: str | None = None) -> bytes:
+    """Returns the invite key: the one given (CAREWORK_INVITE_KEY), else the key file, made once if missing."""
+    if given:
+        return given.encode()
+    path = key_path(database)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return bytes.fromhex(path.read_text().strip())
+    with os.fdopen(fd, "w") as file:
+        key = secrets.token_bytes(KEY_BYTES)
+        file.write(key.hex() + "\n")
+    return key
+
+
+async def seal_invites(db: Database, key: bytes) -> int:
+    """Replaces any invite token still stored in clear (from before hashing) by its hash; returns how many."""
+    async with db.transaction() as tx:
+        clear = await stored.clear_tokens(tx)
+        for table, row_id, token in clear:
+            await stored.seal(tx, table, row_id, token_hash(key, token))
+    return len(clear)

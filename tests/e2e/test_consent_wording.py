@@ -1,0 +1,75 @@
+"""Consent that can be proven: reworded statements are asked again, and /consent changes optional choices."""
+
+from __future__ import annotations
+
+from bot.runner import RunningBot
+from carework_core.bootstrap import Services
+from carework_core.consents import wording_version
+from carework_core.storage.participants import consent_versions, consents_of
+from tests.conftest import MINI
+from tests.e2e.conftest import start_stack, stop_stack
+
+QUOTE_OLD = "My words may be quoted anonymously."
+QUOTE_NEW = "My words may be quoted anonymously in reports and talks."
+
+
+async def _stored(stack, user) -> tuple[dict, dict]:
+    """Returns the person's consent answers and wording versions, by statement id."""
+    person = await stack.services.onboarding.participant(user.user_id)
+    async with stack.services.env.db.reading() as tx:
+        return await consents_of(tx, person.id), await consent_versions(tx, person.id)
+
+
+async def _restart_with(stack, survey) -> None:
+    await stack.bot.stop()
+    await stack.services.close()
+    stack.services = await Services.open(stack.folder / "carework.db", survey, stack.services.env.clock)
+    stack.bot = RunningBot(stack.bot.settings.model_copy(update={"survey": survey}), stack.services)
+    await stack.bot.start()
+
+
+async def test_a_reworded_statement_is_asked_again_before_the_next_round(tmp_path):
+    survey = tmp_path / "survey.yaml"
+    survey.write_text(MINI.read_text())
+    stack = await start_stack(tmp_path, survey)
+    try:
+        ann = await stack.joined("Ann")
+        survey.write_text(MINI.read_text().replace(QUOTE_OLD, QUOTE_NEW))
+        await _restart_with(stack, survey)
+        await stack.open_round("r1")
+        await ann.wait_for(lambda c: any(m.text.startswith("Round 1") for m in c))
+        await ann.tap("Start")
+        asked = await ann.wait_for(lambda c: QUOTE_NEW in c[-1].text)
+        assert "changed" in asked[-1].text
+        await ann.tap("No")
+        await ann.wait_for(lambda c: QUOTE_NEW not in c[-1].text)  # the round's first question
+        answers, versions = await _stored(stack, ann)
+        assert answers["quote"] is False and answers["read"] is True
+        consent = stack.services.env.consultation.consent
+        assert versions["quote"] == wording_version(consent, consent.statements[2])
+        assert await stack.services.consents.changed_wording(ann.user_id) == ()
+    finally:
+        await stop_stack(stack)
+
+
+async def test_consent_shows_the_choices_and_changes_an_optional_one(stack):
+    ann = await stack.joined("Ann")
+    before, versions_before = await _stored(stack, ann)
+    assert before["quote"] is True and versions_before["quote"] is not None
+    await ann.send("/consent")
+    shown = await ann.wait_for(lambda c: "Your consent choices" in c[-1].text)
+    assert QUOTE_OLD in shown[-1].text
+    await ann.tap("3: change to no")
+    await ann.wait_for(lambda c: any("3: change to yes" in row for row in c[-1].buttons))
+    after, versions_after = await _stored(stack, ann)
+    assert after == {**before, "quote": False}
+    consent = stack.services.env.consultation.consent
+    assert versions_after["quote"] == wording_version(consent, consent.statements[2])
+
+
+async def test_a_required_statement_cannot_be_changed_from_consent(stack):
+    ann = await stack.joined("Ann")
+    await ann.send("/consent")
+    shown = await ann.wait_for(lambda c: "Your consent choices" in c[-1].text)
+    labels = [label for row in shown[-1].buttons for label in row]
+    assert labels == ["3: change to no"]
