@@ -6,7 +6,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.context import BotData, CareworkApp, CareworkContext
 from bot.errors import on_error
-from bot.handlers import answering, coordinators, fallback, guards, onboarding, summaries
+from bot.handlers import answering, coordinators, fallback, guards, onboarding, summaries, their_data
 from bot.http import use_client
 from bot.settings import Settings
 from carework_core.bootstrap import Services
@@ -34,6 +34,7 @@ def build_application(settings: Settings, services: Services) -> CareworkApp:
     app.add_handlers(summaries.TEAM_HANDLERS + coordinators.HANDLERS, group=0)
     # Then one feature handles each update: onboarding, answering, and the fallbacks last.
     handlers = onboarding.HANDLERS + answering.HANDLERS + summaries.PARTICIPANT_HANDLERS + fallback.HANDLERS
+    handlers = their_data.HANDLERS + handlers  # /mydata and /withdraw, before the fallback takes any command
     app.add_handlers(handlers, group=1)
     app.add_error_handler(on_error)
     return app

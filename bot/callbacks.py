@@ -153,6 +153,14 @@ class SummaryAct(Callback):
     number: int = 0
 
 
+@dataclass(frozen=True)
+class Withdraw(Callback):
+    """A participant confirms (or cancels) leaving the consultation."""
+
+    prefix: ClassVar[str] = "wd"
+    go: bool
+
+
 KINDS: dict[str, type[Callback]] = {
     k.prefix: k
     for k in (
@@ -170,6 +178,7 @@ KINDS: dict[str, type[Callback]] = {
         Announce,
         DigestPage,
         SummaryAct,
+        Withdraw,
     )
 }
 

@@ -23,6 +23,7 @@ from carework_core.storage.state import read_state, write_state
 from carework_core.summaries import Summaries
 from carework_core.synthesis import Synthesis
 from carework_core.tallies import Tallies
+from carework_core.their_data import TheirData
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Services:
     results: Results
     summaries: Summaries
     synthesis: Synthesis
+    their_data: TheirData
 
     @classmethod
     def build(cls, db: Database, consultation: Consultation, clock: Clock) -> Services:
@@ -59,6 +61,7 @@ class Services:
             Results(env),
             Summaries(env),
             Synthesis(env),
+            TheirData(env),
         )
 
     @classmethod
