@@ -6,6 +6,7 @@ import logging
 from html import escape
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callbacks as cb
@@ -47,11 +48,14 @@ async def confirm(update: Update, context: CareworkContext) -> None:
         await answer_query(query)
         await respond(update, context, Edit(query.message.message_id, render.Reply(escape(text.STAYING))))
         return
-    result = await context.services.their_data.withdraw(update.effective_user.id)
     await answer_query(query)
-    done = text.withdrawn(result.anonymised) if result else render.TEXT["not_registered"]
+    result = await context.services.their_data.withdraw(update.effective_user.id)
+    done = escape(text.withdrawn(result.anonymised) if result else render.TEXT["not_registered"])
     # Straight to Telegram: an outbox row would put their chat id back into the database.
-    await context.bot.edit_message_text(escape(done), update.effective_chat.id, query.message.message_id)
+    try:
+        await context.bot.edit_message_text(done, update.effective_chat.id, query.message.message_id)
+    except TelegramError:  # the question is too old to edit (or gone): say it in a new message instead
+        await context.bot.send_message(update.effective_chat.id, done)
     log.info("participant withdrew", extra={"update_id": update.update_id})
 
 
