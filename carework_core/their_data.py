@@ -6,10 +6,13 @@ from dataclasses import dataclass
 
 from carework_core.definitions import Consultation
 from carework_core.env import Env
-from carework_core.errors import NotRegistered
+from carework_core.errors import NotRegistered, SummaryError
 from carework_core.storage import their_data as stored
 from carework_core.storage.participants import find_participant
+from carework_core.summaries import Summaries
 from carework_core.vocabulary import labels_of
+
+WITHDRAWAL_ACTOR = "withdrawal"  # the audit log's actor when a withdrawal remakes a draft summary
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,19 @@ class TheirData:
             if not self.keeps_answers:
                 await stored.erase_answers(tx, person.id)
             await stored.forget_identity(tx, person.id, telegram_user_id, person.chat_id)
+            drafts = await stored.drafted_summaries(tx)
+        await self._redraft(drafts)
         return Withdrawn(anonymised=self.keeps_answers)
+
+    async def _redraft(self, round_ids: list[str]) -> None:
+        # A draft may quote the person; remade, it quotes only people still taking part. Approved and
+        # sent summaries stay as the team approved them.
+        known = {r.id for r in self.env.consultation.rounds}
+        for round_id in (r for r in round_ids if r in known):
+            try:
+                await Summaries(self.env).draft(round_id, WITHDRAWAL_ACTOR)
+            except SummaryError:
+                pass  # reopened since: it is drafted afresh when it closes again
 
 
 def _name_of_group(c: Consultation, group_id: str) -> str:

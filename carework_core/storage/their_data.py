@@ -78,3 +78,8 @@ async def erase_answers(tx: Tx, participant_id: int) -> None:
     await tx.execute("DELETE FROM answers WHERE participant_id = ?", (participant_id,))
     for table in _OWN_ROWS:
         await tx.execute(f"DELETE FROM {table} WHERE participant_id = ?", (participant_id,))
+
+
+async def drafted_summaries(tx: Tx) -> list[str]:
+    """Returns the rounds whose summary is still a draft (which may quote anyone who agreed to it)."""
+    return [r[0] for r in await tx.fetchall("SELECT round_id FROM summaries WHERE status = 'draft' ORDER BY round_id")]

@@ -2,8 +2,11 @@
 
 import pytest
 
+from carework_core.bootstrap import Services
 from carework_core.errors import NotRegistered
 from carework_core.storage.items import items_fed_by
+from tests.conftest import MINI
+from tests.core.test_summaries import ANN, BOB, closed_r1
 from tests.core.test_synthesis import exported, fill
 
 
@@ -29,3 +32,18 @@ async def test_withdrawing_deletes_the_answers_and_the_items_links_to_them_but_n
     assert [a.words for a in (await services.their_data.held(2)).answers] == ["Peer support"]
     with pytest.raises(NotRegistered):
         await services.their_data.held(1)
+
+
+@pytest.mark.parametrize("rule", ["delete", "anonymise"])
+async def test_a_draft_summary_no_longer_quotes_someone_who_withdrew(tmp_path, clock, rule):
+    survey = tmp_path / "survey.yaml"
+    survey.write_text(MINI.read_text() + f"\non_withdraw: {rule}\n")
+    services = await Services.open(tmp_path / "carework.db", survey, clock)
+    try:
+        await closed_r1(services, also=True)  # Ann (1) and Cy (3) may be quoted
+        (drafted,) = await services.summaries.draft_closed()
+        assert [e.text for e in drafted.excerpts] == [ANN, BOB + " It helps."]
+        await services.their_data.withdraw(1)
+        assert [e.text for e in (await services.summaries.show("r1")).excerpts] == [BOB + " It helps."]
+    finally:
+        await services.close()
