@@ -6,7 +6,17 @@ from telegram.ext import Application, ContextTypes
 
 from bot.context import BotData, CareworkApp, CareworkContext
 from bot.errors import on_error
-from bot.handlers import answering, consents, coordinators, fallback, guards, notifications, onboarding, summaries
+from bot.handlers import (
+    answering,
+    consents,
+    coordinators,
+    fallback,
+    guards,
+    notifications,
+    onboarding,
+    summaries,
+    their_data,
+)
 from bot.http import use_client
 from bot.settings import Settings
 from carework_core.bootstrap import Services
@@ -41,6 +51,7 @@ def build_application(settings: Settings, services: Services) -> CareworkApp:
         + fallback.HANDLERS
     )
     handlers = notifications.HANDLERS + handlers  # /pause and /resume before the fallback's /help
+    handlers = their_data.HANDLERS + handlers  # /mydata and /withdraw, before the fallback takes any command
     app.add_handlers(handlers, group=1)
     app.add_error_handler(on_error)
     return app

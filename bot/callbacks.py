@@ -172,6 +172,14 @@ class Reconsent(Callback):
     agree: bool
 
 
+@dataclass(frozen=True)
+class Withdraw(Callback):
+    """A participant confirms (or cancels) leaving the consultation."""
+
+    prefix: ClassVar[str] = "wd"
+    go: bool
+
+
 KINDS: dict[str, type[Callback]] = {
     k.prefix: k
     for k in (
@@ -191,6 +199,7 @@ KINDS: dict[str, type[Callback]] = {
         SummaryAct,
         ConsentChoice,
         Reconsent,
+        Withdraw,
     )
 }
 

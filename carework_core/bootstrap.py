@@ -26,6 +26,7 @@ from carework_core.storage.state import read_state, write_state
 from carework_core.summaries import Summaries
 from carework_core.synthesis import Synthesis
 from carework_core.tallies import Tallies
+from carework_core.their_data import TheirData
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Services:
     summaries: Summaries
     synthesis: Synthesis
     consents: Consents
+    their_data: TheirData
 
     @classmethod
     def build(cls, db: Database, consultation: Consultation, clock: Clock, invite_key: bytes) -> Services:
@@ -64,6 +66,7 @@ class Services:
             Summaries(env),
             Synthesis(env),
             Consents(env),
+            TheirData(env),
         )
 
     @classmethod

@@ -271,6 +271,8 @@ class Consultation(Strict):
     # A group with fewer respondents to an item than this is shown only within "all groups".
     min_group_size: int = Field(default=5, ge=1)
     synthesis: SynthesisRules = SynthesisRules()
+    # What /withdraw does with a person's answers: delete them, or keep them under their code (no link to the person).
+    on_withdraw: Literal["delete", "anonymise"] = "delete"
 
     @field_validator("timezone")
     @classmethod

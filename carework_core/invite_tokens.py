@@ -28,6 +28,8 @@ def invite_key(database: str | Path, given: str | None = None) -> bytes:
     """Returns the invite key: the one given (CAREWORK_INVITE_KEY), else the key file, made once if missing."""
     if given:
         return given.encode()
+    if str(database) == ":memory:" or str(database).startswith("file:"):
+        return secrets.token_bytes(KEY_BYTES)  # a database that lives only in this process: its key too
     path = key_path(database)
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)

@@ -1,0 +1,128 @@
+"""A person's own data: what is held about them (/mydata), and leaving the consultation (/withdraw)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from carework_core.definitions import Consultation
+from carework_core.env import Env
+from carework_core.errors import NotRegistered, SummaryError
+from carework_core.storage import their_data as stored
+from carework_core.storage.participants import find_participant
+from carework_core.summaries import Summaries
+from carework_core.vocabulary import labels_of
+
+WITHDRAWAL_ACTOR = "withdrawal"  # the audit log's actor when a withdrawal remakes a draft summary
+
+
+@dataclass(frozen=True)
+class HeldConsent:
+    statement: str
+    agreed: bool
+    at: str
+
+
+@dataclass(frozen=True)
+class HeldAnswer:
+    """One answer as the person would recognise it: the round, the question, their words or the label chosen."""
+
+    round_title: str
+    question: str
+    words: str
+
+
+@dataclass(frozen=True)
+class HeldData:
+    """Everything held about one person."""
+
+    code: str | None
+    group: str
+    joined_at: str
+    consents: tuple[HeldConsent, ...]
+    answers: tuple[HeldAnswer, ...]
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    """A person has left; `anonymised` says their answers were kept under their code rather than deleted."""
+
+    anonymised: bool
+
+
+class TheirData:
+    """Shows people what is held about them and lets them leave, taking their data with them."""
+
+    def __init__(self, env: Env):
+        self.env = env
+
+    @property
+    def keeps_answers(self) -> bool:
+        """Whether a withdrawal keeps answers under the person's code (the definition's on_withdraw)."""
+        return self.env.consultation.on_withdraw == "anonymise"
+
+    async def held(self, telegram_user_id: int) -> HeldData:
+        """Returns everything held about the person behind this Telegram user; never anyone else's."""
+        async with self.env.db.reading() as tx:
+            person = await find_participant(tx, telegram_user_id)
+            if person is None:
+                raise NotRegistered("no participant for this Telegram user")
+            code, group_id, joined_at = await stored.joined(tx, person.id) or (None, person.group_id, "")
+            consents = await stored.consents_given(tx, person.id)
+            answers = await stored.answers_given(tx, person.id)
+            reasons = await stored.reasons_given(tx, person.id)
+        c = self.env.consultation
+        return HeldData(
+            code,
+            _name_of_group(c, group_id),
+            joined_at,
+            tuple(HeldConsent(_statement(c, s), agreed, at) for s, agreed, at in consents),
+            tuple(_answer(c, *a) for a in answers) + tuple(_reason(c, *r) for r in reasons),
+        )
+
+    async def withdraw(self, telegram_user_id: int) -> Withdrawn | None:
+        """Removes the person's identity and, unless the definition keeps them, their answers; None if already gone."""
+        async with self.env.db.transaction() as tx:
+            person = await find_participant(tx, telegram_user_id)
+            if person is None:
+                return None
+            if not self.keeps_answers:
+                await stored.erase_answers(tx, person.id)
+            await stored.forget_identity(tx, person.id, telegram_user_id, person.chat_id)
+            drafts = await stored.drafted_summaries(tx)
+        await self._redraft(drafts)
+        return Withdrawn(anonymised=self.keeps_answers)
+
+    async def _redraft(self, round_ids: list[str]) -> None:
+        # A draft may quote the person; remade, it quotes only people still taking part. Approved and
+        # sent summaries stay as the team approved them.
+        known = {r.id for r in self.env.consultation.rounds}
+        for round_id in (r for r in round_ids if r in known):
+            try:
+                await Summaries(self.env).draft(round_id, WITHDRAWAL_ACTOR)
+            except SummaryError:
+                pass  # reopened since: it is drafted afresh when it closes again
+
+
+def _name_of_group(c: Consultation, group_id: str) -> str:
+    return next((g.name for g in c.groups if g.id == group_id), group_id)
+
+
+def _statement(c: Consultation, statement_id: str) -> str:
+    return next((s.text for s in c.consent.statements if s.id == statement_id), statement_id)
+
+
+def _answer(c: Consultation, round_id: str, question_id: str, item: str | None, criterion: str | None, value: str):
+    # A definition may have changed since: an answer to a question no longer defined still shows, by its ids.
+    rnd = next((r for r in c.rounds if r.id == round_id), None)
+    question = next((q for q in rnd.questions if q.id == question_id), None) if rnd else None
+    scale_of = next((k for k in c.criteria if k.id == criterion), None)
+    words = ", ".join(labels_of(question, scale_of, value)) if question else value
+    asked = question.text if question else question_id
+    if item:
+        asked += f" ({item}{', ' + scale_of.name if scale_of else ''})"
+    return HeldAnswer(rnd.title if rnd else round_id, asked, words)
+
+
+def _reason(c: Consultation, round_id: str, question_id: str, item: str, criterion: str, text: str) -> HeldAnswer:
+    answer = _answer(c, round_id, question_id, item or None, criterion or None, text)
+    return HeldAnswer(answer.round_title, f"Why you see it differently: {answer.question}", text)
