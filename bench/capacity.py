@@ -223,8 +223,8 @@ class Crowd:
             while (command := await asyncio.to_thread(self.pipe.recv)) != "stop":
                 act = {
                     "join": lambda p: p.join(p.token),
-                    "answer": lambda p: p.answer_round(1, "wellbeing"),
-                    "invited": lambda p: p.await_invitation(2),
+                    "answer": lambda p: p.answer_round(1, "wellbeing", timeout=PATIENCE),
+                    "invited": lambda p: p.await_invitation(2, timeout=PATIENCE),
                     "burst": lambda p: p.tap_start_and_type(2, "Shorter shifts would help."),
                 }[command]
                 self.pipe.send(await self._each(act))
