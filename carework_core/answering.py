@@ -65,11 +65,11 @@ __all__ = [
 class Answering:
     """A participant's actions in a round: each one call, returning everything the shell replies with."""
 
-    def __init__(self, env: Env):
+    def __init__(self, env: Env, results: Results):
         self.env = env
         self._numbers = {r.id: n for n, r in enumerate(env.consultation.rounds, start=1)}
         self._criteria = {c.id: c for c in env.consultation.criteria}
-        self._carry = Carry(env, Results(env))
+        self._carry = Carry(env, results)  # carry-forward reads closed rounds' figures
 
     async def begin(self, telegram_user_id: int, round_id: str) -> Step:
         """Starts (or resumes) a round and returns the first unanswered question."""

@@ -51,18 +51,19 @@ class Services:
     def build(cls, db: Database, consultation: Consultation, clock: Clock, invite_key: bytes) -> Services:
         """Builds every service around one shared environment."""
         env = Env(db, consultation, clock)
+        results = Results(env)
         return cls(
             env,
             Onboarding(env, invite_key),
             Rounds(env),
-            Answering(env),
+            Answering(env, results),
             Inbox(env),
             Outbox(env),
             Tallies(env),
             Plans(env),
             Coordinators(env, invite_key),
             Progress(env),
-            Results(env),
+            results,
             Summaries(env),
             Synthesis(env),
             Consents(env),

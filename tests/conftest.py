@@ -33,3 +33,12 @@ async def join(services: Services, telegram_user_id: int, group: str = "workforc
     await services.onboarding.consent(telegram_user_id, 0, True)
     result = await services.onboarding.consent(telegram_user_id, 1, quote)
     return result.participant
+
+
+async def type_answers(services: Services, texts: list[str], first_user: int, per_person: int = 3) -> None:
+    """Has people join and type these answers into round r1 (open), `per_person` each, in order."""
+    for n in range(0, len(texts), per_person):
+        await join(services, first_user + n)
+        await services.answering.begin(first_user + n, "r1")
+        for k, text in enumerate(texts[n : n + per_person]):
+            await services.answering.receive_text(first_user + n, text, f"m{n}-{k}")

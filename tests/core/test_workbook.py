@@ -14,7 +14,7 @@ from carework_core import sheets
 from carework_core.answering import Item
 from carework_core.export import ANSWER_COLUMNS, export_workbook
 from carework_core.sheets import MAX_CELL
-from tests.conftest import MINI, join
+from tests.conftest import MINI, join, type_answers
 
 SHEETS = ["About", "Participants", "Answers", "Round r1", "Round r2", "Items", "Item statistics", "Summaries", "Audit"]
 
@@ -158,11 +158,7 @@ LOOKALIKES = ["007", "1e5", "2024-01-02", "TRUE", "3.14", "#N/A", "=SUM(A1:A2)",
 
 async def test_numbers_dates_and_formulas_people_type_stay_their_text(services, tmp_path):
     await services.rounds.open_round("r1", actor="cli")
-    for n in range(0, len(LOOKALIKES), 3):
-        await join(services, 600 + n)
-        await services.answering.begin(600 + n, "r1")
-        for k, text in enumerate(LOOKALIKES[n : n + 3]):
-            await services.answering.receive_text(600 + n, text, f"m{n}-{k}")
+    await type_answers(services, LOOKALIKES, first_user=600)
     out = tmp_path / "book.xlsx"
     await export_workbook(services.env, out)
     book = load_workbook(out)

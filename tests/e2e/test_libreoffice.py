@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from carework_core.export import export_workbook
-from tests.conftest import join
+from tests.conftest import type_answers
 
 TYPED = ["=1+1", "#N/A", "#DIV/0!", "007", "2024-01-02", "@SUM(A1)", "-5", "café 👩🏽‍⚕️ <b> & é", "  spaced  "]
 # LibreOffice's csv filter: comma, double quote, UTF-8, from row 1, ..., -1 writes every sheet to its own file.
@@ -17,11 +17,7 @@ CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,fal
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed on this machine")
 async def test_libreoffice_reads_every_answer_as_typed(services, tmp_path):
     await services.rounds.open_round("r1", actor="cli")
-    for n in range(0, len(TYPED), 3):
-        await join(services, 100 + n)
-        await services.answering.begin(100 + n, "r1")
-        for k, text in enumerate(TYPED[n : n + 3]):
-            await services.answering.receive_text(100 + n, text, f"m{n}-{k}")
+    await type_answers(services, TYPED, first_user=100)
     out = tmp_path / "book.xlsx"
     await export_workbook(services.env, out)
     converted = tmp_path / "csv"
