@@ -11,6 +11,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot import render
+from bot.catalogue import ENGLISH, Words
 from bot.render import Reply
 from carework_core.bootstrap import Services
 from carework_core.outbox import MessageKind, OutgoingMessage
@@ -28,6 +29,9 @@ class BotData:
 
 
 class CareworkContext(CallbackContext[ExtBot, dict, dict, BotData]):
+    # The person's catalogue for this update; the guard in front of the handlers sets it.
+    words: Words = ENGLISH
+
     @property
     def services(self) -> Services:
         return self.bot_data.services
