@@ -80,7 +80,8 @@ async def test_open_status_and_close_from_telegram(stack):
     assert await ask(cora, "/close r1") == "Round r1 is now closed."
     assert (await stack.services.rounds.statuses())["r1"] == RoundStatus.CLOSED
     assert await ask(cora, "/open nope") == "there is no round called 'nope'; rounds are r1, r2"
-    assert [a for a in await audit(stack) if a[1] != "create_invites"] == [
+    # The schedule may draft r1's summary once it has closed: only the coordinator's own acts count here.
+    assert [a for a in await audit(stack) if a[0] == "coordinator:1"] == [
         ("coordinator:1", "open_round", "r1"),
         ("coordinator:1", "close_round", "r1"),
     ]
