@@ -1,6 +1,7 @@
 """Review and change: /review lists a person's answers in the open round, and Change replaces one."""
 
 import asyncio
+import zipfile
 
 from openpyxl import load_workbook
 
@@ -84,6 +85,11 @@ async def test_change_a_rating_keeps_the_earlier_one_and_counts_the_new_one_once
     ]
     assert [r[:8] for r in rows[1:]] == [["P-0001", "Social care workforce", "r1", "size", None, None, "Big", "3"]]
     assert rows[1][8] is not None and rows[1][9] is not None  # answered_at and replaced_at
+    zipped = tmp_path / "export.zip"
+    await export_workbook(stack.services.env, zipped, format="csv")
+    with zipfile.ZipFile(zipped) as archive:
+        lines = archive.read("earlier_answers.csv").decode("utf-8-sig").splitlines()
+    assert lines[1].startswith("P-0001,Social care workforce,r1,size,,,Big,3,")
 
 
 async def test_change_a_choice_with_its_ticks(stack):
