@@ -175,9 +175,7 @@ class Review:
         old = mine[-1]
         new = checked_value(q, self._criteria.get(old.answer.criterion_id or ""), value)
         if new == old.answer.value or await history.replaced_from(tx, person.id, source):
-            if isinstance(step, Ask) and step.question.id == q.id:
-                raise StaleAction("that card has already been answered")  # a late repeat tap on a card
-            return old.answer
+            raise StaleAction("that question has already been answered")  # a repeat tap changes nothing
         await history.replace_answer(tx, person.id, old.id, new, source, self.env.stamp())
         await history.drop_change(tx, person.id)
         return replace(old.answer, value=new, source=source)

@@ -3,9 +3,12 @@
 import asyncio
 import zipfile
 
+import pytest
 from openpyxl import load_workbook
 
 from bot.runner import RunningBot
+from botapi_emulator import ButtonNotFound
+from carework_core.answering import Item
 from carework_core.bootstrap import Services
 from carework_core.export import export_workbook
 
@@ -189,3 +192,29 @@ async def test_a_restart_between_change_and_the_new_words_keeps_the_change(stack
     chat = await ann.wait_for(lambda c: "You have answered every question in round 1" in c[-1].text)
     assert chat[-2].text == "Changed. Thank you."
     assert (await stack.answers())[0] == ("P-0001", "examples", "Mentors for new starters")
+
+
+async def test_change_an_item_rating_card_and_a_late_repeat_tap_still_answers_only_its_card(stack):
+    ann = await stack.joined("Ann")
+    await stack.services.answering.load_items("ideas", [Item("i1", "Rota apps"), Item("i2", "Peer support")])
+    await stack.open_round("r2")
+    await ann.wait_for(lambda c: any(m.text.startswith("Round 2:") for m in c))
+    await ann.tap("Start")
+    await ann.wait_for_reply()
+    await ann.tap("Care worker")
+    card = (await ann.wait_for(lambda c: "Rota apps" in c[-1].text))[-1]
+    await ann.tap("Some")
+    await ann.wait_for(lambda c: "How new is this?" in c[-1].text)
+    with pytest.raises(ButtonNotFound):  # the card moved on; its old buttons are gone
+        await ann.tap("A lot", message_id=card.message_id)
+    await ann.tap("Quite new")
+    await ann.wait_for(lambda c: "Peer support" in c[-1].text)
+    listed = await review(ann)
+    assert "Rota apps (Evidence)\nSome" in listed.text and "Rota apps (Newness)\nQuite new" in listed.text
+    await ann.tap("Change 2")  # 1 is the role; 2 is Rota apps on Evidence
+    asked = await ann.wait_for_reply()
+    assert "Rota apps" in asked.text and "Your answer now: Some" in asked.text
+    await ann.tap("A lot")
+    await ann.wait_for(lambda c: "Peer support" in c[-1].text and "How much evidence" in c[-1].text)
+    rated = [a for a in await stack.answers() if a[1] == "rate"]
+    assert rated == [("P-0001", "rate", "3"), ("P-0001", "rate", "2")]  # Peer support is not rated yet
