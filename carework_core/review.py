@@ -106,10 +106,9 @@ class Review:
             rnd = next((known[r] for r in rounds if r in known and round_id in (None, r)), None)
             if rnd is None or person.group_id not in rnd.groups:
                 return NothingToReview()
-            entries = [
-                await self._entry(tx, rnd, own.id, own.answer)
-                for own in await history.own_answers(tx, person.id, rnd.id)
-            ]
+            texts: dict[str, dict[str, str]] = {}  # item texts by item set, read once per listing
+            own = await history.own_answers(tx, person.id, rnd.id)
+            entries = [await self._entry(tx, rnd, o.id, o.answer, texts) for o in own]
         entries = [e for e in entries if e is not None]
         if not entries:
             return NothingToReview(self._numbers[rnd.id])
@@ -182,10 +181,13 @@ class Review:
 
     async def retype(self, tx: Tx, person: Participant, text: str, source: str) -> Round | None:
         """Stores typed text in place of the answer the person asked to change; returns its round, or None."""
-        own = await history.pending_change(tx, person.id)
-        if own is None:
+        pending = await history.pending_change(tx, person.id)
+        if pending is None:
             return None
+        own, asked_at = pending
         await history.drop_change(tx, person.id)
+        if await history.acted_since(tx, person.id, asked_at):
+            return None  # they went on answering instead: the text belongs to the question waiting
         rnd = next((r for r in self.env.consultation.rounds if r.id == own.answer.round_id), None)
         if rnd is None or await round_status(tx, rnd.id) != RoundStatus.OPEN:
             return None  # the round closed meanwhile: the text is heard as anything else typed
@@ -194,14 +196,17 @@ class Review:
 
     # -- reads -------------------------------------------------------------------------------
 
-    async def _entry(self, tx: Tx, rnd: Round, answer_id: int, a: Answer) -> Entry | None:
+    async def _entry(self, tx: Tx, rnd: Round, answer_id: int, a: Answer, texts: dict | None = None) -> Entry | None:
         number, q = next(((n, q) for n, q in enumerate(rnd.questions, start=1) if q.id == a.question_id), (0, None))
         if q is None:
             return None  # a question the definition no longer has
         criterion = self._criteria.get(a.criterion_id or "")
         item = None
         if isinstance(q, ItemRatingQuestion):
-            item = dict(await item_rows(tx, q.item_set)).get(a.item_id or "", a.item_id)
+            texts = {} if texts is None else texts
+            if q.item_set not in texts:
+                texts[q.item_set] = dict(await item_rows(tx, q.item_set))
+            item = texts[q.item_set].get(a.item_id or "", a.item_id)
         return Entry(answer_id, number, q, item, criterion, tuple(labels_of(q, criterion, a.value)))
 
     async def _ask(self, tx: Tx, rnd: Round, number: int, a: Answer) -> Ask:

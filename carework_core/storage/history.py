@@ -84,14 +84,24 @@ async def ask_change(tx: Tx, participant_id: int, answer_id: int, at: str) -> No
     )
 
 
-async def pending_change(tx: Tx, participant_id: int) -> OwnAnswer | None:
-    """Returns the answer the person's next typed message replaces, or None."""
+async def pending_change(tx: Tx, participant_id: int) -> tuple[OwnAnswer, str] | None:
+    """Returns the answer the person's next typed message replaces, and when they asked; or None."""
     row = await tx.fetchone(
-        f"SELECT {', '.join('a.' + c for c in _ANSWER.split(', '))} FROM pending_changes c"
+        f"SELECT {', '.join('a.' + c for c in _ANSWER.split(', '))}, c.asked_at FROM pending_changes c"
         " JOIN answers a ON a.id = c.answer_id AND a.participant_id = c.participant_id WHERE c.participant_id = ?",
         (participant_id,),
     )
-    return _own(row) if row else None
+    return (_own(row[:8]), row[8]) if row else None
+
+
+async def acted_since(tx: Tx, participant_id: int, at: str) -> bool:
+    """Says whether the person answered, or moved past, any question after `at`."""
+    row = await tx.fetchone(
+        "SELECT EXISTS (SELECT 1 FROM answers WHERE participant_id = ? AND created_at > ?)"
+        " OR EXISTS (SELECT 1 FROM progress WHERE participant_id = ? AND done_at > ?)",
+        (participant_id, at, participant_id, at),
+    )
+    return bool(row[0])
 
 
 async def drop_change(tx: Tx, participant_id: int) -> None:

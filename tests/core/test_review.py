@@ -59,3 +59,13 @@ async def test_nothing_changes_after_the_round_closes(services, ann):
     assert not isinstance(await services.answering.receive_text(100, "Too late", "m3"), Changed)
     assert await values(services) == [("examples", "Buddy schemes"), ("size", "3")]
     assert await services.review.listing(100) == NothingToReview()
+
+
+async def test_answering_on_instead_of_typing_the_change_forgets_the_change(services, ann, clock):
+    listing = await services.review.listing(100)
+    await services.review.change(100, "r1", listing.entries[0].answer_id)
+    clock.advance(minutes=1)
+    await services.answering.tap(100, "r1", 4, "0", "q2")  # the question waiting, not the change
+    clock.advance(minutes=1)
+    assert not isinstance(await services.answering.receive_text(100, "Later words", "m2"), Changed)
+    assert ("examples", "Buddy schemes") in await values(services)

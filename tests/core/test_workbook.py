@@ -16,7 +16,18 @@ from carework_core.export import ANSWER_COLUMNS, export_workbook
 from carework_core.sheets import MAX_CELL
 from tests.conftest import MINI, join, type_answers
 
-SHEETS = ["About", "Participants", "Answers", "Earlier answers", "Round r1", "Round r2", "Items", "Item statistics", "Summaries", "Audit"]
+SHEETS = [
+    "About",
+    "Participants",
+    "Answers",
+    "Earlier answers",
+    "Round r1",
+    "Round r2",
+    "Items",
+    "Item statistics",
+    "Summaries",
+    "Audit",
+]
 
 
 async def answer_everything(services, user: int, examples: list[str]) -> None:
