@@ -72,6 +72,9 @@ async def test_change_a_rating_keeps_the_earlier_one_and_counts_the_new_one_once
     await stack.services.rounds.close_round("r1", actor="test")
     cell = (await stack.services.results.round_stats("r1")).cell(("size", None, None))
     assert cell.n == 1  # the new value only, once
+    person = await stack.services.onboarding.participant(ann.user_id)
+    digest = await stack.services.results.digest("r1", person.id)
+    assert [(line.key, line.yours) for line in digest.lines] == [(("size", None, None), "Small")]
     path = tmp_path / "export.xlsx"
     await export_workbook(stack.services.env, path)
     sheet = load_workbook(path)["Earlier answers"]
