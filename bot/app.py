@@ -14,6 +14,7 @@ from bot.handlers import (
     guards,
     notifications,
     onboarding,
+    review,
     summaries,
     their_data,
 )
@@ -52,6 +53,7 @@ def build_application(settings: Settings, services: Services) -> CareworkApp:
     )
     handlers = notifications.HANDLERS + handlers  # /pause and /resume before the fallback's /help
     handlers = their_data.HANDLERS + handlers  # /mydata and /withdraw, before the fallback takes any command
+    handlers = review.HANDLERS + handlers  # /review and its Change buttons, before the fallback
     app.add_handlers(handlers, group=1)
     app.add_error_handler(on_error)
     return app

@@ -180,6 +180,25 @@ class Withdraw(Callback):
     go: bool
 
 
+@dataclass(frozen=True)
+class ReviewPage(Callback):
+    """Shows page `page` of a person's answers in a round (/review); the message is edited in place."""
+
+    prefix: ClassVar[str] = "rv"
+    round_id: str
+    page: int
+
+
+@dataclass(frozen=True)
+class Change(Callback):
+    """Asks the question of answer `answer` (its id) again to change it; `keep` forgets a typed change asked for."""
+
+    prefix: ClassVar[str] = "ch"
+    round_id: str
+    answer: int
+    keep: bool = False
+
+
 KINDS: dict[str, type[Callback]] = {
     k.prefix: k
     for k in (
@@ -200,6 +219,8 @@ KINDS: dict[str, type[Callback]] = {
         ConsentChoice,
         Reconsent,
         Withdraw,
+        ReviewPage,
+        Change,
     )
 }
 

@@ -25,6 +25,7 @@ from carework_core.errors import (
 from carework_core.lifecycle import RoundStatus
 from carework_core.onboarding import Participant, find_participant
 from carework_core.results import Results
+from carework_core.review import Changed, Review
 from carework_core.rounds import round_status
 from carework_core.steps import (  # re-exported: callers know them as answering's results
     Ask,
@@ -65,8 +66,9 @@ __all__ = [
 class Answering:
     """A participant's actions in a round: each one call, returning everything the shell replies with."""
 
-    def __init__(self, env: Env, results: Results):
+    def __init__(self, env: Env, results: Results, review: Review | None = None):
         self.env = env
+        self.review = review or Review(env)  # taps and typing that change an earlier answer
         self._numbers = {r.id: n for n, r in enumerate(env.consultation.rounds, start=1)}
         self._criteria = {c.id: c for c in env.consultation.criteria}
         self._carry = Carry(env, results)  # carry-forward reads closed rounds' figures
@@ -82,12 +84,16 @@ class Answering:
 
     async def receive_text(
         self, telegram_user_id: int, text: str, source: str
-    ) -> TextSaved | ButtonsExpected | NothingToAnswer | ReasonSaved:
-        """Stores typed text as the reason the bot asked for, or as the answer to the current question."""
+    ) -> TextSaved | ButtonsExpected | NothingToAnswer | ReasonSaved | Changed:
+        """Stores typed text as the reason the bot asked for, a changed answer, or the answer to the current question."""
         async with self.env.db.transaction() as tx:
             person = await self._person(tx, telegram_user_id)
-            result = await self._heard(tx, person, text, source) or await self._typed(tx, person, text, source)
-        if isinstance(result, (TextSaved, ReasonSaved)):
+            result = (
+                await self._heard(tx, person, text, source)
+                or await self._retyped(tx, person, text, source)
+                or await self._typed(tx, person, text, source)
+            )
+        if isinstance(result, (TextSaved, ReasonSaved, Changed)):
             return replace(result, step=await self._carry.onto(person, result.step))
         return result
 
@@ -125,26 +131,31 @@ class Answering:
         """Stores a tapped answer to question `number` and returns it with its words and the next step.
 
         `value` is what the button carries (see vocabulary.checked_value). An item-rating answer
-        names its `card` (item position, criterion index); a tap for any other card than the one
-        waiting is refused, so a quick repeat tap cannot rate unseen cards.
+        names its `card` (item position, criterion index); a tap for a card not yet shown is refused,
+        so a quick repeat tap cannot rate unseen cards. A tap for a question (or card) already
+        answered changes that answer while the round is open (Review.retap).
         """
         async with self.env.db.transaction() as tx:
             person, rnd = await self._guard(tx, telegram_user_id, round_id)
             progress = await store.round_progress(tx, person.id, rnd.id)
             step = await self._step(tx, rnd, progress)
             earlier = await store.answer_from(tx, person.id, source)
-            if earlier is not None:  # a replayed tap: show what it stored the first time
+            tap = (number, card, value, source)
+            changed = None if earlier else await self.review.retap(tx, person, rnd, step, progress, tap)
+            if changed is not None:  # a button of a question already answered: the tap changes that answer
+                offered, result = False, self._tapped(changed, step)
+            elif earlier is not None:  # a replayed tap: show what it stored the first time
                 waiting = await reasons.open_offer(tx, person.id)
                 offered = waiting is not None and waiting.card == reasons.card_of(earlier)
                 result = self._tapped(earlier, step)
             else:
-                answer = await self._answer_tap(tx, person, rnd, step, (number, card, value, source))
+                answer = await self._answer_tap(tx, person, rnd, step, tap)
                 progress = progress.with_answer(answer)
                 if not isinstance(step.question, ItemRatingQuestion):
                     progress = await self._done(tx, person, rnd, progress, answer.question_id)
                 result = self._tapped(answer, await self._moved(tx, person, rnd, progress))
         # Outside the write: the group's figures are read in transactions of their own.
-        if earlier is None:
+        if earlier is None and changed is None:
             offered = await self._carry.offer_if_dissenting(person, answer)
         if offered:
             return replace(result, reason_offered=True)  # the next step waits for the reason or Skip
@@ -162,11 +173,11 @@ class Answering:
         return await self._carry.onto(person, step)
 
     async def toggle(self, telegram_user_id: int, round_id: str, number: int) -> Ask | None:
-        """Returns the multiple-choice question a tick belongs to, or None when it is no longer waiting."""
+        """Returns the multiple-choice question a tick belongs to (waiting, or answered and being changed), else None."""
         step = await self.current(telegram_user_id, round_id)
         if isinstance(step, Ask) and step.number == number and isinstance(step.question, ChoiceQuestion):
             return step
-        return None
+        return await self.review.choice_again(telegram_user_id, round_id, number)  # changing earlier ticks
 
     async def add_example(self, telegram_user_id: int, round_id: str, number: int) -> ExampleInvited:
         """Says whether the examples question tapped still waits for another example."""
@@ -285,6 +296,11 @@ class Answering:
             await reasons.give_reason(tx, offer.id, text, source, self.env.stamp())
         rnd = self.env.consultation.round(offer.card.round_id)
         return ReasonSaved(await self._step(tx, rnd, await store.round_progress(tx, person.id, rnd.id)), duplicate)
+
+    async def _retyped(self, tx: Tx, person: Participant, text: str, source: str) -> Changed | None:
+        """Stores typed text in place of the answer the person asked to change; None when no change waits."""
+        rnd = await self.review.retype(tx, person, text, source)
+        return Changed(await self._step(tx, rnd, await store.round_progress(tx, person.id, rnd.id))) if rnd else None
 
     async def _person(self, tx: Tx, telegram_user_id: int) -> Participant:
         person = await find_participant(tx, telegram_user_id)

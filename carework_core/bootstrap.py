@@ -20,6 +20,7 @@ from carework_core.outbox import Outbox
 from carework_core.plans import Plans
 from carework_core.progress import Progress
 from carework_core.results import Results
+from carework_core.review import Review
 from carework_core.rounds import Rounds
 from carework_core.storage.db import Database
 from carework_core.storage.state import read_state, write_state
@@ -46,17 +47,19 @@ class Services:
     synthesis: Synthesis
     consents: Consents
     their_data: TheirData
+    review: Review
 
     @classmethod
     def build(cls, db: Database, consultation: Consultation, clock: Clock, invite_key: bytes) -> Services:
         """Builds every service around one shared environment."""
         env = Env(db, consultation, clock)
         results = Results(env)
+        review = Review(env)
         return cls(
             env,
             Onboarding(env, invite_key),
             Rounds(env),
-            Answering(env, results),
+            Answering(env, results, review),
             Inbox(env),
             Outbox(env),
             Tallies(env),
@@ -68,6 +71,7 @@ class Services:
             Synthesis(env),
             Consents(env),
             TheirData(env),
+            review,
         )
 
     @classmethod

@@ -21,6 +21,7 @@ from carework_core import workbook_sources as sources
 from carework_core.clock import iso
 from carework_core.definition_changes import snapshot_of
 from carework_core.definitions import ItemRatingQuestion
+from carework_core.earlier_answers import EARLIER_SHEET, earlier_rows
 from carework_core.env import Env
 from carework_core.errors import ExportRefused
 from carework_core.rounds import opened_snapshots
@@ -146,7 +147,8 @@ async def _sheets(book: Book, tx: Any, scope: Scope, stats: dict) -> tuple[dict[
     people = cb.participant_sheet(c)
     counts = {"participants": await _put(book, people, participant_rows(tx, scope))}
     counts["answers"] = await _put(book, cb.ANSWER_SHEET, _answer_rows(tx, scope, texts, reasons))
-    written = [people, cb.ANSWER_SHEET, cb.answer_codes([scope.snaps[r] for r in rounds])]
+    await _put(book, EARLIER_SHEET, earlier_rows(tx, scope))  # changed answers' earlier versions
+    written = [people, cb.ANSWER_SHEET, EARLIER_SHEET, cb.answer_codes([scope.snaps[r] for r in rounds])]
     answered = set(await stored.answered_rounds(tx))
     loaded = await stored.loaded_items(tx)
     for rid in (r for r in rounds if r in answered):

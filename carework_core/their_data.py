@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from carework_core.definitions import Consultation
 from carework_core.env import Env
 from carework_core.errors import NotRegistered, SummaryError
+from carework_core.storage import history
 from carework_core.storage import their_data as stored
 from carework_core.storage.participants import find_participant
 from carework_core.summaries import Summaries
@@ -70,13 +71,16 @@ class TheirData:
             consents = await stored.consents_given(tx, person.id)
             answers = await stored.answers_given(tx, person.id)
             reasons = await stored.reasons_given(tx, person.id)
+            earlier = await history.earlier_answers(tx, person.id)
         c = self.env.consultation
         return HeldData(
             code,
             _name_of_group(c, group_id),
             joined_at,
             tuple(HeldConsent(_statement(c, s), agreed, at) for s, agreed, at in consents),
-            tuple(_answer(c, *a) for a in answers) + tuple(_reason(c, *r) for r in reasons),
+            tuple(_answer(c, *a) for a in answers)
+            + tuple(_reason(c, *r) for r in reasons)
+            + tuple(_earlier(c, e) for e in earlier),
         )
 
     async def withdraw(self, telegram_user_id: int) -> Withdrawn | None:
@@ -121,6 +125,14 @@ def _answer(c: Consultation, round_id: str, question_id: str, item: str | None, 
     if item:
         asked += f" ({item}{', ' + scale_of.name if scale_of else ''})"
     return HeldAnswer(rnd.title if rnd else round_id, asked, words)
+
+
+def _earlier(c: Consultation, e: history.EarlierAnswer) -> HeldAnswer:
+    a = e.answer
+    answer = _answer(c, a.round_id, a.question_id, a.item_id, a.criterion_id, a.value)
+    return HeldAnswer(
+        answer.round_title, f"Earlier answer, changed {e.replaced_at[:10]}: {answer.question}", answer.words
+    )
 
 
 def _reason(c: Consultation, round_id: str, question_id: str, item: str, criterion: str, text: str) -> HeldAnswer:

@@ -8,11 +8,12 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot import callbacks as cb
-from bot import render
+from bot import render, review_text
 from bot.callbacks import matches
 from bot.context import CareworkContext, Edit, answer_query, respond, shown_answer
 from bot.handlers import consents
 from carework_core.answering import ButtonsExpected, NothingToAnswer, ReasonSaved
+from carework_core.review import Changed
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,10 @@ async def typed(update: Update, context: CareworkContext) -> None:
         await respond(update, context, render.nothing_waiting(result.where))
     elif isinstance(result, ButtonsExpected):
         await respond(update, context, render.plain("buttons_expected"))
+    elif isinstance(result, Changed):  # the text replaced an answer the person asked to change
+        await respond(
+            update, context, *review_text.changed(context.words, result.step, context.services.env.consultation)
+        )
     elif isinstance(result, ReasonSaved):
         await respond(
             update, context, render.reason_saved(), render.step(result.step, context.services.env.consultation)

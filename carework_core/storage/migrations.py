@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from carework_core.errors import MigrationError
+from carework_core.storage.history_schema import ANSWER_HISTORY
 
 if TYPE_CHECKING:
     from carework_core.storage.db import Tx
@@ -362,6 +363,7 @@ MIGRATIONS: list[Migration] = [
     Migration(12, "items keep their synthesis: description, theme, notes, sources and scores", ITEM_DETAILS),
     Migration(13, "participants may pause reminders and announcements", PAUSES),
     Migration(14, "invite tokens hashed; consent rows keep their wording's version", SECRETS),
+    Migration(16, "changed answers keep their earlier versions; a typed change waits in SQLite", ANSWER_HISTORY),
 ]
 
 

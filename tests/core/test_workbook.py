@@ -16,7 +16,18 @@ from carework_core.export import ANSWER_COLUMNS, export_workbook
 from carework_core.sheets import MAX_CELL
 from tests.conftest import MINI, join, type_answers
 
-SHEETS = ["About", "Participants", "Answers", "Round r1", "Round r2", "Items", "Item statistics", "Summaries", "Audit"]
+SHEETS = [
+    "About",
+    "Participants",
+    "Answers",
+    "Earlier answers",
+    "Round r1",
+    "Round r2",
+    "Items",
+    "Item statistics",
+    "Summaries",
+    "Audit",
+]
 
 
 async def answer_everything(services, user: int, examples: list[str]) -> None:
@@ -232,6 +243,7 @@ async def test_csv_zip_holds_the_same_sheets_and_the_codebook(services, tmp_path
         [
             "participants.csv",
             "answers.csv",
+            "earlier_answers.csv",
             "round_r1.csv",
             "round_r2.csv",
             "items.csv",

@@ -121,7 +121,7 @@ async def test_stale_and_forged_buttons_change_nothing(stack):
     ann = await stack.joined("Ann")
     rating = await reach_the_rating(stack, ann)
     await ann.tap("Small", message_id=rating.message_id)
-    await ann.tap("Big", message_id=rating.message_id)  # a second tap before the buttons go
+    await ann.tap("Small", message_id=rating.message_id)  # a second tap before the buttons go
     await ann.wait_for(lambda c: c[-1].text.startswith("Question 4 of 4"))
     await asyncio.sleep(0.5)
     assert any("already been answered" in (t.get("text") or "") for t in await ann.toasts())
@@ -129,7 +129,7 @@ async def test_stale_and_forged_buttons_change_nothing(stack):
         "callback_query": {
             "id": "forged-1",
             "chat_instance": "1",
-            "data": "p|r1|3|3",
+            "data": "p|r1|9|3",  # a question round 1 does not have
             "from": {"id": ann.user_id, "is_bot": False, "first_name": "Ann"},
             "message": {
                 "message_id": rating.message_id,

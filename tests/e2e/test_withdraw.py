@@ -12,6 +12,7 @@ from tests.conftest import MINI
 from tests.e2e.conftest import start_stack, stop_stack
 
 WORDS = "Lanterns on the night shift rota"
+CHANGED = "Lamps on the late shift rota"
 LONG = "A long account of the wellbeing walks we tried on every ward " * 35  # about 2,100 characters
 
 
@@ -86,6 +87,12 @@ async def test_mydata_longer_than_a_message_comes_as_a_text_file(stack):
 
 async def test_withdrawing_deletes_my_answers_and_my_telegram_id_from_the_database_file(stack):
     ann = await answered_once(stack)
+    await ann.send("/review")  # a changed answer: its earlier words are kept in history until now
+    await ann.wait_for_reply()
+    await ann.tap("Change 1")
+    await ann.wait_for_reply()
+    await ann.send(CHANGED)
+    await ann.wait_for(lambda c: c[-2].text == "Changed. Thank you.")
     bea = await stack.joined("Bea")
     await ann.send("/withdraw")
     asked = await ann.wait_for_reply()
@@ -98,7 +105,7 @@ async def test_withdrawing_deletes_my_answers_and_my_telegram_id_from_the_databa
     assert await stack.services.onboarding.participant(ann.user_id) is None
     assert await stack.services.onboarding.participant(bea.user_id) is not None
     on_disk = vacuumed_bytes(stack)
-    assert WORDS.encode() not in on_disk
+    assert WORDS.encode() not in on_disk and CHANGED.encode() not in on_disk
     assert str(ann.user_id).encode() not in on_disk
 
 

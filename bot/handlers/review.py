@@ -1,0 +1,58 @@
+"""/review lists a person's answers in their open round; Change asks a question again to change its answer."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot import callbacks as cb
+from bot import render, review_text
+from bot.callbacks import matches
+from bot.context import CareworkContext, Edit, answer_query, respond
+from carework_core.steps import Ask
+
+
+async def review(update: Update, context: CareworkContext) -> None:
+    """Lists the person's answers in their open round, each with a Change button."""
+    shown = await context.services.review.listing(update.effective_user.id)
+    await respond(update, context, review_text.listing(context.words, shown))
+
+
+async def page(update: Update, context: CareworkContext) -> None:
+    """Shows another page of the person's answers in the same message."""
+    query = update.callback_query
+    data = cb.unpack(query.data)
+    assert isinstance(data, cb.ReviewPage)
+    shown = await context.services.review.listing(update.effective_user.id, data.page, data.round_id)
+    await answer_query(query)
+    await respond(update, context, Edit(query.message.message_id, review_text.listing(context.words, shown)))
+
+
+async def change(update: Update, context: CareworkContext) -> None:
+    """Asks a question again to change its answer; "Keep my answer" leaves it and goes back to the round."""
+    query = update.callback_query
+    data = cb.unpack(query.data)
+    assert isinstance(data, cb.Change)
+    if data.keep:
+        await _keep(update, context, data.round_id)
+        return
+    shown = await context.services.review.change(update.effective_user.id, data.round_id, data.answer)
+    await answer_query(query)
+    await respond(update, context, review_text.changing(context.words, shown, context.services.env.consultation))
+
+
+async def _keep(update: Update, context: CareworkContext, round_id: str) -> None:
+    await context.services.review.keep(update.effective_user.id, round_id)
+    where = await context.services.answering.whereabouts(update.effective_user.id)
+    await answer_query(update.callback_query)
+    c = context.services.env.consultation
+    back = render.step(where, c) if isinstance(where, Ask) else render.nothing_waiting(where)
+    buttons_off = Edit(update.callback_query.message.message_id, render.Reply(""), markup_only=True)
+    await respond(update, context, buttons_off, review_text.kept(context.words), back)
+
+
+HANDLERS = [
+    CommandHandler("review", review),
+    CallbackQueryHandler(page, pattern=matches(cb.ReviewPage)),
+    CallbackQueryHandler(change, pattern=matches(cb.Change)),
+]
