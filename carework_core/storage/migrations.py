@@ -347,6 +347,23 @@ CREATE UNIQUE INDEX coordinator_invites_by_token_hash ON coordinator_invites (to
 ALTER TABLE consents ADD COLUMN wording TEXT
 """
 
+# A voice note is stored as an answer (or a reason) whose text is a short marker; this row keeps
+# what Telegram needs to fetch the recording. Deleting the answer or reason deletes the row.
+VOICE_NOTES = """
+CREATE TABLE voice_notes (
+    id INTEGER PRIMARY KEY,
+    participant_id INTEGER NOT NULL REFERENCES participants(id),
+    answer_id INTEGER UNIQUE REFERENCES answers(id) ON DELETE CASCADE,
+    reason_id INTEGER UNIQUE REFERENCES reasons(id) ON DELETE CASCADE,
+    file_id TEXT NOT NULL,
+    file_unique_id TEXT,
+    duration INTEGER NOT NULL,
+    saved_file TEXT,
+    CHECK ((answer_id IS NULL) <> (reason_id IS NULL))
+);
+CREATE INDEX voice_notes_by_participant ON voice_notes (participant_id)
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", INITIAL),
     Migration(2, "inbox receipts: update ids may restart", INBOX_RECEIPTS),
@@ -362,6 +379,7 @@ MIGRATIONS: list[Migration] = [
     Migration(12, "items keep their synthesis: description, theme, notes, sources and scores", ITEM_DETAILS),
     Migration(13, "participants may pause reminders and announcements", PAUSES),
     Migration(14, "invite tokens hashed; consent rows keep their wording's version", SECRETS),
+    Migration(17, "voice notes: the Telegram file behind a spoken answer or reason", VOICE_NOTES),
 ]
 
 
