@@ -44,6 +44,7 @@ from carework_core.storage import reasons
 from carework_core.storage.db import Tx
 from carework_core.storage.items import item_rows, opened_rounds, replace_items
 from carework_core.vocabulary import checked_value, labels_of
+from carework_core.voice import VoiceNote, keep_voice
 from carework_core.whereabouts import Elsewhere, elsewhere
 
 __all__ = [
@@ -81,12 +82,15 @@ class Answering:
         return await self._carry.onto(person, step)
 
     async def receive_text(
-        self, telegram_user_id: int, text: str, source: str
+        self, telegram_user_id: int, text: str, source: str, voice: VoiceNote | None = None
     ) -> TextSaved | ButtonsExpected | NothingToAnswer | ReasonSaved:
-        """Stores typed text as the reason the bot asked for, or as the answer to the current question."""
+        """Stores typed text (or a voice note) as the reason the bot asked for, or as the current question's answer."""
+        text = voice.marker if voice else text
         async with self.env.db.transaction() as tx:
             person = await self._person(tx, telegram_user_id)
             result = await self._heard(tx, person, text, source) or await self._typed(tx, person, text, source)
+            if voice and isinstance(result, (TextSaved, ReasonSaved)) and not result.duplicate:
+                await keep_voice(tx, person.id, source, voice)
         if isinstance(result, (TextSaved, ReasonSaved)):
             return replace(result, step=await self._carry.onto(person, result.step))
         return result
