@@ -45,8 +45,13 @@ def voice_notes(
         notes = VoiceNotes(services.env)
         wanted = await notes.of_round(round_id)
         _private_folder(folder)
-        async with _bot(settings) as bot:
+        if all((folder / v.file_name).exists() for v in wanted):
+            return await fetch_all(None, notes, wanted, folder)  # nothing to fetch: no need to reach Telegram
+        bot = await _started_bot(settings)
+        try:
             return await fetch_all(bot, notes, wanted, folder)
+        finally:
+            await bot.shutdown()
 
     done = _run(_with_services(fetch))
     for line in done.failed:
@@ -59,12 +64,12 @@ def voice_notes(
     raise typer.Exit(1 if done.failed else 0)
 
 
-async def fetch_all(bot: Bot, notes: VoiceNotes, wanted: list[VoiceFile], folder: Path) -> Fetched:
+async def fetch_all(bot: Bot | None, notes: VoiceNotes, wanted: list[VoiceFile], folder: Path) -> Fetched:
     """Saves each voice note not yet in the folder; a note that cannot be fetched is named and passed over."""
     done = Fetched()
     for voice in wanted:
         target = folder / voice.file_name
-        if target.exists():
+        if target.exists() or bot is None:
             done.skipped += 1
         else:
             try:
@@ -87,15 +92,21 @@ def _whose(voice: VoiceFile) -> str:
     return f"{n.code}'s voice note to question {n.question_id} of round {n.round_id} ({voice.file_name})"
 
 
-def _bot(settings: Settings) -> Bot:
+async def _started_bot(settings: Settings) -> Bot:
+    """Returns a Bot on the same API and HTTP client as the running bot, once it has answered getMe."""
     api = settings.telegram_api_url
     request = AiohttpRequest() if settings.http_client == "aiohttp" else None
-    return Bot(
-        settings.telegram_token.get_secret_value(),
-        base_url=f"{api}/bot",
-        base_file_url=f"{api}/file/bot",
-        request=request,
-    )
+    token = settings.telegram_token.get_secret_value()
+    bot = Bot(token, base_url=f"{api}/bot", base_file_url=f"{api}/file/bot", request=request)
+    try:
+        await bot.initialize()
+    except TelegramError as exc:
+        await bot.request.shutdown()  # the library's shutdown skips a bot that never started
+        raise CareworkError(
+            f"cannot reach the Telegram Bot API at {api} ({type(exc).__name__}); "
+            "check CAREWORK_TELEGRAM_TOKEN and CAREWORK_TELEGRAM_API_URL"
+        ) from None
+    return bot
 
 
 def _private_folder(folder: Path) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from carework_core.errors import MigrationError
+from carework_core.storage.voice import VOICE_NOTES  # kept beside its queries: this file is near its size limit
 
 if TYPE_CHECKING:
     from carework_core.storage.db import Tx
@@ -345,23 +346,6 @@ CREATE UNIQUE INDEX invites_by_token_hash ON invites (token_hash);
 ALTER TABLE coordinator_invites ADD COLUMN token_hash TEXT;
 CREATE UNIQUE INDEX coordinator_invites_by_token_hash ON coordinator_invites (token_hash);
 ALTER TABLE consents ADD COLUMN wording TEXT
-"""
-
-# A voice note is stored as an answer (or a reason) whose text is a short marker; this row keeps
-# what Telegram needs to fetch the recording. Deleting the answer or reason deletes the row.
-VOICE_NOTES = """
-CREATE TABLE voice_notes (
-    id INTEGER PRIMARY KEY,
-    participant_id INTEGER NOT NULL REFERENCES participants(id),
-    answer_id INTEGER UNIQUE REFERENCES answers(id) ON DELETE CASCADE,
-    reason_id INTEGER UNIQUE REFERENCES reasons(id) ON DELETE CASCADE,
-    file_id TEXT NOT NULL,
-    file_unique_id TEXT,
-    duration INTEGER NOT NULL,
-    saved_file TEXT,
-    CHECK ((answer_id IS NULL) <> (reason_id IS NULL))
-);
-CREATE INDEX voice_notes_by_participant ON voice_notes (participant_id)
 """
 
 MIGRATIONS: list[Migration] = [

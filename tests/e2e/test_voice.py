@@ -14,6 +14,7 @@ from tests.conftest import MINI
 from tests.e2e.conftest import TOKEN, start_stack, stop_stack
 from tests.e2e.test_carry_forward import CARRY, round_b_begins
 from tests.e2e.test_withdraw import all_processed, vacuumed_bytes, withdrawn
+from tests.e2e.test_withdraw import anonymising as anonymising  # the fixture, shared
 
 SAVED = "Saved your voice note. Thank you."
 
@@ -93,8 +94,9 @@ async def test_a_replayed_voice_note_is_stored_once(stack):
     await ann.wait_for_reply()
     await all_processed(stack)
     assert await stack.answers() == [("P-0001", "examples", "[voice note, 9 s]")]
-    notes = await stack.services.their_data.held(ann.user_id)
-    assert [a.words for a in notes.answers] == ["[voice note, 9 s]"]
+    await ann.send("/mydata")
+    mine = await ann.wait_for(lambda c: c[-1].text.startswith("What we hold about you"))
+    assert "Tell us about a new way of working you have seen.\n  [voice note, 9 s]" in mine[-1].text
 
 
 async def test_the_cli_downloads_each_voice_note_named_by_code_and_question_then_skips_them(stack, tmp_path):
@@ -162,6 +164,17 @@ async def test_withdrawing_leaves_no_voice_file_id_in_the_database(stack):
     await all_processed(stack)
     on_disk = vacuumed_bytes(stack)
     assert file_id.encode() not in on_disk and str(ann.user_id).encode() not in on_disk
+
+
+async def test_anonymising_keeps_the_marker_but_not_the_voice(anonymising):
+    ann = await in_round_1(anonymising)
+    message_id = await ann.send_voice(12)
+    await ann.wait_for(lambda c: c[-1].text == SAVED)
+    file_id = anonymising.emulator.world.chats[ann.user_id].find(message_id).content["voice"]["file_id"]
+    await withdrawn(ann)
+    await all_processed(anonymising)
+    assert await anonymising.answers() == [("P-0001", "examples", "[voice note, 12 s]")]
+    assert file_id.encode() not in vacuumed_bytes(anonymising)
 
 
 @pytest.fixture
