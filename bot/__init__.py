@@ -9,3 +9,5 @@ from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
 warnings.filterwarnings("ignore", message=r"Please use 'Bot\.", category=PTBUserWarning)
 # retry_after may be seconds or a timedelta; bot.sender.retry_seconds reads either.
 warnings.filterwarnings("ignore", message=r".*retry_after", category=PTBDeprecationWarning)
+# A voice note's duration may be seconds or a timedelta; bot.handlers.answering.spoken reads either.
+warnings.filterwarnings("ignore", message=r".*attribute `duration`", category=PTBDeprecationWarning)

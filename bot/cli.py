@@ -15,6 +15,7 @@ import typer
 import bot.cli_coordinators  # noqa: F401  (registers status, remind, announce and round extend/reminder)
 import bot.cli_summaries  # noqa: F401  (registers summary stats, show and approve)
 import bot.cli_synthesis  # noqa: F401  (registers synthesis export and import)
+import bot.cli_voice  # noqa: F401  (registers voice-notes)
 from bot.cli_app import _refuse, _run, _with_services, app, out, round_app
 from bot.settings import Settings, StoreSettings, load_settings
 from carework_core.bootstrap import Services

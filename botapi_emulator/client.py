@@ -164,6 +164,10 @@ class VirtualUser:
         """Sends a voice note of this many seconds."""
         return await self._send({"voice": {"duration": duration}})
 
+    async def lose_voice_file(self, message_id: int) -> None:
+        """Makes the file of one of this person's voice notes vanish from the servers."""
+        await self._post("lost-files", {"message_id": message_id})
+
     async def send_sticker(self) -> int:
         """Sends a sticker."""
         return await self._send({"sticker": True})

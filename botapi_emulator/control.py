@@ -13,10 +13,10 @@ from .html_markup import utf16_units
 from .keyboards import button_labels, find_button
 from .telegram_text import MAX_TEXT_UNITS, command_entities
 from .trace import Tracer
+from .voice import voice_content, voice_file_id
 from .world import World
 
 MAX_CHAT_WAIT_SECONDS = 60.0
-_VOICE_BYTES = b"OggS" + bytes(60)
 _STICKER_BYTES = b"RIFF\x00\x00\x00\x00WEBPVP8 " + bytes(40)
 _PHOTO_BYTES = b"\xff\xd8\xff\xe0" + bytes(60)
 
@@ -41,6 +41,7 @@ class ControlApi:
         router.add_post("/emulator/users/{user_id}/edits", self.edit_message)
         router.add_post("/emulator/users/{user_id}/taps", self.tap_button)
         router.add_post("/emulator/users/{user_id}/block", self.block_bot)
+        router.add_post("/emulator/users/{user_id}/lost-files", self.lose_file)
         router.add_get("/emulator/users/{user_id}/chat", self.read_chat)
         router.add_get("/emulator/users/{user_id}/toasts", self.read_toasts)
         router.add_post("/emulator/raw-updates", self.raw_update)
@@ -118,6 +119,16 @@ class ControlApi:
             self._member_change(chat, "member", "kicked")
         return web.json_response({"blocked": True})
 
+    async def lose_file(self, request: web.Request) -> web.Response:
+        """The file of the person's voice note is gone from the servers: getFile refuses, downloads 404."""
+        chat = self._chat(request)
+        message_id = (await self._body(request)).get("message_id")
+        message = chat.find(_integer(message_id))
+        file_id = voice_file_id(message.content) if message is not None and not message.from_bot else None
+        if file_id is None:
+            raise refusal(web.HTTPNotFound, f"{chat.person.first_name} sent no voice note {message_id}")
+        return web.json_response({"forgotten": self.world.files.forget(file_id)})
+
     async def read_chat(self, request: web.Request) -> web.Response:
         """Returns the chat as the person sees it, optionally long-polling for a change."""
         chat = self._chat(request)
@@ -172,8 +183,7 @@ class ControlApi:
         files = self.world.files
         if isinstance(body.get("voice"), dict):
             duration = _integer(body["voice"].get("duration")) or 1
-            voice = files.add(_VOICE_BYTES, folder="voice", extension=".oga", mime_type="audio/ogg")
-            return {"voice": {**_file_fields(voice), "duration": duration, "mime_type": "audio/ogg"}}
+            return voice_content(files, duration)
         if body.get("sticker"):
             sticker = files.add(_STICKER_BYTES, folder="stickers", extension=".webp", mime_type="image/webp")
             return {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass
 
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
@@ -47,20 +48,37 @@ class FileStore:
     def __init__(self) -> None:
         self._by_id: dict[str, StoredFile] = {}
         self._by_path: dict[str, StoredFile] = {}
+        self._added = 0  # not len(_by_id): a forgotten file's number is never given out again
 
     def add(
-        self, data: bytes, *, folder: str, extension: str, mime_type: str, file_name: str | None = None
+        self,
+        data: bytes | Callable[[str], bytes],
+        *,
+        folder: str,
+        extension: str,
+        mime_type: str,
+        file_name: str | None = None,
     ) -> StoredFile:
-        """Stores bytes and returns their identifiers."""
-        number = len(self._by_id) + 1
+        """Stores bytes (or the bytes made from the new file_id) and returns their identifiers."""
+        self._added += 1
+        number = self._added
         # Opaque-looking ids like Telegram's, so nothing comes to rely on their shape.
         file_id = "BQACAgIAAx" + base64.urlsafe_b64encode(f"carework:{folder}:{number:08d}".encode()).decode()
+        file_id = file_id.rstrip("=")
+        data = data(file_id) if callable(data) else data
         stored = StoredFile(
-            file_id.rstrip("="), f"AgAD{number:06x}", f"{folder}/file_{number}{extension}", data, mime_type, file_name
+            file_id, f"AgAD{number:06x}", f"{folder}/file_{number}{extension}", data, mime_type, file_name
         )
         self._by_id[stored.file_id] = stored
         self._by_path[stored.file_path] = stored
         return stored
+
+    def forget(self, file_id: str) -> bool:
+        """Removes a file, as Telegram's servers may after a while; says whether there was one."""
+        stored = self._by_id.pop(file_id, None)
+        if stored is not None:
+            self._by_path.pop(stored.file_path, None)
+        return stored is not None
 
     def by_id(self, file_id: str | None) -> StoredFile | None:
         """Returns the file with this file_id."""

@@ -45,6 +45,7 @@ from carework_core.storage import reasons
 from carework_core.storage.db import Tx
 from carework_core.storage.items import item_rows, opened_rounds, replace_items
 from carework_core.vocabulary import checked_value, labels_of
+from carework_core.voice import VoiceNote, keep_voice
 from carework_core.whereabouts import Elsewhere, elsewhere
 
 __all__ = [
@@ -83,9 +84,11 @@ class Answering:
         return await self._carry.onto(person, step)
 
     async def receive_text(
-        self, telegram_user_id: int, text: str, source: str
+        self, telegram_user_id: int, text: str, source: str, voice: VoiceNote | None = None
     ) -> TextSaved | ButtonsExpected | NothingToAnswer | ReasonSaved | Changed:
-        """Stores typed text as the reason the bot asked for, a changed answer, or the answer to the current question."""
+        """Stores typed text (or a voice note) as the reason the bot asked for, a changed answer, or the
+        answer to the current question."""
+        text = voice.marker if voice else text
         async with self.env.db.transaction() as tx:
             person = await self._person(tx, telegram_user_id)
             result = (
@@ -93,7 +96,10 @@ class Answering:
                 or await self._retyped(tx, person, text, source)
                 or await self._typed(tx, person, text, source)
             )
-        if isinstance(result, (TextSaved, ReasonSaved, Changed)):
+            saved = isinstance(result, (TextSaved, ReasonSaved, Changed))
+            if voice and saved and not getattr(result, "duplicate", False):  # a change is never a replay
+                await keep_voice(tx, person.id, source, voice)
+        if saved:
             return replace(result, step=await self._carry.onto(person, result.step))
         return result
 

@@ -53,6 +53,10 @@ ANSWER_SHEET = Sheet(
         Column("example_id", "E<answer id> for an example: the id the synthesis workbook uses"),
         Column("reason", "why the person sees this rating differently from their group, when they said"),
         Column("items_fed", "the items an example fed in the synthesis, separated by ;"),
+        Column("voice_seconds", "for a voice note (the answer or the reason), how long it is in seconds"),
+        Column(
+            "voice_file", "the voice note's recording as `carework voice-notes` saves it: <code>_<question>_<n>.ogg"
+        ),
     ),
 )
 ITEM_SHEET_NOTE = "team scores and sources appear once the synthesis has been imported"

@@ -29,6 +29,7 @@ from carework_core.sheets import FORBIDDEN, FORMULA_START, Column, CsvBook, Shee
 from carework_core.storage import workbook as stored
 from carework_core.storage.db import Database
 from carework_core.storage.items import item_texts
+from carework_core.voice import voice_cells
 from carework_core.workbook_rows import (
     Scope,
     audit_rows,
@@ -146,7 +147,8 @@ async def _sheets(book: Book, tx: Any, scope: Scope, stats: dict) -> tuple[dict[
         reasons |= await sources.reasons(tx, rid)
     people = cb.participant_sheet(c)
     counts = {"participants": await _put(book, people, participant_rows(tx, scope))}
-    counts["answers"] = await _put(book, cb.ANSWER_SHEET, _answer_rows(tx, scope, texts, reasons))
+    voices = await voice_cells(tx, scope.round_id)
+    counts["answers"] = await _put(book, cb.ANSWER_SHEET, _answer_rows(tx, scope, texts, reasons, voices))
     await _put(book, EARLIER_SHEET, earlier_rows(tx, scope))  # changed answers' earlier versions
     written = [people, cb.ANSWER_SHEET, EARLIER_SHEET, cb.answer_codes([scope.snaps[r] for r in rounds])]
     answered = set(await stored.answered_rounds(tx))

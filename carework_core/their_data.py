@@ -10,6 +10,7 @@ from carework_core.errors import NotRegistered, SummaryError
 from carework_core.storage import history
 from carework_core.storage import their_data as stored
 from carework_core.storage.participants import find_participant
+from carework_core.storage.voice import forget_voice_notes
 from carework_core.summaries import Summaries
 from carework_core.vocabulary import labels_of
 
@@ -89,6 +90,7 @@ class TheirData:
             person = await find_participant(tx, telegram_user_id)
             if person is None:
                 return None
+            await forget_voice_notes(tx, person.id)  # a voice is the person's own, even when answers are kept
             if not self.keeps_answers:
                 await stored.erase_answers(tx, person.id)
             await stored.forget_identity(tx, person.id, telegram_user_id, person.chat_id)

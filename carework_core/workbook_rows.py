@@ -40,9 +40,14 @@ def example_id(answer_id: int) -> str:
 
 
 async def answer_rows(
-    tx: Tx, scope: Scope, items: dict[tuple[str, str], str], reasons: dict[AnswerKey, str]
+    tx: Tx,
+    scope: Scope,
+    items: dict[tuple[str, str], str],
+    reasons: dict[AnswerKey, str],
+    voices: dict[object, tuple[int, str]] | None = None,
 ) -> AsyncIterator[list[Any]]:
-    """Yields the Answers sheet: one row per answer, its words beside its stored code."""
+    """Yields the Answers sheet: one row per answer, its words beside its stored code (and a voice note's file)."""
+    voices = voices or {}
     fed = await items_fed(tx)
     groups = {g.id: g.name for g in scope.consultation.groups}
     known: dict[tuple[str, str, str | None], _Asked] = {}
@@ -53,6 +58,8 @@ async def answer_rows(
         q = asked.question
         typed = isinstance(q, (ExamplesQuestion, TextQuestion))
         item = items.get((q.item_set, a.item_id or "")) if isinstance(q, ItemRatingQuestion) else None
+        key = (a.code, a.round_id, a.question_id, a.item_id, a.criterion_id)
+        spoken = voices.get(a.id) or voices.get(key) or (None, None)
         yield [
             a.code,
             groups.get(a.group_id, a.group_id),
@@ -69,8 +76,9 @@ async def answer_rows(
             None if typed else a.value,  # typed text is in answer
             scope.local(a.created_at),
             example := example_id(a.id) if isinstance(q, ExamplesQuestion) else None,
-            reasons.get((a.code, a.round_id, a.question_id, a.item_id, a.criterion_id)) if reasons else None,
+            reasons.get(key) if reasons else None,
             ";".join(fed.get(example, ())) if example and fed else None,
+            *spoken,
         ]
 
 

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot import callbacks as cb
-from bot import render, review_text
+from bot import render, review_text, voice_text
 from bot.callbacks import matches
 from bot.context import CareworkContext, Edit, answer_query, respond, shown_answer
 from bot.handlers import consents
 from carework_core.answering import ButtonsExpected, NothingToAnswer, ReasonSaved
 from carework_core.review import Changed
+from carework_core.voice import VoiceNote
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,28 @@ async def typed(update: Update, context: CareworkContext) -> None:
         await respond(update, context, render.example_saved(result.step))  # still on the same question
     else:
         await respond(update, context, render.step(result.step, context.services.env.consultation))
+
+
+async def spoken(update: Update, context: CareworkContext) -> None:
+    """Stores a voice note wherever typed text would go, tells the person it was saved, and goes on."""
+    message, w = update.message, context.words
+    duration = message.voice.duration
+    seconds = int(duration.total_seconds()) if isinstance(duration, timedelta) else int(duration)
+    voice = VoiceNote(message.voice.file_id, message.voice.file_unique_id, seconds)
+    result = await context.services.answering.receive_text(
+        update.effective_user.id, "", f"m{message.message_id}", voice
+    )
+    c = context.services.env.consultation
+    if isinstance(result, NothingToAnswer):
+        await respond(update, context, voice_text.not_kept(w), render.nothing_waiting(result.where))
+    elif isinstance(result, ButtonsExpected):
+        await respond(update, context, voice_text.buttons_expected(w))
+    elif isinstance(result, Changed):  # the voice note replaced an answer the person asked to change
+        await respond(update, context, *review_text.changed(w, result.step, c))
+    elif isinstance(result, ReasonSaved) or not result.more_examples:
+        await respond(update, context, voice_text.saved(w), render.step(result.step, c))
+    else:
+        await respond(update, context, voice_text.example_saved(w, result.step))  # still on the same question
 
 
 async def pick(update: Update, context: CareworkContext) -> None:
@@ -152,4 +176,5 @@ HANDLERS = [
     CallbackQueryHandler(skip, pattern=matches(cb.Skip)),
     CallbackQueryHandler(skip_reason, pattern=matches(cb.NoReason)),
     MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, typed),
+    MessageHandler(filters.UpdateType.MESSAGE & filters.VOICE, spoken),
 ]

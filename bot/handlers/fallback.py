@@ -7,7 +7,7 @@ from html import escape
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import render
+from bot import render, voice_text
 from bot.context import CareworkContext, answer_query, respond
 
 
@@ -17,8 +17,8 @@ async def edited(update: Update, context: CareworkContext) -> None:
 
 
 async def not_typed(update: Update, context: CareworkContext) -> None:
-    """Voice notes, stickers, photos and the like cannot be read as answers."""
-    await respond(update, context, render.plain("typed_only"))
+    """Stickers, photos and the like cannot be read as answers (voice notes can: see answering.spoken)."""
+    await respond(update, context, voice_text.not_readable(context.words))
 
 
 async def unknown_button(update: Update, context: CareworkContext) -> None:

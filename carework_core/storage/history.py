@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+from carework_core.storage import voice
 from carework_core.storage.answers import Answer
 from carework_core.storage.db import Tx
 
@@ -55,12 +56,14 @@ async def own_answer(tx: Tx, participant_id: int, answer_id: int) -> OwnAnswer |
 
 async def replace_answer(tx: Tx, participant_id: int, answer_id: int, value: str, source: str, at: str) -> None:
     """Keeps an answer's current value in history and stores the new value in its place."""
-    await tx.execute(
+    history_id = await tx.insert(
         "INSERT INTO answer_history (participant_id, answer_id, round_id, question_id, item_id, criterion_id,"
         " value, source, created_at, replaced_at) SELECT participant_id, id, round_id, question_id, item_id,"
         " criterion_id, value, source, created_at, ? FROM answers WHERE id = ? AND participant_id = ?",
         (at, answer_id, participant_id),
     )
+    if history_id is not None:
+        await voice.keep_with_earlier(tx, answer_id, history_id)
     await tx.execute(
         "UPDATE answers SET value = ?, source = ?, created_at = ? WHERE id = ? AND participant_id = ?",
         (value, source, at, answer_id, participant_id),

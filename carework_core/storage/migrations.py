@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from carework_core.errors import MigrationError
-from carework_core.storage.history_schema import ANSWER_HISTORY
+from carework_core.storage.later_schemas import ANSWER_HISTORY, PAUSES, SECRETS
+from carework_core.storage.voice import VOICE_NOTES  # kept beside its queries: this file is near its size limit
 
 if TYPE_CHECKING:
     from carework_core.storage.db import Tx
@@ -334,20 +335,6 @@ CREATE TABLE item_scores (
 """
 
 # A person may pause reminders, announcements and summaries; invitations to a new round still come.
-PAUSES = """
-ALTER TABLE participants ADD COLUMN paused_at TEXT
-"""
-
-# Invite tokens are kept as a keyed hash (carework_core/invite_tokens.py hashes rows stored in
-# clear before this, at open); consent rows keep the version of the wording agreed to (NULL: unknown).
-SECRETS = """
-ALTER TABLE invites ADD COLUMN token_hash TEXT;
-CREATE UNIQUE INDEX invites_by_token_hash ON invites (token_hash);
-ALTER TABLE coordinator_invites ADD COLUMN token_hash TEXT;
-CREATE UNIQUE INDEX coordinator_invites_by_token_hash ON coordinator_invites (token_hash);
-ALTER TABLE consents ADD COLUMN wording TEXT
-"""
-
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", INITIAL),
     Migration(2, "inbox receipts: update ids may restart", INBOX_RECEIPTS),
@@ -364,6 +351,7 @@ MIGRATIONS: list[Migration] = [
     Migration(13, "participants may pause reminders and announcements", PAUSES),
     Migration(14, "invite tokens hashed; consent rows keep their wording's version", SECRETS),
     Migration(16, "changed answers keep their earlier versions; a typed change waits in SQLite", ANSWER_HISTORY),
+    Migration(17, "voice notes: the Telegram file behind a spoken answer or reason", VOICE_NOTES),
 ]
 
 

@@ -335,5 +335,5 @@ async def test_items_and_answers_carry_the_synthesis_and_reasons_where_those_par
     book = load_workbook(out)
     assert table(book, "Items")[1] == ("ideas", "i1", "Rota apps", 0, "E1;E7", "Apps to swap shifts", "tech", 2, None)
     answers = {(r[5], r[9]): r for r in table(book, "Answers")[1:]}
-    assert answers[("examples", None)][14:] == ("E1", None, "i1")
+    assert answers[("examples", None)][14:] == ("E1", None, "i1", None, None)  # no voice note
     assert answers[("rate", "Newness")][15] == "Seen it" and answers[("rate", "Evidence")][15] is None

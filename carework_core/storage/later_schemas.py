@@ -1,4 +1,19 @@
-"""The schema of changed answers (migration 16), apart so that migrations.py stays small."""
+"""The SQL of later migrations (13 on), apart so that migrations.py, the registry, stays small."""
+
+PAUSES = """
+ALTER TABLE participants ADD COLUMN paused_at TEXT
+"""
+
+# Invite tokens are kept as a keyed hash (carework_core/invite_tokens.py hashes rows stored in
+# clear before this, at open); consent rows keep the version of the wording agreed to (NULL: unknown).
+SECRETS = """
+ALTER TABLE invites ADD COLUMN token_hash TEXT;
+CREATE UNIQUE INDEX invites_by_token_hash ON invites (token_hash);
+ALTER TABLE coordinator_invites ADD COLUMN token_hash TEXT;
+CREATE UNIQUE INDEX coordinator_invites_by_token_hash ON coordinator_invites (token_hash);
+ALTER TABLE consents ADD COLUMN wording TEXT
+"""
+
 
 # A changed answer replaces the row in answers (which stays the current answer, so summaries count
 # it once); the value it replaced moves here. pending_changes holds the typed answer a person has

@@ -1,0 +1,86 @@
+"""Voice notes: spoken answers and reasons, and the files a transcriber works from.
+
+A voice note is stored like typed text (its text a short marker such as "[voice note, 12 s]"), so
+answering, /mydata, summaries and exports need nothing new to count or show it; its Telegram file
+is kept beside it in voice_notes, and `carework voice-notes` fetches the recordings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from carework_core.env import Env
+from carework_core.rounds import round_named
+from carework_core.storage import voice as stored
+from carework_core.storage.db import Tx
+from carework_core.storage.voice import StoredVoice
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+@dataclass(frozen=True)
+class VoiceNote:
+    """A voice note as Telegram delivered it."""
+
+    file_id: str
+    file_unique_id: str
+    duration: int  # seconds
+
+    @property
+    def marker(self) -> str:
+        """Returns the text stored in place of the words: "[voice note, 12 s]"."""
+        return f"[voice note, {self.duration} s]"
+
+
+@dataclass(frozen=True)
+class VoiceFile:
+    """A stored voice note and the file name a transcriber gets it under."""
+
+    note: StoredVoice
+    file_name: str
+
+
+def file_name(code: str, question_id: str, number: int) -> str:
+    """Returns the recording's file name: <participant code>_<question id>_<n>.ogg."""
+    return f"{_UNSAFE.sub('-', code)}_{_UNSAFE.sub('-', question_id)}_{number}.ogg"
+
+
+async def keep_voice(tx: Tx, participant_id: int, source: str, voice: VoiceNote) -> None:
+    """Keeps the file of a voice note whose marker the message `source` just stored as an answer or reason."""
+    await stored.keep(tx, participant_id, source, voice.file_id, voice.file_unique_id, voice.duration)
+
+
+async def voice_files(tx: Tx, round_id: str | None = None) -> list[VoiceFile]:
+    """Returns the voice notes of a round (or all rounds) with their file names, oldest first."""
+    return [VoiceFile(v, file_name(v.code, v.question_id, v.number)) for v in await stored.voice_notes(tx, round_id)]
+
+
+async def voice_cells(tx: Tx, round_id: str | None = None) -> dict[object, tuple[int, str]]:
+    """Returns each voice note's (seconds, file name): an answer's by answer id, a reason's by the answer it explains."""
+    cells: dict[object, tuple[int, str]] = {}
+    for v in await voice_files(tx, round_id):
+        n = v.note
+        if n.earlier:  # the Answers sheet shows current answers only
+            continue
+        explained = (n.code, n.round_id, n.question_id, n.item_id, n.criterion_id)
+        cells[n.answer_id if n.answer_id is not None else explained] = (n.duration, v.file_name)
+    return cells
+
+
+class VoiceNotes:
+    """The recordings of a round, for `carework voice-notes`."""
+
+    def __init__(self, env: Env):
+        self.env = env
+
+    async def of_round(self, round_id: str) -> list[VoiceFile]:
+        """Returns a round's voice notes and their file names; an unknown round is refused by name."""
+        round_named(self.env.consultation, round_id)
+        async with self.env.db.reading() as tx:
+            return await voice_files(tx, round_id)
+
+    async def saved(self, voice: VoiceFile) -> None:
+        """Records that a voice note's recording was saved under its file name."""
+        async with self.env.db.transaction() as tx:
+            await stored.mark_saved(tx, voice.note.id, voice.file_name)
