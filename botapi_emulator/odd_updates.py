@@ -65,12 +65,14 @@ def _poll(given: dict) -> dict:
     return {
         "id": str(int(time.time() * 1000)),
         "question": str(given.get("question", "What do you think?")),
-        "options": [{"text": str(o), "voter_count": 0} for o in options],
+        "options": [{"text": str(o), "voter_count": 0, "persistent_id": str(n)} for n, o in enumerate(options)],
         "total_voter_count": 0,
         "is_closed": False,
         "is_anonymous": True,
         "type": "regular",
         "allows_multiple_answers": False,
+        "allows_revoting": False,
+        "members_only": False,
     }
 
 
@@ -105,7 +107,8 @@ class OddUpdatesApi:
         body = await _body(request)
         content = self.content(body)
         if chat.person.kind == "channel":
-            message = chat.post({"id": 136817688, "is_bot": True, "first_name": "Channel"}, content)
+            # Telegram's channel posts have no sender, only sender_chat; the stored sender is for the view.
+            message = chat.post({"id": chat.chat_id, "is_bot": False, "first_name": chat.person.first_name}, content)
             update = {k: v for k, v in message.as_api().items() if k != "from"} | {"sender_chat": chat.person.as_chat()}
             self.world.updates.push("channel_post", update)
         else:
