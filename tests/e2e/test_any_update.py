@@ -25,7 +25,7 @@ from botapi_emulator.telegram_text import MAX_TEXT_UNITS
 from carework_core.messages import OutboxStatus
 from tests.e2e.test_withdraw import all_processed
 
-EXAMPLES = 100  # about 28 updates each reach the bot: some 2,800 updates in all, in about 30 s
+EXAMPLES = 70  # about 28 updates each reach the bot: some 2,000 updates in all, in 20 to 40 s
 TYPED_QUESTIONS = {"examples", "more"}
 
 tricky = st.sampled_from(
