@@ -18,6 +18,7 @@ KIND_WORDS: list[tuple[type[Exception], str]] = [
     (errors.InviteUsedUp, "invite_used_up"),
     (errors.ConsentPending, "buttons_expected"),
     (errors.NotRegistered, "not_registered"),
+    (errors.RoundNotYetOpen, "stale"),  # before RoundNotOpen: a round that never opened has not "closed"
     (errors.RoundNotOpen, "round_closed"),
     (errors.StaleAction, "stale"),
     (InvalidCallback, "stale"),

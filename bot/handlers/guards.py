@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot import deadend_text
-from bot.context import respond
+from bot.context import answer_query, respond
 
 log = logging.getLogger(__name__)
 GROUP_KINDS = frozenset({"group", "supergroup"})
@@ -28,6 +28,11 @@ async def private_people_only(update: Update, context) -> None:
     if chat is None or user is None or chat.type != "private" or user.is_bot or chat.id != user.id:
         # chat.id != user.id: a tap in someone else's private chat, which only a forger can send.
         log.info("update ignored", extra={"update_id": update.update_id})
+        raise ApplicationHandlerStop
+    query = update.callback_query
+    if query is not None and not query.data:
+        # python-telegram-bot hands a query without data to the first button handler it finds.
+        await answer_query(query, deadend_text.unknown_button(context.words))
         raise ApplicationHandlerStop
 
 

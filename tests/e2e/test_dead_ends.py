@@ -112,7 +112,6 @@ async def test_a_coordinators_help_lists_the_teams_commands(stack):
 
 
 async def test_the_menu_lists_the_participants_commands(stack):
-    await asyncio.sleep(0)  # registered at start-up
     menu = stack.emulator.world.commands
     assert [c["command"] for c in next(iter(menu.values()))][:3] == ["review", "pause", "resume"]
 
@@ -125,8 +124,10 @@ async def test_buttons_for_another_round_a_missing_question_or_garbage_change_no
     await ann.tap("Big", message_id=rating.message_id)  # the real button still works afterwards
     await ann.wait_for(lambda c: c[-1].text.startswith("Question 4 of 4"))
     toasts = [t["text"] for t in await ann.toasts()]
-    assert len(toasts) == 6 and all(toasts)
-    assert "Sorry, that button does not work any more. Please use the newest message, or send /help." in toasts
+    gone = "Sorry, that button does not work any more. Please use the newest message, or send /help."
+    assert toasts[3:] == [gone, gone, gone]  # garbage, HTML-like and empty data
+    assert not any("closed" in t for t in toasts)  # round 2 has not opened
+    assert len(toasts) == 6
     assert await stack.answers() == [("P-0001", "examples", "x"), ("P-0001", "size", "3")]
 
 
@@ -153,12 +154,11 @@ async def test_a_group_is_told_once_to_write_in_private_and_its_members_are_not_
     await group.post(dee, "Hello bot")
     await group.post(dee, "/start")
     await group.post(dee, location={"latitude": 1, "longitude": 2})
-    told = await group.view.wait_for(lambda c: any(m.from_bot for m in c))
+    await group.view.wait_for(lambda c: any(m.from_bot for m in c))
     await all_processed(stack)
     await asyncio.sleep(0.3)
     replies = [m for m in await group.chat() if m.from_bot]
     assert len(replies) == 1 and "message me privately: @carework_test_bot" in replies[0].text
-    assert told[-1].from_bot or len(told) >= 2
     stored = vacuumed_bytes(stack)
     assert str(dee.user_id).encode() not in stored and b"Deirdre" not in stored and b"dee_cares" not in stored
 
