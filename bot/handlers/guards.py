@@ -23,6 +23,8 @@ async def private_people_only(update: Update, context) -> None:
     """
     chat, user = update.effective_chat, update.effective_user
     if chat is not None and chat.type in GROUP_KINDS:
+        if update.callback_query is not None:
+            await answer_query(update.callback_query)  # stops the spinner; the bot never puts buttons in groups
         await tell_group_once(update, context)
         raise ApplicationHandlerStop
     if chat is None or user is None or chat.type != "private" or user.is_bot or chat.id != user.id:
