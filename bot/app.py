@@ -38,11 +38,13 @@ def build_application(settings: Settings, services: Services) -> CareworkApp:
     app.bot_data.services = services
     app.bot_data.team = frozenset(settings.coordinators)
     app.bot_data.survey = settings.survey
-    # Group -1 runs first: updates from groups, channels and bots stop here.
+    # Group -1 runs first: updates from groups, channels and bots stop here (a group is told, once,
+    # to message the bot in private).
     app.add_handlers(guards.GUARDS, group=-1)
     # Group 0: the team's commands, so /status never reaches the participant fallback; a handled
     # update stops here, anything else (a participant's /start or text) goes on to group 1.
-    app.add_handlers(summaries.TEAM_HANDLERS + coordinators.HANDLERS, group=0)
+    # A coordinator's /help lists the team's commands; anyone else's goes on to the participants' /help.
+    app.add_handlers(summaries.TEAM_HANDLERS + coordinators.HANDLERS + fallback.TEAM_HANDLERS, group=0)
     # Then one feature handles each update: onboarding, answering, and the fallbacks last.
     handlers = (
         onboarding.HANDLERS

@@ -6,7 +6,7 @@ import logging
 
 from telegram import Update
 
-from bot import render
+from bot import deadend_text, render
 from bot.callbacks import InvalidCallback
 from bot.context import CareworkContext, answer_query, respond
 from carework_core import errors
@@ -18,6 +18,7 @@ KIND_WORDS: list[tuple[type[Exception], str]] = [
     (errors.InviteUsedUp, "invite_used_up"),
     (errors.ConsentPending, "buttons_expected"),
     (errors.NotRegistered, "not_registered"),
+    (errors.RoundNotYetOpen, "stale"),  # before RoundNotOpen: a round that never opened has not "closed"
     (errors.RoundNotOpen, "round_closed"),
     (errors.StaleAction, "stale"),
     (InvalidCallback, "stale"),
@@ -39,6 +40,9 @@ async def on_error(update: object, context: CareworkContext) -> None:
         log.error("handler failed", exc_info=error, extra={"update_id": getattr(update, "update_id", None)})
     if not isinstance(update, Update) or update.effective_chat is None:
         return
+    if update.callback_query is not None and isinstance(error, InvalidCallback):
+        await answer_query(update.callback_query, deadend_text.unknown_button(context.words))
+        return  # a forged or garbled button: the toast says what to do, the chat stays as it is
     if update.callback_query is not None:
         await answer_query(update.callback_query, render.TEXT[key])
         if key in ("stale", "example_first", "needs_answer"):

@@ -9,9 +9,12 @@ import signal
 from collections.abc import Awaitable
 
 from apscheduler.jobstores.base import JobLookupError
-from telegram.error import InvalidToken, NetworkError, RetryAfter
+from telegram import BotCommand
+from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bot.app import build_application
+from bot.catalogue import ENGLISH
+from bot.deadend_text import commands_menu
 from bot.intake import Intake
 from bot.scheduler import ReconcileJob, announce_closed_rounds, draft_closed_summaries, reconcile, run_schedule
 from bot.sender import Sender
@@ -46,6 +49,7 @@ class RunningBot:
         """Connects to the Bot API, schedules the reconcile job and starts intake and sender."""
         await connect(self.app, self.settings.connect_attempts, self.settings.telegram_api_url)
         await self.services.set_state("bot_username", self.app.bot.username)
+        await show_commands(self.app.bot)
         await self.app.start()
         self.app.job_queue.run_repeating(self._job, interval=self.settings.reconcile_seconds, first=0.1)
         self._tasks = [
@@ -106,6 +110,14 @@ class RunningBot:
             extra={"task": task.get_name(), "reason": type(error).__name__ if error else "returned"},
         )
         self.failed.set()
+
+
+async def show_commands(bot) -> None:
+    """Lists the participants' commands in Telegram's menu; a refusal is logged, never fatal."""
+    try:
+        await bot.set_my_commands([BotCommand(c["command"], c["description"]) for c in commands_menu(ENGLISH)])
+    except TelegramError as exc:
+        log.warning("commands menu not set", extra={"reason": type(exc).__name__})
 
 
 async def connect(client, attempts: int = 6, api_url: str = "the Bot API URL") -> None:

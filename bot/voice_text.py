@@ -30,8 +30,3 @@ def buttons_expected(w: Words) -> Reply:
 def not_kept(w: Words) -> Reply:
     """Says a voice note was not kept, before saying what the person can do now."""
     return Reply(w("I have not kept that voice note, because no question is waiting for an answer."))
-
-
-def not_readable(w: Words) -> Reply:
-    """Says what the bot can read: typed messages and voice notes."""
-    return Reply(w("Sorry, I cannot use that here. Please type your answer, or send a voice note."))

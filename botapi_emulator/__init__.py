@@ -1,6 +1,6 @@
 """A strict local Telegram Bot API emulator for tests, rehearsals and benchmarks."""
 
-from .client import ButtonNotFound, ChatMessage, EmulatorClient, EmulatorError, ReplyTimeout, VirtualUser
+from .client import ButtonNotFound, ChatMessage, EmulatorClient, EmulatorError, ReplyTimeout, VirtualGroup, VirtualUser
 from .server import Emulator, serve
 
 __all__ = [
@@ -10,6 +10,7 @@ __all__ = [
     "EmulatorClient",
     "EmulatorError",
     "ReplyTimeout",
+    "VirtualGroup",
     "VirtualUser",
     "serve",
 ]

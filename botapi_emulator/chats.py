@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from .html_markup import FormattedText
 from .keyboards import button_labels
 
-_MEDIA_KINDS = ("document", "photo", "voice", "sticker")
+_MEDIA_KINDS = ("document", "photo", "voice", "sticker", "location", "contact", "poll")
 
 
 @dataclass

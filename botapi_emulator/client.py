@@ -108,6 +108,11 @@ class EmulatorClient:
         data, _ = await self.call("POST", "/emulator/raw-updates", body=update)
         return data["update_id"]
 
+    async def new_group(self, title: str = "Carers' chat", kind: str = "group") -> VirtualGroup:
+        """Creates a group, supergroup or channel that has the bot in it."""
+        data, _ = await self.call("POST", "/emulator/groups", body={"title": title, "type": kind})
+        return VirtualGroup(self, data["chat_id"], kind)
+
     async def restart_update_ids(self, next_update_id: int) -> None:
         """Makes the next update's id next_update_id, as after Telegram restarts its ids."""
         await self.call("POST", "/emulator/update-ids", body={"next_update_id": next_update_id})
@@ -175,6 +180,30 @@ class VirtualUser:
     async def send_photo(self) -> int:
         """Sends a photo."""
         return await self._send({"photo": True})
+
+    async def send_location(self, latitude: float = 51.5, longitude: float = -0.1) -> int:
+        """Shares a location."""
+        return await self._send({"location": {"latitude": latitude, "longitude": longitude}})
+
+    async def send_contact(self, phone_number: str = "+441234567890", first_name: str = "Sam") -> int:
+        """Shares someone's contact card."""
+        return await self._send({"contact": {"phone_number": phone_number, "first_name": first_name}})
+
+    async def send_poll(self, question: str = "Tea or coffee?", options: tuple[str, ...] = ("Tea", "Coffee")) -> int:
+        """Sends a poll."""
+        return await self._send({"poll": {"question": question, "options": list(options)}})
+
+    async def send_document(self, file_name: str = "notes.pdf") -> int:
+        """Sends a file."""
+        return await self._send({"document": {"file_name": file_name}})
+
+    async def tap_data(self, data: str, *, message_id: int | None = None, as_user: int | None = None) -> str:
+        """Sends a callback with any data (a forged or long-gone button) on a bot message, the newest
+        by default; as_user forges who tapped. The query id is real, so the bot can answer it."""
+        body: dict = {"data": data, "message_id": message_id, "from_user_id": as_user}
+        result = await self._post("forged-taps", body)
+        self._mark = max(self._mark, result["chat_version"])
+        return result["callback_query_id"]
 
     async def edit(self, message_id: int, text: str) -> None:
         """Edits one of this person's earlier text messages."""
@@ -279,3 +308,23 @@ class VirtualUser:
                 return message.message_id
         on_screen = [text for m in chat if m.from_bot for row in m.buttons for text in row]
         raise ButtonNotFound(f"{self.first_name} sees no button {label!r}; buttons in the chat: {on_screen}")
+
+
+class VirtualGroup:
+    """A group chat (or channel) with the bot in it; its chat reads like a person's."""
+
+    def __init__(self, client: EmulatorClient, chat_id: int, kind: str) -> None:
+        self.client, self.chat_id, self.kind = client, chat_id, kind
+        self.view = VirtualUser(client, chat_id, f"group {chat_id}")  # reads the group's chat
+
+    async def post(self, member: VirtualUser | None, text: str = "", **content: object) -> int:
+        """A member writes in the group (a channel posts with member None); text or other content."""
+        body: dict = {"text": text} if text else dict(content)
+        if member is not None:
+            body["user_id"] = member.user_id
+        data, _ = await self.client.call("POST", f"/emulator/groups/{self.chat_id}/messages", body=body)
+        return data["message_id"]
+
+    async def chat(self) -> list[ChatMessage]:
+        """Returns the group's messages, oldest first."""
+        return await self.view.chat()

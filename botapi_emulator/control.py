@@ -11,6 +11,7 @@ from aiohttp import web
 from .chats import Chat
 from .html_markup import utf16_units
 from .keyboards import button_labels, find_button
+from .odd_updates import attachment
 from .telegram_text import MAX_TEXT_UNITS, command_entities
 from .trace import Tracer
 from .voice import voice_content, voice_file_id
@@ -200,7 +201,10 @@ class ControlApi:
         if body.get("photo"):
             photo = files.add(_PHOTO_BYTES, folder="photos", extension=".jpg", mime_type="image/jpeg")
             return {"photo": [{**_file_fields(photo), "width": 1280, "height": 960}]}
-        raise refusal(web.HTTPBadRequest, "send one of: text, voice, sticker, photo")
+        extra = attachment(body, self.world)  # location, contact, poll, document
+        if extra is not None:
+            return extra
+        raise refusal(web.HTTPBadRequest, "send one of: text, voice, sticker, photo, location, contact, poll, document")
 
     def _start(self, chat: Chat) -> None:
         """Any message starts the bot; one from a person who blocked it unblocks it first."""

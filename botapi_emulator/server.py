@@ -16,6 +16,7 @@ from . import media, messaging, polling
 from .control import ControlApi
 from .errors import BotApiError, not_found, too_many_requests, unauthorized
 from .faults import Fault, FaultPlan
+from .odd_updates import OddUpdatesApi
 from .params import MAX_UPLOAD_BYTES, BotCall, read_params
 from .stats import Stats
 from .trace import Tracer
@@ -98,7 +99,9 @@ class Emulator:
 
     def _application(self) -> web.Application:
         app = web.Application(client_max_size=MAX_UPLOAD_BYTES + 1024 * 1024)
-        ControlApi(self.world, self._tracer, self.stats).add_routes(app.router)
+        control = ControlApi(self.world, self._tracer, self.stats)
+        control.add_routes(app.router)
+        OddUpdatesApi(self.world, control._content).add_routes(app.router)
         app.router.add_route("*", "/bot{token}/{method}", self._bot_request)
         app.router.add_get("/file/bot{token}/{file_path:.+}", self._file_request)
         app.router.add_route("*", "/{tail:.*}", self._unknown_path)

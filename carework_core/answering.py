@@ -20,6 +20,7 @@ from carework_core.errors import (
     ItemsLocked,
     NotRegistered,
     RoundNotOpen,
+    RoundNotYetOpen,
     StaleAction,
 )
 from carework_core.lifecycle import RoundStatus
@@ -321,7 +322,10 @@ class Answering:
         rnd = next((r for r in self.env.consultation.rounds if r.id == round_id), None)
         if rnd is None or person.group_id not in rnd.groups:
             raise StaleAction(f"round {round_id!r} is not one for this participant")
-        if await round_status(tx, round_id) != RoundStatus.OPEN:
+        status = await round_status(tx, round_id)
+        if status == RoundStatus.DRAFT:
+            raise RoundNotYetOpen(f"round {round_id} has not opened yet")
+        if status != RoundStatus.OPEN:
             raise RoundNotOpen(f"round {round_id} is not open")
         return person, rnd
 

@@ -87,6 +87,10 @@ class RoundNotOpen(CareworkError):
     """The round is not open, so it cannot take answers."""
 
 
+class RoundNotYetOpen(RoundNotOpen):
+    """The round has never opened, so no button for it was sent: a tap naming it is stale or forged."""
+
+
 class ExportRefused(CareworkError):
     """The export cannot be written where it was asked to go; nothing was written."""
 

@@ -7,15 +7,46 @@ import logging
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
+from bot import deadend_text
+from bot.context import answer_query, respond
+
 log = logging.getLogger(__name__)
+GROUP_KINDS = frozenset({"group", "supergroup"})
 
 
 async def private_people_only(update: Update, context) -> None:
-    """Drops updates from groups, channels and other bots before any feature sees them."""
+    """Stops updates from groups, channels and other bots before any feature sees them.
+
+    A group is told once to message the bot in private; nothing about its members is kept. A
+    channel is never answered: a post there would go to every subscriber, and there is no one
+    person to guide (nor does the intake ask Telegram for channel posts).
+    """
     chat, user = update.effective_chat, update.effective_user
-    if chat is None or user is None or chat.type != "private" or user.is_bot:
+    if chat is not None and chat.type in GROUP_KINDS:
+        if update.callback_query is not None:
+            await answer_query(update.callback_query)  # stops the spinner; the bot never puts buttons in groups
+        await tell_group_once(update, context)
+        raise ApplicationHandlerStop
+    if chat is None or user is None or chat.type != "private" or user.is_bot or chat.id != user.id:
+        # chat.id != user.id: a tap in someone else's private chat, which only a forger can send.
         log.info("update ignored", extra={"update_id": update.update_id})
         raise ApplicationHandlerStop
+    query = update.callback_query
+    if query is not None and not query.data:
+        # python-telegram-bot hands a query without data to the first button handler it finds.
+        await answer_query(query, deadend_text.unknown_button(context.words))
+        raise ApplicationHandlerStop
+
+
+async def tell_group_once(update: Update, context) -> None:
+    """Says once per group chat that the bot talks in private; later messages there get no reply."""
+    key = f"group_told:{update.effective_chat.id}"  # the group's id only, never who wrote
+    if await context.services.get_state(key):
+        log.info("update ignored", extra={"update_id": update.update_id})
+        return
+    await context.services.set_state(key, "1")
+    username = context.bot.username or "carework_bot"
+    await respond(update, context, deadend_text.private_only(context.words, username))
 
 
 async def heard_from(update: Update, context) -> None:

@@ -104,7 +104,7 @@ async def test_edited_message_never_becomes_a_second_answer(stack):
     message_id = await ann.send("Frist example")
     await ann.wait_for_reply()
     await ann.edit(message_id, "First example")
-    assert "kept your first answer" in (await ann.wait_for_reply()).text
+    assert "I have kept your message as you first sent it" in (await ann.wait_for_reply()).text
     assert [a[2] for a in await stack.answers()] == ["Frist example"]
 
 
@@ -113,7 +113,7 @@ async def test_sticker_and_photo_get_a_kind_note(stack):
     await start_round(stack, ann)
     for send in (ann.send_sticker, ann.send_photo):  # voice notes are answers: see test_voice.py
         await send()
-        assert "Please type your answer, or send a voice note." in (await ann.wait_for_reply()).text
+        assert "so I have not kept it. Please type your answer to question 1" in (await ann.wait_for_reply()).text
     assert await stack.answers() == []
 
 
