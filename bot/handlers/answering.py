@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot import callbacks as cb
-from bot import render
+from bot import followup_text, render
 from bot.callbacks import matches
 from bot.context import CareworkContext, Edit, answer_query, respond, shown_answer
 from bot.handlers import consents
@@ -43,8 +43,10 @@ async def typed(update: Update, context: CareworkContext) -> None:
         await respond(
             update, context, render.reason_saved(), render.step(result.step, context.services.env.consultation)
         )
+    elif followup_text.waits(result.step):  # a follow-up about the example, or Other's words
+        await respond(update, context, followup_text.asked(context.words, result.step, saved=True))
     elif result.more_examples:
-        await respond(update, context, render.example_saved(result.step))  # still on the same question
+        await respond(update, context, followup_text.after_example(context.words, result.step))
     else:
         await respond(update, context, render.step(result.step, context.services.env.consultation))
 

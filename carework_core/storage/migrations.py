@@ -347,6 +347,21 @@ CREATE UNIQUE INDEX coordinator_invites_by_token_hash ON coordinator_invites (to
 ALTER TABLE consents ADD COLUMN wording TEXT
 """
 
+# What a person adds to an answer: the follow-ups asked about an example (field = the follow-up's id)
+# and the words given with an Other option (field = "other"). value NULL means they tapped Skip;
+# source names the message or tap, so a replayed update stores nothing twice.
+ANSWER_DETAILS = """
+CREATE TABLE answer_details (
+    answer_id INTEGER NOT NULL REFERENCES answers(id) ON DELETE CASCADE,
+    field TEXT NOT NULL,
+    value TEXT,
+    source TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (answer_id, field)
+);
+CREATE INDEX answer_details_by_source ON answer_details (source);
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", INITIAL),
     Migration(2, "inbox receipts: update ids may restart", INBOX_RECEIPTS),
@@ -362,6 +377,7 @@ MIGRATIONS: list[Migration] = [
     Migration(12, "items keep their synthesis: description, theme, notes, sources and scores", ITEM_DETAILS),
     Migration(13, "participants may pause reminders and announcements", PAUSES),
     Migration(14, "invite tokens hashed; consent rows keep their wording's version", SECRETS),
+    Migration(15, "follow-up answers about examples and the words given with Other", ANSWER_DETAILS),
 ]
 
 
