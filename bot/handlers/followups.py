@@ -22,7 +22,11 @@ async def skip_followup(update: Update, context: CareworkContext) -> None:
         update.effective_user.id, data.round_id, data.number, data.nth, data.index, f"q{query.id}"
     )
     await answer_query(query)
-    await respond(update, context, _unbuttoned(query), _after(step, context))
+    after = _after(step, context)
+    if after is not None:  # the next follow-up, or the offer of another example: the same message moves on
+        await respond(update, context, Edit(query.message.message_id, after))
+    else:
+        await respond(update, context, _unbuttoned(query), render.step(step, context.services.env.consultation))
 
 
 async def no_example(update: Update, context: CareworkContext) -> None:
@@ -52,13 +56,13 @@ def _unbuttoned(query: CallbackQuery) -> Edit:
     return Edit(query.message.message_id, render.Reply(""), markup_only=True)
 
 
-def _after(step: Step, context: CareworkContext) -> render.Reply:
-    """Returns the next follow-up, the offer of another example, or the next question."""
+def _after(step: Step, context: CareworkContext) -> render.Reply | None:
+    """Returns the next follow-up or the offer of another example; None when the next question comes."""
     if followup_text.waits(step):
         return followup_text.asked(context.words, step)
     if isinstance(step, Ask) and isinstance(step.question, ExamplesQuestion) and step.examples_given:
         return followup_text.after_example(context.words, step)
-    return render.step(step, context.services.env.consultation)
+    return None
 
 
 HANDLERS = [
