@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from carework_core.errors import MigrationError
+from carework_core.storage.details import SCHEMA as ANSWER_DETAILS
 
 if TYPE_CHECKING:
     from carework_core.storage.db import Tx
@@ -345,21 +346,6 @@ CREATE UNIQUE INDEX invites_by_token_hash ON invites (token_hash);
 ALTER TABLE coordinator_invites ADD COLUMN token_hash TEXT;
 CREATE UNIQUE INDEX coordinator_invites_by_token_hash ON coordinator_invites (token_hash);
 ALTER TABLE consents ADD COLUMN wording TEXT
-"""
-
-# What a person adds to an answer: the follow-ups asked about an example (field = the follow-up's id)
-# and the words given with an Other option (field = "other"). value NULL means they tapped Skip;
-# source names the message or tap, so a replayed update stores nothing twice.
-ANSWER_DETAILS = """
-CREATE TABLE answer_details (
-    answer_id INTEGER NOT NULL REFERENCES answers(id) ON DELETE CASCADE,
-    field TEXT NOT NULL,
-    value TEXT,
-    source TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    PRIMARY KEY (answer_id, field)
-);
-CREATE INDEX answer_details_by_source ON answer_details (source);
 """
 
 MIGRATIONS: list[Migration] = [

@@ -507,6 +507,7 @@ def test_readme_names_every_key():
         d.Round,
         d.Schedule,
         d.ExamplesQuestion,
+        d.Followup,
         d.TextQuestion,
         d.RatingQuestion,
         d.ChoiceQuestion,
