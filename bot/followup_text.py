@@ -19,9 +19,9 @@ def asked(w: Words, s: Ask, saved: bool = False) -> Reply:
     assert s.waiting is not None
     thanks = w("Saved. Thank you.") + "\n\n" if saved else ""
     if not isinstance(s.question, ExamplesQuestion):
-        return Reply(thanks + w("In a few words, what is it? Type it in one message."))
+        return Reply(thanks + w("In a few words, what is it? Type your answer in one message."))
     waiting = s.waiting
-    text = w("<b>{question}</b>\n\nType a short answer, or tap Skip.", question=w.text(waiting.text))
+    text = w("<b>{question}</b>\n\nType your answer in a few words, or tap Skip.", question=w.text(waiting.text))
     skip = cb.SkipFollowup(s.round.id, s.number, waiting.nth, waiting.index)
     return Reply(thanks + text, ((Button(w("Skip"), skip),),))
 
