@@ -81,8 +81,9 @@ def _followups(q: Any, given: dict[str, str | None] | None) -> str | None:
     """Returns an example's follow-up answers, one a line as `id: words`, in the question's order."""
     if not given or not isinstance(q, ExamplesQuestion):
         return None
-    lines = [f"{f.id}: {given[f.id] if given[f.id] is not None else '(skipped)'}" for f in q.followups if f.id in given]
-    return "\n".join(lines) or None
+    # Follow-ups added to the definition after the round opened are not in its snapshot: they come last.
+    order = [f.id for f in q.followups if f.id in given] + [k for k in given if k not in {f.id for f in q.followups}]
+    return "\n".join(f"{k}: {given[k] if given[k] is not None else '(skipped)'}" for k in order) or None
 
 
 @dataclass(frozen=True)
