@@ -104,6 +104,9 @@ async def test_the_export_shows_follow_ups_beside_their_example_in_xlsx_and_csv(
     line = dict(zip(wide[0], wide[1], strict=True))
     assert (line["examples_1"], line["examples_1_where"], line["examples_1_who"]) == ("=Buddy scheme", "In Leeds", None)
     assert line["examples_1_evidence"] == "-fewer leave" and line["examples_2_where"] is None
+    with zipfile.ZipFile(tmp_path / "export.xlsx") as book:
+        sheets = [book.read(n).decode() for n in book.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert sheets and not [x for x in sheets if "<f>" in x or 't="e"' in x]  # typed text is never a formula
     out = tmp_path / "export.zip"
     await export_workbook(fstack.services.env, out, format="csv")
     with zipfile.ZipFile(out) as archive:
