@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import callbacks as cb
-from bot.catalogue import Words
+from bot.catalogue import Html, Words
 from bot.render import Button, Reply, example_saved
 from carework_core.definitions import ChoiceQuestion, ExamplesQuestion, Option
 from carework_core.steps import Ask, Step
@@ -21,7 +21,7 @@ def asked(w: Words, s: Ask, saved: bool = False) -> Reply:
     if not isinstance(s.question, ExamplesQuestion):
         return Reply(thanks + w("In a few words, what is it? Type your answer in one message."))
     waiting = s.waiting
-    text = w("<b>{question}</b>\n\nType your answer in a few words, or tap Skip.", question=w.text(waiting.text))
+    text = w("<b>{question}</b>\n\nType your answer in a few words, or tap Skip.", question=Html(w.text(waiting.text)))
     skip = cb.SkipFollowup(s.round.id, s.number, waiting.nth, waiting.index)
     return Reply(thanks + text, ((Button(w("Skip"), skip),),))
 
