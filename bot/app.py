@@ -11,6 +11,7 @@ from bot.handlers import (
     consents,
     coordinators,
     fallback,
+    followups,
     guards,
     notifications,
     onboarding,
@@ -50,6 +51,7 @@ def build_application(settings: Settings, services: Services) -> CareworkApp:
         onboarding.HANDLERS
         + consents.HANDLERS
         + answering.HANDLERS
+        + followups.HANDLERS
         + summaries.PARTICIPANT_HANDLERS
         + fallback.HANDLERS
     )

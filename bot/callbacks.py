@@ -262,3 +262,33 @@ def matches(kind: type[Callback]):
     """Returns a CallbackQueryHandler pattern that accepts only this kind's packed data."""
     prefix = kind.prefix + "|"
     return lambda data: isinstance(data, str) and data.startswith(prefix)
+
+
+# -- follow-ups about examples, "I have no example" and Other (issue 11) ---------------------
+
+
+@dataclass(frozen=True)
+class SkipFollowup(AtQuestion):
+    """Skips follow-up `index` (from 0) about example `nth` (from 1); naming it makes a late repeat tap harmless."""
+
+    prefix: ClassVar[str] = "fs"
+    nth: int
+    index: int
+
+
+@dataclass(frozen=True)
+class NoExample(AtQuestion):
+    """Finishes an examples question the person has no example for."""
+
+    prefix: ClassVar[str] = "nx"
+
+
+@dataclass(frozen=True)
+class OtherTick(AtQuestion):
+    """Ticks Other on a multiple choice, whose words are asked next; `mask` is the other options ticked."""
+
+    prefix: ClassVar[str] = "ot"
+    mask: int
+
+
+KINDS.update({k.prefix: k for k in (SkipFollowup, NoExample, OtherTick)})

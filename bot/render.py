@@ -12,6 +12,7 @@ from html import escape
 from typing import Any
 
 from bot import callbacks as cb
+from bot.catalogue import ENGLISH
 from carework_core.answering import Ask, RoundDone, StoredAnswer
 from carework_core.definitions import (
     ChoiceQuestion,
@@ -175,17 +176,20 @@ def step(s: Ask | RoundDone, c: Consultation) -> Reply:
     """Returns the next question, or the thank-you when the round is finished."""
     if isinstance(s, RoundDone):
         return Reply(f"That is the end of round {s.round_number}. {escape(c.thank_you)}")
+    if s.waiting is not None:  # a follow-up about an example, or Other's words
+        return followup_text.asked(ENGLISH, s)
     q = s.question
     head = f"<b>Question {s.number} of {s.total}</b>"
     if isinstance(q, ItemRatingQuestion) and s.item and s.criterion:
         head += f"\nIdea {s.item_index + 1} of {s.items_total}"
         body = f"{escape(q.text)}\n\n<i>{escape(s.item.text)}</i>\n\n{escape(s.criterion.question)}"
         return Reply(f"{head}\n\n{body}{_last_time(s)}", _scale_buttons(s))
-    body = escape(q.text) + (f"\n\n<i>{escape(q.hint)}</i>" if q.hint else "")
+    shown_before = s.examples_given or s.ticked  # the hint is shown once, when the question is first asked
+    body = escape(q.text) + (f"\n\n<i>{escape(q.hint)}</i>" if q.hint and not shown_before else "")
     if isinstance(q, RatingQuestion):
         return Reply(f"{head}\n\n{body}{_last_time(s)}", _scale_buttons(s))
     if isinstance(q, ChoiceQuestion):
-        return choice(s, head, body, 0)
+        return choice(s, head, body, followup_text.ticked_mask(s))
     return Reply(f"{head}\n\n{body}\n\n{_typing_prompt(s)}", _typing_buttons(s))
 
 
@@ -196,7 +200,7 @@ def choice(s: Ask, head: str, body: str, mask: int) -> Reply:
         rows = tuple((Button(o.label, cb.Pick(s.round.id, s.number, str(i))),) for i, o in enumerate(q.options))
         return Reply(f"{head}\n\n{body}", rows + _skip_row(s))
     rows = tuple(
-        (Button(("✓ " if mask >> i & 1 else "") + o.label, cb.Toggle(s.round.id, s.number, mask ^ (1 << i))),)
+        (Button(("✓ " if mask >> i & 1 else "") + o.label, followup_text.tick_data(s, i, o, mask)),)
         for i, o in enumerate(q.options)
     )
     done = ((Button("Done", cb.Submit(s.round.id, s.number, mask)),),) if mask else ()
@@ -238,7 +242,7 @@ def _typing_prompt(s: Ask) -> str:
 def _typing_buttons(s: Ask) -> tuple[tuple[Button, ...], ...]:
     if isinstance(s.question, ExamplesQuestion) and s.examples_given:
         return ((Button("Next question", cb.NextQuestion(s.round.id, s.number)),),)
-    return _skip_row(s)
+    return _skip_row(s) or followup_text.no_example_row(ENGLISH, s)
 
 
 def _skip_row(s: Ask) -> tuple[tuple[Button, ...], ...]:
@@ -311,3 +315,6 @@ TEXT = {
 def plain(key: str) -> Reply:
     """Returns one of the fixed messages above."""
     return Reply(escape(TEXT[key]))
+
+
+from bot import followup_text  # noqa: E402  (at the end: it builds on Reply and Button above)

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from bot import render
 from bot.catalogue import Words
 from bot.render import Reply
-from carework_core.answering import Ask
 
 
 def saved(w: Words) -> Reply:
     """Confirms a voice note was kept, before the round goes on."""
     return Reply(w("Saved your voice note. Thank you."))
-
-
-def example_saved(w: Words, s: Ask) -> Reply:
-    """Confirms a voice note kept as an example, with the buttons for another example or the next question."""
-    return replace(render.example_saved(s), text=w("Saved your voice note. Thank you."))
 
 
 def buttons_expected(w: Words) -> Reply:

@@ -23,6 +23,7 @@ from carework_core.errors import (
     RoundNotYetOpen,
     StaleAction,
 )
+from carework_core.followups import FollowupActions, chooses_other
 from carework_core.lifecycle import RoundStatus
 from carework_core.onboarding import Participant, find_participant
 from carework_core.results import Results
@@ -65,7 +66,7 @@ __all__ = [
 ]
 
 
-class Answering:
+class Answering(FollowupActions):
     """A participant's actions in a round: each one call, returning everything the shell replies with."""
 
     def __init__(self, env: Env, results: Results, review: Review | None = None):
@@ -113,6 +114,9 @@ class Answering:
             return NothingToAnswer(await elsewhere(tx, self.env.consultation, person))
         progress = await store.round_progress(tx, person.id, rnd.id)
         step = await self._step(tx, rnd, progress)
+        detail = await self._detail(tx, person, rnd, step, text, source)  # a follow-up, or Other's words
+        if detail is not None:
+            return detail
         if await store.answer_from(tx, person.id, source):
             return TextSaved(step, isinstance(step, Ask) and isinstance(step.question, ExamplesQuestion), True)
         if not isinstance(step, Ask):
@@ -121,7 +125,7 @@ class Answering:
         if not isinstance(q, (ExamplesQuestion, TextQuestion)):
             return ButtonsExpected(step)
         progress = await self._record(tx, person, progress, store.Answer(rnd.id, q.id, text, source))
-        full = isinstance(q, ExamplesQuestion) and step.examples_given + 1 >= q.max_examples
+        full = isinstance(q, ExamplesQuestion) and step.examples_given + 1 >= q.max_examples and not q.followups
         if isinstance(q, TextQuestion) or full:
             progress = await self._done(tx, person, rnd, progress, q.id)
         return TextSaved(await self._moved(tx, person, rnd, progress), isinstance(q, ExamplesQuestion), False)
@@ -158,7 +162,8 @@ class Answering:
             else:
                 answer = await self._answer_tap(tx, person, rnd, step, tap)
                 progress = progress.with_answer(answer)
-                if not isinstance(step.question, ItemRatingQuestion):
+                words = chooses_other(step.question, answer.value) and not step.question.multiple
+                if not isinstance(step.question, ItemRatingQuestion) and not words:  # Other asks for words first
                     progress = await self._done(tx, person, rnd, progress, answer.question_id)
                 result = self._tapped(answer, await self._moved(tx, person, rnd, progress))
         # Outside the write: the group's figures are read in transactions of their own.
@@ -189,7 +194,7 @@ class Answering:
     async def add_example(self, telegram_user_id: int, round_id: str, number: int) -> ExampleInvited:
         """Says whether the examples question tapped still waits for another example."""
         step = await self.current(telegram_user_id, round_id)
-        return ExampleInvited(step, isinstance(step, Ask) and step.number == number)
+        return ExampleInvited(step, isinstance(step, Ask) and step.number == number and step.waiting is None)
 
     async def finish_question(self, telegram_user_id: int, round_id: str, number: int, skip: bool = False) -> Step:
         """Moves past an examples question ("Next question") or skips an optional question."""
@@ -252,7 +257,7 @@ class Answering:
                 round=rnd, round_number=self._numbers[rnd.id], question=q, number=number, total=len(rnd.questions)
             )
             if not isinstance(q, ItemRatingQuestion):
-                return Ask(**base, examples_given=progress.count(q.id))
+                return await self._attach(tx, progress, Ask(**base, examples_given=progress.count(q.id)))
             ask = self._next_card(q, base, await item_rows(tx, q.item_set), progress.cards(q.id))
             if ask is not None:
                 return ask
@@ -344,7 +349,10 @@ class Answering:
             ask.item.id if ask.item else None,
             ask.criterion.id if ask.criterion else None,
         )
-        await store.record_answer(tx, person.id, answer, self.env.stamp())
+        if isinstance(ask.question, ChoiceQuestion):
+            await self._store_choice(tx, person.id, answer)  # one waiting for Other's words is changed
+        else:
+            await store.record_answer(tx, person.id, answer, self.env.stamp())
         return answer
 
     async def _record(

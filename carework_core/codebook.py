@@ -57,6 +57,11 @@ ANSWER_SHEET = Sheet(
         Column(
             "voice_file", "the voice note's recording as `carework voice-notes` saves it: <code>_<question>_<n>.ogg"
         ),
+        Column(
+            "followups",
+            "an example's follow-up answers, one a line as follow-up id: words; (skipped) when the person tapped Skip",
+        ),
+        Column("other_words", "the words typed with an Other option"),
     ),
 )
 ITEM_SHEET_NOTE = "team scores and sources appear once the synthesis has been imported"
@@ -148,6 +153,8 @@ class Slot:
     option: str | None = None  # one option of a multiple choice: 1 when chosen
     scale: bool = False  # the value is a scale point
     options: tuple[str, ...] = ()  # a single choice: coded by the option's place, from 1
+    detail: str = ""  # a follow-up's id (with nth) or "other": the words given with the answer
+    skipped: bool = False  # 1 when the person skipped the question or had no example
 
 
 def wide_sheet(snap: RoundSnapshot, items: dict[str, list[tuple[str, str]]]) -> tuple[Sheet, list[Slot]]:
@@ -166,18 +173,17 @@ def wide_sheet(snap: RoundSnapshot, items: dict[str, list[tuple[str, str]]]) -> 
 
 def _question_columns(q: Any, snap: RoundSnapshot, items: dict) -> list[tuple[str, Column, Slot]]:
     if isinstance(q, ExamplesQuestion):
-        return [
-            (f"{q.id}_{n}", Column("", f"{q.text} (example {n})"), Slot(q.id, nth=n))
-            for n in range(1, q.max_examples + 1)
-        ]
+        return _example_columns(q)
     if isinstance(q, RatingQuestion):
         return [(q.id, Column("", q.text, scale_codes(q.scale, str(NOT_SURE_CODE))), Slot(q.id, scale=True))]
     if isinstance(q, ChoiceQuestion) and q.multiple:
         yes = (("1", "chosen"), ("0", "not chosen"))
-        return [(f"{q.id}_{o.id}", Column("", f"{q.text}: {o.label}", yes), Slot(q.id, option=o.id)) for o in q.options]
+        out = [(f"{q.id}_{o.id}", Column("", f"{q.text}: {o.label}", yes), Slot(q.id, option=o.id)) for o in q.options]
+        return out + _other_column(q)
     if isinstance(q, ChoiceQuestion):
         codes = tuple((str(n), o.label) for n, o in enumerate(q.options, start=1))
-        return [(q.id, Column("", q.text, codes), Slot(q.id, options=tuple(o.id for o in q.options)))]
+        chosen = (q.id, Column("", q.text, codes), Slot(q.id, options=tuple(o.id for o in q.options)))
+        return [chosen, *_other_column(q)]
     if isinstance(q, ItemRatingQuestion):
         out = []
         for item_id, text in items.get(q.item_set, []):
@@ -190,6 +196,25 @@ def _question_columns(q: Any, snap: RoundSnapshot, items: dict) -> list[tuple[st
                 )
         return out
     return [(q.id, Column("", q.text), Slot(q.id))]
+
+
+def _example_columns(q: ExamplesQuestion) -> list[tuple[str, Column, Slot]]:
+    """Each example, its follow-up answers beside it, then whether the person had none."""
+    out = []
+    for n in range(1, q.max_examples + 1):
+        out.append((f"{q.id}_{n}", Column("", f"{q.text} (example {n})"), Slot(q.id, nth=n)))
+        for f in q.followups:
+            meaning = f"{f.text} (about example {n}; empty when skipped)"
+            out.append((f"{q.id}_{n}_{f.id}", Column("", meaning), Slot(q.id, nth=n, detail=f.id)))
+    none = (("1", "skipped the question or had no example"), ("0", "gave an example"))
+    return out + [(f"{q.id}_none", Column("", f"{q.text} (no example)", none), Slot(q.id, skipped=True))]
+
+
+def _other_column(q: ChoiceQuestion) -> list[tuple[str, Column, Slot]]:
+    other = next((o for o in q.options if o.other), None)
+    if other is None:
+        return []
+    return [(f"{q.id}_other_words", Column("", f"{q.text}: {other.label}, in their words"), Slot(q.id, detail="other"))]
 
 
 def safe_name(name: str, taken: set[str]) -> str:

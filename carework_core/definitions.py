@@ -166,11 +166,26 @@ class QuestionBase(Strict):
     required: bool = True
 
 
+class Followup(Strict):
+    """A short question asked about each example once it is saved, e.g. "Where is this happening?"."""
+
+    id: Id
+    text: Text
+
+
 class ExamplesQuestion(QuestionBase):
-    """Several free-text entries, e.g. new ways of working the person has seen."""
+    """Several free-text entries, e.g. new ways of working the person has seen; each may have follow-ups."""
 
     type: Literal["examples"]
     max_examples: int = Field(default=5, ge=1, le=20)
+    followups: list[Followup] = Field(default_factory=list, max_length=5)
+
+    @field_validator("followups")
+    @classmethod
+    def _distinct_followups(cls, followups: list[Followup]) -> list[Followup]:
+        if len({f.id for f in followups}) != len(followups):
+            raise ValueError("each follow-up needs its own id")
+        return followups
 
 
 class TextQuestion(QuestionBase):
@@ -185,12 +200,20 @@ class RatingQuestion(QuestionBase):
 class Option(Strict):
     id: Id
     label: Label
+    other: bool = False  # picking it asks for a few words, stored with the choice
 
 
 class ChoiceQuestion(QuestionBase):
     type: Literal["choice"]
     options: list[Option] = Field(min_length=2, max_length=12)
     multiple: bool = False
+
+    @field_validator("options")
+    @classmethod
+    def _one_other(cls, options: list[Option]) -> list[Option]:
+        if sum(o.other for o in options) > 1:
+            raise ValueError("at most one option may be marked other: true")
+        return options
 
 
 class ItemRatingQuestion(QuestionBase):

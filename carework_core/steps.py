@@ -26,6 +26,18 @@ class Carried:
 
 
 @dataclass(frozen=True)
+class Waiting:
+    """What a question waits for after its main answer: a follow-up about an example, or Other's words."""
+
+    answer_id: int
+    field: str  # the follow-up's id, or "other"
+    text: str = ""  # the follow-up question; "" for Other's words
+    nth: int = 0  # which example it is about, from 1 (0 for Other)
+    index: int = 0  # the follow-up's place, from 0
+    of: int = 0  # how many follow-ups the question has
+
+
+@dataclass(frozen=True)
 class Ask:
     """The question a participant should answer next."""
 
@@ -41,6 +53,8 @@ class Ask:
     items_total: int = 0
     criterion_index: int = 0
     carried: Carried | None = None  # the person's earlier answer to the same card, when there is one
+    waiting: Waiting | None = None  # a follow-up or Other's words, asked before the question goes on
+    ticked: str = ""  # a multiple choice shown again after Other's words: the option ids chosen so far
 
     @property
     def card(self) -> tuple[int, int] | None:

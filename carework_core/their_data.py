@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from carework_core.definitions import Consultation
 from carework_core.env import Env
 from carework_core.errors import NotRegistered, SummaryError
+from carework_core.storage import details as stored_details
 from carework_core.storage import history
 from carework_core.storage import their_data as stored
 from carework_core.storage.participants import find_participant
@@ -73,6 +74,7 @@ class TheirData:
             answers = await stored.answers_given(tx, person.id)
             reasons = await stored.reasons_given(tx, person.id)
             earlier = await history.earlier_answers(tx, person.id)
+            added = await stored_details.details_of(tx, person.id)
         c = self.env.consultation
         return HeldData(
             code,
@@ -80,6 +82,7 @@ class TheirData:
             joined_at,
             tuple(HeldConsent(_statement(c, s), agreed, at) for s, agreed, at in consents),
             tuple(_answer(c, *a) for a in answers)
+            + tuple(_detail(c, *d) for d in added)
             + tuple(_reason(c, *r) for r in reasons)
             + tuple(_earlier(c, e) for e in earlier),
         )
@@ -140,3 +143,11 @@ def _earlier(c: Consultation, e: history.EarlierAnswer) -> HeldAnswer:
 def _reason(c: Consultation, round_id: str, question_id: str, item: str, criterion: str, text: str) -> HeldAnswer:
     answer = _answer(c, round_id, question_id, item or None, criterion or None, text)
     return HeldAnswer(answer.round_title, f"Why you see it differently: {answer.question}", text)
+
+
+def _detail(c: Consultation, round_id: str, question_id: str, field: str, words: str | None) -> HeldAnswer:
+    """A follow-up answer about an example, or the words given with Other, as the person would recognise it."""
+    answer = _answer(c, round_id, question_id, None, None, "")
+    question = next((q for r in c.rounds if r.id == round_id for q in r.questions if q.id == question_id), None)
+    asked = next((f.text for f in getattr(question, "followups", ()) if f.id == field), "In your words")
+    return HeldAnswer(answer.round_title, f"{answer.question} - {asked}", words if words is not None else "(skipped)")

@@ -41,9 +41,10 @@ class VoiceFile:
     file_name: str
 
 
-def file_name(code: str, question_id: str, number: int) -> str:
-    """Returns the recording's file name: <participant code>_<question id>_<n>.ogg."""
-    return f"{_UNSAFE.sub('-', code)}_{_UNSAFE.sub('-', question_id)}_{number}.ogg"
+def file_name(code: str, question_id: str, number: int, field: str = "") -> str:
+    """Returns the recording's file name: <participant code>_<question id>[-<follow-up>]_<n>.ogg."""
+    said = f"{question_id}-{field}" if field else question_id
+    return f"{_UNSAFE.sub('-', code)}_{_UNSAFE.sub('-', said)}_{number}.ogg"
 
 
 async def keep_voice(tx: Tx, participant_id: int, source: str, voice: VoiceNote) -> None:
@@ -53,7 +54,10 @@ async def keep_voice(tx: Tx, participant_id: int, source: str, voice: VoiceNote)
 
 async def voice_files(tx: Tx, round_id: str | None = None) -> list[VoiceFile]:
     """Returns the voice notes of a round (or all rounds) with their file names, oldest first."""
-    return [VoiceFile(v, file_name(v.code, v.question_id, v.number)) for v in await stored.voice_notes(tx, round_id)]
+    return [
+        VoiceFile(v, file_name(v.code, v.question_id, v.number, v.field))
+        for v in await stored.voice_notes(tx, round_id)
+    ]
 
 
 async def voice_cells(tx: Tx, round_id: str | None = None) -> dict[object, tuple[int, str]]:
@@ -61,7 +65,7 @@ async def voice_cells(tx: Tx, round_id: str | None = None) -> dict[object, tuple
     cells: dict[object, tuple[int, str]] = {}
     for v in await voice_files(tx, round_id):
         n = v.note
-        if n.earlier:  # the Answers sheet shows current answers only
+        if n.earlier or n.field:  # the Answers sheet's voice columns are for current answers and reasons
             continue
         explained = (n.code, n.round_id, n.question_id, n.item_id, n.criterion_id)
         cells[n.answer_id if n.answer_id is not None else explained] = (n.duration, v.file_name)

@@ -15,7 +15,7 @@ from carework_core.storage import workbook as stored
 from carework_core.storage.db import Tx
 from carework_core.summary import ALL_GROUPS, RoundStats
 from carework_core.vocabulary import labels_of
-from carework_core.workbook_sources import AnswerKey, items_fed
+from carework_core.workbook_sources import AnswerKey, answer_details, items_fed, skipped
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,7 @@ async def answer_rows(
     """Yields the Answers sheet: one row per answer, its words beside its stored code (and a voice note's file)."""
     voices = voices or {}
     fed = await items_fed(tx)
+    extras = await answer_details(tx, scope.round_id)
     groups = {g.id: g.name for g in scope.consultation.groups}
     known: dict[tuple[str, str, str | None], _Asked] = {}
     async for a in stored.answer_rows(tx, scope.round_id, scope.since):
@@ -79,7 +80,18 @@ async def answer_rows(
             reasons.get(key) if reasons else None,
             ";".join(fed.get(example, ())) if example and fed else None,
             *spoken,
+            _followups(q, extras.get(a.id)),
+            (extras.get(a.id) or {}).get("other"),
         ]
+
+
+def _followups(q: Any, given: dict[str, str | None] | None) -> str | None:
+    """Returns an example's follow-up answers, one a line as `id: words`, in the question's order."""
+    if not given or not isinstance(q, ExamplesQuestion):
+        return None
+    # Follow-ups added to the definition after the round opened are not in its snapshot: they come last.
+    order = [f.id for f in q.followups if f.id in given] + [k for k in given if k not in {f.id for f in q.followups}]
+    return "\n".join(f"{k}: {given[k] if given[k] is not None else '(skipped)'}" for k in order) or None
 
 
 @dataclass(frozen=True)
@@ -126,6 +138,8 @@ async def participant_rows(tx: Tx, scope: Scope) -> AsyncIterator[list[Any]]:
 async def wide_rows(tx: Tx, scope: Scope, round_id: str, slots: list[Slot]) -> AsyncIterator[list[Any]]:
     """Yields a round's wide sheet: one row per participant who answered, one cell per slot."""
     places = _places(slots)
+    extras = await answer_details(tx, round_id) if places.details else {}
+    passed = await skipped(tx, round_id) if places.skipped else set()
     person: str | None = None
     row: list[Any] = []
     seen: dict[str, int] = {}  # examples so far per question, for the person in hand
@@ -134,12 +148,19 @@ async def wide_rows(tx: Tx, scope: Scope, round_id: str, slots: list[Slot]) -> A
             if person is not None:
                 yield row
             person, row = a.code, [a.code, a.group_id] + [None] * len(slots)
-            seen: dict[str, int] = {}
+            seen = {}
+            for question_id, column in places.skipped.items():
+                row[2 + column] = 1 if (a.code, question_id) in passed else None
         if a.question_id in places.examples:
             seen[a.question_id] = seen.get(a.question_id, 0) + 1
             column = places.examples[a.question_id].get(seen[a.question_id])
             if column is not None:
                 row[2 + column] = a.value
+            if a.question_id in places.skipped:
+                row[2 + places.skipped[a.question_id]] = 0
+        for nth, field, column in places.details.get(a.question_id, ()):
+            if nth in (0, seen.get(a.question_id, 0)):
+                row[2 + column] = (extras.get(a.id) or {}).get(field)
         for column in places.options.get(a.question_id, []):
             row[2 + column] = coded(slots[column], a.value)
         column = places.single.get((a.question_id, a.item_id, a.criterion_id))
@@ -154,12 +175,18 @@ class _Places:
     single: dict[tuple[str, str | None, str | None], int]
     examples: dict[str, dict[int, int]]
     options: dict[str, list[int]]
+    details: dict[str, list[tuple[int, str, int]]]  # by question: (nth example or 0, field, column)
+    skipped: dict[str, int]
 
 
 def _places(slots: list[Slot]) -> _Places:
-    places = _Places({}, {}, {})
+    places = _Places({}, {}, {}, {}, {})
     for n, s in enumerate(slots):
-        if s.nth:
+        if s.detail:
+            places.details.setdefault(s.question_id, []).append((s.nth, s.detail, n))
+        elif s.skipped:
+            places.skipped[s.question_id] = n
+        elif s.nth:
             places.examples.setdefault(s.question_id, {})[s.nth] = n
         elif s.option is not None:
             places.options.setdefault(s.question_id, []).append(n)

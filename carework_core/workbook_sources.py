@@ -6,6 +6,7 @@ from __future__ import annotations
 from carework_core.env import Env
 from carework_core.errors import SummaryError
 from carework_core.results import Results
+from carework_core.storage import details as stored_details
 from carework_core.storage import items as stored_items
 from carework_core.storage import reasons as stored_reasons
 from carework_core.storage.db import Tx
@@ -39,3 +40,13 @@ async def round_stats(env: Env, round_id: str) -> RoundStats | None:
         return await Results(env).round_stats(round_id)
     except SummaryError:
         return None
+
+
+async def answer_details(tx: Tx, round_id: str | None) -> dict[int, dict[str, str | None]]:
+    """Returns follow-up answers and Other's words by answer id (None: skipped), for a round or all."""
+    return await stored_details.round_details(tx, round_id)
+
+
+async def skipped(tx: Tx, round_id: str) -> set[tuple[str, str]]:
+    """Returns (code, question id) of each question someone skipped or had no example for."""
+    return await stored_details.skipped_questions(tx, round_id)

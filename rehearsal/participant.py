@@ -101,18 +101,27 @@ class VirtualParticipant:
                 message = await self._tap("Add another example" if more else "Next question", message)
                 examples = examples if more else 0
             elif "Type your" in message.text:
-                message = await self._say(self.texts.answer(theme_id))
+                message = await self._type_or_pass(message, theme_id)
             elif "Tick all that apply" in message.text:
-                message = await self._tick(message)
+                message = await self._tick(message, theme_id)
             else:
                 labels = [b for row in message.buttons for b in row if b not in NOT_ACTIONS]
                 message = await self._tap(self.rng.choice(labels), message)
         self.paused.discard(number)
         self.finished[number] = max((m.message_id for m in await self.user.chat()), default=0)
 
-    async def _tick(self, message: ChatMessage) -> ChatMessage:
+    async def _type_or_pass(self, message: ChatMessage, theme_id: str) -> ChatMessage:
+        """Types an answer; now and then skips a follow-up, or says they have no example."""
+        for way_past, chance in (("Skip", 0.4), ("I have no example", 0.1)):
+            if _has(message, way_past) and self.rng.random() < chance:
+                return await self._tap(way_past, message)
+        return await self._say(self.texts.answer(theme_id))
+
+    async def _tick(self, message: ChatMessage, theme_id: str) -> ChatMessage:
         options = [b for row in message.buttons for b in row if b not in NOT_ACTIONS | {"Done"}]
         ticked = await self._tap(self.rng.choice(options), message)
+        if "Type your" in ticked.text:  # Other: what it is, in a few words, before the ticks come back
+            ticked = await self._say(self.texts.answer(theme_id))
         return await self._tap("Done", ticked)
 
     async def _say(self, text: str) -> ChatMessage:

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot import callbacks as cb
-from bot import render, review_text, voice_text
+from bot import followup_text, render, review_text, voice_text
 from bot.callbacks import matches
 from bot.context import CareworkContext, Edit, answer_query, respond, shown_answer
 from bot.handlers import consents
-from carework_core.answering import ButtonsExpected, NothingToAnswer, ReasonSaved
+from bot.render import Reply
+from carework_core.answering import ButtonsExpected, NothingToAnswer, ReasonSaved, TextSaved
 from carework_core.review import Changed
 from carework_core.voice import VoiceNote
 
@@ -42,18 +44,8 @@ async def typed(update: Update, context: CareworkContext) -> None:
         await respond(update, context, render.nothing_waiting(result.where))
     elif isinstance(result, ButtonsExpected):
         await respond(update, context, render.plain("buttons_expected"))
-    elif isinstance(result, Changed):  # the text replaced an answer the person asked to change
-        await respond(
-            update, context, *review_text.changed(context.words, result.step, context.services.env.consultation)
-        )
-    elif isinstance(result, ReasonSaved):
-        await respond(
-            update, context, render.reason_saved(), render.step(result.step, context.services.env.consultation)
-        )
-    elif result.more_examples:
-        await respond(update, context, render.example_saved(result.step))  # still on the same question
     else:
-        await respond(update, context, render.step(result.step, context.services.env.consultation))
+        await went_on(update, context, result)
 
 
 async def spoken(update: Update, context: CareworkContext) -> None:
@@ -65,17 +57,31 @@ async def spoken(update: Update, context: CareworkContext) -> None:
     result = await context.services.answering.receive_text(
         update.effective_user.id, "", f"m{message.message_id}", voice
     )
-    c = context.services.env.consultation
     if isinstance(result, NothingToAnswer):
         await respond(update, context, voice_text.not_kept(w), render.nothing_waiting(result.where))
     elif isinstance(result, ButtonsExpected):
         await respond(update, context, voice_text.buttons_expected(w))
-    elif isinstance(result, Changed):  # the voice note replaced an answer the person asked to change
-        await respond(update, context, *review_text.changed(w, result.step, c))
-    elif isinstance(result, ReasonSaved) or not result.more_examples:
-        await respond(update, context, voice_text.saved(w), render.step(result.step, c))
     else:
-        await respond(update, context, voice_text.example_saved(w, result.step))  # still on the same question
+        await went_on(update, context, result, heard=voice_text.saved(w))
+
+
+async def went_on(
+    update: Update, context: CareworkContext, result: TextSaved | ReasonSaved | Changed, heard: Reply | None = None
+) -> None:
+    """Replies to stored words with what comes next; `heard` confirms a voice note first."""
+    w, c = context.words, context.services.env.consultation
+    said = (heard,) if heard else ()
+    if isinstance(result, Changed):  # the words replaced an answer the person asked to change
+        await respond(update, context, *review_text.changed(w, result.step, c))
+    elif isinstance(result, ReasonSaved):
+        await respond(update, context, heard or render.reason_saved(), render.step(result.step, c))
+    elif followup_text.waits(result.step):  # a follow-up about the example, or Other's words
+        await respond(update, context, *said, followup_text.asked(w, result.step, saved=heard is None))
+    elif result.more_examples:  # still on the same question: another example, or the next question
+        offer = followup_text.after_example(w, result.step)
+        await respond(update, context, replace(offer, text=heard.text) if heard else offer)
+    else:
+        await respond(update, context, *said, render.step(result.step, c))
 
 
 async def pick(update: Update, context: CareworkContext) -> None:

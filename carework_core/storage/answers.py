@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from carework_core.storage.db import Tx
 
@@ -26,6 +26,7 @@ class RoundProgress:
 
     done: frozenset[str] = frozenset()
     answers: tuple[Answer, ...] = field(default=())
+    participant_id: int = 0  # whose progress: follow-ups and Other words are read by it
 
     def count(self, question_id: str) -> int:
         """Returns how many answers a question has (examples are several)."""
@@ -37,11 +38,11 @@ class RoundProgress:
 
     def with_answer(self, answer: Answer) -> RoundProgress:
         """Returns this progress with one more answer."""
-        return RoundProgress(self.done, (*self.answers, answer))
+        return replace(self, answers=(*self.answers, answer))
 
     def with_done(self, question_id: str) -> RoundProgress:
         """Returns this progress with one more question finished."""
-        return RoundProgress(self.done | {question_id}, self.answers)
+        return replace(self, done=self.done | {question_id})
 
 
 async def round_progress(tx: Tx, participant_id: int, round_id: str) -> RoundProgress:
@@ -54,7 +55,7 @@ async def round_progress(tx: Tx, participant_id: int, round_id: str) -> RoundPro
         " WHERE participant_id = ? AND round_id = ? ORDER BY id",
         (participant_id, round_id),
     )
-    return RoundProgress(frozenset(r[0] for r in done), tuple(Answer(*r) for r in rows))
+    return RoundProgress(frozenset(r[0] for r in done), tuple(Answer(*r) for r in rows), participant_id)
 
 
 async def answer_from(tx: Tx, participant_id: int, source: str) -> Answer | None:

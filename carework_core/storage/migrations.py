@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from carework_core.errors import MigrationError
+from carework_core.storage.details import SCHEMA as ANSWER_DETAILS
 from carework_core.storage.later_schemas import ANSWER_HISTORY, PAUSES, SECRETS
 from carework_core.storage.voice import VOICE_NOTES  # kept beside its queries: this file is near its size limit
 
@@ -350,6 +351,7 @@ MIGRATIONS: list[Migration] = [
     Migration(12, "items keep their synthesis: description, theme, notes, sources and scores", ITEM_DETAILS),
     Migration(13, "participants may pause reminders and announcements", PAUSES),
     Migration(14, "invite tokens hashed; consent rows keep their wording's version", SECRETS),
+    Migration(15, "follow-up answers about examples and the words given with Other", ANSWER_DETAILS),
     Migration(16, "changed answers keep their earlier versions; a typed change waits in SQLite", ANSWER_HISTORY),
     Migration(17, "voice notes: the Telegram file behind a spoken answer or reason", VOICE_NOTES),
 ]

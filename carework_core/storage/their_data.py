@@ -70,9 +70,14 @@ async def _forget_set_aside(tx: Tx, telegram_user_id: int) -> None:
 
 
 async def erase_answers(tx: Tx, participant_id: int) -> None:
-    """Deletes the person's answers (and the synthesis' links to them), progress, participations, reasons, consents."""
+    """Deletes the person's answers (with their details and the synthesis' links to them), progress,
+    participations, reasons, consents."""
     await tx.execute(
         "DELETE FROM item_sources WHERE answer_id IN (SELECT id FROM answers WHERE participant_id = ?)",
+        (participant_id,),
+    )
+    await tx.execute(
+        "DELETE FROM answer_details WHERE answer_id IN (SELECT id FROM answers WHERE participant_id = ?)",
         (participant_id,),
     )
     await tx.execute("DELETE FROM answers WHERE participant_id = ?", (participant_id,))

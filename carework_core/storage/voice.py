@@ -14,14 +14,16 @@ VOICE_NOTES = """
 CREATE TABLE voice_notes (
     id INTEGER PRIMARY KEY,
     participant_id INTEGER NOT NULL REFERENCES participants(id),
-    answer_id INTEGER UNIQUE REFERENCES answers(id) ON DELETE CASCADE,
+    answer_id INTEGER REFERENCES answers(id) ON DELETE CASCADE,
+    field TEXT NOT NULL DEFAULT '',  -- '' for the answer itself, else the detail spoken (a follow-up, Other's words)
     reason_id INTEGER UNIQUE REFERENCES reasons(id) ON DELETE CASCADE,
     history_id INTEGER UNIQUE REFERENCES answer_history(id) ON DELETE CASCADE,  -- a spoken answer since changed
     file_id TEXT NOT NULL,
     file_unique_id TEXT,
     duration INTEGER NOT NULL,
     saved_file TEXT,
-    CHECK ((answer_id IS NOT NULL) + (reason_id IS NOT NULL) + (history_id IS NOT NULL) = 1)
+    CHECK ((answer_id IS NOT NULL) + (reason_id IS NOT NULL) + (history_id IS NOT NULL) = 1),
+    UNIQUE (answer_id, field)
 );
 CREATE INDEX voice_notes_by_participant ON voice_notes (participant_id)
 """
@@ -43,6 +45,7 @@ class StoredVoice:
     saved_file: str | None
     number: int  # 1 for the person's first voice note to this question id, in any round
     earlier: bool = False  # the recording of an answer the person has since changed
+    field: str = ""  # the detail of the answer it says (a follow-up's id, or "other"); "" for the answer itself
 
 
 async def keep(tx: Tx, participant_id: int, source: str, file_id: str, file_unique_id: str, duration: int) -> None:
@@ -53,6 +56,12 @@ async def keep(tx: Tx, participant_id: int, source: str, file_id: str, file_uniq
             f" SELECT participant_id, id, ?, ?, ? FROM {table} WHERE participant_id = ? AND source = ?",
             (file_id, file_unique_id, duration, participant_id, source),
         )
+    await tx.execute(  # a follow-up about an example, or Other's words, spoken
+        "INSERT OR IGNORE INTO voice_notes (participant_id, answer_id, field, file_id, file_unique_id, duration)"
+        " SELECT a.participant_id, d.answer_id, d.field, ?, ?, ? FROM answer_details d"
+        " JOIN answers a ON a.id = d.answer_id WHERE a.participant_id = ? AND d.source = ?",
+        (file_id, file_unique_id, duration, participant_id, source),
+    )
 
 
 _NUMBERED = """
@@ -62,9 +71,10 @@ SELECT v.id, p.code, COALESCE(a.round_id, h.round_id, r.round_id) AS round_id,
        COALESCE(a.criterion_id, h.criterion_id, NULLIF(r.criterion_id, '')),
        v.answer_id, v.file_id, v.duration, v.saved_file,
        ROW_NUMBER() OVER (
-           PARTITION BY v.participant_id, COALESCE(a.question_id, h.question_id, r.question_id) ORDER BY v.id
+           PARTITION BY v.participant_id, COALESCE(a.question_id, h.question_id, r.question_id), v.field
+           ORDER BY v.id
        ),
-       v.history_id IS NOT NULL
+       v.history_id IS NOT NULL, v.field
 FROM voice_notes v
 JOIN participants p ON p.id = v.participant_id
 LEFT JOIN answers a ON a.id = v.answer_id
@@ -90,7 +100,8 @@ async def mark_saved(tx: Tx, voice_id: int, file_name: str) -> None:
 async def keep_with_earlier(tx: Tx, answer_id: int, history_id: int) -> None:
     """Moves a changed answer's recording to its earlier version, so the new answer has none of its own."""
     await tx.execute(
-        "UPDATE voice_notes SET answer_id = NULL, history_id = ? WHERE answer_id = ?", (history_id, answer_id)
+        "UPDATE voice_notes SET answer_id = NULL, history_id = ? WHERE answer_id = ? AND field = ''",
+        (history_id, answer_id),
     )
 
 

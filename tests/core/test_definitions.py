@@ -15,7 +15,7 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from carework_core import definitions as d
 from carework_core.definition_file import check_definition, load_definition
@@ -162,9 +162,30 @@ def test_first_rounds_collect_examples_of_new_ways_and_challenges(carework):
     for rnd in carework.rounds[:4]:
         examples = [q for q in rnd.questions if isinstance(q, d.ExamplesQuestion)]
         assert len(examples) == 2, rnd.id
-        asks = examples[0].hint.lower()
-        assert all(word in asks for word in ("what it is", "where", "who it helps", "works")), rnd.id
+        # The question stays short; where, who and what shows it works are asked one at a time after.
+        assert all(len(q.text.split()) <= 22 for q in examples), rnd.id
+        asks = " ".join(f.text for f in examples[0].followups).lower()
+        assert all(word in asks for word in ("where", "who", "works")), rnd.id
         assert any(isinstance(q, (d.RatingQuestion, d.ChoiceQuestion)) for q in rnd.questions), rnd.id
+
+
+def test_each_choice_with_a_list_has_an_other_option(carework):
+    choices = [q for r in carework.rounds for q in r.questions if isinstance(q, d.ChoiceQuestion)]
+    assert any(q.multiple for q in choices)
+    assert all(sum(o.other for o in q.options) == 1 for q in choices)
+
+
+def test_a_choice_has_at_most_one_other_option_and_follow_ups_have_their_own_ids():
+    option = {"id": "x", "label": "Something else", "other": True}
+    with pytest.raises(ValidationError, match="at most one option"):
+        d.ChoiceQuestion(id="c", type="choice", text="Pick", options=[option, {**option, "id": "y"}])
+    where = {"id": "where", "text": "Where?"}
+    with pytest.raises(ValidationError, match="its own id"):
+        d.ExamplesQuestion(id="e", type="examples", text="Tell us", followups=[where, where])
+    with pytest.raises(ValidationError):
+        d.ExamplesQuestion(
+            id="e", type="examples", text="Tell us", followups=[{"id": f"f{n}", "text": "?"} for n in range(6)]
+        )
 
 
 def test_every_item_rating_criterion_exists(carework):
@@ -507,6 +528,7 @@ def test_readme_names_every_key():
         d.Round,
         d.Schedule,
         d.ExamplesQuestion,
+        d.Followup,
         d.TextQuestion,
         d.RatingQuestion,
         d.ChoiceQuestion,

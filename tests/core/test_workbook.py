@@ -126,10 +126,12 @@ async def test_round_sheets_have_one_row_per_person_and_coded_values(services, t
     await export_workbook(services.env, out)
     book = load_workbook(out)
     r1 = table(book, "Round r1")
-    assert r1[0][:7] == ("participant", "group", "examples_1", "examples_2", "examples_3", "more", "size")
-    assert r1[0][7:] == ("where_home", "where_res", "where_other")
-    assert r1[1] == ("P-0001", "workforce", "Peer support", "Rota swaps", "Buddy shifts", "Nothing else", 3, 1, 0, 1)
-    assert r1[2][:3] == ("P-0002", "lived", "007") and set(r1[2][3:]) == {None}
+    examples = ("examples_1", "examples_2", "examples_3", "examples_none")
+    assert r1[0][:8] == ("participant", "group", *examples, "more", "size")
+    assert r1[0][8:] == ("where_home", "where_res", "where_other")
+    given = ("Peer support", "Rota swaps", "Buddy shifts", 0)  # 0: they did not skip with no example
+    assert r1[1] == ("P-0001", "workforce", *given, "Nothing else", 3, 1, 0, 1)
+    assert r1[2][:3] == ("P-0002", "lived", "007") and r1[2][5] == 0 and set(r1[2][3:5] + r1[2][6:]) == {None}
     r2 = table(book, "Round r2")
     assert r2 == [("participant", "group", "role", "i1_evidence", "i1_newness"), ("P-0001", "workforce", 2, -9, 3)]
     for title in ("Round r1", "Round r2"):
@@ -335,5 +337,13 @@ async def test_items_and_answers_carry_the_synthesis_and_reasons_where_those_par
     book = load_workbook(out)
     assert table(book, "Items")[1] == ("ideas", "i1", "Rota apps", 0, "E1;E7", "Apps to swap shifts", "tech", 2, None)
     answers = {(r[5], r[9]): r for r in table(book, "Answers")[1:]}
-    assert answers[("examples", None)][14:] == ("E1", None, "i1", None, None)  # no voice note
+    assert answers[("examples", None)][14:] == (
+        "E1",
+        None,
+        "i1",
+        None,
+        None,
+        None,
+        None,
+    )  # no voice note, follow-ups or Other
     assert answers[("rate", "Newness")][15] == "Seen it" and answers[("rate", "Evidence")][15] is None

@@ -230,3 +230,23 @@ async def test_a_changed_voice_answer_keeps_its_recording_with_the_earlier_versi
         "P-0001_more_1.ogg",
         "P-0001_more_2.ogg",
     ]
+
+
+async def test_a_spoken_follow_up_is_kept_with_its_recording(tmp_path):
+    from tests.e2e.test_followups import SURVEY, give_example, says, start_round
+
+    stack = await start_stack(tmp_path, SURVEY)
+    try:
+        ann = await stack.joined("Ann")
+        await start_round(stack, ann)
+        await give_example(ann, "Buddy scheme for new starters")
+        await ann.send_voice(7)  # says where it happens
+        asked = await says(ann, "Who does it help?")
+        chat = await ann.chat()
+        assert chat[chat.index(asked) - 1].text == SAVED
+        env = {**cli_settings(stack), "CAREWORK_SURVEY": str(SURVEY)}
+        done = await asyncio.to_thread(carework, "voice-notes", "r1", str(tmp_path / "v"), env=env)
+        assert "downloaded 1, skipped 0 (already there), failed 0" in done.stdout, done.stdout + done.stderr
+        assert [p.name for p in (tmp_path / "v").iterdir()] == ["P-0001_examples-where_1.ogg"]
+    finally:
+        await stop_stack(stack)

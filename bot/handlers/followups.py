@@ -1,0 +1,72 @@
+"""Follow-ups about an example, "I have no example", and ticking Other on a multiple choice."""
+
+from __future__ import annotations
+
+from telegram import CallbackQuery, Update
+from telegram.ext import CallbackQueryHandler
+
+from bot import callbacks as cb
+from bot import followup_text, render
+from bot.callbacks import matches
+from bot.context import CareworkContext, Edit, answer_query, respond
+from carework_core.definitions import ExamplesQuestion
+from carework_core.steps import Ask, Step
+
+
+async def skip_followup(update: Update, context: CareworkContext) -> None:
+    """Skips a follow-up: its message keeps its words without the button, and the next step follows."""
+    query = update.callback_query
+    data = cb.unpack(query.data)
+    assert isinstance(data, cb.SkipFollowup)
+    step = await context.services.answering.skip_followup(
+        update.effective_user.id, data.round_id, data.number, data.nth, data.index, f"q{query.id}"
+    )
+    await answer_query(query)
+    after = _after(step, context)
+    if after is not None:  # the next follow-up, or the offer of another example: the same message moves on
+        await respond(update, context, Edit(query.message.message_id, after))
+    else:
+        await respond(update, context, _unbuttoned(query), render.step(step, context.services.env.consultation))
+
+
+async def no_example(update: Update, context: CareworkContext) -> None:
+    """Finishes a required examples question the person has no example for, and asks the next one."""
+    query = update.callback_query
+    data = cb.unpack(query.data)
+    assert isinstance(data, cb.NoExample)
+    step = await context.services.answering.no_example(update.effective_user.id, data.round_id, data.number)
+    await answer_query(query)
+    await respond(update, context, _unbuttoned(query), render.step(step, context.services.env.consultation))
+
+
+async def other_tick(update: Update, context: CareworkContext) -> None:
+    """Ticks Other: the tick list waits while the person types what it is."""
+    query = update.callback_query
+    data = cb.unpack(query.data)
+    assert isinstance(data, cb.OtherTick)
+    step = await context.services.answering.choose_other(
+        update.effective_user.id, data.round_id, data.number, data.mask, f"q{query.id}"
+    )
+    await answer_query(query)
+    await respond(update, context, _unbuttoned(query), render.step(step, context.services.env.consultation))
+
+
+def _unbuttoned(query: CallbackQuery) -> Edit:
+    """Takes the buttons off the tapped message, so an old tick list or Skip cannot be tapped again."""
+    return Edit(query.message.message_id, render.Reply(""), markup_only=True)
+
+
+def _after(step: Step, context: CareworkContext) -> render.Reply | None:
+    """Returns the next follow-up or the offer of another example; None when the next question comes."""
+    if followup_text.waits(step):
+        return followup_text.asked(context.words, step)
+    if isinstance(step, Ask) and isinstance(step.question, ExamplesQuestion) and step.examples_given:
+        return followup_text.after_example(context.words, step)
+    return None
+
+
+HANDLERS = [
+    CallbackQueryHandler(skip_followup, pattern=matches(cb.SkipFollowup)),
+    CallbackQueryHandler(no_example, pattern=matches(cb.NoExample)),
+    CallbackQueryHandler(other_tick, pattern=matches(cb.OtherTick)),
+]
