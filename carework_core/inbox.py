@@ -51,10 +51,10 @@ class Inbox:
         async with self.env.db.transaction() as tx:
             await stored.confirm_up_to(tx, min(offset - 1, SQLITE_INTEGERS[-1]))
 
-    async def unfinished(self, limit: int = 100) -> list[StoredUpdate]:
-        """Returns stored updates not yet processed, in the order they arrived."""
+    async def unfinished(self, limit: int = 100, after: int = 0) -> list[StoredUpdate]:
+        """Returns stored updates not yet processed, received after receipt `after`, in the order they arrived."""
         async with self.env.db.reading() as tx:
-            return await stored.unfinished_updates(tx, limit)
+            return await stored.unfinished_updates(tx, limit, after)
 
     async def finish(self, receipt: int) -> None:
         """Marks an update processed and forgets its content (names, text): only its id is kept."""
