@@ -3,7 +3,7 @@
 import asyncio
 
 from telegram import Update
-from telegram.ext import TypeHandler
+from telegram.ext import ExtBot, TypeHandler
 
 from tests.e2e.test_round import start_round
 
@@ -55,3 +55,22 @@ async def test_rapid_taps_and_messages_are_handled_in_the_order_sent(stack):
         ("P-0001", "examples", "Wellbeing walks"),
         ("P-0001", "more", "Nothing more"),
     ]
+
+
+async def test_the_next_question_never_waits_for_telegram_to_confirm_the_tap(stack, monkeypatch):
+    ann = await stack.joined("Ann")
+    await start_round(stack, ann)
+    await ann.send("Buddy scheme")
+    await ann.wait_for_reply()
+    confirmed = asyncio.Event()
+    answer = ExtBot.answer_callback_query
+
+    async def slow_answer(self, *args, **kwargs):  # Telegram is slow to confirm the tap
+        await confirmed.wait()
+        return await answer(self, *args, **kwargs)
+
+    monkeypatch.setattr(ExtBot, "answer_callback_query", slow_answer)
+    await ann.tap("Next question")
+    second = await ann.wait_for(lambda c: c[-1].text.startswith("Question 2 of 4"), timeout=5)
+    assert second[-1].buttons == [["Skip this question"]]
+    confirmed.set()
