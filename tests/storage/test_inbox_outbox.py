@@ -176,3 +176,11 @@ async def test_messages_queued_before_the_upgrade_keep_their_kind(tmp_path):
 
 
 OLD_METHODS = ["sendMessage", "editMessageText", "editMessageReplyMarkup"]  # what the outbox held before kinds
+
+
+async def test_messages_being_sent_count_towards_the_limit_but_are_not_read_again(services, clock):
+    outbox = services.outbox
+    await outbox.enqueue([message(1, "a"), message(2, "b"), message(3, "c")])
+    first, second, third = await outbox.due(clock.now(), 10)
+    assert await outbox.due(clock.now(), 2, skip={first.id}) == [second]
+    assert [m.id for m in await outbox.due(clock.now(), 3, skip={second.id})] == [first.id, third.id]
