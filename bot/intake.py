@@ -108,14 +108,14 @@ class Intake:
         count = 0
         while True:
             await self._room()
-            room = MAX_HANDED_OVER - self._in_hand
-            batch = await self.inbox.unfinished(min(100, room), after=self._handed_up_to)
-            if not batch:
-                return count
+            asked = min(100, MAX_HANDED_OVER - self._in_hand)
+            batch = await self.inbox.unfinished(asked, after=self._handed_up_to)
             for stored in batch:
                 await self._hand_over(stored)
                 self._handed_up_to = stored.receipt
                 count += 1
+            if len(batch) < asked:  # that was the last of them: no need to ask again
+                return count
 
     async def idle(self) -> None:
         """Waits until every update handed over has ended (benchmarks and tests)."""
