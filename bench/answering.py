@@ -33,7 +33,7 @@ from pathlib import Path
 from random import Random
 
 from bench.answering_bots import baseline_main, ours_main
-from bench.capacity import BENCH_PACE, ask, emulator_process
+from bench.capacity import ask, emulator_process
 from botapi_emulator import EmulatorClient, VirtualUser
 from carework_core.bootstrap import Services
 from carework_core.clock import ShiftedClock
@@ -47,8 +47,6 @@ THINK = (2.0, 6.0)  # seconds a person reads before each tap; the per-chat pace 
 PEOPLE_PER_CLIENT = 400  # one control-API session per 400 people stays under its 500 connections
 PATIENCE = 120.0
 
-__all__ = ["BENCH_PACE"]
-
 
 def cpu_seconds(pid: int) -> float:
     """Returns a process's user and system CPU time so far, from /proc."""
@@ -56,14 +54,18 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def measure(kind: str, participants: int, think: tuple[float, float], profile: Path | None) -> dict:
+async def measure(
+    kind: str, participants: int, think: tuple[float, float], profile: Path | None, client: str = "httpx"
+) -> dict:
     """Runs one bot against its own emulator and crowd; returns its CPU per answer and latencies."""
     context = multiprocessing.get_context("spawn")
     with tempfile.TemporaryDirectory() as folder, emulator_process() as url:
         tokens = await invites(Path(folder), participants) if kind == "ours" else [""] * participants
         bot_pipe, bot_end = context.Pipe()
         target, args = (
-            (ours_main, (bot_end, url, folder, SURVEY, profile)) if kind == "ours" else (baseline_main, (bot_end, url))
+            (ours_main, (bot_end, url, folder, SURVEY, profile))
+            if kind == "ours"
+            else (baseline_main, (bot_end, url, client))
         )
         bot = context.Process(target=target, args=args, name=kind)
         bot.start()
@@ -204,8 +206,8 @@ async def tap_through(user: VirtualUser, start: int, rng: Random, think, latenci
         await asyncio.sleep(rng.uniform(*think))
 
 
-async def main(participants: int, think: tuple[float, float], profile: Path | None) -> str:
-    baseline = await measure("baseline", participants, think, None)
+async def main(participants: int, think: tuple[float, float], profile: Path | None, client: str) -> str:
+    baseline = await measure("baseline", participants, think, None, client)
     print(describe("baseline (minimal python-telegram-bot bot)", baseline), flush=True)
     ours = await measure("ours", participants, think, profile)
     print(describe("carework", ours), flush=True)
@@ -218,6 +220,15 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=500)
     parser.add_argument("--think", type=float, nargs=2, default=THINK, help="seconds before each tap: least, most")
-    parser.add_argument("--profile", type=Path, help="write our bot's cProfile while answering here")
+    parser.add_argument(
+        "--profile", type=Path, help="write a cProfile of our bot's process (joining and answering) here"
+    )
+    parser.add_argument(
+        "--baseline-client",
+        choices=["httpx", "aiohttp"],
+        default="httpx",
+        help="the baseline's HTTP client: the library's own (stock), or carework's (to compare logic and storage alone)",
+    )
     arguments = parser.parse_args()
-    print(asyncio.run(main(arguments.participants, tuple(arguments.think), arguments.profile)))
+    figures = main(arguments.participants, tuple(arguments.think), arguments.profile, arguments.baseline_client)
+    print(asyncio.run(figures))

@@ -12,6 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bench.capacity import BENCH_PACE
+from bot.http import use_client
 from bot.runner import RunningBot
 from bot.settings import Settings
 from carework_core.bootstrap import Services
@@ -52,9 +53,10 @@ async def _ours(pipe, url: str, folder: Path, survey: Path) -> None:
         await services.close()
 
 
-def baseline_main(pipe, url: str) -> None:
-    """Runs the minimal bot: a stock Application polling for itself, no storage, no logic."""
-    asyncio.run(_baseline(pipe, url))
+def baseline_main(pipe, url: str, client: str = "httpx") -> None:
+    """Runs the minimal bot: a stock Application polling for itself, no storage, no logic; its
+    requests go through the library's own httpx client, or carework's aiohttp one when asked."""
+    asyncio.run(_baseline(pipe, url, client))
 
 
 def question(number: int) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -79,9 +81,9 @@ async def tapped(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_chat.send_message(text, reply_markup=buttons)
 
 
-async def _baseline(pipe, url: str) -> None:
+async def _baseline(pipe, url: str, client: str) -> None:
     app = (
-        Application.builder()
+        use_client(Application.builder(), client)
         .token(REHEARSAL_TOKEN)
         .base_url(f"{url}/bot")
         .concurrent_updates(True)  # as ours: one person's taps never wait for another's

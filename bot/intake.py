@@ -117,11 +117,6 @@ class Intake:
             if len(batch) < asked:  # that was the last of them: no need to ask again
                 return count
 
-    async def idle(self) -> None:
-        """Waits until every update handed over has ended (benchmarks and tests)."""
-        while self._in_hand:
-            await asyncio.sleep(0.01)
-
     async def _room(self) -> None:
         """Waits while the processor holds its fill; after a failure, waits for all to end and starts over."""
         while self._in_hand >= MAX_HANDED_OVER and not self._replay:

@@ -41,10 +41,6 @@ class PersonalOrder(BaseUpdateProcessor):
         super().__init__(max_concurrent_updates)
         self._queues: dict[int, deque[Awaitable[Any]]] = {}
 
-    def waiting(self) -> int:
-        """Returns how many updates wait behind their person's update in progress."""
-        return sum(len(queue) for queue in self._queues.values())
-
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Runs the update now, or queues it behind the same person's update in progress."""
         person = person_of(update)
