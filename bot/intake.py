@@ -83,14 +83,15 @@ class Intake:
             self._unconfirmed = self._started = True
         await self._room()
         batch = await self._fetch(self._offset)
-        if self._unconfirmed and self._offset is not None:
-            await self.inbox.confirmed(self._offset)
-        self._unconfirmed = False
+        confirmed = self._offset if self._unconfirmed else None  # that fetch told Telegram we hold them
         stored = [u for u in (_stored(raw) for raw in batch) if u is not None]
         if stored:
-            await self.inbox.store(stored)
+            await self.inbox.store(stored, confirmed)  # one transaction for both
             _log_set_aside(stored)
-            self._offset, self._unconfirmed = max(u.update_id for u in stored) + 1, True
+            self._offset = max(u.update_id for u in stored) + 1
+        elif confirmed is not None:
+            await self.inbox.confirmed(confirmed)
+        self._unconfirmed = bool(stored)
         if await self.process_stored() or stored:
             self._untidy = True
         idle = not batch and not self._in_hand

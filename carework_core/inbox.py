@@ -28,10 +28,15 @@ class Inbox:
     def __init__(self, env: Env):
         self.env = env
 
-    async def store(self, updates: list[StoredUpdate]) -> int:
-        """Stores updates (one redelivered before we confirmed it is ignored); returns how many are new."""
+    async def store(self, updates: list[StoredUpdate], confirmed: int | None = None) -> int:
+        """Stores updates (one redelivered before we confirmed it is ignored); returns how many are new.
+
+        `confirmed`, when given, is the offset Telegram was sent when it sent these: recorded first,
+        in the same transaction (see `confirmed`)."""
         added = 0
         async with self.env.db.transaction() as tx:
+            if confirmed is not None:
+                await stored.confirm_up_to(tx, min(confirmed - 1, SQLITE_INTEGERS[-1]))
             for u in updates:
                 now = self.env.stamp()
                 if not storable(u.update_id):
