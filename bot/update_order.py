@@ -6,6 +6,8 @@ update by its person (the sending user, else the chat): while one of a person's 
 their next ones wait in a queue of their own and are run, in order, by the same slot. So one
 person's slow update holds up nobody else, a person's tap, tap and typed answer are handled in the
 order they were sent, and a person with a long backlog takes one slot, never all of them.
+Updates wait for a slot first come, first served (asyncio's semaphore), so each reaches its
+person's queue in the order the intake handed it over.
 
 If one of a person's updates fails (its handling raised, not a handler's error, which the
 application's error handler takes), the rest of their queue is dropped unstarted: the intake
@@ -14,7 +16,6 @@ replays them from the inbox, after the failed one, so their order still holds.
 
 from __future__ import annotations
 
-import logging
 from collections import deque
 from collections.abc import Awaitable, Coroutine
 from typing import Any
@@ -22,7 +23,6 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-log = logging.getLogger(__name__)
 MAX_CONCURRENT_UPDATES = 128  # people handled at once; each holds at most one slot
 
 
