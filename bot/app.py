@@ -21,6 +21,7 @@ from bot.handlers import (
 )
 from bot.http import use_client
 from bot.settings import Settings
+from bot.update_order import PersonalOrder
 from carework_core.bootstrap import Services
 
 
@@ -33,6 +34,7 @@ def build_application(settings: Settings, services: Services) -> CareworkApp:
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .updater(None)
+        .concurrent_updates(PersonalOrder())  # different people at once, each person's in order
         .context_types(ContextTypes(context=CareworkContext, bot_data=BotData))
         .build()
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -80,9 +81,23 @@ async def respond(update: Update, context: CareworkContext, *out: Reply | Edit, 
     context.bot_data.wake_sender()
 
 
+# Answers to taps on their way to Telegram, held here so none is collected half-way (asyncio keeps
+# only weak references to tasks).
+_answering: set[asyncio.Task] = set()
+
+
 async def answer_query(query: CallbackQuery, text: str | None = None) -> None:
-    """Stops the button's spinner; a replayed or expired query is not worth failing over."""
+    """Stops the button's spinner: the answer goes out first, and the handler queues its replies
+    without waiting a round trip for Telegram to confirm it."""
+    task = asyncio.create_task(_answer(query, text))
+    _answering.add(task)
+    task.add_done_callback(_answering.discard)
+
+
+async def _answer(query: CallbackQuery, text: str | None) -> None:
     try:
         await query.answer(text)
-    except TelegramError as exc:
+    except TelegramError as exc:  # a replayed or expired query is not worth failing over
         log.info("callback answer refused", extra={"reason": type(exc).__name__})
+    except Exception as exc:  # nobody awaits this task: say what went wrong here
+        log.warning("callback answer failed", extra={"reason": type(exc).__name__})

@@ -2,12 +2,15 @@
 
 The stock Updater confirms a batch to Telegram on its next getUpdates, before handlers have run,
 so a killed process loses that batch. Here each batch is committed to the inbox table first; only
-then does the next getUpdates (with a higher offset) confirm it. Stored updates are processed in
-order and marked done; unfinished ones are replayed on start. Handlers are idempotent (answers
+then does the next getUpdates (with a higher offset) confirm it. Stored updates are handed, in the
+order they arrived, to the application's update processor (bot/update_order.py), which runs
+different people's at once and each person's in order; each is marked done only after it has been
+processed, and unfinished ones are replayed, in order, on start. Handlers are idempotent (answers
 are keyed by their source message, replies by update id), so a replay changes nothing twice.
 Handlers see the inbox receipt as update_id: Telegram's own ids restart, the receipt never does.
 A failed write never stops the loop: it is logged and retried, and the batch is not confirmed
-until it is stored. When idle, the WAL is emptied so raw updates do not linger on disk.
+until it is stored; a failed update is replayed, with what its person sent after it, once
+everything in progress has ended. When idle, the WAL is emptied so raw updates do not linger on disk.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from carework_core.inbox import Inbox, StoredUpdate, storable
 
 log = logging.getLogger(__name__)
 IDLE_TIDY_SECONDS = 3600.0  # an idle bot still forgets old set-aside content about hourly
+MAX_HANDED_OVER = 2000  # updates in the processor's hands at once; a backlog waits in the inbox
 
 
 class Intake:
@@ -38,47 +42,60 @@ class Intake:
         self._started = False
         self._untidy = True
         self._tidied_at = time.monotonic()
+        self._handed_up_to = 0  # the newest receipt handed to the processor
+        self._in_hand = 0  # handed over and not yet ended
+        self._running: set[asyncio.Task] = set()
+        self._failures = 0
+        self._replay = False  # an update failed: replay everything unfinished once nothing runs
 
     async def run(self) -> None:
-        """Replays unfinished updates, then polls, stores and processes until cancelled.
+        """Replays unfinished updates, then polls, stores and hands over until cancelled.
 
         Any failure (a write lock held by another process for longer than the database waits, a
         full disk) is logged and retried with backoff: a stopped intake answers nobody.
         """
         failures = 0
-        while True:
-            try:
-                await self._cycle()
-                failures = 0
-            except RetryAfter as exc:
-                await asyncio.sleep(retry_seconds(exc.retry_after))
-            except (Conflict, NetworkError, TelegramError) as exc:
-                failures += 1
-                log.warning("getUpdates failed", extra={"reason": type(exc).__name__, "failures": failures})
-                await asyncio.sleep(backoff(failures, cap=30.0, first=1.0))
-            except Exception as exc:
-                failures += 1
-                log.error("intake failed", extra={"reason": describe_failure(exc), "failures": failures})
-                await asyncio.sleep(backoff(failures, cap=30.0, first=1.0))
+        try:
+            while True:
+                try:
+                    await self._cycle()
+                    failures = 0
+                except RetryAfter as exc:
+                    await asyncio.sleep(retry_seconds(exc.retry_after))
+                except (Conflict, NetworkError, TelegramError) as exc:
+                    failures += 1
+                    log.warning("getUpdates failed", extra={"reason": type(exc).__name__, "failures": failures})
+                    await asyncio.sleep(backoff(failures, cap=30.0, first=1.0))
+                except Exception as exc:
+                    failures += 1
+                    log.error("intake failed", extra={"reason": describe_failure(exc), "failures": failures})
+                    await asyncio.sleep(backoff(failures, cap=30.0, first=1.0))
+        finally:
+            for task in self._running:  # cut short: they stay unfinished and are replayed on start
+                task.cancel()
+            await asyncio.gather(*self._running, return_exceptions=True)
 
     async def _cycle(self) -> None:
-        """One turn: fetch (confirming what was stored), store, process, tidy when idle."""
+        """One turn: fetch (confirming what was stored), store, hand over, tidy when idle."""
         if not self._started:
             await self.process_stored()
             self._offset = await self.inbox.next_offset()
             self._unconfirmed = self._started = True
+        await self._room()
         batch = await self._fetch(self._offset)
-        if self._unconfirmed and self._offset is not None:
-            await self.inbox.confirmed(self._offset)
-        self._unconfirmed = False
+        confirmed = self._offset if self._unconfirmed else None  # that fetch told Telegram we hold them
         stored = [u for u in (_stored(raw) for raw in batch) if u is not None]
         if stored:
-            await self.inbox.store(stored)
+            await self.inbox.store(stored, confirmed)  # one transaction for both
             _log_set_aside(stored)
-            self._offset, self._unconfirmed = max(u.update_id for u in stored) + 1, True
+            self._offset = max(u.update_id for u in stored) + 1
+        elif confirmed is not None:
+            await self.inbox.confirmed(confirmed)
+        self._unconfirmed = bool(stored)
         if await self.process_stored() or stored:
             self._untidy = True
-        if not batch and (self._untidy or time.monotonic() - self._tidied_at > IDLE_TIDY_SECONDS):
+        idle = not batch and not self._in_hand
+        if idle and (self._untidy or time.monotonic() - self._tidied_at > IDLE_TIDY_SECONDS):
             await self._tidy()
 
     async def _tidy(self) -> None:
@@ -88,13 +105,29 @@ class Intake:
         self._untidy, self._tidied_at = False, time.monotonic()
 
     async def process_stored(self) -> int:
-        """Processes every stored, unfinished update in order; returns how many."""
+        """Hands every stored, unfinished update not yet handed over to the processor, in order; returns how many."""
         count = 0
-        while batch := await self.inbox.unfinished(100):
+        while True:
+            await self._room()
+            asked = min(100, MAX_HANDED_OVER - self._in_hand)
+            batch = await self.inbox.unfinished(asked, after=self._handed_up_to)
             for stored in batch:
-                await self._process(stored)
+                await self._hand_over(stored)
+                self._handed_up_to = stored.receipt
                 count += 1
-        return count
+            if len(batch) < asked:  # that was the last of them: no need to ask again
+                return count
+
+    async def _room(self) -> None:
+        """Waits while the processor holds its fill; after a failure, waits for all to end and starts over."""
+        while self._in_hand >= MAX_HANDED_OVER and not self._replay:
+            await asyncio.sleep(0.01)
+        if self._replay:
+            while self._running:
+                await asyncio.wait(set(self._running))
+            await asyncio.sleep(backoff(self._failures, cap=30.0, first=1.0))
+            self._handed_up_to = self._in_hand = 0  # unstarted ones were dropped: hand everything over again
+            self._replay = False
 
     async def _fetch(self, offset: int | None) -> list:
         params = {"timeout": self.poll_timeout, "allowed_updates": ["message", "edited_message", "callback_query"]}
@@ -105,8 +138,8 @@ class Intake:
         )
         return result if isinstance(result, list) else []
 
-    async def _process(self, stored: StoredUpdate) -> None:
-        started = time.perf_counter()
+    async def _hand_over(self, stored: StoredUpdate) -> None:
+        """Gives one stored update to the update processor; one the library cannot read is set aside."""
         try:
             data = json.loads(stored.payload)
             data["update_id"] = stored.receipt  # replies are keyed by it; Telegram's ids restart
@@ -115,12 +148,35 @@ class Intake:
             await self.inbox.set_aside(stored.receipt, f"{type(exc).__name__}")
             log.warning("update set aside", extra={"update_id": stored.update_id, "reason": type(exc).__name__})
             return
-        await self.application.process_update(update)
-        await self.inbox.finish(stored.receipt)
-        log.debug(
-            "update processed",
-            extra={"receipt": stored.receipt, "ms": round((time.perf_counter() - started) * 1000, 1)},
-        )
+        self._in_hand += 1
+        processor = self.application.update_processor
+        task = asyncio.create_task(processor.process_update(update, self._process(stored, update)))
+        self._running.add(task)
+        task.add_done_callback(self._ended)
+
+    async def _process(self, stored: StoredUpdate, update: Update) -> None:
+        """Processes one update and marks it done; after a failure, leaves it for the replay."""
+        try:
+            if self._replay:
+                return  # something before it may have failed: it is replayed in order
+            started = time.perf_counter()
+            await self.application.process_update(update)
+            await self.inbox.finish(stored.receipt)
+            self._failures = 0
+            log.debug(
+                "update processed",
+                extra={"receipt": stored.receipt, "ms": round((time.perf_counter() - started) * 1000, 1)},
+            )
+        finally:
+            self._in_hand -= 1
+
+    def _ended(self, task: asyncio.Task) -> None:
+        self._running.discard(task)
+        if task.cancelled() or task.exception() is None:
+            return
+        self._failures += 1
+        self._replay = True
+        log.error("update failed", extra={"reason": describe_failure(task.exception()), "failures": self._failures})
 
 
 def _log_set_aside(stored: list[StoredUpdate]) -> None:

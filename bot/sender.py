@@ -165,8 +165,8 @@ class Sender:
         return started
 
     async def _due(self, batch: int) -> list[QueuedMessage]:
-        due = await self.outbox.due(self.clock.now(), batch + len(self._in_flight))
-        due = [m for m in due if m.id not in self._in_flight]
+        # Sends in flight are still pending: asked for, so the batch is full, but not read again.
+        due = await self.outbox.due(self.clock.now(), batch + len(self._in_flight), self._in_flight.keys())
         for message in [m for m in due if not m.wanted]:
             await self.outbox.expire(message.id)
             log.info("message expired", extra={"outbox_id": message.id, "attempts": message.attempts})

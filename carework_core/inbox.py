@@ -28,10 +28,15 @@ class Inbox:
     def __init__(self, env: Env):
         self.env = env
 
-    async def store(self, updates: list[StoredUpdate]) -> int:
-        """Stores updates (one redelivered before we confirmed it is ignored); returns how many are new."""
+    async def store(self, updates: list[StoredUpdate], confirmed: int | None = None) -> int:
+        """Stores updates (one redelivered before we confirmed it is ignored); returns how many are new.
+
+        `confirmed`, when given, is the offset Telegram was sent when it sent these: recorded first,
+        in the same transaction (see `confirmed`)."""
         added = 0
         async with self.env.db.transaction() as tx:
+            if confirmed is not None:
+                await stored.confirm_up_to(tx, min(confirmed - 1, SQLITE_INTEGERS[-1]))
             for u in updates:
                 now = self.env.stamp()
                 if not storable(u.update_id):
@@ -51,10 +56,10 @@ class Inbox:
         async with self.env.db.transaction() as tx:
             await stored.confirm_up_to(tx, min(offset - 1, SQLITE_INTEGERS[-1]))
 
-    async def unfinished(self, limit: int = 100) -> list[StoredUpdate]:
-        """Returns stored updates not yet processed, in the order they arrived."""
+    async def unfinished(self, limit: int = 100, after: int = 0) -> list[StoredUpdate]:
+        """Returns stored updates not yet processed, received after receipt `after`, in the order they arrived."""
         async with self.env.db.reading() as tx:
-            return await stored.unfinished_updates(tx, limit)
+            return await stored.unfinished_updates(tx, limit, after)
 
     async def finish(self, receipt: int) -> None:
         """Marks an update processed and forgets its content (names, text): only its id is kept."""

@@ -7,6 +7,7 @@ since a day-old "Saved. Thank you." or a Start button for a closed round only co
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from carework_core.clock import iso
@@ -37,10 +38,11 @@ class Outbox:
             added += await queue.add_message(tx, m, self.env.stamp(), expires)
         return added
 
-    async def due(self, now: datetime, limit: int) -> list[QueuedMessage]:
-        """Returns the oldest pending message of each chat whose time has come: replies first, then broadcasts."""
+    async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> list[QueuedMessage]:
+        """Returns the oldest pending message of each chat whose time has come: replies first, then
+        broadcasts; those in `skip` (being sent) count towards the limit but are left out."""
         async with self.env.db.reading() as tx:
-            return await queue.due_messages(tx, iso(now), limit)
+            return await queue.due_messages(tx, iso(now), limit, skip)
 
     async def mark_sent(self, message_id: int, telegram_message_id: int | None) -> None:
         """Records a message as delivered."""

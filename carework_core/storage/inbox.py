@@ -35,10 +35,11 @@ async def confirm_up_to(tx: Tx, update_id: int) -> None:
     await tx.execute("UPDATE inbox SET confirmed = 1 WHERE confirmed = 0 AND update_id <= ?", (update_id,))
 
 
-async def unfinished_updates(tx: Tx, limit: int) -> list[StoredUpdate]:
-    """Returns stored updates not yet processed, in the order they arrived."""
+async def unfinished_updates(tx: Tx, limit: int, after: int = 0) -> list[StoredUpdate]:
+    """Returns stored updates not yet processed, received after receipt `after`, in the order they arrived."""
     rows = await tx.fetchall(
-        "SELECT update_id, payload, kind, id FROM inbox WHERE status = ? ORDER BY id LIMIT ?", (InboxStatus.NEW, limit)
+        "SELECT update_id, payload, kind, id FROM inbox WHERE status = ? AND id > ? ORDER BY id LIMIT ?",
+        (InboxStatus.NEW, after, limit),
     )
     return [StoredUpdate(r[0], r[1], r[2], r[3]) for r in rows]
 

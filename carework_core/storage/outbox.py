@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from itertools import zip_longest
 
 from carework_core.messages import Lane, MessageKind, OutboxStatus, OutgoingMessage, QueuedMessage
@@ -58,11 +59,12 @@ STREAMS = (
 )
 
 
-async def due_messages(tx: Tx, now: str, limit: int) -> list[QueuedMessage]:
+async def due_messages(tx: Tx, now: str, limit: int, skip: Collection[int] = ()) -> list[QueuedMessage]:
     """Returns the oldest pending message of each chat whose time has come: replies first, oldest
     first, then broadcasts taking turns across streams (rounds), so no round starves another.
 
-    A message is wanted until it expires or, for an invitation, while its round is open.
+    A message is wanted until it expires or, for an invitation, while its round is open. Messages
+    whose ids are in `skip` (being sent) count towards the limit but are not read.
     """
     values = (OutboxStatus.PENDING, now, limit)
     rows = await tx.fetchall(REPLY_HEADS, values)
@@ -70,7 +72,7 @@ async def due_messages(tx: Tx, now: str, limit: int) -> list[QueuedMessage]:
         streams = [r[0] for r in await tx.fetchall(STREAMS, values[:1])]
         turns = [await tx.fetchall(BROADCAST_HEADS, (*values, stream)) for stream in streams]
         rows += [row for turn in zip_longest(*turns) for row in turn if row is not None]
-    return [_queued(r) for r in rows[:limit]]
+    return [_queued(r) for r in rows[:limit] if r[0] not in skip]
 
 
 def _queued(r) -> QueuedMessage:

@@ -176,3 +176,20 @@ async def test_messages_queued_before_the_upgrade_keep_their_kind(tmp_path):
 
 
 OLD_METHODS = ["sendMessage", "editMessageText", "editMessageReplyMarkup"]  # what the outbox held before kinds
+
+
+async def test_messages_being_sent_count_towards_the_limit_but_are_not_read_again(services, clock):
+    outbox = services.outbox
+    await outbox.enqueue([message(1, "a"), message(2, "b"), message(3, "c")])
+    first, second, third = await outbox.due(clock.now(), 10)
+    assert await outbox.due(clock.now(), 2, skip={first.id}) == [second]
+    assert [m.id for m in await outbox.due(clock.now(), 3, skip={second.id})] == [first.id, third.id]
+
+
+async def test_storing_a_batch_records_first_that_telegram_was_told_of_the_last(services):
+    inbox = services.inbox
+    await inbox.store([StoredUpdate(5, "{}"), StoredUpdate(6, "{}")])
+    # Telegram restarted its ids: the getUpdates that confirmed 5 and 6 brought a new 5.
+    assert await inbox.store([StoredUpdate(5, '{"new": 1}')], confirmed=7) == 1
+    assert await inbox.next_offset() == 6
+    assert [u.payload for u in await inbox.unfinished()] == ["{}", "{}", '{"new": 1}']
