@@ -241,3 +241,14 @@ def matches(kind: type[Callback]):
     """Returns a CallbackQueryHandler pattern that accepts only this kind's packed data."""
     prefix = kind.prefix + "|"
     return lambda data: isinstance(data, str) and data.startswith(prefix)
+
+
+@dataclass(frozen=True)
+class ChooseLanguage(Callback):
+    """Switches the person to one of the definition's languages (a code such as "cy")."""
+
+    prefix: ClassVar[str] = "lg"
+    language: str
+
+
+KINDS[ChooseLanguage.prefix] = ChooseLanguage

@@ -40,7 +40,7 @@ async def on_error(update: object, context: CareworkContext) -> None:
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if update.callback_query is not None:
-        await answer_query(update.callback_query, render.TEXT[key])
+        await answer_query(update.callback_query, context.words(render.TEXT[key]))
         if key in ("stale", "example_first", "needs_answer"):
             return  # the toast is enough; the chat already shows the right question
-    await respond(update, context, render.plain(key), tag="e")
+    await respond(update, context, render.plain(context.words, key), tag="e")

@@ -23,3 +23,4 @@ class Participant:
     status: ParticipantStatus
     chat_id: int
     reachable: bool
+    language: str | None = None  # the definition's language they read; None: its first

@@ -7,6 +7,10 @@ import logging
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
+from bot.catalogue import Words, speaking, words
+from carework_core.languages import fitting_language
+from carework_core.people import Participant
+
 log = logging.getLogger(__name__)
 
 
@@ -19,9 +23,20 @@ async def private_people_only(update: Update, context) -> None:
 
 
 async def heard_from(update: Update, context) -> None:
-    """Anyone who writes or taps can be reached again, even after blocking the bot once."""
-    if await context.services.onboarding.heard_from(update.effective_user.id):
+    """Anyone who writes or taps can be reached again, even after blocking the bot once; their words are set."""
+    onboarding = context.services.onboarding
+    person = await onboarding.participant(update.effective_user.id)
+    context.words = _words_for(person, update, context)
+    if person is not None and not person.reachable and await onboarding.heard_from(update.effective_user.id):
         log.info("participant reachable again", extra={"update_id": update.update_id})  # reconcile invites them
+
+
+def _words_for(person: Participant | None, update: Update, context) -> Words:
+    """The person's chosen language; before they join, the one their Telegram app uses, if the definition has it."""
+    languages = context.services.env.consultation.languages
+    if person is not None and person.language:
+        return speaking(person.language, languages)
+    return words(fitting_language(languages, update.effective_user.language_code))
 
 
 async def guard(update: Update, context) -> None:

@@ -347,6 +347,12 @@ CREATE UNIQUE INDEX coordinator_invites_by_token_hash ON coordinator_invites (to
 ALTER TABLE consents ADD COLUMN wording TEXT
 """
 
+# participants.language keeps what Telegram reported at join (exported as it is); chosen_language is
+# the definition's language the bot writes to them in (from that code, or their /language choice).
+CHOSEN_LANGUAGE = """
+ALTER TABLE participants ADD COLUMN chosen_language TEXT
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", INITIAL),
     Migration(2, "inbox receipts: update ids may restart", INBOX_RECEIPTS),
@@ -362,6 +368,7 @@ MIGRATIONS: list[Migration] = [
     Migration(12, "items keep their synthesis: description, theme, notes, sources and scores", ITEM_DETAILS),
     Migration(13, "participants may pause reminders and announcements", PAUSES),
     Migration(14, "invite tokens hashed; consent rows keep their wording's version", SECRETS),
+    Migration(18, "the language each participant reads the bot in", CHOSEN_LANGUAGE),
 ]
 
 
