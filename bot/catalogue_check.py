@@ -13,6 +13,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 from bot.catalogue import catalogue_file
+from carework_core.definition_file import load_definition
 
 BOT_DIR = Path(__file__).parent
 Message = str | tuple[str, str]  # a plain message, or a plural's (singular, plural)
@@ -66,3 +67,21 @@ def untranslated(lang: str, messages: set[Message] | None = None) -> list[Messag
             have.add(tuple(m.id) if isinstance(m.id, tuple) else m.id)  # type: ignore[arg-type]
     wanted = messages_in_code() if messages is None else messages
     return sorted(wanted - have, key=str)
+
+
+def catalogue_problems(file: Path) -> list[str]:
+    """Returns, for a definition's declared languages, each one with no catalogue and each message one lacks."""
+    problems = []
+    for lang in load_definition(file).languages:
+        lacking = untranslated(lang)
+        if lacking is None:
+            problems.append(f"{file}: languages: {lang} has no message catalogue (bot/locale/{lang}.po)")
+            continue
+        for message in lacking:
+            shown = message[0] if isinstance(message, tuple) else message
+            problems.append(f"{file}: languages: the catalogue has no {lang} for {_short(shown)!r}")
+    return problems
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

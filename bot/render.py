@@ -23,6 +23,7 @@ from carework_core.definitions import (
     Round,
     TextQuestion,
 )
+from carework_core.local_text import LocalText
 from carework_core.onboarding import ConsentStep
 from carework_core.plans import ReminderTarget
 from carework_core.vocabulary import NOT_SURE_LABEL, points, scale_for
@@ -242,10 +243,15 @@ def nothing_waiting(w: Words, where: Elsewhere) -> Reply:
     return Reply(w("Thank you. No round of questions is open right now. We will message you here when one opens."))
 
 
+# The definition's thank_you when it writes none (carework_core/definitions.py): translated here.
+THANK_YOU = N_("Thank you. We will send you a short summary when this round has closed.")
+
+
 def step(w: Words, s: Ask | RoundDone, c: Consultation) -> Reply:
     """Returns the next question, or the thank-you when the round is finished."""
     if isinstance(s, RoundDone):
-        return Reply(w("That is the end of round {number}.", number=s.round_number) + f" {w.text(c.thank_you)}")
+        thanks = w.text(c.thank_you) if isinstance(c.thank_you, LocalText) else escape(w(THANK_YOU))
+        return Reply(w("That is the end of round {number}.", number=s.round_number) + f" {thanks}")
     q = s.question
     head = w("<b>Question {number} of {total}</b>", number=s.number, total=s.total)
     if isinstance(q, ItemRatingQuestion) and s.item and s.criterion:
