@@ -90,7 +90,7 @@ class Words:
         key = hashlib.sha256(message.encode()).hexdigest()[:10]
         if key not in self._told:
             self._told.add(key)
-            log.warning("message not translated", extra={"language": self.lang, "message": key})
+            log.warning("message not translated", extra={"language": self.lang, "msgid_hash": key})
 
 
 def in_language(text: object, lang: str) -> str:
@@ -108,10 +108,13 @@ def catalogue_file(lang: str) -> Path:
     return LOCALE_DIR / f"{lang}.po"
 
 
-@cache
 def words(lang: str | None) -> Words:
-    """Returns the catalogue for a language code such as "en" or "cy" (read once, then cached)."""
-    lang = language_of(lang) or "en"
+    """Returns the catalogue for a language code such as "en", "cy" or "cy-GB" (read once, then cached)."""
+    return _catalogue(language_of(lang) or "en")
+
+
+@cache
+def _catalogue(lang: str) -> Words:
     path = catalogue_file(lang)
     if lang == "en" or not path.exists():
         return ENGLISH if lang == "en" else Words(lang)
