@@ -25,6 +25,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 from carework_core.languages import language_of
+from carework_core.local_text import text_in
 
 log = logging.getLogger(__name__)
 
@@ -95,9 +96,7 @@ class Words:
 
 def in_language(text: object, lang: str) -> str:
     """Returns a definition's text in a language, or its first language's when it has none there."""
-    pick = getattr(text, "in_language", None)
-    found = pick(lang) if pick else None
-    return found if found is not None else str(text)
+    return text_in(text, lang)
 
 
 ENGLISH = Words("en")

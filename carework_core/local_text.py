@@ -36,6 +36,13 @@ class LocalText(str):
         return language not in self.translations if self.translations else language != first
 
 
+def text_in(text: object, language: str | None) -> str:
+    """Returns a definition's text in a language, or in its first language when not written in that one."""
+    pick = getattr(text, "in_language", None)
+    found = pick(language) if pick and language else None
+    return found if found is not None else str(text)
+
+
 @dataclass(frozen=True)
 class Localised:
     """Pydantic metadata: reads a plain string or a {language: text} mapping into a LocalText."""

@@ -154,7 +154,7 @@ class Onboarding:
             if step != current:
                 raise StaleAction("this consent question has already been answered")
             chosen = [s for s in statements if s.required] if step == 0 else [_optional(statements)[step - 1]]
-            versions = [(s.id, wording_version(self.env.consultation.consent, s)) for s in chosen]
+            versions = [(s.id, wording_version(self.env.consultation.consent, s, person.language)) for s in chosen]
             await stored.record_consents(tx, person.id, versions, agree, self.env.stamp())
             if step == 0 and not agree:
                 await stored.set_status(tx, person.id, ParticipantStatus.DECLINED)

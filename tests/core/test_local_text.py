@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from bot.catalogue import words
+from carework_core.consents import wording_version
 from carework_core.definition_file import load_definition, translation_problems
 from carework_core.definition_languages import missing_texts
 from carework_core.errors import DefinitionError
@@ -75,3 +76,16 @@ def test_a_badly_written_text_is_refused(tmp_path, title, reason):
     with pytest.raises(DefinitionError) as caught:
         load_definition(file)
     assert reason in str(caught.value)
+
+
+def test_consent_is_versioned_by_the_words_shown_in_the_persons_language():
+    c = load_definition(BILINGUAL)
+    statement = c.consent.statements[0]
+    english, welsh = wording_version(c.consent, statement, "en"), wording_version(c.consent, statement, "cy")
+    assert english == wording_version(c.consent, statement)  # the first language, as before languages
+    assert welsh != english
+    reworded = statement.model_copy(
+        update={"text": LocalText(str(statement.text), {**statement.text.translations, "cy": "Rwyf wedi darllen hyn."})}
+    )
+    assert wording_version(c.consent, reworded, "en") == english  # English readers read the same words
+    assert wording_version(c.consent, reworded, "cy") != welsh  # Welsh readers are asked again
