@@ -41,27 +41,29 @@ async def send_summary(services: Services, action: SendSummary) -> int:
     kinds = {(p.group_id, p.language or consultation.languages[0]) for p in people}
     shared = {(g, lang): summary_messages(summary, consultation, g, words(lang)) for g, lang in kinds}
     digests: dict[int, Digest] = {}
-    caption = None
+    captions: dict[str, str] = {}
     if summary.kind == SummaryKind.RATINGS and summary.stats is not None:
         digests = {d.participant_id: d for d in await services.results.digests(action.round_id)}
-        caption = await _chart(services, summary)
+        await _chart(services, summary)
+        for lang in {lang for _, lang in kinds}:
+            captions[lang] = chart_caption(summary.stats, summary.item_titles, consultation, words(lang))
     messages = []
     for person in people:
-        texts = shared[(person.group_id, person.language or consultation.languages[0])]
+        lang = person.language or consultation.languages[0]
+        texts, caption = shared[(person.group_id, lang)], captions.get(lang)
         messages += _for_person(person, summary, texts, digests.get(person.id), caption, consultation)
     added = await services.summaries.send(action, messages, len(people))
     log.info("summary queued", extra={"round": action.round_id, "people": len(people), "messages": added})
     return added
 
 
-async def _chart(services: Services, summary: Summary) -> str:
-    """Stores the round's chart (drawn once from the approved figures); returns its caption."""
+async def _chart(services: Services, summary: Summary) -> None:
+    """Stores the round's chart (drawn once from the approved figures)."""
     consultation = services.env.consultation
     if await services.summaries.chart(summary.round_id) is None:
         # Drawing takes a second or more: off the event loop, so replies go on meanwhile.
         png = await asyncio.to_thread(chart_png, summary.stats, summary.item_titles, consultation)
         await services.summaries.keep_chart(summary.round_id, png)
-    return chart_caption(summary.stats, summary.item_titles, consultation)
 
 
 def _for_person(

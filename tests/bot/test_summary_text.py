@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.catalogue import words
 from bot.summary_text import digest_page, summary_messages
 from botapi_emulator.html_markup import parse_html, utf16_units
 from carework_core.definition_file import load_definition
@@ -166,3 +167,10 @@ def test_a_group_the_definition_no_longer_has_is_counted_in_everyone_but_not_nam
     assert "— someone who took part" in text
     digest = Digest(7, "r2", "gone", (line(1),))
     assert "You: A lot. Your group: mostly Some." in parse_html(digest_page(digest, mini, 0)[0]).text
+
+
+def test_a_welsh_reader_gets_the_summary_framed_in_welsh(mini):
+    text = shown(summary_messages(examples_summary(), mini, "workforce", words("cy")))
+    assert "Wellbeing examples: beth glywsom ni\nThank you: 9 of you" in text  # the team's own words stay as written
+    assert "Pwy gymerodd ran\n• Social care workforce: 6 o bobl, 14 enghraifft\n• Pawb: 9 o bobl, 20 enghraifft" in text
+    assert "— rhywun a gymerodd ran" in text and "Beth sy'n digwydd nesaf" in text
