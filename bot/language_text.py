@@ -6,7 +6,7 @@ from babel import Locale, UnknownLocaleError
 
 from bot import callbacks as cb
 from bot.catalogue import Words
-from bot.render import Button, Reply
+from bot.reply import Button, Reply
 
 
 def own_name(language: str) -> str:

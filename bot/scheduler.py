@@ -7,7 +7,7 @@ import time
 from collections.abc import Awaitable, Callable
 from html import escape
 
-from bot import render
+from bot import round_text
 from bot.catalogue import speaking
 from bot.logs import backoff, describe_failure
 from bot.render import Reply
@@ -41,7 +41,7 @@ def _reminder(target: ReminderTarget, services: Services) -> OutgoingMessage:
     chat = target.participant.chat_id
     params = {
         "chat_id": chat,
-        **render.reminder(
+        **round_text.reminder(
             speaking(target.participant.language, services.env.consultation.languages),
             target,
             services.env.consultation,
@@ -59,7 +59,7 @@ async def reconcile(services: Services) -> int:
     closes = {plan.round_id: plan.closes for plan in await services.plans.plans()}
     rendered = []
     for inv in invitations:
-        reply = render.invitation(
+        reply = round_text.invitation(
             speaking(inv.participant.language, consultation.languages),
             inv.round,
             inv.number,
@@ -111,7 +111,7 @@ async def announce_closed_rounds(services: Services) -> int:
             n.participant.chat_id,
             {
                 "chat_id": n.participant.chat_id,
-                **render.round_closed(
+                **round_text.round_closed(
                     speaking(n.participant.language, services.env.consultation.languages), n.number
                 ).params(),
             },
