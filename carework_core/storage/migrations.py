@@ -347,11 +347,8 @@ CREATE UNIQUE INDEX coordinator_invites_by_token_hash ON coordinator_invites (to
 ALTER TABLE consents ADD COLUMN wording TEXT
 """
 
-# participants.language keeps what Telegram reported at join (exported as it is); chosen_language is
-# the definition's language the bot writes to them in (from that code, or their /language choice).
-CHOSEN_LANGUAGE = """
-ALTER TABLE participants ADD COLUMN chosen_language TEXT
-"""
+# The definition's language a person reads (participants.language keeps what Telegram reported).
+CHOSEN_LANGUAGE = "ALTER TABLE participants ADD COLUMN chosen_language TEXT"
 
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", INITIAL),
