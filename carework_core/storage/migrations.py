@@ -347,9 +347,6 @@ CREATE UNIQUE INDEX coordinator_invites_by_token_hash ON coordinator_invites (to
 ALTER TABLE consents ADD COLUMN wording TEXT
 """
 
-# The definition's language a person reads (participants.language keeps what Telegram reported).
-CHOSEN_LANGUAGE = "ALTER TABLE participants ADD COLUMN chosen_language TEXT"
-
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", INITIAL),
     Migration(2, "inbox receipts: update ids may restart", INBOX_RECEIPTS),
@@ -365,7 +362,8 @@ MIGRATIONS: list[Migration] = [
     Migration(12, "items keep their synthesis: description, theme, notes, sources and scores", ITEM_DETAILS),
     Migration(13, "participants may pause reminders and announcements", PAUSES),
     Migration(14, "invite tokens hashed; consent rows keep their wording's version", SECRETS),
-    Migration(18, "the language each participant reads the bot in", CHOSEN_LANGUAGE),
+    # The definition's language a person reads (participants.language keeps what Telegram reported).
+    Migration(18, "the language each participant reads", "ALTER TABLE participants ADD COLUMN chosen_language TEXT"),
 ]
 
 
