@@ -31,6 +31,11 @@ async def heard_from(update: Update, context) -> None:
         log.info("participant reachable again", extra={"update_id": update.update_id})  # reconcile invites them
 
 
+async def words_of(update: Update, context) -> Words:
+    """Returns the catalogue of the person behind an update (the error handler's context starts afresh)."""
+    return _words_for(await context.services.onboarding.participant(update.effective_user.id), update, context)
+
+
 def _words_for(person: Participant | None, update: Update, context) -> Words:
     """The person's chosen language; before they join, the one their Telegram app uses, if the definition has it."""
     languages = context.services.env.consultation.languages

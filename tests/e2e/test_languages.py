@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,19 @@ async def test_help_is_in_the_persons_language_and_names_the_contact(stack):
     text = (await ann.wait_for_reply()).text
     assert text.startswith("Dyma Gofalu'n dda, sy'n cael ei gynnal gan Y tîm prawf.")
     assert text.endswith("cysylltwch â y tîm prawf yn test@example.org.")
+
+
+async def test_a_stale_tap_and_a_sticker_are_answered_in_welsh(stack):
+    ann = await welsh(stack)
+    await stack.open_round("r1")
+    await ann.wait_for(lambda chat: chat[-1].buttons == [["Dechrau"]])
+    await ann.tap("Dechrau")
+    card = (await ann.wait_for(lambda chat: chat[-1].text.startswith("Cwestiwn 1 o 3")))[-1]
+    await ann.tap("Bach", message_id=card.message_id)
+    await ann.tap("Mawr", message_id=card.message_id)  # a second tap before the buttons go
+    await ann.wait_for(lambda chat: chat[-1].text.startswith("Cwestiwn 2 o 3"))
+    await asyncio.sleep(0.5)
+    toasts = [t.get("text") or "" for t in await ann.toasts()]
+    assert "Mae'r cwestiwn hwnnw eisoes wedi'i ateb." in toasts  # the error handler speaks Welsh too
+    await ann.send_sticker()
+    assert (await ann.wait_for_reply()).text.startswith("Mae'n ddrwg gen i, dim ond negeseuon wedi'u teipio")
