@@ -23,7 +23,7 @@ def _literal(node: ast.expr) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
-def _is_words(node: ast.expr) -> bool:
+def is_catalogue(node: ast.expr) -> bool:
     """`w` or `<anything>.words`: the names a catalogue goes by in render functions and handlers."""
     return (isinstance(node, ast.Name) and node.id == "w") or (isinstance(node, ast.Attribute) and node.attr == "words")
 
@@ -31,9 +31,9 @@ def _is_words(node: ast.expr) -> bool:
 def _message(call: ast.Call) -> Message | None:
     func, args = call.func, call.args
     texts = [_literal(a) for a in args[:2]]
-    if isinstance(func, ast.Attribute) and func.attr == "plural" and _is_words(func.value):
+    if isinstance(func, ast.Attribute) and func.attr == "plural" and is_catalogue(func.value):
         return (texts[0], texts[1]) if len(texts) == 2 and None not in texts else None  # type: ignore[return-value]
-    if _is_words(func) or (isinstance(func, ast.Name) and func.id == "N_"):
+    if is_catalogue(func) or (isinstance(func, ast.Name) and func.id == "N_"):
         return texts[0] if texts else None
     return None
 

@@ -1,12 +1,13 @@
 """The message catalogue: every sentence in the code is in every shipped language, and lookups fit."""
 
+import ast
 import logging
 import re
 
 import pytest
 
 from bot.catalogue import LOCALE_DIR, Html, words
-from bot.catalogue_check import messages_in, messages_in_code, untranslated
+from bot.catalogue_check import BOT_DIR, is_catalogue, messages_in, messages_in_code, untranslated
 
 SHIPPED = sorted(p.stem for p in LOCALE_DIR.glob("*.po"))
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -77,3 +78,14 @@ def test_english_and_unknown_languages_speak_english():
     assert words(None)("Saved. Thank you.") == "Saved. Thank you."
     assert words("de")("Saved. Thank you.") == "Saved. Thank you."
     assert words("en").plural("{count} person", "{count} people", 2) == "2 people"
+
+
+def test_no_message_is_built_before_it_is_looked_up():
+    """w(f"...") or w("a" + b) could never be in a catalogue: values go in as {placeholders}."""
+    built = []
+    for path in sorted(BOT_DIR.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and node.args and is_catalogue(node.func):
+                if isinstance(node.args[0], ast.JoinedStr | ast.BinOp):
+                    built.append(f"{path.relative_to(BOT_DIR)}:{node.lineno}")
+    assert built == []
