@@ -20,9 +20,11 @@ from carework_core.summary import (
     DigestLine,
     ExamplesTally,
     Excerpt,
+    Spread,
     Summary,
     SummaryKind,
 )
+from carework_core.vocabulary import NOT_SURE_LABEL
 
 
 def summary_messages(summary: Summary, consultation: Consultation, group_id: str, w: Words = ENGLISH) -> list[str]:
@@ -184,9 +186,22 @@ def digest_page(
 def _digest_line(w: Words, line: DigestLine, group_name: str) -> str:
     """Returns e.g. "You: A lot. People who work in social care: mostly Some. All groups: Some to A lot."."""
     title = f"<b>{w.text(line.title)}</b>" + (f" – {w.text(line.criterion)}" if line.criterion else "")
-    said = w("You: {answer}.", answer=Html(w.text(line.yours)))
+    said = w("You: {answer}.", answer=_label(w, line.yours))
     if line.group:
-        said += " " + w("{group}: {answer}.", group=group_name, answer=Html(w.text(line.group)))
+        said += " " + w("{group}: {answer}.", group=group_name, answer=Html(_spread(w, line.group)))
     if line.everyone:
-        said += " " + w("All groups: {answer}.", answer=Html(w.text(line.everyone)))
+        said += " " + w("All groups: {answer}.", answer=Html(_spread(w, line.everyone)))
     return f"{title}\n{said}"
+
+
+def _label(w: Words, label: str) -> str:
+    """A scale label in w's language; the "Not sure" every scale may add comes from the catalogue."""
+    return w("Not sure") if type(label) is str and label == NOT_SURE_LABEL else w.label(label)
+
+
+def _spread(w: Words, text: str) -> str:
+    """Returns "mostly Some" or "Some to A lot" in w's language (HTML)."""
+    if not isinstance(text, Spread):
+        return escape(text)
+    low, high = _label(w, text.low), _label(w, text.high)
+    return w("mostly {label}", label=low) if text.low == text.high else w("{low} to {high}", low=low, high=high)
