@@ -132,5 +132,6 @@ def _catalogue(lang: str) -> Words:
 
 
 def speaking(language: str | None, languages: Sequence[str]) -> Words:
-    """Returns the catalogue a person reads: their stored language, else the definition's first."""
-    return words(language or languages[0])
+    """Returns the catalogue a person reads: their stored language while the definition still has it,
+    else the definition's first."""
+    return words(language if language in languages else languages[0])

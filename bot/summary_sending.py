@@ -38,7 +38,7 @@ async def send_summary(services: Services, action: SendSummary) -> int:
     people = await services.summaries.recipients(action.round_id)
     consultation = services.env.consultation
     # One rendering per group and language: each person reads their own language.
-    kinds = {(p.group_id, p.language or consultation.languages[0]) for p in people}
+    kinds = {(p.group_id, speaking(p.language, consultation.languages).lang) for p in people}
     shared = {(g, lang): summary_messages(summary, consultation, g, words(lang)) for g, lang in kinds}
     digests: dict[int, Digest] = {}
     captions: dict[str, str] = {}
@@ -49,7 +49,7 @@ async def send_summary(services: Services, action: SendSummary) -> int:
             captions[lang] = chart_caption(summary.stats, summary.item_titles, consultation, words(lang))
     messages = []
     for person in people:
-        lang = person.language or consultation.languages[0]
+        lang = speaking(person.language, consultation.languages).lang
         texts, caption = shared[(person.group_id, lang)], captions.get(lang)
         messages += _for_person(person, summary, texts, digests.get(person.id), caption, consultation)
     added = await services.summaries.send(action, messages, len(people))

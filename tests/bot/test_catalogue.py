@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.catalogue import LOCALE_DIR, Html, words
+from bot.catalogue import LOCALE_DIR, Html, speaking, words
 from bot.catalogue_check import BOT_DIR, is_catalogue, messages_in, messages_in_code, untranslated
 
 SHIPPED = sorted(p.stem for p in LOCALE_DIR.glob("*.po"))
@@ -89,3 +89,9 @@ def test_no_message_is_built_before_it_is_looked_up():
                 if isinstance(node.args[0], ast.JoinedStr | ast.BinOp):
                     built.append(f"{path.relative_to(BOT_DIR)}:{node.lineno}")
     assert built == []
+
+
+def test_a_person_reads_their_language_while_the_definition_has_it():
+    assert speaking("cy", ["en", "cy"]).lang == "cy"
+    assert speaking(None, ["cy", "en"]).lang == "cy"  # joined before languages were kept: the first
+    assert speaking("cy", ["en"]).lang == "en"  # Welsh was taken out of the definition
