@@ -24,7 +24,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from carework_core.languages import language_of
+from carework_core.languages import fitting_language, language_of
 from carework_core.local_text import text_in
 
 log = logging.getLogger(__name__)
@@ -132,6 +132,5 @@ def _catalogue(lang: str) -> Words:
 
 
 def speaking(language: str | None, languages: Sequence[str]) -> Words:
-    """Returns the catalogue a person reads: their stored language while the definition still has it,
-    else the definition's first."""
-    return words(language if language in languages else languages[0])
+    """Returns the catalogue a person reads: their language while the definition has it, else its first."""
+    return words(fitting_language(languages, language))

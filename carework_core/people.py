@@ -23,4 +23,5 @@ class Participant:
     status: ParticipantStatus
     chat_id: int
     reachable: bool
-    language: str | None = None  # the definition's language they read; None: its first
+    # The definition's language they read; from before that was kept, what Telegram reported at join.
+    language: str | None = None

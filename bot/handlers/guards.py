@@ -7,8 +7,7 @@ import logging
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
-from bot.catalogue import Words, speaking, words
-from carework_core.languages import fitting_language
+from bot.catalogue import Words, speaking
 from carework_core.people import Participant
 
 log = logging.getLogger(__name__)
@@ -39,9 +38,7 @@ async def words_of(update: Update, context) -> Words:
 def _words_for(person: Participant | None, update: Update, context) -> Words:
     """The person's chosen language; before they join, the one their Telegram app uses, if the definition has it."""
     languages = context.services.env.consultation.languages
-    if person is not None and person.language:
-        return speaking(person.language, languages)
-    return words(fitting_language(languages, update.effective_user.language_code))
+    return speaking(person.language if person else update.effective_user.language_code, languages)
 
 
 async def guard(update: Update, context) -> None:

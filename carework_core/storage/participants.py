@@ -13,7 +13,7 @@ from carework_core.storage.db import Row, Tx
 # Selects the columns of participant_from_row; callers add their own WHERE (rounds use it too).
 # PARTICIPANT_COLUMNS counts them, so a query adding its own columns after them reads them from there.
 PARTICIPANT_SQL = """
-SELECT p.id, p.code, p.group_id, p.status, t.chat_id, p.reachable, p.chosen_language
+SELECT p.id, p.code, p.group_id, p.status, t.chat_id, p.reachable, COALESCE(p.chosen_language, p.language)
 FROM participants p JOIN telegram_identities t ON t.participant_id = p.id
 """
 

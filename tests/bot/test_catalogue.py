@@ -95,3 +95,4 @@ def test_a_person_reads_their_language_while_the_definition_has_it():
     assert speaking("cy", ["en", "cy"]).lang == "cy"
     assert speaking(None, ["cy", "en"]).lang == "cy"  # joined before languages were kept: the first
     assert speaking("cy", ["en"]).lang == "en"  # Welsh was taken out of the definition
+    assert speaking("cy-GB", ["en", "cy"]).lang == "cy"  # joined before choices were kept: Telegram's code
