@@ -9,6 +9,10 @@ Translations live in bot/locale/<lang>.po and are read at start-up with Babel: n
 and a translator's editor opens the file as it is. Plural forms follow the file's Plural-Forms
 header (Welsh has six). A message missing from a language falls back to English and is logged
 once, by a short hash: never its text.
+
+A new sentence in the code needs an entry in every .po (tests/bot/test_catalogue.py names the
+missing ones): its English text as msgid, the translation as msgstr (a plural: msgid_plural and one
+msgstr[n] per form of the file's Plural-Forms). `carework validate` names them for a definition's languages.
 """
 
 from __future__ import annotations
