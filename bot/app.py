@@ -13,6 +13,7 @@ from bot.handlers import (
     fallback,
     followups,
     guards,
+    languages,
     notifications,
     onboarding,
     review,
@@ -60,6 +61,7 @@ def build_application(settings: Settings, services: Services) -> CareworkApp:
     handlers = notifications.HANDLERS + handlers  # /pause and /resume before the fallback's /help
     handlers = their_data.HANDLERS + handlers  # /mydata and /withdraw, before the fallback takes any command
     handlers = review.HANDLERS + handlers  # /review and its Change buttons, before the fallback
+    handlers = languages.HANDLERS + handlers  # /language, before the fallback takes any command
     app.add_handlers(handlers, group=1)
     app.add_error_handler(on_error)
     return app

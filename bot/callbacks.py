@@ -292,3 +292,14 @@ class OtherTick(AtQuestion):
 
 
 KINDS.update({k.prefix: k for k in (SkipFollowup, NoExample, OtherTick)})
+
+
+@dataclass(frozen=True)
+class ChooseLanguage(Callback):
+    """Switches the person to one of the definition's languages (a code such as "cy")."""
+
+    prefix: ClassVar[str] = "lg"
+    language: str
+
+
+KINDS[ChooseLanguage.prefix] = ChooseLanguage

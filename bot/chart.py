@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.catalogue import ENGLISH, Words, in_language
 from bot.telegram_html import caption
 from carework_core.definitions import Consultation
 from carework_core.summary import ALL_GROUPS, CellStats, RoundStats
@@ -136,10 +137,10 @@ def chart_png(stats: RoundStats, titles: Mapping[str, str], consultation: Consul
         dpi *= 0.75
 
 
-def chart_caption(stats: RoundStats, titles: Mapping[str, str], consultation: Consultation) -> str:
+def chart_caption(stats: RoundStats, titles: Mapping[str, str], consultation: Consultation, w: Words = ENGLISH) -> str:
     """Returns the chart in words, in the chart's order, for people who cannot see it (plain text)."""
-    lines = ["Chart: the share of people who rated each item in the top two points, all groups together."]
+    lines = [w("Chart: the share of people who rated each item in the top two points, all groups together.")]
     for number, item in enumerate(chart_items(stats, titles, consultation), start=1):
-        share = "nobody rated it" if item.everyone is None else f"{round(item.everyone * 100)}%"
-        lines.append(f"{number}. {item.title}: {share}.")
+        share = w("nobody rated it") if item.everyone is None else f"{round(item.everyone * 100)}%"
+        lines.append(f"{number}. {in_language(item.title, w.lang)}: {share}.")
     return caption("\n".join(lines))

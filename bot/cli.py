@@ -16,11 +16,12 @@ import bot.cli_coordinators  # noqa: F401  (registers status, remind, announce a
 import bot.cli_summaries  # noqa: F401  (registers summary stats, show and approve)
 import bot.cli_synthesis  # noqa: F401  (registers synthesis export and import)
 import bot.cli_voice  # noqa: F401  (registers voice-notes)
+from bot.catalogue_check import catalogue_problems
 from bot.cli_app import _refuse, _run, _with_services, app, out, round_app
 from bot.settings import Settings, StoreSettings, load_settings
 from carework_core.bootstrap import Services
 from carework_core.clock import SystemClock
-from carework_core.definition_file import check_definition, load_definition
+from carework_core.definition_file import check_definition, load_definition, translation_problems
 from carework_core.errors import CareworkError
 
 MAX_PARTICIPANTS = 10_000  # virtual participants in one rehearsal
@@ -64,6 +65,8 @@ def validate(
     failed = False
     for file in files:
         problems = [str(p) for p in check_definition(file)]
+        if not problems:
+            problems = [str(p) for p in translation_problems(file)] + catalogue_problems(file)
         if not problems and database is not None:
             problems = [f"{file}: {change}" for change in _run(_changes_in(database, file))]
         for problem in problems:

@@ -2,35 +2,41 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from bot import callbacks as cb
+from bot.catalogue import N_, Words
 from bot.render import Button, Reply
 from carework_core.consents import Choice
 from carework_core.definitions import Consultation
 
-ANSWER = {True: "yes", False: "no", None: "not asked yet"}
+ANSWER = {True: N_("yes"), False: N_("no"), None: N_("not asked yet")}
 
 
-def choices(shown: tuple[Choice, ...]) -> Reply:
+def choices(w: Words, shown: tuple[Choice, ...]) -> Reply:
     """Lists what the person agreed to, with a button for each choice they can change."""
-    lines = [f"{c.number + 1}. {escape(c.statement.text)} <b>{ANSWER[c.agreed]}</b>" for c in shown]
+    lines = [f"{c.number + 1}. {w.text(c.statement.text)} <b>{w(ANSWER[c.agreed])}</b>" for c in shown]
     buttons = tuple(
-        (Button(f"{c.number + 1}: change to {'no' if c.agreed else 'yes'}", cb.ConsentChoice(c.number, not c.agreed)),)
+        (
+            Button(
+                w("{number}: change to no", number=c.number + 1)
+                if c.agreed
+                else w("{number}: change to yes", number=c.number + 1),
+                cb.ConsentChoice(c.number, not c.agreed),
+            ),
+        )
         for c in shown
         if not c.statement.required
     )
-    note = "You can change the optional ones below." if buttons else "All of these are needed to take part."
-    return Reply("Your consent choices:\n\n" + "\n".join(lines) + f"\n\n{note}", buttons)
+    note = w("You can change the optional ones below.") if buttons else w("All of these are needed to take part.")
+    return Reply(w("Your consent choices:") + "\n\n" + "\n".join(lines) + f"\n\n{note}", buttons)
 
 
-def ask_again(consultation: Consultation, round_id: str, number: int) -> Reply:
+def ask_again(w: Words, consultation: Consultation, round_id: str, number: int) -> Reply:
     """Asks again about a statement whose wording changed since the person agreed to it."""
     statement = consultation.consent.statements[number]
-    yes, no = ("I agree", "No thanks") if statement.required else ("Yes", "No")
-    after = "" if statement.required else "\n\nYou can say no and still take part."
+    yes, no = (w("I agree"), w("No thanks")) if statement.required else (w("Yes"), w("No"))
+    after = "" if statement.required else "\n\n" + w("You can say no and still take part.")
     return Reply(
-        "The words of what you agreed to have changed. Please read them again before you go on.\n\n"
-        f"{escape(consultation.consent.intro)}\n\n• {escape(statement.text)}{after}",
+        w("The words of what you agreed to have changed. Please read them again before you go on.")
+        + f"\n\n{w.text(consultation.consent.intro)}\n\n• {w.text(statement.text)}{after}",
         ((Button(yes, cb.Reconsent(round_id, number, True)), Button(no, cb.Reconsent(round_id, number, False))),),
     )

@@ -51,7 +51,7 @@ class Edit:
         self.message_id, self.reply, self.markup_only = message_id, reply, markup_only
 
 
-def shown_answer(update: Update, label: str) -> list[Edit]:
+def shown_answer(update: Update, label: str, w: Words = ENGLISH) -> list[Edit]:
     """Returns the edit that shows a tapped answer on its question, if the bot can still see it.
 
     Telegram hands over an old message without its text (InaccessibleMessage); then the edit is
@@ -59,7 +59,7 @@ def shown_answer(update: Update, label: str) -> list[Edit]:
     """
     message = update.callback_query.message
     text = getattr(message, "text", None)
-    return [Edit(message.message_id, render.answered(text, label))] if text else []
+    return [Edit(message.message_id, render.answered(w, text, label))] if text else []
 
 
 async def respond(update: Update, context: CareworkContext, *out: Reply | Edit, tag: str = "") -> None:

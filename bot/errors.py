@@ -8,7 +8,9 @@ from telegram import Update
 
 from bot import deadend_text, render
 from bot.callbacks import InvalidCallback
+from bot.catalogue import ENGLISH, Words
 from bot.context import CareworkContext, answer_query, respond
+from bot.handlers.guards import words_of
 from carework_core import errors
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,17 @@ def words_for(error: BaseException) -> str:
     return next((key for kind, key in KIND_WORDS if isinstance(error, kind)), "oops")
 
 
+async def _words(update: Update, context: CareworkContext) -> Words:
+    """The person's language; English when even that cannot be found (the database may be what failed)."""
+    if update.effective_user is None:
+        return ENGLISH
+    try:
+        return await words_of(update, context)
+    except Exception:  # a reply in English beats none
+        log.warning("language not found for an error reply", extra={"update_id": update.update_id})
+        return ENGLISH
+
+
 async def on_error(update: object, context: CareworkContext) -> None:
     """Tells the person what to do next; unexpected errors are logged without message text."""
     error = context.error
@@ -40,11 +53,12 @@ async def on_error(update: object, context: CareworkContext) -> None:
         log.error("handler failed", exc_info=error, extra={"update_id": getattr(update, "update_id", None)})
     if not isinstance(update, Update) or update.effective_chat is None:
         return
+    context.words = await _words(update, context)
     if update.callback_query is not None and isinstance(error, InvalidCallback):
         await answer_query(update.callback_query, deadend_text.unknown_button(context.words))
         return  # a forged or garbled button: the toast says what to do, the chat stays as it is
     if update.callback_query is not None:
-        await answer_query(update.callback_query, render.TEXT[key])
+        await answer_query(update.callback_query, context.words(render.TEXT[key]))
         if key in ("stale", "example_first", "needs_answer"):
             return  # the toast is enough; the chat already shows the right question
-    await respond(update, context, render.plain(key), tag="e")
+    await respond(update, context, render.plain(context.words, key), tag="e")

@@ -53,7 +53,7 @@ def after_example(w: Words, s: Ask) -> Reply:
     """Offers another example or the next question, once an example (and its follow-ups) is done."""
     assert isinstance(s.question, ExamplesQuestion)
     if not s.question.followups:
-        return example_saved(s)
+        return example_saved(w, s)
     return Reply(
         w("Thank you. You can add another example, or go on to the next question."),
         (

@@ -59,8 +59,8 @@ def changing(w: Words, shown: Changing, c: Consultation) -> Reply:
         keep = Button(w("Keep my answer"), cb.Change(ask.round.id, entry.answer_id, True))
         return Reply(f"{head}\n\n{body}\n\n{now}\n\n{w('Type your new answer in one message.')}", ((keep,),))
     if isinstance(ask.question, ChoiceQuestion) and ask.question.multiple:
-        return _unskippable(render.choice(ask, head, Html(f"{body}\n\n{now}"), _mask(ask, entry)))
-    asked = render.step(ask, c)
+        return _unskippable(render.choice(w, ask, head, Html(f"{body}\n\n{now}"), _mask(ask, entry)))
+    asked = render.step(w, ask, c)
     return _unskippable(Reply(f"{head}\n\n{body}\n\n{now}\n\n{w('Tap your new answer.')}", asked.buttons))
 
 
@@ -68,7 +68,7 @@ def changed(w: Words, step: Step, c: Consultation) -> tuple[Reply, ...]:
     """Thanks the person for a typed change and takes them back to where they were in the round."""
     done = Reply(w("Changed. Thank you."))
     if isinstance(step, Ask):
-        return done, render.step(step, c)
+        return done, render.step(w, step, c)
     return done, Reply(
         w(
             "You have answered every question in round {number}. Send /review to see your answers.",

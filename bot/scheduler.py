@@ -7,7 +7,8 @@ import time
 from collections.abc import Awaitable, Callable
 from html import escape
 
-from bot import render
+from bot import round_text
+from bot.catalogue import speaking
 from bot.logs import backoff, describe_failure
 from bot.render import Reply
 from bot.summary_sending import send_summary
@@ -38,7 +39,14 @@ async def run_schedule(services: Services) -> int:
 
 def _reminder(target: ReminderTarget, services: Services) -> OutgoingMessage:
     chat = target.participant.chat_id
-    params = {"chat_id": chat, **render.reminder(target, services.env.consultation).params()}
+    params = {
+        "chat_id": chat,
+        **round_text.reminder(
+            speaking(target.participant.language, services.env.consultation.languages),
+            target,
+            services.env.consultation,
+        ).params(),
+    }
     return OutgoingMessage(chat, params, target.dedupe_key, target.participant.id, target.round.id, lane=Lane.BROADCAST)
 
 
@@ -51,7 +59,13 @@ async def reconcile(services: Services) -> int:
     closes = {plan.round_id: plan.closes for plan in await services.plans.plans()}
     rendered = []
     for inv in invitations:
-        reply = render.invitation(inv.round, inv.number, consultation, closes.get(inv.round.id))
+        reply = round_text.invitation(
+            speaking(inv.participant.language, consultation.languages),
+            inv.round,
+            inv.number,
+            consultation,
+            closes.get(inv.round.id),
+        )
         chat = inv.participant.chat_id
         params = {"chat_id": chat, **reply.params()}
         message = OutgoingMessage(chat, params, inv.dedupe_key, inv.participant.id, inv.round.id, lane=Lane.BROADCAST)
@@ -95,7 +109,12 @@ async def announce_closed_rounds(services: Services) -> int:
     messages = [
         OutgoingMessage(
             n.participant.chat_id,
-            {"chat_id": n.participant.chat_id, **render.round_closed(n.number).params()},
+            {
+                "chat_id": n.participant.chat_id,
+                **round_text.round_closed(
+                    speaking(n.participant.language, services.env.consultation.languages), n.number
+                ).params(),
+            },
             closing_notice_key(n.round.id, n.participant.id),
             n.participant.id,
             lane=Lane.BROADCAST,

@@ -7,6 +7,7 @@ import asyncio
 import logging
 
 from bot import callbacks as cb
+from bot.catalogue import ENGLISH, Words, speaking, words
 from bot.chart import chart_caption, chart_png
 from bot.render import Button, Reply
 from bot.summary_text import digest_page, summary_messages
@@ -20,14 +21,14 @@ from carework_core.summary import Digest, Summary, SummaryKind
 log = logging.getLogger(__name__)
 
 
-def digest_reply(digest: Digest, consultation: Consultation, page: int) -> Reply:
+def digest_reply(digest: Digest, consultation: Consultation, page: int, w: Words = ENGLISH) -> Reply:
     """Returns one page of a person's digest with its buttons: See all from the first page, then Back and More."""
-    text, more = digest_page(digest, consultation, page)
+    text, more = digest_page(digest, consultation, page, w=w)
     row = []
     if page > 0:
-        row.append(Button("Back", cb.DigestPage(digest.round_id, page - 1)))
+        row.append(Button(w("Back"), cb.DigestPage(digest.round_id, page - 1)))
     if more:
-        row.append(Button("See all" if page == 0 else "More", cb.DigestPage(digest.round_id, page + 1)))
+        row.append(Button(w("See all") if page == 0 else w("More"), cb.DigestPage(digest.round_id, page + 1)))
     return Reply(text, (tuple(row),) if row else ())
 
 
@@ -36,28 +37,33 @@ async def send_summary(services: Services, action: SendSummary) -> int:
     summary = await services.summaries.show(action.round_id)
     people = await services.summaries.recipients(action.round_id)
     consultation = services.env.consultation
-    shared = {g: summary_messages(summary, consultation, g) for g in {p.group_id for p in people}}
+    # One rendering per group and language: each person reads their own language.
+    kinds = {(p.group_id, speaking(p.language, consultation.languages).lang) for p in people}
+    shared = {(g, lang): summary_messages(summary, consultation, g, words(lang)) for g, lang in kinds}
     digests: dict[int, Digest] = {}
-    caption = None
+    captions: dict[str, str] = {}
     if summary.kind == SummaryKind.RATINGS and summary.stats is not None:
         digests = {d.participant_id: d for d in await services.results.digests(action.round_id)}
-        caption = await _chart(services, summary)
+        await _chart(services, summary)
+        for lang in {lang for _, lang in kinds}:
+            captions[lang] = chart_caption(summary.stats, summary.item_titles, consultation, words(lang))
     messages = []
     for person in people:
-        messages += _for_person(person, summary, shared[person.group_id], digests.get(person.id), caption, consultation)
+        lang = speaking(person.language, consultation.languages).lang
+        texts, caption = shared[(person.group_id, lang)], captions.get(lang)
+        messages += _for_person(person, summary, texts, digests.get(person.id), caption, consultation)
     added = await services.summaries.send(action, messages, len(people))
     log.info("summary queued", extra={"round": action.round_id, "people": len(people), "messages": added})
     return added
 
 
-async def _chart(services: Services, summary: Summary) -> str:
-    """Stores the round's chart (drawn once from the approved figures); returns its caption."""
+async def _chart(services: Services, summary: Summary) -> None:
+    """Stores the round's chart (drawn once from the approved figures)."""
     consultation = services.env.consultation
     if await services.summaries.chart(summary.round_id) is None:
         # Drawing takes a second or more: off the event loop, so replies go on meanwhile.
         png = await asyncio.to_thread(chart_png, summary.stats, summary.item_titles, consultation)
         await services.summaries.keep_chart(summary.round_id, png)
-    return chart_caption(summary.stats, summary.item_titles, consultation)
 
 
 def _for_person(
@@ -81,5 +87,6 @@ def _for_person(
         out.append(message({"chart": summary.round_id, "caption": caption}, "chart", MessageKind.CHART))
     out += [message(Reply(text).params(), str(n)) for n, text in enumerate(shared)]
     if digest is not None and digest.lines:
-        out.append(message(digest_reply(digest, consultation, 0).params(), "digest"))
+        w = speaking(person.language, consultation.languages)
+        out.append(message(digest_reply(digest, consultation, 0, w).params(), "digest"))
     return out

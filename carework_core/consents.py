@@ -8,14 +8,22 @@ from dataclasses import dataclass
 from carework_core.definitions import Consent, ConsentStatement
 from carework_core.env import Env
 from carework_core.errors import NotRegistered, StaleAction
+from carework_core.local_text import text_in
 from carework_core.people import Participant, ParticipantStatus
 from carework_core.storage import participants as stored
 from carework_core.storage.db import Tx
 
 
-def wording_version(consent: Consent, statement: ConsentStatement) -> str:
-    """Returns a short hash of the exact words a statement is agreed under: the intro and its text."""
-    return hashlib.sha256(f"{consent.intro}\n\n{statement.text}".encode()).hexdigest()[:12]
+def wording_version(consent: Consent, statement: ConsentStatement, language: str | None = None) -> str:
+    """Returns a short hash of the exact words a statement is agreed under: the intro and its text, as
+    shown in the person's language (a text not written in that language is shown in the first)."""
+    words = f"{text_in(consent.intro, language)}\n\n{text_in(statement.text, language)}"
+    return hashlib.sha256(words.encode()).hexdigest()[:12]
+
+
+def _agreed_wording(consent: Consent, statement: ConsentStatement, version: str | None, languages: list[str]) -> bool:
+    """A version agreed in any of the definition's languages still holds: switching language is not a rewording."""
+    return version is None or any(version == wording_version(consent, statement, lang) for lang in languages)
 
 
 @dataclass(frozen=True)
@@ -80,7 +88,7 @@ class Consents:
         return tuple(
             n
             for n, s in enumerate(consent.statements)
-            if s.id not in versions or versions[s.id] not in (None, wording_version(consent, s))
+            if s.id not in versions or not _agreed_wording(consent, s, versions[s.id], self.env.consultation.languages)
         )
 
     async def renew(self, telegram_user_id: int, number: int, agree: bool) -> Reconsented:
@@ -97,7 +105,7 @@ class Consents:
         return Reconsented(False, await self.changed_wording(telegram_user_id))
 
     async def _store(self, tx: Tx, person: Participant, statement: ConsentStatement, agree: bool) -> None:
-        version = wording_version(self.env.consultation.consent, statement)
+        version = wording_version(self.env.consultation.consent, statement, person.language)
         await stored.set_consent(tx, person.id, statement.id, agree, version, self.env.stamp())
 
 

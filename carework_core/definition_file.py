@@ -11,6 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from carework_core.definition_checks import consensus_problems
+from carework_core.definition_languages import missing_texts
 from carework_core.definitions import ChoiceQuestion, Consultation, ItemRatingQuestion
 from carework_core.errors import DefinitionError, Problem
 
@@ -213,3 +214,12 @@ def _dotted(parts: list[str | int]) -> str:
     for part in parts:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
+
+
+def translation_problems(path: str | Path) -> list[Problem]:
+    """Returns every text a valid definition lacks in one of its declared languages, with its line."""
+    consultation, problems = _read(Path(path))
+    if problems or consultation is None:
+        return []
+    lines = _LineMap(yaml.compose(Path(path).read_text(encoding="utf-8"), Loader=yaml.SafeLoader))
+    return [lines.problem(str(path), loc, why) for loc, why in missing_texts(consultation)]

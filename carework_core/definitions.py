@@ -12,9 +12,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from carework_core.local_text import Localised, LocalText
+
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=3000)]
-Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+# Participant-visible texts: a string, or one per language ({en: ..., cy: ...}); see local_text.py.
+Text = Annotated[LocalText, Localised(1, 3000)]
+Label = Annotated[LocalText, Localised(1, 40)]
+OptionalText = Annotated[LocalText, Localised(0, 3000)]
 
 
 class Strict(BaseModel):
@@ -162,7 +166,7 @@ class QuietHours(Strict):
 class QuestionBase(Strict):
     id: Id
     text: Text
-    hint: str = ""
+    hint: OptionalText = LocalText("")
     required: bool = True
 
 
@@ -256,7 +260,7 @@ class Round(Strict):
     theme: Id
     groups: list[Id] = Field(min_length=1)
     minutes: int = Field(default=5, ge=1, le=120)
-    intro: str = ""
+    intro: OptionalText = LocalText("")
     schedule: Schedule = Schedule()
     # The share of each stakeholder group the team wants to finish; /status warns below it.
     response_target: float | None = Field(default=None, gt=0, le=1)

@@ -10,6 +10,7 @@ from carework_core.definitions import ConsentStatement
 from carework_core.env import Env, audit
 from carework_core.errors import InviteError, InviteUnknown, InviteUsedUp, NotFound, NotRegistered, StaleAction
 from carework_core.invite_tokens import token_hash
+from carework_core.languages import fitting_language
 from carework_core.people import Participant, ParticipantStatus
 from carework_core.storage import participants as stored
 from carework_core.storage.audit import record_audit
@@ -79,6 +80,17 @@ class Onboarding:
                 await audit(tx, self.env, person.code, "pause" if pause else "resume", person.code)
             return changed
 
+    async def choose_language(self, telegram_user_id: int, language: str) -> str:
+        """Stores the definition's language a person chose to read the bot in; returns it."""
+        if language not in self.env.consultation.languages:
+            raise StaleAction(f"{language!r} is not one of this consultation's languages")
+        async with self.env.db.transaction() as tx:
+            person = await find_participant(tx, telegram_user_id)
+            if person is None or person.status not in (ParticipantStatus.CONSENTING, ParticipantStatus.CONSENTED):
+                raise NotRegistered("only someone taking part can choose a language")
+            await stored.set_language(tx, person.id, language)
+        return language
+
     async def registered_count(self) -> int:
         """Returns how many people have registered under a code."""
         async with self.env.db.reading() as tx:
@@ -121,10 +133,12 @@ class Onboarding:
             invite = await self._usable_invite(tx, token)
             if person:  # declined before, and has come back through a valid link
                 await stored.restart_consent(tx, person.id, invite.group_id, invite.id)
+                pid = person.id
             else:
-                await stored.add_participant(
+                pid = await stored.add_participant(
                     tx, telegram_user_id, chat_id, invite.group_id, invite.id, language, self.env.stamp()
                 )
+            await stored.set_language(tx, pid, fitting_language(self.env.consultation.languages, language))
             person = await find_participant(tx, telegram_user_id)
             assert person is not None
             return await self._step(tx, person, first=True)
@@ -140,7 +154,7 @@ class Onboarding:
             if step != current:
                 raise StaleAction("this consent question has already been answered")
             chosen = [s for s in statements if s.required] if step == 0 else [_optional(statements)[step - 1]]
-            versions = [(s.id, wording_version(self.env.consultation.consent, s)) for s in chosen]
+            versions = [(s.id, wording_version(self.env.consultation.consent, s, person.language)) for s in chosen]
             await stored.record_consents(tx, person.id, versions, agree, self.env.stamp())
             if step == 0 and not agree:
                 await stored.set_status(tx, person.id, ParticipantStatus.DECLINED)

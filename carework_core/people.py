@@ -23,3 +23,5 @@ class Participant:
     status: ParticipantStatus
     chat_id: int
     reachable: bool
+    # The definition's language they read; from before that was kept, what Telegram reported at join.
+    language: str | None = None

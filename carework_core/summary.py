@@ -121,6 +121,19 @@ class Summary:
     item_titles: dict[str, str] = field(default_factory=dict, hash=False)  # item id -> text shown
 
 
+class Spread(str):
+    """Where the middle half of a cell's ratings falls: "mostly Some" or "Some to A lot" (its str, in the
+    definition's first language); `low` and `high` keep the scale's labels for other languages."""
+
+    low: str
+    high: str
+
+    def __new__(cls, low: str, high: str) -> Spread:
+        made = super().__new__(cls, f"mostly {low}" if low == high else f"{low} to {high}")
+        made.low, made.high = low, high
+        return made
+
+
 @dataclass(frozen=True)
 class DigestLine:
     """One thing a person rated: their answer beside their group's and everyone's."""

@@ -22,6 +22,7 @@ from carework_core.summary import (
     DigestLine,
     Rating,
     RoundStats,
+    Spread,
     hidden_groups,
 )
 from carework_core.vocabulary import NOT_SURE, labels_of, scale_for
@@ -210,9 +211,9 @@ def digest_of(
     return Digest(participant_id, rnd.id, group_id, tuple(lines))
 
 
-def phrase(cell: CellStats | None, labels: list[str]) -> str:
+def phrase(cell: CellStats | None, labels: list[str]) -> Spread | str:
     """Returns "mostly L" when a cell's quartiles fall on one label, else "L1 to L3"; "" without figures."""
     if cell is None or cell.suppressed or cell.q1 is None or cell.q3 is None:
         return ""
     low, high = (labels[min(max(math.floor(q + 0.5), 1), len(labels)) - 1] for q in (cell.q1, cell.q3))
-    return f"mostly {low}" if low == high else f"{low} to {high}"
+    return Spread(low, high)

@@ -31,7 +31,7 @@ async def begin(update: Update, context: CareworkContext) -> None:
         return
     step = await context.services.answering.begin(update.effective_user.id, data.round_id)
     await answer_query(update.callback_query)
-    await respond(update, context, render.step(step, context.services.env.consultation))
+    await respond(update, context, render.step(context.words, step, context.services.env.consultation))
 
 
 async def typed(update: Update, context: CareworkContext) -> None:
@@ -41,9 +41,9 @@ async def typed(update: Update, context: CareworkContext) -> None:
         update.effective_user.id, message.text, f"m{message.message_id}"
     )
     if isinstance(result, NothingToAnswer):
-        await respond(update, context, render.nothing_waiting(result.where))
+        await respond(update, context, render.nothing_waiting(context.words, result.where))
     elif isinstance(result, ButtonsExpected):
-        await respond(update, context, render.plain("buttons_expected"))
+        await respond(update, context, render.plain(context.words, "buttons_expected"))
     else:
         await went_on(update, context, result)
 
@@ -58,7 +58,7 @@ async def spoken(update: Update, context: CareworkContext) -> None:
         update.effective_user.id, "", f"m{message.message_id}", voice
     )
     if isinstance(result, NothingToAnswer):
-        await respond(update, context, voice_text.not_kept(w), render.nothing_waiting(result.where))
+        await respond(update, context, voice_text.not_kept(w), render.nothing_waiting(context.words, result.where))
     elif isinstance(result, ButtonsExpected):
         await respond(update, context, voice_text.buttons_expected(w))
     else:
@@ -74,14 +74,16 @@ async def went_on(
     if isinstance(result, Changed):  # the words replaced an answer the person asked to change
         await respond(update, context, *review_text.changed(w, result.step, c))
     elif isinstance(result, ReasonSaved):
-        await respond(update, context, heard or render.reason_saved(), render.step(result.step, c))
+        await respond(
+            update, context, heard or render.reason_saved(context.words), render.step(context.words, result.step, c)
+        )
     elif followup_text.waits(result.step):  # a follow-up about the example, or Other's words
         await respond(update, context, *said, followup_text.asked(w, result.step, saved=heard is None))
     elif result.more_examples:  # still on the same question: another example, or the next question
         offer = followup_text.after_example(w, result.step)
         await respond(update, context, replace(offer, text=heard.text) if heard else offer)
     else:
-        await respond(update, context, *said, render.step(result.step, c))
+        await respond(update, context, *said, render.step(context.words, result.step, c))
 
 
 async def pick(update: Update, context: CareworkContext) -> None:
@@ -98,16 +100,18 @@ async def pick(update: Update, context: CareworkContext) -> None:
         await respond(
             update,
             context,
-            *shown_answer(update, render.chosen_label(result.stored)),
-            render.reason_offer(data.round_id),
+            *shown_answer(update, render.chosen_label(context.words, result.stored), context.words),
+            render.reason_offer(context.words, data.round_id),
         )
         return
-    reply = render.step(result.step, context.services.env.consultation)
+    reply = render.step(context.words, result.step, context.services.env.consultation)
     if result.same_card:
         # Rating items one after another: the same message moves on, so the chat stays short.
         await respond(update, context, Edit(query.message.message_id, reply))
         return
-    await respond(update, context, *shown_answer(update, render.chosen_label(result.stored)), reply)
+    await respond(
+        update, context, *shown_answer(update, render.chosen_label(context.words, result.stored), context.words), reply
+    )
 
 
 async def toggle(update: Update, context: CareworkContext) -> None:
@@ -118,7 +122,7 @@ async def toggle(update: Update, context: CareworkContext) -> None:
     ask = await context.services.answering.toggle(update.effective_user.id, data.round_id, data.number)
     await answer_query(query)
     if ask is not None:
-        reply = render.choice(ask, "", "", data.mask)
+        reply = render.choice(context.words, ask, "", "", data.mask)
         await respond(update, context, Edit(query.message.message_id, reply, markup_only=True))
 
 
@@ -139,9 +143,9 @@ async def add_example(update: Update, context: CareworkContext) -> None:
     await answer_query(update.callback_query)
     if invited.waiting:
         # The tapped "Saved" message itself asks for the next example: no new message needed.
-        await respond(update, context, Edit(update.callback_query.message.message_id, render.type_next()))
+        await respond(update, context, Edit(update.callback_query.message.message_id, render.type_next(context.words)))
     else:
-        await respond(update, context, render.step(invited.step, context.services.env.consultation))
+        await respond(update, context, render.step(context.words, invited.step, context.services.env.consultation))
 
 
 async def skip_reason(update: Update, context: CareworkContext) -> None:
@@ -154,14 +158,14 @@ async def skip_reason(update: Update, context: CareworkContext) -> None:
     if step is not None:
         # The offer's message keeps its words without the button, and the round goes on.
         offer = Edit(query.message.message_id, render.Reply(""), markup_only=True)
-        await respond(update, context, offer, render.step(step, context.services.env.consultation))
+        await respond(update, context, offer, render.step(context.words, step, context.services.env.consultation))
 
 
 async def _finish(update: Update, context: CareworkContext, skip: bool) -> None:
     data = cb.unpack(update.callback_query.data)
     step = await context.services.answering.finish_question(update.effective_user.id, data.round_id, data.number, skip)
     await answer_query(update.callback_query)
-    await respond(update, context, render.step(step, context.services.env.consultation))
+    await respond(update, context, render.step(context.words, step, context.services.env.consultation))
 
 
 def _tapped_value(data: cb.Pick | cb.Rate | cb.Submit) -> str:

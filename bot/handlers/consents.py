@@ -14,7 +14,7 @@ from bot.context import CareworkContext, Edit, answer_query, respond, shown_answ
 async def show(update: Update, context: CareworkContext) -> None:
     """Lists the person's consent choices with buttons to change the optional ones."""
     shown = await context.services.consents.choices(update.effective_user.id)
-    await respond(update, context, consent_text.choices(shown))
+    await respond(update, context, consent_text.choices(context.words, shown))
 
 
 async def change(update: Update, context: CareworkContext) -> None:
@@ -23,8 +23,8 @@ async def change(update: Update, context: CareworkContext) -> None:
     data = cb.unpack(query.data)
     assert isinstance(data, cb.ConsentChoice)
     shown = await context.services.consents.change(update.effective_user.id, data.number, data.agree)
-    await answer_query(query, "Saved")
-    await respond(update, context, Edit(query.message.message_id, consent_text.choices(shown)))
+    await answer_query(query, context.words("Saved"))
+    await respond(update, context, Edit(query.message.message_id, consent_text.choices(context.words, shown)))
 
 
 async def ask_again(update: Update, context: CareworkContext, round_id: str) -> bool:
@@ -32,7 +32,9 @@ async def ask_again(update: Update, context: CareworkContext, round_id: str) -> 
     changed = await context.services.consents.changed_wording(update.effective_user.id)
     if not changed:
         return False
-    await respond(update, context, consent_text.ask_again(context.services.env.consultation, round_id, changed[0]))
+    await respond(
+        update, context, consent_text.ask_again(context.words, context.services.env.consultation, round_id, changed[0])
+    )
     return True
 
 
@@ -45,14 +47,16 @@ async def renew(update: Update, context: CareworkContext) -> None:
     result = await context.services.consents.renew(user_id, data.number, data.agree)
     await answer_query(query)
     consultation = context.services.env.consultation
-    chosen = shown_answer(update, "Yes" if data.agree else "No")
+    chosen = shown_answer(update, context.words("Yes") if data.agree else context.words("No"), context.words)
     if result.declined:
-        await respond(update, context, *chosen, render.plain("declined"))
+        await respond(update, context, *chosen, render.plain(context.words, "declined"))
     elif result.left:
-        await respond(update, context, *chosen, consent_text.ask_again(consultation, data.round_id, result.left[0]))
+        await respond(
+            update, context, *chosen, consent_text.ask_again(context.words, consultation, data.round_id, result.left[0])
+        )
     else:
         step = await context.services.answering.begin(user_id, data.round_id)
-        await respond(update, context, *chosen, render.step(step, consultation))
+        await respond(update, context, *chosen, render.step(context.words, step, consultation))
 
 
 HANDLERS = [

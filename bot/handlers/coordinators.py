@@ -85,7 +85,7 @@ async def start(update: Update, context: CareworkContext) -> None:
             user.id, update.effective_chat.id, token, context.bot_data.team
         )
     except InviteUsedUp:
-        await respond(update, context, render.plain("invite_used_up"))
+        await respond(update, context, render.plain(context.words, "invite_used_up"))
         raise ApplicationHandlerStop from None  # onboarding would not know this link at all
     if found is None:
         return  # a participant: onboarding, in group 1, takes it

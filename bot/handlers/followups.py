@@ -26,7 +26,9 @@ async def skip_followup(update: Update, context: CareworkContext) -> None:
     if after is not None:  # the next follow-up, or the offer of another example: the same message moves on
         await respond(update, context, Edit(query.message.message_id, after))
     else:
-        await respond(update, context, _unbuttoned(query), render.step(step, context.services.env.consultation))
+        await respond(
+            update, context, _unbuttoned(query), render.step(context.words, step, context.services.env.consultation)
+        )
 
 
 async def no_example(update: Update, context: CareworkContext) -> None:
@@ -36,7 +38,9 @@ async def no_example(update: Update, context: CareworkContext) -> None:
     assert isinstance(data, cb.NoExample)
     step = await context.services.answering.no_example(update.effective_user.id, data.round_id, data.number)
     await answer_query(query)
-    await respond(update, context, _unbuttoned(query), render.step(step, context.services.env.consultation))
+    await respond(
+        update, context, _unbuttoned(query), render.step(context.words, step, context.services.env.consultation)
+    )
 
 
 async def other_tick(update: Update, context: CareworkContext) -> None:
@@ -48,7 +52,9 @@ async def other_tick(update: Update, context: CareworkContext) -> None:
         update.effective_user.id, data.round_id, data.number, data.mask, f"q{query.id}"
     )
     await answer_query(query)
-    await respond(update, context, _unbuttoned(query), render.step(step, context.services.env.consultation))
+    await respond(
+        update, context, _unbuttoned(query), render.step(context.words, step, context.services.env.consultation)
+    )
 
 
 def _unbuttoned(query: CallbackQuery) -> Edit:

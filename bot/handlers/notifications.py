@@ -12,13 +12,13 @@ from bot.context import CareworkContext, respond
 async def pause(update: Update, context: CareworkContext) -> None:
     """Stops reminders, announcements and summaries; invitations to a new round still come."""
     changed = await context.services.onboarding.pause(update.effective_user.id)
-    await respond(update, context, render.plain("paused" if changed else "already_paused"))
+    await respond(update, context, render.plain(context.words, "paused" if changed else "already_paused"))
 
 
 async def resume(update: Update, context: CareworkContext) -> None:
     """Starts reminders, announcements and summaries again."""
     changed = await context.services.onboarding.resume(update.effective_user.id)
-    await respond(update, context, render.plain("resumed" if changed else "not_paused"))
+    await respond(update, context, render.plain(context.words, "resumed" if changed else "not_paused"))
 
 
 HANDLERS = [CommandHandler("pause", pause), CommandHandler("resume", resume)]

@@ -26,10 +26,13 @@ async def start(update: Update, context: CareworkContext) -> None:
     if isinstance(result, AlreadyTakingPart):
         where = await context.services.answering.whereabouts(user.id)
         closes = (await context.services.plans.plan(where.round.id)).closes if isinstance(where, ToStart) else None
-        await respond(update, context, *render.welcome_back(where, consultation, closes))
+        await respond(update, context, *render.welcome_back(context.words, where, consultation, closes))
     elif isinstance(result, ConsentStep):
         await respond(
-            update, context, render.welcome(consultation, result.group_id), render.consent(consultation, result)
+            update,
+            context,
+            render.welcome(context.words, consultation, result.group_id),
+            render.consent(context.words, consultation, result),
         )
 
 
@@ -41,14 +44,16 @@ async def consent(update: Update, context: CareworkContext) -> None:
     result = await context.services.onboarding.consent(update.effective_user.id, data.step, data.agree)
     await answer_query(query)
     consultation = context.services.env.consultation
-    chosen = shown_answer(update, "Yes" if data.agree else "No")
+    chosen = shown_answer(update, context.words("Yes") if data.agree else context.words("No"), context.words)
     if isinstance(result, ConsentStep):
-        await respond(update, context, *chosen, render.consent(consultation, result))
+        await respond(update, context, *chosen, render.consent(context.words, consultation, result))
     elif isinstance(result, Registered):
         log.info("participant registered", extra={"participant": result.participant.code})
-        await respond(update, context, *chosen, render.registered(consultation, result.participant.group_id))
+        await respond(
+            update, context, *chosen, render.registered(context.words, consultation, result.participant.group_id)
+        )
     elif isinstance(result, Declined):
-        await respond(update, context, *chosen, render.plain("declined"))
+        await respond(update, context, *chosen, render.plain(context.words, "declined"))
 
 
 HANDLERS = [

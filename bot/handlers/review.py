@@ -46,7 +46,9 @@ async def _keep(update: Update, context: CareworkContext, round_id: str) -> None
     where = await context.services.answering.whereabouts(update.effective_user.id)
     await answer_query(update.callback_query)
     c = context.services.env.consultation
-    back = render.step(where, c) if isinstance(where, Ask) else render.nothing_waiting(where)
+    back = (
+        render.step(context.words, where, c) if isinstance(where, Ask) else render.nothing_waiting(context.words, where)
+    )
     buttons_off = Edit(update.callback_query.message.message_id, render.Reply(""), markup_only=True)
     await respond(update, context, buttons_off, review_text.kept(context.words), back)
 

@@ -102,7 +102,7 @@ async def digest_more(update: Update, context: CareworkContext) -> None:
     digest = await context.services.results.digest(data.round_id, person.id) if person else None
     if digest is None:
         return
-    reply = digest_reply(digest, context.services.env.consultation, data.page)
+    reply = digest_reply(digest, context.services.env.consultation, data.page, context.words)
     await respond(update, context, Edit(query.message.message_id, reply))
 
 

@@ -20,23 +20,25 @@ log = logging.getLogger(__name__)
 
 async def my_data(update: Update, context: CareworkContext) -> None:
     """Sends the person everything held about them: one message, or a .txt document when long."""
-    account = text.held_text(await context.services.their_data.held(update.effective_user.id))
+    account = text.held_text(context.words, await context.services.their_data.held(update.effective_user.id))
     chat_id = update.effective_chat.id
     # Sent straight to Telegram, not through the outbox, so no second copy of their words is stored.
     message = text.held_message(account)
     if message is not None:
         await context.bot.send_message(chat_id, **message.params())
     else:
-        await context.bot.send_document(chat_id, account.encode(), filename="my-data.txt", caption=text.DOCUMENT_NOTE)
+        await context.bot.send_document(
+            chat_id, account.encode(), filename="my-data.txt", caption=context.words(text.DOCUMENT_NOTE)
+        )
     log.info("own data sent", extra={"update_id": update.update_id})
 
 
 async def withdraw(update: Update, context: CareworkContext) -> None:
     """Explains what withdrawing does and asks the person to confirm."""
     if await context.services.onboarding.participant(update.effective_user.id) is None:
-        await respond(update, context, render.plain("not_registered"))
+        await respond(update, context, render.plain(context.words, "not_registered"))
         return
-    await respond(update, context, text.withdraw_question(context.services.their_data.keeps_answers))
+    await respond(update, context, text.withdraw_question(context.words, context.services.their_data.keeps_answers))
 
 
 async def confirm(update: Update, context: CareworkContext) -> None:
@@ -46,11 +48,15 @@ async def confirm(update: Update, context: CareworkContext) -> None:
     assert isinstance(data, cb.Withdraw)
     if not data.go:
         await answer_query(query)
-        await respond(update, context, Edit(query.message.message_id, render.Reply(escape(text.STAYING))))
+        await respond(
+            update, context, Edit(query.message.message_id, render.Reply(escape(context.words(text.STAYING))))
+        )
         return
     await answer_query(query)
     result = await context.services.their_data.withdraw(update.effective_user.id)
-    done = escape(text.withdrawn(result.anonymised) if result else render.TEXT["not_registered"])
+    done = escape(
+        text.withdrawn(context.words, result.anonymised) if result else context.words(render.TEXT["not_registered"])
+    )
     # Straight to Telegram: an outbox row would put their chat id back into the database.
     try:
         await context.bot.edit_message_text(done, update.effective_chat.id, query.message.message_id)

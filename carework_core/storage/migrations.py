@@ -354,6 +354,8 @@ MIGRATIONS: list[Migration] = [
     Migration(15, "follow-up answers about examples and the words given with Other", ANSWER_DETAILS),
     Migration(16, "changed answers keep their earlier versions; a typed change waits in SQLite", ANSWER_HISTORY),
     Migration(17, "voice notes: the Telegram file behind a spoken answer or reason", VOICE_NOTES),
+    # The definition's language a person reads (participants.language keeps what Telegram reported).
+    Migration(18, "the language each participant reads", "ALTER TABLE participants ADD COLUMN chosen_language TEXT"),
 ]
 
 

@@ -11,10 +11,13 @@ from carework_core.people import Participant, ParticipantStatus
 from carework_core.storage.db import Row, Tx
 
 # Selects the columns of participant_from_row; callers add their own WHERE (rounds use it too).
+# PARTICIPANT_COLUMNS counts them, so a query adding its own columns after them reads them from there.
 PARTICIPANT_SQL = """
-SELECT p.id, p.code, p.group_id, p.status, t.chat_id, p.reachable
+SELECT p.id, p.code, p.group_id, p.status, t.chat_id, p.reachable, COALESCE(p.chosen_language, p.language)
 FROM participants p JOIN telegram_identities t ON t.participant_id = p.id
 """
+
+PARTICIPANT_COLUMNS = 7
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ class ParticipantRecord:
 
 def participant_from_row(row: Row) -> Participant:
     """Returns the participant held in a row selected with PARTICIPANT_SQL."""
-    return Participant(row[0], row[1], row[2], ParticipantStatus(row[3]), row[4], bool(row[5]))
+    return Participant(row[0], row[1], row[2], ParticipantStatus(row[3]), row[4], bool(row[5]), row[6])
 
 
 async def find_participant(tx: Tx, telegram_user_id: int) -> Participant | None:
@@ -74,6 +77,11 @@ async def add_participant(
     )
     assert pid is not None
     return pid
+
+
+async def set_language(tx: Tx, participant_id: int, language: str) -> None:
+    """Stores the definition's language a person reads the bot in."""
+    await tx.execute("UPDATE participants SET chosen_language = ? WHERE id = ?", (language, participant_id))
 
 
 async def restart_consent(tx: Tx, participant_id: int, group_id: str, invite_id: int) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from carework_core.lifecycle import RoundStatus
 from carework_core.people import Participant
 from carework_core.storage.db import Tx
-from carework_core.storage.participants import PARTICIPANT_SQL, participant_from_row
+from carework_core.storage.participants import PARTICIPANT_COLUMNS, PARTICIPANT_SQL, participant_from_row
 
 PERSON_SQL = PARTICIPANT_SQL + " WHERE p.status = 'consented' AND p.reachable = 1"
 # Who hears reminders, announcements and summaries: not those who paused them (invitations use PERSON_SQL).
@@ -72,7 +72,7 @@ async def owed_invitations(
         f" FROM ({PERSON_SQL} AND p.group_id IN ({marks}) {OWED_INVITATION}) q ORDER BY q.id LIMIT ?3",
         (round_id, max_failed, limit, *groups),
     )
-    return [(participant_from_row(r), r[6]) for r in rows]
+    return [(participant_from_row(r), r[PARTICIPANT_COLUMNS]) for r in rows]
 
 
 async def unfinished_not_told(tx: Tx, round_id: str, key_prefix: str, limit: int) -> list[Participant]:

@@ -9,7 +9,7 @@ from carework_core.clock import iso, parse_iso
 from carework_core.people import Participant
 from carework_core.schedule import ChangeKind, PlanChange
 from carework_core.storage.db import Tx
-from carework_core.storage.participants import participant_from_row
+from carework_core.storage.participants import PARTICIPANT_COLUMNS, participant_from_row
 from carework_core.storage.rounds import NOTIFIED_SQL
 
 
@@ -84,4 +84,5 @@ async def unfinished_invited(tx: Tx, round_id: str) -> list[tuple[Participant, i
         " AND x.invited_at IS NOT NULL AND x.finished_at IS NULL)) q ORDER BY q.id",
         (round_id,),
     )
-    return [(participant_from_row(r), r[6], bool(r[7])) for r in rows]
+    n = PARTICIPANT_COLUMNS
+    return [(participant_from_row(r), r[n], bool(r[n + 1])) for r in rows]

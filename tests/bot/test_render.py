@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 
 from bot import callbacks as cb
 from bot import render
+from bot.catalogue import ENGLISH as W
 from carework_core.answering import Ask, Item, RoundDone, StoredAnswer
 from carework_core.definition_file import load_definition
 from carework_core.definitions import Schedule
@@ -19,7 +20,7 @@ def labels(reply):
 
 
 def test_invitation_says_round_title_count_and_time():
-    reply = render.invitation(R1, 1, C)
+    reply = render.invitation(W, R1, 1, C)
     assert reply.text.startswith("<b>Round 1: Wellbeing examples</b> - 4 questions, about 5 minutes.")
     assert "Open until" not in reply.text  # r1 has no closing date
     assert labels(reply) == [["Start"]] and reply.buttons[0][0].data == cb.Begin("r1")
@@ -27,48 +28,48 @@ def test_invitation_says_round_title_count_and_time():
 
 def test_invitation_gives_the_closing_time_in_the_consultation_s_timezone():
     naive = R2.model_copy(update={"schedule": Schedule(closes=datetime(2026, 3, 6, 17, 0))})
-    assert "about 5 minutes. Open until Friday 6 March, 17:00." in render.invitation(naive, 2, C).text
+    assert "about 5 minutes. Open until Friday 6 March, 17:00." in render.invitation(W, naive, 2, C).text
     utc = R2.model_copy(update={"schedule": Schedule(closes=datetime(2026, 7, 3, 16, 0, tzinfo=UTC))})
-    assert "Open until Friday 3 July, 17:00." in render.invitation(utc, 2, C).text  # British Summer Time
+    assert "Open until Friday 3 July, 17:00." in render.invitation(W, utc, 2, C).text  # British Summer Time
 
 
 def test_welcome_gives_the_rounds_own_minutes():
-    assert "Each takes about 5 minutes" in render.welcome(C, "workforce").text
+    assert "Each takes about 5 minutes" in render.welcome(W, C, "workforce").text
     longer = C.model_copy(update={"rounds": [R1, R2.model_copy(update={"minutes": 12})]})
-    assert "Each takes 5 to 12 minutes" in render.welcome(longer, "workforce").text
-    assert "Each takes about 5 minutes" in render.welcome(longer, "lived").text  # r2 is not for them
+    assert "Each takes 5 to 12 minutes" in render.welcome(W, longer, "workforce").text
+    assert "Each takes about 5 minutes" in render.welcome(W, longer, "lived").text  # r2 is not for them
 
 
 def test_rating_question_has_progress_and_scale_buttons():
-    reply = render.step(Ask(R1, 1, R1.questions[2], 3, 4), C)
+    reply = render.step(W, Ask(R1, 1, R1.questions[2], 3, 4), C)
     assert "<b>Question 3 of 4</b>" in reply.text
     assert labels(reply) == [["Small"], ["Medium"], ["Big"], ["Not sure"]]
     assert reply.buttons[3][0].data == cb.Pick("r1", 3, "not_sure")
 
 
 def test_examples_question_offers_next_only_after_an_example():
-    first = render.step(Ask(R1, 1, R1.questions[0], 1, 4), C)
+    first = render.step(W, Ask(R1, 1, R1.questions[0], 1, 4), C)
     assert "Type your example in one message." in first.text
     assert labels(first) == [["I have no example"]]  # a required question still has a way past it
-    later = render.step(Ask(R1, 1, R1.questions[0], 1, 4, examples_given=2), C)
+    later = render.step(W, Ask(R1, 1, R1.questions[0], 1, 4, examples_given=2), C)
     assert "You have added 2 so far." in later.text and labels(later) == [["Next question"]]
-    assert labels(render.example_saved(Ask(R1, 1, R1.questions[0], 1, 4, 1))) == [
+    assert labels(render.example_saved(W, Ask(R1, 1, R1.questions[0], 1, 4, 1))) == [
         ["Add another example", "Next question"]
     ]
 
 
 def test_optional_question_can_be_skipped():
-    reply = render.step(Ask(R1, 1, R1.questions[1], 2, 4), C)
+    reply = render.step(W, Ask(R1, 1, R1.questions[1], 2, 4), C)
     assert labels(reply) == [["Skip this question"]]
 
 
 def test_multiple_choice_ticks_and_done():
     ask = Ask(R1, 1, R1.questions[3], 4, 4)
-    reply = render.choice(ask, "h", "b", 0b101)
+    reply = render.choice(W, ask, "h", "b", 0b101)
     assert labels(reply) == [["✓ Home care"], ["Care home"], ["✓ Somewhere else"], ["Done"]]
     assert reply.buttons[0][0].data == cb.Toggle("r1", 4, 0b100)
     assert reply.buttons[3][0].data == cb.Submit("r1", 4, 0b101)
-    assert labels(render.choice(ask, "h", "b", 0))[-1] == ["Somewhere else"]  # nothing ticked: no Done
+    assert labels(render.choice(W, ask, "h", "b", 0))[-1] == ["Somewhere else"]  # nothing ticked: no Done
 
 
 def test_item_card_shows_item_and_criterion():
@@ -83,7 +84,7 @@ def test_item_card_shows_item_and_criterion():
         item_index=1,
         items_total=6,
     )
-    reply = render.step(ask, C)
+    reply = render.step(W, ask, C)
     assert "Rota &lt;apps&gt; &amp; more" in reply.text and C.criteria[0].question in reply.text
     assert reply.text.startswith("<b>Question 2 of 2</b>\nIdea 2 of 6")
     assert labels(reply)[-1] == ["Not sure"]
@@ -91,22 +92,22 @@ def test_item_card_shows_item_and_criterion():
 
 
 def test_people_s_and_definition_text_is_escaped():
-    assert render.answered("a < b & c", "<Yes>").text == "a &lt; b &amp; c\n\nYour answer: <b>&lt;Yes&gt;</b>"
+    assert render.answered(W, "a < b & c", "<Yes>").text == "a &lt; b &amp; c\n\nYour answer: <b>&lt;Yes&gt;</b>"
 
 
 def test_typing_with_nothing_waiting_says_what_to_do():
-    to_start = render.nothing_waiting(ToStart(R2, 2))
+    to_start = render.nothing_waiting(W, ToStart(R2, 2))
     assert "To answer round 2, tap Start first." in to_start.text and to_start.buttons[0][0].data == cb.Begin("r2")
-    assert render.nothing_waiting(RoundClosed(R1, 1)).text.startswith("Round 1 has closed")
-    assert "No round of questions is open" in render.nothing_waiting(NoRoundOpen()).text
+    assert render.nothing_waiting(W, RoundClosed(R1, 1)).text.startswith("Round 1 has closed")
+    assert "No round of questions is open" in render.nothing_waiting(W, NoRoundOpen()).text
 
 
 def test_round_done_thanks_and_says_what_next():
-    assert "We will send you a short summary" in render.step(RoundDone(R1, 1), C).text
+    assert "We will send you a short summary" in render.step(W, RoundDone(R1, 1), C).text
 
 
 def test_every_button_packs_within_64_bytes():
-    for reply in (render.step(Ask(R1, 1, q, n, 4), C) for n, q in enumerate(R1.questions, 1)):
+    for reply in (render.step(W, Ask(R1, 1, q, n, 4), C) for n, q in enumerate(R1.questions, 1)):
         params = reply.params()
         for row in params.get("reply_markup", {}).get("inline_keyboard", []):
             assert all(len(b["callback_data"].encode()) <= 64 for b in row)
@@ -119,15 +120,16 @@ def test_fixed_messages_are_short_and_never_mention_errors():
 
 def test_a_stored_answer_is_shown_back_in_its_words():
     assert (
-        render.chosen_label(StoredAnswer("home,other", ("Home care", "Somewhere else"))) == "Home care, Somewhere else"
+        render.chosen_label(W, StoredAnswer("home,other", ("Home care", "Somewhere else")))
+        == "Home care, Somewhere else"
     )
 
 
 def test_a_card_rated_before_says_so_and_offers_keep():
     card = Ask(R2, 2, R2.questions[1], 2, 2, item=Item("i1", "Rota apps"), criterion=C.criteria[0])
-    fresh = render.step(card, C)
+    fresh = render.step(W, card, C)
     assert "Last time" not in fresh.text and ["Keep"] not in labels(fresh)
-    reply = render.step(replace(card, carried=Carried("r0", "2", "Some", 3.0, "A lot")), C)
+    reply = render.step(W, replace(card, carried=Carried("r0", "2", "Some", 3.0, "A lot")), C)
     assert reply.text.endswith("\n\nLast time you said <b>Some</b> (your group: A lot). Keep or change?")
     assert labels(reply) == [["Keep"], ["None"], ["Some"], ["A lot"], ["Not sure"]]
     assert reply.buttons[0][0].data == cb.Rate("r2", 2, 0, 0, "2")  # Keep is the same tap as "Some"
@@ -135,12 +137,12 @@ def test_a_card_rated_before_says_so_and_offers_keep():
 
 def test_a_group_too_small_to_show_is_left_out_of_the_carried_line():
     card = Ask(R1, 1, R1.questions[2], 3, 4, carried=Carried("r0", "not_sure", "Not sure", None, ""))
-    reply = render.step(card, C)
+    reply = render.step(W, card, C)
     assert reply.text.endswith("Last time you said <b>Not sure</b>. Keep or change?")
     assert reply.buttons[0][0].data == cb.Pick("r1", 3, "not_sure")
 
 
 def test_the_reason_offer_can_be_skipped():
-    reply = render.reason_offer("r2")
+    reply = render.reason_offer(W, "r2")
     assert "say why, in a line" in reply.text and labels(reply) == [["Skip"]]
     assert reply.buttons[0][0].data == cb.NoReason("r2")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from bot.catalogue import words
 from bot.summary_text import digest_page, summary_messages
 from botapi_emulator.html_markup import parse_html, utf16_units
 from carework_core.definition_file import load_definition
+from carework_core.local_text import LocalText
 from carework_core.summary import (
     ALL_GROUPS,
     CellStats,
@@ -16,6 +18,7 @@ from carework_core.summary import (
     ExamplesTally,
     Excerpt,
     RoundStats,
+    Spread,
     Summary,
     SummaryKind,
 )
@@ -166,3 +169,23 @@ def test_a_group_the_definition_no_longer_has_is_counted_in_everyone_but_not_nam
     assert "— someone who took part" in text
     digest = Digest(7, "r2", "gone", (line(1),))
     assert "You: A lot. Your group: mostly Some." in parse_html(digest_page(digest, mini, 0)[0]).text
+
+
+def test_a_welsh_reader_gets_the_summary_framed_in_welsh(mini):
+    text = shown(summary_messages(examples_summary(), mini, "workforce", words("cy")))
+    assert "Wellbeing examples: beth glywsom ni\nThank you: 9 of you" in text  # the team's own words stay as written
+    assert "Pwy gymerodd ran\n• Social care workforce: 6 o bobl, 14 enghraifft\n• Pawb: 9 o bobl, 20 enghraifft" in text
+    assert "— rhywun a gymerodd ran" in text and "Beth sy'n digwydd nesaf" in text
+
+
+def test_a_welsh_digest_names_the_scale_in_welsh(mini):
+    some, lot = LocalText("Some", {"en": "Some", "cy": "Rhai"}), LocalText("A lot", {"en": "A lot", "cy": "Llawer"})
+    welsh_line = DigestLine(
+        ("rate", "i1", "evidence"), "Idea 1", "Evidence", lot, Spread(some, some), Spread(some, lot), 1
+    )
+    text, _ = digest_page(Digest(7, "r2", "workforce", (welsh_line,)), mini, 0, w=words("cy"))
+    assert parse_html(text).text.endswith(
+        "Chi: Llawer. Social care workforce: Rhai gan amlaf. Pob grŵp: Rhai i Llawer."
+    )
+    english, _ = digest_page(Digest(7, "r2", "workforce", (welsh_line,)), mini, 0)
+    assert "You: A lot. Social care workforce: mostly Some. All groups: Some to A lot." in parse_html(english).text

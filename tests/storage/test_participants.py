@@ -22,7 +22,7 @@ async def test_a_newcomer_is_found_by_telegram_user_and_registered(db):
         invite = await stored.invite_by_token(tx, "tok")
         assert invite is not None and (invite.group_id, invite.uses, invite.held) == ("workforce", 0, 0)
         pid = await stored.add_participant(tx, 70, 700, "workforce", invite.id, "en", "t1")
-        consenting = Participant(pid, None, "workforce", ParticipantStatus.CONSENTING, 700, True)
+        consenting = Participant(pid, None, "workforce", ParticipantStatus.CONSENTING, 700, True, "en")
         assert await stored.find_participant(tx, 70) == consenting
         assert await stored.find_participant(tx, 71) is None
         await stored.record_consents(tx, pid, [("read", "v1"), ("store", "v1")], True, "t2")

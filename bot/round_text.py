@@ -1,0 +1,91 @@
+"""What a round sends to everyone it is for: the invitation, reminders and the closing notice."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot import callbacks as cb
+from bot.catalogue import N_, Html, Words
+from bot.reply import Button, Reply
+from carework_core.definitions import Consultation, Round
+from carework_core.plans import ReminderTarget
+
+
+def _round_head(w: Words, number: int, rnd: Round) -> Html:
+    return Html(w("<b>Round {number}: {title}</b>", number=number, title=Html(w.text(rnd.title))))
+
+
+def invitation(w: Words, rnd: Round, number: int, c: Consultation, closes: datetime | None = None) -> Reply:
+    """Returns a round's invitation: its title, size, time, closing date and a Start button.
+
+    `closes` is the round's planned closing time when a coordinator changed it (else the definition's)."""
+    count = len(rnd.questions)
+    text = w.plural(
+        "{head} - {count} question, about {minutes} minutes.",
+        "{head} - {count} questions, about {minutes} minutes.",
+        count,
+        head=_round_head(w, number, rnd),
+        minutes=rnd.minutes,
+    )
+    if closes or rnd.schedule.closes:
+        text += " " + w("Open until {when}.", when=open_until(w, rnd, c, closes))
+    if rnd.intro:
+        text += f"\n\n{w.text(rnd.intro)}"
+    start = w("Start")
+    return Reply(text + "\n\n" + w("Tap Start when you are ready."), ((Button(start, cb.Begin(rnd.id)),),))
+
+
+DAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"))
+MONTHS = (
+    N_("January"),
+    N_("February"),
+    N_("March"),
+    N_("April"),
+    N_("May"),
+    N_("June"),
+    N_("July"),
+    N_("August"),
+    N_("September"),
+    N_("October"),
+    N_("November"),
+    N_("December"),
+)
+
+
+def open_until(w: Words, rnd: Round, c: Consultation, closes: datetime | None = None) -> str:
+    """Returns when a round closes in the consultation's timezone, e.g. "Friday 6 March, 17:00"."""
+    closes = closes or rnd.schedule.closes
+    assert closes is not None
+    local = closes.replace(tzinfo=c.zone) if closes.tzinfo is None else closes.astimezone(c.zone)
+    day, month = w(DAYS[local.weekday()]), w(MONTHS[local.month - 1])
+    return w("{day} {date} {month}, {time}", day=day, date=local.day, month=month, time=f"{local:%H:%M}")
+
+
+def reminder(w: Words, target: ReminderTarget, c: Consultation) -> Reply:
+    """Reminds someone who has not finished a round: how much is left and when it closes."""
+    rnd, left = target.round, target.questions_left
+    started = target.started or left < len(rnd.questions)
+    minutes = max(1, round(rnd.minutes * left / len(rnd.questions)))
+    head = _round_head(w, target.number, rnd)
+    if target.closes or rnd.schedule.closes:
+        text = w(
+            "A reminder: {head} is still open until {when}.",
+            head=head,
+            when=open_until(w, rnd, c, target.closes),
+        )
+    else:
+        text = w("A reminder: {head} is still open.", head=head)
+    text += " " + w.plural("You have {count} question left,", "You have {count} questions left,", left)
+    text += " " + w.plural("about {count} minute.", "about {count} minutes.", minutes)
+    text += "\n\n" + (w("Tap Continue when you have a moment.") if started else w("Tap Start when you have a moment."))
+    return Reply(text, ((Button(w("Continue") if started else w("Start"), cb.Begin(rnd.id)),),))
+
+
+def round_closed(w: Words, number: int) -> Reply:
+    """Tells someone who had not finished that a round has closed."""
+    return Reply(
+        w(
+            "Round {number} has closed. Thank you for your time. We will message you here when the next round opens.",
+            number=number,
+        )
+    )

@@ -1,0 +1,128 @@
+"""A second language as people meet it: Welsh from the welcome on, /language, and broadcasts in each person's language."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import start_stack, stop_stack
+
+BILINGUAL = Path(__file__).parent.parent / "fixtures" / "cymraeg.yaml"
+
+
+@pytest.fixture
+async def stack(tmp_path):
+    built = await start_stack(tmp_path, BILINGUAL)
+    yield built
+    await stop_stack(built)
+    assert built.emulator.stats()["refusals"] == 0
+
+
+async def joined(stack, name: str, language_code: str, agree: str, yes: str, taking_part: str):
+    """Returns someone who opened their link and agreed to everything, tapping the buttons in their language."""
+    user = await stack.client.new_user(name, language_code=language_code)
+    await user.send(f"/start {await stack.link()}")
+    await user.wait_for(lambda chat: any(agree in row for m in chat for row in m.buttons))
+    await user.tap(agree)
+    await user.wait_for(lambda chat: any(yes in row for m in chat for row in m.buttons))
+    await user.tap(yes)
+    await user.wait_for(lambda chat: taking_part in chat[-1].text)
+    return user
+
+
+async def welsh(stack, name: str = "Ann"):
+    return await joined(stack, name, "cy-GB", "Rwy'n cytuno", "Ie", "Rydych yn cymryd rhan")
+
+
+async def english(stack, name: str = "Bob", language_code: str = "en"):
+    return await joined(stack, name, language_code, "I agree", "Yes", "You are taking part")
+
+
+def bot_texts(chat) -> list[str]:
+    return [m.text for m in chat if m.from_bot]
+
+
+async def test_someone_whose_telegram_speaks_welsh_is_welcomed_and_asked_in_welsh(stack):
+    ann = await welsh(stack)
+    texts = bot_texts(await ann.chat())
+    assert texts[0].startswith("Croeso i Gofalu'n dda.\n\nI wirio bod carework yn siarad dwy iaith.")
+    assert "Rydych wedi'ch gwahodd fel rhan o'r grŵp Gweithlu gofal cymdeithasol." in texts[0]
+    assert texts[1].startswith("Cyn i ni ddechrau, darllenwch y pwyntiau hyn.\n\n• Rwyf wedi darllen am beth mae hyn.")
+    assert texts[-1].startswith("Diolch. Rydych yn cymryd rhan fel rhan o'r grŵp Gweithlu gofal cymdeithasol.")
+
+    await stack.open_round("r1")
+    invited = await ann.wait_for(lambda chat: "Tapiwch Dechrau" in chat[-1].text)
+    assert invited[-1].text.startswith("Rownd 1: Enghreifftiau llesiant - 3 cwestiwn, tua 5 munud.")
+    assert invited[-1].buttons == [["Dechrau"]]
+    await ann.tap("Dechrau")
+    question = await ann.wait_for(lambda chat: chat[-1].text.startswith("Cwestiwn 1 o 3"))
+    assert "Pa mor fawr yw problem llesiant staff?\n\nMeddyliwch am y mis diwethaf." in question[-1].text
+    assert question[-1].buttons == [["Bach"], ["Canolig"], ["Mawr"]]
+
+
+async def test_language_switches_to_english_and_the_next_question_comes_in_english(stack):
+    ann = await welsh(stack)
+    await stack.open_round("r1")
+    await ann.wait_for(lambda chat: chat[-1].buttons == [["Dechrau"]])
+    await ann.tap("Dechrau")
+    await ann.wait_for(lambda chat: chat[-1].text.startswith("Cwestiwn 1 o 3"))
+
+    await ann.send("/language")
+    offer = await ann.wait_for_reply()
+    assert offer.text == "Pa iaith hoffech chi?" and offer.buttons == [["English"], ["Cymraeg"]]
+    await ann.tap("English")
+    await ann.wait_for(lambda chat: any(t == "From now on I will write to you in English." for t in bot_texts(chat)))
+
+    await ann.tap("Bach")  # the Welsh question's button still answers it
+    nxt = await ann.wait_for(lambda chat: chat[-1].text.startswith("Question 2 of 3"))
+    assert "Where do you work?" in nxt[-1].text and nxt[-1].buttons == [["Home care"], ["Care home"]]
+    card = next(t for t in bot_texts(nxt) if t.startswith("Cwestiwn 1 o 3"))  # the Welsh card keeps its words
+    assert card.endswith("Your answer: Small")  # and shows the answer in the language chosen since
+
+    await ann.send("/start")  # the choice is stored: a later update still speaks English
+    assert (await ann.wait_for_reply()).text == "Welcome back. Here is where you left off."
+
+
+async def test_invitations_and_reminders_arrive_in_each_persons_language(stack):
+    ann, bob = await welsh(stack, "Ann"), await english(stack, "Bob")
+    dora = await english(stack, "Dora", language_code="de")  # a language the definition lacks: its first
+    await stack.open_round("r1")
+    assert (await ann.wait_for(lambda c: "Rownd 1" in c[-1].text))[-1].buttons == [["Dechrau"]]
+    assert (await bob.wait_for(lambda c: "Round 1" in c[-1].text))[-1].text.startswith("Round 1: Wellbeing examples")
+    assert (await dora.wait_for(lambda c: "Round 1" in c[-1].text))[-1].buttons == [["Start"]]
+
+    cora = stack.coordinator
+    await cora.send("/remind r1")
+    await cora.wait_for_reply()
+    await cora.tap("Send reminder")
+    reminded = await ann.wait_for(lambda c: c[-1].text.startswith("Nodyn atgoffa"))
+    assert reminded[-1].text.startswith("Nodyn atgoffa: mae Rownd 1: Enghreifftiau llesiant yn dal ar agor.")
+    assert "Mae gennych 3 cwestiwn ar ôl, tua 5 munud." in reminded[-1].text
+    english_reminder = await bob.wait_for(lambda c: c[-1].text.startswith("A reminder"))
+    assert "You have 3 questions left, about 5 minutes." in english_reminder[-1].text
+
+
+async def test_help_is_in_the_persons_language_and_names_the_contact(stack):
+    ann = await welsh(stack)
+    await ann.send("/help")
+    text = (await ann.wait_for_reply()).text
+    assert text.startswith("Dyma Gofalu'n dda, sy'n cael ei gynnal gan Y tîm prawf.")
+    assert text.endswith("cysylltwch â y tîm prawf yn test@example.org.")
+
+
+async def test_a_stale_tap_and_a_sticker_are_answered_in_welsh(stack):
+    ann = await welsh(stack)
+    await stack.open_round("r1")
+    await ann.wait_for(lambda chat: chat[-1].buttons == [["Dechrau"]])
+    await ann.tap("Dechrau")
+    card = (await ann.wait_for(lambda chat: chat[-1].text.startswith("Cwestiwn 1 o 3")))[-1]
+    await ann.tap("Bach", message_id=card.message_id)
+    await ann.tap("Mawr", message_id=card.message_id)  # a second tap before the buttons go
+    await ann.wait_for(lambda chat: chat[-1].text.startswith("Cwestiwn 2 o 3"))
+    await asyncio.sleep(0.5)
+    toasts = [t.get("text") or "" for t in await ann.toasts()]
+    assert "Mae'r cwestiwn hwnnw eisoes wedi'i ateb." in toasts  # the error handler speaks Welsh too
+    await ann.send_sticker()
+    assert (await ann.wait_for_reply()).text.startswith("Mae'n ddrwg gen i, dim ond negeseuon wedi'u teipio")
