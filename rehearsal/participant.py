@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from random import Random
 
@@ -12,6 +13,8 @@ from rehearsal.bank import TextSource
 REGISTERED = "You are taking part"
 ROUND_END = "That is the end of round"
 REMINDER = "A reminder: "
+ALL_ANSWERED = "You have answered every question in round"
+WITHDRAWN = "You have withdrawn."
 NOT_ACTIONS = {"Skip this question"}
 
 
@@ -29,6 +32,9 @@ class VirtualParticipant:
     finished: dict[int, int] = field(default_factory=dict)  # round number -> newest message id at its end
     invitation: ChatMessage | None = None  # kept by await_invitation
     patience: float = 60.0  # seconds to wait for each reply; a crowd of thousands queues for longer
+    voice_share: float = 0.1  # how often a typed answer is spoken instead, as a voice note
+    spoken: int = 0  # voice notes sent
+    changed: int = 0  # answers changed through /review
 
     async def join(self, token: str) -> None:
         """Opens the invite link and agrees to everything asked."""
@@ -115,7 +121,56 @@ class VirtualParticipant:
         for way_past, chance in (("Skip", 0.4), ("I have no example", 0.1)):
             if _has(message, way_past) and self.rng.random() < chance:
                 return await self._tap(way_past, message)
+        if self.rng.random() < self.voice_share:
+            return await self._speak()
         return await self._say(self.texts.answer(theme_id))
+
+    async def change_an_answer(self, theme_id: str) -> None:
+        """Sends /review, taps Change on one answer, and gives a new one (a typed or tapped one)."""
+        listing = await self._say("/review")
+        changes = [b for row in listing.buttons for b in row if b.startswith("Change ")]
+        if not changes:
+            return
+        asked = await self._tap(self.rng.choice(changes), listing, wait=False)
+        asked = await self._until(lambda m: "Your answer now:" in m.text)
+        if "Tick all that apply" in asked.text:  # ticks one more option, then Done
+            unticked = [b for row in asked.buttons for b in row if not b.startswith("✓ ") and b != "Done"]
+            if not unticked:
+                return
+            asked = await self._tap(self.rng.choice(unticked), asked, wait=False)
+            asked = await self._until(lambda m: _has(m, "Done"))
+            await self._tap("Done", asked, wait=False)
+        elif "Type your new answer" in asked.text:
+            self.transcript.append(f"> typed: {(words := self.texts.answer(theme_id))}")
+            await self.user.send(words)
+        else:
+            now = asked.text.split("Your answer now:", 1)[1].split("\n", 1)[0].strip()
+            options = [b for row in asked.buttons for b in row if b not in NOT_ACTIONS | {"Keep my answer", now}]
+            await self._tap(self.rng.choice(options), asked, wait=False)
+        await self._until(lambda m: ALL_ANSWERED in m.text or ROUND_END in m.text or bool(m.buttons))
+        self.changed += 1
+
+    async def withdraw(self) -> None:
+        """Sends /withdraw, reads what it means, and confirms."""
+        asked = await self._say("/withdraw")
+        await self._tap("Yes, withdraw", asked, wait=False)
+        await self._until(lambda m: WITHDRAWN in m.text)
+
+    async def _speak(self) -> ChatMessage:
+        seconds = self.rng.randint(4, 45)
+        self.transcript.append(f"> spoke: a voice note of {seconds} s")
+        self.spoken += 1
+        await self.user.send_voice(seconds)
+        return await self._reply()
+
+    async def _until(self, wanted: Callable[[ChatMessage], bool]) -> ChatMessage:
+        """Returns the bot's next message that `wanted` accepts, noting every message on the way."""
+        while True:
+            message = await self.user.wait_for_reply(timeout=self.patience, settle=0.05)
+            for shown in await self.user.chat():
+                self._saw(shown)
+            if wanted(message):
+                return message
 
     async def _tick(self, message: ChatMessage, theme_id: str) -> ChatMessage:
         options = [b for row in message.buttons for b in row if b not in NOT_ACTIONS | {"Done"}]
@@ -129,10 +184,10 @@ class VirtualParticipant:
         await self.user.send(text)
         return await self._reply()
 
-    async def _tap(self, label: str, message: ChatMessage) -> ChatMessage:
+    async def _tap(self, label: str, message: ChatMessage, wait: bool = True) -> ChatMessage:
         self.transcript.append(f"> tapped: {label}")
         await self.user.tap(label, message_id=message.message_id)
-        return await self._reply()
+        return await self._reply() if wait else message
 
     async def _reply(self) -> ChatMessage:
         """Returns the bot's next message that asks for something (an edit alone may not)."""

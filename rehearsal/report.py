@@ -44,6 +44,8 @@ def show(report: RehearsalReport, out: Path, console: Console | None = None) -> 
         f"messages sent:           {report.messages_sent}\n"
         f"paused half-way:         {report.paused} (came back after a reminder: {report.came_back})\n"
         f"reminders received:      {_by_group(report.reminders)}\n"
+        f"voice notes, changes:    {report.voice_notes} voice notes; {report.changed} answers changed with /review\n"
+        f"withdrew at the end:     {report.withdrawn}\n"
         f"summaries sent:          {report.summaries} (charts written: {report.charts})\n"
         f"items from synthesis:    {_synthesis(report.synthesis)}\n"
         f"emulator refusals:       {report.refusals} ({report.unexpected_refusals} not caused by injected faults)\n"

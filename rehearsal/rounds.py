@@ -25,6 +25,7 @@ from rehearsal.participant import VirtualParticipant, reminders_in
 from rehearsal.summaries import deliver_summary
 
 PAUSING = 5  # one member in this many stops half-way through a round with reminders
+CHANGING = 8  # one member in this many changes an answer through /review once they have finished
 
 Progress = Callable[[int], None]
 
@@ -48,6 +49,9 @@ class RehearsalReport:
     charts: int = 0  # charts written to the output folder
     # rating round -> (round its examples came from, items imported, examples behind them)
     synthesis: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    voice_notes: int = 0  # answers spoken instead of typed
+    changed: int = 0  # answers changed through /review
+    withdrawn: int = 0  # people who withdrew at the end, with /withdraw
 
     @property
     def unexpected_refusals(self) -> int:
@@ -132,6 +136,8 @@ async def run_round(stage: Stage, rnd: Round, number: int, people: list[VirtualP
         stage.progress(1)
 
     await stage.each(members, answer, f"round {number}")
+    changers = [p for p in _sample(stage, members, CHANGING) if id(p) not in pausing]
+    await stage.each(changers, lambda p: p.change_an_answer(rnd.theme), f"changing an answer in round {number}")
     stage.report.paused += sum(number in p.paused for p in pausers)
     for count, reminder in enumerate(reminders, start=1):
         await stage.reach(reminder.at)
@@ -151,8 +157,13 @@ async def run_round(stage: Stage, rnd: Round, number: int, people: list[VirtualP
 
 def _pausers(stage: Stage, members: list[VirtualParticipant]) -> list[VirtualParticipant]:
     """Picks, by the seed, the members who will stop half-way through this round."""
+    return _sample(stage, members, PAUSING)
+
+
+def _sample(stage: Stage, members: list[VirtualParticipant], one_in: int) -> list[VirtualParticipant]:
+    """Picks, by the seed, about one member in `one_in` (at least one) of those not failed."""
     able = [p for p in members if id(p) not in stage.failed]
-    return stage.rng.sample(able, min(len(able), max(1, round(len(able) / PAUSING))))
+    return stage.rng.sample(able, min(len(able), max(1, round(len(able) / one_in))))
 
 
 async def _after_reminder(person: VirtualParticipant, number: int, theme: str, count: int, back: set[int]) -> None:

@@ -81,14 +81,19 @@ async def rehearse(
                         report.synthesis[rnd.id] = loaded
                     await run_round(stage, rnd, number, people)
                     await synthesis.export_examples(services, rnd, out)
+                codes = [await _code(services, p) for p in people]  # before anyone withdraws
+                leaving = stage.rng.choice([p for p in people if id(p) not in stage.failed] or people)
+                await stage.each([leaving], lambda p: p.withdraw(), "withdrawing")
+                report.withdrawn = int(id(leaving) not in stage.failed)
                 await _drain(services)
-                codes = [await _code(services, p) for p in people]
                 chats = [await p.user.chat() for p in people]
                 count_reminders(people, chats, codes, report)
                 _write_transcripts(people, codes, out)
         finally:
             await bot.stop()
         stats = emulator.stats()
+    report.voice_notes = sum(p.spoken for p in people)
+    report.changed = sum(p.changed for p in people)
     report.messages_sent, report.refusals = stats["messages_sent"], stats["refusals"]
     report.refusal_descriptions = stats["refusal_descriptions"]
     counts = await services.tallies.counts()
