@@ -35,11 +35,11 @@ async def one_tap(folder: Path) -> Counter:
         await asyncio.sleep(0.3)  # let the intake's idle work (checkpoint) pass
         statements: list[str] = []
         connection = stack.services.env.db._conn  # the benchmark watches the connection; the product never does
-        await connection.set_trace_callback(statements.append)
+        connection.set_trace_callback(statements.append)
         await ann.tap("Big")
         await ann.wait_for(lambda chat: chat[-1].text.startswith("Question 4 of 4"))
         await outbox_drained(stack)
-        await connection.set_trace_callback(None)
+        connection.set_trace_callback(None)
     finally:
         await stop_stack(stack)
     return Counter(statement.split()[0].upper() for statement in statements)
