@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 test: $(STAMP) lint
-	$(PY) -m pytest -q -n 2
+	$(PY) -m pytest -q -n 4
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
