@@ -16,19 +16,13 @@ from carework_core.definitions import (
 from carework_core.env import Env
 from carework_core.errors import (
     AnswerRejected,
-    ConsentPending,
     ItemsLocked,
-    NotRegistered,
-    RoundNotOpen,
-    RoundNotYetOpen,
     StaleAction,
 )
 from carework_core.followups import FollowupActions, chooses_other
-from carework_core.lifecycle import RoundStatus
-from carework_core.onboarding import Participant, find_participant
+from carework_core.onboarding import Participant
 from carework_core.results import Results
 from carework_core.review import Changed, Review
-from carework_core.rounds import round_status
 from carework_core.steps import (  # re-exported: callers know them as answering's results
     Ask,
     ButtonsExpected,
@@ -46,6 +40,7 @@ from carework_core.storage import answers as store
 from carework_core.storage import reasons
 from carework_core.storage.db import Tx
 from carework_core.storage.items import item_rows, opened_rounds, replace_items
+from carework_core.taking_part import in_open_round, taking_part
 from carework_core.vocabulary import checked_value, labels_of
 from carework_core.voice import VoiceNote, keep_voice
 from carework_core.whereabouts import Elsewhere, elsewhere
@@ -315,24 +310,10 @@ class Answering(FollowupActions):
         return Changed(await self._step(tx, rnd, await store.round_progress(tx, person.id, rnd.id))) if rnd else None
 
     async def _person(self, tx: Tx, telegram_user_id: int) -> Participant:
-        person = await find_participant(tx, telegram_user_id)
-        if person is not None and person.status == "consenting":
-            raise ConsentPending("the consent questions are still waiting for an answer")
-        if person is None or person.status != "consented":
-            raise NotRegistered("you are not taking part yet")
-        return person
+        return await taking_part(tx, telegram_user_id)
 
     async def _guard(self, tx: Tx, telegram_user_id: int, round_id: str) -> tuple[Participant, Round]:
-        person = await self._person(tx, telegram_user_id)
-        rnd = next((r for r in self.env.consultation.rounds if r.id == round_id), None)
-        if rnd is None or person.group_id not in rnd.groups:
-            raise StaleAction(f"round {round_id!r} is not one for this participant")
-        status = await round_status(tx, round_id)
-        if status == RoundStatus.DRAFT:
-            raise RoundNotYetOpen(f"round {round_id} has not opened yet")
-        if status != RoundStatus.OPEN:
-            raise RoundNotOpen(f"round {round_id} is not open")
-        return person, rnd
+        return await in_open_round(tx, self.env.consultation, telegram_user_id, round_id)
 
     async def _answer_tap(self, tx: Tx, person: Participant, rnd: Round, step: Step, tap: tuple) -> store.Answer:
         """Stores a new tap (number, card, value, source) as the answer to the card waiting."""

@@ -19,9 +19,9 @@ from carework_core.definitions import (
     TextQuestion,
 )
 from carework_core.env import Env
-from carework_core.errors import NotRegistered, RoundNotOpen, StaleAction
+from carework_core.errors import StaleAction
 from carework_core.lifecycle import RoundStatus
-from carework_core.people import Participant, ParticipantStatus
+from carework_core.people import Participant
 from carework_core.rounds import round_status
 from carework_core.steps import Ask, Item, Step
 from carework_core.storage import history
@@ -29,7 +29,7 @@ from carework_core.storage import reasons as stored_reasons
 from carework_core.storage.answers import Answer, RoundProgress
 from carework_core.storage.db import Tx
 from carework_core.storage.items import item_rows
-from carework_core.storage.participants import find_participant
+from carework_core.taking_part import in_open_round, taking_part
 from carework_core.vocabulary import checked_value, labels_of
 
 PAGE_SIZE = 5  # answers on one page of /review: a phone screen, with a Change button each
@@ -237,16 +237,7 @@ class Review:
         return items[position][0], q.criteria[index]
 
     async def _person(self, tx: Tx, telegram_user_id: int) -> Participant:
-        person = await find_participant(tx, telegram_user_id)
-        if person is None or person.status != ParticipantStatus.CONSENTED:
-            raise NotRegistered("you are not taking part yet")
-        return person
+        return await taking_part(tx, telegram_user_id)
 
     async def _guard(self, tx: Tx, telegram_user_id: int, round_id: str) -> tuple[Participant, Round]:
-        person = await self._person(tx, telegram_user_id)
-        rnd = next((r for r in self.env.consultation.rounds if r.id == round_id), None)
-        if rnd is None or person.group_id not in rnd.groups:
-            raise StaleAction(f"round {round_id!r} is not one for this participant")
-        if await round_status(tx, round_id) != RoundStatus.OPEN:
-            raise RoundNotOpen(f"round {round_id} is not open")
-        return person, rnd
+        return await in_open_round(tx, self.env.consultation, telegram_user_id, round_id)
