@@ -113,9 +113,15 @@ async def finish_participation(tx: Tx, participant_id: int, round_id: str, at: s
 
 async def rounds_under_way(tx: Tx, participant_id: int) -> list[str]:
     """Returns the open rounds a person has started and not finished, the latest started first."""
+    return await open_rounds_started(tx, participant_id, unfinished_only=True)
+
+
+async def open_rounds_started(tx: Tx, participant_id: int, unfinished_only: bool = False) -> list[str]:
+    """Returns the open rounds a person has started (only unfinished ones, if asked), the latest started first."""
+    unfinished = " AND x.finished_at IS NULL" if unfinished_only else ""
     rows = await tx.fetchall(
         "SELECT x.round_id FROM participations x JOIN rounds r ON r.round_id = x.round_id"
-        " WHERE x.participant_id = ? AND x.started_at IS NOT NULL AND x.finished_at IS NULL AND r.status = 'open'"
+        f" WHERE x.participant_id = ? AND x.started_at IS NOT NULL{unfinished} AND r.status = 'open'"
         " ORDER BY x.started_at DESC",
         (participant_id,),
     )

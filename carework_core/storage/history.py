@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from carework_core.storage import voice
-from carework_core.storage.answers import Answer
+from carework_core.storage.answers import Answer, open_rounds_started
 from carework_core.storage.db import Tx
 
 _ANSWER = "id, round_id, question_id, value, source, item_id, criterion_id, created_at"
@@ -114,13 +114,7 @@ async def drop_change(tx: Tx, participant_id: int) -> None:
 
 async def reviewable_rounds(tx: Tx, participant_id: int) -> list[str]:
     """Returns the open rounds a person has started (finished or not), the latest started first."""
-    rows = await tx.fetchall(
-        "SELECT x.round_id FROM participations x JOIN rounds r ON r.round_id = x.round_id"
-        " WHERE x.participant_id = ? AND x.started_at IS NOT NULL AND r.status = 'open'"
-        " ORDER BY x.started_at DESC",
-        (participant_id,),
-    )
-    return [r[0] for r in rows]
+    return await open_rounds_started(tx, participant_id)
 
 
 async def earlier_answers(tx: Tx, participant_id: int) -> list[EarlierAnswer]:
