@@ -269,7 +269,12 @@ def type_next(w: Words) -> Reply:
 
 
 def answered(w: Words, original_text: str, label: str) -> Reply:
-    """Returns a tapped question with its buttons removed and the chosen answer shown."""
+    """Returns a tapped question with its buttons removed and the chosen answer shown.
+
+    A closing request to type goes, so a question passed with a button no longer seems to wait for words.
+    """
+    for prompt in (w("Type your example in one message."), w("Type your answer in one message.")):
+        original_text = original_text.removesuffix(f"\n\n{prompt}")
     return Reply(f"{escape(original_text)}\n\n" + w("Your answer: <b>{label}</b>", label=label))
 
 

@@ -8,7 +8,7 @@ from telegram.ext import CallbackQueryHandler
 from bot import callbacks as cb
 from bot import followup_text, render
 from bot.callbacks import matches
-from bot.context import CareworkContext, Edit, answer_query, respond
+from bot.context import CareworkContext, Edit, answer_query, respond, shown_answer
 from carework_core.definitions import ExamplesQuestion
 from carework_core.steps import Ask, Step
 
@@ -38,9 +38,9 @@ async def no_example(update: Update, context: CareworkContext) -> None:
     assert isinstance(data, cb.NoExample)
     step = await context.services.answering.no_example(update.effective_user.id, data.round_id, data.number)
     await answer_query(query)
-    await respond(
-        update, context, _unbuttoned(query), render.step(context.words, step, context.services.env.consultation)
-    )
+    w = context.words
+    passed = shown_answer(update, w("I have no example"), w) or [_unbuttoned(query)]
+    await respond(update, context, *passed, render.step(w, step, context.services.env.consultation))
 
 
 async def other_tick(update: Update, context: CareworkContext) -> None:

@@ -247,6 +247,10 @@ async def test_a_required_examples_question_can_be_passed_with_no_example(fstack
     assert last.buttons == [["I have no example"]]
     await ann.tap("I have no example")
     await says(ann, "That is the end of round 1")
+    passed = next(m for m in await ann.chat() if m.message_id == last.message_id)
+    # The passed question no longer asks for typing, so nobody types into it thinking it still waits.
+    assert passed.text.endswith("Your answer: I have no example") and "Type your" not in passed.text
+    assert passed.buttons == []
     out = tmp_path / "export.xlsx"
     await export_workbook(fstack.services.env, out)
     wide = list(load_workbook(out)["Round r1"].iter_rows(values_only=True))
