@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from carework_core.definitions import Consultation
 from carework_core.env import Env
 from carework_core.errors import NotRegistered, SummaryError
+from carework_core.scrub import trim_excerpt
 from carework_core.storage import details as stored_details
 from carework_core.storage import history
+from carework_core.storage import summaries as stored_summaries
 from carework_core.storage import their_data as stored
+from carework_core.storage.db import Tx
+from carework_core.storage.outbox import forget_queued_words
 from carework_core.storage.participants import find_participant
 from carework_core.storage.voice import forget_voice_notes
 from carework_core.summaries import Summaries
 from carework_core.vocabulary import labels_of
 
 WITHDRAWAL_ACTOR = "withdrawal"  # the audit log's actor when a withdrawal remakes a draft summary
+WITHDRAWN_WORDS = "…"  # stands in a summary still on its way for the words of someone who has withdrawn
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,7 @@ class TheirData:
                 return None
             await forget_voice_notes(tx, person.id)  # a voice is the person's own, even when answers are kept
             if not self.keeps_answers:
+                await _unquote(tx, person.group_id, person.id)
                 await stored.erase_answers(tx, person.id)
             await stored.forget_identity(tx, person.id, telegram_user_id, person.chat_id)
             drafts = await stored.drafted_summaries(tx)
@@ -103,13 +109,27 @@ class TheirData:
 
     async def _redraft(self, round_ids: list[str]) -> None:
         # A draft may quote the person; remade, it quotes only people still taking part. Approved and
-        # sent summaries stay as the team approved them.
+        # sent summaries stay as the team approved them, less the person's words (_unquote).
         known = {r.id for r in self.env.consultation.rounds}
         for round_id in (r for r in round_ids if r in known):
             try:
                 await Summaries(self.env).draft(round_id, WITHDRAWAL_ACTOR)
             except SummaryError:
                 pass  # reopened since: it is drafted afresh when it closes again
+
+
+async def _unquote(tx: Tx, group_id: str, participant_id: int) -> None:
+    """Takes the person's quoted words out of every summary, even one approved or sent, and out of any
+    summary message still waiting to go; their words are then nowhere in the database."""
+    answers = await stored.answers_given(tx, participant_id)
+    earlier = await history.earlier_answers(tx, participant_id)
+    said = {trim_excerpt(a[4]) for a in answers} | {trim_excerpt(e.answer.value) for e in earlier}
+    for found in await stored_summaries.all_summaries(tx):
+        theirs = [e for e in found.summary.excerpts if e.text and e.group_id == group_id and e.text in said]
+        if theirs:
+            excerpts = tuple(replace(e, text="", dropped=True) if e in theirs else e for e in found.summary.excerpts)
+            await stored_summaries.save_summary(tx, replace(found, summary=replace(found.summary, excerpts=excerpts)))
+            await forget_queued_words(tx, [e.text for e in theirs], WITHDRAWN_WORDS)
 
 
 def _name_of_group(c: Consultation, group_id: str) -> str:

@@ -356,6 +356,10 @@ MIGRATIONS: list[Migration] = [
     Migration(17, "voice notes: the Telegram file behind a spoken answer or reason", VOICE_NOTES),
     # The definition's language a person reads (participants.language keeps what Telegram reported).
     Migration(18, "the language each participant reads", "ALTER TABLE participants ADD COLUMN chosen_language TEXT"),
+    # Sent messages kept their words until now; from here a row keeps them only until it goes.
+    Migration(
+        19, "messages sent or given up keep no words", "UPDATE outbox SET payload = '' WHERE status != 'pending'"
+    ),
 ]
 
 

@@ -1,9 +1,14 @@
-"""The outbox table: messages waiting to be sent, one chat's in the order they were queued."""
+"""The outbox table: messages waiting to be sent, one chat's in the order they were queued.
+
+A message's words (its payload) are kept only until it is sent or given up: afterwards the row
+records when and how it went, not what it said.
+"""
 
 from __future__ import annotations
 
+import html
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from itertools import zip_longest
 
 from carework_core.messages import Lane, MessageKind, OutboxStatus, OutgoingMessage, QueuedMessage
@@ -80,17 +85,17 @@ def _queued(r) -> QueuedMessage:
 
 
 async def mark_sent(tx: Tx, message_id: int, sent_at: str, telegram_message_id: int | None) -> None:
-    """Records a message as delivered, with the id Telegram gave it."""
+    """Records a message as delivered, with the id Telegram gave it; its words are not kept."""
     await tx.execute(
-        "UPDATE outbox SET status = ?, sent_at = ?, message_id = ? WHERE id = ?",
+        "UPDATE outbox SET status = ?, sent_at = ?, message_id = ?, payload = '' WHERE id = ?",
         (OutboxStatus.SENT, sent_at, telegram_message_id, message_id),
     )
 
 
 async def mark_all_sent(tx: Tx, sent: list[tuple[int, int | None]], sent_at: str) -> None:
-    """Records several messages as delivered, each with the id Telegram gave it."""
+    """Records several messages as delivered, each with the id Telegram gave it; their words are not kept."""
     await tx.executemany(
-        "UPDATE outbox SET status = ?, sent_at = ?, message_id = ? WHERE id = ?",
+        "UPDATE outbox SET status = ?, sent_at = ?, message_id = ?, payload = '' WHERE id = ?",
         [(OutboxStatus.SENT, sent_at, message_id, outbox_id) for outbox_id, message_id in sent],
     )
 
@@ -104,19 +109,37 @@ async def put_off(tx: Tx, message_id: int, not_before: str, error: str) -> None:
 
 
 async def mark_failed(tx: Tx, message_id: int, error: str, attempted: bool) -> None:
-    """Gives up on a message; attempted counts the try that ended it."""
+    """Gives up on a message, keeping Telegram's error but not the words; attempted counts the try that ended it."""
     await tx.execute(
-        "UPDATE outbox SET status = ?, attempts = attempts + ?, error = ? WHERE id = ?",
+        "UPDATE outbox SET status = ?, attempts = attempts + ?, error = ?, payload = '' WHERE id = ?",
         (OutboxStatus.FAILED, int(attempted), error, message_id),
     )
 
 
 async def mark_chat_undeliverable(tx: Tx, chat_id: int, error: str) -> None:
-    """Gives up on every pending message to a chat."""
+    """Gives up on every pending message to a chat, keeping none of their words."""
     await tx.execute(
-        "UPDATE outbox SET status = ?, error = ? WHERE chat_id = ? AND status = ?",
+        "UPDATE outbox SET status = ?, error = ?, payload = '' WHERE chat_id = ? AND status = ?",
         (OutboxStatus.UNDELIVERABLE, error, chat_id, OutboxStatus.PENDING),
     )
+
+
+async def forget_queued_words(tx: Tx, texts: Iterable[str], marker: str) -> None:
+    """Replaces these words with `marker` in every message still waiting to go (as written, or in the
+    Bot API's HTML form); a message once sent keeps no words to replace."""
+    for text in texts:
+        for form in {_encoded(text), _encoded(html.escape(text))}:
+            rows = await tx.fetchall(
+                "SELECT id, payload FROM outbox WHERE status = ? AND instr(payload, ?) > 0",
+                (OutboxStatus.PENDING, form),
+            )
+            changed = [(payload.replace(form, _encoded(marker)), row_id) for row_id, payload in rows]
+            await tx.executemany("UPDATE outbox SET payload = ? WHERE id = ?", changed)
+
+
+def _encoded(text: str) -> str:
+    """Returns the text as it stands inside a stored payload (a JSON string, without its quotes)."""
+    return json.dumps(text)[1:-1]
 
 
 async def mark_chat_unreachable(tx: Tx, chat_id: int) -> None:

@@ -95,6 +95,11 @@ async def read_summary(tx: Tx, round_id: str) -> StoredSummary | None:
     return _summary(row) if row else None
 
 
+async def all_summaries(tx: Tx) -> list[StoredSummary]:
+    """Returns every stored summary, draft, approved or sent, by round."""
+    return [_summary(r) for r in await tx.fetchall(f"SELECT {_COLUMNS} FROM summaries ORDER BY round_id")]
+
+
 async def save_summary(tx: Tx, stored: StoredSummary) -> None:
     """Stores a summary whole, replacing the round's earlier one."""
     s = stored.summary

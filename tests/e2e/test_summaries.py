@@ -13,6 +13,7 @@ from carework_core.storage.audit import audit_entries
 from carework_core.storage.summaries import read_chart
 from tests.conftest import MINI
 from tests.e2e.conftest import start_stack, stop_stack
+from tests.e2e.test_withdraw import all_processed, vacuumed_bytes, withdrawn
 
 IDEAS = [Item("i1", "Rota apps"), Item("i2", "Buddy schemes"), Item("i3", "Wellbeing walks")]
 ANN = "We started a buddy scheme so that new starters always have someone to ask."
@@ -147,3 +148,30 @@ async def test_a_replaced_opening_and_dropped_excerpt_then_send_now(summed):
     async with stack.services.env.db.reading() as tx:
         approvals = [json.loads(d) for _, action, _, d in await audit_entries(tx) if action == "approve_summary"]
     assert approvals == [{"now": True}]
+
+
+async def test_a_withdrawn_persons_quoted_words_leave_sent_summaries_and_the_database_file(summed):
+    stack = summed
+    cora = await team(stack)
+    ann, bob = await stack.joined("Ann"), await stack.joined("Bob")
+    await stack.open_round("r1")
+    for user, text in ((ann, ANN), (bob, BOB)):
+        await stack.services.answering.begin(user.user_id, "r1")
+        await stack.services.answering.receive_text(user.user_id, text, f"m{user.user_id}")
+    await stack.services.rounds.close_round("r1", actor="test")
+    await stack.bot.reconcile_now()
+    await cora.wait_for(lambda c: "/summary r1" in c[-1].text)
+    await cora.send("/summary r1")  # the draft, quoting both, is shown to Cora
+    await cora.wait_for(lambda c: ["Drop excerpt 2"] in c[-1].buttons)
+    await cora.tap("Send now")
+    await cora.wait_for(lambda c: c[-1].text == "Approved. The summary of round r1 goes out now.")
+    await stack.bot.reconcile_now()
+    seen = await bob.wait_for(lambda c: any(ANN in m.text for m in c))  # Bob was sent Ann's words
+    assert any(BOB in m.text for m in seen)
+
+    await withdrawn(ann)
+    await all_processed(stack)
+    held = await stack.services.summaries.stored("r1")
+    assert [e.text for e in held.summary.excerpts if not e.dropped] == [BOB]
+    on_disk = vacuumed_bytes(stack)
+    assert ANN.encode() not in on_disk and BOB.encode() in on_disk

@@ -1,3 +1,4 @@
+import html
 from datetime import timedelta
 
 from carework_core.inbox import StoredUpdate
@@ -103,6 +104,24 @@ async def test_processed_updates_leave_no_text_in_the_database_or_its_wal(servic
     for suffix in ("", "-wal"):
         with open(services.env.db.path + suffix, "rb") as file:
             assert b"of Ann" not in file.read(), suffix
+
+
+async def test_a_message_sent_or_given_up_keeps_no_words_and_a_waiting_one_can_lose_some(services, clock):
+    from carework_core.storage.outbox import forget_queued_words
+
+    outbox = services.outbox
+    quote = 'Ann said "buddies & rotas" help'
+    await outbox.enqueue([message(1, "a", "sent words"), message(2, "b", "failed words")])
+    await outbox.enqueue([message(3, "c", f"<i>“{html.escape(quote)}”</i> and more")])
+    sent, failed, waiting = await outbox.due(clock.now(), 10)
+    await outbox.mark_sent(sent.id, 77)
+    await outbox.expire(failed.id)
+    async with services.env.db.transaction() as tx:
+        await forget_queued_words(tx, [quote], "…")
+    rows = await services.env.db.fetchall("SELECT status, payload FROM outbox ORDER BY id")
+    assert [tuple(r)[:2] for r in rows[:2]] == [("sent", ""), ("failed", "")]
+    (still,) = await outbox.due(clock.now(), 10)
+    assert still.id == waiting.id and still.params["text"] == "<i>“…”</i> and more"
 
 
 async def test_a_reply_matters_for_a_day_and_an_invitation_while_its_round_is_open(services, clock):
