@@ -214,6 +214,7 @@ def _about(book: Book, env: Env, request: ExportRequest, counts: dict[str, int],
         ["participants", counts["participants"]],
         ["forbidden_characters_dropped", book.cleaning.dropped],
         ["texts_continued_in_next_cell", book.cleaning.continued],
+        *([["csv_formula_like_texts_quoted", book.cleaning.quoted]] if isinstance(book, CsvBook) else []),
         ["sheets", "; ".join(book.cleaning.sheets)],
         ["not_sure_code", f"{cb.NOT_SURE_CODE} in the round sheets; not_sure in Answers"],
     ]

@@ -1,7 +1,8 @@
 """Sheets that keep every cell exactly as typed: an xlsx workbook (openpyxl write-only) or csv files in a zip.
 
 Both take the same rows, so `--format csv` holds the same sheets as the workbook. Text is always text
-(never a formula or an error cell), characters XML forbids are dropped and counted, and nothing is cut:
+(never a formula or an error cell; in a csv, a text that would start a formula gets a leading apostrophe,
+counted in About), characters XML forbids are dropped and counted, and nothing is cut:
 a text longer than a cell holds continues in the next cell, a sheet longer than a sheet holds continues
 on "Name (2)".
 """
@@ -42,6 +43,7 @@ TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # A spreadsheet would read these as the start of a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")  # "-9" starts like a formula but is only a number
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class Cleaning:
 
     dropped: int = 0  # forbidden characters
     continued: int = 0  # texts that went on in the next cell
+    quoted: int = 0  # csv texts that would start a formula, given a leading apostrophe
     sheets: list[str] = field(default_factory=list)  # every sheet written, continuations included
 
     def clean(self, text: str) -> str:
@@ -330,7 +333,15 @@ class CsvSheet:
     def _text(self, value: Any) -> Any:
         if isinstance(value, datetime):
             return value.strftime("%Y-%m-%d %H:%M:%S")
-        return self.book.cleaning.clean(value) if isinstance(value, str) else value
+        if not isinstance(value, str):
+            return value
+        text = self.book.cleaning.clean(value)
+        if text.startswith(FORMULA_START) and not NUMBER.fullmatch(text):
+            # A csv has no "this is text" mark, and a spreadsheet opening it would run "=HYPERLINK(...)"
+            # typed by a participant; the apostrophe (OWASP's advice) stops that, and About counts it.
+            self.book.cleaning.quoted += 1
+            return "'" + text
+        return text
 
 
 @contextmanager

