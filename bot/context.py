@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from telegram import CallbackQuery, Update
 from telegram.error import TelegramError
@@ -27,6 +28,8 @@ class BotData:
     team: frozenset[int] = frozenset()  # Telegram ids from CAREWORK_COORDINATORS
     survey: Path | None = None  # the definition file, named and hashed in exports
     wake_sender: Callable[[], None] = staticmethod(lambda: None)
+    # Makes a Bot API call now, outside the outbox, at the sender's pace (bot.sender.Sender.direct).
+    direct: Callable[[int, Callable[[], Awaitable[Any]]], Awaitable[Any]] = staticmethod(lambda chat_id, call: call())
 
 
 class CareworkContext(CallbackContext[ExtBot, dict, dict, BotData]):

@@ -12,8 +12,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
@@ -23,6 +24,7 @@ from carework_core.clock import Clock
 from carework_core.outbox import MessageKind, Outbox, QueuedMessage
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 MAX_BACKOFF_SECONDS = 300  # during a long outage each message is still tried every five minutes
 # The Bot API call for each kind of message: the core says what it wants, only the bot knows Telegram.
 METHODS = {
@@ -184,6 +186,30 @@ class Sender:
         failure, self._failure = self._failure, None
         if failure is not None:
             raise failure
+
+    async def direct(self, chat_id: int, call: Callable[[], Awaitable[T]], tries: int = 3) -> T:
+        """Makes a Bot API call outside the outbox (words the database must not keep, such as /mydata) at
+        the pace of queued sends, so it takes its turn in the chat instead of meeting flood control; a 429
+        all the same is waited out, up to `tries` times."""
+        for tried in range(1, tries + 1):
+            while (wait := self._turn(chat_id)) > 0:
+                await asyncio.sleep(wait)
+            self._chat(chat_id).take()
+            self.overall.take()
+            try:
+                return await call()
+            except RetryAfter as exc:
+                if tried == tries:
+                    raise
+                seconds = retry_seconds(exc.retry_after)
+                self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+                log.warning("flood control", extra={"retry_after": seconds})
+        raise AssertionError("unreachable: the last try returns or raises")
+
+    def _turn(self, chat_id: int) -> float:
+        """Returns the seconds until a message may go to this chat: after a pause, with a token in both buckets."""
+        pause = self._paused_until - time.monotonic()
+        return max(pause, self._chat(chat_id).wait_time(), self.overall.wait_time())
 
     def _chat(self, chat_id: int) -> Bucket:
         if chat_id not in self.chats:

@@ -289,8 +289,10 @@ async def _send_workbook(context: CareworkContext, chat_id: int, round_id: str |
     path = folder / f"{env.consultation.id}-{env.clock.now().astimezone(env.consultation.zone):%Y%m%d-%H%M}.xlsx"
     try:
         counts = await export_workbook(env, path, round_id=round_id, definition=context.bot_data.survey)
-        with path.open("rb") as handle:
-            await context.bot.send_document(chat_id, handle, filename=path.name, caption=team_text.exported(counts))
+        caption = team_text.exported(counts)
+        await context.bot_data.direct(  # paced like the outbox; a retry after flood control reads the file again
+            chat_id, lambda: context.bot.send_document(chat_id, path.read_bytes(), filename=path.name, caption=caption)
+        )
         log.info("workbook sent", extra={"answers": counts["answers"]})
     except CareworkError as exc:
         await context.bot.send_message(chat_id, str(exc))

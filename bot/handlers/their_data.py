@@ -6,7 +6,7 @@ import logging
 from html import escape
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callbacks as cb
@@ -25,10 +25,12 @@ async def my_data(update: Update, context: CareworkContext) -> None:
     # Sent straight to Telegram, not through the outbox, so no second copy of their words is stored.
     message = text.held_message(account)
     if message is not None:
-        await context.bot.send_message(chat_id, **message.params())
+        await context.bot_data.direct(chat_id, lambda: context.bot.send_message(chat_id, **message.params()))
     else:
-        await context.bot.send_document(
-            chat_id, account.encode(), filename="my-data.txt", caption=context.words(text.DOCUMENT_NOTE)
+        caption = context.words(text.DOCUMENT_NOTE)
+        await context.bot_data.direct(
+            chat_id,
+            lambda: context.bot.send_document(chat_id, account.encode(), filename="my-data.txt", caption=caption),
         )
     log.info("own data sent", extra={"update_id": update.update_id})
 
@@ -58,10 +60,15 @@ async def confirm(update: Update, context: CareworkContext) -> None:
         text.withdrawn(context.words, result.anonymised) if result else context.words(render.TEXT["not_registered"])
     )
     # Straight to Telegram: an outbox row would put their chat id back into the database.
+    chat_id = update.effective_chat.id
     try:
-        await context.bot.edit_message_text(done, update.effective_chat.id, query.message.message_id)
+        await context.bot_data.direct(
+            chat_id, lambda: context.bot.edit_message_text(done, chat_id, query.message.message_id)
+        )
+    except RetryAfter:
+        raise
     except TelegramError:  # the question is too old to edit (or gone): say it in a new message instead
-        await context.bot.send_message(update.effective_chat.id, done)
+        await context.bot_data.direct(chat_id, lambda: context.bot.send_message(chat_id, done))
     log.info("participant withdrew", extra={"update_id": update.update_id})
 
 

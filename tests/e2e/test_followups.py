@@ -278,7 +278,6 @@ async def test_mydata_shows_follow_ups_and_withdraw_removes_them(fstack, tmp_pat
     await ann.send("/mydata")
     held = await says(ann, "What we hold about you")
     assert "Where is this happening?" in held.text and "In Leeds" in held.text
-    await asyncio.sleep(2)  # Telegram's flood control: the withdrawal's answer is sent at once
     await ann.send("/withdraw")
     await says(ann, "Do you want to withdraw?")
     await ann.tap("Yes, withdraw")

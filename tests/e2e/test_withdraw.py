@@ -71,6 +71,18 @@ async def test_mydata_shows_my_group_consents_and_answers_and_nobody_elses(stack
     assert f"Wellbeing examples: Tell us about a new way of working you have seen.\n  {WORDS}" in text
 
 
+async def test_mydata_and_withdrawing_in_quick_succession_wait_out_telegrams_flood_control(stack):
+    ann = await answered_once(stack)
+    for _ in range(6):  # more than Telegram's burst for one chat: the last ones must wait their turn
+        await ann.send("/mydata")
+    chat = await ann.wait_for(lambda c: sum(m.text.startswith("What we hold about you") for m in c) == 6, timeout=20)
+    await ann.send("/withdraw")
+    await ann.wait_for(lambda c: c[-1].buttons == [["Yes, withdraw"], ["No, stay"]])
+    await ann.tap("Yes, withdraw")
+    chat = await ann.wait_for(lambda c: "You have withdrawn" in c[-1].text, timeout=20)
+    assert not any("went wrong" in m.text for m in chat if m.from_bot)
+
+
 async def test_mydata_longer_than_a_message_comes_as_a_text_file(stack):
     ann = await answered_once(stack)
     for _ in range(2):
