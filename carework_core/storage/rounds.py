@@ -76,9 +76,10 @@ async def owed_invitations(
 
 
 async def unfinished_not_told(tx: Tx, round_id: str, key_prefix: str, limit: int) -> list[Participant]:
-    """Returns people invited to or started on the round, unfinished, with no outbox row keyed prefix + id."""
+    """Returns people invited to or started on the round, unfinished, not paused, with no outbox row keyed
+    prefix + id (a closing notice is news, like an announcement, which /pause holds back)."""
     rows = await tx.fetchall(
-        PERSON_SQL + " AND EXISTS (SELECT 1 FROM participations x WHERE x.participant_id = p.id"
+        NOTIFIED_SQL + " AND EXISTS (SELECT 1 FROM participations x WHERE x.participant_id = p.id"
         " AND x.round_id = ? AND x.finished_at IS NULL)"
         " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = ? || p.id) ORDER BY p.id LIMIT ?",
         (round_id, key_prefix, limit),

@@ -76,3 +76,17 @@ async def test_help_lists_pause_and_resume_and_a_stranger_is_told_how_to_join(st
         "To take part you need an invite link from the research team. Please ask them for one."
     )
     assert await stack.services.onboarding.participant(stranger.user_id) is None
+
+
+async def test_a_paused_person_is_not_told_that_a_round_they_left_has_closed(stack):
+    ann, bob = await stack.joined("Ann"), await stack.joined("Bob")
+    assert await ask(ann, "/pause") == PAUSED
+    await stack.open_round("r1")
+    for person in (ann, bob):
+        await person.wait_for(lambda chat: count(chat, INVITATION) == 1)
+    await stack.services.rounds.close_round("r1", actor="test")
+    await stack.bot.reconcile_now()
+    await bob.wait_for(lambda chat: count(chat, "Round 1 has closed") == 1)
+    await ann.send("/help")  # replies leave in order, so a notice queued earlier would arrive first
+    chat = await ann.wait_for(lambda c: c[-1].text.startswith("This is Mini consultation"))
+    assert count(chat, "Round 1 has closed") == 0
