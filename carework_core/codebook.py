@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from carework_core.consents import wording_version
 from carework_core.definition_changes import RoundSnapshot
 from carework_core.definitions import (
     ChoiceQuestion,
@@ -116,7 +117,15 @@ def participant_sheet(c: Consultation) -> Sheet:
     for s in c.consent.statements:
         columns.append(Column(f"consent_{s.id}", s.text, (("1", "agreed"), ("0", "did not agree"))))
         columns.append(Column(f"consent_{s.id}_at", f"when they answered consent_{s.id}, local time"))
-    # Issue 11 records the consent wording's version: its column goes here, after the choices.
+        now = ", ".join(f"{wording_version(c.consent, s, lang)} ({lang})" for lang in c.languages)
+        columns.append(
+            Column(
+                f"consent_{s.id}_wording",
+                "the version of the words they answered consent_"
+                f"{s.id} under (a hash of the consent intro and statement as shown); the wording now is {now}; "
+                "empty: answered before versions were kept",
+            )
+        )
     return Sheet("Participants", tuple(columns))
 
 

@@ -130,8 +130,8 @@ async def participant_rows(tx: Tx, scope: Scope) -> AsyncIterator[list[Any]]:
         row += [scope.local(p.consented_at), status]
         mine = choices.get(p.id, {})
         for s in statements:
-            agreed, at = mine.get(s, (None, None))
-            row += [None if agreed is None else int(agreed), scope.local(at)]
+            agreed, at, wording = mine.get(s, (None, None, None))
+            row += [None if agreed is None else int(agreed), scope.local(at), wording]
         yield row
 
 

@@ -108,13 +108,13 @@ async def people(tx: Tx) -> AsyncIterator[PersonRow]:
         yield PersonRow(*row[:7], bool(row[7]), bool(row[8]))
 
 
-async def consent_choices(tx: Tx) -> dict[int, dict[str, tuple[bool, str]]]:
-    """Returns each participant's consent answers: statement id -> (agreed, when), by participant id."""
-    found: dict[int, dict[str, tuple[bool, str]]] = {}
-    for pid, statement, agreed, at in await tx.fetchall(
-        "SELECT participant_id, statement_id, agreed, at FROM consents"
+async def consent_choices(tx: Tx) -> dict[int, dict[str, tuple[bool, str, str | None]]]:
+    """Returns each participant's consent answers: statement id -> (agreed, when, wording version), by participant id."""
+    found: dict[int, dict[str, tuple[bool, str, str | None]]] = {}
+    for pid, statement, agreed, at, wording in await tx.fetchall(
+        "SELECT participant_id, statement_id, agreed, at, wording FROM consents"
     ):
-        found.setdefault(pid, {})[statement] = (bool(agreed), at)
+        found.setdefault(pid, {})[statement] = (bool(agreed), at, wording)
     return found
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from openpyxl import load_workbook
+
 from bot.runner import RunningBot
 from carework_core.bootstrap import Services
 from carework_core.consents import wording_version
+from carework_core.export import export_workbook
 from carework_core.storage.participants import consent_versions, consents_of
 from tests.conftest import MINI
 from tests.e2e.conftest import start_stack, stop_stack
@@ -48,6 +51,17 @@ async def test_a_reworded_statement_is_asked_again_before_the_next_round(tmp_pat
         consent = stack.services.env.consultation.consent
         assert versions["quote"] == wording_version(consent, consent.statements[2])
         assert await stack.services.consents.changed_wording(ann.user_id) == ()
+
+        # The researchers' workbook proves which wording each answer was given under.
+        out = tmp_path / "export.xlsx"
+        await export_workbook(stack.services.env, out)
+        book = load_workbook(out)
+        header, row = list(book["Participants"].iter_rows(values_only=True))[:2]
+        person = dict(zip(header, row, strict=True))
+        assert person["consent_quote"] == 0 and person["consent_quote_wording"] == versions["quote"]
+        assert person["consent_read_wording"] == wording_version(consent, consent.statements[0])
+        meanings = {r[1]: r[2] for r in book["About"].iter_rows(values_only=True) if r and r[0] == "Participants"}
+        assert f"the wording now is {versions['quote']} (en)" in meanings["consent_quote_wording"]
     finally:
         await stop_stack(stack)
 
