@@ -40,3 +40,18 @@ def ask_again(w: Words, consultation: Consultation, round_id: str, number: int) 
         + f"\n\n{w.text(consultation.consent.intro)}\n\n• {w.text(statement.text)}{after}",
         ((Button(yes, cb.Reconsent(round_id, number, True)), Button(no, cb.Reconsent(round_id, number, False))),),
     )
+
+
+def declined_later(w: Words, keeps_answers: bool) -> Reply:
+    """Says goodbye to someone who refused a reworded required statement: their earlier answers stay,
+    given under the words they agreed to then, and /withdraw is how to take them away."""
+    then = w(
+        "Thank you for letting us know. We will not send you anything more. "
+        "The answers you gave before stay under your code, as you agreed then."
+    )
+    how = (
+        w("To remove your Telegram account from our records, send /withdraw.")
+        if keeps_answers
+        else w("To have them deleted, send /withdraw.")
+    )
+    return Reply(f"{then} {how}")

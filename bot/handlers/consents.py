@@ -49,7 +49,8 @@ async def renew(update: Update, context: CareworkContext) -> None:
     consultation = context.services.env.consultation
     chosen = shown_answer(update, context.words("Yes") if data.agree else context.words("No"), context.words)
     if result.declined:
-        await respond(update, context, *chosen, render.plain(context.words, "declined"))
+        keeps = context.services.their_data.keeps_answers
+        await respond(update, context, *chosen, consent_text.declined_later(context.words, keeps))
     elif result.left:
         await respond(
             update, context, *chosen, consent_text.ask_again(context.words, consultation, data.round_id, result.left[0])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from openpyxl import load_workbook
 
 from bot.runner import RunningBot
+from carework_core.answering import Item
 from carework_core.bootstrap import Services
 from carework_core.consents import wording_version
 from carework_core.export import export_workbook
@@ -14,6 +15,8 @@ from tests.e2e.conftest import start_stack, stop_stack
 
 QUOTE_OLD = "My words may be quoted anonymously."
 QUOTE_NEW = "My words may be quoted anonymously in reports and talks."
+READ_OLD = "I have read what this is about."
+READ_NEW = "I have read what this is about, including the new data sharing."
 
 
 async def _stored(stack, user) -> tuple[dict, dict]:
@@ -87,3 +90,34 @@ async def test_a_required_statement_cannot_be_changed_from_consent(stack):
     shown = await ann.wait_for(lambda c: "Your consent choices" in c[-1].text)
     labels = [label for row in shown[-1].buttons for label in row]
     assert labels == ["3: change to no"]
+
+
+async def test_refusing_a_reworded_required_statement_says_what_happens_to_earlier_answers(tmp_path):
+    survey = tmp_path / "survey.yaml"
+    survey.write_text(MINI.read_text())
+    stack = await start_stack(tmp_path, survey)
+    try:
+        ann = await stack.joined("Ann")
+        await stack.open_round("r1")
+        await stack.services.answering.begin(ann.user_id, "r1")
+        await stack.services.answering.receive_text(ann.user_id, "Buddy scheme", "m1")
+        survey.write_text(MINI.read_text().replace(READ_OLD, READ_NEW))
+        await _restart_with(stack, survey)
+        await stack.services.answering.load_items("ideas", [Item("i1", "Rota apps")])
+        await stack.open_round("r2")
+        invited = await ann.wait_for(lambda c: any(m.text.startswith("Round 2") for m in c))
+        await ann.tap("Start", message_id=next(m for m in invited if m.text.startswith("Round 2")).message_id)
+        asked = await ann.wait_for(lambda c: READ_NEW in c[-1].text)
+        assert asked[-1].buttons == [["I agree", "No thanks"]]
+        await ann.tap("No thanks")
+        told = await ann.wait_for(lambda c: "We will not send you anything more" in c[-1].text)
+        # Their answers so far stay (given under the wording they agreed to), and they learn how to remove them.
+        assert "/withdraw" in told[-1].text and "new link" not in told[-1].text
+        assert len(await stack.answers()) == 1
+        await ann.send("/withdraw")
+        await ann.wait_for(lambda c: c[-1].buttons == [["Yes, withdraw"], ["No, stay"]])
+        await ann.tap("Yes, withdraw")
+        await ann.wait_for(lambda c: "You have withdrawn" in c[-1].text)
+        assert await stack.answers() == []
+    finally:
+        await stop_stack(stack)
