@@ -14,6 +14,7 @@ from carework_core.definitions import (
     ChoiceQuestion,
     Consultation,
     Criterion,
+    ExamplesQuestion,
     ItemRatingQuestion,
     Question,
     RatingQuestion,
@@ -92,6 +93,14 @@ def _question_changes(where: str, old: Question, new: Question, opened: RoundSna
         return _scale_changes(where, old.scale, new.scale)
     if isinstance(old, ChoiceQuestion) and isinstance(new, ChoiceQuestion):
         return _choice_changes(where, old, new)
+    if isinstance(old, ExamplesQuestion) and isinstance(new, ExamplesQuestion):
+        before, after = [f.id for f in old.followups], [f.id for f in new.followups]
+        if before == after:
+            return []
+        return [
+            f"{where}: follow-ups changed from [{', '.join(before)}] to [{', '.join(after)}]; a round that has "
+            "opened keeps its follow-ups, or earlier answers would lack them or lose them (fix their wording only)"
+        ]
     if isinstance(old, ItemRatingQuestion) and isinstance(new, ItemRatingQuestion):
         return _item_rating_changes(where, old, new, opened, now)
     return []
@@ -104,6 +113,13 @@ def _choice_changes(where: str, old: ChoiceQuestion, new: ChoiceQuestion) -> lis
         found.append(
             f"{where}: options changed from [{', '.join(before)}] to [{', '.join(after)}]; "
             "a round that has opened cannot change its options' ids or order (fix the labels' wording only)"
+        )
+    other_before = next((o.id for o in old.options if o.other), "none")
+    other_after = next((o.id for o in new.options if o.other), "none")
+    if other_before != other_after:
+        found.append(
+            f"{where}: the Other option changed from {other_before} to {other_after}; "
+            "a round that has opened keeps which option asks for words"
         )
     if old.multiple != new.multiple:
         found.append(

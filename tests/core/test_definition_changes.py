@@ -87,6 +87,27 @@ def test_a_new_type_new_options_and_moved_questions_are_refused():
     ]
 
 
+def test_follow_ups_and_the_other_option_are_fixed_once_a_round_opened():
+    def ask_more(data):
+        question(data, 0, "examples")["followups"] = [{"id": "where", "text": "Where is this happening?"}]
+        question(data, 0, "where")["options"][2]["other"] = True
+
+    assert changed(ask_more) == [
+        "round r1, question examples: follow-ups changed from [] to [where]; a round that has opened keeps "
+        "its follow-ups, or earlier answers would lack them or lose them (fix their wording only)",
+        "round r1, question where: the Other option changed from none to other; a round that has opened "
+        "keeps which option asks for words",
+    ]
+    opened = edited(ask_more)
+
+    def reword(data):
+        ask_more(data)
+        question(data, 0, "examples")["followups"][0]["text"] = "Where is it done?"
+
+    after = edited(reword)
+    assert changes(snapshot_of(opened, opened.round("r1")), snapshot_of(after, after.round("r1"))) == []
+
+
 def test_criteria_scales_are_compared_for_item_ratings():
     def reverse(data):
         data["criteria"][1]["scale"]["labels"] = ["Very new", "Quite new", "Not new"]
