@@ -55,13 +55,15 @@ def changing(w: Words, shown: Changing, c: Consultation) -> Reply:
     if isinstance(ask.question, ItemRatingQuestion) and ask.item and ask.criterion:
         body += "\n\n" + w("<i>{item}</i>", item=ask.item.text) + "\n\n" + w.text(ask.criterion.question)
     now = w("Your answer now: <b>{answer}</b>", answer=_short(", ".join(entry.words), ANSWER_CHARS))
+    keep = ((Button(w("Keep my answer"), cb.Change(ask.round.id, entry.answer_id, True)),),)
     if entry.typed:
-        keep = Button(w("Keep my answer"), cb.Change(ask.round.id, entry.answer_id, True))
-        return Reply(f"{head}\n\n{body}\n\n{now}\n\n{w('Type your new answer in one message.')}", ((keep,),))
+        return Reply(f"{head}\n\n{body}\n\n{now}\n\n{w('Type your new answer in one message.')}", keep)
     if isinstance(ask.question, ChoiceQuestion) and ask.question.multiple:
-        return _unskippable(render.choice(w, ask, head, Html(f"{body}\n\n{now}"), _mask(ask, entry)))
-    asked = render.step(w, ask, c)
-    return _unskippable(Reply(f"{head}\n\n{body}\n\n{now}\n\n{w('Tap your new answer.')}", asked.buttons))
+        shown = _unskippable(render.choice(w, ask, head, Html(f"{body}\n\n{now}"), _mask(ask, entry)))
+    else:
+        asked = render.step(w, ask, c)
+        shown = _unskippable(Reply(f"{head}\n\n{body}\n\n{now}\n\n{w('Tap your new answer.')}", asked.buttons))
+    return Reply(shown.text, shown.buttons + keep)  # tapping the answer it has already changes nothing
 
 
 def changed(w: Words, step: Step, c: Consultation) -> tuple[Reply, ...]:

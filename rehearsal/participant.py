@@ -16,6 +16,7 @@ REMINDER = "A reminder: "
 ALL_ANSWERED = "You have answered every question in round"
 WITHDRAWN = "You have withdrawn."
 NOT_ACTIONS = {"Skip this question"}
+KEEP_OR_DONE = {"Keep my answer", "Done"}
 
 
 @dataclass
@@ -134,7 +135,7 @@ class VirtualParticipant:
         asked = await self._tap(self.rng.choice(changes), listing, wait=False)
         asked = await self._until(lambda m: "Your answer now:" in m.text)
         if "Tick all that apply" in asked.text:  # ticks one more option, then Done
-            unticked = [b for row in asked.buttons for b in row if not b.startswith("✓ ") and b != "Done"]
+            unticked = [b for row in asked.buttons for b in row if not b.startswith("✓ ") and b not in KEEP_OR_DONE]
             if not unticked:
                 return
             asked = await self._tap(self.rng.choice(unticked), asked, wait=False)

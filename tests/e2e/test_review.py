@@ -63,7 +63,7 @@ async def test_change_a_rating_keeps_the_earlier_one_and_counts_the_new_one_once
     await ann.tap("Change 4")
     asked = await ann.wait_for_reply()
     assert "How big a problem is staff wellbeing?" in asked.text and "Your answer now: Big" in asked.text
-    assert asked.buttons == [["Small"], ["Medium"], ["Big"], ["Not sure"]]
+    assert asked.buttons == [["Small"], ["Medium"], ["Big"], ["Not sure"], ["Keep my answer"]]
     await ann.tap("Small")
     chat = await ann.wait_for(lambda c: "That is the end of round 1" in c[-1].text)
     assert "Your answer: Small" in chat[-2].text and chat[-2].buttons == []
@@ -154,6 +154,21 @@ async def test_keep_my_answer_changes_nothing_and_goes_back_to_the_round(stack):
     await ann.send("words")  # not taken as a change: the question waiting wants a button
     assert (await ann.wait_for_reply()).text.startswith("Please tap one of the buttons")
     assert ("P-0001", "examples", "Buddy scheme for new starters") in await stack.answers()
+
+
+async def test_a_tapped_answer_can_be_kept_from_its_change_screen_too(stack):
+    ann = await stack.joined("Ann")
+    await answer_round_1(stack, ann)
+    before = await stack.answers()
+    for change in ("Change 4", "Change 5"):  # a rating, then a choice with ticks
+        await review(ann)
+        await ann.tap(change)
+        asked = await ann.wait_for_reply()
+        assert asked.buttons[-1] == ["Keep my answer"]
+        await ann.tap("Keep my answer")
+        chat = await ann.wait_for(lambda c: "You have answered every question in round 1" in c[-1].text)
+        assert chat[-2].text == "Your answer stays as it was."
+    assert await stack.answers() == before
 
 
 async def test_a_tap_on_an_older_questions_button_changes_it_and_a_closed_round_refuses(stack):
