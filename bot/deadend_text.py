@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from bot import callbacks as cb
-from bot.catalogue import Html, Words
+from bot.catalogue import N_, Html, Words
 from bot.render import Button, Reply
 from bot.team_text import TEAM_COMMANDS
 from carework_core.answering import Ask
@@ -20,14 +20,14 @@ MAX_SHOWN_COMMAND = 32  # a made-up command is echoed back, but never a whole pa
 
 # What a participant can do, in the order /help and Telegram's menu show it.
 PARTICIPANT_COMMANDS = (
-    ("review", "See your answers in this round, and change one"),
-    ("pause", "Stop reminders and news for a while"),
-    ("resume", "Get reminders and news again"),
-    ("consent", "See or change your choices about taking part"),
-    ("mydata", "See everything we hold about you"),
-    ("withdraw", "Stop taking part and remove your answers"),
-    ("language", "Choose your language"),
-    ("help", "See what you can do"),
+    ("review", N_("See your answers in this round, and change one")),
+    ("pause", N_("Stop reminders and news for a while")),
+    ("resume", N_("Get reminders and news again")),
+    ("consent", N_("See or change your choices about taking part")),
+    ("mydata", N_("See everything we hold about you")),
+    ("withdraw", N_("Stop taking part and remove your answers")),
+    ("language", N_("Choose your language")),
+    ("help", N_("See what you can do")),
 )
 
 

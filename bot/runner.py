@@ -6,14 +6,14 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 
 from apscheduler.jobstores.base import JobLookupError
 from telegram import BotCommand
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bot.app import build_application
-from bot.catalogue import ENGLISH
+from bot.catalogue import speaking, words
 from bot.deadend_text import commands_menu
 from bot.intake import Intake
 from bot.scheduler import ReconcileJob, announce_closed_rounds, draft_closed_summaries, reconcile, run_schedule
@@ -50,7 +50,7 @@ class RunningBot:
         """Connects to the Bot API, schedules the reconcile job and starts intake and sender."""
         await connect(self.app, self.settings.connect_attempts, self.settings.telegram_api_url)
         await self.services.set_state("bot_username", self.app.bot.username)
-        await show_commands(self.app.bot)
+        await show_commands(self.app.bot, self.services.env.consultation.languages)
         await self.app.start()
         self.app.job_queue.run_repeating(self._job, interval=self.settings.reconcile_seconds, first=0.1)
         self._tasks = [
@@ -113,12 +113,16 @@ class RunningBot:
         self.failed.set()
 
 
-async def show_commands(bot) -> None:
-    """Lists the participants' commands in Telegram's menu; a refusal is logged, never fatal."""
-    try:
-        await bot.set_my_commands([BotCommand(c["command"], c["description"]) for c in commands_menu(ENGLISH)])
-    except TelegramError as exc:
-        log.warning("commands menu not set", extra={"reason": type(exc).__name__})
+async def show_commands(bot, languages: Sequence[str]) -> None:
+    """Lists the participants' commands in Telegram's menu, in each language of the definition (and in its
+    first for anyone else); a refusal is logged, never fatal."""
+    menus = [(None, speaking(None, languages))] + [(lang, words(lang)) for lang in languages]
+    for language, w in menus:
+        try:
+            menu = [BotCommand(c["command"], c["description"]) for c in commands_menu(w)]
+            await bot.set_my_commands(menu, language_code=language)
+        except TelegramError as exc:
+            log.warning("commands menu not set", extra={"reason": type(exc).__name__, "language": language})
 
 
 async def connect(client, attempts: int = 6, api_url: str = "the Bot API URL") -> None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 import pytest
 
+from bot.catalogue import words
+from bot.deadend_text import commands_menu
 from tests.e2e.conftest import start_stack, stop_stack
 
 BILINGUAL = Path(__file__).parent.parent / "fixtures" / "cymraeg.yaml"
@@ -126,3 +129,10 @@ async def test_a_stale_tap_and_a_sticker_are_answered_in_welsh(stack):
     assert "Mae'r cwestiwn hwnnw eisoes wedi'i ateb." in toasts  # the error handler speaks Welsh too
     await ann.send_sticker()
     assert (await ann.wait_for_reply()).text.startswith("Diolch, ond ni allaf ddefnyddio sticer yma")
+
+
+async def test_telegrams_command_menu_is_set_in_each_language_of_the_definition(stack):
+    menus = {json.loads(key)[1]: menu for key, menu in stack.emulator.world.commands.items()}
+    assert sorted(menus) == ["", "cy", "en"]  # "" is for everyone else: the definition's first language
+    assert [c["command"] for c in menus["cy"]] == [c["command"] for c in menus["en"]]
+    assert menus[""] == menus["en"] and menus["cy"] == commands_menu(words("cy")) != menus["en"]
