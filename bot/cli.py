@@ -23,6 +23,7 @@ from carework_core.bootstrap import Services
 from carework_core.clock import SystemClock
 from carework_core.definition_file import check_definition, load_definition, translation_problems
 from carework_core.errors import CareworkError
+from carework_core.storage.backup import backup_database
 
 MAX_PARTICIPANTS = 10_000  # virtual participants in one rehearsal
 
@@ -54,6 +55,19 @@ def init() -> None:
         out.print(f"created {settings.database}", highlight=False)
 
     _run(create())
+
+
+@app.command()
+def backup(target: Path = typer.Argument(..., metavar="OUT", help="The new file to write the copy to.")) -> None:
+    """Copies the database, even while the bot runs, into a new private file, checked before it is named."""
+    settings: StoreSettings = _run(lambda: load_settings(StoreSettings))
+    facts = _run(lambda: backup_database(settings.database, target))
+    out.print(
+        f"backed up {settings.database} to {target}: schema version {facts.schema_version}, "
+        f"{facts.participants} participants, {facts.answers} answers, {facts.size_bytes / 1e6:.1f} MB; integrity ok. "
+        "The invite key is not in it: keep CAREWORK_INVITE_KEY or the .key file safe, apart from the backup.",
+        highlight=False,
+    )
 
 
 @app.command()

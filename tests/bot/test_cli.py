@@ -207,3 +207,37 @@ def test_run_refuses_a_definition_that_changes_an_opened_round(tmp_path):
         "error: round r1, question size: type changed from rating to text; "
         "a round that has opened cannot change a question's type"
     )
+
+
+def test_backup_copies_the_live_database_with_what_is_still_in_its_wal_privately_and_once(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "c.db"
+    env = {"CAREWORK_DATABASE": str(db), "CAREWORK_SURVEY": str(MINI), "CAREWORK_BOT_USERNAME": "carework_test_bot"}
+    assert carework("init", env=env).returncode == 0
+    assert carework("invite", "--group", "lived", "--count", "2", env=env).returncode == 0
+    running = sqlite3.connect(db, isolation_level=None)  # as the bot would: writing, its WAL not yet checkpointed
+    running.execute("PRAGMA wal_autocheckpoint = 0")
+    running.execute(
+        "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES ('x', 'test', 'marker', 'in-wal', '{}')"
+    )
+    try:
+        assert b"in-wal" not in db.read_bytes()  # copying the file alone would lose this row
+        result = carework("backup", str(tmp_path / "safe.db"), env=env)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith(f"backed up {db} to {tmp_path / 'safe.db'}: schema version ")
+        assert "integrity ok" in result.stdout
+        copy = sqlite3.connect(tmp_path / "safe.db")
+        assert copy.execute("SELECT COUNT(*) FROM audit_log WHERE action = 'marker'").fetchone() == (1,)
+        assert copy.execute("SELECT COUNT(*) FROM invites").fetchone() == (2,)
+        copy.close()
+        assert (tmp_path / "safe.db").stat().st_mode & 0o777 == 0o600
+        assert not (tmp_path / "safe.db.key").exists()  # the invite key is kept apart from the data
+        again = carework("backup", str(tmp_path / "safe.db"), env=env)
+        assert again.returncode == 1
+        assert again.stderr.strip() == f"error: {tmp_path / 'safe.db'} already exists; a backup never overwrites a file"
+        nowhere = carework("backup", str(tmp_path / "none" / "x.db"), env=env)
+        assert nowhere.stderr.strip() == f"error: cannot back up to {tmp_path / 'none' / 'x.db'}: no such folder"
+        assert sorted(p.name for p in tmp_path.iterdir() if "partial" in p.name) == []
+    finally:
+        running.close()
