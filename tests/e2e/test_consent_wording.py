@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from openpyxl import load_workbook
 
 from bot.runner import RunningBot
@@ -19,6 +20,16 @@ READ_OLD = "I have read what this is about."
 READ_NEW = "I have read what this is about, including the new data sharing."
 
 
+@pytest.fixture
+async def editable(tmp_path):
+    """The stack on a copy of mini.yaml that a test may edit and restart with."""
+    survey = tmp_path / "survey.yaml"
+    survey.write_text(MINI.read_text())
+    built = await start_stack(tmp_path, survey)
+    yield built, survey
+    await stop_stack(built)
+
+
 async def _stored(stack, user) -> tuple[dict, dict]:
     """Returns the person's consent answers and wording versions, by statement id."""
     person = await stack.services.onboarding.participant(user.user_id)
@@ -34,39 +45,34 @@ async def _restart_with(stack, survey) -> None:
     await stack.bot.start()
 
 
-async def test_a_reworded_statement_is_asked_again_before_the_next_round(tmp_path):
-    survey = tmp_path / "survey.yaml"
-    survey.write_text(MINI.read_text())
-    stack = await start_stack(tmp_path, survey)
-    try:
-        ann = await stack.joined("Ann")
-        survey.write_text(MINI.read_text().replace(QUOTE_OLD, QUOTE_NEW))
-        await _restart_with(stack, survey)
-        await stack.open_round("r1")
-        await ann.wait_for(lambda c: any(m.text.startswith("Round 1") for m in c))
-        await ann.tap("Start")
-        asked = await ann.wait_for(lambda c: QUOTE_NEW in c[-1].text)
-        assert "changed" in asked[-1].text
-        await ann.tap("No")
-        await ann.wait_for(lambda c: QUOTE_NEW not in c[-1].text)  # the round's first question
-        answers, versions = await _stored(stack, ann)
-        assert answers["quote"] is False and answers["read"] is True
-        consent = stack.services.env.consultation.consent
-        assert versions["quote"] == wording_version(consent, consent.statements[2])
-        assert await stack.services.consents.changed_wording(ann.user_id) == ()
+async def test_a_reworded_statement_is_asked_again_before_the_next_round(editable):
+    stack, survey = editable
+    ann = await stack.joined("Ann")
+    survey.write_text(MINI.read_text().replace(QUOTE_OLD, QUOTE_NEW))
+    await _restart_with(stack, survey)
+    await stack.open_round("r1")
+    await ann.wait_for(lambda c: any(m.text.startswith("Round 1") for m in c))
+    await ann.tap("Start")
+    asked = await ann.wait_for(lambda c: QUOTE_NEW in c[-1].text)
+    assert "changed" in asked[-1].text
+    await ann.tap("No")
+    await ann.wait_for(lambda c: QUOTE_NEW not in c[-1].text)  # the round's first question
+    answers, versions = await _stored(stack, ann)
+    assert answers["quote"] is False and answers["read"] is True
+    consent = stack.services.env.consultation.consent
+    assert versions["quote"] == wording_version(consent, consent.statements[2])
+    assert await stack.services.consents.changed_wording(ann.user_id) == ()
 
-        # The researchers' workbook proves which wording each answer was given under.
-        out = tmp_path / "export.xlsx"
-        await export_workbook(stack.services.env, out)
-        book = load_workbook(out)
-        header, row = list(book["Participants"].iter_rows(values_only=True))[:2]
-        person = dict(zip(header, row, strict=True))
-        assert person["consent_quote"] == 0 and person["consent_quote_wording"] == versions["quote"]
-        assert person["consent_read_wording"] == wording_version(consent, consent.statements[0])
-        meanings = {r[1]: r[2] for r in book["About"].iter_rows(values_only=True) if r and r[0] == "Participants"}
-        assert f"the wording now is {versions['quote']} (en)" in meanings["consent_quote_wording"]
-    finally:
-        await stop_stack(stack)
+    # The researchers' workbook proves which wording each answer was given under.
+    out = stack.folder / "export.xlsx"
+    await export_workbook(stack.services.env, out)
+    book = load_workbook(out)
+    header, row = list(book["Participants"].iter_rows(values_only=True))[:2]
+    person = dict(zip(header, row, strict=True))
+    assert person["consent_quote"] == 0 and person["consent_quote_wording"] == versions["quote"]
+    assert person["consent_read_wording"] == wording_version(consent, consent.statements[0])
+    meanings = {r[1]: r[2] for r in book["About"].iter_rows(values_only=True) if r and r[0] == "Participants"}
+    assert f"the wording now is {versions['quote']} (en)" in meanings["consent_quote_wording"]
 
 
 async def test_consent_shows_the_choices_and_changes_an_optional_one(stack):
@@ -92,32 +98,27 @@ async def test_a_required_statement_cannot_be_changed_from_consent(stack):
     assert labels == ["3: change to no"]
 
 
-async def test_refusing_a_reworded_required_statement_says_what_happens_to_earlier_answers(tmp_path):
-    survey = tmp_path / "survey.yaml"
-    survey.write_text(MINI.read_text())
-    stack = await start_stack(tmp_path, survey)
-    try:
-        ann = await stack.joined("Ann")
-        await stack.open_round("r1")
-        await stack.services.answering.begin(ann.user_id, "r1")
-        await stack.services.answering.receive_text(ann.user_id, "Buddy scheme", "m1")
-        survey.write_text(MINI.read_text().replace(READ_OLD, READ_NEW))
-        await _restart_with(stack, survey)
-        await stack.services.answering.load_items("ideas", [Item("i1", "Rota apps")])
-        await stack.open_round("r2")
-        invited = await ann.wait_for(lambda c: any(m.text.startswith("Round 2") for m in c))
-        await ann.tap("Start", message_id=next(m for m in invited if m.text.startswith("Round 2")).message_id)
-        asked = await ann.wait_for(lambda c: READ_NEW in c[-1].text)
-        assert asked[-1].buttons == [["I agree", "No thanks"]]
-        await ann.tap("No thanks")
-        told = await ann.wait_for(lambda c: "We will not send you anything more" in c[-1].text)
-        # Their answers so far stay (given under the wording they agreed to), and they learn how to remove them.
-        assert "/withdraw" in told[-1].text and "new link" not in told[-1].text
-        assert len(await stack.answers()) == 1
-        await ann.send("/withdraw")
-        await ann.wait_for(lambda c: c[-1].buttons == [["Yes, withdraw"], ["No, stay"]])
-        await ann.tap("Yes, withdraw")
-        await ann.wait_for(lambda c: "You have withdrawn" in c[-1].text)
-        assert await stack.answers() == []
-    finally:
-        await stop_stack(stack)
+async def test_refusing_a_reworded_required_statement_says_what_happens_to_earlier_answers(editable):
+    stack, survey = editable
+    ann = await stack.joined("Ann")
+    await stack.open_round("r1")
+    await stack.services.answering.begin(ann.user_id, "r1")
+    await stack.services.answering.receive_text(ann.user_id, "Buddy scheme", "m1")
+    survey.write_text(MINI.read_text().replace(READ_OLD, READ_NEW))
+    await _restart_with(stack, survey)
+    await stack.services.answering.load_items("ideas", [Item("i1", "Rota apps")])
+    await stack.open_round("r2")
+    invited = await ann.wait_for(lambda c: any(m.text.startswith("Round 2") for m in c))
+    await ann.tap("Start", message_id=next(m for m in invited if m.text.startswith("Round 2")).message_id)
+    asked = await ann.wait_for(lambda c: READ_NEW in c[-1].text)
+    assert asked[-1].buttons == [["I agree", "No thanks"]]
+    await ann.tap("No thanks")
+    told = await ann.wait_for(lambda c: "We will not send you anything more" in c[-1].text)
+    # Their answers so far stay (given under the wording they agreed to), and they learn how to remove them.
+    assert "/withdraw" in told[-1].text and "new link" not in told[-1].text
+    assert len(await stack.answers()) == 1
+    await ann.send("/withdraw")
+    await ann.wait_for(lambda c: c[-1].buttons == [["Yes, withdraw"], ["No, stay"]])
+    await ann.tap("Yes, withdraw")
+    await ann.wait_for(lambda c: "You have withdrawn" in c[-1].text)
+    assert await stack.answers() == []

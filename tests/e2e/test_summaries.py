@@ -50,6 +50,17 @@ async def rate_everything(stack, user, user_id: int) -> None:
             await answering.tap(user_id, "r2", 2, str(criterion + 2), f"c{user_id}{item}{criterion}", (item, criterion))
 
 
+async def examples_then_closed(stack, cora, ann, bob) -> None:
+    """Ann and Bob each give an example in r1, which then closes; Cora is told its summary waits."""
+    await stack.open_round("r1")
+    for user, text in ((ann, ANN), (bob, BOB)):
+        await stack.services.answering.begin(user.user_id, "r1")
+        await stack.services.answering.receive_text(user.user_id, text, f"m{user.user_id}")
+    await stack.services.rounds.close_round("r1", actor="test")
+    await stack.bot.reconcile_now()
+    await cora.wait_for(lambda c: "/summary r1" in c[-1].text)
+
+
 def bot_texts(chat) -> list[str]:
     return [m.text for m in chat if m.from_bot]
 
@@ -118,13 +129,7 @@ async def test_a_replaced_opening_and_dropped_excerpt_then_send_now(summed):
     cora = await team(stack)
     ann, bob = await stack.joined("Ann"), await stack.joined("Bob")
     carol = await stack.joined("Carol", "lived")
-    await stack.open_round("r1")
-    for user, text in ((ann, ANN), (bob, BOB)):
-        await stack.services.answering.begin(user.user_id, "r1")
-        await stack.services.answering.receive_text(user.user_id, text, f"m{user.user_id}")
-    await stack.services.rounds.close_round("r1", actor="test")
-    await stack.bot.reconcile_now()
-    await cora.wait_for(lambda c: "/summary r1" in c[-1].text)
+    await examples_then_closed(stack, cora, ann, bob)
 
     await cora.send("/summary r1")
     await cora.wait_for(lambda c: ["Drop excerpt 2"] in c[-1].buttons)
@@ -154,13 +159,7 @@ async def test_a_withdrawn_persons_quoted_words_leave_sent_summaries_and_the_dat
     stack = summed
     cora = await team(stack)
     ann, bob = await stack.joined("Ann"), await stack.joined("Bob")
-    await stack.open_round("r1")
-    for user, text in ((ann, ANN), (bob, BOB)):
-        await stack.services.answering.begin(user.user_id, "r1")
-        await stack.services.answering.receive_text(user.user_id, text, f"m{user.user_id}")
-    await stack.services.rounds.close_round("r1", actor="test")
-    await stack.bot.reconcile_now()
-    await cora.wait_for(lambda c: "/summary r1" in c[-1].text)
+    await examples_then_closed(stack, cora, ann, bob)
     await cora.send("/summary r1")  # the draft, quoting both, is shown to Cora
     await cora.wait_for(lambda c: ["Drop excerpt 2"] in c[-1].buttons)
     await cora.tap("Send now")
