@@ -42,7 +42,7 @@ def _entry(w: Words, place: int, e: Entry) -> str:
     text = w("{place}. Question {number}: {question}", place=place, number=e.number, question=question)
     if e.item_text is not None:
         criterion = e.criterion.name if e.criterion else ""
-        text += "\n" + w("{item} ({criterion})", item=_short(e.item_text, QUESTION_CHARS), criterion=criterion)
+        text += "\n" + w("{item} ({criterion})", item=_short(w.label(e.item_text), QUESTION_CHARS), criterion=criterion)
     answer = _short(", ".join(e.words), ANSWER_CHARS)
     return text + "\n" + w("<i>{answer}</i>", answer=answer)
 
@@ -53,7 +53,7 @@ def changing(w: Words, shown: Changing, c: Consultation) -> Reply:
     head = w("<b>Question {number} of {total}</b>", number=ask.number, total=ask.total)
     body = w.text(ask.question.text)
     if isinstance(ask.question, ItemRatingQuestion) and ask.item and ask.criterion:
-        body += "\n\n" + w("<i>{item}</i>", item=ask.item.text) + "\n\n" + w.text(ask.criterion.question)
+        body += "\n\n" + w("<i>{item}</i>", item=w.label(ask.item.text)) + "\n\n" + w.text(ask.criterion.question)
     now = w("Your answer now: <b>{answer}</b>", answer=_short(", ".join(entry.words), ANSWER_CHARS))
     keep = ((Button(w("Keep my answer"), cb.Change(ask.round.id, entry.answer_id, True)),),)
     if entry.typed:

@@ -61,6 +61,12 @@ def open_until(w: Words, rnd: Round, c: Consultation, closes: datetime | None = 
     return w("{day} {date} {month}, {time}", day=day, date=local.day, month=month, time=f"{local:%H:%M}")
 
 
+def day_of(w: Words, when: datetime, c: Consultation) -> str:
+    """Returns a day in the consultation's timezone, e.g. "Friday 6 March"."""
+    local = when.replace(tzinfo=c.zone) if when.tzinfo is None else when.astimezone(c.zone)
+    return w("{day} {date} {month}", day=w(DAYS[local.weekday()]), date=local.day, month=w(MONTHS[local.month - 1]))
+
+
 def reminder(w: Words, target: ReminderTarget, c: Consultation) -> Reply:
     """Reminds someone who has not finished a round: how much is left and when it closes."""
     rnd, left = target.round, target.questions_left

@@ -7,9 +7,11 @@ counted only in everyone's figures.
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
 from bot.catalogue import ENGLISH, Html, Words, in_language
+from bot.round_text import day_of
 from bot.telegram_html import split_html
 from carework_core.definitions import Consultation
 from carework_core.summary import (
@@ -30,13 +32,38 @@ from carework_core.vocabulary import NOT_SURE_LABEL
 def summary_messages(summary: Summary, consultation: Consultation, group_id: str, w: Words = ENGLISH) -> list[str]:
     """Returns the summary a person of this group receives, in w's language, as one or more HTML messages."""
     title = Html(w.text(consultation.round(summary.round_id).title))
-    blocks = [w("<b>{title}: what we heard</b>", title=title) + f"\n{escape(summary.opening)}"]
+    blocks = [w("<b>{title}: what we heard</b>", title=title) + f"\n{_opening(w, summary, consultation)}"]
     if summary.kind == SummaryKind.EXAMPLES:
         blocks += _examples_blocks(w, summary, consultation)
     else:
         blocks += _ratings_blocks(w, summary, consultation, group_id)
-    blocks.append(w("<b>What happens next</b>") + f"\n{escape(summary.next_step)}")
+    blocks.append(w("<b>What happens next</b>") + f"\n{_next_step(w, summary, consultation)}")
     return split_html("\n\n".join(blocks))
+
+
+def _opening(w: Words, summary: Summary, c: Consultation) -> str:
+    """Returns the coordinator's own opening as written, or the default one in the person's language."""
+    if summary.own_opening:
+        return escape(summary.opening)
+    rnd = c.round(summary.round_id)
+    return w(
+        "Thank you for taking part in round {number}, {title}. Here is what people told us.",
+        number=c.rounds.index(rnd) + 1,
+        title=Html(w.text(rnd.title)),
+    )
+
+
+def _next_step(w: Words, summary: Summary, c: Consultation) -> str:
+    """Says what comes after this round, and when, in the person's language."""
+    number = c.rounds.index(c.round(summary.round_id)) + 1
+    if number == len(c.rounds):
+        return w("That was the last round. Thank you for all you have given to this consultation.")
+    following = c.rounds[number]
+    if summary.next_opens:
+        when = w("It opens on {day}.", day=day_of(w, datetime.fromisoformat(summary.next_opens), c))
+    else:
+        when = w("We will tell you when it opens.")
+    return w("Next comes round {number}, {title}.", number=number + 1, title=Html(w.text(following.title))) + f" {when}"
 
 
 def _examples_blocks(w: Words, summary: Summary, c: Consultation) -> list[str]:

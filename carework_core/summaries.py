@@ -93,7 +93,8 @@ class Summaries:
             raise SummaryError(f"the opening must be 1 to {MAX_OPENING} characters; this one is {len(words)}")
         async with self.env.db.transaction() as tx:
             found = await self._draft_in(tx, round_id)
-            changed = replace(found, summary=replace(found.summary, opening=words), opening_replaced=True)
+            own = replace(found.summary, opening=words, own_opening=True)
+            changed = replace(found, summary=own, opening_replaced=True)
             await stored.save_summary(tx, changed)
             await audit(tx, self.env, actor, "summary_opening", round_id, json.dumps({"characters": len(words)}))
         return changed.summary
@@ -236,7 +237,7 @@ class Summaries:
         candidates = await quotable_examples(tx, rnd.id, asked, quotes) if quotes and asked else []
         kind = SummaryKind.EXAMPLES if asked or stats is None else SummaryKind.RATINGS
         reasons = await count_reasons(tx, rnd.id) if stats is not None else 0
-        opening, next_step = await self._words(tx, rnd)
+        opening, next_step, opens = await self._words(tx, rnd)
         return Summary(
             rnd.id,
             kind,
@@ -248,19 +249,21 @@ class Summaries:
             stats,
             reasons,
             titles,
+            next_opens=opens.isoformat() if opens else None,
         )
 
-    async def _words(self, tx: Tx, rnd: Round) -> tuple[str, str]:
-        """Returns the default opening and next step, in plain words."""
+    async def _words(self, tx: Tx, rnd: Round) -> tuple[str, str, datetime | None]:
+        """Returns the default opening and next step in plain English (for the team's own views and the
+        export; the bot says them in each person's language), and when the next round opens."""
         c = self.env.consultation
         number = c.rounds.index(rnd) + 1
         opening = f"Thank you for taking part in round {number}, {rnd.title}. Here is what people told us."
         if number == len(c.rounds):
-            return opening, "That was the last round. Thank you for all you have given to this consultation."
+            return opening, "That was the last round. Thank you for all you have given to this consultation.", None
         following = c.rounds[number]
         opens = plan_of(following, c.zone, await stored_schedule.plan_changes(tx)).opens
         when = f"It opens on {opens.astimezone(c.zone):%A %-d %B}." if opens else "We will tell you when it opens."
-        return opening, f"Next comes round {number + 1}, {following.title}. {when}"
+        return opening, f"Next comes round {number + 1}, {following.title}. {when}", opens
 
 
 def _keep_edits(made: Summary, before: stored.StoredSummary) -> Summary:
@@ -270,5 +273,6 @@ def _keep_edits(made: Summary, before: stored.StoredSummary) -> Summary:
         Excerpt(e.number, e.group_id, e.question_id, e.text, (e.group_id, e.question_id, e.text) in dropped)
         for e in made.excerpts
     )
-    opening = before.summary.opening if before.opening_replaced else made.opening
-    return replace(made, opening=opening, excerpts=excerpts)
+    if before.opening_replaced:
+        return replace(made, opening=before.summary.opening, own_opening=True, excerpts=excerpts)
+    return replace(made, excerpts=excerpts)

@@ -119,6 +119,10 @@ class Summary:
     stats: RoundStats | None = None
     reasons: int = 0  # people who explained why they see an item differently from their group
     item_titles: dict[str, str] = field(default_factory=dict, hash=False)  # item id -> text shown
+    # The default opening and next step are said in each person's language; a coordinator's own opening is
+    # shown as written. next_opens: when the next round opens (ISO), for the default next step.
+    own_opening: bool = False
+    next_opens: str | None = None
 
 
 class Spread(str):

@@ -25,6 +25,19 @@ from carework_core.sheets import FORMULA_START, clean_text
 
 EXAMPLE_COLUMNS = ["example_id", "group", "question_id", "question", "text", "suggested_cluster", "cluster_members"]
 ITEM_COLUMNS = ["item_id", "title", "description", "theme", "source_examples", "evidence_notes"]
+TITLE_PREFIX = "title_"  # title_cy: an item's title in another language of the consultation
+
+
+def item_columns(c: Consultation) -> list[str]:
+    """Returns the Items sheet's columns: the title in each further language follows the title."""
+    return ITEM_COLUMNS[:2] + title_columns(c) + ITEM_COLUMNS[2:]
+
+
+def title_columns(c: Consultation) -> list[str]:
+    """Returns a title column for every language after the first (whose title is in `title`)."""
+    return [f"{TITLE_PREFIX}{lang}" for lang in c.languages[1:]]
+
+
 SCORE_PREFIX = "score_"
 ROUND_KEY = "round"  # the About sheet's row naming the round the examples came from
 # Rows of the Items sheet whose scores Excel checks as they are typed. No cell is written below the
@@ -86,14 +99,23 @@ def _header(sheet: Worksheet, names: list[str]) -> None:
 
 def _items_sheet(sheet: Worksheet, c: Consultation) -> None:
     scores = [f"{SCORE_PREFIX}{k.id}" for k in c.criteria]
-    _header(sheet, ITEM_COLUMNS + scores)
+    columns = item_columns(c)
+    _header(sheet, columns + scores)
     sheet.cell(1, 1).comment = Comment("A short id of your choice, e.g. I1: letters, digits, - and _.", "carework")
     sheet.cell(1, 2).comment = Comment(
         f"What participants read on the card: at most {c.synthesis.title_max} characters.", "carework"
     )
-    sheet.cell(1, 4).comment = Comment("A theme id or name: " + ", ".join(t.id for t in c.themes), "carework")
-    sheet.cell(1, 5).comment = Comment("Example ids from the Examples sheet, separated by ; e.g. E12; E40", "carework")
-    for n, crit in enumerate(c.criteria, start=len(ITEM_COLUMNS) + 1):
+    for name in title_columns(c):
+        lang = name.removeprefix(TITLE_PREFIX)
+        sheet.cell(1, columns.index(name) + 1).comment = Comment(
+            f"The title as people who read {lang} see it.", "carework"
+        )
+    theme, sources = columns.index("theme") + 1, columns.index("source_examples") + 1
+    sheet.cell(1, theme).comment = Comment("A theme id or name: " + ", ".join(t.id for t in c.themes), "carework")
+    sheet.cell(1, sources).comment = Comment(
+        "Example ids from the Examples sheet, separated by ; e.g. E12; E40", "carework"
+    )
+    for n, crit in enumerate(c.criteria, start=len(columns) + 1):
         scale = ", ".join(f"{p} = {label}" for p, label in enumerate(crit.scale.labels, start=1))
         sheet.cell(1, n).comment = Comment(f"{crit.name}: {scale}. Leave empty if not scored.", "carework")
         check = DataValidation(type="whole", operator="between", formula1="1", formula2=str(len(crit.scale.labels)))
@@ -116,6 +138,11 @@ def _about_sheet(sheet: Worksheet, c: Consultation, rnd: Round, count: int, expo
         ["1", "Read the Examples sheet. Similar examples share a suggested cluster: a suggestion only."],
         ["2", "Write one row per item: an item id (e.g. I1) and a title participants will read."],
         ["3", f"Keep each title to {c.synthesis.title_max} characters or fewer."],
+        *(
+            [["3b", f"Write each title in {', '.join(title_columns(c))} too: people read the title in their language."]]
+            if title_columns(c)
+            else []
+        ),
         ["4", "List the examples behind each item in source_examples, separated by ; (e.g. E12; E40)."],
         ["5", "Optionally add a description, a theme, evidence notes and your own scores."],
         [

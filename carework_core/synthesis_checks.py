@@ -11,8 +11,16 @@ from openpyxl.utils import get_column_letter
 from carework_core.definitions import Consultation, ExamplesQuestion
 from carework_core.errors import SheetProblem
 from carework_core.example_ids import answer_id_of, example_id
+from carework_core.local_text import LocalText
 from carework_core.storage.items import ItemDetail
-from carework_core.synthesis_book import ITEM_COLUMNS, SCORE_PREFIX, FilledItems, cell_text
+from carework_core.synthesis_book import (
+    SCORE_PREFIX,
+    TITLE_PREFIX,
+    FilledItems,
+    cell_text,
+    item_columns,
+    title_columns,
+)
 
 ITEM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 REQUIRED = ("item_id", "title", "source_examples")
@@ -39,7 +47,7 @@ def cited_answers(filled: FilledItems) -> list[int]:
 def checked_items(filled: FilledItems, known: Known) -> tuple[list[ItemDetail], list[SheetProblem]]:
     """Returns the items of the sheet and every problem found in it (the items count only without problems)."""
     problems = list(filled.problems) + _header_problems(filled, known.consultation)
-    if any(name not in filled.columns for name in REQUIRED):
+    if any(name not in filled.columns for name in (*REQUIRED, *title_columns(known.consultation))):
         return [], problems  # without its columns no row can be read
     items: list[ItemDetail] = []
     first_row: dict[str, int] = {}
@@ -56,11 +64,10 @@ def checked_items(filled: FilledItems, known: Known) -> tuple[list[ItemDetail], 
 def _header_problems(filled: FilledItems, c: Consultation) -> list[SheetProblem]:
     if any(p.sheet == "Items" for p in filled.problems):
         return []  # the sheet itself is missing
+    columns = item_columns(c)
     found = [
-        SheetProblem(
-            "Items", "1", f"the column {name} is missing from the header row (columns: {', '.join(ITEM_COLUMNS)})"
-        )
-        for name in REQUIRED
+        SheetProblem("Items", "1", f"the column {name} is missing from the header row (columns: {', '.join(columns)})")
+        for name in (*REQUIRED, *title_columns(c))
         if name not in filled.columns
     ]
     criteria = {k.id for k in c.criteria}
@@ -85,9 +92,11 @@ def _item(
 
     item_id, title = text("item_id"), text("title")
     theme, theme_reason = _theme_of(text("theme"), c)
+    titles = {lang: text(f"{TITLE_PREFIX}{lang}") for lang in c.languages[1:]}
     reasons = [
         ("item_id", _id_reason(item_id, number, first_row)),
         ("title", _title_reason(title, c.synthesis.title_max)),
+        *[(f"{TITLE_PREFIX}{lang}", _title_reason(t, c.synthesis.title_max, lang)) for lang, t in titles.items()],
         ("theme", theme_reason),
     ]
     problems = [SheetProblem("Items", where(name), reason) for name, reason in reasons if reason]
@@ -96,7 +105,8 @@ def _item(
     problems += found + more
     if problems:
         return None, problems
-    return ItemDetail(item_id, title, text("description"), theme, sources, text("evidence_notes"), scores), []
+    shown = LocalText(title, {c.languages[0]: title, **titles}) if titles else title
+    return ItemDetail(item_id, shown, text("description"), theme, sources, text("evidence_notes"), scores), []
 
 
 def _id_reason(item_id: str, number: int, first_row: dict[str, int]) -> str | None:
@@ -111,8 +121,11 @@ def _id_reason(item_id: str, number: int, first_row: dict[str, int]) -> str | No
     return None
 
 
-def _title_reason(title: str, limit: int) -> str | None:
+def _title_reason(title: str, limit: int, lang: str | None = None) -> str | None:
+    """Says what is wrong with a title, or with its translation into `lang`; None when it fits."""
     if not title:
+        if lang is not None:
+            return f"{TITLE_PREFIX}{lang} is empty; write the title as people who read {lang} will see it"
         return "the title is empty; write what participants will read"
     if len(title) > limit:
         return f"the title is {len(title)} characters long; at most {limit} fit on a card"

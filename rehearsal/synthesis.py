@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from carework_core.bootstrap import Services
 from carework_core.definitions import Consultation, ExamplesQuestion, ItemRatingQuestion, Round
 from carework_core.errors import CareworkError
-from carework_core.synthesis_book import EXAMPLE_COLUMNS, ITEM_COLUMNS
+from carework_core.synthesis_book import EXAMPLE_COLUMNS, TITLE_PREFIX, item_columns, title_columns
 
 MAX_ITEMS = 6  # as the definition advises: every item is rated on every criterion, so keep lists short
 
@@ -67,8 +67,12 @@ def fill_items(path: Path, c: Consultation, rng: Random) -> int:
         title = _trimmed(str(members[0][at["text"]]), c.synthesis.title_max)
         sources = "; ".join(str(m[at["example_id"]]) for m in members)
         scores = [rng.randint(1, len(k.scale.labels)) for k in c.criteria]
-        sheet.append([f"I{n}", title, "", "", sources, f"{len(members)} similar examples", *scores])
-        for cell in sheet[sheet.max_row][: len(ITEM_COLUMNS)]:
+        # A title in each further language: the rehearsal has no translator, so it marks the language.
+        titles = [
+            _trimmed(f"[{name.removeprefix(TITLE_PREFIX)}] {title}", c.synthesis.title_max) for name in title_columns(c)
+        ]
+        sheet.append([f"I{n}", title, *titles, "", "", sources, f"{len(members)} similar examples", *scores])
+        for cell in sheet[sheet.max_row][: len(item_columns(c))]:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # a title such as "=..." stays text, as Excel keeps typed text
     book.save(path)

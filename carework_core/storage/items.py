@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from carework_core.example_ids import answer_id_of, example_id
+from carework_core.local_text import LocalText
 from carework_core.storage.db import Tx
 
 
 async def item_rows(tx: Tx, item_set: str) -> list[tuple[str, str]]:
-    """Returns an item set's (item id, text) pairs in order; empty when none are loaded."""
-    rows = await tx.fetchall("SELECT item_id, text FROM items WHERE item_set = ? ORDER BY position", (item_set,))
-    return [(r[0], r[1]) for r in rows]
+    """Returns an item set's (item id, text) pairs in order; empty when none are loaded. A text given in
+    several languages is a LocalText: its str is the first language, the bot picks the person's."""
+    rows = await tx.fetchall(
+        "SELECT item_id, text, titles FROM items WHERE item_set = ? ORDER BY position", (item_set,)
+    )
+    return [(r[0], LocalText(r[1], json.loads(r[2])) if r[2] else r[1]) for r in rows]
 
 
 async def replace_items(tx: Tx, item_set: str, items: list[tuple[str, str]]) -> None:
@@ -19,9 +24,15 @@ async def replace_items(tx: Tx, item_set: str, items: list[tuple[str, str]]) -> 
     for table in ("items", "item_sources", "item_scores"):
         await tx.execute(f"DELETE FROM {table} WHERE item_set = ?", (item_set,))
     await tx.executemany(
-        "INSERT INTO items (item_set, item_id, position, text) VALUES (?, ?, ?, ?)",
-        [(item_set, item_id, n, text) for n, (item_id, text) in enumerate(items)],
+        "INSERT INTO items (item_set, item_id, position, text, titles) VALUES (?, ?, ?, ?, ?)",
+        [(item_set, item_id, n, text, _titles(text)) for n, (item_id, text) in enumerate(items)],
     )
+
+
+def _titles(text: str) -> str | None:
+    """Returns a title's languages as JSON, or None for a title in one language."""
+    translations = getattr(text, "translations", None)
+    return json.dumps(translations, ensure_ascii=False) if translations else None
 
 
 async def opened_rounds(tx: Tx, round_ids: list[str]) -> list[str]:
@@ -54,8 +65,12 @@ async def replace_item_details(tx: Tx, item_set: str, items: list[ItemDetail]) -
     for table in ("items", "item_sources", "item_scores"):
         await tx.execute(f"DELETE FROM {table} WHERE item_set = ?", (item_set,))
     await tx.executemany(
-        "INSERT INTO items (item_set, item_id, position, text, description, theme, notes) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(item_set, it.item_id, n, it.title, it.description, it.theme, it.notes) for n, it in enumerate(items)],
+        "INSERT INTO items (item_set, item_id, position, text, titles, description, theme, notes)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (item_set, it.item_id, n, it.title, _titles(it.title), it.description, it.theme, it.notes)
+            for n, it in enumerate(items)
+        ],
     )
     await tx.executemany(
         "INSERT INTO item_sources (item_set, item_id, answer_id, position) VALUES (?, ?, ?, ?)",

@@ -358,8 +358,10 @@ MIGRATIONS: list[Migration] = [
     Migration(18, "the language each participant reads", "ALTER TABLE participants ADD COLUMN chosen_language TEXT"),
     # Sent messages kept their words until now; from here a row keeps them only until it goes.
     Migration(
-        19, "messages sent or given up keep no words", "UPDATE outbox SET payload = '' WHERE status != 'pending'"
+        19, "sent or given-up messages keep no words", "UPDATE outbox SET payload = '' WHERE status <> 'pending'"
     ),
+    # An item's title in every language of the consultation, as JSON {language: title}; NULL: one language.
+    Migration(20, "item titles in each language", "ALTER TABLE items ADD COLUMN titles TEXT"),
 ]
 
 

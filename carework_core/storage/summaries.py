@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from carework_core.local_text import LocalText
 from carework_core.people import Participant
 from carework_core.storage.db import Tx
 from carework_core.storage.participants import participant_from_row
@@ -44,6 +45,9 @@ def content_json(summary: Summary) -> str:
         "excerpts": [asdict(e) for e in summary.excerpts],
         "reasons": summary.reasons,
         "item_titles": summary.item_titles,
+        # An item's title in each language, when the synthesis gave more than one (LocalText's translations).
+        "item_title_languages": {k: v.translations for k, v in summary.item_titles.items() if _languages_of(v)},
+        "next_opens": summary.next_opens,
         "stats": None
         if stats is None
         else {
@@ -63,6 +67,16 @@ def _stats(data: dict | None, round_id: str) -> RoundStats | None:
     return RoundStats(round_id, cells, frozenset(tuple(k) for k in data["disagreements"]))
 
 
+def _languages_of(title: str) -> dict[str, str]:
+    return getattr(title, "translations", None) or {}
+
+
+def _titles(content: dict[str, Any]) -> dict[str, str]:
+    """Returns the stored item titles, each as a LocalText when it was given in several languages."""
+    languages = content.get("item_title_languages", {})
+    return {k: LocalText(v, languages[k]) if k in languages else v for k, v in content["item_titles"].items()}
+
+
 def _summary(row) -> StoredSummary:
     round_id, content = row[0], json.loads(row[6])
     summary = Summary(
@@ -75,7 +89,9 @@ def _summary(row) -> StoredSummary:
         tuple(Excerpt(**e) for e in content["excerpts"]),
         _stats(content["stats"], round_id),
         content["reasons"],
-        content["item_titles"],
+        _titles(content),
+        own_opening=bool(row[3]),
+        next_opens=content.get("next_opens"),
     )
     return StoredSummary(summary, row[7], bool(row[3]), row[8], row[9], bool(row[10]), row[11], row[12])
 

@@ -40,7 +40,9 @@ def examples_summary(**changes) -> Summary:
         round_id="r1",
         kind=SummaryKind.EXAMPLES,
         opening="Thank you: 9 of you told us about new ways of working.",
-        next_step="In March we will ask you to rate the ideas.",
+        own_opening=True,  # a coordinator's words, shown as written in every language
+        next_step="Next comes round 2, Technology ratings. It opens on Sunday 1 March.",
+        next_opens="2026-03-01T09:00:00+00:00",
         tallies=(
             ExamplesTally("examples", "workforce", 6, 14),
             ExamplesTally("examples", "lived", 0, 0, suppressed=True),
@@ -63,7 +65,7 @@ def test_an_examples_summary_counts_each_group_and_everyone_and_quotes_kept_exce
     assert "“Same carer every morning, which matters to me.”\n— someone who took part" in text  # too few to name
     assert "My carer has time to talk now." not in text  # the coordinator dropped it
     assert "lived experience" not in text
-    assert text.endswith("What happens next\nIn March we will ask you to rate the ideas.")
+    assert text.endswith("What happens next\nNext comes round 2, Technology ratings. It opens on Sunday 1 March.")
 
 
 def test_a_group_too_small_to_show_is_never_named_in_who_took_part(mini):
@@ -176,6 +178,9 @@ def test_a_welsh_reader_gets_the_summary_framed_in_welsh(mini):
     assert "Wellbeing examples: beth glywsom ni\nThank you: 9 of you" in text  # the team's own words stay as written
     assert "Pwy gymerodd ran\n• Social care workforce: 6 o bobl, 14 enghraifft\n• Pawb: 9 o bobl, 20 enghraifft" in text
     assert "— rhywun a gymerodd ran" in text and "Beth sy'n digwydd nesaf" in text
+    assert text.endswith("Nesaf daw rownd 2, Technology ratings. Bydd yn agor ar Dydd Sul 1 Mawrth.")
+    default = shown(summary_messages(examples_summary(own_opening=False), mini, "workforce", words("cy")))
+    assert "beth glywsom ni\nDiolch am gymryd rhan yn rownd 1, Wellbeing examples." in default
 
 
 def test_a_welsh_digest_names_the_scale_in_welsh(mini):

@@ -7,9 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from bot.catalogue import words
 from bot.deadend_text import commands_menu
+from tests.bot.test_cli import carework
 from tests.e2e.conftest import start_stack, stop_stack
 
 BILINGUAL = Path(__file__).parent.parent / "fixtures" / "cymraeg.yaml"
@@ -136,3 +138,52 @@ async def test_telegrams_command_menu_is_set_in_each_language_of_the_definition(
     assert sorted(menus) == ["", "cy", "en"]  # "" is for everyone else: the definition's first language
     assert [c["command"] for c in menus["cy"]] == [c["command"] for c in menus["en"]]
     assert menus[""] == menus["en"] and menus["cy"] == commands_menu(words("cy")) != menus["en"]
+
+
+async def test_items_from_the_synthesis_workbook_are_rated_in_each_persons_language(stack):
+    env = {"CAREWORK_DATABASE": str(stack.folder / "carework.db"), "CAREWORK_SURVEY": str(BILINGUAL)}
+    ann, bob = await welsh(stack), await english(stack)
+    await stack.open_round("r2")
+    for user, example in ((ann, "Cyfnewid sifftiau mewn ap rota"), (bob, "Swapping shifts in a rota app")):
+        await stack.services.answering.begin(user.user_id, "r2")
+        await stack.services.answering.receive_text(user.user_id, example, f"m{user.user_id}")
+    await stack.services.rounds.close_round("r2", actor="test")
+    book_path = stack.folder / "synthesis-r2.xlsx"
+    assert carework("synthesis", "export", "r2", str(book_path), env=env).returncode == 0
+
+    book = load_workbook(book_path)
+    examples = [r[0] for r in book["Examples"].iter_rows(min_row=2, values_only=True)]
+    header = [c.value for c in book["Items"][1]]
+    assert header[:3] == ["item_id", "title", "title_cy"]  # each title in every language the consultation speaks
+    row = dict.fromkeys(header, "") | {"item_id": "I1", "title": "Rota swaps", "source_examples": "; ".join(examples)}
+    book["Items"].append([row[name] for name in header])
+    book.save(book_path)
+    refused = carework("synthesis", "import", str(book_path), "--into", "r3", env=env)
+    assert refused.returncode == 1
+    assert "Items!C2: title_cy is empty; write the title as people who read cy will see it" in refused.stderr
+    book["Items"]["C2"] = "Cyfnewid rota"
+    book.save(book_path)
+    loaded = carework("synthesis", "import", str(book_path), "--into", "r3", env=env)
+    assert loaded.returncode == 0, loaded.stderr
+
+    await stack.open_round("r3")
+    for user, start, title in ((ann, "Rownd 3", "Cyfnewid rota"), (bob, "Round 3", "Rota swaps")):
+        chat = await user.wait_for(lambda c, start=start: any(m.text.startswith(start) for m in c))
+        invitation = next(m for m in chat if m.text.startswith(start))
+        await user.tap(invitation.buttons[0][0], message_id=invitation.message_id)
+        card = await user.wait_for(lambda c, title=title: title in c[-1].text)
+        assert ("Rota swaps" in card[-1].text) == (user is bob)
+        await user.tap(card[-1].buttons[-1][0])  # the top of the scale
+        await user.wait_for(lambda c: c[-1].text.startswith(("Dyna ddiwedd", "That is the end")))
+
+    await stack.services.rounds.close_round("r3", actor="test")  # the summary names the item in each language
+    await stack.bot.reconcile_now()
+    await stack.services.summaries.approve("r3", "test", now=True)
+    await stack.bot.reconcile_now()
+    for user, heading, title in ((ann, "Sgorio'r syniadau", "Cyfnewid rota"), (bob, "Rating the ideas", "Rota swaps")):
+        chat = await user.wait_for(lambda c, heading=heading: any(m.text.startswith(heading) for m in c))
+        summary = next(m.text for m in chat if m.text.startswith(heading))
+        assert f"1. {title}" in summary and ("Rota swaps" in summary) == (user is bob)
+    welsh_summary = next(m.text for m in await ann.chat() if m.text.startswith("Sgorio'r syniadau"))
+    assert "Diolch am gymryd rhan yn rownd 3, Sgorio'r syniadau." in welsh_summary  # the default opening too
+    assert "Honno oedd y rownd olaf." in welsh_summary and "Thank you" not in welsh_summary
