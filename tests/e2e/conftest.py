@@ -60,7 +60,7 @@ def _has_button(chat, label: str) -> bool:
     return any(m.from_bot and any(label in row for row in m.buttons) for m in chat)
 
 
-async def start_stack(folder: Path, survey: Path = MINI):
+async def start_stack(folder: Path, survey: Path = MINI, reconcile_seconds: float = 0.5):
     emulator = Emulator(trace_path=folder / "trace.jsonl", seed=7)
     await emulator.start()
     services = await Services.open(folder / "carework.db", survey, ShiftedClock())
@@ -72,7 +72,7 @@ async def start_stack(folder: Path, survey: Path = MINI):
         telegram_api_url=emulator.url,
         database=folder / "carework.db",
         survey=survey,
-        reconcile_seconds=0.5,
+        reconcile_seconds=reconcile_seconds,  # tests run the schedule often; the product every 5 s
         poll_timeout=2,
         coordinators=[coordinator.user_id],
     )
