@@ -132,8 +132,13 @@ async def next_question(update: Update, context: CareworkContext) -> None:
 
 
 async def skip(update: Update, context: CareworkContext) -> None:
-    """Skips an optional question."""
-    await _finish(update, context, skip=True)
+    """Skips an optional question: the question shows it was skipped, and the next one comes."""
+    query, w = update.callback_query, context.words
+    data = cb.unpack(query.data)
+    step = await context.services.answering.finish_question(update.effective_user.id, data.round_id, data.number, True)
+    await answer_query(query)
+    passed = shown_answer(update, w("Skipped"), w) or [Edit(query.message.message_id, Reply(""), markup_only=True)]
+    await respond(update, context, *passed, render.step(w, step, context.services.env.consultation))
 
 
 async def add_example(update: Update, context: CareworkContext) -> None:

@@ -23,7 +23,7 @@ async def reach_the_rating(stack, ann):
     await ann.tap("Next question")
     await ann.wait_for_reply()
     await ann.tap("Skip this question")
-    return await ann.wait_for_reply()
+    return (await ann.wait_for(lambda c: c[-1].text.startswith("Question 3 of 4")))[-1]
 
 
 async def test_a_whole_round(stack):
@@ -43,8 +43,12 @@ async def test_a_whole_round(stack):
     second = await ann.wait_for_reply()
     assert second.text.startswith("Question 2 of 4") and second.buttons == [["Skip this question"]]
     await ann.tap("Skip this question")
-    third = await ann.wait_for_reply()
+    third = (await ann.wait_for(lambda c: c[-1].text.startswith("Question 3 of 4")))[-1]
     assert third.buttons == [["Small"], ["Medium"], ["Big"], ["Not sure"]]
+    skipped = next(m for m in await ann.chat() if m.message_id == second.message_id)
+    # The skipped question says so, and no longer asks for typing or offers its button.
+    assert skipped.text.endswith("Your answer: Skipped") and "Type your" not in skipped.text
+    assert skipped.buttons == []
     await ann.tap("Big")
     fourth = await ann.wait_for(lambda c: c[-1].text.startswith("Question 4 of 4"))
     assert "Your answer: Big" in fourth[-2].text and fourth[-2].buttons == []
