@@ -231,8 +231,8 @@ class Answering(FollowupActions):
             if any(isinstance(q, ItemRatingQuestion) and q.item_set == item_set for q in r.questions)
         ]
         async with self.env.db.transaction() as tx:
-            if await item_rows(tx, item_set) == pairs:
-                return
+            if _spelled(await item_rows(tx, item_set)) == _spelled(pairs):
+                return  # the same items in every language: nothing to do
             opened = await opened_rounds(tx, users) if users else []
             if opened:
                 raise ItemsLocked(
@@ -360,3 +360,8 @@ def _expect(step: Step, number: int, kinds) -> Ask:
     if not isinstance(step, Ask) or step.number != number or (kinds and not isinstance(step.question, kinds)):
         raise StaleAction("that question has already been answered")
     return step
+
+
+def _spelled(pairs: list[tuple[str, str]]) -> list[tuple[str, str, dict[str, str]]]:
+    """Returns items with their text in every language, so that a changed translation counts as a change."""
+    return [(item_id, str(text), getattr(text, "translations", None) or {}) for item_id, text in pairs]

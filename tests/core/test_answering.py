@@ -219,3 +219,17 @@ async def test_reading_a_position_changes_nothing(services, ann):
     assert isinstance(done, RoundDone) and isinstance(await a.current(100, "r1"), RoundDone)
     async with services.env.db.reading() as tx:
         assert await finished_at(tx, ann.id, "r1") is not None  # the last answer's write finished the round
+
+
+async def test_loading_items_again_with_a_new_translation_stores_it(services):
+    from carework_core.local_text import LocalText
+    from carework_core.storage.items import item_rows
+
+    await services.answering.load_items(
+        "ideas", [Item("i1", LocalText("Rota apps", {"en": "Rota apps", "cy": "Apiau"}))]
+    )
+    fixed = LocalText("Rota apps", {"en": "Rota apps", "cy": "Apiau rota"})
+    await services.answering.load_items("ideas", [Item("i1", fixed)])
+    async with services.env.db.reading() as tx:
+        [(_, text)] = await item_rows(tx, "ideas")
+    assert text.in_language("cy") == "Apiau rota"
