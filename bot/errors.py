@@ -6,7 +6,7 @@ import logging
 
 from telegram import Update
 
-from bot import deadend_text, render
+from bot import consent_text, deadend_text, render
 from bot.callbacks import InvalidCallback
 from bot.catalogue import ENGLISH, Words
 from bot.context import CareworkContext, answer_query, respond
@@ -54,6 +54,12 @@ async def on_error(update: object, context: CareworkContext) -> None:
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     context.words = await _words(update, context)
+    if isinstance(error, errors.ConsentReworded):  # what they sent waits until they agree to the new words
+        if update.callback_query is not None:
+            await answer_query(update.callback_query)
+        c = context.services.env.consultation
+        await respond(update, context, consent_text.ask_again(context.words, c, error.round_id, error.number), tag="e")
+        return
     if update.callback_query is not None and isinstance(error, InvalidCallback):
         await answer_query(update.callback_query, deadend_text.unknown_button(context.words))
         return  # a forged or garbled button: the toast says what to do, the chat stays as it is

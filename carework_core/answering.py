@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from carework_core.carry import Carry
+from carework_core.consents import reworded_required
 from carework_core.definitions import (
     ChoiceQuestion,
     ExamplesQuestion,
@@ -16,6 +17,7 @@ from carework_core.definitions import (
 from carework_core.env import Env
 from carework_core.errors import (
     AnswerRejected,
+    ConsentReworded,
     ItemsLocked,
     StaleAction,
 )
@@ -88,6 +90,7 @@ class Answering(FollowupActions):
         text = voice.marker if voice else text
         async with self.env.db.transaction() as tx:
             person = await self._person(tx, telegram_user_id)
+            await self._still_agreed(tx, person)
             result = (
                 await self._heard(tx, person, text, source)
                 or await self._retyped(tx, person, text, source)
@@ -311,6 +314,14 @@ class Answering(FollowupActions):
 
     async def _person(self, tx: Tx, telegram_user_id: int) -> Participant:
         return await taking_part(tx, telegram_user_id)
+
+    async def _still_agreed(self, tx: Tx, person: Participant) -> None:
+        """Refuses words for a round under way while a required consent statement waits to be agreed again."""
+        reworded = await reworded_required(tx, self.env.consultation, person)
+        if reworded:
+            rnd = await self._active_round(tx, person)
+            if rnd is not None:
+                raise ConsentReworded(rnd.id, reworded[0])
 
     async def _guard(self, tx: Tx, telegram_user_id: int, round_id: str) -> tuple[Participant, Round]:
         return await in_open_round(tx, self.env.consultation, telegram_user_id, round_id)

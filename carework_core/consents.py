@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from carework_core.definitions import Consent, ConsentStatement
+from carework_core.definitions import Consent, ConsentStatement, Consultation
 from carework_core.env import Env
 from carework_core.errors import NotRegistered, StaleAction
 from carework_core.local_text import text_in
@@ -24,6 +24,24 @@ def wording_version(consent: Consent, statement: ConsentStatement, language: str
 def _agreed_wording(consent: Consent, statement: ConsentStatement, version: str | None, languages: list[str]) -> bool:
     """A version agreed in any of the definition's languages still holds: switching language is not a rewording."""
     return version is None or any(version == wording_version(consent, statement, lang) for lang in languages)
+
+
+def _changed(c: Consultation, versions: dict[str, str | None]) -> tuple[int, ...]:
+    """Returns the numbers of statements never answered or answered under other words."""
+    return tuple(
+        n
+        for n, s in enumerate(c.consent.statements)
+        if s.id not in versions or not _agreed_wording(c.consent, s, versions[s.id], c.languages)
+    )
+
+
+async def reworded_required(tx: Tx, c: Consultation, person: Participant) -> tuple[int, ...]:
+    """Returns the required statements a consented person must agree to again before answering on: a
+    reworded optional one waits for their next round's Start."""
+    if not any(s.required for s in c.consent.statements):
+        return ()
+    changed = _changed(c, await stored.consent_versions(tx, person.id))
+    return tuple(n for n in changed if c.consent.statements[n].required)
 
 
 @dataclass(frozen=True)
@@ -84,12 +102,7 @@ class Consents:
             if person is None or person.status != ParticipantStatus.CONSENTED:
                 return ()
             versions = await stored.consent_versions(tx, person.id)
-        consent = self.env.consultation.consent
-        return tuple(
-            n
-            for n, s in enumerate(consent.statements)
-            if s.id not in versions or not _agreed_wording(consent, s, versions[s.id], self.env.consultation.languages)
-        )
+        return _changed(self.env.consultation, versions)
 
     async def renew(self, telegram_user_id: int, number: int, agree: bool) -> Reconsented:
         """Records an answer to reworded statement `number`; refusing a required one ends taking part."""

@@ -71,6 +71,16 @@ class NotRegistered(CareworkError):
     """The person has no consented participation yet."""
 
 
+class ConsentReworded(CareworkError):
+    """A required consent statement's words changed since the person agreed: they are asked again first."""
+
+    def __init__(self, round_id: str, number: int):
+        super().__init__(
+            f"consent statement {number + 1} was reworded; it is asked again before round {round_id} goes on"
+        )
+        self.round_id, self.number = round_id, number
+
+
 class ConsentPending(NotRegistered):
     """The person has opened an invite but not finished the consent questions."""
 

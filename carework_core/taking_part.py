@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from carework_core.consents import reworded_required
 from carework_core.definitions import Consultation, Round
-from carework_core.errors import ConsentPending, NotRegistered, RoundNotOpen, RoundNotYetOpen, StaleAction
+from carework_core.errors import (
+    ConsentPending,
+    ConsentReworded,
+    NotRegistered,
+    RoundNotOpen,
+    RoundNotYetOpen,
+    StaleAction,
+)
 from carework_core.lifecycle import RoundStatus
 from carework_core.people import Participant, ParticipantStatus
 from carework_core.rounds import round_status
@@ -34,4 +42,7 @@ async def in_open_round(
         raise RoundNotYetOpen(f"round {round_id} has not opened yet")
     if status != RoundStatus.OPEN:
         raise RoundNotOpen(f"round {round_id} is not open")
+    reworded = await reworded_required(tx, consultation, person)
+    if reworded:
+        raise ConsentReworded(round_id, reworded[0])
     return person, rnd

@@ -122,3 +122,26 @@ async def test_refusing_a_reworded_required_statement_says_what_happens_to_earli
     await ann.tap("Yes, withdraw")
     await ann.wait_for(lambda c: "You have withdrawn" in c[-1].text)
     assert await stack.answers() == []
+
+
+async def test_a_required_statement_reworded_mid_round_is_asked_before_the_next_answer(editable):
+    stack, survey = editable
+    ann = await stack.joined("Ann")
+    await stack.open_round("r1")
+    await ann.wait_for(lambda c: any(m.text.startswith("Round 1") for m in c))
+    await ann.tap("Start")
+    await ann.wait_for(lambda c: c[-1].text.startswith("Question 1 of 4"))
+    await ann.send("Buddy scheme")
+    await ann.wait_for(lambda c: c[-1].text == "Saved. Thank you.")
+    survey.write_text(MINI.read_text().replace(READ_OLD, READ_NEW))
+    await _restart_with(stack, survey)
+    await ann.send("Wellbeing walks")  # answered under the old words: not taken until she agrees again
+    asked = await ann.wait_for(lambda c: READ_NEW in c[-1].text)
+    assert asked[-1].buttons == [["I agree", "No thanks"]]
+    assert [a[2] for a in await stack.answers()] == ["Buddy scheme"]
+    await ann.tap("I agree")
+    back = await ann.wait_for(lambda c: c[-1].text.startswith("Question 1 of 4"))
+    assert "You have added 1 so far" in back[-1].text
+    await ann.send("Wellbeing walks")
+    await ann.wait_for(lambda c: c[-1].text == "Saved. Thank you.")
+    assert [a[2] for a in await stack.answers()] == ["Buddy scheme", "Wellbeing walks"]
