@@ -54,7 +54,7 @@ async def on_error(update: object, context: CareworkContext) -> None:
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     context.words = await _words(update, context)
-    if isinstance(error, errors.ConsentReworded):  # what they sent waits until they agree to the new words
+    if isinstance(error, errors.ConsentReworded):  # what they sent is not kept: they agree first, then send it again
         if update.callback_query is not None:
             await answer_query(update.callback_query)
         c = context.services.env.consultation

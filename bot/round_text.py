@@ -56,15 +56,18 @@ def open_until(w: Words, rnd: Round, c: Consultation, closes: datetime | None = 
     """Returns when a round closes in the consultation's timezone, e.g. "Friday 6 March, 17:00"."""
     closes = closes or rnd.schedule.closes
     assert closes is not None
-    local = closes.replace(tzinfo=c.zone) if closes.tzinfo is None else closes.astimezone(c.zone)
-    day, month = w(DAYS[local.weekday()]), w(MONTHS[local.month - 1])
-    return w("{day} {date} {month}, {time}", day=day, date=local.day, month=month, time=f"{local:%H:%M}")
+    return f"{day_of(w, closes, c)}, {_local(closes, c):%H:%M}"
 
 
 def day_of(w: Words, when: datetime, c: Consultation) -> str:
     """Returns a day in the consultation's timezone, e.g. "Friday 6 March"."""
-    local = when.replace(tzinfo=c.zone) if when.tzinfo is None else when.astimezone(c.zone)
+    local = _local(when, c)
     return w("{day} {date} {month}", day=w(DAYS[local.weekday()]), date=local.day, month=w(MONTHS[local.month - 1]))
+
+
+def _local(when: datetime, c: Consultation) -> datetime:
+    """Returns a time in the consultation's timezone (a time without one is taken to be there already)."""
+    return when.replace(tzinfo=c.zone) if when.tzinfo is None else when.astimezone(c.zone)
 
 
 def reminder(w: Words, target: ReminderTarget, c: Consultation) -> Reply:

@@ -22,6 +22,7 @@ from carework_core.errors import (
     StaleAction,
 )
 from carework_core.followups import FollowupActions, chooses_other
+from carework_core.local_text import languages_of
 from carework_core.onboarding import Participant
 from carework_core.results import Results
 from carework_core.review import Changed, Review
@@ -375,4 +376,4 @@ def _expect(step: Step, number: int, kinds) -> Ask:
 
 def _spelled(pairs: list[tuple[str, str]]) -> list[tuple[str, str, dict[str, str]]]:
     """Returns items with their text in every language, so that a changed translation counts as a change."""
-    return [(item_id, str(text), getattr(text, "translations", None) or {}) for item_id, text in pairs]
+    return [(item_id, str(text), languages_of(text)) for item_id, text in pairs]

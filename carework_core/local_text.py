@@ -81,7 +81,12 @@ class Localised:
         return text
 
 
+def languages_of(text: object) -> dict[str, str]:
+    """Returns a text's {language: text} when it is written in several languages, else an empty dict."""
+    return getattr(text, "translations", None) or {}
+
+
 def _written(value: object) -> object:
     """Writes a LocalText back as the definition had it: a string, or its mapping of languages."""
-    translations = getattr(value, "translations", None)
+    translations = languages_of(value)
     return dict(translations) if translations else str(value)

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 
 from carework_core.example_ids import answer_id_of, example_id
-from carework_core.local_text import LocalText
+from carework_core.local_text import LocalText, languages_of
 from carework_core.storage.db import Tx
 
 
@@ -31,7 +31,7 @@ async def replace_items(tx: Tx, item_set: str, items: list[tuple[str, str]]) -> 
 
 def _titles(text: str) -> str | None:
     """Returns a title's languages as JSON, or None for a title in one language."""
-    translations = getattr(text, "translations", None)
+    translations = languages_of(text)
     return json.dumps(translations, ensure_ascii=False) if translations else None
 
 

@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from carework_core.local_text import LocalText
+from carework_core.local_text import LocalText, languages_of
 from carework_core.people import Participant
 from carework_core.storage.db import Tx
 from carework_core.storage.participants import participant_from_row
@@ -46,7 +46,7 @@ def content_json(summary: Summary) -> str:
         "reasons": summary.reasons,
         "item_titles": summary.item_titles,
         # An item's title in each language, when the synthesis gave more than one (LocalText's translations).
-        "item_title_languages": {k: v.translations for k, v in summary.item_titles.items() if _languages_of(v)},
+        "item_title_languages": {k: languages_of(v) for k, v in summary.item_titles.items() if languages_of(v)},
         "next_opens": summary.next_opens,
         "stats": None
         if stats is None
@@ -65,10 +65,6 @@ def _stats(data: dict | None, round_id: str) -> RoundStats | None:
         CellStats(**{**c, "consensus": Consensus(c["consensus"]) if c["consensus"] else None}) for c in data["cells"]
     )
     return RoundStats(round_id, cells, frozenset(tuple(k) for k in data["disagreements"]))
-
-
-def _languages_of(title: str) -> dict[str, str]:
-    return getattr(title, "translations", None) or {}
 
 
 def _titles(content: dict[str, Any]) -> dict[str, str]:
