@@ -19,11 +19,11 @@ import bot.cli_voice  # noqa: F401  (registers voice-notes)
 from bot.catalogue_check import catalogue_problems
 from bot.cli_app import _refuse, _run, _with_services, app, out, round_app
 from bot.settings import Settings, StoreSettings, load_settings
+from carework_core.backups import back_up
 from carework_core.bootstrap import Services
 from carework_core.clock import SystemClock
 from carework_core.definition_file import check_definition, load_definition, translation_problems
 from carework_core.errors import CareworkError
-from carework_core.storage.backup import backup_database
 
 MAX_PARTICIPANTS = 10_000  # virtual participants in one rehearsal
 
@@ -61,7 +61,7 @@ def init() -> None:
 def backup(target: Path = typer.Argument(..., metavar="OUT", help="The new file to write the copy to.")) -> None:
     """Copies the database, even while the bot runs, into a new private file, checked before it is named."""
     settings: StoreSettings = _run(lambda: load_settings(StoreSettings))
-    facts = _run(lambda: backup_database(settings.database, target))
+    facts = _run(lambda: back_up(settings.database, target))
     out.print(
         f"backed up {settings.database} to {target}: schema version {facts.schema_version}, "
         f"{facts.participants} participants, {facts.answers} answers, {facts.size_bytes / 1e6:.1f} MB; integrity ok. "
