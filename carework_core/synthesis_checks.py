@@ -70,11 +70,14 @@ def _header_problems(filled: FilledItems, c: Consultation) -> list[SheetProblem]
         for name in (*REQUIRED, *title_columns(c))
         if name not in filled.columns
     ]
-    criteria = {k.id for k in c.criteria}
+    criteria, titles = {k.id for k in c.criteria}, title_columns(c)
     for name, column in filled.columns.items():
+        where = f"{get_column_letter(column)}1"
         if name.startswith(SCORE_PREFIX) and name.removeprefix(SCORE_PREFIX) not in criteria:
-            where = f"{get_column_letter(column)}1"
             found.append(SheetProblem("Items", where, f"{name} names no criterion; use one of: {_score_names(c)}"))
+        elif name.startswith(TITLE_PREFIX) and name not in titles:
+            # A translation nobody would read: said, rather than dropped without a word.
+            found.append(SheetProblem("Items", where, _title_column_reason(name, c)))
     return found
 
 
@@ -107,6 +110,18 @@ def _item(
         return None, problems
     shown = LocalText(title, {c.languages[0]: title, **titles}) if titles else title
     return ItemDetail(item_id, shown, text("description"), theme, sources, text("evidence_notes"), scores), []
+
+
+def _title_column_reason(name: str, c: Consultation) -> str:
+    """Says why a title_<lang> column cannot be read: a translation nobody would see is named, not dropped."""
+    lang = name.removeprefix(TITLE_PREFIX)
+    if lang == c.languages[0]:
+        return f"{name}: the title in {lang}, the consultation's first language, goes in the title column"
+    speaks = ", ".join(c.languages) + (" only" if len(c.languages) == 1 else "")
+    return (
+        f"{name} names no further language of this consultation (it speaks {speaks}); "
+        f"delete the column, or add {lang} to the definition's languages"
+    )
 
 
 def _id_reason(item_id: str, number: int, first_row: dict[str, int]) -> str | None:

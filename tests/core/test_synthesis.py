@@ -184,6 +184,18 @@ async def test_every_problem_is_listed_at_once_and_nothing_loads(services, tmp_p
     assert await details(services) == []
 
 
+async def test_a_title_column_for_a_language_the_consultation_lacks_is_named(services, tmp_path):
+    path, rows = await exported(services, tmp_path)
+    header = ["item_id", "title", "title_cy", "description", "theme", "source_examples"]
+    fill(path, [["I1", "Rota", "Rota", "", "", rows[1][0]]], header=header)
+    with pytest.raises(SynthesisRejected) as excinfo:
+        await services.synthesis.import_items(path, "r2")
+    assert problem(excinfo) == [
+        "Items!C1: title_cy names no further language of this consultation (it speaks en only); "
+        "delete the column, or add cy to the definition's languages"
+    ]
+
+
 async def test_a_missing_column_or_sheet_is_named(services, tmp_path):
     path, _ = await exported(services, tmp_path)
     fill(path, [["I1", "Rota"]], header=["item_id", "name", "x", "x", "x", "x", "score_cost"])
