@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import time
 from collections.abc import Awaitable, Sequence
 
 from apscheduler.jobstores.base import JobLookupError
@@ -16,15 +17,18 @@ from bot.app import build_application
 from bot.catalogue import speaking, words
 from bot.deadend_text import commands_menu
 from bot.intake import Intake
+from bot.logs import describe_failure
 from bot.scheduler import ReconcileJob, announce_closed_rounds, draft_closed_summaries, reconcile, run_schedule
 from bot.sender import Sender
 from bot.settings import Settings
+from carework_core.backups import daily_backup
 from carework_core.bootstrap import Services
 from carework_core.clock import Clock, SystemClock
 from carework_core.errors import CareworkError, SettingsError
 
 log = logging.getLogger(__name__)
 STOP_SECONDS = 3.0
+BACKUP_RETRY_SECONDS = 3600  # after a failed daily backup
 SENDER_FINISH_SECONDS = 2.0  # within STOP_SECONDS: a pass of sends is normally done in well under a second
 
 
@@ -43,6 +47,7 @@ class RunningBot:
         self._tasks: list[asyncio.Task] = []
         self._job = ReconcileJob(self.reconcile_now)
         self._wake_job = None  # the one-off job at the schedule's next due time
+        self._backup_retry_at = 0.0  # after a failed daily backup, when to try again (monotonic)
         self._reconciling = asyncio.Lock()
         self.failed = asyncio.Event()  # set when intake or sender ends on its own: nobody is answered
 
@@ -71,7 +76,25 @@ class RunningBot:
             await draft_closed_summaries(self.services)
             self.sender.wake()
             await self._wake_at_next_due()
+            await self._back_up_daily()
         return count
+
+    async def _back_up_daily(self) -> None:
+        """Copies the database once a day into CAREWORK_BACKUP_DIR; a failure is logged and tried again in
+        an hour, never holding up the schedule."""
+        folder = self.settings.backup_dir
+        if folder is None or time.monotonic() < self._backup_retry_at:
+            return
+        c = self.services.env.consultation
+        day = self.services.env.clock.now().astimezone(c.zone).date()
+        try:
+            made = await asyncio.to_thread(daily_backup, self.settings.database, folder, day, self.settings.backup_keep)
+        except Exception as exc:  # a full disk must not stop invitations going out
+            self._backup_retry_at = time.monotonic() + BACKUP_RETRY_SECONDS
+            log.error("backup failed", extra={"reason": describe_failure(exc)})
+            return
+        if made is not None:
+            log.info("database backed up", extra={"file": made.name, "bytes": made.stat().st_size})
 
     async def _wake_at_next_due(self) -> None:
         """Sets a one-off job for the schedule's next due time, so nothing waits for the next reconcile."""

@@ -38,6 +38,8 @@ class Settings(StoreSettings):
     connect_attempts: int = Field(default=6, ge=1, le=100)
     set_aside_days: float = Field(default=3.0, ge=0, le=30)
     http_client: Literal["aiohttp", "httpx"] = "aiohttp"
+    backup_dir: Path | None = None  # set: the running bot copies the database there once a day
+    backup_keep: int = Field(default=14, ge=1, le=366)  # daily copies kept; older ones are deleted
 
     @field_validator("coordinators", mode="before")
     @classmethod

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from carework_core.errors import DatabaseUnavailable
 
-PAGES_PER_STEP = 1024  # the bot may write between steps; SQLite starts again if it does
-SECONDS_BETWEEN_STEPS = 0.005
+# One step: in WAL mode the copy reads one snapshot while the bot goes on writing. Copying in
+# slices instead would start again after every write the bot made, and a busy bot writes often.
+PAGES_PER_STEP = -1
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def _copy(source: Path, partial: Path) -> BackupFacts:
     copy = sqlite3.connect(partial)
     try:
         live.execute("PRAGMA busy_timeout = 10000")
-        live.backup(copy, pages=PAGES_PER_STEP, sleep=SECONDS_BETWEEN_STEPS)
+        live.backup(copy, pages=PAGES_PER_STEP)
         copy.execute("PRAGMA journal_mode = DELETE")  # the copy stands alone: one file, no -wal beside it
         checked = copy.execute("PRAGMA integrity_check").fetchall()
         if checked != [("ok",)]:
