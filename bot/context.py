@@ -54,6 +54,11 @@ class Edit:
         self.message_id, self.reply, self.markup_only = message_id, reply, markup_only
 
 
+def buttons_off(query: CallbackQuery) -> Edit:
+    """Takes the buttons off a tapped message, keeping its words, so it cannot be tapped again."""
+    return Edit(query.message.message_id, render.Reply(""), markup_only=True)
+
+
 def shown_answer(update: Update, label: str, w: Words = ENGLISH) -> list[Edit]:
     """Returns the edit that shows a tapped answer on its question, if the bot can still see it.
 

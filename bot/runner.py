@@ -8,6 +8,7 @@ import logging
 import signal
 import time
 from collections.abc import Awaitable, Sequence
+from datetime import date
 
 from apscheduler.jobstores.base import JobLookupError
 from telegram import BotCommand
@@ -48,6 +49,7 @@ class RunningBot:
         self._job = ReconcileJob(self.reconcile_now)
         self._wake_job = None  # the one-off job at the schedule's next due time
         self._backup_retry_at = 0.0  # after a failed daily backup, when to try again (monotonic)
+        self._backed_up: date | None = None  # the day whose copy exists: no look at the disk until the next
         self._reconciling = asyncio.Lock()
         self.failed = asyncio.Event()  # set when intake or sender ends on its own: nobody is answered
 
@@ -83,16 +85,17 @@ class RunningBot:
         """Copies the database once a day into CAREWORK_BACKUP_DIR; a failure is logged and tried again in
         an hour, never holding up the schedule."""
         folder = self.settings.backup_dir
-        if folder is None or time.monotonic() < self._backup_retry_at:
-            return
         c = self.services.env.consultation
         day = self.services.env.clock.now().astimezone(c.zone).date()
+        if folder is None or day == self._backed_up or time.monotonic() < self._backup_retry_at:
+            return  # the reconcile runs every few seconds: only a new day reaches for the disk
         try:
             made = await asyncio.to_thread(daily_backup, self.settings.database, folder, day, self.settings.backup_keep)
         except Exception as exc:  # a full disk must not stop invitations going out
             self._backup_retry_at = time.monotonic() + BACKUP_RETRY_SECONDS
             log.error("backup failed", extra={"reason": describe_failure(exc)})
             return
+        self._backed_up = day
         if made is not None:
             log.info("database backed up", extra={"file": made.name, "bytes": made.stat().st_size})
 

@@ -146,7 +146,7 @@ class VirtualParticipant:
             await self.user.send(words)
         else:
             now = asked.text.split("Your answer now:", 1)[1].split("\n", 1)[0].strip()
-            options = [b for row in asked.buttons for b in row if b not in NOT_ACTIONS | {"Keep my answer", now}]
+            options = [b for row in asked.buttons for b in row if b not in NOT_ACTIONS | KEEP_OR_DONE | {now}]
             await self._tap(self.rng.choice(options), asked, wait=False)
         await self._until(lambda m: ALL_ANSWERED in m.text or ROUND_END in m.text or bool(m.buttons))
         self.changed += 1
@@ -192,12 +192,9 @@ class VirtualParticipant:
 
     async def _reply(self) -> ChatMessage:
         """Returns the bot's next message that asks for something (an edit alone may not)."""
-        while True:
-            message = await self.user.wait_for_reply(timeout=self.patience, settle=0.05)
-            for shown in await self.user.chat():
-                self._saw(shown)
-            if message.buttons or any(cue in message.text for cue in (REGISTERED, ROUND_END, "Type your")):
-                return message
+        return await self._until(
+            lambda m: bool(m.buttons) or any(cue in m.text for cue in (REGISTERED, ROUND_END, "Type your"))
+        )
 
     def _saw(self, message: ChatMessage) -> ChatMessage:
         """Adds a bot message to the transcript the first time it, or a new version of it, is seen."""

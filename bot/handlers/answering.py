@@ -12,7 +12,7 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 from bot import callbacks as cb
 from bot import followup_text, render, review_text, voice_text
 from bot.callbacks import matches
-from bot.context import CareworkContext, Edit, answer_query, respond, shown_answer
+from bot.context import CareworkContext, Edit, answer_query, buttons_off, respond, shown_answer
 from bot.handlers import consents
 from bot.render import Reply
 from carework_core.answering import ButtonsExpected, NothingToAnswer, ReasonSaved, TextSaved
@@ -137,7 +137,7 @@ async def skip(update: Update, context: CareworkContext) -> None:
     data = cb.unpack(query.data)
     step = await context.services.answering.finish_question(update.effective_user.id, data.round_id, data.number, True)
     await answer_query(query)
-    passed = shown_answer(update, w("Skipped"), w) or [Edit(query.message.message_id, Reply(""), markup_only=True)]
+    passed = shown_answer(update, w("Skipped"), w) or [buttons_off(query)]
     await respond(update, context, *passed, render.step(w, step, context.services.env.consultation))
 
 
@@ -162,8 +162,9 @@ async def skip_reason(update: Update, context: CareworkContext) -> None:
     await answer_query(query)
     if step is not None:
         # The offer's message keeps its words without the button, and the round goes on.
-        offer = Edit(query.message.message_id, render.Reply(""), markup_only=True)
-        await respond(update, context, offer, render.step(context.words, step, context.services.env.consultation))
+        await respond(
+            update, context, buttons_off(query), render.step(context.words, step, context.services.env.consultation)
+        )
 
 
 async def _finish(update: Update, context: CareworkContext, skip: bool) -> None:

@@ -23,7 +23,7 @@ from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHa
 from bot import callbacks as cb
 from bot import render, team_text
 from bot.callbacks import matches
-from bot.context import CareworkContext, Edit, answer_query, respond
+from bot.context import CareworkContext, Edit, answer_query, buttons_off, respond
 from bot.render import Button, Reply
 from carework_core.coordinators import Coordinator, Joined
 from carework_core.errors import CareworkError, InviteUsedUp
@@ -163,7 +163,7 @@ async def _tapped(update: Update, kind: type[Tapped]) -> tuple[Tapped, Edit]:
     data = cb.unpack(query.data)
     assert isinstance(data, kind)
     await answer_query(query)
-    return data, Edit(query.message.message_id, Reply(""), markup_only=True)
+    return data, buttons_off(query)
 
 
 @team_only

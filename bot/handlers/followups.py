@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, Update
+from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
 from bot import callbacks as cb
 from bot import followup_text, render
 from bot.callbacks import matches
-from bot.context import CareworkContext, Edit, answer_query, respond, shown_answer
+from bot.context import CareworkContext, Edit, answer_query, buttons_off, respond, shown_answer
 from carework_core.definitions import ExamplesQuestion
 from carework_core.steps import Ask, Step
 
@@ -27,7 +27,7 @@ async def skip_followup(update: Update, context: CareworkContext) -> None:
         await respond(update, context, Edit(query.message.message_id, after))
     else:
         await respond(
-            update, context, _unbuttoned(query), render.step(context.words, step, context.services.env.consultation)
+            update, context, buttons_off(query), render.step(context.words, step, context.services.env.consultation)
         )
 
 
@@ -39,7 +39,7 @@ async def no_example(update: Update, context: CareworkContext) -> None:
     step = await context.services.answering.no_example(update.effective_user.id, data.round_id, data.number)
     await answer_query(query)
     w = context.words
-    passed = shown_answer(update, w("I have no example"), w) or [_unbuttoned(query)]
+    passed = shown_answer(update, w("I have no example"), w) or [buttons_off(query)]
     await respond(update, context, *passed, render.step(w, step, context.services.env.consultation))
 
 
@@ -53,13 +53,8 @@ async def other_tick(update: Update, context: CareworkContext) -> None:
     )
     await answer_query(query)
     await respond(
-        update, context, _unbuttoned(query), render.step(context.words, step, context.services.env.consultation)
+        update, context, buttons_off(query), render.step(context.words, step, context.services.env.consultation)
     )
-
-
-def _unbuttoned(query: CallbackQuery) -> Edit:
-    """Takes the buttons off the tapped message, so an old tick list or Skip cannot be tapped again."""
-    return Edit(query.message.message_id, render.Reply(""), markup_only=True)
 
 
 def _after(step: Step, context: CareworkContext) -> render.Reply | None:

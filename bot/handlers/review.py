@@ -8,7 +8,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot import callbacks as cb
 from bot import render, review_text
 from bot.callbacks import matches
-from bot.context import CareworkContext, Edit, answer_query, respond
+from bot.context import CareworkContext, Edit, answer_query, buttons_off, respond
 from carework_core.steps import Ask
 
 
@@ -49,8 +49,7 @@ async def _keep(update: Update, context: CareworkContext, round_id: str) -> None
     back = (
         render.step(context.words, where, c) if isinstance(where, Ask) else render.nothing_waiting(context.words, where)
     )
-    buttons_off = Edit(update.callback_query.message.message_id, render.Reply(""), markup_only=True)
-    await respond(update, context, buttons_off, review_text.kept(context.words), back)
+    await respond(update, context, buttons_off(update.callback_query), review_text.kept(context.words), back)
 
 
 HANDLERS = [
