@@ -56,6 +56,9 @@ def show(round_id: str = typer.Argument(..., help="Round id, as in the definitio
             out.print(f"--- as {c.group(group).name} ({group}) receive it ---", highlight=False)
             for text in summary_messages(summary, c, group):
                 out.print(plain(text) + "\n", highlight=False, markup=False)
+        withheld = team_text.withheld_quotes(summary)
+        if withheld:
+            out.print(withheld, highlight=False, markup=False)
         out.print(f"status: {summary.status.value}", highlight=False)
 
     _run(_with_services(act))

@@ -52,7 +52,7 @@ async def send_summary(services: Services, action: SendSummary) -> int:
         lang = speaking(person.language, consultation.languages).lang
         texts, caption = shared[(person.group_id, lang)], captions.get(lang)
         messages += _for_person(person, summary, texts, digests.get(person.id), caption, consultation)
-    added = await services.summaries.send(action, messages, len(people))
+    added = await services.summaries.send(action, messages, len(people), summary)
     log.info("summary queued", extra={"round": action.round_id, "people": len(people), "messages": added})
     return added
 

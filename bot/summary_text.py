@@ -76,7 +76,7 @@ def _examples_blocks(w: Words, summary: Summary, c: Consultation) -> list[str]:
         if len(questions) > 1:
             head += f"\n<i>{w.text(rnd.question(question_id).text)}</i>"
         blocks.append((head + "\n" + _tally_lines(w, tallies, c)).strip("\n"))
-    quoted = [e for e in summary.excerpts if not e.dropped]
+    quoted = [e for e in summary.excerpts if e.goes_out]
     if quoted:
         hidden = {(t.question_id, t.group_id) for t in summary.tallies if t.suppressed}
         words = [f"“{escape(e.text)}”\n— {_quoted_from(w, e, hidden, c)}" for e in quoted]

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from carework_core.progress import RoundOverview, RoundProgress
 from carework_core.schedule import ChangeKind
+from carework_core.summary import Summary
 
 TEAM_COMMANDS = (
     "/status: who is answering, per round and group\n"
@@ -29,6 +30,16 @@ def exported(counts: dict[str, int]) -> str:
     """Returns the caption of a sent workbook."""
     answers = "1 answer" if counts["answers"] == 1 else f"{counts['answers']} answers"
     return f"The researchers' workbook: {answers} from {people(counts['participants'])}."
+
+
+def withheld_quotes(summary: Summary) -> str | None:
+    """Says how many quotes are left out because their writers no longer agree to be quoted; None if none."""
+    count = sum(1 for e in summary.excerpts if e.withheld and not e.dropped)
+    if count == 0:
+        return None
+    if count == 1:
+        return "1 quote dropped: the person who wrote it no longer agrees to be quoted, or has withdrawn."
+    return f"{count} quotes dropped: the people who wrote them no longer agree to be quoted, or have withdrawn."
 
 
 def people(count: int) -> str:

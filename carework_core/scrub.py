@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from carework_core.summary import Excerpt
+from carework_core.summary import Excerpt, Quotable
 
 CONTACT = "[contact removed]"
 LINK = "[link removed]"
@@ -72,28 +72,29 @@ def trim_excerpt(text: str, limit: int = 280) -> str:
     return cut.rstrip(" ,;:-–—") + "…"
 
 
-def choose_excerpts(candidates: Sequence[tuple[str, str, str]], count: int = 5) -> tuple[Excerpt, ...]:
+def choose_excerpts(candidates: Sequence[tuple], count: int = 5) -> tuple[Excerpt, ...]:
     """Picks up to count excerpts, taking each group in turn so that different groups are heard."""
-    queues: dict[str, list[tuple[str, str]]] = {}
-    for group_id, question_id, text in candidates:
-        queues.setdefault(group_id, []).append((question_id, text))
+    queues: dict[str, list[Quotable]] = {}
+    for candidate in map(lambda c: Quotable(*c), candidates):
+        queues.setdefault(candidate.group_id, []).append(candidate)
     chosen: list[Excerpt] = []
     seen: set[str] = set()
     while len(chosen) < count and any(queues.values()):
         for group_id, queue in queues.items():
             picked = _next_fit(queue, seen)
             if picked is not None and len(chosen) < count:
-                chosen.append(Excerpt(len(chosen) + 1, group_id, picked[0], picked[1]))
+                question_id, text, answer_id = picked
+                chosen.append(Excerpt(len(chosen) + 1, group_id, question_id, text, answer_id=answer_id))
     return tuple(chosen)
 
 
-def _next_fit(queue: list[tuple[str, str]], seen: set[str]) -> tuple[str, str] | None:
+def _next_fit(queue: list[Quotable], seen: set[str]) -> tuple[str, str, int | None] | None:
     """Takes the group's next answer long enough to quote and not a repeat of one already chosen."""
     while queue:
-        question_id, raw = queue.pop(0)
-        text = trim_excerpt(raw)
+        candidate = queue.pop(0)
+        text = trim_excerpt(candidate.text)
         same = "".join(ch for ch in text.casefold() if ch.isalnum())
         if len(text) >= MIN_EXCERPT and not any(same in other or other in same for other in seen):
             seen.add(same)
-            return question_id, text
+            return candidate.question_id, text, candidate.answer_id
     return None

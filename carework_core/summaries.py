@@ -2,7 +2,9 @@
 coordinator, and sent by the schedule. Nothing reaches participants before approval.
 
 What is approved is stored whole (carework_core.storage.summaries), so the figures and excerpts
-that go out are the ones the coordinator read; only each person's digest is read at sending time.
+that go out are the ones the coordinator read; only each person's digest is read at sending time,
+and so is each excerpt's writer's consent: words whose writer no longer agrees to be quoted (or has
+withdrawn) are withheld whenever a summary is read, shown or sent.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from carework_core.people import Participant
 from carework_core.results import Results
 from carework_core.rounds import round_named, round_status
 from carework_core.schedule import ScheduleState, SendSummary, plan_of, quiet_until
-from carework_core.scrub import choose_excerpts
+from carework_core.scrub import choose_excerpts, trim_excerpt
 from carework_core.storage import schedule as stored_schedule
 from carework_core.storage import summaries as stored
 from carework_core.storage.coordinators import team_chats
@@ -82,9 +84,9 @@ class Summaries:
         self._round(round_id)
         async with self.env.db.reading() as tx:
             found = await stored.read_summary(tx, round_id)
-        if found is None:
-            raise SummaryError(f"round {round_id} has no summary yet: it is drafted when the round closes")
-        return found
+            if found is None:
+                raise SummaryError(f"round {round_id} has no summary yet: it is drafted when the round closes")
+            return replace(found, summary=await self._consent_now(tx, found.summary))
 
     async def set_opening(self, round_id: str, text: str, actor: str) -> Summary:
         """Replaces the opening paragraph of a draft."""
@@ -97,7 +99,7 @@ class Summaries:
             changed = replace(found, summary=own, opening_replaced=True)
             await stored.save_summary(tx, changed)
             await audit(tx, self.env, actor, "summary_opening", round_id, json.dumps({"characters": len(words)}))
-        return changed.summary
+            return await self._consent_now(tx, changed.summary)
 
     async def drop_excerpt(self, round_id: str, number: int, actor: str) -> Summary:
         """Leaves an excerpt out of a draft, by its number."""
@@ -111,7 +113,7 @@ class Summaries:
             changed = replace(found, summary=replace(found.summary, excerpts=excerpts))
             await stored.save_summary(tx, changed)
             await audit(tx, self.env, actor, "summary_drop_excerpt", round_id, json.dumps({"number": number}))
-        return changed.summary
+            return await self._consent_now(tx, changed.summary)
 
     async def approve(self, round_id: str, actor: str, now: bool = False) -> stored.StoredSummary:
         """Approves a draft: it goes at the round's summary time, or at once with `now` (or if that time passed).
@@ -172,12 +174,22 @@ class Summaries:
         async with self.env.db.reading() as tx:
             return await stored.recipients(tx, list(rnd.groups))
 
-    async def send(self, action: SendSummary, messages: list[OutgoingMessage], people: int) -> int:
-        """Records the summary as sent and queues its messages in one transaction; returns how many were new."""
+    async def send(
+        self, action: SendSummary, messages: list[OutgoingMessage], people: int, rendered: Summary | None = None
+    ) -> int:
+        """Records the summary as sent and queues its messages in one transaction; returns how many were new.
+
+        The messages were rendered from `rendered`; when a quoted writer's consent changed since, nothing
+        is queued and the next reconcile renders them again."""
         async with self.env.db.transaction() as tx:
             found = await stored.read_summary(tx, action.round_id)
             if found is None or found.summary.status != SummaryStatus.APPROVED:
                 return 0  # nothing goes out that a coordinator has not approved
+            checked = await self._consent_now(tx, found.summary)
+            if rendered is not None and _quoted(rendered) != _quoted(checked):
+                return 0
+            excerpts = tuple(replace(e, dropped=e.dropped or e.withheld) for e in checked.excerpts)
+            found = replace(found, summary=replace(found.summary, excerpts=excerpts))  # what was sent, as sent
             if not await stored_schedule.log_action(
                 tx, action.key, action.round_id, "summary", self.env.stamp(), "done", self.env.stamp(), people
             ):
@@ -220,6 +232,22 @@ class Summaries:
         if found.summary.status != SummaryStatus.DRAFT:
             raise SummaryError(f"the summary of round {round_id} is {found.summary.status.value}; it cannot change")
         return found
+
+    async def _consent_now(self, tx: Tx, summary: Summary) -> Summary:
+        """Returns the summary with each excerpt withheld whose writer no longer agrees to be quoted."""
+        quotes = self.env.consultation.consent.quotes
+        if not summary.excerpts:
+            return summary
+        asked = sorted({e.question_id for e in summary.excerpts})
+        agreeing = await quotable_examples(tx, summary.round_id, asked, quotes) if quotes else []
+        ids = {q.answer_id for q in agreeing}
+        # A draft made before excerpts kept their answer is matched by its words, trimmed as they were.
+        words = {(q.group_id, q.question_id, trim_excerpt(q.text)) for q in agreeing}
+
+        def agrees(e: Excerpt) -> bool:
+            return e.answer_id in ids if e.answer_id is not None else (e.group_id, e.question_id, e.text) in words
+
+        return replace(summary, excerpts=tuple(replace(e, withheld=not agrees(e)) for e in summary.excerpts))
 
     async def _refuse_unclosed(self, tx: Tx, rnd: Round) -> None:
         status = await round_status(tx, rnd.id)
@@ -266,13 +294,15 @@ class Summaries:
         return opening, f"Next comes round {number + 1}, {following.title}. {when}", opens
 
 
+def _quoted(summary: Summary) -> list[int]:
+    """Returns the numbers of the excerpts that go out."""
+    return [e.number for e in summary.excerpts if e.goes_out]
+
+
 def _keep_edits(made: Summary, before: stored.StoredSummary) -> Summary:
     """Returns a remade draft with the coordinator's replaced opening and dropped excerpts kept."""
     dropped = {(e.group_id, e.question_id, e.text) for e in before.summary.excerpts if e.dropped}
-    excerpts = tuple(
-        Excerpt(e.number, e.group_id, e.question_id, e.text, (e.group_id, e.question_id, e.text) in dropped)
-        for e in made.excerpts
-    )
+    excerpts = tuple(replace(e, dropped=(e.group_id, e.question_id, e.text) in dropped) for e in made.excerpts)
     if before.opening_replaced:
         return replace(made, opening=before.summary.opening, own_opening=True, excerpts=excerpts)
     return replace(made, excerpts=excerpts)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 ALL_GROUPS = "all"  # the group id of the figures over everyone
 
@@ -102,7 +103,24 @@ class Excerpt:
     group_id: str
     question_id: str
     text: str
-    dropped: bool = False
+    dropped: bool = False  # left out by a coordinator, or after its writer withdrew
+    answer_id: int | None = None  # the answer quoted; None in drafts made before writers were kept
+    # Its writer no longer agrees to be quoted (or has withdrawn): read afresh whenever the summary is read.
+    withheld: bool = False
+
+    @property
+    def goes_out(self) -> bool:
+        """Says whether the excerpt reaches participants: neither dropped nor withheld."""
+        return not self.dropped and not self.withheld
+
+
+class Quotable(NamedTuple):
+    """An answer whose writer agrees to be quoted, as stored: what a summary may quote."""
+
+    group_id: str
+    question_id: str
+    text: str
+    answer_id: int | None = None
 
 
 @dataclass(frozen=True)

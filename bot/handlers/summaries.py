@@ -47,6 +47,9 @@ async def _preview(context: CareworkContext, shown: Summary) -> list[Reply]:
         seen[tuple(texts)] = name
         replies.append(Reply(escape(f"As {name} receive it:")))
         replies += [Reply(text) for text in texts]
+    withheld = team_text.withheld_quotes(shown)
+    if withheld:
+        replies.append(Reply(escape(withheld)))
     rated = shown.kind == SummaryKind.RATINGS and shown.stats is not None  # as send_summary decides
     digests = await context.services.results.digests(shown.round_id) if rated else []
     if digests:
@@ -66,7 +69,7 @@ async def _actions(context: CareworkContext, shown: Summary) -> Reply:
     rows += [
         (Button(f"Drop excerpt {e.number}", cb.SummaryAct(rid, "drop", e.number)),)
         for e in shown.excerpts
-        if not e.dropped
+        if e.goes_out
     ]
     rows.append((Button("Approve", cb.SummaryAct(rid, "approve")), Button("Send now", cb.SummaryAct(rid, "now"))))
     text = f"This is a draft: nobody has received it. Approved, it goes out {at}."

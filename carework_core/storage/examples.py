@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from carework_core.storage.db import Tx
-from carework_core.summary import ALL_GROUPS, ExamplesTally, hidden_groups
+from carework_core.summary import ALL_GROUPS, ExamplesTally, Quotable, hidden_groups
 
 
 async def examples_tallies(
@@ -36,19 +36,17 @@ async def examples_tallies(
     return tuple(tallies)
 
 
-async def quotable_examples(
-    tx: Tx, round_id: str, question_ids: list[str], statement_id: str
-) -> list[tuple[str, str, str]]:
-    """Returns (group, question, text) of answers by people who agreed to be quoted, in answer order."""
+async def quotable_examples(tx: Tx, round_id: str, question_ids: list[str], statement_id: str) -> list[Quotable]:
+    """Returns the answers of people taking part who agree to be quoted now (not withdrawn or declined), in order."""
     rows = await tx.fetchall(
-        "SELECT p.group_id, a.question_id, a.value FROM answers a"
+        "SELECT p.group_id, a.question_id, a.value, a.id FROM answers a"
         " JOIN participants p ON p.id = a.participant_id"
         " JOIN consents c ON c.participant_id = a.participant_id AND c.statement_id = ? AND c.agreed = 1"
-        f" WHERE a.round_id = ? AND a.question_id IN ({_marks(question_ids)}) AND p.status != 'withdrawn'"
+        f" WHERE a.round_id = ? AND a.question_id IN ({_marks(question_ids)}) AND p.status = 'consented'"
         " ORDER BY a.id",
         (statement_id, round_id, *question_ids),
     )
-    return [(r[0], r[1], r[2]) for r in rows]
+    return [Quotable(*r) for r in rows]
 
 
 def _marks(values: list[str]) -> str:

@@ -82,3 +82,20 @@ def test_a_round_that_never_opened_has_no_summary_to_show(env):
     shown = carework("summary", "show", "r2", env=env)
     assert shown.returncode == 1
     assert shown.stderr.strip() == "error: round r2 has not opened, so there is nothing to summarise yet"
+
+
+def test_show_leaves_out_words_whose_writer_no_longer_agrees_to_be_quoted_and_says_so(env):
+    assert EXAMPLE in carework("summary", "show", "r1", env=env).stdout  # drafted, quoting the example
+
+    async def quoting_off():
+        services = await Services.open(env["CAREWORK_DATABASE"], env["CAREWORK_SURVEY"], SystemClock(), create=False)
+        try:
+            await services.consents.change(1, 2, False)
+        finally:
+            await services.close()
+
+    asyncio.run(quoting_off())
+    shown = carework("summary", "show", "r1", env=env)
+    assert EXAMPLE not in shown.stdout
+    said = "1 quote dropped: the person who wrote it no longer agrees to be quoted, or has withdrawn."
+    assert shown.stdout.splitlines()[-2:] == [said, "status: draft"]

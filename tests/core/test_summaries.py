@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ from carework_core.definitions import QuietHours
 from carework_core.errors import SummaryError
 from carework_core.lifecycle import RoundStatus
 from carework_core.schedule import RoundPlan, ScheduleState, SendSummary, due_actions, next_wake
+from carework_core.storage import summaries as stored_summaries
 from carework_core.storage.audit import audit_entries
 from carework_core.summary import SummaryKind, SummaryStatus
 from tests.conftest import MINI, join
@@ -155,3 +157,34 @@ async def test_the_team_is_told_when_an_approved_summary_goes(tmp_path, clock):
         assert await services.summaries.goes_at("r1", now=True) == datetime(2026, 1, 6, 8, tzinfo=UTC)
     finally:
         await services.close()
+
+
+async def test_an_approved_summary_withholds_words_whose_writer_stopped_agreeing_to_quotes(services):
+    await closed_r1(services, also=True)  # Ann and Carol (user 3) agreed to be quoted
+    await services.summaries.draft_closed()
+    approved = (await services.summaries.approve("r1", "cli")).summary
+    assert [e.goes_out for e in approved.excerpts] == [True, True]
+    await services.consents.change(3, 2, False)  # Carol turns quoting off after the approval
+
+    shown = await services.summaries.show("r1")
+    assert [(e.text, e.withheld) for e in shown.excerpts] == [(ANN, False), (BOB + " It helps.", True)]
+    (due,) = [a for a in await services.plans.due() if isinstance(a, SendSummary)]
+    assert await services.summaries.send(due, [], 3, approved) == 0  # rendered before the change: not sent
+    assert (await services.summaries.stored("r1")).summary.status == SummaryStatus.APPROVED
+    await services.summaries.send(due, [], 3, shown)
+    sent = (await services.summaries.stored("r1")).summary
+    assert sent.status == SummaryStatus.SENT and [e.goes_out for e in sent.excerpts] == [True, False]
+    await services.consents.change(3, 2, True)  # agreeing again later does not put words in a sent summary
+    assert [e.goes_out for e in (await services.summaries.show("r1")).excerpts] == [True, False]
+
+
+async def test_a_draft_from_before_excerpts_named_their_answer_is_checked_by_its_words(services):
+    await closed_r1(services, also=True)
+    await services.summaries.draft_closed()
+    async with services.env.db.transaction() as tx:  # as an older version stored it: no answer ids
+        found = await stored_summaries.read_summary(tx, "r1")
+        old = tuple(replace(e, answer_id=None) for e in found.summary.excerpts)
+        await stored_summaries.save_summary(tx, replace(found, summary=replace(found.summary, excerpts=old)))
+    await services.consents.change(1, 2, False)
+    shown = await services.summaries.show("r1")
+    assert [(e.answer_id, e.withheld) for e in shown.excerpts] == [(None, True), (None, False)]

@@ -174,3 +174,32 @@ async def test_a_withdrawn_persons_quoted_words_leave_sent_summaries_and_the_dat
     assert [e.text for e in held.summary.excerpts if not e.dropped] == [BOB]
     on_disk = vacuumed_bytes(stack)
     assert ANN.encode() not in on_disk and BOB.encode() in on_disk
+
+
+async def test_words_of_someone_who_stops_agreeing_to_quotes_after_the_draft_never_leave(summed):
+    stack = summed
+    cora = await team(stack)
+    ann, bob = await stack.joined("Ann"), await stack.joined("Bob")
+    await examples_then_closed(stack, cora, ann, bob)
+    await cora.send("/summary r1")  # the draft quotes both
+    await cora.wait_for(lambda c: ["Drop excerpt 2"] in c[-1].buttons)
+
+    await ann.send("/consent")
+    await ann.wait_for(lambda c: "Your consent choices" in c[-1].text)
+    await ann.tap("3: change to no")
+    await ann.wait_for(lambda c: any("3: change to yes" in row for row in c[-1].buttons))
+
+    await cora.send("/summary r1")
+    review = await cora.wait_for(lambda c: c[-1].buttons and ["Send now"] in [r[1:] for r in c[-1].buttons])
+    since = max(n for n, m in enumerate(review) if not m.from_bot)
+    preview = bot_texts(review[since:])
+    assert "1 quote dropped: the person who wrote it no longer agrees to be quoted, or has withdrawn." in preview
+    assert not any(ANN in t for t in preview) and any(BOB in t for t in preview)
+    assert ["Drop excerpt 1"] not in review[-1].buttons  # it is out already
+    await cora.tap("Send now")
+    await cora.wait_for(lambda c: c[-1].text == "Approved. The summary of round r1 goes out now.")
+    await stack.bot.reconcile_now()
+    for user in (ann, bob):
+        chat = await user.wait_for(lambda c: any("Thank you for taking part in round 1" in m.text for m in c))
+        summary = next(m.text for m in chat if "Thank you for taking part in round 1" in m.text)
+        assert BOB in summary and ANN not in summary
