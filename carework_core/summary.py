@@ -1,12 +1,14 @@
 """What a between-round summary says, as data: figures per stakeholder group, excerpts, and each
 person's digest. The core computes and stores these; the shell renders them into messages and a chart.
 
-Figures for a group smaller than the consultation's min_group_size are never shown on their own:
-such a cell is marked suppressed, keeps no figures, and its people count only in ALL_GROUPS.
+Figures of a group drawn from fewer ratings than the consultation's min_group_size ("Not sure" is
+not a rating) are never shown on their own: such a cell is marked suppressed, keeps no figures, and
+its ratings count only in ALL_GROUPS. hidden_groups is the one place that decides it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
@@ -179,15 +181,17 @@ class Digest:
     lines: tuple[DigestLine, ...]
 
 
-def hidden_groups(sizes: dict[str, int], min_group_size: int) -> set[str]:
+def hidden_groups(sizes: dict[str, int], min_group_size: int, answered: Collection[str] = ()) -> set[str]:
     """Returns the groups whose figures are not shown on their own: those under min_group_size, and
     when exactly one group with respondents is hidden, the smallest shown group with it too.
 
+    For ratings, `sizes` counts the ratings on the scale behind the figures ("Not sure" is not one);
+    `answered` names groups that gave only "Not sure", whose count "all groups" would still give away.
     Without that second group, "all groups" minus the groups shown would give the hidden group's
     figures back (three people's count, or how many of them rated an item in the top two).
     """
     hidden = {g for g, n in sizes.items() if n < min_group_size}
-    if sum(1 for g in hidden if sizes[g] > 0) == 1:
+    if sum(1 for g in hidden if sizes[g] > 0 or g in answered) == 1:
         shown = sorted((n, g) for g, n in sizes.items() if g not in hidden and n > 0)
         if shown:
             hidden.add(shown[0][1])

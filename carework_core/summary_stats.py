@@ -2,8 +2,8 @@
 
 Pure functions over counts of each scale point, so a million ratings cost one GROUP BY in SQLite
 and a few thousand additions here, never a sort. "Not sure" is counted apart and never enters
-the figures. Groups below the consultation's min_group_size are suppressed: their cells keep no
-figures, and their ratings count only in ALL_GROUPS.
+the figures. A group with fewer ratings than the consultation's min_group_size is suppressed (Not
+sure does not count towards it): its cells keep no figures, and its ratings count only in ALL_GROUPS.
 """
 
 from __future__ import annotations
@@ -124,8 +124,11 @@ def round_stats(
         cells.append(cell_stats(key, ALL_GROUPS, everyone, total_unsure, points, consultation.consensus, False))
         shown = []
         named = groups + sorted(set(rated) - set(groups))
-        sizes = {g: sum(rated.get(g, {}).values()) + unsure.get((key, g), 0) for g in named}
-        hidden = hidden_groups(sizes, consultation.min_group_size)
+        # Shown or not by the ratings behind the figures: two ratings and three Not sure give q1 and q3
+        # back as the two ratings themselves.
+        sizes = {g: sum(rated.get(g, {}).values()) for g in named}
+        said_not_sure = {g for g in named if unsure.get((key, g), 0)}
+        hidden = hidden_groups(sizes, consultation.min_group_size, said_not_sure)
         for group_id in named:
             mine, not_sure = rated.get(group_id, {}), unsure.get((key, group_id), 0)
             cell = cell_stats(key, group_id, mine, not_sure, points, consultation.consensus, group_id in hidden)

@@ -144,17 +144,49 @@ def test_a_small_group_is_folded_into_all_groups_and_an_unrated_item_still_has_a
 
 def test_a_lone_small_group_hides_the_smallest_shown_group_with_it():
     c, rnd = mini()
-    # providers: 5 people rating 2; workforce 5 people as in ROWS; lived 2 people.
-    stats = round_stats(rnd, c, [*ROWS, ("rate", "i1", "evidence", "providers", "2", 5)])
-    # workforce 2 3 3 3 (+1 Not sure) is shown: q1 at 0.75 -> 2.75, median 3, q3 at 2.25 -> 3; agreement.
+    # providers: 5 ratings of 2; workforce as in ROWS and two more 3s (6 ratings, 1 Not sure); lived 2 ratings.
+    more = [("rate", "i1", "evidence", "workforce", "3", 2), ("rate", "i1", "evidence", "providers", "2", 5)]
+    stats = round_stats(rnd, c, [*ROWS, *more])
+    # workforce 2 3 3 3 3 3 (+1 Not sure) is shown: q1 at 1.25 -> 3, median 3, q3 at 3.75 -> 3; agreement.
     work = stats.cell(EVIDENCE, "workforce")
-    assert (work.n, work.not_sure, work.q1, work.median, work.q3) == (4, 1, 2.75, 3.0, 3.0)
+    assert (work.n, work.not_sure, work.q1, work.median, work.q3) == (6, 1, 3.0, 3.0, 3.0)
     assert work.consensus == Consensus.AGREEMENT and not work.suppressed
     # providers (5, the smallest shown) is hidden with lived (2), so subtraction gives only both together.
     assert stats.cell(EVIDENCE, "providers").suppressed and stats.cell(EVIDENCE, "lived").suppressed
-    # all groups 1 1 2 2 2 2 2 2 3 3 3: q1 at 2.5 -> 2, median 2, q3 at 7.5 -> 2.5.
+    # all groups 1 1 2 2 2 2 2 2 3 3 3 3 3: q1 at 3 -> 2, median at 6 -> 2, q3 at 9 -> 3.
     everyone = stats.cell(EVIDENCE)
-    assert (everyone.n, everyone.q1, everyone.median, everyone.q3) == (11, 2.0, 2.0, 2.5)
+    assert (everyone.n, everyone.q1, everyone.median, everyone.q3) == (13, 2.0, 2.0, 3.0)
+
+
+def test_a_group_is_shown_by_its_ratings_not_by_how_many_said_not_sure():
+    c, rnd = mini()
+    # lived: 2 ratings (1 and 3) and 3 Not sure: five people answered, but q1 and q3 would be the two ratings.
+    rows = [
+        ("rate", "i1", "evidence", "workforce", "3", 6),
+        ("rate", "i1", "evidence", "providers", "2", 5),
+        ("rate", "i1", "evidence", "providers", NOT_SURE, 4),
+        ("rate", "i1", "evidence", "lived", "1", 1),
+        ("rate", "i1", "evidence", "lived", "3", 1),
+        ("rate", "i1", "evidence", "lived", NOT_SURE, 3),
+    ]
+    stats = round_stats(rnd, c, rows)
+    assert stats.cell(EVIDENCE, "lived") == CellStats(*EVIDENCE, "lived", n=0, not_sure=0, suppressed=True)
+    # The lone hidden group takes the group with the fewest ratings with it: providers (5 ratings, 9
+    # answers) rather than workforce (6 ratings, 6 answers).
+    assert stats.cell(EVIDENCE, "providers").suppressed and not stats.cell(EVIDENCE, "workforce").suppressed
+    assert stats.cell(EVIDENCE).n == 13
+
+
+def test_a_group_that_only_said_not_sure_still_counts_as_a_lone_hidden_group():
+    c, rnd = mini()
+    rows = [
+        ("rate", "i1", "evidence", "workforce", "3", 6),
+        ("rate", "i1", "evidence", "providers", "2", 5),
+        ("rate", "i1", "evidence", "lived", NOT_SURE, 2),  # all groups' Not sure minus the others' is theirs
+    ]
+    stats = round_stats(rnd, c, rows)
+    assert stats.cell(EVIDENCE, "lived").suppressed and stats.cell(EVIDENCE, "providers").suppressed
+    assert not stats.cell(EVIDENCE, "workforce").suppressed
 
 
 def test_hidden_groups_never_leave_one_group_to_subtraction():
@@ -163,6 +195,7 @@ def test_hidden_groups_never_leave_one_group_to_subtraction():
     assert hidden_groups({"a": 9, "b": 6, "c": 0}, 5) == {"c"}  # nobody to give away
     assert hidden_groups({"a": 3}, 5) == {"a"}
     assert hidden_groups({"a": 9, "b": 6}, 5) == set()
+    assert hidden_groups({"a": 9, "b": 6, "c": 0}, 5, answered={"c"}) == {"b", "c"}  # c said only Not sure
 
 
 def test_groups_whose_medians_are_two_points_apart_disagree():

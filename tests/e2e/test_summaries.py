@@ -11,6 +11,7 @@ from bot.runner import RunningBot
 from carework_core.answering import Item
 from carework_core.storage.audit import audit_entries
 from carework_core.storage.summaries import read_chart
+from carework_core.vocabulary import NOT_SURE
 from tests.conftest import MINI
 from tests.e2e.conftest import start_stack, stop_stack
 from tests.e2e.test_withdraw import all_processed, vacuumed_bytes, withdrawn
@@ -203,3 +204,53 @@ async def test_words_of_someone_who_stops_agreeing_to_quotes_after_the_draft_nev
         chat = await user.wait_for(lambda c: any("Thank you for taking part in round 1" in m.text for m in c))
         summary = next(m.text for m in chat if "Thank you for taking part in round 1" in m.text)
         assert BOB in summary and ANN not in summary
+
+
+@pytest.fixture
+async def two_groups_rate(tmp_path):
+    """The stack on mini.yaml where both groups rate r2 (its summary time long past); min_group_size 3."""
+    survey = tmp_path / "mini.yaml"
+    text = MINI.read_text().replace("timezone: Europe/London\n", "timezone: Europe/London\nmin_group_size: 3\n")
+    text = text.replace(
+        "    groups: [workforce]\n", "    groups: [workforce, lived]\n    schedule:\n      summary: 2026-01-01 12:00\n"
+    )
+    survey.write_text(text)
+    built = await start_stack(tmp_path, survey)
+    yield built
+    await stop_stack(built)
+
+
+async def test_a_group_with_two_ratings_and_three_not_sure_is_not_shown_on_its_own(two_groups_rate):
+    stack = two_groups_rate
+    await stack.services.answering.load_items("ideas", IDEAS[:1])
+    people = {
+        name: await stack.joined(name, group)
+        for name, group in [
+            *((n, "workforce") for n in ("Wes", "Wyn", "Wat")),
+            *((n, "lived") for n in ("Lee", "Liz", "Lou")),
+        ]
+    }
+    await stack.open_round("r2")
+    # Evidence: lived rate None and A lot, Lou is not sure (2 ratings); newness: three ratings in each group.
+    evidence = {"Wes": "3", "Wyn": "3", "Wat": "2", "Lee": "1", "Liz": "3", "Lou": NOT_SURE}
+    for name, user in people.items():
+        answering = stack.services.answering
+        await answering.begin(user.user_id, "r2")
+        await answering.tap(user.user_id, "r2", 1, "0", f"role{name}")
+        await answering.tap(user.user_id, "r2", 2, evidence[name], f"ev{name}", (0, 0))
+        await answering.tap(user.user_id, "r2", 2, "2", f"new{name}", (0, 1))
+    await stack.services.rounds.close_round("r2", actor="test")
+    await stack.services.summaries.draft("r2", "test")
+    await stack.services.summaries.approve("r2", "test", now=True)
+    await stack.bot.reconcile_now()
+
+    got = await people["Lee"].wait_for(
+        lambda c: c[-1].buttons == [["See all"]] or c[-1].text.startswith("Your answers")
+    )
+    summary = next(m.text for m in got if "Thank you for taking part in round 2" in m.text)
+    lines = {line.split(":")[0]: line for line in summary.splitlines() if line.startswith(("Evidence", "Newness"))}
+    assert "Your group" in lines["Newness"]  # three ratings: shown
+    assert "Your group" not in lines["Evidence"]  # two ratings (and one Not sure): never on their own
+    digest = got[-1].text
+    assert "People with lived experience of care: mostly Quite new" in digest
+    assert "People with lived experience of care: " not in digest.split("Evidence")[1].split("\n\n")[0]
