@@ -99,7 +99,10 @@ STAT_COLUMNS = (
     Column("q3", "third quartile (linear method)"),
     Column("top2_share", "share of n in the top two points"),
     Column("consensus", "agreement, agreement against, or no consensus"),
-    Column("suppressed", "1 when the group is too small to show on its own: its figures stay empty"),
+    Column(
+        "suppressed",
+        "1 when the group has too few ratings (not sure excluded) to show on its own: its figures stay empty",
+    ),
 )
 STATS_SHEET = Sheet("Item statistics", STAT_COLUMNS)
 

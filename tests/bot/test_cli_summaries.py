@@ -58,3 +58,33 @@ async def test_summary_stats_names_a_wrong_round_or_path_in_one_line(tmp_path, c
         assert result.returncode == 1 and "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1 and words in result.stderr, result.stderr
     assert not (tmp_path / "s.csv").exists()
+
+
+async def test_summary_stats_hides_a_group_whose_figures_would_rest_on_two_ratings(tmp_path, clock):
+    services = await Services.open(tmp_path / "c.db", MINI, clock)
+    try:
+        await services.answering.load_items("ideas", [Item("i1", "Rota apps")])
+        await services.rounds.open_round("r2", actor="test")
+        # Five care workers: evidence None, A lot and three Not sure (two ratings); newness three and two.
+        for user, evidence in zip(range(1, 6), ["1", "3", "not_sure", "not_sure", "not_sure"], strict=True):
+            await join(services, user)
+            await services.answering.begin(user, "r2")
+            await services.answering.tap(user, "r2", 1, "0", f"role{user}")
+            await services.answering.tap(user, "r2", 2, evidence, f"ev{user}", (0, 0))
+            await services.answering.tap(user, "r2", 2, "3" if user < 4 else "2", f"new{user}", (0, 1))
+    finally:
+        await services.close()
+    out = tmp_path / "r2.csv"
+    result = carework(
+        "summary",
+        "stats",
+        "r2",
+        str(out),
+        env={"CAREWORK_DATABASE": str(tmp_path / "c.db"), "CAREWORK_SURVEY": str(MINI)},
+    )
+    assert result.returncode == 0, result.stderr
+    rows = {(r["item_id"], r["criterion"], r["group"]): r for r in csv.DictReader(out.open())}
+    evidence = rows["i1", "evidence", "workforce"]  # q1 and q3 of two ratings would be the two ratings
+    assert evidence["suppressed"] == "1" and evidence["q1"] == evidence["q3"] == evidence["not_sure"] == ""
+    assert rows["i1", "newness", "workforce"]["suppressed"] == "0"  # five ratings
+    assert rows["i1", "newness", "workforce"]["median"] == "3.0"

@@ -116,6 +116,20 @@ async def test_a_small_group_is_left_out_and_never_asked_why(carry):
     assert not result.reason_offered
 
 
+async def test_a_group_figure_from_two_ratings_and_three_not_sure_is_not_carried(carry):
+    await carry.rounds.open_round("a", actor="test")
+    for n, value in enumerate(["3", "not_sure", "not_sure", "not_sure"]):  # Ann's group: 2 ratings of i1
+        await join(carry, 200 + n)
+        await rate_round_a(carry, 200 + n, [value, "3"], "3")
+    await join(carry, 1)
+    await rate_round_a(carry, 1, ["1", "2"])
+    await carry.rounds.close_round("a", actor="test")
+    await carry.rounds.open_round("b", actor="test")
+    card = await carry.answering.begin(1, "b")
+    assert card.carried == Carried("a", "1", "None", None, "")  # two ratings: no group figure
+    assert not (await carry.answering.tap(1, "b", 1, "3", "t1", (0, 0))).reason_offered
+
+
 async def test_nothing_is_carried_from_a_round_still_open(carry):
     await carry.rounds.open_round("a", actor="test")
     await join(carry, 1)

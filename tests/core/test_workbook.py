@@ -350,3 +350,22 @@ async def test_items_and_answers_carry_the_synthesis_and_reasons_where_those_par
         None,
     )  # no voice note, follow-ups or Other
     assert answers[("rate", "Newness")][15] == "Seen it" and answers[("rate", "Evidence")][15] is None
+
+
+async def test_item_statistics_hide_a_group_whose_figures_would_rest_on_two_ratings(services, tmp_path):
+    await services.answering.load_items("ideas", [Item("i1", "Rota apps")])
+    await services.rounds.open_round("r2", actor="cli")
+    # Five care workers: evidence None, A lot and three Not sure (two ratings); newness all rated.
+    for user, evidence in zip(range(1, 6), ["1", "3", "not_sure", "not_sure", "not_sure"], strict=True):
+        await join(services, user)
+        await services.answering.begin(user, "r2")
+        await services.answering.tap(user, "r2", 1, "0", f"role{user}")
+        await services.answering.tap(user, "r2", 2, evidence, f"ev{user}", (0, 0))
+        await services.answering.tap(user, "r2", 2, "3", f"new{user}", (0, 1))
+    out = tmp_path / "book.xlsx"
+    await export_workbook(services.env, out)
+    header, *rows = table(load_workbook(out), "Item statistics")
+    cells = {(r[3], r[4]): dict(zip(header, r, strict=True)) for r in rows}
+    hidden = cells["evidence", "workforce"]
+    assert hidden["suppressed"] == 1 and hidden["q1"] is None and hidden["q3"] is None and hidden["median"] is None
+    assert cells["newness", "workforce"]["suppressed"] == 0 and cells["newness", "workforce"]["n"] == 5
