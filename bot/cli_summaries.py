@@ -53,7 +53,7 @@ def show(round_id: str = typer.Argument(..., help="Round id, as in the definitio
             summary = await services.summaries.draft(round_id, ACTOR)
         c = services.env.consultation
         for group in c.round(round_id).groups:
-            out.print(f"--- as {c.group(group).name} ({group}) receive it ---", highlight=False)
+            out.print(f"--- the summary for {c.group(group).name} ({group}) ---", highlight=False)
             for text in summary_messages(summary, c, group):
                 out.print(plain(text) + "\n", highlight=False, markup=False)
         withheld = team_text.withheld_quotes(summary)
@@ -74,7 +74,7 @@ def approve(
     async def act(services: Services) -> None:
         approved = await services.summaries.approve(round_id, ACTOR, now)
         when = await services.summaries.goes_at(round_id, approved.send_now)
-        goes = "within seconds" if when is None else team_text.local(when, services.env.consultation.zone)
+        goes = "within seconds" if when is None else f"at {team_text.local(when, services.env.consultation.zone)}"
         out.print(f"summary of round {round_id} approved: the running bot sends it {goes}", highlight=False)
 
     _run(_with_services(act))

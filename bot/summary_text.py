@@ -105,12 +105,13 @@ def _counts(w: Words, tally: ExamplesTally) -> str:
 
 
 def _quoted_from(w: Words, excerpt: Excerpt, hidden: set[tuple[str, str]], c: Consultation) -> str:
-    """Returns "one of the people who work in social care", or no group when that group is too small to name."""
+    """Returns "someone in the group Group one", or no group when that group is too small to name.
+
+    The group's name is said as written: a name is not always a plural noun ("one of the Group one")."""
     group_name = in_language(_group_name(c, excerpt.group_id), w.lang)
     if (excerpt.question_id, excerpt.group_id) in hidden or not group_name:
         return w("someone who took part")
-    lowered = group_name[:1].lower() + group_name[1:] if group_name[1:2].islower() else group_name
-    return w("one of the {group}", group=lowered)
+    return w("someone in the group {group}", group=group_name)
 
 
 def _group_name(c: Consultation, group_id: str) -> str:

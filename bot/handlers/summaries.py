@@ -42,10 +42,10 @@ async def _preview(context: CareworkContext, shown: Summary) -> list[Reply]:
         texts = summary_messages(shown, c, group)
         name = c.group(group).name
         if tuple(texts) in seen:
-            replies.append(Reply(escape(f"{name} receive the same as {seen[tuple(texts)]}.")))
+            replies.append(Reply(escape(f"For {name}: the same summary as for {seen[tuple(texts)]}.")))
             continue
         seen[tuple(texts)] = name
-        replies.append(Reply(escape(f"As {name} receive it:")))
+        replies.append(Reply(escape(f"The summary for {name}:")))
         replies += [Reply(text) for text in texts]
     withheld = team_text.withheld_quotes(shown)
     if withheld:
@@ -62,7 +62,7 @@ async def _actions(context: CareworkContext, shown: Summary) -> Reply:
     """Returns where the summary stands and, while it is a draft, the buttons that change or approve it."""
     rid = shown.round_id
     when = await context.services.summaries.goes_at(rid)
-    at = "as soon as it is approved" if when is None else team_text.local(when, context.services.env.consultation.zone)
+    at = "straight away" if when is None else f"at {team_text.local(when, context.services.env.consultation.zone)}"
     if shown.status != SummaryStatus.DRAFT:
         return Reply(escape(f"The summary of round {rid} is {shown.status.value}."))
     rows = [(Button("Replace opening", cb.SummaryAct(rid, "opening")),)]
@@ -72,7 +72,7 @@ async def _actions(context: CareworkContext, shown: Summary) -> Reply:
         if e.goes_out
     ]
     rows.append((Button("Approve", cb.SummaryAct(rid, "approve")), Button("Send now", cb.SummaryAct(rid, "now"))))
-    text = f"This is a draft: nobody has received it. Approved, it goes out {at}."
+    text = f"This is a draft: nobody has received it. Once approved, it goes out {at}."
     return Reply(escape(text), tuple(rows))
 
 
@@ -91,7 +91,7 @@ async def summary_act(update: Update, context: CareworkContext, me: Coordinator)
         return await respond(update, context, done, *await _preview(context, changed), await _actions(context, changed))
     approved = await summaries.approve(rid, me.actor, now=data.act == "now")
     when = await summaries.goes_at(rid, approved.send_now)
-    goes = "now" if when is None else team_text.local(when, context.services.env.consultation.zone)
+    goes = "now" if when is None else f"at {team_text.local(when, context.services.env.consultation.zone)}"
     await respond(update, context, done, Reply(escape(f"Approved. The summary of round {rid} goes out {goes}.")))
 
 

@@ -52,10 +52,10 @@ def test_show_prints_what_each_group_receives_as_plain_text(env):
     shown = carework("summary", "show", "r1", env=env)
     assert shown.returncode == 0, shown.stderr
     lines = shown.stdout.splitlines()
-    assert lines[0] == "--- as Social care workforce (workforce) receive it ---"
+    assert lines[0] == "--- the summary for Social care workforce (workforce) ---"
     assert lines[1] == "Wellbeing examples: what we heard"
     assert "Thank you for taking part in round 1, Wellbeing examples. Here is what people told us." in lines
-    assert "--- as People with lived experience of care (lived) receive it ---" in lines
+    assert "--- the summary for People with lived experience of care (lived) ---" in lines
     assert "<" not in shown.stdout and lines[-1] == "status: draft"
     assert ("cli", "draft_summary", "r1") in _audit(env)  # none existed: drafted on demand, once
     carework("summary", "show", "r1", env=env)
@@ -69,7 +69,7 @@ def test_approve_says_when_it_goes_and_refuses_twice(env):
     )
     carework("summary", "show", "r1", env=env)
     approved = carework("summary", "approve", "r1", env=env)
-    assert approved.stdout.strip() == "summary of round r1 approved: the running bot sends it Fri 6 Mar 2099 12:00"
+    assert approved.stdout.strip() == "summary of round r1 approved: the running bot sends it at Fri 6 Mar 2099 12:00"
     again = carework("summary", "approve", "r1", env=env)
     assert again.returncode == 1 and "summary is already approved; nothing to approve" in again.stderr
     now = carework("summary", "approve", "r1", "--now", env=env)

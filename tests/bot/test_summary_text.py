@@ -61,7 +61,7 @@ def test_an_examples_summary_counts_each_group_and_everyone_and_quotes_kept_exce
     text = shown(summary_messages(examples_summary(), mini, "workforce"))
     assert "Wellbeing examples: what we heard\nThank you: 9 of you told us" in text
     assert "• Social care workforce: 6 people, 14 examples\n• Everyone: 9 people, 20 examples" in text
-    assert "“Buddies for new staff <b>really</b> help & stay.”\n— one of the social care workforce" in text
+    assert "“Buddies for new staff <b>really</b> help & stay.”\n— someone in the group Social care workforce" in text
     assert "“Same carer every morning, which matters to me.”\n— someone who took part" in text  # too few to name
     assert "My carer has time to talk now." not in text  # the coordinator dropped it
     assert "lived experience" not in text
@@ -160,7 +160,10 @@ def test_a_digest_leaves_out_a_suppressed_group_and_speaks_of_nothing_rated(mini
 def test_an_excerpt_from_a_group_big_enough_to_show_names_its_group(mini):
     tallies = (ExamplesTally("examples", "lived", 5, 9), ExamplesTally("examples", ALL_GROUPS, 5, 9))
     text = shown(summary_messages(examples_summary(tallies=tallies), mini, "lived"))
-    assert "“Same carer every morning, which matters to me.”\n— one of the people with lived experience of care" in text
+    assert (
+        "“Same carer every morning, which matters to me.”\n— someone in the group People with lived experience of care"
+        in text
+    )
 
 
 def test_a_group_the_definition_no_longer_has_is_counted_in_everyone_but_not_named(mini):
@@ -194,3 +197,25 @@ def test_a_welsh_digest_names_the_scale_in_welsh(mini):
     )
     english, _ = digest_page(Digest(7, "r2", "workforce", (welsh_line,)), mini, 0)
     assert "You: A lot. Social care workforce: mostly Some. All groups: Some to A lot." in parse_html(english).text
+
+
+def test_an_excerpt_names_any_group_in_plain_english(mini):
+    groups = [
+        g.model_copy(update={"name": name}) for g, name in zip(mini.groups, ["Group one", "Group two"], strict=True)
+    ]
+    named = mini.model_copy(update={"groups": groups})
+    tallies = (ExamplesTally("examples", "workforce", 6, 9), ExamplesTally("examples", ALL_GROUPS, 6, 9))
+    text = shown(summary_messages(examples_summary(tallies=tallies), named, "workforce"))
+    assert "“Buddies for new staff <b>really</b> help & stay.”\n— someone in the group Group one" in text
+    assert "one of the" not in text
+    welsh = shown(summary_messages(examples_summary(tallies=tallies), named, "workforce", words("cy")))
+    assert "— rhywun yn y grŵp Group one" in welsh
+
+
+def test_an_excerpt_whose_writer_no_longer_agrees_is_not_quoted(mini):
+    excerpts = (
+        Excerpt(1, "workforce", "examples", "Buddies for new staff really help and stay.", answer_id=4, withheld=True),
+        Excerpt(3, "lived", "examples", "Same carer every morning, which matters to me.", answer_id=9),
+    )
+    text = shown(summary_messages(examples_summary(excerpts=excerpts), mini, "workforce"))
+    assert "Same carer every morning" in text and "Buddies for new staff" not in text

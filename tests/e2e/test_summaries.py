@@ -82,7 +82,7 @@ async def test_a_rating_summary_waits_for_approval_then_reaches_everyone_once(su
     await stack.bot.reconcile_now()  # its time passed long ago, but nobody approved it
     await cora.send("/summary r2")
     review = await cora.wait_for(lambda c: c[-1].buttons and ["Approve", "Send now"] in c[-1].buttons)
-    assert any(t == "As Social care workforce receive it:" for t in bot_texts(review))
+    assert any(t == "The summary for Social care workforce:" for t in bot_texts(review))
     assert any(t.startswith("One participant’s digest, as a sample:") for t in bot_texts(review))
     assert not any(m.photo or "Thank you for taking part" in m.text for m in await ann.chat())
     held = await stack.services.summaries.stored("r2")
@@ -195,6 +195,8 @@ async def test_words_of_someone_who_stops_agreeing_to_quotes_after_the_draft_nev
     since = max(n for n, m in enumerate(review) if not m.from_bot)
     preview = bot_texts(review[since:])
     assert "1 quote dropped: the person who wrote it no longer agrees to be quoted, or has withdrawn." in preview
+    same = "For People with lived experience of care: the same summary as for Social care workforce."
+    assert same in preview and preview[-1].endswith("Once approved, it goes out straight away.")
     assert not any(ANN in t for t in preview) and any(BOB in t for t in preview)
     assert ["Drop excerpt 1"] not in review[-1].buttons  # it is out already
     await cora.tap("Send now")
