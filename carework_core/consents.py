@@ -10,8 +10,14 @@ from carework_core.env import Env
 from carework_core.errors import NotRegistered, StaleAction
 from carework_core.local_text import text_in
 from carework_core.people import Participant, ParticipantStatus
+from carework_core.scrub import trim_excerpt
 from carework_core.storage import participants as stored
+from carework_core.storage import summaries as stored_summaries
 from carework_core.storage.db import Tx
+from carework_core.storage.examples import answers_of
+from carework_core.storage.outbox import forget_queued_words
+
+UNQUOTED_WORDS = "…"  # stands in a summary still on its way for words whose writer no longer agrees to be quoted
 
 
 def wording_version(consent: Consent, statement: ConsentStatement, language: str | None = None) -> str:
@@ -120,6 +126,23 @@ class Consents:
     async def _store(self, tx: Tx, person: Participant, statement: ConsentStatement, agree: bool) -> None:
         version = wording_version(self.env.consultation.consent, statement, person.language)
         await stored.set_consent(tx, person.id, statement.id, agree, version, self.env.stamp())
+        if statement.id == self.env.consultation.consent.quotes and not agree:
+            await _unquote_queued(tx, person)
+
+
+async def _unquote_queued(tx: Tx, person: Participant) -> None:
+    """Takes the person's quoted words out of summary messages still waiting to go: a summary is checked
+    for consent when it is sent, but its messages may take minutes to reach everyone."""
+    answers = await answers_of(tx, person.id)
+    ids = {a[0] for a in answers}
+    said = {(a[1], trim_excerpt(a[2])) for a in answers}
+    quoted = [
+        e.text
+        for found in await stored_summaries.all_summaries(tx)
+        for e in found.summary.excerpts
+        if e.text and (e.answer_id in ids or (e.answer_id is None and (e.question_id, e.text) in said))
+    ]
+    await forget_queued_words(tx, quoted, UNQUOTED_WORDS)
 
 
 async def _taking_part(tx: Tx, telegram_user_id: int) -> Participant:

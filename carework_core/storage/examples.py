@@ -49,6 +49,14 @@ async def quotable_examples(tx: Tx, round_id: str, question_ids: list[str], stat
     return [Quotable(*r) for r in rows]
 
 
+async def answers_of(tx: Tx, participant_id: int) -> list[tuple[int, str, str]]:
+    """Returns (answer id, question, value) of every answer a person gave, oldest first."""
+    rows = await tx.fetchall(
+        "SELECT id, question_id, value FROM answers WHERE participant_id = ? ORDER BY id", (participant_id,)
+    )
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
 def _marks(values: list[str]) -> str:
     """Returns the placeholders of an IN list; an empty list matches nothing."""
     return ",".join("?" * len(values)) or "NULL"

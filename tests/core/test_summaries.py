@@ -12,6 +12,7 @@ from carework_core.bootstrap import Services
 from carework_core.definitions import QuietHours
 from carework_core.errors import SummaryError
 from carework_core.lifecycle import RoundStatus
+from carework_core.messages import OutgoingMessage
 from carework_core.schedule import RoundPlan, ScheduleState, SendSummary, due_actions, next_wake
 from carework_core.storage import summaries as stored_summaries
 from carework_core.storage.audit import audit_entries
@@ -188,3 +189,15 @@ async def test_a_draft_from_before_excerpts_named_their_answer_is_checked_by_its
     await services.consents.change(1, 2, False)
     shown = await services.summaries.show("r1")
     assert [(e.answer_id, e.withheld) for e in shown.excerpts] == [(None, True), (None, False)]
+
+
+async def test_turning_quotes_off_takes_the_words_out_of_summary_messages_still_waiting_to_go(services, clock):
+    await closed_r1(services, also=True)
+    await services.summaries.draft_closed()
+    await services.summaries.approve("r1", "cli")
+    (due,) = [a for a in await services.plans.due() if isinstance(a, SendSummary)]
+    waiting = OutgoingMessage(2, {"chat_id": 2, "text": f"“{BOB} It helps.”\n— someone who took part"}, "s:2")
+    await services.summaries.send(due, [waiting], 3, await services.summaries.show("r1"))
+    await services.consents.change(3, 2, False)  # Carol, quoted, turns quoting off while it waits
+    (still,) = await services.outbox.due(clock.now(), 10)
+    assert still.params["text"] == "“…”\n— someone who took part"
