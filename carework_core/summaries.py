@@ -235,9 +235,9 @@ class Summaries:
 
     async def _consent_now(self, tx: Tx, summary: Summary) -> Summary:
         """Returns the summary with each excerpt withheld whose writer no longer agrees to be quoted."""
-        quotes = self.env.consultation.consent.quotes
         if not summary.excerpts:
             return summary
+        quotes = self.env.consultation.consent.quotes
         asked = sorted({e.question_id for e in summary.excerpts})
         agreeing = await quotable_examples(tx, summary.round_id, asked, quotes) if quotes else []
         ids = {q.answer_id for q in agreeing}
