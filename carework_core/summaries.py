@@ -32,6 +32,7 @@ from carework_core.storage.db import Tx
 from carework_core.storage.examples import examples_tallies, quotable_examples
 from carework_core.storage.reasons import count_reasons
 from carework_core.summary import Excerpt, RoundStats, Summary, SummaryKind, SummaryStatus
+from carework_core.summary_stats import hide_few_ratings
 
 DRAFT_ACTOR = "schedule"
 MAX_OPENING = 1500  # the opening is one paragraph, read on a phone
@@ -86,7 +87,7 @@ class Summaries:
             found = await stored.read_summary(tx, round_id)
             if found is None:
                 raise SummaryError(f"round {round_id} has no summary yet: it is drafted when the round closes")
-            return replace(found, summary=await self._consent_now(tx, found.summary))
+            return replace(found, summary=await self._as_it_may_go(tx, found.summary))
 
     async def set_opening(self, round_id: str, text: str, actor: str) -> Summary:
         """Replaces the opening paragraph of a draft."""
@@ -99,7 +100,7 @@ class Summaries:
             changed = replace(found, summary=own, opening_replaced=True)
             await stored.save_summary(tx, changed)
             await audit(tx, self.env, actor, "summary_opening", round_id, json.dumps({"characters": len(words)}))
-            return await self._consent_now(tx, changed.summary)
+            return await self._as_it_may_go(tx, changed.summary)
 
     async def drop_excerpt(self, round_id: str, number: int, actor: str) -> Summary:
         """Leaves an excerpt out of a draft, by its number."""
@@ -113,7 +114,7 @@ class Summaries:
             changed = replace(found, summary=replace(found.summary, excerpts=excerpts))
             await stored.save_summary(tx, changed)
             await audit(tx, self.env, actor, "summary_drop_excerpt", round_id, json.dumps({"number": number}))
-            return await self._consent_now(tx, changed.summary)
+            return await self._as_it_may_go(tx, changed.summary)
 
     async def approve(self, round_id: str, actor: str, now: bool = False) -> stored.StoredSummary:
         """Approves a draft: it goes at the round's summary time, or at once with `now` (or if that time passed).
@@ -185,11 +186,11 @@ class Summaries:
             found = await stored.read_summary(tx, action.round_id)
             if found is None or found.summary.status != SummaryStatus.APPROVED:
                 return 0  # nothing goes out that a coordinator has not approved
-            checked = await self._consent_now(tx, found.summary)
+            checked = await self._as_it_may_go(tx, found.summary)
             if rendered is not None and _quoted(rendered) != _quoted(checked):
                 return 0
             excerpts = tuple(replace(e, dropped=e.dropped or e.withheld) for e in checked.excerpts)
-            found = replace(found, summary=replace(found.summary, excerpts=excerpts))  # what was sent, as sent
+            found = replace(found, summary=replace(checked, excerpts=excerpts))  # what was sent, as sent
             if not await stored_schedule.log_action(
                 tx, action.key, action.round_id, "summary", self.env.stamp(), "done", self.env.stamp(), people
             ):
@@ -233,8 +234,10 @@ class Summaries:
             raise SummaryError(f"the summary of round {round_id} is {found.summary.status.value}; it cannot change")
         return found
 
-    async def _consent_now(self, tx: Tx, summary: Summary) -> Summary:
-        """Returns the summary with each excerpt withheld whose writer no longer agrees to be quoted."""
+    async def _as_it_may_go(self, tx: Tx, summary: Summary) -> Summary:
+        """Returns the summary as it may go now: each excerpt withheld whose writer no longer agrees to be
+        quoted, and figures resting on too few ratings hidden (a summary drafted by an older version)."""
+        summary = replace(summary, stats=hide_few_ratings(summary.stats, self.env.consultation.min_group_size))
         if not summary.excerpts:
             return summary
         quotes = self.env.consultation.consent.quotes

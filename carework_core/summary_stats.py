@@ -140,6 +140,35 @@ def round_stats(
     return RoundStats(rnd.id, tuple(cells), frozenset(disagreements))
 
 
+def hide_few_ratings(stats: RoundStats | None, min_group_size: int) -> RoundStats | None:
+    """Returns stored figures with every group shown on fewer than min_group_size ratings hidden.
+
+    Summaries drafted before suppression counted ratings kept groups shown by their respondents, Not
+    sure included. A cell already hidden kept no counts, so it counts as a group with respondents:
+    the lone-hidden-group rule errs towards hiding. Figures drafted since come back unchanged.
+    """
+    if stats is None or not any(
+        c.group_id != ALL_GROUPS and not c.suppressed and c.n < min_group_size for c in stats.cells
+    ):
+        return stats
+    hidden: dict[Key, set[str]] = {}
+    for key in {c.key for c in stats.cells}:
+        groups = [c for c in stats.cells if c.key == key and c.group_id != ALL_GROUPS]
+        sizes = {c.group_id: c.n for c in groups}
+        present = {c.group_id for c in groups if c.suppressed or c.not_sure}
+        hidden[key] = hidden_groups(sizes, min_group_size, present)
+    cells = tuple(
+        CellStats(*c.key, c.group_id, n=0, not_sure=0, suppressed=True) if c.group_id in hidden[c.key] else c
+        for c in stats.cells
+    )
+    medians: dict[Key, list[float]] = defaultdict(list)
+    for c in cells:
+        if c.group_id != ALL_GROUPS and c.median is not None:
+            medians[c.key].append(c.median)
+    apart = {k for k in stats.disagreements if medians[k] and max(medians[k]) - min(medians[k]) >= DISAGREEMENT}
+    return RoundStats(stats.round_id, cells, frozenset(apart))
+
+
 def _histograms(counts: Iterable[CountRow]) -> tuple[dict, dict]:
     """Returns point -> count by key and group, and Not sure counts by (key, group)."""
     hist: dict[Key, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))

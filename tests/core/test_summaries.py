@@ -16,7 +16,7 @@ from carework_core.messages import OutgoingMessage
 from carework_core.schedule import RoundPlan, ScheduleState, SendSummary, due_actions, next_wake
 from carework_core.storage import summaries as stored_summaries
 from carework_core.storage.audit import audit_entries
-from carework_core.summary import SummaryKind, SummaryStatus
+from carework_core.summary import ALL_GROUPS, CellStats, RoundStats, SummaryKind, SummaryStatus
 from tests.conftest import MINI, join
 
 ANN = "We started a buddy scheme so that new starters always have someone to ask."
@@ -201,3 +201,17 @@ async def test_turning_quotes_off_takes_the_words_out_of_summary_messages_still_
     await services.consents.change(3, 2, False)  # Carol, quoted, turns quoting off while it waits
     (still,) = await services.outbox.due(clock.now(), 10)
     assert still.params["text"] == "“…”\n— someone who took part"
+
+
+async def test_a_summary_stored_with_a_group_shown_on_two_ratings_is_read_with_it_hidden(services):
+    await closed_r1(services)
+    await services.summaries.draft_closed()
+    key = ("rate", "i1", "evidence")
+    two = CellStats(*key, "workforce", n=2, not_sure=3, median=2.0, q1=1.5, q3=2.5, top2_share=0.5)
+    everyone = CellStats(*key, ALL_GROUPS, n=2, not_sure=3, median=2.0, q1=1.5, q3=2.5, top2_share=0.5)
+    async with services.env.db.transaction() as tx:  # as an older version stored it
+        found = await stored_summaries.read_summary(tx, "r1")
+        old = replace(found.summary, stats=RoundStats("r1", (everyone, two)))
+        await stored_summaries.save_summary(tx, replace(found, summary=old))
+    stats = (await services.summaries.show("r1")).stats
+    assert stats.cell(key, "workforce").suppressed and stats.cell(key) == everyone

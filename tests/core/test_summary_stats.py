@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from carework_core.definition_file import load_definition
 from carework_core.definitions import MedianRule, TopShareRule
-from carework_core.summary import ALL_GROUPS, CellStats, Consensus, Rating, hidden_groups
-from carework_core.summary_stats import cell_stats, digest_of, phrase, quantiles, round_stats
+from carework_core.summary import ALL_GROUPS, CellStats, Consensus, Rating, RoundStats, hidden_groups
+from carework_core.summary_stats import cell_stats, digest_of, hide_few_ratings, phrase, quantiles, round_stats
 from carework_core.vocabulary import NOT_SURE
 from tests.conftest import MINI
 
@@ -245,3 +245,21 @@ def test_a_phrase_rounds_half_a_point_up():
     assert phrase(CellStats(*KEY, ALL_GROUPS, 4, 0, median=2, q1=1.5, q3=2.5), labels) == "Some to A lot"
     assert phrase(CellStats(*KEY, ALL_GROUPS, 4, 0, median=2, q1=1.5, q3=2.49), labels) == "mostly Some"
     assert phrase(CellStats(*KEY, "lived", 0, 0, suppressed=True), labels) == ""
+
+
+def test_figures_stored_before_suppression_counted_ratings_are_hidden_again():
+    c, rnd = mini()
+    fresh = round_stats(rnd, c, [*ROWS, ("rate", "i1", "evidence", "providers", "2", 6)])
+    assert hide_few_ratings(fresh, 5) == fresh  # drafted under today's rule: unchanged
+    # As an older version stored it: workforce shown on 4 ratings and 1 Not sure, lived hidden.
+    shown = cell_stats(EVIDENCE, "workforce", {2: 1, 3: 3}, 1, 3, c.consensus, False)
+    old = RoundStats(
+        "r2",
+        tuple(shown if (x.key, x.group_id) == (EVIDENCE, "workforce") else x for x in fresh.cells),
+        frozenset({EVIDENCE}),
+    )
+    again = hide_few_ratings(old, 5)
+    assert again.cell(EVIDENCE, "workforce").suppressed and again.cell(EVIDENCE, "lived").suppressed
+    assert not again.cell(EVIDENCE, "providers").suppressed  # two groups hidden: none left to subtract
+    assert again.cell(EVIDENCE) == fresh.cell(EVIDENCE) and again.disagreements == frozenset()
+    assert hide_few_ratings(None, 5) is None
