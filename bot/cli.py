@@ -22,8 +22,9 @@ from bot.settings import Settings, StoreSettings, load_settings
 from carework_core.backups import back_up
 from carework_core.bootstrap import Services
 from carework_core.clock import SystemClock
-from carework_core.definition_file import check_definition, load_definition, translation_problems
-from carework_core.errors import CareworkError
+from carework_core.definition_changes import removed_group
+from carework_core.definition_file import check_definition, line_of, load_definition, translation_problems
+from carework_core.errors import CareworkError, Problem
 
 MAX_PARTICIPANTS = 10_000  # virtual participants in one rehearsal
 
@@ -82,7 +83,7 @@ def validate(
         if not problems:
             problems = [str(p) for p in translation_problems(file)] + catalogue_problems(file)
         if not problems and database is not None:
-            problems = [f"{file}: {change}" for change in _run(_changes_in(database, file))]
+            problems = _run(_changes_in(database, file))
         for problem in problems:
             typer.echo(problem)  # plain lines, never wrapped: editors and CI jump to FILE:LINE
         if not problems:
@@ -97,13 +98,19 @@ def validate(
 
 
 async def _changes_in(database: Path, survey: Path) -> list[str]:
-    """Returns how a definition changes the rounds already opened in a database."""
+    """Returns how a definition changes the rounds already opened in a database, and the groups with
+    members it drops, one line each."""
     key = load_settings(StoreSettings).invite_secret()
     services = await Services.open(database, survey, SystemClock(), create=False, invite_key=key)
     try:
-        return await services.rounds.definition_changes()
+        gone = await services.rounds.removed_groups()
+        changes = await services.rounds.definition_changes()
     finally:
         await services.close()
+    line = line_of(survey, ("groups",))
+    return [str(Problem(str(survey), line, "groups", removed_group(*g))) for g in gone] + [
+        f"{survey}: {change}" for change in changes
+    ]
 
 
 @app.command()

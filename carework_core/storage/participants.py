@@ -211,6 +211,14 @@ async def round_standings(tx: Tx, participant_id: int) -> dict[str, RoundStandin
     return {r[0]: RoundStanding(RoundStatus(r[1]), bool(r[2]), bool(r[3]), bool(r[4])) for r in rows}
 
 
+async def group_members(tx: Tx) -> dict[str, int]:
+    """Returns how many people belong to each group (joining or taking part), by group id."""
+    rows = await tx.fetchall(
+        "SELECT group_id, COUNT(*) FROM participants WHERE status IN ('consenting', 'consented') GROUP BY group_id"
+    )
+    return {r[0]: r[1] for r in rows}
+
+
 async def registered_count(tx: Tx) -> int:
     """Returns how many people have registered under a code."""
     row = await tx.fetchone("SELECT COUNT(*) FROM participants WHERE code IS NOT NULL")
