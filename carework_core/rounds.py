@@ -25,6 +25,7 @@ from carework_core.storage import rounds as stored
 from carework_core.storage.db import Tx
 from carework_core.storage.items import item_rows
 from carework_core.storage.participants import group_members
+from carework_core.storage.progress import drop_figures, keep_figures
 from carework_core.storage.rounds import round_status as round_status  # answering and whereabouts import it here
 from carework_core.storage.schedule import plan_changes
 from carework_core.storage.snapshots import keep_first_snapshot, snapshot_texts
@@ -169,6 +170,10 @@ async def move_round(tx: Tx, env: Env, rnd: Round, event: RoundEvent, actor: str
         snapshot = snapshot_of(env.consultation, rnd).model_dump_json()
         await keep_first_snapshot(tx, rnd.id, snapshot, env.stamp())
     await stored.save_round_status(tx, rnd.id, new, env.stamp())
+    if new == RoundStatus.CLOSED:  # what /status says of a closed round is what it closed with
+        await keep_figures(tx, rnd.id, list(rnd.groups))
+    else:
+        await drop_figures(tx, rnd.id)
     await audit(tx, env, actor, f"{event.value}_round", rnd.id)
     return new
 

@@ -39,3 +39,19 @@ CREATE TABLE pending_changes (
     asked_at TEXT NOT NULL
 )
 """
+
+
+# What a round's progress report said when it closed, per group: later consent changes, withdrawals
+# or a removed group must not rewrite a closed round's figures. Reopening the round drops them.
+ROUND_FIGURES = """
+CREATE TABLE round_figures (
+    round_id TEXT NOT NULL,
+    group_id TEXT NOT NULL,
+    invited INTEGER NOT NULL,
+    started INTEGER NOT NULL,
+    finished INTEGER NOT NULL,
+    unreachable INTEGER NOT NULL,
+    paused INTEGER NOT NULL,
+    PRIMARY KEY (round_id, group_id)
+)
+"""
