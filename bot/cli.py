@@ -15,9 +15,10 @@ import typer
 import bot.cli_coordinators  # noqa: F401  (registers status, remind, announce and round extend/reminder)
 import bot.cli_summaries  # noqa: F401  (registers summary stats, show and approve)
 import bot.cli_synthesis  # noqa: F401  (registers synthesis export and import)
+import bot.cli_team  # noqa: F401  (registers coordinator list|remove and invite list|revoke)
 import bot.cli_voice  # noqa: F401  (registers voice-notes)
 from bot.catalogue_check import catalogue_problems
-from bot.cli_app import _refuse, _run, _with_services, app, out, round_app
+from bot.cli_app import _refuse, _run, _with_services, app, invite_app, out, round_app
 from bot.settings import Settings, StoreSettings, load_settings
 from carework_core.backups import back_up
 from carework_core.bootstrap import Services
@@ -130,14 +131,18 @@ def emulator(
     serve(host, port, trace, faults, seed, flood_control)
 
 
-@app.command()
+@invite_app.callback(invoke_without_command=True)
 def invite(
+    ctx: typer.Context,
     group: str | None = typer.Option(None, help="Stakeholder group id, as in the definition."),
     count: int = typer.Option(1, min=1, max=1000, help="How many links to make."),
     uses: int = typer.Option(1, min=1, help="How many people may join through each link."),
     coordinator: bool = typer.Option(False, "--coordinator", help="Links that make someone a coordinator."),
 ) -> None:
-    """Prints invite links for a stakeholder group (or, with --coordinator, for the team), one per line."""
+    """Prints invite links for a stakeholder group (or, with --coordinator, for the team), one per line;
+    `invite list` and `invite revoke` show and revoke the links not yet used."""
+    if ctx.invoked_subcommand is not None:
+        return
     if (group is None) == (not coordinator):
         _run(lambda: _refuse("give exactly one of --group GROUP or --coordinator"))
 

@@ -55,3 +55,12 @@ CREATE TABLE round_figures (
     PRIMARY KEY (round_id, group_id)
 )
 """
+
+# A coordinator can be taken off the team: the row stays (the audit log names them coordinator:N)
+# but their Telegram id and chat are replaced by -id, which no Telegram user has. An invite link
+# (a group's or the team's) can be revoked: it then counts as used up.
+REMOVALS = """
+ALTER TABLE coordinators ADD COLUMN removed_at TEXT;
+ALTER TABLE invites ADD COLUMN revoked_at TEXT;
+ALTER TABLE coordinator_invites ADD COLUMN revoked_at TEXT
+"""
