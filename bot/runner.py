@@ -57,6 +57,10 @@ class RunningBot:
         """Connects to the Bot API, schedules the reconcile job and starts intake and sender."""
         await connect(self.app, self.settings.connect_attempts, self.settings.telegram_api_url)
         await self.services.set_state("bot_username", self.app.bot.username)
+        # CAREWORK_COORDINATORS decides for those it names: an id taken out of it leaves the team now.
+        dropped = await self.services.coordinators.settle(self.app.bot_data.team)
+        if dropped:
+            log.info("coordinators no longer in CAREWORK_COORDINATORS removed", extra={"count": len(dropped)})
         await show_commands(self.app.bot, self.services.env.consultation.languages)
         await self.app.start()
         self.app.job_queue.run_repeating(self._job, interval=self.settings.reconcile_seconds, first=0.1)

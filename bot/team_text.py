@@ -21,6 +21,8 @@ TEAM_COMMANDS = (
     "/extend ROUND UNTIL (2026-01-25 21:00, 2026-01-25 or +3d)\n"
     "/remind ROUND: remind those who have not finished, now\n"
     "/invite GROUP [USES], /invite coordinator\n"
+    "/revoke: the invite links not yet used; /revoke REF or /revoke all [GROUP] revokes them\n"
+    "/coordinators: the team; /uncoordinate N takes coordinator N off it\n"
     "/announce GROUP|all: your next message is the announcement\n"
     "/summary ROUND: review a round's summary, then approve it\n"
     "/export [ROUND]: the researchers' workbook, sent here as a file"

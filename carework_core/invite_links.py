@@ -4,6 +4,7 @@ short reference (g12, c3) with when it was made, for which group and how many us
 from __future__ import annotations
 
 import json
+import re
 
 from carework_core.env import Env, audit
 from carework_core.errors import NotFound
@@ -12,6 +13,7 @@ from carework_core.storage.db import Tx
 from carework_core.storage.invite_links import COORDINATOR, OpenLink
 
 __all__ = ["COORDINATOR", "InviteLinks", "OpenLink"]
+REFERENCE = re.compile(r"[gcGC][0-9]{1,9}", re.ASCII)
 
 
 class InviteLinks:
@@ -28,6 +30,8 @@ class InviteLinks:
         async with self.env.db.transaction() as tx:
             links = {link.ref: link for link in await stored.open_links(tx)}
             for ref in refs:
+                if not REFERENCE.fullmatch(ref):
+                    raise NotFound(f"{ref[:20]!r} is not a link reference such as g12 or c3; /revoke lists them")
                 if ref.lower() not in links:
                     raise NotFound(
                         f"there is no unused invite link {ref}; `carework invite list` (or /revoke) shows them"
