@@ -14,7 +14,9 @@ from carework_core.storage.audit import audit_entries
 from tests.bot.test_cli import carework
 from tests.conftest import MINI
 
-CORA, DAN = 7001001, 7002002  # Cora is named in CAREWORK_COORDINATORS; Dan joined through a link
+# Cora is named in CAREWORK_COORDINATORS; Dan joined through a link. Ids as large as Telegram's:
+# SQLite keeps them as 6-byte integers, which the test looks for in the file.
+CORA, DAN = 7_301_001_001, 7_302_002_002
 
 
 def _in_db(env: dict[str, str], work):
@@ -78,7 +80,9 @@ def test_a_coordinator_who_joined_by_link_is_removed_and_one_named_in_the_settin
     cora, dan = _in_db(env, powers)
     assert cora is not None and dan is None
     assert ("cli", "remove_coordinator", "coordinator:2") in _audit(env)
-    assert str(DAN).encode() not in Path(env["CAREWORK_DATABASE"]).read_bytes() + _wal(env)
+    on_disk = Path(env["CAREWORK_DATABASE"]).read_bytes() + _wal(env)
+    assert CORA.to_bytes(6, "big") in on_disk  # the test can see an id that is there
+    assert DAN.to_bytes(6, "big") not in on_disk and str(DAN).encode() not in on_disk
 
 
 def _wal(env) -> bytes:
