@@ -46,7 +46,13 @@ async def team(tx: Tx) -> list[TeamMember]:
 
 
 async def remove_coordinator(tx: Tx, coordinator: int, at: str) -> None:
-    """Takes a coordinator off the team and forgets their Telegram id; what they had begun is let go."""
+    """Takes a coordinator off the team and forgets their Telegram id, with the messages to their chat
+    (unless they also take part); what they had begun is let go."""
+    await tx.execute(
+        "DELETE FROM outbox WHERE chat_id = (SELECT chat_id FROM coordinators WHERE id = ?)"
+        " AND chat_id NOT IN (SELECT chat_id FROM telegram_identities)",
+        (coordinator,),
+    )
     await tx.execute(
         "UPDATE coordinators SET removed_at = ?, telegram_user_id = -id, chat_id = -id WHERE id = ?", (at, coordinator)
     )

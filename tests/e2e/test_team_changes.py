@@ -35,6 +35,16 @@ async def test_a_coordinator_who_joined_by_link_can_be_removed_but_one_named_in_
     assert await ask(cora, "/uncoordinate ²") == "Write it as /uncoordinate N, with N as /coordinators shows it."
     said = await ask(cora, "/uncoordinate 2")
     assert said == "Coordinator 2 is off the team: the team's commands now refuse them."
+    async with stack.services.env.db.reading() as tx:  # their id is gone, with the replies they were sent
+        kept = [
+            (await tx.fetchone(f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (dan.user_id,)))[0]
+            for table, column in (
+                ("coordinators", "telegram_user_id"),
+                ("coordinators", "chat_id"),
+                ("outbox", "chat_id"),
+            )
+        ]
+    assert kept == [0, 0, 0]
     assert await ask(dan, "/status") == REFUSED
     assert ("coordinator:1", "remove_coordinator", "coordinator:2") in await audit(stack)
 
