@@ -44,7 +44,9 @@ class InviteLinks:
         """Revokes every unused link, or those of one group (or "coordinator"); returns them."""
         known = [g.id for g in self.env.consultation.groups]
         if group is not None and group not in [*known, COORDINATOR]:
-            raise NotFound(f"there is no group called {group!r}; write one of {', '.join(known)}, or {COORDINATOR}")
+            raise NotFound(
+                f"there is no group called {group[:40]!r}; write one of {', '.join(known)}, or {COORDINATOR}"
+            )
         async with self.env.db.transaction() as tx:
             chosen = [link for link in await stored.open_links(tx) if group in (None, link.group)]
             await self._revoke(tx, chosen, actor)
