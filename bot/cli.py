@@ -15,15 +15,17 @@ import typer
 import bot.cli_coordinators  # noqa: F401  (registers status, remind, announce and round extend/reminder)
 import bot.cli_summaries  # noqa: F401  (registers summary stats, show and approve)
 import bot.cli_synthesis  # noqa: F401  (registers synthesis export and import)
+import bot.cli_team  # noqa: F401  (registers coordinator list|remove and invite list|revoke)
 import bot.cli_voice  # noqa: F401  (registers voice-notes)
 from bot.catalogue_check import catalogue_problems
-from bot.cli_app import _refuse, _run, _with_services, app, out, round_app
+from bot.cli_app import _refuse, _run, _with_services, app, invite_app, out, round_app
 from bot.settings import Settings, StoreSettings, load_settings
 from carework_core.backups import back_up
 from carework_core.bootstrap import Services
 from carework_core.clock import SystemClock
-from carework_core.definition_file import check_definition, load_definition, translation_problems
-from carework_core.errors import CareworkError
+from carework_core.definition_changes import removed_group
+from carework_core.definition_file import check_definition, line_of, load_definition, translation_problems
+from carework_core.errors import CareworkError, Problem
 
 MAX_PARTICIPANTS = 10_000  # virtual participants in one rehearsal
 
@@ -82,7 +84,7 @@ def validate(
         if not problems:
             problems = [str(p) for p in translation_problems(file)] + catalogue_problems(file)
         if not problems and database is not None:
-            problems = [f"{file}: {change}" for change in _run(_changes_in(database, file))]
+            problems = _run(_changes_in(database, file))
         for problem in problems:
             typer.echo(problem)  # plain lines, never wrapped: editors and CI jump to FILE:LINE
         if not problems:
@@ -97,13 +99,19 @@ def validate(
 
 
 async def _changes_in(database: Path, survey: Path) -> list[str]:
-    """Returns how a definition changes the rounds already opened in a database."""
+    """Returns how a definition changes the rounds already opened in a database, and the groups with
+    members it drops, one line each."""
     key = load_settings(StoreSettings).invite_secret()
     services = await Services.open(database, survey, SystemClock(), create=False, invite_key=key)
     try:
-        return await services.rounds.definition_changes()
+        gone = await services.rounds.removed_groups()
+        changes = await services.rounds.definition_changes()
     finally:
         await services.close()
+    line = line_of(survey, ("groups",))
+    return [str(Problem(str(survey), line, "groups", removed_group(*g))) for g in gone] + [
+        f"{survey}: {change}" for change in changes
+    ]
 
 
 @app.command()
@@ -123,14 +131,18 @@ def emulator(
     serve(host, port, trace, faults, seed, flood_control)
 
 
-@app.command()
+@invite_app.callback(invoke_without_command=True)
 def invite(
+    ctx: typer.Context,
     group: str | None = typer.Option(None, help="Stakeholder group id, as in the definition."),
     count: int = typer.Option(1, min=1, max=1000, help="How many links to make."),
     uses: int = typer.Option(1, min=1, help="How many people may join through each link."),
     coordinator: bool = typer.Option(False, "--coordinator", help="Links that make someone a coordinator."),
 ) -> None:
-    """Prints invite links for a stakeholder group (or, with --coordinator, for the team), one per line."""
+    """Prints invite links for a stakeholder group (or, with --coordinator, for the team), one per line;
+    `invite list` and `invite revoke` show and revoke the links not yet used."""
+    if ctx.invoked_subcommand is not None:
+        return
     if (group is None) == (not coordinator):
         _run(lambda: _refuse("give exactly one of --group GROUP or --coordinator"))
 

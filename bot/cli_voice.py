@@ -46,12 +46,16 @@ def voice_notes(
         wanted = await notes.of_round(round_id)
         _private_folder(folder)
         if all((folder / v.file_name).exists() for v in wanted):
-            return await fetch_all(None, notes, wanted, folder)  # nothing to fetch: no need to reach Telegram
-        bot = await _started_bot(settings)
-        try:
-            return await fetch_all(bot, notes, wanted, folder)
-        finally:
-            await bot.shutdown()
+            done = await fetch_all(None, notes, wanted, folder)  # nothing to fetch: no need to reach Telegram
+        else:
+            bot = await _started_bot(settings)
+            try:
+                done = await fetch_all(bot, notes, wanted, folder)
+            finally:
+                await bot.shutdown()
+        counts = {"downloaded": done.downloaded, "skipped": done.skipped, "failed": len(done.failed)}
+        await notes.exported(round_id, folder, counts)
+        return done
 
     done = _run(_with_services(fetch))
     for line in done.failed:

@@ -8,7 +8,7 @@ import logging
 import signal
 import time
 from collections.abc import Awaitable, Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from apscheduler.jobstores.base import JobLookupError
 from telegram import BotCommand
@@ -30,6 +30,7 @@ from carework_core.errors import CareworkError, SettingsError
 log = logging.getLogger(__name__)
 STOP_SECONDS = 3.0
 BACKUP_RETRY_SECONDS = 3600  # after a failed daily backup
+FORGET_EVERY = timedelta(hours=1)  # how often the reconcile looks for Telegram ids kept with no reason
 SENDER_FINISH_SECONDS = 2.0  # within STOP_SECONDS: a pass of sends is normally done in well under a second
 
 
@@ -51,12 +52,17 @@ class RunningBot:
         self._backup_retry_at = 0.0  # after a failed daily backup, when to try again (monotonic)
         self._backed_up: date | None = None  # the day whose copy exists: no look at the disk until the next
         self._reconciling = asyncio.Lock()
+        self._forgot_at: datetime | None = None  # when idle Telegram ids were last looked for (the env's clock)
         self.failed = asyncio.Event()  # set when intake or sender ends on its own: nobody is answered
 
     async def start(self) -> None:
         """Connects to the Bot API, schedules the reconcile job and starts intake and sender."""
         await connect(self.app, self.settings.connect_attempts, self.settings.telegram_api_url)
         await self.services.set_state("bot_username", self.app.bot.username)
+        # CAREWORK_COORDINATORS decides for those it names: an id taken out of it leaves the team now.
+        dropped = await self.services.coordinators.settle(self.app.bot_data.team)
+        if dropped:
+            log.info("coordinators no longer in CAREWORK_COORDINATORS removed", extra={"count": len(dropped)})
         await show_commands(self.app.bot, self.services.env.consultation.languages)
         await self.app.start()
         self.app.job_queue.run_repeating(self._job, interval=self.settings.reconcile_seconds, first=0.1)
@@ -79,7 +85,18 @@ class RunningBot:
             self.sender.wake()
             await self._wake_at_next_due()
             await self._back_up_daily()
+            await self._forget_idle_ids()
         return count
+
+    async def _forget_idle_ids(self) -> None:
+        """Deletes Telegram ids kept with no reason (see README, "Privacy"), at most once an hour."""
+        now = self.services.env.clock.now()
+        if self._forgot_at is not None and now - self._forgot_at < FORGET_EVERY:
+            return
+        self._forgot_at = now
+        gone = await self.services.their_data.forget_idle_ids()
+        if gone:
+            log.info("idle telegram ids forgotten", extra={"rows": gone})
 
     async def _back_up_daily(self) -> None:
         """Copies the database once a day into CAREWORK_BACKUP_DIR; a failure is logged and tried again in

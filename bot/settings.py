@@ -26,12 +26,24 @@ class StoreSettings(BaseSettings):
         return self.invite_key.get_secret_value() if self.invite_key else None
 
 
-class Settings(StoreSettings):
+class TeamSettings(StoreSettings):
+    """The store, and who CAREWORK_COORDINATORS names (it decides for them: `carework coordinator`)."""
+
+    coordinators: Annotated[list[int], NoDecode] = Field(default_factory=list)
+
+    @field_validator("coordinators", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(" ", "").split(",") if part]
+        return value
+
+
+class Settings(TeamSettings):
     """Everything `carework run` needs."""
 
     telegram_token: SecretStr
     telegram_api_url: str = "https://api.telegram.org"
-    coordinators: Annotated[list[int], NoDecode] = Field(default_factory=list)
     reconcile_seconds: float = Field(default=5.0, gt=0, le=60)
     poll_timeout: int = Field(default=20, ge=0, le=50)
     messages_per_second: float = Field(default=29.0, gt=0, le=30)
@@ -40,13 +52,6 @@ class Settings(StoreSettings):
     http_client: Literal["aiohttp", "httpx"] = "aiohttp"
     backup_dir: Path | None = None  # set: the running bot copies the database there once a day
     backup_keep: int = Field(default=14, ge=1, le=366)  # daily copies kept; older ones are deleted
-
-    @field_validator("coordinators", mode="before")
-    @classmethod
-    def _split(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [int(part) for part in value.replace(" ", "").split(",") if part]
-        return value
 
     @field_validator("telegram_api_url")
     @classmethod

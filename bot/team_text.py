@@ -8,6 +8,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from carework_core.clock import parse_iso
+from carework_core.coordinators import TeamMember
+from carework_core.invite_links import OpenLink
 from carework_core.progress import RoundOverview, RoundProgress
 from carework_core.schedule import ChangeKind
 from carework_core.summary import Summary
@@ -19,6 +22,8 @@ TEAM_COMMANDS = (
     "/extend ROUND UNTIL (2026-01-25 21:00, 2026-01-25 or +3d)\n"
     "/remind ROUND: remind those who have not finished, now\n"
     "/invite GROUP [USES], /invite coordinator\n"
+    "/revoke: the invite links not yet used; /revoke REF or /revoke all [GROUP] revokes them\n"
+    "/coordinators: the team; /uncoordinate N takes coordinator N off it\n"
     "/announce GROUP|all: your next message is the announcement\n"
     "/summary ROUND: review a round's summary, then approve it\n"
     "/export [ROUND]: the researchers' workbook, sent here as a file"
@@ -92,3 +97,45 @@ def plan_lines(rounds: list[RoundOverview], zone: ZoneInfo) -> list[str]:
                 state = f"{local(rem.at, zone)}{moved}{added}{done}"
             lines.append(f"  reminder {rem.number}: {state}")
     return lines
+
+
+def team_lines(members: list[TeamMember], zone: ZoneInfo, configured: frozenset[int], telegram_ids: bool) -> list[str]:
+    """Returns one line per coordinator: number, how they joined and since when (the CLI adds the Telegram id)."""
+    if not members:
+        return ["No coordinator has used the bot yet."]
+    lines = []
+    for m in members:
+        if m.telegram_user_id in configured:
+            how = "named in CAREWORK_COORDINATORS"
+        else:
+            how = "added from CAREWORK_COORDINATORS" if m.added_by == "settings" else "joined through a link"
+        who = f", Telegram id {m.telegram_user_id}" if telegram_ids else ""
+        lines.append(f"coordinator {m.id}{who}: {how}, since {local(parse_iso(m.added_at), zone)}")
+    return lines
+
+
+def removed(member: TeamMember) -> str:
+    """Says that a coordinator is off the team, and what would bring one named in the settings back."""
+    said = f"coordinator {member.id} is off the team: the team's commands now refuse them"
+    if member.added_by == "settings":
+        said += "; if the running bot's CAREWORK_COORDINATORS still names them, they are back at their next message"
+    return said
+
+
+def link_lines(links: list[OpenLink], zone: ZoneInfo) -> list[str]:
+    """Returns one line per invite link with uses left: reference, group, uses left, when and by whom made."""
+    if not links:
+        return ["No invite link has uses left."]
+    return [
+        f"{link.ref}: {link.group}, {link.uses_left} use{'s' if link.uses_left != 1 else ''} left, "
+        f"made {local(parse_iso(link.created_at), zone)} by {link.created_by}"
+        for link in links
+    ]
+
+
+def revoked(links: list[OpenLink]) -> str:
+    """Says which links were revoked."""
+    if not links:
+        return "No invite link had uses left; nothing was revoked."
+    named = ", ".join(f"{link.ref} ({link.group})" for link in links)
+    return f"Revoked {len(links)} link{'s' if len(links) != 1 else ''}: {named}. They now count as used up."

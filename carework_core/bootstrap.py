@@ -13,6 +13,7 @@ from carework_core.definition_file import load_definition
 from carework_core.definitions import Consultation
 from carework_core.env import Env
 from carework_core.inbox import Inbox
+from carework_core.invite_links import InviteLinks
 from carework_core.invite_tokens import invite_key as load_invite_key
 from carework_core.invite_tokens import seal_invites
 from carework_core.onboarding import Onboarding
@@ -41,6 +42,7 @@ class Services:
     tallies: Tallies
     plans: Plans
     coordinators: Coordinators
+    invite_links: InviteLinks
     progress: Progress
     results: Results
     summaries: Summaries
@@ -65,6 +67,7 @@ class Services:
             Tallies(env),
             Plans(env),
             Coordinators(env, invite_key),
+            InviteLinks(env),
             Progress(env),
             results,
             Summaries(env),

@@ -17,9 +17,10 @@ from carework_core.errors import CareworkError, InviteUsedUp, NotFound
 from carework_core.invite_tokens import token_hash
 from carework_core.messages import Lane, OutgoingMessage
 from carework_core.storage import coordinators as stored
-from carework_core.storage.coordinators import Announcement
+from carework_core.storage.coordinators import Announcement, TeamMember
+from carework_core.storage.db import Tx
 
-__all__ = ["Announcement", "Coordinator", "Coordinators", "Joined", "OnTeam", "Sent"]
+__all__ = ["Announcement", "Coordinator", "Coordinators", "Joined", "OnTeam", "Sent", "TeamMember"]
 
 EVERYONE = "all"
 # Telegram takes 4,096 characters in one message; the coordinator's preview adds a line of its own.
@@ -95,6 +96,40 @@ class Coordinators:
             )
             await audit(tx, self.env, joined.actor, "join_team", joined.actor)
         return Joined(joined)
+
+    async def team(self) -> list[TeamMember]:
+        """Returns every coordinator on the team, in joining order."""
+        async with self.env.db.reading() as tx:
+            return await stored.team(tx)
+
+    async def remove(self, coordinator_id: int, actor: str, configured: frozenset[int]) -> TeamMember:
+        """Takes a coordinator off the team; one CAREWORK_COORDINATORS names is refused, as it decides for them."""
+        async with self.env.db.transaction() as tx:
+            found = next((m for m in await stored.team(tx) if m.id == coordinator_id), None)
+            if found is None:
+                raise NotFound(f"there is no coordinator {coordinator_id} on the team; the list shows who is")
+            if found.telegram_user_id in configured:
+                raise CareworkError(
+                    f"coordinator {coordinator_id} is named in CAREWORK_COORDINATORS, which decides for those it "
+                    "names: take their id out of it and restart the bot"
+                )
+            await self._remove(tx, found, actor)
+        return found
+
+    async def settle(self, configured: frozenset[int]) -> list[int]:
+        """Takes off the team everyone added from CAREWORK_COORDINATORS whom it no longer names (at start-up);
+        returns their coordinator ids. Those who joined through a link stay."""
+        async with self.env.db.transaction() as tx:
+            dropped = [
+                m for m in await stored.team(tx) if m.added_by == "settings" and m.telegram_user_id not in configured
+            ]
+            for member in dropped:
+                await self._remove(tx, member, "settings")
+        return [m.id for m in dropped]
+
+    async def _remove(self, tx: Tx, member: TeamMember, actor: str) -> None:
+        await stored.remove_coordinator(tx, member.id, self.env.stamp())
+        await audit(tx, self.env, actor, "remove_coordinator", Coordinator(member.id).actor)
 
     async def create_invite(self, uses: int, actor: str) -> str:
         """Creates an unguessable coordinator invite token usable `uses` times."""

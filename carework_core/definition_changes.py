@@ -44,6 +44,21 @@ def snapshot_of(consultation: Consultation, rnd: Round) -> RoundSnapshot:
     return RoundSnapshot(round=rnd, criteria=[k for k in consultation.criteria if k.id in used])
 
 
+def removed_groups(members: dict[str, int], now: Consultation) -> list[tuple[str, int]]:
+    """Returns (group id, members) of each group people belong to that the definition no longer has."""
+    kept = {g.id for g in now.groups}
+    return [(gid, n) for gid, n in sorted(members.items()) if n and gid not in kept]
+
+
+def removed_group(group_id: str, members: int) -> str:
+    """Says that a group with members was taken out of the definition, and what to do."""
+    people = "1 participant belongs" if members == 1 else f"{members} participants belong"
+    return (
+        f"group {group_id} was removed, but {people} to it; put it back "
+        "(its members would drop out of announcements and /status)"
+    )
+
+
 def definition_changes(opened: dict[str, RoundSnapshot], now: Consultation) -> list[str]:
     """Returns every change the definition makes to rounds that have opened, one sentence each."""
     found: list[str] = []

@@ -160,6 +160,12 @@ def _duplicates(things: list[Any], where: Loc) -> Iterator[tuple[Loc, str]]:
         seen.add(thing.id)
 
 
+def line_of(path: str | Path, loc: Loc) -> int:
+    """Returns the line of a readable definition that a location such as ("groups",) reaches."""
+    node = yaml.compose(Path(path).read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    return _LineMap(node).resolve(loc)[1]
+
+
 class _LineMap:
     """Maps a validation location such as ('rounds', 2, 'scale') to a YAML line number."""
 

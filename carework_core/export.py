@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -20,9 +21,9 @@ from carework_core import codebook as cb
 from carework_core import workbook_sources as sources
 from carework_core.clock import iso
 from carework_core.definition_changes import snapshot_of
-from carework_core.definitions import ItemRatingQuestion
+from carework_core.definitions import Consultation, ItemRatingQuestion
 from carework_core.earlier_answers import EARLIER_SHEET, earlier_rows
-from carework_core.env import Env
+from carework_core.env import Env, audit
 from carework_core.errors import ExportRefused
 from carework_core.rounds import opened_snapshots
 from carework_core.sheets import FORBIDDEN, FORMULA_START, Column, CsvBook, Sheet, XlsxBook, private_file, text_cell
@@ -46,7 +47,15 @@ ANSWER_COLUMNS = cb.ANSWER_SHEET.header
 ABOUT_SHEET = Sheet("About", (Column("field", "what is described"), Column("value", "its value")))
 Book = XlsxBook | CsvBook
 _cell = text_cell  # the name other modules imported before the workbook moved to sheets.py
-__all__ = ["ANSWER_COLUMNS", "FORBIDDEN", "FORMULA_START", "ExportRequest", "export_workbook", "write_export"]
+__all__ = [
+    "ANSWER_COLUMNS",
+    "FORBIDDEN",
+    "FORMULA_START",
+    "ExportRequest",
+    "check_round",
+    "export_workbook",
+    "write_export",
+]
 
 
 @dataclass(frozen=True)
@@ -68,17 +77,29 @@ async def export_workbook(
     since: date | None = None,
     format: str = "xlsx",
     definition: str | Path | None = None,
+    actor: str = "cli",
 ) -> dict[str, int]:
-    """Writes the researchers' workbook off the event loop; returns how many answers and participants it holds."""
+    """Writes the researchers' workbook off the event loop, noting it in the audit log; returns how many
+    answers and participants it holds."""
     request = ExportRequest(
         _target(Path(path), format), round_id, since, format, Path(definition) if definition else None
     )
-    if round_id is not None and round_id not in {r.id for r in env.consultation.rounds}:
-        known = ", ".join(r.id for r in env.consultation.rounds)
-        raise ExportRefused(f"there is no round {round_id!r} to export; rounds are {known}")
+    check_round(env.consultation, round_id)
     if env.db.path == ":memory:" or env.db.path.startswith("file:"):
-        return await write_export(env, request)  # no second connection can see such a database
-    return await asyncio.to_thread(asyncio.run, _in_own_connection(env, request))
+        counts = await write_export(env, request)  # no second connection can see such a database
+    else:
+        counts = await asyncio.to_thread(asyncio.run, _in_own_connection(env, request))
+    detail = {"format": format, "file": request.path.name} | ({"since": since.isoformat()} if since else {})
+    async with env.db.transaction() as tx:
+        await audit(tx, env, actor, "export", round_id or "all", json.dumps(detail | counts))
+    return counts
+
+
+def check_round(consultation: Consultation, round_id: str | None) -> None:
+    """Refuses a round the definition does not have, naming the rounds it has."""
+    if round_id is not None and round_id not in {r.id for r in consultation.rounds}:
+        known = ", ".join(r.id for r in consultation.rounds)
+        raise ExportRefused(f"there is no round {round_id!r} to export; rounds are {known}")
 
 
 async def _in_own_connection(env: Env, request: ExportRequest) -> dict[str, int]:

@@ -19,7 +19,7 @@ from carework_core.lifecycle import RoundStatus
 from carework_core.plans import Plans
 from carework_core.schedule import RoundPlan, reminder_key
 from carework_core.storage.db import Tx
-from carework_core.storage.progress import GroupCounts, group_counts
+from carework_core.storage.progress import GroupCounts, group_counts, kept_figures
 from carework_core.storage.rounds import read_round
 from carework_core.storage.schedule import LoggedAction, logged_actions
 
@@ -102,7 +102,8 @@ class Progress:
     async def _round(
         self, tx: Tx, round_id: str, groups: list[str], target: float | None, status: RoundStatus
     ) -> RoundProgress:
-        found = await group_counts(tx, round_id)
+        kept = await kept_figures(tx, round_id) if status == RoundStatus.CLOSED else {}
+        found = kept or await group_counts(tx, round_id)  # a round closed before figures were kept: live
         counts = [found.get(g, GroupCounts(g, 0, 0, 0, 0)) for g in groups]
         rows = tuple(GroupProgress(c) for c in counts)
         return RoundProgress(round_id, status, rows, tuple(warnings_for(counts, target)))

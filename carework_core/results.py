@@ -7,13 +7,14 @@ snapshot), as the export does, so the figures mean what people saw when they ans
 from __future__ import annotations
 
 import csv
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from carework_core.definition_changes import RoundSnapshot, snapshot_of
 from carework_core.definitions import Consultation, ItemRatingQuestion, RatingQuestion
-from carework_core.env import Env
+from carework_core.env import Env, audit
 from carework_core.errors import ExportRefused, SummaryError
 from carework_core.rounds import opened_snapshots, round_named
 from carework_core.sheets import private_file
@@ -96,12 +97,16 @@ class Results:
         cell = (await self.round_stats(round_id)).cell(key, group_id)
         return cell.median if cell is not None else None
 
-    async def write_stats_csv(self, round_id: str, path: str | Path) -> int:
-        """Writes one row per card and group (and all groups) to a CSV file; returns the rows written."""
+    async def write_stats_csv(self, round_id: str, path: str | Path, actor: str = "cli") -> int:
+        """Writes one row per card and group (and all groups) to a CSV file, noted in the audit log;
+        returns the rows written."""
         target = _target(Path(path))
         stats = await self.round_stats(round_id)
         rows = [_csv_row(round_id, cell) for cell in stats.cells]
         _save_csv(target, [STATS_COLUMNS, *rows])
+        detail = json.dumps({"format": "csv", "file": target.name, "rows": len(rows)})
+        async with self.env.db.transaction() as tx:
+            await audit(tx, self.env, actor, "export_stats", round_id, detail)
         return len(rows)
 
     def _digest(self, pid: int, group: str, mine: list, stats: RoundStats, seen: _Seen) -> Digest:

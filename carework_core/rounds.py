@@ -6,7 +6,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from carework_core.clock import iso
-from carework_core.definition_changes import RoundSnapshot, definition_changes, snapshot_of
+from carework_core.definition_changes import (
+    RoundSnapshot,
+    definition_changes,
+    removed_group,
+    removed_groups,
+    snapshot_of,
+)
 from carework_core.definitions import Consultation, ItemRatingQuestion, Round
 from carework_core.effects import Effect, Invited, apply_effects
 from carework_core.env import Env, audit
@@ -18,6 +24,8 @@ from carework_core.schedule import plan_of
 from carework_core.storage import rounds as stored
 from carework_core.storage.db import Tx
 from carework_core.storage.items import item_rows
+from carework_core.storage.participants import group_members
+from carework_core.storage.progress import drop_figures, keep_figures
 from carework_core.storage.rounds import round_status as round_status  # answering and whereabouts import it here
 from carework_core.storage.schedule import plan_changes
 from carework_core.storage.snapshots import keep_first_snapshot, snapshot_texts
@@ -98,9 +106,15 @@ class Rounds:
         async with self.env.db.reading() as tx:
             return definition_changes(await opened_snapshots(tx), self.env.consultation)
 
+    async def removed_groups(self) -> list[tuple[str, int]]:
+        """Returns (group id, members) of each group that has members but is gone from the definition."""
+        async with self.env.db.reading() as tx:
+            return removed_groups(await group_members(tx), self.env.consultation)
+
     async def refuse_changed_definition(self) -> None:
-        """Raises DefinitionChanged when the definition changes what people of an opened round saw."""
-        found = await self.definition_changes()
+        """Raises DefinitionChanged when the definition changes what people of an opened round saw, or
+        drops a group people belong to."""
+        found = [removed_group(*gone) for gone in await self.removed_groups()] + await self.definition_changes()
         if found:
             more = f" (and {len(found) - 1} more; `carework validate FILE --database DB` lists them)"
             raise DefinitionChanged(found[0] + (more if len(found) > 1 else ""), found)
@@ -156,6 +170,10 @@ async def move_round(tx: Tx, env: Env, rnd: Round, event: RoundEvent, actor: str
         snapshot = snapshot_of(env.consultation, rnd).model_dump_json()
         await keep_first_snapshot(tx, rnd.id, snapshot, env.stamp())
     await stored.save_round_status(tx, rnd.id, new, env.stamp())
+    if new == RoundStatus.CLOSED:  # what /status says of a closed round is what it closed with
+        await keep_figures(tx, rnd.id, list(rnd.groups))
+    else:
+        await drop_figures(tx, rnd.id)
     await audit(tx, env, actor, f"{event.value}_round", rnd.id)
     return new
 

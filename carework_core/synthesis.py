@@ -70,7 +70,7 @@ class Synthesis:
         rows = await asyncio.to_thread(clustered_examples, stored, questions, groups)
         await asyncio.to_thread(_save, path, lambda target: write_book(target, c, rnd, rows, exported_at))
         async with self.env.db.transaction() as tx:
-            detail = json.dumps({"file": path.name, "examples": len(rows)})
+            detail = json.dumps({"format": "xlsx", "file": path.name, "examples": len(rows)})
             await audit(tx, self.env, actor, "synthesis_export", round_id, detail)
         return SynthesisExport(round_id, len(rows), len({r.cluster for r in rows}))
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
+from carework_core.clock import iso
 from carework_core.definitions import Consultation
 from carework_core.env import Env
 from carework_core.errors import NotRegistered, SummaryError
@@ -19,6 +21,9 @@ from carework_core.storage.voice import forget_voice_notes
 from carework_core.summaries import Summaries
 from carework_core.vocabulary import labels_of
 
+# A Telegram id with no reason to keep it (no participant, coordinator or message still to send)
+# stays this long, so someone who said no can still change their mind with the same chat.
+KEEP_IDLE_IDS = timedelta(days=7)
 WITHDRAWAL_ACTOR = "withdrawal"  # the audit log's actor when a withdrawal remakes a draft summary
 WITHDRAWN_WORDS = "…"  # stands in a summary still on its way for the words of someone who has withdrawn
 
@@ -106,6 +111,16 @@ class TheirData:
             drafts = await stored.drafted_summaries(tx)
         await self._redraft(drafts)
         return Withdrawn(anonymised=self.keeps_answers)
+
+    async def forget_idle_ids(self) -> int:
+        """Deletes the Telegram ids kept with no reason for longer than KEEP_IDLE_IDS (people who declined,
+        strangers' and withdrawn people's messages already sent); returns how many rows went."""
+        cutoff = iso(self.env.clock.now() - KEEP_IDLE_IDS)
+        async with self.env.db.transaction() as tx:
+            gone = await stored.forget_idle_ids(tx, cutoff)
+        if gone:
+            await self.env.db.checkpoint()  # the WAL would keep the rows' old pages
+        return gone
 
     async def _redraft(self, round_ids: list[str]) -> None:
         # A draft may quote the person; remade, it quotes only people still taking part. Approved and

@@ -7,10 +7,12 @@ is kept beside it in voice_notes, and `carework voice-notes` fetches the recordi
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
-from carework_core.env import Env
+from carework_core.env import Env, audit
 from carework_core.rounds import round_named
 from carework_core.storage import voice as stored
 from carework_core.storage.db import Tx
@@ -83,6 +85,12 @@ class VoiceNotes:
         round_named(self.env.consultation, round_id)
         async with self.env.db.reading() as tx:
             return await voice_files(tx, round_id)
+
+    async def exported(self, round_id: str, folder: Path, done: dict[str, int], actor: str = "cli") -> None:
+        """Notes in the audit log that a round's voice notes were saved to a folder, and how many."""
+        detail = json.dumps({"format": "ogg", "folder": folder.name} | done)
+        async with self.env.db.transaction() as tx:
+            await audit(tx, self.env, actor, "export_voice_notes", round_id, detail)
 
     async def saved(self, voice: VoiceFile) -> None:
         """Records that a voice note's recording was saved under its file name."""

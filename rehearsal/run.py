@@ -98,7 +98,7 @@ async def rehearse(
     report.refusal_descriptions = stats["refusal_descriptions"]
     counts = await services.tallies.counts()
     report.registered, report.answers = counts.registered, counts.answers
-    report.exported = (await export_workbook(services.env, out / "export.xlsx"))["answers"]
+    report.exported = (await export_workbook(services.env, out / "export.xlsx", actor="rehearsal"))["answers"]
     await services.close()
     report.seconds = time.perf_counter() - started
     return report

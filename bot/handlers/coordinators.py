@@ -27,7 +27,7 @@ from bot.context import CareworkContext, Edit, answer_query, buttons_off, respon
 from bot.render import Button, Reply
 from carework_core.coordinators import Coordinator, Joined
 from carework_core.errors import CareworkError, InviteUsedUp
-from carework_core.export import export_workbook
+from carework_core.export import check_round, export_workbook
 from carework_core.plans import parse_local_time
 
 log = logging.getLogger(__name__)
@@ -277,18 +277,20 @@ async def confirm_announcement(update: Update, context: CareworkContext, me: Coo
 async def export(update: Update, context: CareworkContext, me: Coordinator) -> None:
     """Says the workbook is on its way, then builds and sends it without holding up anyone's update."""
     round_id = context.args[0] if context.args else None
+    check_round(context.services.env.consultation, round_id)  # refused before anything is promised
     await respond(update, context, Reply(escape(team_text.PREPARING)))
     # Updates are processed one at a time: awaiting the export here would keep everyone waiting.
-    context.application.create_task(_send_workbook(context, update.effective_chat.id, round_id), update=update)
+    task = _send_workbook(context, update.effective_chat.id, round_id, me.actor)
+    context.application.create_task(task, update=update)
 
 
-async def _send_workbook(context: CareworkContext, chat_id: int, round_id: str | None) -> None:
+async def _send_workbook(context: CareworkContext, chat_id: int, round_id: str | None, actor: str) -> None:
     """Builds the workbook in a worker thread, sends it as a document and deletes the file."""
     env = context.services.env
     folder = Path(tempfile.mkdtemp(prefix="carework-export-"))  # private to this user (0700)
     path = folder / f"{env.consultation.id}-{env.clock.now().astimezone(env.consultation.zone):%Y%m%d-%H%M}.xlsx"
     try:
-        counts = await export_workbook(env, path, round_id=round_id, definition=context.bot_data.survey)
+        counts = await export_workbook(env, path, round_id=round_id, definition=context.bot_data.survey, actor=actor)
         caption = team_text.exported(counts)
         await context.bot_data.direct(  # paced like the outbox; a retry after flood control reads the file again
             chat_id, lambda: context.bot.send_document(chat_id, path.read_bytes(), filename=path.name, caption=caption)

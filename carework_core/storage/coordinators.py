@@ -19,10 +19,48 @@ class Announcement:
     recipients: int
 
 
+@dataclass(frozen=True)
+class TeamMember:
+    """A coordinator on the team, and how they joined: "settings" (CAREWORK_COORDINATORS) or "invite"."""
+
+    id: int
+    telegram_user_id: int
+    added_at: str
+    added_by: str
+
+
 async def coordinator_id(tx: Tx, telegram_user_id: int) -> int | None:
     """Returns the coordinator id behind a Telegram user, if they are on the team."""
-    row = await tx.fetchone("SELECT id FROM coordinators WHERE telegram_user_id = ?", (telegram_user_id,))
+    row = await tx.fetchone(
+        "SELECT id FROM coordinators WHERE telegram_user_id = ? AND removed_at IS NULL", (telegram_user_id,)
+    )
     return row[0] if row else None
+
+
+async def team(tx: Tx) -> list[TeamMember]:
+    """Returns every coordinator still on the team, in joining order."""
+    rows = await tx.fetchall(
+        "SELECT id, telegram_user_id, added_at, added_by FROM coordinators WHERE removed_at IS NULL ORDER BY id"
+    )
+    return [TeamMember(*r) for r in rows]
+
+
+async def remove_coordinator(tx: Tx, coordinator: int, at: str) -> None:
+    """Takes a coordinator off the team and forgets their Telegram id, with the messages to their chat
+    (unless they also take part); what they had begun is let go."""
+    await tx.execute(
+        "DELETE FROM outbox WHERE chat_id = (SELECT chat_id FROM coordinators WHERE id = ?)"
+        " AND chat_id NOT IN (SELECT chat_id FROM telegram_identities)",
+        (coordinator,),
+    )
+    await tx.execute(
+        "UPDATE coordinators SET removed_at = ?, telegram_user_id = -id, chat_id = -id WHERE id = ?", (at, coordinator)
+    )
+    await tx.execute(
+        "UPDATE announcements SET status = 'cancelled' WHERE coordinator_id = ? AND status = 'awaiting_text'",
+        (coordinator,),
+    )
+    await tx.execute("UPDATE summaries SET opening_from = NULL WHERE opening_from = ?", (coordinator,))
 
 
 async def add_coordinator(tx: Tx, telegram_user_id: int, chat_id: int, at: str, by: str) -> int:
@@ -47,7 +85,8 @@ async def add_coordinator_invite(tx: Tx, digest: str, uses: int, at: str, by: st
 
 async def _coordinator_invite(tx: Tx, digest: str) -> Row | None:
     row = await tx.fetchone(
-        "SELECT id, uses < max_uses, token_hash FROM coordinator_invites WHERE token_hash = ?", (digest,)
+        "SELECT id, uses < max_uses AND revoked_at IS NULL, token_hash FROM coordinator_invites WHERE token_hash = ?",
+        (digest,),
     )
     return row if row and hmac.compare_digest(row[2], digest) else None
 
@@ -117,4 +156,4 @@ _ANNOUNCEMENT = "SELECT id, coordinator_id, audience, text, status, recipients F
 
 async def team_chats(tx: Tx) -> list[int]:
     """Returns the chat of every coordinator who has used the bot."""
-    return [r[0] for r in await tx.fetchall("SELECT chat_id FROM coordinators ORDER BY id")]
+    return [r[0] for r in await tx.fetchall("SELECT chat_id FROM coordinators WHERE removed_at IS NULL ORDER BY id")]

@@ -39,3 +39,28 @@ CREATE TABLE pending_changes (
     asked_at TEXT NOT NULL
 )
 """
+
+
+# What a round's progress report said when it closed, per group: later consent changes, withdrawals
+# or a removed group must not rewrite a closed round's figures. Reopening the round drops them.
+ROUND_FIGURES = """
+CREATE TABLE round_figures (
+    round_id TEXT NOT NULL,
+    group_id TEXT NOT NULL,
+    invited INTEGER NOT NULL,
+    started INTEGER NOT NULL,
+    finished INTEGER NOT NULL,
+    unreachable INTEGER NOT NULL,
+    paused INTEGER NOT NULL,
+    PRIMARY KEY (round_id, group_id)
+)
+"""
+
+# A coordinator can be taken off the team: the row stays (the audit log names them coordinator:N)
+# but their Telegram id and chat are replaced by -id, which no Telegram user has. An invite link
+# (a group's or the team's) can be revoked: it then counts as used up.
+REMOVALS = """
+ALTER TABLE coordinators ADD COLUMN removed_at TEXT;
+ALTER TABLE invites ADD COLUMN revoked_at TEXT;
+ALTER TABLE coordinator_invites ADD COLUMN revoked_at TEXT
+"""

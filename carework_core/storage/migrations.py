@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from carework_core.errors import MigrationError
 from carework_core.storage.details import SCHEMA as ANSWER_DETAILS
-from carework_core.storage.later_schemas import ANSWER_HISTORY, PAUSES, SECRETS
+from carework_core.storage.later_schemas import ANSWER_HISTORY, PAUSES, REMOVALS, ROUND_FIGURES, SECRETS
 from carework_core.storage.voice import VOICE_NOTES  # kept beside its queries: this file is near its size limit
 
 if TYPE_CHECKING:
@@ -362,6 +362,8 @@ MIGRATIONS: list[Migration] = [
     ),
     # An item's title in every language of the consultation, as JSON {language: title}; NULL: one language.
     Migration(20, "item titles in each language", "ALTER TABLE items ADD COLUMN titles TEXT"),
+    Migration(21, "a closed round keeps the figures it closed with", ROUND_FIGURES),
+    Migration(22, "coordinators can be removed and invite links revoked", REMOVALS),
 ]
 
 

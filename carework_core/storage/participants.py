@@ -18,6 +18,8 @@ FROM participants p JOIN telegram_identities t ON t.participant_id = p.id
 """
 
 PARTICIPANT_COLUMNS = 7
+# An invite's places: a revoked link has none left beyond those already used.
+_PLACES = "CASE WHEN i.revoked_at IS NULL THEN i.max_uses ELSE i.uses END"
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,7 @@ async def add_invites(tx: Tx, group_id: str, digests: list[str], uses: int, at: 
 async def invite_by_token(tx: Tx, digest: str, newcomer: int = 0) -> Invite | None:
     """Returns the invite behind a token hash; `held` counts consenting people on it other than newcomer."""
     row = await tx.fetchone(
-        "SELECT i.id, i.group_id, i.max_uses, i.uses, (SELECT COUNT(*) FROM participants p"
+        "SELECT i.id, i.group_id, " + _PLACES + ", i.uses, (SELECT COUNT(*) FROM participants p"
         "  WHERE p.invite_id = i.id AND p.status = ? AND p.id != ?), i.token_hash FROM invites i"
         " WHERE i.token_hash = ?",
         (ParticipantStatus.CONSENTING, newcomer, digest),
@@ -155,7 +157,7 @@ async def invite_by_token(tx: Tx, digest: str, newcomer: int = 0) -> Invite | No
 async def own_invite(tx: Tx, participant_id: int) -> Invite | None:
     """Returns the invite a person came through; `held` counts consenting people who came before them."""
     row = await tx.fetchone(
-        "SELECT i.id, i.group_id, i.max_uses, i.uses, (SELECT COUNT(*) FROM participants p"
+        "SELECT i.id, i.group_id, " + _PLACES + ", i.uses, (SELECT COUNT(*) FROM participants p"
         "  WHERE p.invite_id = i.id AND p.status = ? AND p.id < me.id)"
         " FROM invites i JOIN participants me ON me.invite_id = i.id WHERE me.id = ?",
         (ParticipantStatus.CONSENTING, participant_id),
@@ -209,6 +211,14 @@ async def round_standings(tx: Tx, participant_id: int) -> dict[str, RoundStandin
         (participant_id,),
     )
     return {r[0]: RoundStanding(RoundStatus(r[1]), bool(r[2]), bool(r[3]), bool(r[4])) for r in rows}
+
+
+async def group_members(tx: Tx) -> dict[str, int]:
+    """Returns how many people belong to each group (joining or taking part), by group id."""
+    rows = await tx.fetchall(
+        "SELECT group_id, COUNT(*) FROM participants WHERE status IN ('consenting', 'consented') GROUP BY group_id"
+    )
+    return {r[0]: r[1] for r in rows}
 
 
 async def registered_count(tx: Tx) -> int:

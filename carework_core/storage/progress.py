@@ -30,3 +30,30 @@ async def group_counts(tx: Tx, round_id: str) -> dict[str, GroupCounts]:
         (round_id,),
     )
     return {r[0]: GroupCounts(r[0], r[1], r[2], r[3], r[4] or 0, r[5]) for r in rows}
+
+
+async def keep_figures(tx: Tx, round_id: str, groups: list[str]) -> None:
+    """Stores a round's figures per group as they are now (when it closes), in place of any kept before."""
+    found = await group_counts(tx, round_id)
+    await drop_figures(tx, round_id)
+    for g in groups:
+        c = found.get(g, GroupCounts(g, 0, 0, 0, 0))
+        await tx.execute(
+            "INSERT INTO round_figures (round_id, group_id, invited, started, finished, unreachable, paused)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (round_id, g, c.invited, c.started, c.finished, c.unreachable, c.paused),
+        )
+
+
+async def drop_figures(tx: Tx, round_id: str) -> None:
+    """Forgets the figures a round closed with (it has opened again)."""
+    await tx.execute("DELETE FROM round_figures WHERE round_id = ?", (round_id,))
+
+
+async def kept_figures(tx: Tx, round_id: str) -> dict[str, GroupCounts]:
+    """Returns the figures a closed round kept per group, by group id (empty if it kept none)."""
+    rows = await tx.fetchall(
+        "SELECT group_id, invited, started, finished, unreachable, paused FROM round_figures WHERE round_id = ?",
+        (round_id,),
+    )
+    return {r[0]: GroupCounts(*r) for r in rows}

@@ -88,3 +88,21 @@ async def erase_answers(tx: Tx, participant_id: int) -> None:
 async def drafted_summaries(tx: Tx) -> list[str]:
     """Returns the rounds whose summary is still a draft (which may quote anyone who agreed to it)."""
     return [r[0] for r in await tx.fetchall("SELECT round_id FROM summaries WHERE status = 'draft' ORDER BY round_id")]
+
+
+async def forget_idle_ids(tx: Tx, cutoff: str) -> int:
+    """Deletes the identities of people who declined before cutoff, then every message queued before
+    cutoff and no longer to be sent to a chat that is no participant's or coordinator's; returns how many."""
+    declined = await tx.execute(
+        "DELETE FROM telegram_identities WHERE participant_id IN (SELECT p.id FROM participants p"
+        " WHERE p.status = ? AND COALESCE((SELECT MAX(c.at) FROM consents c WHERE c.participant_id = p.id),"
+        " p.created_at) < ?)",
+        (ParticipantStatus.DECLINED, cutoff),
+    )
+    messages = await tx.execute(
+        "DELETE FROM outbox WHERE status <> ? AND created_at < ?"
+        " AND chat_id NOT IN (SELECT chat_id FROM telegram_identities)"
+        " AND chat_id NOT IN (SELECT chat_id FROM coordinators WHERE removed_at IS NULL)",
+        (OutboxStatus.PENDING, cutoff),
+    )
+    return declined.rowcount + messages.rowcount

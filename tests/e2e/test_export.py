@@ -1,11 +1,14 @@
 """/export in Telegram: the team gets the workbook as a file, and nobody waits while it is built."""
 
 import io
+import json
 import threading
 
 from openpyxl import load_workbook
 
+from bot import team_text
 from carework_core import sheets
+from carework_core.storage.audit import audit_entries
 
 
 def has_document(chat) -> bool:
@@ -74,3 +77,18 @@ async def test_export_is_for_the_team_only(stack):
     person = await stack.joined("Ann")
     await person.send("/export")
     assert (await person.wait_for_reply()).text == "This command is for the consultation team."
+
+
+async def test_an_unknown_round_is_refused_before_anything_is_promised_and_each_export_is_audited(stack):
+    cora = stack.coordinator
+    await cora.send("/export nosuch")
+    assert (await cora.wait_for_reply()).text == "there is no round 'nosuch' to export; rounds are r1, r2"
+    await cora.send("/export r1")
+    chat = await cora.wait_for(has_document, timeout=30)
+    said = [m.text for m in chat if m.from_bot]
+    assert said[:2] == ["there is no round 'nosuch' to export; rounds are r1, r2", team_text.PREPARING]
+    async with stack.services.env.db.reading() as tx:
+        logged = [(a, b, c, json.loads(d)) for a, b, c, d in await audit_entries(tx) if b == "export"]
+    assert len(logged) == 1
+    actor, _, subject, detail = logged[0]
+    assert (actor, subject, detail["format"]) == ("coordinator:1", "r1", "xlsx") and detail["file"].endswith(".xlsx")
