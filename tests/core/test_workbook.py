@@ -14,7 +14,7 @@ from carework_core import sheets
 from carework_core.answering import Item
 from carework_core.export import ANSWER_COLUMNS, export_workbook
 from carework_core.sheets import MAX_CELL
-from tests.conftest import MINI, join, type_answers
+from tests.conftest import MINI, ROOT, join, type_answers
 
 SHEETS = [
     "About",
@@ -379,3 +379,14 @@ async def test_items_and_answers_carry_the_synthesis_and_reasons_where_those_par
         None,
     )  # no voice note, follow-ups or Other
     assert answers[("rate", "Newness")][15] == "Seen it" and answers[("rate", "Evidence")][15] is None
+
+
+async def test_the_readme_names_only_sheets_the_workbook_has(services, tmp_path):
+    await join(services, 995)
+    await two_rounds(services)
+    await answer_everything(services, 995, ["Peer support"])
+    out = tmp_path / "book.xlsx"
+    await export_workbook(services.env, out)
+    readme = (ROOT / "README.md").read_text()
+    named = set(re.findall(r"(?:export|workbook)'s ([A-Z][a-z]+(?: [a-z]+)?) sheet", readme))
+    assert named and named <= set(load_workbook(out).sheetnames)
