@@ -63,6 +63,11 @@ ANSWER_SHEET = Sheet(
             "an example's follow-up answers, one a line as follow-up id: words; (skipped) when the person tapped Skip",
         ),
         Column("other_words", "the words typed with an Other option"),
+        Column(
+            "followup_voice_files",
+            "the recordings of follow-up answers and Other's words spoken as voice notes, one a line as "
+            "follow-up id (other for Other's words): file, as `carework voice-notes` saves it",
+        ),
     ),
 )
 ITEM_SHEET_NOTE = "team scores and sources appear once the synthesis has been imported"
@@ -139,6 +144,7 @@ def item_sheet(c: Consultation) -> Sheet:
         Column("source_examples", "the example ids (E<answer id>) behind it, separated by ;"),
         Column("description", "the team's short description"),
         Column("theme", "the team's theme"),
+        Column("evidence_notes", "the team's notes on the evidence behind it"),
     ]
     for k in c.criteria:
         columns.append(Column(f"score_{k.id}", f"the team's review score on {k.name}", scale_codes(k.scale)))

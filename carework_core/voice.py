@@ -64,11 +64,16 @@ async def voice_files(tx: Tx, round_id: str | None = None) -> list[VoiceFile]:
 
 
 async def voice_cells(tx: Tx, round_id: str | None = None) -> dict[object, tuple[int, str]]:
-    """Returns each voice note's (seconds, file name): an answer's by answer id, a reason's by the answer it explains."""
+    """Returns each voice note's (seconds, file name): an answer's by answer id, a follow-up's or Other's words'
+    by (answer id, field), a changed answer's by ("earlier", its history id), a reason's by the answer it explains."""
     cells: dict[object, tuple[int, str]] = {}
     for v in await voice_files(tx, round_id):
         n = v.note
-        if n.earlier or n.field:  # the Answers sheet's voice columns are for current answers and reasons
+        if n.earlier:
+            cells[("earlier", n.history_id)] = (n.duration, v.file_name)
+            continue
+        if n.field:
+            cells[(n.answer_id, n.field)] = (n.duration, v.file_name)
             continue
         explained = (n.code, n.round_id, n.question_id, n.item_id, n.criterion_id)
         cells[n.answer_id if n.answer_id is not None else explained] = (n.duration, v.file_name)

@@ -82,6 +82,7 @@ async def answer_rows(
             *spoken,
             _followups(q, extras.get(a.id)),
             (extras.get(a.id) or {}).get("other"),
+            _spoken_details(a.id, extras.get(a.id), voices),
         ]
 
 
@@ -92,6 +93,12 @@ def _followups(q: Any, given: dict[str, str | None] | None) -> str | None:
     # Follow-ups added to the definition after the round opened are not in its snapshot: they come last.
     order = [f.id for f in q.followups if f.id in given] + [k for k in given if k not in {f.id for f in q.followups}]
     return "\n".join(f"{k}: {given[k] if given[k] is not None else '(skipped)'}" for k in order) or None
+
+
+def _spoken_details(answer_id: int, given: dict[str, str | None] | None, voices: dict) -> str | None:
+    """Returns the recordings of an answer's spoken follow-ups and Other's words, one a line as `id: file`."""
+    files = [(k, voices[(answer_id, k)][1]) for k in given or () if (answer_id, k) in voices]
+    return "\n".join(f"{k}: {name}" for k, name in files) or None
 
 
 @dataclass(frozen=True)
@@ -201,8 +208,8 @@ def item_rows(loaded: list[tuple[str, str, str, int]], details: dict, criteria: 
         d = details.get((item_set, item_id))
         sources = ";".join(getattr(d, "sources", ()) or ())
         scores = getattr(d, "scores", {}) or {}
-        row = [item_set, item_id, text, position, sources, getattr(d, "description", ""), getattr(d, "theme", "")]
-        yield row + [scores.get(k) for k in criteria]
+        said = [getattr(d, "description", ""), getattr(d, "theme", ""), getattr(d, "notes", "")]
+        yield [item_set, item_id, text, position, sources, *said] + [scores.get(k) for k in criteria]
 
 
 def stat_rows(stats: dict[str, RoundStats], item_sets: dict[str, str]) -> Iterable[list[Any]]:

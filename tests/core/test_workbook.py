@@ -320,7 +320,7 @@ async def test_items_list_each_loaded_item(services, tmp_path):
     await export_workbook(services.env, out)
     items = table(load_workbook(out), "Items")
     assert items[0][:7] == ("item_set", "item_id", "text", "position", "source_examples", "description", "theme")
-    assert items[0][7:] == ("score_evidence", "score_newness")
+    assert items[0][7:] == ("evidence_notes", "score_evidence", "score_newness")
     assert [r[:4] for r in items[1:]] == [("ideas", "i1", "Rota apps", 0), ("ideas", "i2", "Peer circles", 1)]
 
 
@@ -346,7 +346,12 @@ async def test_items_and_answers_carry_the_synthesis_and_reasons_where_those_par
     await two_rounds(services)
     await answer_everything(services, 990, ["Peer support"])
     detail = SimpleNamespace(
-        item_id="i1", sources=("E1", "E7"), description="Apps to swap shifts", theme="tech", scores={"evidence": 2}
+        item_id="i1",
+        sources=("E1", "E7"),
+        description="Apps to swap shifts",
+        theme="tech",
+        notes="Two trusts",
+        scores={"evidence": 2},
     )
     card = SimpleNamespace(round_id="r2", question_id="rate", item_id="i1", criterion_id="newness")
     reason = SimpleNamespace(code="P-0001", card=card, text="Seen it")
@@ -367,12 +372,16 @@ async def test_items_and_answers_carry_the_synthesis_and_reasons_where_those_par
     out = tmp_path / "book.xlsx"
     await export_workbook(services.env, out)
     book = load_workbook(out)
-    assert table(book, "Items")[1] == ("ideas", "i1", "Rota apps", 0, "E1;E7", "Apps to swap shifts", "tech", 2, None)
+    assert table(book, "Items")[1] == (
+        *("ideas", "i1", "Rota apps", 0, "E1;E7", "Apps to swap shifts", "tech"),
+        *("Two trusts", 2, None),
+    )
     answers = {(r[5], r[9]): r for r in table(book, "Answers")[1:]}
     assert answers[("examples", None)][14:] == (
         "E1",
         None,
         "i1",
+        None,
         None,
         None,
         None,
