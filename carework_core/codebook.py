@@ -114,7 +114,11 @@ def participant_sheet(c: Consultation) -> Sheet:
     columns = [
         Column("participant", "pseudonymous code"),
         Column("group", "stakeholder group id", tuple((g.id, g.name) for g in c.groups)),
-        Column("language", "the language Telegram reported when they joined"),
+        Column(
+            "language",
+            f"the language they read the bot in ({', '.join(c.languages)}): "
+            "chosen with /language, else the one their Telegram app uses",
+        ),
         Column("joined", "when they first opened their invite, local time"),
         Column("consented_at", "when they finished the consent questions, local time"),
         Column("status", "where they stand now", STATUSES),

@@ -11,6 +11,7 @@ from carework_core.clock import parse_iso
 from carework_core.codebook import Slot, coded
 from carework_core.definition_changes import RoundSnapshot
 from carework_core.definitions import Consultation, ExamplesQuestion, ItemRatingQuestion, TextQuestion
+from carework_core.languages import fitting_language
 from carework_core.storage import workbook as stored
 from carework_core.storage.db import Tx
 from carework_core.summary import ALL_GROUPS, RoundStats
@@ -133,7 +134,8 @@ async def participant_rows(tx: Tx, scope: Scope) -> AsyncIterator[list[Any]]:
     statements = [s.id for s in scope.consultation.consent.statements]
     async for p in stored.people(tx):
         status = _person_status(p)
-        row: list[Any] = [p.code, p.group_id, p.language or "", scope.local(p.joined_at)]
+        reads = fitting_language(scope.consultation.languages, p.language)  # as the bot speaks to them
+        row: list[Any] = [p.code, p.group_id, reads, scope.local(p.joined_at)]
         row += [scope.local(p.consented_at), status]
         mine = choices.get(p.id, {})
         for s in statements:
