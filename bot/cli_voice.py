@@ -3,7 +3,9 @@
 Each recording is fetched as the bot would (getFile, then the file URL, through the same HTTP
 client stack) and saved as <participant code>_<question id>_<n>.ogg, the name the workbook's
 voice_file column gives, so a transcriber can match a file to its row. The folder is private to
-its owner (0700, files 0600): these are people's voices. Nothing printed names a Telegram id.
+its owner (0700, files 0600): these are people's voices. A rerun removes the recordings of people
+who withdrew since (any file named as this command names recordings whose voice note the database
+no longer holds, in any round). Nothing printed names a Telegram id.
 """
 
 from __future__ import annotations
@@ -21,16 +23,17 @@ from bot.http import AiohttpRequest
 from bot.settings import Settings, load_settings
 from carework_core.bootstrap import Services
 from carework_core.errors import CareworkError
-from carework_core.voice import VoiceFile, VoiceNotes
+from carework_core.voice import VoiceFile, VoiceNotes, unheld_recordings
 
 
 @dataclass
 class Fetched:
-    """What one run did: files downloaded, files already there, and the notes that could not be fetched."""
+    """What one run did: files downloaded, files already there, files removed, and what could not be done."""
 
     downloaded: int = 0
     skipped: int = 0
     failed: list[str] = field(default_factory=list)
+    removed: int = 0
 
 
 @app.command("voice-notes")
@@ -38,13 +41,14 @@ def voice_notes(
     round_id: str = typer.Argument(..., metavar="ROUND", help="Round id, as in the definition."),
     folder: Path = typer.Argument(..., metavar="DIR", help="Folder to save the recordings in (made if missing)."),
 ) -> None:
-    """Downloads a round's voice notes as DIR/<participant code>_<question id>_<n>.ogg, skipping files already there."""
+    """Downloads a round's voice notes as DIR/<participant code>_<question id>_<n>.ogg; removes those of people who withdrew."""
     settings = _run(lambda: load_settings(Settings))
 
     async def fetch(services: Services) -> Fetched:
         notes = VoiceNotes(services.env)
         wanted = await notes.of_round(round_id)
         _private_folder(folder)
+        removed, failed = _tidy(folder, await notes.held_file_names())
         if all((folder / v.file_name).exists() for v in wanted):
             done = await fetch_all(None, notes, wanted, folder)  # nothing to fetch: no need to reach Telegram
         else:
@@ -53,16 +57,18 @@ def voice_notes(
                 done = await fetch_all(bot, notes, wanted, folder)
             finally:
                 await bot.shutdown()
+        done.removed, done.failed = removed, failed + done.failed
         counts = {"downloaded": done.downloaded, "skipped": done.skipped, "failed": len(done.failed)}
-        await notes.exported(round_id, folder, counts)
+        await notes.exported(round_id, folder, counts | {"removed": done.removed})
         return done
 
     done = _run(_with_services(fetch))
     for line in done.failed:
         err.print(line, highlight=False)
+    removed = f", removed {_recordings(done.removed)} of someone who withdrew" if done.removed else ""
     out.print(
         f"round {round_id}: downloaded {done.downloaded}, skipped {done.skipped} (already there), "
-        f"failed {len(done.failed)}; in {folder}",
+        f"failed {len(done.failed)}{removed}; in {folder}",
         highlight=False,
     )
     raise typer.Exit(1 if done.failed else 0)
@@ -89,6 +95,29 @@ async def fetch_all(bot: Bot | None, notes: VoiceNotes, wanted: list[VoiceFile],
         if voice.note.saved_file != voice.file_name:
             await notes.saved(voice)
     return done
+
+
+def _tidy(folder: Path, held: set[str]) -> tuple[int, list[str]]:
+    """Removes the recordings whose voice note is no longer held (the person withdrew) and makes the rest
+    owner-only; files not named as this command names recordings are left alone."""
+    removed, failed = 0, []
+    for name in unheld_recordings(sorted(p.name for p in folder.iterdir()), held):
+        try:
+            (folder / name).unlink()
+        except OSError as exc:
+            failed.append(
+                f"failed: cannot remove {folder / name}, a recording of someone who withdrew ({exc.strerror})"
+            )
+            continue
+        removed += 1
+    for name in held:
+        if (folder / name).is_file():
+            (folder / name).chmod(0o600)
+    return removed, failed
+
+
+def _recordings(count: int) -> str:
+    return f"{count} recording{'' if count == 1 else 's'}"
 
 
 def _whose(voice: VoiceFile) -> str:
@@ -121,7 +150,10 @@ def _private_folder(folder: Path) -> None:
             folder.mkdir(mode=0o700, parents=True)
         except OSError as exc:
             raise CareworkError(f"cannot make the folder {folder}: {exc.strerror}") from None
-        folder.chmod(0o700)  # mkdir's mode is cut by the umask
+    try:
+        folder.chmod(0o700)  # mkdir's mode is cut by the umask, and a folder made by hand may be open to all
+    except OSError as exc:
+        raise CareworkError(f"cannot make the folder {folder} private: {exc.strerror}") from None
 
 
 def _write_private(target: Path, data: bytes) -> None:

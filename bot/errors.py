@@ -22,6 +22,7 @@ KIND_WORDS: list[tuple[type[Exception], str]] = [
     (errors.NotRegistered, "not_registered"),
     (errors.RoundNotYetOpen, "stale"),  # before RoundNotOpen: a round that never opened has not "closed"
     (errors.RoundNotOpen, "round_closed"),
+    (errors.NotYourRound, "not_yours"),  # before StaleAction: nothing of theirs was answered
     (errors.StaleAction, "stale"),
     (InvalidCallback, "stale"),
 ]
@@ -65,6 +66,6 @@ async def on_error(update: object, context: CareworkContext) -> None:
         return  # a forged or garbled button: the toast says what to do, the chat stays as it is
     if update.callback_query is not None:
         await answer_query(update.callback_query, context.words(render.TEXT[key]))
-        if key in ("stale", "example_first", "needs_answer"):
+        if key in ("stale", "not_yours", "example_first", "needs_answer"):
             return  # the toast is enough; the chat already shows the right question
     await respond(update, context, render.plain(context.words, key), tag="e")

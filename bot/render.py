@@ -295,6 +295,7 @@ TEXT = {
     "buttons_expected": N_("Please tap one of the buttons above to answer this question."),
     "not_registered": N_("To take part you need an invite link from the research team. Please ask them for one."),
     "stale": N_("That question has already been answered."),
+    "not_yours": N_("This round is not one of yours."),
     "round_closed": N_("This round has closed, so it cannot take answers now. Thank you for your time."),
     "typed_only": N_("Sorry, I can only read typed messages. Please type your answer."),
     "edited": N_("I have kept your first answer. To add something, please send it as a new message."),

@@ -7,7 +7,8 @@ from html import escape
 from bot import callbacks as cb
 from bot.catalogue import N_, Html, Words, in_language
 from bot.render import Button, Reply
-from carework_core.their_data import HeldData
+from carework_core.their_data import HeldAnswer, HeldData
+from carework_core.vocabulary import NOT_SURE_LABEL
 
 MESSAGE_LIMIT = 4096  # Telegram's longest message; a longer account goes as a .txt document
 DOCUMENT_NOTE = N_("This is everything we hold about you. It is long, so it is in this file.")
@@ -33,9 +34,43 @@ def held_text(w: Words, data: HeldData) -> str:
     if not data.answers:
         lines.append("- " + w("none yet"))
     for answer in data.answers:
-        lines.append(f"- {say(answer.round_title)}: {say(answer.question)}\n  {say(answer.words)}")
-    lines += ["", w("To see this again, send /mydata. To leave and take your data with you, send /withdraw.")]
+        lines.append(f"- {say(answer.round_title)}: {_asked(w, answer)}\n  {_said(w, answer)}")
+    leaving = (
+        w(
+            "To leave, send /withdraw. Your answers would stay for the research, under a code that no longer links to you."
+        )
+        if data.kept_if_withdrawn
+        else w("To leave and have all your answers deleted, send /withdraw.")
+    )
+    lines += ["", w("To see this again, send /mydata.") + " " + leaving]
     return "\n".join(lines)  # values go in as Html: plain text here, escaped once when sent
+
+
+def _asked(w: Words, answer: HeldAnswer) -> str:
+    """The question an answer is to, as the person saw it: with its item, follow-up, or what kind of answer."""
+    asked = w.label(answer.question)
+    if answer.item is not None:
+        asked += f" ({w.label(answer.item)}{', ' + w.label(answer.criterion) if answer.criterion else ''})"
+    if answer.kind == "detail":
+        asked += " - " + (w.label(answer.followup) if answer.followup else w("In your own words"))
+    elif answer.kind == "reason":
+        asked = w("Why you see it differently: {question}", question=Html(asked))
+    elif answer.kind == "earlier":
+        asked = w(
+            "Earlier answer, changed {when}: {question}", when=Html(answer.replaced_at[:10]), question=Html(asked)
+        )
+    return asked
+
+
+def _said(w: Words, answer: HeldAnswer) -> str:
+    """The person's words as they are, or the labels they chose in their language; a skipped follow-up says so."""
+    if not answer.words:
+        return w("Skipped")
+    if answer.typed:
+        return ", ".join(answer.words)
+    return ", ".join(
+        w("Not sure") if type(word) is str and word == NOT_SURE_LABEL else w.label(word) for word in answer.words
+    )
 
 
 def held_message(text: str) -> Reply | None:

@@ -63,6 +63,11 @@ ANSWER_SHEET = Sheet(
             "an example's follow-up answers, one a line as follow-up id: words; (skipped) when the person tapped Skip",
         ),
         Column("other_words", "the words typed with an Other option"),
+        Column(
+            "followup_voice_files",
+            "the recordings of follow-up answers and Other's words spoken as voice notes, one a line as "
+            "follow-up id (other for Other's words): file, as `carework voice-notes` saves it",
+        ),
     ),
 )
 ITEM_SHEET_NOTE = "team scores and sources appear once the synthesis has been imported"
@@ -112,7 +117,11 @@ def participant_sheet(c: Consultation) -> Sheet:
     columns = [
         Column("participant", "pseudonymous code"),
         Column("group", "stakeholder group id", tuple((g.id, g.name) for g in c.groups)),
-        Column("language", "the language Telegram reported when they joined"),
+        Column(
+            "language",
+            f"the language they read the bot in ({', '.join(c.languages)}): "
+            "chosen with /language, else the one their Telegram app uses",
+        ),
         Column("joined", "when they first opened their invite, local time"),
         Column("consented_at", "when they finished the consent questions, local time"),
         Column("status", "where they stand now", STATUSES),
@@ -142,6 +151,7 @@ def item_sheet(c: Consultation) -> Sheet:
         Column("source_examples", "the example ids (E<answer id>) behind it, separated by ;"),
         Column("description", "the team's short description"),
         Column("theme", "the team's theme"),
+        Column("evidence_notes", "the team's notes on the evidence behind it"),
     ]
     for k in c.criteria:
         columns.append(Column(f"score_{k.id}", f"the team's review score on {k.name}", scale_codes(k.scale)))

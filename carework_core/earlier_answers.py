@@ -25,12 +25,16 @@ EARLIER_SHEET = Sheet(
         Column("answer_code", "the earlier stored value, coded as in Answers; empty for typed text"),
         Column("answered_at", "when the earlier answer arrived, local time"),
         Column("replaced_at", "when the participant changed it (the current answer is in Answers), local time"),
+        Column(
+            "voice_file",
+            "the recording of an earlier answer spoken as a voice note, as `carework voice-notes` saves it",
+        ),
     ),
     note="answers participants changed while the round was open; Answers and the round sheets hold only current ones",
 )
 
 
-async def earlier_rows(tx: Tx, scope: Scope) -> AsyncIterator[list[Any]]:
+async def earlier_rows(tx: Tx, scope: Scope, voices: dict[object, tuple[int, str]]) -> AsyncIterator[list[Any]]:
     """Yields the Earlier answers sheet: one row per replaced value, oldest change first."""
     groups = {g.id: g.name for g in scope.consultation.groups}
     async for e in history.coded_earlier_answers(tx, scope.round_id, scope.since):
@@ -50,4 +54,5 @@ async def earlier_rows(tx: Tx, scope: Scope) -> AsyncIterator[list[Any]]:
             None if typed else a.value,
             scope.local(e.created_at),
             scope.local(e.replaced_at),
+            voices.get(("earlier", e.id), (None, None))[1],
         ]

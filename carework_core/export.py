@@ -170,7 +170,7 @@ async def _sheets(book: Book, tx: Any, scope: Scope, stats: dict) -> tuple[dict[
     counts = {"participants": await _put(book, people, participant_rows(tx, scope))}
     voices = await voice_cells(tx, scope.round_id)
     counts["answers"] = await _put(book, cb.ANSWER_SHEET, _answer_rows(tx, scope, texts, reasons, voices))
-    await _put(book, EARLIER_SHEET, earlier_rows(tx, scope))  # changed answers' earlier versions
+    await _put(book, EARLIER_SHEET, earlier_rows(tx, scope, voices))  # changed answers' earlier versions
     written = [people, cb.ANSWER_SHEET, EARLIER_SHEET, cb.answer_codes([scope.snaps[r] for r in rounds])]
     answered = set(await stored.answered_rounds(tx))
     loaded = await stored.loaded_items(tx)

@@ -1,8 +1,8 @@
 """Sheets that keep every cell exactly as typed: an xlsx workbook (openpyxl write-only) or csv files in a zip.
 
 Both take the same rows, so `--format csv` holds the same sheets as the workbook. Text is always text
-(never a formula or an error cell; in a csv, a text that would start a formula gets a leading apostrophe,
-counted in About), characters XML forbids are dropped and counted, and nothing is cut:
+(never a formula or an error cell; in a csv, a text that would start a formula or read as an error value
+gets a leading apostrophe, counted in About), characters XML forbids are dropped and counted, and nothing is cut:
 a text longer than a cell holds continues in the next cell, a sheet longer than a sheet holds continues
 on "Name (2)".
 """
@@ -41,9 +41,19 @@ MAX_WIDTH = 60
 TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 # Characters XML 1.0 forbids (and lone surrogates, which UTF-8 cannot hold) are dropped.
 FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-# A spreadsheet would read these as the start of a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet would read these as the start of a formula (Excel takes the full-width signs too).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# A spreadsheet would read these as an error value, whatever their case.
+ERROR_VALUES = frozenset(
+    "#NULL! #DIV/0! #VALUE! #REF! #NAME? #NUM! #N/A #GETTING_DATA #SPILL! #CALC! #FIELD! #BLOCKED! "
+    "#CONNECT! #BUSY! #UNKNOWN! #EXTERNAL! #PYTHON!".split()
+)
 NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")  # "-9" starts like a formula but is only a number
+
+
+def reads_as_formula(text: str) -> bool:
+    """Whether a spreadsheet would read this text as a formula or an error value rather than as text."""
+    return text.startswith(FORMULA_START) or (text[:1] == "#" and text.strip().upper() in ERROR_VALUES)
 
 
 @dataclass(frozen=True)
@@ -124,7 +134,7 @@ def text_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
     clean = FORBIDDEN.sub("", value)  # first: a control character must not hide a leading "="
     cell = WriteOnlyCell(sheet, clean_text(clean))
     cell.data_type = "s"  # openpyxl would read "#N/A" as an error cell and "=..." as a formula
-    cell.quotePrefix = clean.startswith(FORMULA_START)
+    cell.quotePrefix = reads_as_formula(clean)
     return cell
 
 
@@ -288,7 +298,7 @@ class XlsxSheet:
             quoted = value.startswith("\r")
             value = value.replace("\r\n", "\n").replace("\r", "\n")
         else:
-            quoted = value.startswith(FORMULA_START)
+            quoted = reads_as_formula(value)
         shown = escape(value, quote=False) if ("&" in value or "<" in value or ">" in value) else value
         space = ' xml:space="preserve"' if value != value.strip() else ""
         if style or quoted:
@@ -336,9 +346,10 @@ class CsvSheet:
         if not isinstance(value, str):
             return value
         text = self.book.cleaning.clean(value)
-        if text.startswith(FORMULA_START) and not NUMBER.fullmatch(text):
+        if reads_as_formula(text) and not NUMBER.fullmatch(text):
             # A csv has no "this is text" mark, and a spreadsheet opening it would run "=HYPERLINK(...)"
-            # typed by a participant; the apostrophe (OWASP's advice) stops that, and About counts it.
+            # typed by a participant, or show "#N/A" as an error; the apostrophe (OWASP's advice) stops
+            # that, and About counts it.
             self.book.cleaning.quoted += 1
             return "'" + text
         return text

@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from carework_core.definitions import Consultation, Round
 from carework_core.errors import SheetProblem, SynthesisRejected
-from carework_core.sheets import FORMULA_START, clean_text
+from carework_core.sheets import clean_text, reads_as_formula
 
 EXAMPLE_COLUMNS = ["example_id", "group", "question_id", "question", "text", "suggested_cluster", "cluster_members"]
 ITEM_COLUMNS = ["item_id", "title", "description", "theme", "source_examples", "evidence_notes"]
@@ -171,7 +171,7 @@ def _keep_text(cell: Any) -> None:
     """Keeps typed text as text: never a formula ("=...") or an error cell ("#N/A")."""
     if isinstance(cell.value, str):
         cell.data_type = "s"
-        cell.quotePrefix = cell.value.startswith(FORMULA_START)
+        cell.quotePrefix = reads_as_formula(cell.value)
 
 
 def read_items(path: Path) -> FilledItems:

@@ -8,9 +8,9 @@ from carework_core.errors import (
     ConsentPending,
     ConsentReworded,
     NotRegistered,
+    NotYourRound,
     RoundNotOpen,
     RoundNotYetOpen,
-    StaleAction,
 )
 from carework_core.lifecycle import RoundStatus
 from carework_core.people import Participant, ParticipantStatus
@@ -36,7 +36,7 @@ async def in_open_round(
     person = await taking_part(tx, telegram_user_id)
     rnd = next((r for r in consultation.rounds if r.id == round_id), None)
     if rnd is None or person.group_id not in rnd.groups:
-        raise StaleAction(f"round {round_id!r} is not one for this participant")
+        raise NotYourRound(f"round {round_id!r} is not one for this participant")
     status = await round_status(tx, round_id)
     if status == RoundStatus.DRAFT:
         raise RoundNotYetOpen(f"round {round_id} has not opened yet")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from carework_core.clock import iso
-from carework_core.definitions import Consultation
+from carework_core.definitions import Consultation, ExamplesQuestion, ItemRatingQuestion, TextQuestion
 from carework_core.env import Env
 from carework_core.errors import NotRegistered, SummaryError
 from carework_core.scrub import trim_excerpt
@@ -15,6 +15,7 @@ from carework_core.storage import history
 from carework_core.storage import summaries as stored_summaries
 from carework_core.storage import their_data as stored
 from carework_core.storage.db import Tx
+from carework_core.storage.items import item_rows
 from carework_core.storage.outbox import forget_queued_words
 from carework_core.storage.participants import find_participant
 from carework_core.storage.voice import forget_voice_notes
@@ -37,11 +38,18 @@ class HeldConsent:
 
 @dataclass(frozen=True)
 class HeldAnswer:
-    """One answer as the person would recognise it: the round, the question, their words or the label chosen."""
+    """One answer as the person would recognise it. Texts from the definition, and item titles, keep every
+    language they are written in (LocalText): the bot shows each in the language the person reads."""
 
     round_title: str
     question: str
-    words: str
+    words: tuple[str, ...]  # the labels chosen, or the words typed; empty for a follow-up they skipped
+    kind: str = "answer"  # answer, earlier (a value since changed), reason (why they differ), detail
+    item: str | None = None  # the item's title, on an item card
+    criterion: str | None = None  # the criterion's name, on an item card
+    followup: str | None = None  # a detail's follow-up question; None for the words given with Other
+    replaced_at: str = ""  # when an earlier answer was changed
+    typed: bool = True  # words the person typed (or spoke), shown as they are; else labels from the definition
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,7 @@ class HeldData:
     joined_at: str
     consents: tuple[HeldConsent, ...]
     answers: tuple[HeldAnswer, ...]
+    kept_if_withdrawn: bool = False  # /withdraw keeps their answers unlinked (on_withdraw: anonymise), else deletes
 
 
 @dataclass(frozen=True)
@@ -63,7 +72,8 @@ class Withdrawn:
 
 
 class TheirData:
-    """Shows people what is held about them and lets them leave, taking their data with them."""
+    """Shows people what is held about them and lets them leave: their answers deleted, or kept unlinked
+    from them when the definition's on_withdraw says anonymise."""
 
     def __init__(self, env: Env):
         self.env = env
@@ -85,16 +95,18 @@ class TheirData:
             reasons = await stored.reasons_given(tx, person.id)
             earlier = await history.earlier_answers(tx, person.id)
             added = await stored_details.details_of(tx, person.id)
+            titles = await _item_titles(tx, self.env.consultation)
         c = self.env.consultation
         return HeldData(
             code,
             _name_of_group(c, group_id),
             joined_at,
             tuple(HeldConsent(_statement(c, s), agreed, at) for s, agreed, at in consents),
-            tuple(_answer(c, *a) for a in answers)
+            tuple(_answer(c, titles, *a) for a in answers)
             + tuple(_detail(c, *d) for d in added)
-            + tuple(_reason(c, *r) for r in reasons)
-            + tuple(_earlier(c, e) for e in earlier),
+            + tuple(_reason(c, titles, *r) for r in reasons)
+            + tuple(_earlier(c, titles, e) for e in earlier),
+            self.keeps_answers,
         )
 
     async def withdraw(self, telegram_user_id: int) -> Withdrawn | None:
@@ -155,34 +167,53 @@ def _statement(c: Consultation, statement_id: str) -> str:
     return next((s.text for s in c.consent.statements if s.id == statement_id), statement_id)
 
 
-def _answer(c: Consultation, round_id: str, question_id: str, item: str | None, criterion: str | None, value: str):
+async def _item_titles(tx: Tx, c: Consultation) -> dict[tuple[str, str], str]:
+    """Returns the title of every item people rate, by (item set, item id), in each language it was given."""
+    sets = {q.item_set for r in c.rounds for q in r.questions if isinstance(q, ItemRatingQuestion)}
+    return {(s, item_id): title for s in sorted(sets) for item_id, title in await item_rows(tx, s)}
+
+
+def _answer(
+    c: Consultation,
+    titles: dict[tuple[str, str], str],
+    round_id: str,
+    question_id: str,
+    item: str | None,
+    criterion: str | None,
+    value: str,
+) -> HeldAnswer:
     # A definition may have changed since: an answer to a question no longer defined still shows, by its ids.
     rnd = next((r for r in c.rounds if r.id == round_id), None)
     question = next((q for q in rnd.questions if q.id == question_id), None) if rnd else None
     scale_of = next((k for k in c.criteria if k.id == criterion), None)
-    words = ", ".join(labels_of(question, scale_of, value)) if question else value
-    asked = question.text if question else question_id
-    if item:
-        asked += f" ({item}{', ' + scale_of.name if scale_of else ''})"
-    return HeldAnswer(rnd.title if rnd else round_id, asked, words)
-
-
-def _earlier(c: Consultation, e: history.EarlierAnswer) -> HeldAnswer:
-    a = e.answer
-    answer = _answer(c, a.round_id, a.question_id, a.item_id, a.criterion_id, a.value)
+    typed = question is None or isinstance(question, (ExamplesQuestion, TextQuestion))
+    words = (value,) if typed else tuple(labels_of(question, scale_of, value))
+    title = titles.get((getattr(question, "item_set", ""), item or ""), item) if item else None
     return HeldAnswer(
-        answer.round_title, f"Earlier answer, changed {e.replaced_at[:10]}: {answer.question}", answer.words
+        rnd.title if rnd else round_id,
+        question.text if question else question_id,
+        words,
+        item=title,
+        criterion=(scale_of.name if scale_of else criterion) if item else None,
+        typed=typed,
     )
 
 
-def _reason(c: Consultation, round_id: str, question_id: str, item: str, criterion: str, text: str) -> HeldAnswer:
-    answer = _answer(c, round_id, question_id, item or None, criterion or None, text)
-    return HeldAnswer(answer.round_title, f"Why you see it differently: {answer.question}", text)
+def _earlier(c: Consultation, titles: dict, e: history.EarlierAnswer) -> HeldAnswer:
+    a = e.answer
+    answer = _answer(c, titles, a.round_id, a.question_id, a.item_id, a.criterion_id, a.value)
+    return replace(answer, kind="earlier", replaced_at=e.replaced_at)
+
+
+def _reason(c: Consultation, titles: dict, round_id: str, question_id: str, item: str, criterion: str, text: str):
+    answer = _answer(c, titles, round_id, question_id, item or None, criterion or None, text)
+    return replace(answer, kind="reason", words=(text,), typed=True)
 
 
 def _detail(c: Consultation, round_id: str, question_id: str, field: str, words: str | None) -> HeldAnswer:
     """A follow-up answer about an example, or the words given with Other, as the person would recognise it."""
-    answer = _answer(c, round_id, question_id, None, None, "")
-    question = next((q for r in c.rounds if r.id == round_id for q in r.questions if q.id == question_id), None)
-    asked = next((f.text for f in getattr(question, "followups", ()) if f.id == field), "In your words")
-    return HeldAnswer(answer.round_title, f"{answer.question} - {asked}", words if words is not None else "(skipped)")
+    answer = _answer(c, {}, round_id, question_id, None, None, "")
+    rnd = next((r for r in c.rounds if r.id == round_id), None)
+    question = next((q for q in rnd.questions if q.id == question_id), None) if rnd else None
+    asked = next((f.text for f in getattr(question, "followups", ()) if f.id == field), None)
+    return replace(answer, kind="detail", followup=asked, words=(words,) if words is not None else (), typed=True)

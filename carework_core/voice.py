@@ -19,6 +19,9 @@ from carework_core.storage.db import Tx
 from carework_core.storage.voice import StoredVoice
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+# A name file_name() gives (codes are P-NNNN), or the partial file of one being written: only such
+# files are ever removed from a transcriber's folder.
+_RECORDING = re.compile(r"\.?(P-[0-9]+_[A-Za-z0-9_-]+_[0-9]+\.ogg)(\.part)?")
 
 
 @dataclass(frozen=True)
@@ -63,15 +66,25 @@ async def voice_files(tx: Tx, round_id: str | None = None) -> list[VoiceFile]:
 
 
 async def voice_cells(tx: Tx, round_id: str | None = None) -> dict[object, tuple[int, str]]:
-    """Returns each voice note's (seconds, file name): an answer's by answer id, a reason's by the answer it explains."""
+    """Returns each voice note's (seconds, file name): an answer's by answer id, a follow-up's or Other's words'
+    by (answer id, field), a changed answer's by ("earlier", its history id), a reason's by the answer it explains."""
     cells: dict[object, tuple[int, str]] = {}
     for v in await voice_files(tx, round_id):
         n = v.note
-        if n.earlier or n.field:  # the Answers sheet's voice columns are for current answers and reasons
+        if n.earlier:
+            cells[("earlier", n.history_id)] = (n.duration, v.file_name)
+            continue
+        if n.field:
+            cells[(n.answer_id, n.field)] = (n.duration, v.file_name)
             continue
         explained = (n.code, n.round_id, n.question_id, n.item_id, n.criterion_id)
         cells[n.answer_id if n.answer_id is not None else explained] = (n.duration, v.file_name)
     return cells
+
+
+def unheld_recordings(names: list[str], held: set[str]) -> list[str]:
+    """Returns the names of recordings (as file_name gives them) whose voice note is no longer held."""
+    return [n for n in names if (m := _RECORDING.fullmatch(n)) and m.group(1) not in held]
 
 
 class VoiceNotes:
@@ -91,6 +104,11 @@ class VoiceNotes:
         detail = json.dumps({"format": "ogg", "folder": folder.name} | done)
         async with self.env.db.transaction() as tx:
             await audit(tx, self.env, actor, "export_voice_notes", round_id, detail)
+
+    async def held_file_names(self) -> set[str]:
+        """Returns the file names of every voice note still held, in any round; a withdrawn person's are gone."""
+        async with self.env.db.reading() as tx:
+            return {v.file_name for v in await voice_files(tx)}
 
     async def saved(self, voice: VoiceFile) -> None:
         """Records that a voice note's recording was saved under its file name."""

@@ -11,6 +11,7 @@ from carework_core.clock import parse_iso
 from carework_core.codebook import Slot, coded
 from carework_core.definition_changes import RoundSnapshot
 from carework_core.definitions import Consultation, ExamplesQuestion, ItemRatingQuestion, TextQuestion
+from carework_core.languages import fitting_language
 from carework_core.storage import workbook as stored
 from carework_core.storage.db import Tx
 from carework_core.summary import ALL_GROUPS, RoundStats
@@ -82,6 +83,7 @@ async def answer_rows(
             *spoken,
             _followups(q, extras.get(a.id)),
             (extras.get(a.id) or {}).get("other"),
+            _spoken_details(a.id, extras.get(a.id), voices),
         ]
 
 
@@ -92,6 +94,12 @@ def _followups(q: Any, given: dict[str, str | None] | None) -> str | None:
     # Follow-ups added to the definition after the round opened are not in its snapshot: they come last.
     order = [f.id for f in q.followups if f.id in given] + [k for k in given if k not in {f.id for f in q.followups}]
     return "\n".join(f"{k}: {given[k] if given[k] is not None else '(skipped)'}" for k in order) or None
+
+
+def _spoken_details(answer_id: int, given: dict[str, str | None] | None, voices: dict) -> str | None:
+    """Returns the recordings of an answer's spoken follow-ups and Other's words, one a line as `id: file`."""
+    files = [(k, voices[(answer_id, k)][1]) for k in given or () if (answer_id, k) in voices]
+    return "\n".join(f"{k}: {name}" for k, name in files) or None
 
 
 @dataclass(frozen=True)
@@ -126,7 +134,8 @@ async def participant_rows(tx: Tx, scope: Scope) -> AsyncIterator[list[Any]]:
     statements = [s.id for s in scope.consultation.consent.statements]
     async for p in stored.people(tx):
         status = _person_status(p)
-        row: list[Any] = [p.code, p.group_id, p.language or "", scope.local(p.joined_at)]
+        reads = fitting_language(scope.consultation.languages, p.language)  # as the bot speaks to them
+        row: list[Any] = [p.code, p.group_id, reads, scope.local(p.joined_at)]
         row += [scope.local(p.consented_at), status]
         mine = choices.get(p.id, {})
         for s in statements:
@@ -201,8 +210,8 @@ def item_rows(loaded: list[tuple[str, str, str, int]], details: dict, criteria: 
         d = details.get((item_set, item_id))
         sources = ";".join(getattr(d, "sources", ()) or ())
         scores = getattr(d, "scores", {}) or {}
-        row = [item_set, item_id, text, position, sources, getattr(d, "description", ""), getattr(d, "theme", "")]
-        yield row + [scores.get(k) for k in criteria]
+        said = [getattr(d, "description", ""), getattr(d, "theme", ""), getattr(d, "notes", "")]
+        yield [item_set, item_id, text, position, sources, *said] + [scores.get(k) for k in criteria]
 
 
 def stat_rows(stats: dict[str, RoundStats], item_sets: dict[str, str]) -> Iterable[list[Any]]:

@@ -1,4 +1,5 @@
-"""/mydata shows a person everything held about them; /withdraw lets them leave and take it with them."""
+"""/mydata shows a person everything held about them; /withdraw lets them leave (their answers deleted, or
+kept unlinked from them, as the definition's on_withdraw says)."""
 
 from __future__ import annotations
 

@@ -31,6 +31,7 @@ class EarlierAnswer:
     answer: Answer
     created_at: str
     replaced_at: str
+    id: int | None = None  # its row in answer_history, which a recording of it names
 
 
 def _own(row: tuple) -> OwnAnswer:
@@ -140,9 +141,9 @@ async def coded_earlier_answers(
         params.append(since)
     sql = (
         "SELECT p.code, p.group_id, h.round_id, h.question_id, h.value, h.source, h.item_id, h.criterion_id,"
-        " h.created_at, h.replaced_at FROM answer_history h JOIN participants p ON p.id = h.participant_id"
+        " h.created_at, h.replaced_at, h.id FROM answer_history h JOIN participants p ON p.id = h.participant_id"
         + (" WHERE " + " AND ".join(where) if where else "")
         + " ORDER BY h.id"
     )
     async for r in tx.iterate(sql, params, size=2000):
-        yield EarlierAnswer(r[0], r[1], Answer(*r[2:8]), r[8], r[9])
+        yield EarlierAnswer(r[0], r[1], Answer(*r[2:8]), r[8], r[9], r[10])

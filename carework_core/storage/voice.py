@@ -46,6 +46,7 @@ class StoredVoice:
     number: int  # 1 for the person's first voice note to this question id, in any round
     earlier: bool = False  # the recording of an answer the person has since changed
     field: str = ""  # the detail of the answer it says (a follow-up's id, or "other"); "" for the answer itself
+    history_id: int | None = None  # the earlier version of a changed answer it says
 
 
 async def keep(tx: Tx, participant_id: int, source: str, file_id: str, file_unique_id: str, duration: int) -> None:
@@ -74,7 +75,7 @@ SELECT v.id, p.code, COALESCE(a.round_id, h.round_id, r.round_id) AS round_id,
            PARTITION BY v.participant_id, COALESCE(a.question_id, h.question_id, r.question_id), v.field
            ORDER BY v.id
        ),
-       v.history_id IS NOT NULL, v.field
+       v.history_id IS NOT NULL, v.field, v.history_id
 FROM voice_notes v
 JOIN participants p ON p.id = v.participant_id
 LEFT JOIN answers a ON a.id = v.answer_id

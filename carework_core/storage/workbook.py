@@ -33,7 +33,7 @@ class PersonRow:
     id: int
     code: str
     group_id: str
-    language: str | None
+    language: str | None  # the language they chose with /language, else the one their Telegram app reported
     joined_at: str
     consented_at: str | None
     status: str
@@ -101,8 +101,8 @@ async def answered_rounds(tx: Tx) -> list[str]:
 async def people(tx: Tx) -> AsyncIterator[PersonRow]:
     """Yields every registered participant (one with a code), in joining order."""
     sql = (
-        "SELECT id, code, group_id, language, created_at, consented_at, status, reachable, paused_at IS NOT NULL"
-        " FROM participants WHERE code IS NOT NULL ORDER BY id"
+        "SELECT id, code, group_id, COALESCE(chosen_language, language), created_at, consented_at, status,"
+        " reachable, paused_at IS NOT NULL FROM participants WHERE code IS NOT NULL ORDER BY id"
     )
     async for row in tx.iterate(sql):
         yield PersonRow(*row[:7], bool(row[7]), bool(row[8]))

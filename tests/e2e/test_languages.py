@@ -11,6 +11,9 @@ from openpyxl import load_workbook
 
 from bot.catalogue import words
 from bot.deadend_text import commands_menu
+from carework_core.export import export_workbook
+from carework_core.local_text import LocalText
+from carework_core.steps import Item
 from tests.bot.test_cli import carework
 from tests.e2e.conftest import start_stack, stop_stack
 
@@ -187,3 +190,41 @@ async def test_items_from_the_synthesis_workbook_are_rated_in_each_persons_langu
     welsh_summary = next(m.text for m in await ann.chat() if m.text.startswith("Sgorio'r syniadau"))
     assert "Diolch am gymryd rhan yn rownd 3, Sgorio'r syniadau." in welsh_summary  # the default opening too
     assert "Honno oedd y rownd olaf." in welsh_summary and "Thank you" not in welsh_summary
+
+
+async def test_mydata_and_the_export_speak_the_language_chosen_with_language(stack, tmp_path):
+    bob = await english(stack, "Bob", language_code="en-GB")
+    await bob.send("/language")
+    await bob.wait_for(lambda chat: chat[-1].buttons == [["English"], ["Cymraeg"]])
+    await bob.tap("Cymraeg")
+    await bob.wait_for(lambda chat: chat[-1].text == "O hyn ymlaen byddaf yn ysgrifennu atoch yn Gymraeg.")
+    rota = LocalText("Rota swaps", {"en": "Rota swaps", "cy": "Cyfnewid rota"})
+    await stack.services.answering.load_items("ideas", [Item("I1", rota)])
+    for round_id in ("r1", "r2", "r3"):
+        await stack.services.rounds.open_round(round_id, actor="test")
+    a, uid = stack.services.answering, bob.user_id
+    await a.begin(uid, "r1")
+    await a.tap(uid, "r1", 1, "1", "q1")  # Small: Bach
+    await a.tap(uid, "r1", 2, "0", "q2")  # Home care: Gofal cartref
+    await a.receive_text(uid, "Dim byd arall", "m1")
+    await a.begin(uid, "r2")
+    await a.receive_text(uid, "Cyfnewid sifftiau", "m2")
+    await a.receive_text(uid, "Yng Nghaerdydd", "m3")  # Where is this happening?
+    await a.begin(uid, "r3")
+    await a.tap(uid, "r3", 1, "1", "q3", (0, 0))  # None: Dim
+
+    await bob.send("/mydata")
+    mine = await bob.wait_for(lambda chat: chat[-1].text.startswith("Beth sydd gennym amdanoch"))
+    text = mine[-1].text
+    assert "Enghreifftiau llesiant: Pa mor fawr yw problem llesiant staff?\n  Bach" in text
+    assert "Enghreifftiau llesiant: Ble ydych chi'n gweithio?\n  Gofal cartref" in text
+    assert "Syniadau llesiant: Dywedwch wrthym am ffordd newydd o weithio rydych wedi'i gweld." in text
+    assert "Ble mae hyn yn digwydd?\n  Yng Nghaerdydd" in text
+    assert "Sgorio'r syniadau: Sgoriwch y syniad hwn, os gwelwch yn dda. (Cyfnewid rota, Tystiolaeth)\n  Dim" in text
+    for english_words in ("Small", "Home care", "None", "Rota swaps", "Evidence", "Where is this", "Wellbeing"):
+        assert english_words not in text
+
+    path = tmp_path / "export.xlsx"
+    await export_workbook(stack.services.env, path)
+    people = list(load_workbook(path)["Participants"].iter_rows(values_only=True))
+    assert [dict(zip(people[0], row, strict=True))["language"] for row in people[1:]] == ["cy"]

@@ -69,6 +69,8 @@ async def test_mydata_shows_my_group_consents_and_answers_and_nobody_elses(stack
     assert "Your code: P-0001" in text and "Your group: Social care workforce" in text
     assert "I have read what this is about. Yes" in text and "My words may be quoted anonymously. Yes" in text
     assert f"Wellbeing examples: Tell us about a new way of working you have seen.\n  {WORDS}" in text
+    # Withdrawing deletes their answers here (on_withdraw: delete): it says so, not "take your data with you".
+    assert text.endswith("To see this again, send /mydata. To leave and have all your answers deleted, send /withdraw.")
 
 
 async def test_mydata_and_withdrawing_in_quick_succession_wait_out_telegrams_flood_control(stack):
@@ -155,6 +157,11 @@ async def anonymising(tmp_path):
 
 async def test_anonymise_keeps_answers_under_the_code_with_no_link_to_the_person(anonymising):
     ann = await answered_once(anonymising)
+    await ann.send("/mydata")
+    mine = await ann.wait_for(lambda c: c[-1].text.startswith("What we hold about you"))
+    assert mine[-1].text.endswith(
+        "To leave, send /withdraw. Your answers would stay for the research, under a code that no longer links to you."
+    )
     await ann.send("/withdraw")
     asked = await ann.wait_for_reply()
     assert "kept for the research under a code" in asked.text
