@@ -37,6 +37,7 @@ from carework_core.schedule import (
     plan_of,
     quiet_until,
     reminder_key,
+    wall_clock_problem,
 )
 from carework_core.storage import rounds as stored_rounds
 from carework_core.storage import schedule as stored
@@ -228,5 +229,7 @@ def parse_local_time(text: str, zone: ZoneInfo, now: datetime | None = None) -> 
             continue
         if end_of_day:
             local += timedelta(hours=23, minutes=59)
+        if (why := wall_clock_problem(local, zone)) is not None:
+            raise PlanError(why)  # a skipped or repeated hour is not one moment: ask for another
         return local.replace(tzinfo=zone).astimezone(UTC)
     raise PlanError(f"cannot read {text!r} as a time: write 2026-01-25 21:00, 2026-01-25, or +3d")

@@ -70,6 +70,21 @@ def local_to_utc(when: datetime, zone: ZoneInfo) -> datetime:
     return aware.astimezone(UTC)
 
 
+def wall_clock_problem(when: datetime, zone: ZoneInfo) -> str | None:
+    """Says why a time written without an offset is not one moment in the zone (the clocks change), or None."""
+    if when.tzinfo is not None:
+        return None
+    first, second = when.replace(tzinfo=zone, fold=0), when.replace(tzinfo=zone, fold=1)
+    written = f"{when:%Y-%m-%d %H:%M} "
+    if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != when:
+        return (
+            written + f"does not exist in {zone.key}: the clocks go forward then; pick a time outside the skipped hour"
+        )
+    if first.utcoffset() != second.utcoffset():
+        return written + f"happens twice in {zone.key}: the clocks go back then; pick a time outside the repeated hour"
+    return None
+
+
 def plan_of(rnd: Round, zone: ZoneInfo, changes: Iterable[PlanChange] = ()) -> RoundPlan:
     """Returns a round's plan: its definition schedule with stored changes applied in order."""
     s = rnd.schedule
