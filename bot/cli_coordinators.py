@@ -13,6 +13,7 @@ from bot import team_text
 from bot.cli_app import _refuse, _run, _with_services, app, out, round_app
 from bot.render import Reply
 from carework_core.bootstrap import Services
+from carework_core.coordinators import check_announcement
 from carework_core.plans import parse_local_time
 
 ACTOR = "cli"
@@ -109,6 +110,7 @@ def announce(
 
     async def act(services: Services) -> None:
         team = services.coordinators
+        check_announcement(text)  # refused before the question, not after the coordinator said yes
         count = await team.reach(audience)
         if not yes and not typer.confirm(f"this goes to {team_text.people(count)} ({audience}):\n\n{text}\n\nsend it?"):
             out.print("announcement not sent", highlight=False)

@@ -7,9 +7,9 @@ from html import escape
 from bot import callbacks as cb
 from bot.catalogue import N_, Html, Words, in_language
 from bot.render import Button, Reply
+from bot.telegram_html import MESSAGE_LIMIT, utf16_units
 from carework_core.their_data import HeldData
 
-MESSAGE_LIMIT = 4096  # Telegram's longest message; a longer account goes as a .txt document
 DOCUMENT_NOTE = N_("This is everything we hold about you. It is long, so it is in this file.")
 STAYING = N_("You are still taking part. Nothing has changed.")
 WITHDRAW_YES = N_("Yes, withdraw")
@@ -39,9 +39,9 @@ def held_text(w: Words, data: HeldData) -> str:
 
 
 def held_message(text: str) -> Reply | None:
-    """Returns the account as one message, or None when it is too long for one."""
-    shown = escape(text)
-    return Reply(shown) if len(shown) <= MESSAGE_LIMIT else None
+    """Returns the account as one message, or None when it is too long for one (a .txt document then)."""
+    # Telegram counts the text as shown, in UTF-16 units: escaping adds nothing, an emoji counts as two.
+    return Reply(escape(text)) if utf16_units(text) <= MESSAGE_LIMIT else None
 
 
 def withdraw_question(w: Words, keeps_answers: bool) -> Reply:

@@ -15,14 +15,14 @@ from carework_core.effects import Effect, record_effects
 from carework_core.env import Env, audit
 from carework_core.errors import CareworkError, InviteUsedUp, NotFound
 from carework_core.invite_tokens import token_hash
-from carework_core.messages import Lane, OutgoingMessage
+from carework_core.messages import Lane, OutgoingMessage, utf16_units
 from carework_core.storage import coordinators as stored
 from carework_core.storage.coordinators import Announcement
 
 __all__ = ["Announcement", "Coordinator", "Coordinators", "Joined", "OnTeam", "Sent"]
 
 EVERYONE = "all"
-# Telegram takes 4,096 characters in one message; the coordinator's preview adds a line of its own.
+# Telegram takes 4,096 UTF-16 units in one message; the coordinator's preview adds a line of its own.
 MAX_ANNOUNCEMENT = 4000
 
 
@@ -186,8 +186,9 @@ def check_announcement(text: str) -> None:
     """Refuses an empty announcement, or one too long for one Telegram message."""
     if not text.strip():
         raise CareworkError("an announcement needs some text")
-    if len(text) > MAX_ANNOUNCEMENT:
+    units = utf16_units(text)  # what Telegram counts: an emoji is two
+    if units > MAX_ANNOUNCEMENT:
         raise CareworkError(
-            f"this announcement is {len(text)} characters; one Telegram message takes at most {MAX_ANNOUNCEMENT}"
-            " here, so please shorten it or send it in parts"
+            f"this announcement is {units:,} Telegram characters (an emoji counts as two); one message takes at "
+            f"most {MAX_ANNOUNCEMENT:,} here, so please shorten it or send it in parts"
         )
