@@ -79,7 +79,7 @@ def remind(
 
     async def act(services: Services) -> None:
         plans = services.plans
-        count = await plans.reminder_recipients(round_id)
+        count = (await plans.check_reminder(round_id)).due  # refused if everyone had one within the gap
         if not yes and not typer.confirm(
             f"a reminder to round {round_id} would go to {team_text.people(count)}; send it?"
         ):

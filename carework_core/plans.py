@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from carework_core.clock import iso
-from carework_core.definitions import Round, parse_duration
+from carework_core.clock import iso, parse_iso
+from carework_core.definitions import Consultation, Round, parse_duration
 from carework_core.effects import Effect, record_effects
 from carework_core.env import Env, audit
 from carework_core.errors import PlanError
@@ -62,6 +62,15 @@ class ReminderTarget:
     @property
     def dedupe_key(self) -> str:
         return f"{reminder_key(self.round.id, self.reminder)}:{self.participant.id}"
+
+
+@dataclass(frozen=True)
+class ReminderReach:
+    """Who a reminder to a round would reach now, and how many it leaves out for having had one lately."""
+
+    due: int
+    held_back: int = 0
+    next_at: datetime | None = None  # when the first of those left out may be reminded again
 
 
 class Plans:
@@ -120,7 +129,7 @@ class Plans:
         number = self.env.consultation.rounds.index(rnd) + 1
         async with self.env.db.reading() as tx:
             plan = next(p for p in (await self._state(tx)).plans if p.round_id == rnd.id)
-            people = await stored.unfinished_invited(tx, rnd.id)
+            people = await stored.unfinished_invited(tx, rnd.id, self._gap_start())
         left = len(rnd.questions)
         return [
             ReminderTarget(p, rnd, number, max(1, left - done), plan.closes, action.number, started)
@@ -134,13 +143,37 @@ class Plans:
                 tx, action.key, action.round_id, "remind", iso(action.due), "done", self.env.stamp(), len(messages)
             ):
                 return 0
+            reminded = [m.participant_id for m in messages if m.participant_id is not None]
+            await stored.mark_reminded(tx, action.round_id, reminded, self.env.stamp())
             return await record_effects(tx, self.env, [Effect(None, (m,)) for m in messages])
 
     async def reminder_recipients(self, round_id: str) -> int:
         """Returns how many people a reminder to this round would reach now."""
+        return (await self.reminder_reach(round_id)).due
+
+    async def reminder_reach(self, round_id: str) -> ReminderReach:
+        """Returns who a reminder to this round would reach now, and who had one within the reminder gap."""
         self._round(round_id)
         async with self.env.db.reading() as tx:
-            return len(await stored.unfinished_invited(tx, round_id))
+            return await self._reach(tx, round_id)
+
+    async def check_reminder(self, round_id: str) -> ReminderReach:
+        """Returns who a reminder would reach; refuses one that would only repeat a reminder of the last hours."""
+        reach = await self.reminder_reach(round_id)
+        _refuse_repeat(round_id, reach, self.env.consultation)
+        return reach
+
+    def _gap_start(self) -> str:
+        """Returns the time after which a reminder counts as recent: now less the definition's reminder gap."""
+        return iso(self.env.clock.now() - self.env.consultation.reminder_gap)
+
+    async def _reach(self, tx: Tx, round_id: str) -> ReminderReach:
+        since = self._gap_start()
+        due = len(await stored.unfinished_invited(tx, round_id, since))
+        held_back = len(await stored.unfinished_invited(tx, round_id)) - due
+        recent = await stored.reminded_after(tx, round_id, since)
+        first = parse_iso(recent[0]) + self.env.consultation.reminder_gap if recent and held_back else None
+        return ReminderReach(due, held_back, first)
 
     async def quiet_until(self) -> datetime | None:
         """Returns when the quiet hours we are in end, or None outside them."""
@@ -168,6 +201,7 @@ class Plans:
         async with self.env.db.transaction() as tx:
             if await round_status(tx, round_id) != RoundStatus.OPEN:
                 raise PlanError(f"round {round_id} is not open, so there is nobody to remind")
+            _refuse_repeat(round_id, await self._reach(tx, round_id), self.env.consultation)
             await self._change(tx, PlanChange(round_id, ChangeKind.ADD_REMINDER, self.env.clock.now(), actor=actor))
             return await self._plan_in(tx, rnd)
 
@@ -211,6 +245,17 @@ class Plans:
         await stored.add_plan_change(tx, change, self.env.stamp())
         detail = {"number": change.number, "at": iso(change.at) if change.at else None}
         await audit(tx, self.env, change.actor, f"plan_{change.kind.value}", change.round_id, json.dumps(detail))
+
+
+def _refuse_repeat(round_id: str, reach: ReminderReach, c: Consultation) -> None:
+    """Refuses a reminder when everyone it is for had one within the reminder gap (it would repeat itself)."""
+    if reach.due or not reach.held_back:
+        return
+    people = "1 person" if reach.held_back == 1 else f"{reach.held_back} people"
+    hours = c.reminder_gap.total_seconds() / 3600
+    gap = f"{hours:g} hour{'s' if hours != 1 else ''}"
+    when = f" The next can go from {reach.next_at.astimezone(c.zone):%a %-d %b %Y %H:%M}." if reach.next_at else ""
+    raise PlanError(f"everyone waiting in round {round_id} ({people}) had a reminder less than {gap} ago.{when}")
 
 
 def parse_local_time(text: str, zone: ZoneInfo, now: datetime | None = None) -> datetime:

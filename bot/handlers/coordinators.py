@@ -142,7 +142,7 @@ async def remind(update: Update, context: CareworkContext, me: Coordinator) -> N
         return await _usage(update, context, "/remind ROUND")
     round_id = context.args[0]
     plan = await context.services.plans.plan(round_id)
-    count = await context.services.plans.reminder_recipients(round_id)
+    count = (await context.services.plans.check_reminder(round_id)).due  # refused if it would repeat one
     if count == 0:
         return await respond(update, context, Reply(escape(f"Nobody to remind in round {round_id}: no one waits.")))
     buttons = (

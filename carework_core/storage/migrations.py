@@ -362,6 +362,10 @@ MIGRATIONS: list[Migration] = [
     ),
     # An item's title in every language of the consultation, as JSON {language: title}; NULL: one language.
     Migration(20, "item titles in each language", "ALTER TABLE items ADD COLUMN titles TEXT"),
+    # When a person was last reminded about a round: the next reminder waits for the definition's reminder_gap.
+    Migration(
+        21, "when each person was last reminded about a round", "ALTER TABLE participations ADD COLUMN reminded_at TEXT"
+    ),
 ]
 
 
