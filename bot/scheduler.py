@@ -103,6 +103,18 @@ def _waiting(summary: Summary) -> str:
     )
 
 
+async def send_held_announcements(services: Services) -> int:
+    """Queues each announcement held for quiet hours once they have ended; returns how many went."""
+    sent = 0
+    for held in await services.coordinators.held_due():
+        params = Reply(escape(held.text or "")).params()
+        done = await services.coordinators.send_announcement(held.id, params, held.actor, urgent=True)
+        if done is not None:
+            sent += 1
+            log.info("held announcement queued", extra={"announcement": held.id})
+    return sent
+
+
 async def announce_closed_rounds(services: Services) -> int:
     """Queues "Round N has closed" once for everyone invited who had not finished; returns how many."""
     owed = await services.rounds.owed_closing_notices()

@@ -256,14 +256,18 @@ def _summary_due(now: datetime, plan: RoundPlan, state: ScheduleState) -> dateti
 
 def quiet_until(now: datetime, state: ScheduleState) -> datetime | None:
     """Returns when the quiet hours around `now` end (UTC), or None if `now` is not in them."""
-    quiet = state.quiet_hours
+    return quiet_end(now, state.quiet_hours, state.zone)
+
+
+def quiet_end(now: datetime, quiet: QuietHours | None, zone: ZoneInfo) -> datetime | None:
+    """Returns when the quiet hours around `now` end (UTC), or None if `now` is not in them."""
     if quiet is None:
         return None
-    local = now.astimezone(state.zone)
+    local = now.astimezone(zone)
     if not quiet.contains(local.time()):
         return None
     day = local.date() if local.time() < quiet.end else local.date() + timedelta(days=1)
-    return datetime.combine(day, quiet.end, tzinfo=state.zone).astimezone(UTC)
+    return datetime.combine(day, quiet.end, tzinfo=zone).astimezone(UTC)
 
 
 def next_wake(now: datetime, state: ScheduleState) -> datetime | None:

@@ -362,10 +362,9 @@ MIGRATIONS: list[Migration] = [
     ),
     # An item's title in every language of the consultation, as JSON {language: title}; NULL: one language.
     Migration(20, "item titles in each language", "ALTER TABLE items ADD COLUMN titles TEXT"),
-    # When a person was last reminded about a round: the next reminder waits for the definition's reminder_gap.
-    Migration(
-        21, "when each person was last reminded about a round", "ALTER TABLE participations ADD COLUMN reminded_at TEXT"
-    ),
+    # The last reminder about a round (the next waits reminder_gap); an announcement held until quiet hours end.
+    Migration(21, "last reminder per person and round", "ALTER TABLE participations ADD COLUMN reminded_at TEXT"),
+    Migration(22, "announcements wait for quiet hours", "ALTER TABLE announcements ADD COLUMN send_after TEXT"),
 ]
 
 
