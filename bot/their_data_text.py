@@ -7,6 +7,7 @@ from html import escape
 from bot import callbacks as cb
 from bot.catalogue import N_, Html, Words, in_language
 from bot.render import Button, Reply
+from bot.round_text import what_comes_next
 from bot.telegram_html import MESSAGE_LIMIT, utf16_units
 from carework_core.their_data import HeldData
 
@@ -34,6 +35,7 @@ def held_text(w: Words, data: HeldData) -> str:
         lines.append("- " + w("none yet"))
     for answer in data.answers:
         lines.append(f"- {say(answer.round_title)}: {say(answer.question)}\n  {say(answer.words)}")
+    lines += ["", w("What happens next: {next}", next=Html(what_comes_next(w, data.coming)))]
     lines += ["", w("To see this again, send /mydata. To leave and take your data with you, send /withdraw.")]
     return "\n".join(lines)  # values go in as Html: plain text here, escaped once when sent
 

@@ -20,6 +20,7 @@ from carework_core.env import Env, audit
 from carework_core.errors import PlanError
 from carework_core.lifecycle import RoundEvent, RoundStatus
 from carework_core.messages import OutgoingMessage
+from carework_core.next_round import Coming, coming_in
 from carework_core.people import Participant
 from carework_core.rounds import move_round, round_named, round_status
 from carework_core.schedule import (
@@ -179,6 +180,11 @@ class Plans:
         """Returns when the quiet hours we are in end, or None outside them."""
         async with self.env.db.reading() as tx:
             return quiet_until(self.env.clock.now(), await self._state(tx))
+
+    async def coming(self, group_id: str, after: str | None = None) -> Coming:
+        """Returns what comes next for a group after a round (or from now): its next round, or none left."""
+        async with self.env.db.reading() as tx:
+            return await coming_in(tx, self.env.consultation, group_id, self.env.clock.now(), after)
 
     async def extend(self, round_id: str, until: datetime, actor: str) -> RoundPlan:
         """Sets a new closing time; a closed round opens again until then."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from carework_core.definitions import Consultation
 from carework_core.env import Env
 from carework_core.errors import NotRegistered, SummaryError
+from carework_core.next_round import Coming, coming_in
 from carework_core.scrub import trim_excerpt
 from carework_core.storage import details as stored_details
 from carework_core.storage import history
@@ -14,7 +15,7 @@ from carework_core.storage import summaries as stored_summaries
 from carework_core.storage import their_data as stored
 from carework_core.storage.db import Tx
 from carework_core.storage.outbox import forget_queued_words
-from carework_core.storage.participants import find_participant
+from carework_core.storage.participants import find_participant, round_standings
 from carework_core.storage.voice import forget_voice_notes
 from carework_core.summaries import Summaries
 from carework_core.vocabulary import labels_of
@@ -48,6 +49,7 @@ class HeldData:
     joined_at: str
     consents: tuple[HeldConsent, ...]
     answers: tuple[HeldAnswer, ...]
+    coming: Coming | None = None  # what comes next for their group
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,8 @@ class TheirData:
             reasons = await stored.reasons_given(tx, person.id)
             earlier = await history.earlier_answers(tx, person.id)
             added = await stored_details.details_of(tx, person.id)
+            done = [r for r, s in (await round_standings(tx, person.id)).items() if s.finished]
+            coming = await coming_in(tx, self.env.consultation, group_id, self.env.clock.now(), done=done)
         c = self.env.consultation
         return HeldData(
             code,
@@ -90,6 +94,7 @@ class TheirData:
             + tuple(_detail(c, *d) for d in added)
             + tuple(_reason(c, *r) for r in reasons)
             + tuple(_earlier(c, e) for e in earlier),
+            coming,
         )
 
     async def withdraw(self, telegram_user_id: int) -> Withdrawn | None:
