@@ -94,13 +94,10 @@ def reminder(w: Words, target: ReminderTarget, c: Consultation) -> Reply:
     return Reply(text, ((Button(w("Continue") if started else w("Start"), cb.Begin(rnd.id)),),))
 
 
-def round_closed(w: Words, number: int) -> Reply:
-    """Tells someone who had not finished that a round has closed."""
+def round_closed(w: Words, number: int, coming: Coming | None = None) -> Reply:
+    """Tells someone who had not finished that a round has closed, and what comes next for their group."""
     return Reply(
-        w(
-            "Round {number} has closed. Thank you for your time. We will message you here when the next round opens.",
-            number=number,
-        )
+        w("Round {number} has closed. Thank you for your time.", number=number) + " " + what_comes_next(w, coming)
     )
 
 

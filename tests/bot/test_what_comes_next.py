@@ -10,7 +10,7 @@ import pytest
 
 from bot import render
 from bot.catalogue import ENGLISH
-from bot.scheduler import reconcile
+from bot.scheduler import announce_closed_rounds, reconcile
 from bot.summary_sending import send_summary
 from bot.their_data_text import held_text
 from botapi_emulator.html_markup import parse_html
@@ -71,3 +71,19 @@ async def test_mydata_says_what_comes_next_for_the_persons_group(services):
     await services.rounds.close_round("r1", actor="t")
     account = held_text(ENGLISH, await services.their_data.held(1))
     assert "What happens next: Next comes round 2, Technology ratings. We will tell you when it opens." in account
+
+
+async def test_the_closing_notice_of_a_groups_last_round_says_it_was_the_last(services):
+    worker, lived = await join(services, 1, "workforce"), await join(services, 2, "lived")
+    await services.rounds.open_round("r1", actor="t")
+    await reconcile(services)
+    await services.rounds.close_round("r1", actor="t")
+    await announce_closed_rounds(services)
+    async with services.env.db.reading() as tx:
+        rows = await tx.fetchall("SELECT participant_id, payload FROM outbox WHERE dedupe_key LIKE 'closed:%'")
+    said = {pid: json.loads(payload)["text"] for pid, payload in rows}
+    assert said[lived.id] == f"Round 1 has closed. Thank you for your time. {LAST}"
+    assert said[worker.id] == (
+        "Round 1 has closed. Thank you for your time. Next comes round 2, Technology ratings. "
+        "We will tell you when it opens."
+    )
