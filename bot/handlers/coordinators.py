@@ -142,15 +142,25 @@ async def remind(update: Update, context: CareworkContext, me: Coordinator) -> N
         return await _usage(update, context, "/remind ROUND")
     round_id = context.args[0]
     plan = await context.services.plans.plan(round_id)
-    count = (await context.services.plans.check_reminder(round_id)).due  # refused if it would repeat one
+    reach = await context.services.plans.check_reminder(round_id)  # refused if it would only repeat one
+    count = reach.due
     if count == 0:
         return await respond(update, context, Reply(escape(f"Nobody to remind in round {round_id}: no one waits.")))
     buttons = (
         Button("Send reminder", cb.RemindNow(round_id, len(plan.reminders), True)),
         Button("Cancel", cb.RemindNow(round_id, len(plan.reminders), False)),
     )
-    text = f"Not finished yet in round {round_id}: {team_text.people(count)}. Send them a reminder now?"
+    text = f"Not finished yet in round {round_id}: {team_text.people(count)}{_left_out(context, reach.held_back)}."
+    text += " Send them a reminder now?"
     await respond(update, context, Reply(escape(text), (buttons,)))
+
+
+def _left_out(context: CareworkContext, held_back: int) -> str:
+    """Says who a reminder leaves out for having had one within the definition's reminder gap."""
+    if not held_back:
+        return ""
+    hours = context.services.env.consultation.reminder_gap.total_seconds() / 3600
+    return f" (and {team_text.people(held_back)} left out: reminded in the last {hours:g} hours)"
 
 
 Tapped = TypeVar("Tapped", bound=cb.Callback)
