@@ -5,7 +5,7 @@ Coordinators get precise lines: the round, the group, the number, and times in t
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from carework_core.progress import RoundOverview, RoundProgress
@@ -81,3 +81,11 @@ def plan_lines(rounds: list[RoundOverview], zone: ZoneInfo) -> list[str]:
                 state = f"{local(rem.at, zone)}{moved}{added}{done}"
             lines.append(f"  reminder {rem.number}: {state}")
     return lines
+
+
+def reminder_question(round_id: str, due: int, held_back: int, gap: timedelta) -> str:
+    """Asks whether to remind those waiting in a round, saying who is left out for a reminder within the gap."""
+    left_out = ""
+    if held_back:
+        left_out = f" (and {people(held_back)} left out: reminded in the last {gap.total_seconds() / 3600:g} hours)"
+    return f"Not finished yet in round {round_id}: {people(due)}{left_out}. Send them a reminder now?"

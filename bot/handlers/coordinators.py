@@ -150,17 +150,9 @@ async def remind(update: Update, context: CareworkContext, me: Coordinator) -> N
         Button("Send reminder", cb.RemindNow(round_id, len(plan.reminders), True)),
         Button("Cancel", cb.RemindNow(round_id, len(plan.reminders), False)),
     )
-    text = f"Not finished yet in round {round_id}: {team_text.people(count)}{_left_out(context, reach.held_back)}."
-    text += " Send them a reminder now?"
+    gap = context.services.env.consultation.reminder_gap
+    text = team_text.reminder_question(round_id, count, reach.held_back, gap)
     await respond(update, context, Reply(escape(text), (buttons,)))
-
-
-def _left_out(context: CareworkContext, held_back: int) -> str:
-    """Says who a reminder leaves out for having had one within the definition's reminder gap."""
-    if not held_back:
-        return ""
-    hours = context.services.env.consultation.reminder_gap.total_seconds() / 3600
-    return f" (and {team_text.people(held_back)} left out: reminded in the last {hours:g} hours)"
 
 
 Tapped = TypeVar("Tapped", bound=cb.Callback)
@@ -248,15 +240,15 @@ async def announcement_text(update: Update, context: CareworkContext) -> None:
 
 
 async def _preview(context: CareworkContext, draft: Announcement) -> Reply:
-    """Shows the announcement as it will read, with Send and Cancel; in quiet hours Send waits for their
-    end and a second button sends it now."""
+    """Shows the announcement as it will read, with Send and Cancel; in quiet hours Send says when it
+    goes (when they end) and Send now (urgent) sends it at once."""
     team = context.services.coordinators
     head = f"This goes to {team_text.people(await team.reach(draft.audience))} ({draft.audience}):"
-    rows = ((Button("Send", cb.Announce(draft.id, True)), Button("Cancel", cb.Announce(draft.id, False))),)
-    quiet = team.quiet_until()
+    send, quiet = "Send", team.quiet_until()
     if quiet is not None:
-        shown = quiet.astimezone(context.services.env.consultation.zone)
-        head = f"It is quiet hours: Send waits until {shown:%H:%M}. {head}"
+        send = f"Send at {quiet.astimezone(context.services.env.consultation.zone):%H:%M}"
+    rows = ((Button(send, cb.Announce(draft.id, True)), Button("Cancel", cb.Announce(draft.id, False))),)
+    if quiet is not None:
         rows += ((Button("Send now (urgent)", cb.Announce(draft.id, True, urgent=True)),),)
     return Reply(f"{escape(head)}\n\n{escape(draft.text or '')}", rows)
 

@@ -46,9 +46,9 @@ async def test_an_announcement_at_night_waits_for_the_morning_and_an_urgent_one_
     alice = await night.joined("Alice")
     cora = night.coordinator
     await ask(cora, "/announce workforce")
-    preview = await ask(cora, "Round 2 opens on Monday")
-    assert "It is quiet hours: Send waits until 07:00." in preview
-    await cora.tap("Send")
+    await ask(cora, "Round 2 opens on Monday")
+    assert (await cora.chat())[-1].buttons == [["Send at 07:00", "Cancel"], ["Send now (urgent)"]]
+    await cora.tap("Send at 07:00")
     held = await cora.wait_for(lambda chat: chat[-1].text.startswith("Announcement will go"))
     assert held[-1].text.startswith("Announcement will go to 1 person when quiet hours end, ")
     assert held[-1].text.endswith(" 07:00.")
