@@ -66,6 +66,22 @@ def schedule_problems(c: Consultation) -> Iterator[tuple[Loc, str]]:
             if why:
                 yield (*here, *(key if isinstance(key, tuple) else (key,))), why
         yield from _window_problems(here, s, zone)
+        yield from _crowded_reminders(here, s, c)
+
+
+def _crowded_reminders(here: Loc, s, c: Consultation) -> Iterator[tuple[Loc, str]]:
+    """Yields each reminder too soon after the one before: nobody is reminded twice within reminder_gap."""
+    times = [local_to_utc(t, c.zone) for t in s.reminders]
+    for n in range(1, len(times)):
+        if times[n] - times[n - 1] < c.reminder_gap:
+            hours = c.reminder_gap.total_seconds() / 3600
+            yield (
+                (*here, "reminders", n),
+                (
+                    f"this reminder comes less than reminder_gap ({hours:g}h) after the one before, so it would reach "
+                    "only people invited since; space them out or set a shorter reminder_gap"
+                ),
+            )
 
 
 def _window_problems(here: Loc, s, zone) -> Iterator[tuple[Loc, str]]:

@@ -83,3 +83,20 @@ def test_an_ordinary_schedule_around_the_change_of_clocks_is_ok(tmp_path):
     path = written(tmp_path, MINI.read_text().replace(SCHEDULE, schedule, 1))
     result = carework("validate", str(path))
     assert result.returncode == 0, result.stdout
+
+
+def test_a_reminder_sooner_than_the_reminder_gap_after_the_one_before_is_a_problem(tmp_path):
+    schedule = SCHEDULE + (
+        "    schedule:\n      opens: 2026-01-12 09:00\n"
+        "      reminders: [2026-01-13 09:00, 2026-01-13 15:00]\n      closes: 2026-01-20 21:00\n"
+    )
+    text = MINI.read_text().replace(SCHEDULE, schedule, 1)
+    path = written(tmp_path, text)
+    result = carework("validate", str(path))
+    assert result.returncode == 1
+    line = line_of(text, "reminders: [2026-01-13 09:00")
+    assert f"{path}:{line}: rounds[0].schedule.reminders[1]: this reminder comes less than reminder_gap (12h)" in (
+        result.stdout
+    )
+    spaced = written(tmp_path, text.replace("timezone: Europe/London\n", "timezone: Europe/London\nreminder_gap: 6h\n"))
+    assert carework("validate", str(spaced)).returncode == 0
