@@ -127,11 +127,12 @@ class RemindNow(Callback):
 
 @dataclass(frozen=True)
 class Announce(Callback):
-    """A coordinator sends (or cancels) the announcement with this id."""
+    """A coordinator sends (or cancels) the announcement with this id; urgent goes even in quiet hours."""
 
     prefix: ClassVar[str] = "an"
     announcement_id: int
     send: bool
+    urgent: bool = False  # sent now even in quiet hours
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from bot import team_text
 from bot.cli_app import _refuse, _run, _with_services, app, out, round_app
 from bot.render import Reply
 from carework_core.bootstrap import Services
+from carework_core.coordinators import Held, check_announcement
 from carework_core.plans import parse_local_time
 
 ACTOR = "cli"
@@ -78,7 +79,7 @@ def remind(
 
     async def act(services: Services) -> None:
         plans = services.plans
-        count = await plans.reminder_recipients(round_id)
+        count = (await plans.check_reminder(round_id)).due  # refused if everyone had one within the gap
         if not yes and not typer.confirm(
             f"a reminder to round {round_id} would go to {team_text.people(count)}; send it?"
         ):
@@ -104,18 +105,27 @@ def announce(
     audience: str = typer.Argument(..., help="A stakeholder group id, or all."),
     text: str = typer.Option(..., help="The announcement, as participants will read it."),
     yes: bool = typer.Option(False, "--yes", help="Do not ask to confirm."),
+    urgent: bool = typer.Option(False, "--urgent", help="Send it now even in quiet hours (else it waits for them)."),
 ) -> None:
     """Sends an announcement to every consented, reachable participant of a group (or all)."""
 
     async def act(services: Services) -> None:
         team = services.coordinators
+        check_announcement(text)  # refused before the question, not after the coordinator said yes
         count = await team.reach(audience)
         if not yes and not typer.confirm(f"this goes to {team_text.people(count)} ({audience}):\n\n{text}\n\nsend it?"):
             out.print("announcement not sent", highlight=False)
             return
         draft = await team.draft(text, audience)
-        sent = await team.send_announcement(draft, Reply(escape(text)).params(), ACTOR)
+        sent = await team.send_announcement(draft, Reply(escape(text)).params(), ACTOR, urgent)
         assert sent is not None  # a fresh draft is always ready
-        out.print(f"announcement queued for {team_text.people(sent.recipients)} ({audience})", highlight=False)
+        said = f"announcement queued for {team_text.people(sent.recipients)} ({audience})"
+        if isinstance(sent, Held):
+            when = team_text.local(sent.goes_at, services.env.consultation.zone)
+            said = (
+                f"announcement will go to {team_text.people(sent.recipients)} ({audience}) when quiet hours end, "
+                f"{when} (the running bot sends it; --urgent sends it now)"
+            )
+        out.print(said, highlight=False)
 
     _run(_with_services(act))

@@ -11,6 +11,7 @@ from html import escape
 from bot import callbacks as cb
 from bot.catalogue import N_, Html, Words
 from bot.render import Button, Reply
+from bot.round_text import what_comes_next
 from bot.team_text import TEAM_COMMANDS
 from carework_core.answering import Ask
 from carework_core.definitions import Consultation, ExamplesQuestion, TextQuestion
@@ -119,7 +120,7 @@ def _elsewhere(w: Words, said: str, where: Elsewhere) -> Reply:
         now = w("To answer round {number}, tap Start.", number=where.round_number)
         return Reply(f"{said} {now}", ((Button(w("Start"), cb.Begin(where.round.id)),),))
     if isinstance(where, (Finished, RoundClosed)):
-        now = w("No question is waiting for you now. We will message you here when the next round opens.")
+        now = w("No question is waiting for you now.") + " " + what_comes_next(w, where.coming)
     else:
         now = w("No round of questions is open right now. We will message you here when one opens.")
     return Reply(f"{said} {now}")

@@ -12,7 +12,7 @@ from html import escape
 from bot import callbacks as cb
 from bot.catalogue import N_, Html, Words
 from bot.reply import Button, Reply
-from bot.round_text import invitation
+from bot.round_text import invitation, what_comes_next
 from carework_core.answering import Ask, RoundDone, StoredAnswer
 from carework_core.definitions import (
     ChoiceQuestion,
@@ -92,11 +92,9 @@ def welcome_back(
     if isinstance(where, Finished):
         return (
             Reply(
-                w(
-                    "Welcome back. You have answered round {number}. Thank you. "
-                    "We will message you here when the next round opens.",
-                    number=where.round_number,
-                )
+                w("Welcome back. You have answered round {number}. Thank you.", number=where.round_number)
+                + " "
+                + what_comes_next(w, where.coming)
             ),
         )
     return (
@@ -120,21 +118,14 @@ def nothing_waiting(w: Words, where: Elsewhere) -> Reply:
             ((Button(w("Start"), cb.Begin(where.round.id)),),),
         )
     if isinstance(where, RoundClosed):
-        return Reply(
-            w(
-                "Round {number} has closed, so it cannot take answers now. "
-                "Thank you for your time. We will message you here when the next round opens.",
-                number=where.round_number,
-            )
+        said = w(
+            "Round {number} has closed, so it cannot take answers now. Thank you for your time.",
+            number=where.round_number,
         )
+        return Reply(f"{said} {what_comes_next(w, where.coming)}")
     if isinstance(where, Finished):
-        return Reply(
-            w(
-                "Thank you. You have answered every question in round {number}. "
-                "We will message you here when the next round opens.",
-                number=where.round_number,
-            )
-        )
+        said = w("Thank you. You have answered every question in round {number}.", number=where.round_number)
+        return Reply(f"{said} {what_comes_next(w, where.coming)}")
     return Reply(w("Thank you. No round of questions is open right now. We will message you here when one opens."))
 
 

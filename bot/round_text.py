@@ -8,6 +8,7 @@ from bot import callbacks as cb
 from bot.catalogue import N_, Html, Words
 from bot.reply import Button, Reply
 from carework_core.definitions import Consultation, Round
+from carework_core.next_round import Coming, NextRound
 from carework_core.plans import ReminderTarget
 
 
@@ -61,7 +62,10 @@ def open_until(w: Words, rnd: Round, c: Consultation, closes: datetime | None = 
 
 def day_of(w: Words, when: datetime, c: Consultation) -> str:
     """Returns a day in the consultation's timezone, e.g. "Friday 6 March"."""
-    local = _local(when, c)
+    return _day(w, _local(when, c))
+
+
+def _day(w: Words, local: datetime) -> str:
     return w("{day} {date} {month}", day=w(DAYS[local.weekday()]), date=local.day, month=w(MONTHS[local.month - 1]))
 
 
@@ -90,11 +94,24 @@ def reminder(w: Words, target: ReminderTarget, c: Consultation) -> Reply:
     return Reply(text, ((Button(w("Continue") if started else w("Start"), cb.Begin(rnd.id)),),))
 
 
-def round_closed(w: Words, number: int) -> Reply:
-    """Tells someone who had not finished that a round has closed."""
+def round_closed(w: Words, number: int, coming: Coming | None = None) -> Reply:
+    """Tells someone who had not finished that a round has closed, and what comes next for their group."""
     return Reply(
-        w(
-            "Round {number} has closed. Thank you for your time. We will message you here when the next round opens.",
-            number=number,
-        )
+        w("Round {number} has closed. Thank you for your time.", number=number) + " " + what_comes_next(w, coming)
     )
+
+
+def what_comes_next(w: Words, coming: Coming | None) -> str:
+    """Says what comes next for the reader's group: its next round and when it opens, or that the last is over."""
+    if coming is None:
+        return w("We will message you here when the next round opens.")
+    if not isinstance(coming, NextRound):
+        return w("That was the last round. Thank you for all you have given to this consultation.")
+    if coming.open_now:
+        when = w("It is open now.")
+    elif coming.opens:
+        when = w("It opens on {day}.", day=_day(w, coming.opens))  # already in the consultation's zone
+    else:
+        when = w("We will tell you when it opens.")
+    title = Html(w.text(coming.round.title))
+    return w("Next comes round {number}, {title}.", number=coming.number, title=title) + f" {when}"

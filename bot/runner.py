@@ -19,7 +19,14 @@ from bot.catalogue import speaking, words
 from bot.deadend_text import commands_menu
 from bot.intake import Intake
 from bot.logs import describe_failure
-from bot.scheduler import ReconcileJob, announce_closed_rounds, draft_closed_summaries, reconcile, run_schedule
+from bot.scheduler import (
+    ReconcileJob,
+    announce_closed_rounds,
+    draft_closed_summaries,
+    reconcile,
+    run_schedule,
+    send_held_announcements,
+)
 from bot.sender import Sender
 from bot.settings import Settings
 from carework_core.backups import daily_backup
@@ -79,6 +86,7 @@ class RunningBot:
         how many invitations were queued (rehearsals call this instead of waiting)."""
         async with self._reconciling:
             await run_schedule(self.services)
+            await send_held_announcements(self.services)  # once quiet hours end
             count = await reconcile(self.services)
             await announce_closed_rounds(self.services)
             await draft_closed_summaries(self.services)

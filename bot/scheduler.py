@@ -103,16 +103,33 @@ def _waiting(summary: Summary) -> str:
     )
 
 
+async def send_held_announcements(services: Services) -> int:
+    """Queues each announcement held for quiet hours once they have ended; returns how many went."""
+    sent = 0
+    for held in await services.coordinators.held_due():
+        params = Reply(escape(held.text or "")).params()
+        done = await services.coordinators.send_announcement(held.id, params, held.actor, urgent=True)
+        if done is not None:
+            sent += 1
+            log.info("held announcement queued", extra={"announcement": held.id})
+    return sent
+
+
 async def announce_closed_rounds(services: Services) -> int:
     """Queues "Round N has closed" once for everyone invited who had not finished; returns how many."""
     owed = await services.rounds.owed_closing_notices()
+    coming = {}  # what comes next, per group and round: only their own rounds
+    for key in {(n.participant.group_id, n.round.id) for n in owed}:
+        coming[key] = await services.plans.coming(*key)
     messages = [
         OutgoingMessage(
             n.participant.chat_id,
             {
                 "chat_id": n.participant.chat_id,
                 **round_text.round_closed(
-                    speaking(n.participant.language, services.env.consultation.languages), n.number
+                    speaking(n.participant.language, services.env.consultation.languages),
+                    n.number,
+                    coming[(n.participant.group_id, n.round.id)],
                 ).params(),
             },
             closing_notice_key(n.round.id, n.participant.id),

@@ -39,7 +39,9 @@ async def send_summary(services: Services, action: SendSummary) -> int:
     consultation = services.env.consultation
     # One rendering per group and language: each person reads their own language.
     kinds = {(p.group_id, speaking(p.language, consultation.languages).lang) for p in people}
-    shared = {(g, lang): summary_messages(summary, consultation, g, words(lang)) for g, lang in kinds}
+    # What comes next differs by group: only their own rounds, and no date that has passed.
+    coming = {g: await services.plans.coming(g, after=action.round_id) for g in {g for g, _ in kinds}}
+    shared = {(g, lang): summary_messages(summary, consultation, g, words(lang), coming[g]) for g, lang in kinds}
     digests: dict[int, Digest] = {}
     captions: dict[str, str] = {}
     if summary.kind == SummaryKind.RATINGS and summary.stats is not None:

@@ -11,9 +11,10 @@ from datetime import datetime
 from html import escape
 
 from bot.catalogue import ENGLISH, Html, Words, in_language
-from bot.round_text import day_of
+from bot.round_text import day_of, what_comes_next
 from bot.telegram_html import split_html
 from carework_core.definitions import Consultation
+from carework_core.next_round import Coming
 from carework_core.summary import (
     ALL_GROUPS,
     CellStats,
@@ -29,15 +30,19 @@ from carework_core.summary import (
 from carework_core.vocabulary import NOT_SURE_LABEL
 
 
-def summary_messages(summary: Summary, consultation: Consultation, group_id: str, w: Words = ENGLISH) -> list[str]:
-    """Returns the summary a person of this group receives, in w's language, as one or more HTML messages."""
+def summary_messages(
+    summary: Summary, consultation: Consultation, group_id: str, w: Words = ENGLISH, coming: Coming | None = None
+) -> list[str]:
+    """Returns the summary a person of this group receives, in w's language, as one or more HTML messages;
+    `coming` is what comes next for the group (without it, the next round as drafted, for the team's views)."""
     title = Html(w.text(consultation.round(summary.round_id).title))
     blocks = [w("<b>{title}: what we heard</b>", title=title) + f"\n{_opening(w, summary, consultation)}"]
     if summary.kind == SummaryKind.EXAMPLES:
         blocks += _examples_blocks(w, summary, consultation)
     else:
         blocks += _ratings_blocks(w, summary, consultation, group_id)
-    blocks.append(w("<b>What happens next</b>") + f"\n{_next_step(w, summary, consultation)}")
+    after = what_comes_next(w, coming) if coming else _next_step(w, summary, consultation)
+    blocks.append(w("<b>What happens next</b>") + f"\n{after}")
     return split_html("\n\n".join(blocks))
 
 

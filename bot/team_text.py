@@ -5,7 +5,7 @@ Coordinators get precise lines: the round, the group, the number, and times in t
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from carework_core.clock import parse_iso
@@ -139,3 +139,11 @@ def revoked(links: list[OpenLink]) -> str:
         return "No invite link had uses left; nothing was revoked."
     named = ", ".join(f"{link.ref} ({link.group})" for link in links)
     return f"Revoked {len(links)} link{'s' if len(links) != 1 else ''}: {named}. They now count as used up."
+
+
+def reminder_question(round_id: str, due: int, held_back: int, gap: timedelta) -> str:
+    """Asks whether to remind those waiting in a round, saying who is left out for a reminder within the gap."""
+    left_out = ""
+    if held_back:
+        left_out = f" (and {people(held_back)} left out: reminded in the last {gap.total_seconds() / 3600:g} hours)"
+    return f"Not finished yet in round {round_id}: {people(due)}{left_out}. Send them a reminder now?"

@@ -12,7 +12,11 @@ import html
 import re
 from dataclasses import dataclass
 
-MESSAGE_LIMIT = 4096
+from carework_core.messages import MESSAGE_UNITS, utf16_units
+
+__all__ = ["CAPTION_LIMIT", "MESSAGE_LIMIT", "caption", "split_html", "utf16_units"]
+
+MESSAGE_LIMIT = MESSAGE_UNITS
 CAPTION_LIMIT = 1024
 _ATOM = re.compile(r"<[^>]*>|&(?:#[0-9]{1,8}|#[xX][0-9A-Fa-f]{1,8}|[A-Za-z][A-Za-z0-9]{0,31});|.", re.S)
 _PREFERENCE = ("\n\n", "\n", "")  # a paragraph, else a line end, else any whitespace
@@ -29,11 +33,6 @@ class _Atom:
     @property
     def blank(self) -> bool:
         return not self.tag and self.raw.isspace()
-
-
-def utf16_units(text: str) -> int:
-    """Counts UTF-16 code units, the unit of Telegram's lengths."""
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def split_html(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:

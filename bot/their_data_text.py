@@ -7,10 +7,11 @@ from html import escape
 from bot import callbacks as cb
 from bot.catalogue import N_, Html, Words, in_language
 from bot.render import Button, Reply
+from bot.round_text import what_comes_next
+from bot.telegram_html import MESSAGE_LIMIT, utf16_units
 from carework_core.their_data import HeldAnswer, HeldData
 from carework_core.vocabulary import NOT_SURE_LABEL
 
-MESSAGE_LIMIT = 4096  # Telegram's longest message; a longer account goes as a .txt document
 DOCUMENT_NOTE = N_("This is everything we hold about you. It is long, so it is in this file.")
 STAYING = N_("You are still taking part. Nothing has changed.")
 WITHDRAW_YES = N_("Yes, withdraw")
@@ -42,6 +43,7 @@ def held_text(w: Words, data: HeldData) -> str:
         if data.kept_if_withdrawn
         else w("To leave and have all your answers deleted, send /withdraw.")
     )
+    lines += ["", w("What happens next: {next}", next=Html(what_comes_next(w, data.coming)))]
     lines += ["", w("To see this again, send /mydata.") + " " + leaving]
     return "\n".join(lines)  # values go in as Html: plain text here, escaped once when sent
 
@@ -74,9 +76,9 @@ def _said(w: Words, answer: HeldAnswer) -> str:
 
 
 def held_message(text: str) -> Reply | None:
-    """Returns the account as one message, or None when it is too long for one."""
-    shown = escape(text)
-    return Reply(shown) if len(shown) <= MESSAGE_LIMIT else None
+    """Returns the account as one message, or None when it is too long for one (a .txt document then)."""
+    # Telegram counts the text as shown, in UTF-16 units: escaping adds nothing, an emoji counts as two.
+    return Reply(escape(text)) if utf16_units(text) <= MESSAGE_LIMIT else None
 
 
 def withdraw_question(w: Words, keeps_answers: bool) -> Reply:

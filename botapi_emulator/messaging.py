@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import errors
 from .chats import Chat, StoredMessage, text_content
 from .errors import bad_request
+from .html_markup import utf16_units
 from .keyboards import checked_markup
 from .params import BotCall, Params
 from .telegram_text import message_text
@@ -75,7 +76,7 @@ async def answer_callback_query(world: World, call: BotCall) -> bool:
     """answerCallbackQuery: shows the person a toast (or alert) once per query."""
     params = call.params
     text = params.string("text") or ""
-    if len(text) > MAX_TOAST_CHARS:
+    if utf16_units(text) > MAX_TOAST_CHARS:  # counted as message text is: an emoji is two
         raise bad_request("MESSAGE_TOO_LONG")
     chat = world.answer_callback(params.string("callback_query_id"))
     if text:

@@ -110,7 +110,7 @@ class Answering(FollowupActions):
         """Stores typed text as the answer to the current examples or text question."""
         rnd = await self._active_round(tx, person)
         if rnd is None:
-            return NothingToAnswer(await elsewhere(tx, self.env.consultation, person))
+            return NothingToAnswer(await elsewhere(tx, self.env.consultation, person, self.env.clock.now()))
         progress = await store.round_progress(tx, person.id, rnd.id)
         step = await self._step(tx, rnd, progress)
         detail = await self._detail(tx, person, rnd, step, text, source)  # a follow-up, or Other's words
@@ -119,7 +119,7 @@ class Answering(FollowupActions):
         if await store.answer_from(tx, person.id, source):
             return TextSaved(step, isinstance(step, Ask) and isinstance(step.question, ExamplesQuestion), True)
         if not isinstance(step, Ask):
-            return NothingToAnswer(await elsewhere(tx, self.env.consultation, person))
+            return NothingToAnswer(await elsewhere(tx, self.env.consultation, person, self.env.clock.now()))
         q = step.question
         if not isinstance(q, (ExamplesQuestion, TextQuestion)):
             return ButtonsExpected(step)
@@ -217,7 +217,7 @@ class Answering(FollowupActions):
             rnd = await self._active_round(tx, person)
             step = await self._step(tx, rnd, await store.round_progress(tx, person.id, rnd.id)) if rnd else None
             if not isinstance(step, Ask):
-                return await elsewhere(tx, self.env.consultation, person)
+                return await elsewhere(tx, self.env.consultation, person, self.env.clock.now())
         return await self._carry.onto(person, step)
 
     async def current(self, telegram_user_id: int, round_id: str) -> Step:

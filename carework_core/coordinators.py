@@ -10,20 +10,23 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
+from carework_core.clock import iso
 from carework_core.effects import Effect, record_effects
 from carework_core.env import Env, audit
 from carework_core.errors import CareworkError, InviteUsedUp, NotFound
 from carework_core.invite_tokens import token_hash
-from carework_core.messages import Lane, OutgoingMessage
+from carework_core.messages import Lane, OutgoingMessage, utf16_units
+from carework_core.schedule import quiet_end
 from carework_core.storage import coordinators as stored
 from carework_core.storage.coordinators import Announcement, TeamMember
 from carework_core.storage.db import Tx
 
-__all__ = ["Announcement", "Coordinator", "Coordinators", "Joined", "OnTeam", "Sent", "TeamMember"]
+__all__ = ["Announcement", "Coordinator", "Coordinators", "Held", "Joined", "OnTeam", "Sent", "TeamMember"]
 
 EVERYONE = "all"
-# Telegram takes 4,096 characters in one message; the coordinator's preview adds a line of its own.
+# Telegram takes 4,096 UTF-16 units in one message; the coordinator's preview adds a line of its own.
 MAX_ANNOUNCEMENT = 4000
 
 
@@ -56,6 +59,16 @@ class Sent:
     announcement_id: int
     audience: str
     recipients: int
+
+
+@dataclass(frozen=True)
+class Held:
+    """An announcement confirmed in quiet hours: it goes to its audience when they end."""
+
+    announcement_id: int
+    audience: str
+    recipients: int  # how many it would reach now
+    goes_at: datetime  # UTC
 
 
 class Coordinators:
@@ -186,14 +199,28 @@ class Coordinators:
             raise NotFound(f"there is no announcement {announcement_id}")
         return found
 
-    async def send_announcement(self, announcement_id: int, params: dict, actor: str) -> Sent | None:
+    def quiet_until(self) -> datetime | None:
+        """Returns when the quiet hours we are in end (UTC), or None outside them."""
+        c = self.env.consultation
+        return quiet_end(self.env.clock.now(), c.quiet_hours, c.zone)
+
+    async def send_announcement(
+        self, announcement_id: int, params: dict, actor: str, urgent: bool = False
+    ) -> Sent | Held | None:
         """Queues a ready announcement for every consented, reachable person of its audience in one
-        transaction, one message each; None if it was sent or cancelled before."""
+        transaction, one message each; in quiet hours, unless urgent, holds it until they end (Held).
+        None if it was sent or cancelled before."""
+        quiet = None if urgent else self.quiet_until()
         async with self.env.db.transaction() as tx:
             ready = await stored.announcement(tx, announcement_id)
             if ready is None or ready.status != "ready":
                 return None
             people = await stored.audience(tx, self.groups_of(ready.audience))
+            if quiet is not None:
+                await stored.hold_announcement(tx, ready.id, iso(quiet))
+                detail = json.dumps({"announcement": ready.id, "at": iso(quiet)})
+                await audit(tx, self.env, actor, "announce_after_quiet_hours", ready.audience, detail)
+                return Held(ready.id, ready.audience, len(people), quiet)
             messages = [
                 OutgoingMessage(
                     chat, {"chat_id": chat, **params}, f"announce:{ready.id}:{pid}", pid, lane=Lane.BROADCAST
@@ -205,6 +232,13 @@ class Coordinators:
             detail = json.dumps({"announcement": ready.id, "recipients": len(messages)})
             await audit(tx, self.env, actor, "announce", ready.audience, detail)
         return Sent(ready.id, ready.audience, len(messages))
+
+    async def held_due(self) -> list[Announcement]:
+        """Returns the announcements held for quiet hours that may go now (none while quiet hours last)."""
+        if self.quiet_until() is not None:
+            return []
+        async with self.env.db.reading() as tx:
+            return await stored.held_announcements(tx, self.env.stamp())
 
     async def cancel_announcement(self, announcement_id: int, actor: str) -> bool:
         """Cancels an announcement not yet sent; returns False if it was sent or cancelled before."""
@@ -221,8 +255,9 @@ def check_announcement(text: str) -> None:
     """Refuses an empty announcement, or one too long for one Telegram message."""
     if not text.strip():
         raise CareworkError("an announcement needs some text")
-    if len(text) > MAX_ANNOUNCEMENT:
+    units = utf16_units(text)  # what Telegram counts: an emoji is two
+    if units > MAX_ANNOUNCEMENT:
         raise CareworkError(
-            f"this announcement is {len(text)} characters; one Telegram message takes at most {MAX_ANNOUNCEMENT}"
-            " here, so please shorten it or send it in parts"
+            f"this announcement is {units:,} Telegram characters (an emoji counts as two); one message takes at "
+            f"most {MAX_ANNOUNCEMENT:,} here, so please shorten it or send it in parts"
         )

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from carework_core.definition_checks import consensus_problems
+from carework_core.definition_checks import consensus_problems, schedule_problems
 from carework_core.definition_languages import missing_texts
 from carework_core.definitions import ChoiceQuestion, Consultation, ItemRatingQuestion
 from carework_core.errors import DefinitionError, Problem
@@ -122,6 +122,15 @@ def reference_problems(c: Consultation) -> Iterator[tuple[Loc, str]]:
     criteria = {k.id for k in c.criteria}
     for r_index, rnd in enumerate(c.rounds):
         here: Loc = ("rounds", r_index)
+        yield from _repeated(rnd.groups, (*here, "groups"))
+        rated = [(i, q) for i, q in enumerate(rnd.questions) if isinstance(q, ItemRatingQuestion)]
+        for index, question in rated:
+            if any(other.item_set == question.item_set for i, other in rated if i < index):
+                yield (
+                    (*here, "questions", index, "item_set"),
+                    f"item set {question.item_set!r} is already rated in this round; the export would give "
+                    "both questions the same columns, so rate it once (with all its criteria)",
+                )
         if rnd.theme not in themes:
             yield (*here, "theme"), f"no theme called {rnd.theme!r}; themes are {', '.join(sorted(themes))}"
         for g_index, group in enumerate(rnd.groups):
@@ -132,10 +141,12 @@ def reference_problems(c: Consultation) -> Iterator[tuple[Loc, str]]:
             if isinstance(question, ChoiceQuestion):
                 yield from _option_problems(question, (*here, "questions", q_index, "options"))
             if isinstance(question, ItemRatingQuestion):
+                yield from _repeated(question.criteria, (*here, "questions", q_index, "criteria"))
                 for k_index, crit in enumerate(question.criteria):
                     if crit not in criteria:
                         yield (*here, "questions", q_index, "criteria", k_index), f"no criterion called {crit!r}"
     yield from consensus_problems(c)
+    yield from schedule_problems(c)
 
 
 def _option_problems(question: ChoiceQuestion, where: Loc) -> Iterator[tuple[Loc, str]]:
@@ -164,6 +175,13 @@ def line_of(path: str | Path, loc: Loc) -> int:
     """Returns the line of a readable definition that a location such as ("groups",) reaches."""
     node = yaml.compose(Path(path).read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
     return _LineMap(node).resolve(loc)[1]
+
+
+def _repeated(ids: list[str], where: Loc) -> Iterator[tuple[Loc, str]]:
+    """Yields each id a list names a second time (a criterion rated twice, a group invited twice)."""
+    for index, name in enumerate(ids):
+        if name in ids[:index]:
+            yield (*where, index), f"duplicate id {name!r}; each id must be used once"
 
 
 class _LineMap:

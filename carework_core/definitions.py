@@ -293,6 +293,8 @@ class Consultation(Strict):
     thank_you: Text = "Thank you. We will send you a short summary when this round has closed."
     rounds: list[Round] = Field(min_length=1)
     quiet_hours: QuietHours | None = None
+    # A person is reminded about a round at most once in this long, however the reminder was asked for.
+    reminder_gap: timedelta = timedelta(hours=12)
     # How a summary labels a rated item's consensus; validate checks a written rule against the scales.
     consensus: ConsensusRule = TopShareRule(rule="top_share")
     # A group with fewer respondents to an item than this is shown only within "all groups".
@@ -300,6 +302,13 @@ class Consultation(Strict):
     synthesis: SynthesisRules = SynthesisRules()
     # What /withdraw does with a person's answers: delete them, or keep them under their code (no link to the person).
     on_withdraw: Literal["delete", "anonymise"] = "delete"
+
+    @field_validator("reminder_gap", mode="before")
+    @classmethod
+    def _gap(cls, value: object) -> object:
+        if isinstance(value, str) and value.upper().startswith("P"):
+            return value  # ISO 8601, as a stored snapshot writes it
+        return parse_duration(value)
 
     @field_validator("timezone")
     @classmethod

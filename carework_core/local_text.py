@@ -14,6 +14,8 @@ from typing import Any
 
 from pydantic_core import core_schema
 
+from carework_core.messages import utf16_units
+
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 
 
@@ -76,8 +78,11 @@ class Localised:
         text = text.strip()
         if len(text) < self.min_length:
             raise ValueError("the text must not be empty")
-        if len(text) > self.max_length:
-            raise ValueError(f"the text must be at most {self.max_length} characters; this one is {len(text)}")
+        units = utf16_units(text)  # as Telegram counts: a label of 20 emoji is 40 long on a button
+        if units > self.max_length:
+            raise ValueError(
+                f"the text must be at most {self.max_length} characters (an emoji counts as two); this one is {units}"
+            )
         return text
 
 

@@ -7,6 +7,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+MESSAGE_UNITS = 4096  # Telegram's longest message, counted as Telegram counts: UTF-16 code units
+
+
+def utf16_units(text: str) -> int:
+    """Counts UTF-16 code units, the unit of Telegram's lengths (an emoji outside the BMP counts as two)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
 
 class InboxStatus(StrEnum):
     NEW = "new"

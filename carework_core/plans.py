@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from carework_core.clock import iso
-from carework_core.definitions import Round, parse_duration
+from carework_core.clock import iso, parse_iso
+from carework_core.definitions import Consultation, Round, parse_duration
 from carework_core.effects import Effect, record_effects
 from carework_core.env import Env, audit
 from carework_core.errors import PlanError
 from carework_core.lifecycle import RoundEvent, RoundStatus
 from carework_core.messages import OutgoingMessage
+from carework_core.next_round import Coming, coming_in
 from carework_core.people import Participant
 from carework_core.rounds import move_round, round_named, round_status
 from carework_core.schedule import (
@@ -37,6 +38,7 @@ from carework_core.schedule import (
     plan_of,
     quiet_until,
     reminder_key,
+    wall_clock_problem,
 )
 from carework_core.storage import rounds as stored_rounds
 from carework_core.storage import schedule as stored
@@ -61,6 +63,15 @@ class ReminderTarget:
     @property
     def dedupe_key(self) -> str:
         return f"{reminder_key(self.round.id, self.reminder)}:{self.participant.id}"
+
+
+@dataclass(frozen=True)
+class ReminderReach:
+    """Who a reminder to a round would reach now, and how many it leaves out for having had one lately."""
+
+    due: int
+    held_back: int = 0
+    next_at: datetime | None = None  # when the first of those left out may be reminded again
 
 
 class Plans:
@@ -119,7 +130,7 @@ class Plans:
         number = self.env.consultation.rounds.index(rnd) + 1
         async with self.env.db.reading() as tx:
             plan = next(p for p in (await self._state(tx)).plans if p.round_id == rnd.id)
-            people = await stored.unfinished_invited(tx, rnd.id)
+            people = await stored.unfinished_invited(tx, rnd.id, self._gap_start())
         left = len(rnd.questions)
         return [
             ReminderTarget(p, rnd, number, max(1, left - done), plan.closes, action.number, started)
@@ -133,18 +144,47 @@ class Plans:
                 tx, action.key, action.round_id, "remind", iso(action.due), "done", self.env.stamp(), len(messages)
             ):
                 return 0
+            reminded = [m.participant_id for m in messages if m.participant_id is not None]
+            await stored.mark_reminded(tx, action.round_id, reminded, self.env.stamp())
             return await record_effects(tx, self.env, [Effect(None, (m,)) for m in messages])
 
     async def reminder_recipients(self, round_id: str) -> int:
         """Returns how many people a reminder to this round would reach now."""
+        return (await self.reminder_reach(round_id)).due
+
+    async def reminder_reach(self, round_id: str) -> ReminderReach:
+        """Returns who a reminder to this round would reach now, and who had one within the reminder gap."""
         self._round(round_id)
         async with self.env.db.reading() as tx:
-            return len(await stored.unfinished_invited(tx, round_id))
+            return await self._reach(tx, round_id)
+
+    async def check_reminder(self, round_id: str) -> ReminderReach:
+        """Returns who a reminder would reach; refuses one that would only repeat a reminder of the last hours."""
+        reach = await self.reminder_reach(round_id)
+        _refuse_repeat(round_id, reach, self.env.consultation)
+        return reach
+
+    def _gap_start(self) -> str:
+        """Returns the time after which a reminder counts as recent: now less the definition's reminder gap."""
+        return iso(self.env.clock.now() - self.env.consultation.reminder_gap)
+
+    async def _reach(self, tx: Tx, round_id: str) -> ReminderReach:
+        since = self._gap_start()
+        due = len(await stored.unfinished_invited(tx, round_id, since))
+        held_back = len(await stored.unfinished_invited(tx, round_id)) - due
+        recent = await stored.reminded_after(tx, round_id, since)
+        first = parse_iso(recent[0]) + self.env.consultation.reminder_gap if recent and held_back else None
+        return ReminderReach(due, held_back, first)
 
     async def quiet_until(self) -> datetime | None:
         """Returns when the quiet hours we are in end, or None outside them."""
         async with self.env.db.reading() as tx:
             return quiet_until(self.env.clock.now(), await self._state(tx))
+
+    async def coming(self, group_id: str, after: str | None = None) -> Coming:
+        """Returns what comes next for a group after a round (or from now): its next round, or none left."""
+        async with self.env.db.reading() as tx:
+            return await coming_in(tx, self.env.consultation, group_id, self.env.clock.now(), after)
 
     async def extend(self, round_id: str, until: datetime, actor: str) -> RoundPlan:
         """Sets a new closing time; a closed round opens again until then."""
@@ -167,6 +207,7 @@ class Plans:
         async with self.env.db.transaction() as tx:
             if await round_status(tx, round_id) != RoundStatus.OPEN:
                 raise PlanError(f"round {round_id} is not open, so there is nobody to remind")
+            _refuse_repeat(round_id, await self._reach(tx, round_id), self.env.consultation)
             await self._change(tx, PlanChange(round_id, ChangeKind.ADD_REMINDER, self.env.clock.now(), actor=actor))
             return await self._plan_in(tx, rnd)
 
@@ -212,6 +253,17 @@ class Plans:
         await audit(tx, self.env, change.actor, f"plan_{change.kind.value}", change.round_id, json.dumps(detail))
 
 
+def _refuse_repeat(round_id: str, reach: ReminderReach, c: Consultation) -> None:
+    """Refuses a reminder when everyone it is for had one within the reminder gap (it would repeat itself)."""
+    if reach.due or not reach.held_back:
+        return
+    people = "1 person" if reach.held_back == 1 else f"{reach.held_back} people"
+    hours = c.reminder_gap.total_seconds() / 3600
+    gap = f"{hours:g} hour{'s' if hours != 1 else ''}"
+    when = f" The next can go from {reach.next_at.astimezone(c.zone):%a %-d %b %Y %H:%M}." if reach.next_at else ""
+    raise PlanError(f"everyone waiting in round {round_id} ({people}) had a reminder less than {gap} ago.{when}")
+
+
 def parse_local_time(text: str, zone: ZoneInfo, now: datetime | None = None) -> datetime:
     """Reads a coordinator's time, e.g. "2026-01-25 21:00", "2026-01-25" (end of day) or "+3d", in the
     consultation's zone; returns it in UTC."""
@@ -228,5 +280,7 @@ def parse_local_time(text: str, zone: ZoneInfo, now: datetime | None = None) -> 
             continue
         if end_of_day:
             local += timedelta(hours=23, minutes=59)
+        if (why := wall_clock_problem(local, zone)) is not None:
+            raise PlanError(why)  # a skipped or repeated hour is not one moment: ask for another
         return local.replace(tzinfo=zone).astimezone(UTC)
     raise PlanError(f"cannot read {text!r} as a time: write 2026-01-25 21:00, 2026-01-25, or +3d")

@@ -70,6 +70,21 @@ def local_to_utc(when: datetime, zone: ZoneInfo) -> datetime:
     return aware.astimezone(UTC)
 
 
+def wall_clock_problem(when: datetime, zone: ZoneInfo) -> str | None:
+    """Says why a time written without an offset is not one moment in the zone (the clocks change), or None."""
+    if when.tzinfo is not None:
+        return None
+    first, second = when.replace(tzinfo=zone, fold=0), when.replace(tzinfo=zone, fold=1)
+    written = f"{when:%Y-%m-%d %H:%M} "
+    if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != when:
+        return (
+            written + f"does not exist in {zone.key}: the clocks go forward then; pick a time outside the skipped hour"
+        )
+    if first.utcoffset() != second.utcoffset():
+        return written + f"happens twice in {zone.key}: the clocks go back then; pick a time outside the repeated hour"
+    return None
+
+
 def plan_of(rnd: Round, zone: ZoneInfo, changes: Iterable[PlanChange] = ()) -> RoundPlan:
     """Returns a round's plan: its definition schedule with stored changes applied in order."""
     s = rnd.schedule
@@ -241,14 +256,18 @@ def _summary_due(now: datetime, plan: RoundPlan, state: ScheduleState) -> dateti
 
 def quiet_until(now: datetime, state: ScheduleState) -> datetime | None:
     """Returns when the quiet hours around `now` end (UTC), or None if `now` is not in them."""
-    quiet = state.quiet_hours
+    return quiet_end(now, state.quiet_hours, state.zone)
+
+
+def quiet_end(now: datetime, quiet: QuietHours | None, zone: ZoneInfo) -> datetime | None:
+    """Returns when the quiet hours around `now` end (UTC), or None if `now` is not in them."""
     if quiet is None:
         return None
-    local = now.astimezone(state.zone)
+    local = now.astimezone(zone)
     if not quiet.contains(local.time()):
         return None
     day = local.date() if local.time() < quiet.end else local.date() + timedelta(days=1)
-    return datetime.combine(day, quiet.end, tzinfo=state.zone).astimezone(UTC)
+    return datetime.combine(day, quiet.end, tzinfo=zone).astimezone(UTC)
 
 
 def next_wake(now: datetime, state: ScheduleState) -> datetime | None:

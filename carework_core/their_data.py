@@ -9,6 +9,7 @@ from carework_core.clock import iso
 from carework_core.definitions import Consultation, ExamplesQuestion, ItemRatingQuestion, TextQuestion
 from carework_core.env import Env
 from carework_core.errors import NotRegistered, SummaryError
+from carework_core.next_round import Coming, coming_in
 from carework_core.scrub import trim_excerpt
 from carework_core.storage import details as stored_details
 from carework_core.storage import history
@@ -17,7 +18,7 @@ from carework_core.storage import their_data as stored
 from carework_core.storage.db import Tx
 from carework_core.storage.items import item_rows
 from carework_core.storage.outbox import forget_queued_words
-from carework_core.storage.participants import find_participant
+from carework_core.storage.participants import find_participant, round_standings
 from carework_core.storage.voice import forget_voice_notes
 from carework_core.summaries import Summaries
 from carework_core.vocabulary import labels_of
@@ -62,6 +63,7 @@ class HeldData:
     consents: tuple[HeldConsent, ...]
     answers: tuple[HeldAnswer, ...]
     kept_if_withdrawn: bool = False  # /withdraw keeps their answers unlinked (on_withdraw: anonymise), else deletes
+    coming: Coming | None = None  # what comes next for their group
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,8 @@ class TheirData:
             earlier = await history.earlier_answers(tx, person.id)
             added = await stored_details.details_of(tx, person.id)
             titles = await _item_titles(tx, self.env.consultation)
+            done = [r for r, s in (await round_standings(tx, person.id)).items() if s.finished]
+            coming = await coming_in(tx, self.env.consultation, group_id, self.env.clock.now(), done=done)
         c = self.env.consultation
         return HeldData(
             code,
@@ -107,6 +111,7 @@ class TheirData:
             + tuple(_reason(c, titles, *r) for r in reasons)
             + tuple(_earlier(c, titles, e) for e in earlier),
             self.keeps_answers,
+            coming,
         )
 
     async def withdraw(self, telegram_user_id: int) -> Withdrawn | None:

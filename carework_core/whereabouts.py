@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from carework_core.definitions import Consultation, Round
 from carework_core.lifecycle import RoundStatus
+from carework_core.next_round import Coming, coming_in
 from carework_core.people import Participant
 from carework_core.storage.db import Tx
 from carework_core.storage.participants import round_standings
@@ -25,6 +27,7 @@ class Finished:
 
     round: Round
     round_number: int
+    coming: Coming | None = None  # what comes next for their group (None: not known)
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class RoundClosed:
 
     round: Round
     round_number: int
+    coming: Coming | None = None  # what comes next for their group (None: not known)
 
 
 @dataclass(frozen=True)
@@ -43,8 +47,8 @@ class NoRoundOpen:
 Elsewhere = ToStart | Finished | RoundClosed | NoRoundOpen
 
 
-async def elsewhere(tx: Tx, consultation: Consultation, person: Participant) -> Elsewhere:
-    """Returns what a person with no started, unfinished round should hear about next."""
+async def elsewhere(tx: Tx, consultation: Consultation, person: Participant, now: datetime) -> Elsewhere:
+    """Returns what a person with no started, unfinished round should hear about next, with what comes after."""
     known = await round_standings(tx, person.id)
     to_start = finished = closed = None
     for number, rnd in enumerate(consultation.rounds, start=1):
@@ -57,4 +61,10 @@ async def elsewhere(tx: Tx, consultation: Consultation, person: Participant) -> 
             finished = Finished(rnd, number)
         elif standing.status == RoundStatus.CLOSED and standing.invited:
             closed = RoundClosed(rnd, number)
-    return to_start or finished or closed or NoRoundOpen()
+    if to_start or not (finished or closed):
+        return to_start or NoRoundOpen()
+    past = finished or closed
+    assert past is not None
+    done = [r for r, s in known.items() if s.finished]
+    coming = await coming_in(tx, consultation, person.group_id, now, after=past.round.id, done=done)
+    return type(past)(past.round, past.round_number, coming)

@@ -25,7 +25,7 @@ from bot import render, team_text
 from bot.callbacks import matches
 from bot.context import CareworkContext, Edit, answer_query, buttons_off, respond
 from bot.render import Button, Reply
-from carework_core.coordinators import Coordinator, Joined
+from carework_core.coordinators import Announcement, Coordinator, Held, Joined
 from carework_core.errors import CareworkError, InviteUsedUp
 from carework_core.export import check_round, export_workbook
 from carework_core.plans import parse_local_time
@@ -142,14 +142,16 @@ async def remind(update: Update, context: CareworkContext, me: Coordinator) -> N
         return await _usage(update, context, "/remind ROUND")
     round_id = context.args[0]
     plan = await context.services.plans.plan(round_id)
-    count = await context.services.plans.reminder_recipients(round_id)
+    reach = await context.services.plans.check_reminder(round_id)  # refused if it would only repeat one
+    count = reach.due
     if count == 0:
         return await respond(update, context, Reply(escape(f"Nobody to remind in round {round_id}: no one waits.")))
     buttons = (
         Button("Send reminder", cb.RemindNow(round_id, len(plan.reminders), True)),
         Button("Cancel", cb.RemindNow(round_id, len(plan.reminders), False)),
     )
-    text = f"Not finished yet in round {round_id}: {team_text.people(count)}. Send them a reminder now?"
+    gap = context.services.env.consultation.reminder_gap
+    text = team_text.reminder_question(round_id, count, reach.held_back, gap)
     await respond(update, context, Reply(escape(text), (buttons,)))
 
 
@@ -233,11 +235,22 @@ async def announcement_text(update: Update, context: CareworkContext) -> None:
             update, context, Reply(escape(f"You are on the consultation team. You can use:\n{team_text.TEAM_COMMANDS}"))
         )
         raise ApplicationHandlerStop
-    count = await team.reach(draft.audience)
-    buttons = (Button("Send", cb.Announce(draft.id, True)), Button("Cancel", cb.Announce(draft.id, False)))
-    head = f"This goes to {team_text.people(count)} ({draft.audience}):"
-    await respond(update, context, Reply(f"{escape(head)}\n\n{escape(draft.text or '')}", (buttons,)))
+    await respond(update, context, await _preview(context, draft))
     raise ApplicationHandlerStop
+
+
+async def _preview(context: CareworkContext, draft: Announcement) -> Reply:
+    """Shows the announcement as it will read, with Send and Cancel; in quiet hours Send says when it
+    goes (when they end) and Send now (urgent) sends it at once."""
+    team = context.services.coordinators
+    head = f"This goes to {team_text.people(await team.reach(draft.audience))} ({draft.audience}):"
+    send, quiet = "Send", team.quiet_until()
+    if quiet is not None:
+        send = f"Send at {quiet.astimezone(context.services.env.consultation.zone):%H:%M}"
+    rows = ((Button(send, cb.Announce(draft.id, True)), Button("Cancel", cb.Announce(draft.id, False))),)
+    if quiet is not None:
+        rows += ((Button("Send now (urgent)", cb.Announce(draft.id, True, urgent=True)),),)
+    return Reply(f"{escape(head)}\n\n{escape(draft.text or '')}", rows)
 
 
 async def _summary_opening(update: Update, context: CareworkContext, me: Coordinator) -> bool:
@@ -263,12 +276,14 @@ async def confirm_announcement(update: Update, context: CareworkContext, me: Coo
         cancelled = await team.cancel_announcement(data.announcement_id, me.actor)
         return await respond(update, context, done, Reply("Announcement cancelled." if cancelled else "Already done."))
     draft = await team.announcement(data.announcement_id)
-    sent = await team.send_announcement(draft.id, Reply(escape(draft.text or "")).params(), me.actor)
-    said = (
-        f"Announcement queued for {team_text.people(sent.recipients)}."
-        if sent
-        else "This announcement was already sent or cancelled."
-    )
+    sent = await team.send_announcement(draft.id, Reply(escape(draft.text or "")).params(), me.actor, data.urgent)
+    if isinstance(sent, Held):
+        when = team_text.local(sent.goes_at, context.services.env.consultation.zone)
+        said = f"Announcement will go to {team_text.people(sent.recipients)} when quiet hours end, {when}."
+    elif sent:
+        said = f"Announcement queued for {team_text.people(sent.recipients)}."
+    else:
+        said = "This announcement was already sent or cancelled."
     await respond(update, context, done, Reply(escape(said)))
     context.bot_data.wake_sender()
 

@@ -39,7 +39,7 @@ async def _preview(context: CareworkContext, shown: Summary) -> list[Reply]:
     c = context.services.env.consultation
     replies, seen = [], {}
     for group in c.round(shown.round_id).groups:
-        texts = summary_messages(shown, c, group)
+        texts = summary_messages(shown, c, group, coming=await context.services.plans.coming(group, shown.round_id))
         name = c.group(group).name
         if tuple(texts) in seen:
             replies.append(Reply(escape(f"For {name}: the same summary as for {seen[tuple(texts)]}.")))

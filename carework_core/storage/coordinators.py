@@ -17,6 +17,12 @@ class Announcement:
     text: str | None
     status: str  # awaiting_text, ready, sent, cancelled
     recipients: int
+    send_after: str | None = None  # confirmed in quiet hours: ready until then (UTC)
+
+    @property
+    def actor(self) -> str:
+        """Returns how the audit log names whoever wrote it (the CLI's have no coordinator)."""
+        return f"coordinator:{self.coordinator_id}" if self.coordinator_id is not None else "cli"
 
 
 @dataclass(frozen=True)
@@ -151,7 +157,20 @@ async def audience(tx: Tx, groups: list[str]) -> list[tuple[int, int]]:
     return [(r[0], r[4]) for r in rows]
 
 
-_ANNOUNCEMENT = "SELECT id, coordinator_id, audience, text, status, recipients FROM announcements"
+_ANNOUNCEMENT = "SELECT id, coordinator_id, audience, text, status, recipients, send_after FROM announcements"
+
+
+async def hold_announcement(tx: Tx, announcement_id: int, until: str) -> None:
+    """Keeps a confirmed announcement ready until `until`, when quiet hours end."""
+    await tx.execute("UPDATE announcements SET send_after = ? WHERE id = ?", (until, announcement_id))
+
+
+async def held_announcements(tx: Tx, now: str) -> list[Announcement]:
+    """Returns the confirmed announcements whose quiet hours have ended, oldest first."""
+    rows = await tx.fetchall(
+        _ANNOUNCEMENT + " WHERE status = 'ready' AND send_after IS NOT NULL AND send_after <= ? ORDER BY id", (now,)
+    )
+    return [Announcement(*r) for r in rows]
 
 
 async def team_chats(tx: Tx) -> list[int]:

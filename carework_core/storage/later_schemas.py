@@ -1,5 +1,14 @@
 """The SQL of later migrations (13 on), apart so that migrations.py, the registry, stays small."""
 
+# The definition's language a person reads (participants.language keeps what Telegram reported).
+CHOSEN_LANGUAGE = "ALTER TABLE participants ADD COLUMN chosen_language TEXT"
+
+# Sent messages kept their words until migration 19; from there a row keeps them only until it goes.
+SENT_WITHOUT_WORDS = "UPDATE outbox SET payload = '' WHERE status <> 'pending'"
+
+# An item's title in every language of the consultation, as JSON {language: title}; NULL: one language.
+ITEM_TITLES = "ALTER TABLE items ADD COLUMN titles TEXT"
+
 PAUSES = """
 ALTER TABLE participants ADD COLUMN paused_at TEXT
 """
@@ -64,3 +73,9 @@ ALTER TABLE coordinators ADD COLUMN removed_at TEXT;
 ALTER TABLE invites ADD COLUMN revoked_at TEXT;
 ALTER TABLE coordinator_invites ADD COLUMN revoked_at TEXT
 """
+
+# The last reminder about a round: the next waits the definition's reminder_gap.
+REMINDED_AT = "ALTER TABLE participations ADD COLUMN reminded_at TEXT"
+
+# An announcement confirmed in quiet hours is held until they end (unless sent as urgent).
+SEND_AFTER = "ALTER TABLE announcements ADD COLUMN send_after TEXT"

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from carework_core.errors import MigrationError
+from carework_core.storage import later_schemas as later
 from carework_core.storage.details import SCHEMA as ANSWER_DETAILS
-from carework_core.storage.later_schemas import ANSWER_HISTORY, PAUSES, REMOVALS, ROUND_FIGURES, SECRETS
 from carework_core.storage.voice import VOICE_NOTES  # kept beside its queries: this file is near its size limit
 
 if TYPE_CHECKING:
@@ -349,21 +349,18 @@ MIGRATIONS: list[Migration] = [
     Migration(10, "between-round summaries and their charts", SUMMARIES),
     Migration(11, "reasons people give for seeing an item differently", REASONS),
     Migration(12, "items keep their synthesis: description, theme, notes, sources and scores", ITEM_DETAILS),
-    Migration(13, "participants may pause reminders and announcements", PAUSES),
-    Migration(14, "invite tokens hashed; consent rows keep their wording's version", SECRETS),
+    Migration(13, "participants may pause reminders and announcements", later.PAUSES),
+    Migration(14, "invite tokens hashed; consent rows keep their wording's version", later.SECRETS),
     Migration(15, "follow-up answers about examples and the words given with Other", ANSWER_DETAILS),
-    Migration(16, "changed answers keep their earlier versions; a typed change waits in SQLite", ANSWER_HISTORY),
+    Migration(16, "changed answers keep their earlier versions; a typed change waits in SQLite", later.ANSWER_HISTORY),
     Migration(17, "voice notes: the Telegram file behind a spoken answer or reason", VOICE_NOTES),
-    # The definition's language a person reads (participants.language keeps what Telegram reported).
-    Migration(18, "the language each participant reads", "ALTER TABLE participants ADD COLUMN chosen_language TEXT"),
-    # Sent messages kept their words until now; from here a row keeps them only until it goes.
-    Migration(
-        19, "sent or given-up messages keep no words", "UPDATE outbox SET payload = '' WHERE status <> 'pending'"
-    ),
-    # An item's title in every language of the consultation, as JSON {language: title}; NULL: one language.
-    Migration(20, "item titles in each language", "ALTER TABLE items ADD COLUMN titles TEXT"),
-    Migration(21, "a closed round keeps the figures it closed with", ROUND_FIGURES),
-    Migration(22, "coordinators can be removed and invite links revoked", REMOVALS),
+    Migration(18, "the language each participant reads", later.CHOSEN_LANGUAGE),
+    Migration(19, "sent or given-up messages keep no words", later.SENT_WITHOUT_WORDS),
+    Migration(20, "item titles in each language", later.ITEM_TITLES),
+    Migration(21, "a closed round keeps the figures it closed with", later.ROUND_FIGURES),
+    Migration(22, "coordinators can be removed and invite links revoked", later.REMOVALS),
+    Migration(23, "last reminder per person and round", later.REMINDED_AT),
+    Migration(24, "announcements wait for quiet hours", later.SEND_AFTER),
 ]
 
 

@@ -72,17 +72,39 @@ async def logged_actions(tx: Tx) -> list[LoggedAction]:
     return [LoggedAction(*r) for r in rows]
 
 
-async def unfinished_invited(tx: Tx, round_id: str) -> list[tuple[Participant, int, bool]]:
-    """Returns reachable consented people, not paused, invited to a round who have not finished it, with the
-    number of its questions each has finished and whether they have started."""
+async def unfinished_invited(
+    tx: Tx, round_id: str, reminded_by: str | None = None
+) -> list[tuple[Participant, int, bool]]:
+    """Returns reachable consented people, not paused, invited to a round who have not finished it (and,
+    given reminded_by, not reminded about it after that time), with the number of its questions each has
+    finished and whether they have started."""
     rows = await tx.fetchall(
         "SELECT q.*, (SELECT COUNT(*) FROM progress g WHERE g.participant_id = q.id AND g.round_id = ?1),"
         " (SELECT x.started_at IS NOT NULL FROM participations x WHERE x.participant_id = q.id AND x.round_id = ?1)"
         " FROM ("
         + NOTIFIED_SQL
         + " AND EXISTS (SELECT 1 FROM participations x WHERE x.participant_id = p.id AND x.round_id = ?1"
-        " AND x.invited_at IS NOT NULL AND x.finished_at IS NULL)) q ORDER BY q.id",
-        (round_id,),
+        " AND x.invited_at IS NOT NULL AND x.finished_at IS NULL"
+        " AND (?2 IS NULL OR x.reminded_at IS NULL OR x.reminded_at <= ?2))) q ORDER BY q.id",
+        (round_id, reminded_by),
     )
     n = PARTICIPANT_COLUMNS
     return [(participant_from_row(r), r[n], bool(r[n + 1])) for r in rows]
+
+
+async def mark_reminded(tx: Tx, round_id: str, participant_ids: list[int], at: str) -> None:
+    """Records that these people were reminded about a round now."""
+    await tx.executemany(
+        "UPDATE participations SET reminded_at = ? WHERE round_id = ? AND participant_id = ?",
+        [(at, round_id, pid) for pid in participant_ids],
+    )
+
+
+async def reminded_after(tx: Tx, round_id: str, since: str) -> list[str]:
+    """Returns when each person still waiting in a round was reminded, for those reminded after `since`."""
+    rows = await tx.fetchall(
+        "SELECT reminded_at FROM participations WHERE round_id = ? AND reminded_at > ?"
+        " AND invited_at IS NOT NULL AND finished_at IS NULL ORDER BY reminded_at",
+        (round_id, since),
+    )
+    return [r[0] for r in rows]

@@ -86,6 +86,6 @@ def test_voice_notes_are_in_the_audit_log_even_when_none_were_fetched(tmp_path):
             "cli",
             "export_voice_notes",
             "r1",
-            {"format": "ogg", "folder": "voices", "downloaded": 0, "skipped": 0, "failed": 0},
+            {"format": "ogg", "folder": "voices", "downloaded": 0, "skipped": 0, "failed": 0, "removed": 0},
         )
     ]

@@ -10,6 +10,7 @@ from carework_core.errors import (
     StaleAction,
 )
 from carework_core.lifecycle import RoundStatus
+from carework_core.next_round import NextRound
 from carework_core.storage.answers import all_answers, finished_at
 from carework_core.whereabouts import NoRoundOpen, RoundClosed, ToStart
 from tests.conftest import join
@@ -175,7 +176,9 @@ async def test_whereabouts_when_nothing_is_waiting(services, ann):
     await a.begin(100, "r1")
     assert isinstance(await a.whereabouts(100), Ask)
     await services.rounds.close_round("r1", actor="test")
-    assert (await a.receive_text(100, "too late", "m2")).where == RoundClosed(services.env.consultation.rounds[0], 1)
+    r1, r2 = services.env.consultation.rounds
+    closed = RoundClosed(r1, 1, NextRound(r2, 2))  # ann's group's next round, not yet planned
+    assert (await a.receive_text(100, "too late", "m2")).where == closed
     await join(services, 300)
     assert await a.whereabouts(300) == NoRoundOpen()  # joined after round 1 closed
 

@@ -57,7 +57,7 @@ async def test_an_announcement_to_a_group_that_does_not_exist_is_refused(service
 async def test_an_announcement_too_long_for_telegram_keeps_waiting_for_a_shorter_one(services):
     cora = await services.coordinators.member(500, 500, frozenset({500}))
     await services.coordinators.begin_announcement(cora, "all")
-    with pytest.raises(CareworkError, match="this announcement is 4001 characters"):
+    with pytest.raises(CareworkError, match="this announcement is 4,001 Telegram characters"):
         await services.coordinators.take_text(cora, "x" * 4001)
     ready = await services.coordinators.take_text(cora, "Short and kind")
     assert ready is not None and ready.text == "Short and kind"

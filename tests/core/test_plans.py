@@ -98,6 +98,14 @@ def test_coordinators_write_times_in_the_consultations_zone():
         parse_local_time("next friday", london, NOW)
 
 
+def test_a_coordinators_time_the_clocks_skip_or_repeat_is_refused_by_name():
+    london = ZoneInfo("Europe/London")
+    with pytest.raises(PlanError, match="2026-03-29 01:30 does not exist in Europe/London"):
+        parse_local_time("2026-03-29 01:30", london, NOW)
+    with pytest.raises(PlanError, match="2026-10-25 01:30 happens twice in Europe/London"):
+        parse_local_time("2026-10-25 01:30", london, NOW)
+
+
 async def test_a_round_whose_planned_close_has_passed_opens_only_with_a_new_closing_time(services, clock):
     await services.rounds.open_round("r1", actor="cli")
     await services.plans.extend("r1", NOW + timedelta(hours=1), actor="cli")

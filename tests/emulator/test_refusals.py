@@ -150,6 +150,16 @@ async def test_a_callback_query_is_answered_once(bot_api, ann):
     assert await ann.toasts() == [{"text": "Saved", "show_alert": False}]
 
 
+async def test_a_toast_is_at_most_200_utf16_units(bot_api, ann):
+    await bot_api.ok(
+        "sendMessage", chat_id=ann.user_id, text="q", reply_markup=keyboard({"text": "Go", "callback_data": "go"})
+    )
+    query_id = await ann.tap("Go")
+    too_long = await bot_api.refused("answerCallbackQuery", callback_query_id=query_id, text="😀" * 101)
+    assert too_long == (400, "Bad Request: MESSAGE_TOO_LONG")  # 101 characters, 202 units
+    assert await bot_api.ok("answerCallbackQuery", callback_query_id=query_id, text="😀" * 100) is True
+
+
 async def test_a_callback_query_expires_after_15_minutes(bot_api, ann, emulator_clock):
     await bot_api.ok(
         "sendMessage", chat_id=ann.user_id, text="q", reply_markup=keyboard({"text": "Go", "callback_data": "go"})
