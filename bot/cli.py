@@ -42,17 +42,15 @@ def run() -> None:
 
 @app.command()
 def init() -> None:
-    """Creates the database named by CAREWORK_DATABASE (the bot also creates it on its first run)."""
+    """Creates the database named by CAREWORK_DATABASE, at a missing path or in an empty file (the bot also creates it on its first run)."""
 
     async def create() -> None:
         settings = load_settings(StoreSettings)
-        key = settings.invite_secret()
-        if settings.database.exists():
-            await (await Services.open(settings.database, settings.survey, SystemClock(), False, key)).close()
-            out.print(f"{settings.database} already exists; nothing changed", highlight=False)
-            return
-        await (await Services.open(settings.database, settings.survey, SystemClock(), invite_key=key)).close()
-        out.print(f"created {settings.database}", highlight=False)
+        path, key = settings.database, settings.invite_secret()
+        existed = path.is_file() and path.stat().st_size > 0  # an empty file is taken, made owner-only
+        services = await Services.open(path, settings.survey, SystemClock(), invite_key=key, adopt_empty=True)
+        await services.close()
+        out.print(f"{path} already exists; nothing changed" if existed else f"created {path}", highlight=False)
 
     _run(create())
 
