@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from carework_core.effects import Effect, record_effects
 from carework_core.env import Env, audit
 from carework_core.errors import CareworkError, InviteUsedUp, NotFound
-from carework_core.invite_tokens import token_hash
+from carework_core.invite_tokens import check_uses, token_hash
 from carework_core.messages import Lane, OutgoingMessage
 from carework_core.storage import coordinators as stored
 from carework_core.storage.coordinators import Announcement
@@ -98,8 +98,7 @@ class Coordinators:
 
     async def create_invite(self, uses: int, actor: str) -> str:
         """Creates an unguessable coordinator invite token usable `uses` times."""
-        if uses < 1:
-            raise ValueError("uses must be at least 1")
+        check_uses(uses)
         token = "team" + secrets.token_urlsafe(18)
         async with self.env.db.transaction() as tx:
             await stored.add_coordinator_invite(tx, token_hash(self.invite_key, token), uses, self.env.stamp(), actor)

@@ -8,10 +8,18 @@ import os
 import secrets
 from pathlib import Path
 
+from carework_core.errors import InviteError
 from carework_core.storage import invite_tokens as stored
 from carework_core.storage.db import Database
 
 KEY_BYTES = 32
+MAX_USES = 10_000  # people who may join through one link: a whole consultation's worth, and a number SQLite holds
+
+
+def check_uses(uses: int) -> None:
+    """Refuses a number of uses outside 1..MAX_USES, before anything is written."""
+    if not 1 <= uses <= MAX_USES:
+        raise InviteError(f"uses must be a whole number from 1 to {MAX_USES}")
 
 
 def token_hash(key: bytes, token: str) -> str:

@@ -212,21 +212,29 @@ class Plans:
         await audit(tx, self.env, change.actor, f"plan_{change.kind.value}", change.round_id, json.dumps(detail))
 
 
+MAX_AHEAD = timedelta(days=366)  # a "+3d" further than this is a slip of the keyboard
+TIME_FORMS = "write 2026-01-25 21:00, 2026-01-25, or +3d"
+
+
 def parse_local_time(text: str, zone: ZoneInfo, now: datetime | None = None) -> datetime:
     """Reads a coordinator's time, e.g. "2026-01-25 21:00", "2026-01-25" (end of day) or "+3d", in the
     consultation's zone; returns it in UTC."""
     words = text.strip()
     if words.startswith("+") and now is not None:
         try:
-            return now + parse_duration(words[1:])
-        except ValueError:
-            pass
+            ahead = parse_duration(words[1:])
+        except (ValueError, OverflowError):  # OverflowError: more days than a timedelta holds
+            ahead = None
+        if ahead is not None:
+            if ahead > MAX_AHEAD:
+                raise PlanError(f"cannot read {text!r} as a time: {TIME_FORMS} (at most {MAX_AHEAD.days} days ahead)")
+            return now + ahead
     for pattern, end_of_day in (("%Y-%m-%d %H:%M", False), ("%Y-%m-%dT%H:%M", False), ("%Y-%m-%d", True)):
         try:
             local = datetime.strptime(words, pattern)
-        except ValueError:
+            if end_of_day:
+                local += timedelta(hours=23, minutes=59)
+            return local.replace(tzinfo=zone).astimezone(UTC)
+        except (ValueError, OverflowError):  # OverflowError: 9999-12-31 in a zone ahead of UTC
             continue
-        if end_of_day:
-            local += timedelta(hours=23, minutes=59)
-        return local.replace(tzinfo=zone).astimezone(UTC)
-    raise PlanError(f"cannot read {text!r} as a time: write 2026-01-25 21:00, 2026-01-25, or +3d")
+    raise PlanError(f"cannot read {text!r} as a time: {TIME_FORMS}")
