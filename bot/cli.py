@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from random import Random
 
 import typer
 
@@ -24,6 +25,7 @@ from carework_core.bootstrap import Services
 from carework_core.clock import SystemClock
 from carework_core.definition_file import check_definition, load_definition, translation_problems
 from carework_core.errors import CareworkError
+from carework_core.invite_tokens import MAX_USES, check_uses
 
 MAX_PARTICIPANTS = 10_000  # virtual participants in one rehearsal
 
@@ -125,12 +127,13 @@ def emulator(
 def invite(
     group: str | None = typer.Option(None, help="Stakeholder group id, as in the definition."),
     count: int = typer.Option(1, min=1, max=1000, help="How many links to make."),
-    uses: int = typer.Option(1, min=1, help="How many people may join through each link."),
+    uses: int = typer.Option(1, help=f"How many people may join through each link (1 to {MAX_USES})."),
     coordinator: bool = typer.Option(False, "--coordinator", help="Links that make someone a coordinator."),
 ) -> None:
     """Prints invite links for a stakeholder group (or, with --coordinator, for the team), one per line."""
     if (group is None) == (not coordinator):
         _run(lambda: _refuse("give exactly one of --group GROUP or --coordinator"))
+    _run(lambda: check_uses(uses))
 
     async def make(services: Services) -> None:
         username = load_settings(StoreSettings).bot_username or await services.get_state("bot_username")
@@ -216,9 +219,12 @@ def rehearse(
     faults: float = typer.Option(0.0, min=0.0, max=1.0, help="Fraction of Bot API requests that misbehave."),
 ) -> None:
     """Runs every round with virtual participants against the local emulator."""
+    from rehearsal.bank import TextSource
     from rehearsal.report import run_rehearsal
 
     _run(lambda: load_definition(survey))
+    if answers is not None:  # refused before the out folder is made
+        _run(lambda: TextSource.from_file(Random(), answers))
     raise typer.Exit(_run(run_rehearsal(survey, participants, out, answers, seed, faults)))
 
 
