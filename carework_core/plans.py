@@ -146,8 +146,9 @@ class Plans:
         async with self.env.db.reading() as tx:
             return quiet_until(self.env.clock.now(), await self._state(tx))
 
-    async def extend(self, round_id: str, until: datetime, actor: str) -> RoundPlan:
-        """Sets a new closing time; a closed round opens again until then."""
+    async def extend(self, round_id: str, until: datetime, actor: str) -> Extended:
+        """Sets a new closing time; a closed round opens again until then, and so does a draft round
+        whose planned opening or closing has passed (`round open` would otherwise come next)."""
         rnd = self._round(round_id)
         now = self.env.clock.now()
         if until <= now:
@@ -156,10 +157,14 @@ class Plans:
             plan = await self._plan_in(tx, rnd)
             if plan.opens and until <= plan.opens:
                 raise PlanError(f"round {round_id} cannot close before it opens ({plan.opens:%Y-%m-%d %H:%M} UTC)")
+            passed = any(when is not None and when <= now for when in (plan.opens, plan.closes))
             await self._change(tx, PlanChange(round_id, ChangeKind.CLOSES, until, actor=actor))
-            if await round_status(tx, round_id) == RoundStatus.CLOSED:
+            was = await round_status(tx, round_id)
+            if was == RoundStatus.CLOSED:
                 await move_round(tx, self.env, rnd, RoundEvent.REOPEN, actor)
-            return await self._plan_in(tx, rnd)
+            elif was == RoundStatus.DRAFT and passed:
+                await move_round(tx, self.env, rnd, RoundEvent.OPEN, actor)
+            return Extended(await self._plan_in(tx, rnd), was, await round_status(tx, round_id))
 
     async def remind_now(self, round_id: str, actor: str) -> RoundPlan:
         """Adds a reminder at this moment; the scheduler sends it to those who have not finished."""
@@ -214,6 +219,15 @@ class Plans:
 
 MAX_AHEAD = timedelta(days=366)  # a "+3d" further than this is a slip of the keyboard
 TIME_FORMS = "write 2026-01-25 21:00, 2026-01-25, or +3d"
+
+
+@dataclass(frozen=True)
+class Extended:
+    """A round's plan after a new closing time, and its status before and after."""
+
+    plan: RoundPlan
+    was: RoundStatus
+    now: RoundStatus
 
 
 def parse_local_time(text: str, zone: ZoneInfo, now: datetime | None = None) -> datetime:

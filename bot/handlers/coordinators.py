@@ -132,9 +132,9 @@ async def extend(update: Update, context: CareworkContext, me: Coordinator) -> N
         return await _usage(update, context, "/extend ROUND UNTIL, e.g. /extend r1 2026-01-25 21:00 or /extend r1 +3d")
     env = context.services.env
     until = parse_local_time(" ".join(args[1:]), env.consultation.zone, env.clock.now())
-    plan = await context.services.plans.extend(args[0], until, me.actor)
-    when = team_text.local(plan.closes, env.consultation.zone)
-    await respond(update, context, Reply(escape(f"Round {args[0]} now closes {when}.")))
+    done = await context.services.plans.extend(args[0], until, me.actor)
+    said = team_text.extension(args[0], done, env.consultation.zone, f"/open {args[0]}")
+    await respond(update, context, Reply(escape(f"{said[0].upper()}{said[1:]}.")))
 
 
 @team_only

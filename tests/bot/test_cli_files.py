@@ -8,7 +8,7 @@ import stat
 import subprocess
 from pathlib import Path
 
-from tests.bot.test_cli import carework
+from tests.bot.test_cli import carework, round_statuses
 from tests.conftest import MINI, ROOT
 
 COMMANDS = (
@@ -97,3 +97,36 @@ def test_the_invite_key_beside_the_database_is_ignored_by_git():
     for name in ("carework.db.key", "data/carework.db.key", "pre.db.key"):
         ignored = subprocess.run(["git", "check-ignore", "--no-index", "-q", name], cwd=ROOT)
         assert ignored.returncode == 0, f"{name} is not covered by .gitignore"
+
+
+def test_extending_a_draft_round_whose_window_passed_opens_it(tmp_path):
+    past = tmp_path / "past.yaml"
+    past.write_text(
+        MINI.read_text().replace(
+            "    minutes: 5\n",
+            "    minutes: 5\n    schedule:\n      opens: 2026-01-12 09:00\n      closes: 2026-01-21 21:00\n",
+            1,
+        )
+    )
+    env = {"CAREWORK_DATABASE": str(tmp_path / "c.db"), "CAREWORK_SURVEY": str(past)}
+    assert carework("init", env=env).returncode == 0
+    refused = carework("round", "open", "r1", env=env)
+    assert refused.returncode == 1 and "give it a new closing time instead: carework round extend r1" in refused.stderr
+    extended = carework("round", "extend", "r1", "2099-03-06 17:00", env=env)
+    assert extended.returncode == 0, extended.stderr
+    assert (
+        extended.stdout.strip()
+        == "round r1 now closes Fri 6 Mar 2099 17:00; its planned opening had passed, so it is open now"
+    )
+    assert round_statuses(carework("round", "status", env=env)) == ["r1", "open", "r2", "draft"]
+
+
+def test_extending_a_draft_round_with_no_opening_says_that_round_open_comes_next(tmp_path):
+    env = {"CAREWORK_DATABASE": str(tmp_path / "c.db"), "CAREWORK_SURVEY": str(MINI)}
+    assert carework("init", env=env).returncode == 0
+    extended = carework("round", "extend", "r1", "2099-03-06 17:00", env=env)
+    assert extended.returncode == 0, extended.stderr
+    assert extended.stdout.strip() == (
+        "round r1 now closes Fri 6 Mar 2099 17:00; it is still a draft: open it with `carework round open r1`"
+    )
+    assert round_statuses(carework("round", "status", env=env)) == ["r1", "draft", "r2", "draft"]
