@@ -14,7 +14,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
 
 SECTION = "## Try the bot by hand"
 README_PORT = "8081"
