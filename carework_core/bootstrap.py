@@ -90,8 +90,12 @@ class Services:
         adopt_empty lets `carework init` take an empty file; otherwise only a carework database opens."""
         consultation = load_definition(survey)
         db = await Database.open(database, create=create, adopt_empty=adopt_empty)
-        key = load_invite_key(database, invite_key)
-        await seal_invites(db, key)
+        try:
+            key = load_invite_key(database, invite_key)  # after the open: a refused file gets no key beside it
+            await seal_invites(db, key)
+        except BaseException:
+            await db.close()
+            raise
         return cls.build(db, consultation, clock, key)
 
     async def close(self) -> None:

@@ -210,6 +210,8 @@ def _make_private(path: Path, adopt_empty: bool) -> bool:
         return True
     except FileExistsError:
         pass  # an existing database keeps the mode its owner gave it
+    if not path.is_file():  # /dev/null, a pipe: never given to SQLite, never made owner-only
+        raise DatabaseUnavailable(f"{path} is not a regular file, so not a carework database; check CAREWORK_DATABASE")
     if path.stat().st_size > 0:
         return False
     if not adopt_empty:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import stat
 import subprocess
@@ -130,3 +131,24 @@ def test_extending_a_draft_round_with_no_opening_says_that_round_open_comes_next
         "round r1 now closes Fri 6 Mar 2099 17:00; it is still a draft: open it with `carework round open r1`"
     )
     assert round_statuses(carework("round", "status", env=env)) == ["r1", "draft", "r2", "draft"]
+
+
+def test_a_pipe_is_not_taken_for_an_empty_file(tmp_path):
+    pipe = tmp_path / "pipe.db"
+    os.mkfifo(pipe, 0o644)
+    result = carework("init", env=env_for(pipe))
+    assert result.returncode == 1 and result.stderr.strip() == (
+        f"error: {pipe} is not a regular file, so not a carework database; check CAREWORK_DATABASE"
+    )
+    assert mode(pipe) == 0o644 and sorted(p.name for p in tmp_path.iterdir()) == ["pipe.db"]
+
+
+def test_a_key_file_that_is_not_a_key_is_named_without_its_content(tmp_path):
+    env = env_for(tmp_path / "c.db")
+    assert carework("init", env=env).returncode == 0
+    (tmp_path / "c.db.key").write_text("my shopping list\n")
+    result = carework("round", "status", env=env)
+    assert result.returncode == 1 and result.stderr.strip() == (
+        f"error: {tmp_path / 'c.db.key'} is not an invite key (hex digits on one line); "
+        "restore it from where you keep it safe, or set CAREWORK_INVITE_KEY"
+    )
