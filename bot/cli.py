@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from random import Random
 
 import typer
 
@@ -26,6 +27,7 @@ from carework_core.clock import SystemClock
 from carework_core.definition_changes import removed_group
 from carework_core.definition_file import check_definition, line_of, load_definition, translation_problems
 from carework_core.errors import CareworkError, Problem
+from carework_core.invite_tokens import MAX_USES, check_uses
 
 MAX_PARTICIPANTS = 10_000  # virtual participants in one rehearsal
 
@@ -44,17 +46,15 @@ def run() -> None:
 
 @app.command()
 def init() -> None:
-    """Creates the database named by CAREWORK_DATABASE (the bot also creates it on its first run)."""
+    """Creates the database named by CAREWORK_DATABASE, at a missing path or in an empty file (the bot also creates it on its first run)."""
 
     async def create() -> None:
         settings = load_settings(StoreSettings)
-        key = settings.invite_secret()
-        if settings.database.exists():
-            await (await Services.open(settings.database, settings.survey, SystemClock(), False, key)).close()
-            out.print(f"{settings.database} already exists; nothing changed", highlight=False)
-            return
-        await (await Services.open(settings.database, settings.survey, SystemClock(), invite_key=key)).close()
-        out.print(f"created {settings.database}", highlight=False)
+        path, key = settings.database, settings.invite_secret()
+        existed = path.is_file() and path.stat().st_size > 0  # an empty file is taken, made owner-only
+        services = await Services.open(path, settings.survey, SystemClock(), invite_key=key, adopt_empty=True)
+        await services.close()
+        out.print(f"{path} already exists; nothing changed" if existed else f"created {path}", highlight=False)
 
     _run(create())
 
@@ -136,7 +136,7 @@ def invite(
     ctx: typer.Context,
     group: str | None = typer.Option(None, help="Stakeholder group id, as in the definition."),
     count: int = typer.Option(1, min=1, max=1000, help="How many links to make."),
-    uses: int = typer.Option(1, min=1, help="How many people may join through each link."),
+    uses: int = typer.Option(1, help=f"How many people may join through each link (1 to {MAX_USES})."),
     coordinator: bool = typer.Option(False, "--coordinator", help="Links that make someone a coordinator."),
 ) -> None:
     """Prints invite links for a stakeholder group (or, with --coordinator, for the team), one per line;
@@ -145,6 +145,7 @@ def invite(
         return
     if (group is None) == (not coordinator):
         _run(lambda: _refuse("give exactly one of --group GROUP or --coordinator"))
+    _run(lambda: check_uses(uses))
 
     async def make(services: Services) -> None:
         username = load_settings(StoreSettings).bot_username or await services.get_state("bot_username")
@@ -230,9 +231,12 @@ def rehearse(
     faults: float = typer.Option(0.0, min=0.0, max=1.0, help="Fraction of Bot API requests that misbehave."),
 ) -> None:
     """Runs every round with virtual participants against the local emulator."""
+    from rehearsal.bank import TextSource
     from rehearsal.report import run_rehearsal
 
     _run(lambda: load_definition(survey))
+    if answers is not None:  # refused before the out folder is made
+        _run(lambda: TextSource.from_file(Random(), answers))
     raise typer.Exit(_run(run_rehearsal(survey, participants, out, answers, seed, faults)))
 
 

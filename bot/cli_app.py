@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -27,12 +27,19 @@ out = Console(soft_wrap=True)
 
 
 def _run(work: Awaitable[Any] | Callable[[], Any]) -> Any:
-    """Runs a command's work; a CareworkError becomes one clear line and exit code 1."""
+    """Runs a command's work; a CareworkError, or a file the system refused, becomes one clear line and exit 1."""
     try:
         return asyncio.run(work) if not callable(work) else work()
     except CareworkError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(1) from None
+        _fail(str(exc))
+    except OSError as exc:  # a path the operator gave: named, with the system's reason, never a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        _fail(f"cannot use {where}{exc.strerror or type(exc).__name__}")
+
+
+def _fail(message: str) -> NoReturn:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    raise typer.Exit(1) from None
 
 
 async def _with_services(action: Callable[[Services], Awaitable[Any]]) -> Any:

@@ -35,13 +35,14 @@ def extend(
     round_id: str = typer.Argument(..., help="Round id, as in the definition."),
     until: str = typer.Argument(..., help='New closing time: "2026-01-25 21:00", 2026-01-25 or +3d.'),
 ) -> None:
-    """Sets a round's closing time (a closed round opens again until then)."""
+    """Sets a round's closing time (a closed round, or a draft one whose planned window passed, opens until then)."""
 
     async def act(services: Services) -> None:
         env = services.env
         when = parse_local_time(until, env.consultation.zone, env.clock.now())
-        plan = await services.plans.extend(round_id, when, ACTOR)
-        out.print(f"round {round_id} now closes {team_text.local(plan.closes, env.consultation.zone)}", highlight=False)
+        done = await services.plans.extend(round_id, when, ACTOR)
+        zone = env.consultation.zone
+        out.print(team_text.extension(round_id, done, zone, f"carework round open {round_id}"), highlight=False)
 
     _run(_with_services(act))
 

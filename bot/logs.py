@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import traceback
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
@@ -16,6 +17,12 @@ class KeyValueFormatter(logging.Formatter):
         line = super().format(record)
         extras = {k: v for k, v in vars(record).items() if k not in _STANDARD}
         return line + "".join(f" {k}={v}" for k, v in extras.items())
+
+    def formatException(self, ei) -> str:  # noqa: N802 (logging's name)
+        """Keeps a traceback's frames but not its message, which may quote what someone typed."""
+        _, error, tb = ei
+        frames = "".join(traceback.format_tb(tb))
+        return f"Traceback (most recent call last):\n{frames}{describe_failure(error) if error else ''}"
 
 
 def configure_logging(level: str = "INFO") -> None:

@@ -53,6 +53,13 @@ class Settings(TeamSettings):
     backup_dir: Path | None = None  # set: the running bot copies the database there once a day
     backup_keep: int = Field(default=14, ge=1, le=366)  # daily copies kept; older ones are deleted
 
+    @field_validator("telegram_token")
+    @classmethod
+    def _not_empty(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value().strip():
+            raise ValueError("is set but empty")  # never the value itself: it is a secret
+        return value
+
     @field_validator("telegram_api_url")
     @classmethod
     def _no_slash(cls, value: str) -> str:
@@ -67,6 +74,6 @@ def load_settings(kind: type[StoreSettings] = Settings, **overrides: object):
         lines = []
         for err in exc.errors():
             name = "CAREWORK_" + str(err["loc"][0]).upper() if err["loc"] else "settings"
-            reason = "is not set" if err["type"] == "missing" else err["msg"]
+            reason = "is not set" if err["type"] == "missing" else str(err["msg"]).removeprefix("Value error, ")
             lines.append(f"{name} {reason}")
         raise SettingsError("; ".join(lines)) from None

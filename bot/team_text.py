@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 from carework_core.clock import parse_iso
 from carework_core.coordinators import TeamMember
 from carework_core.invite_links import OpenLink
+from carework_core.lifecycle import RoundStatus
+from carework_core.plans import Extended
 from carework_core.progress import RoundOverview, RoundProgress
 from carework_core.schedule import ChangeKind
 from carework_core.summary import Summary
@@ -58,6 +60,20 @@ def local(when: datetime | None, zone: ZoneInfo) -> str:
         return "not set"
     shown = when.astimezone(zone)
     return f"{shown:%a} {shown.day} {shown:%b %Y %H:%M}"
+
+
+def extension(round_id: str, done: Extended, zone: ZoneInfo, open_command: str) -> str:
+    """Says a round's new closing time and what became of it: opened, open again, or still a draft."""
+    said = f"round {round_id} now closes {local(done.plan.closes, zone)}"
+    if done.was == RoundStatus.DRAFT and done.now == RoundStatus.OPEN:
+        return f"{said}; its planned opening had passed, so it is open now"
+    if done.was == RoundStatus.CLOSED:
+        return f"{said}; it is open again"
+    if done.now == RoundStatus.DRAFT:
+        if done.plan.opens:
+            return f"{said}; it is still a draft and opens {local(done.plan.opens, zone)}"
+        return f"{said}; it is still a draft: open it with `{open_command}`"
+    return said
 
 
 def status_lines(report: list[RoundProgress]) -> list[str]:

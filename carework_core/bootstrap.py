@@ -79,15 +79,26 @@ class Services:
 
     @classmethod
     async def open(
-        cls, database: str | Path, survey: str | Path, clock: Clock, create: bool = True, invite_key: str | None = None
+        cls,
+        database: str | Path,
+        survey: str | Path,
+        clock: Clock,
+        create: bool = True,
+        invite_key: str | None = None,
+        adopt_empty: bool = False,
     ) -> Services:
         """Loads the definition, opens the database (creating it if `create`) and builds the services.
 
-        invite_key is CAREWORK_INVITE_KEY; without it the key lives in <database>.key, made once."""
+        invite_key is CAREWORK_INVITE_KEY; without it the key lives in <database>.key, made once.
+        adopt_empty lets `carework init` take an empty file; otherwise only a carework database opens."""
         consultation = load_definition(survey)
-        db = await Database.open(database, create=create)
-        key = load_invite_key(database, invite_key)
-        await seal_invites(db, key)
+        db = await Database.open(database, create=create, adopt_empty=adopt_empty)
+        try:
+            key = load_invite_key(database, invite_key)  # after the open: a refused file gets no key beside it
+            await seal_invites(db, key)
+        except BaseException:
+            await db.close()
+            raise
         return cls.build(db, consultation, clock, key)
 
     async def close(self) -> None:

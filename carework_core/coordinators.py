@@ -16,7 +16,7 @@ from carework_core.clock import iso
 from carework_core.effects import Effect, record_effects
 from carework_core.env import Env, audit
 from carework_core.errors import CareworkError, InviteUsedUp, NotFound
-from carework_core.invite_tokens import token_hash
+from carework_core.invite_tokens import check_uses, token_hash
 from carework_core.messages import Lane, OutgoingMessage, utf16_units
 from carework_core.schedule import quiet_end
 from carework_core.storage import coordinators as stored
@@ -146,8 +146,7 @@ class Coordinators:
 
     async def create_invite(self, uses: int, actor: str) -> str:
         """Creates an unguessable coordinator invite token usable `uses` times."""
-        if uses < 1:
-            raise ValueError("uses must be at least 1")
+        check_uses(uses)
         token = "team" + secrets.token_urlsafe(18)
         async with self.env.db.transaction() as tx:
             await stored.add_coordinator_invite(tx, token_hash(self.invite_key, token), uses, self.env.stamp(), actor)

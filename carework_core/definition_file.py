@@ -16,6 +16,11 @@ from carework_core.definitions import ChoiceQuestion, Consultation, ItemRatingQu
 from carework_core.errors import DefinitionError, Problem
 
 Loc = tuple[str | int, ...]
+MAX_VALUES = 100_000  # values once aliases are expanded; surveys/carework.yaml has about 900
+TOO_MANY_VALUES = (
+    f"the definition expands to more than {MAX_VALUES} values through its aliases (*name); "
+    "write it out with fewer aliases"
+)
 
 
 def load_definition(path: str | Path) -> Consultation:
@@ -42,9 +47,13 @@ def _read(path: Path) -> tuple[Consultation | None, list[Problem]]:
         return None, [Problem(name, 1, "", "cannot read the file: it is not utf-8 text (save it as UTF-8)")]
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if _expanded_size(node, {}) > MAX_VALUES:
+            return None, [Problem(name, _first_alias_line(text), "", TOO_MANY_VALUES)]
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         return None, [Problem(name, _error_line(exc, text), "", f"not valid YAML: {getattr(exc, 'problem', exc)}")]
+    except RecursionError:
+        return None, [Problem(name, 1, "", "nested too deeply to be a consultation definition")]
     if not isinstance(data, dict):
         return None, [Problem(name, 1, "", "the file must be a mapping of keys such as title, groups, rounds")]
     lines = _LineMap(node)
@@ -57,6 +66,33 @@ def _read(path: Path) -> tuple[Consultation | None, list[Problem]]:
     except ValidationError as exc:
         return None, [lines.problem(name, err["loc"], _reason(err)) for err in exc.errors()]
     return consultation, [lines.problem(name, loc, why) for loc, why in reference_problems(consultation)]
+
+
+def _expanded_size(node: yaml.Node | None, sizes: dict[int, int]) -> int:
+    """Counts the values a node stands for once every alias is written out, stopping past MAX_VALUES.
+
+    An alias repeats a node rather than copying it, so a few lines of "billion laughs" stand for
+    billions of values; each node is counted once (sizes), so this takes time in the file's size."""
+    if node is None or id(node) in sizes:
+        return sizes.get(id(node), 0)
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.MappingNode):
+        children = [part for pair in node.value for part in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = node.value
+    total = 1
+    for child in children:
+        total = min(total + _expanded_size(child, sizes), MAX_VALUES + 1)
+    sizes[id(node)] = total
+    return total
+
+
+def _first_alias_line(text: str) -> int:
+    """Returns the line of the first alias (*name), where the expansion starts."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            return event.start_mark.line + 1
+    return 1
 
 
 def _error_line(exc: yaml.YAMLError, text: str) -> int:

@@ -94,9 +94,12 @@ def parse_duration(value: object) -> timedelta:
         amount = float(number)
     except ValueError:
         raise ValueError(f"write a duration such as 90m, 12h or 2d, not {value!r}") from None
-    if amount <= 0:
+    if not amount > 0:  # also nan
         raise ValueError("a duration must be longer than nothing")
-    return timedelta(**{unit or "hours": amount})
+    try:
+        return timedelta(**{unit or "hours": amount})
+    except OverflowError:  # inf, or more days than a timedelta holds
+        raise ValueError(f"a duration of {value!r} is longer than any consultation") from None
 
 
 class Schedule(Strict):

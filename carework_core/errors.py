@@ -152,4 +152,7 @@ class SynthesisRejected(CareworkError):
         self.file = file
         self.problems = problems
         lines = "\n".join(f"{file}: {p}" for p in problems)
-        super().__init__(f"{file}: {len(problems)} problem(s), nothing was imported:\n{lines}")
+        if len(problems) == 1:  # one problem, one line
+            super().__init__(f"{file}: {problems[0]}; nothing was imported")
+        else:
+            super().__init__(f"{file}: {len(problems)} problem(s), nothing was imported:\n{lines}")

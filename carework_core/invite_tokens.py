@@ -8,10 +8,18 @@ import os
 import secrets
 from pathlib import Path
 
+from carework_core.errors import InviteError, SettingsError
 from carework_core.storage import invite_tokens as stored
 from carework_core.storage.db import Database
 
 KEY_BYTES = 32
+MAX_USES = 10_000  # people who may join through one link: a whole consultation's worth, and a number SQLite holds
+
+
+def check_uses(uses: int) -> None:
+    """Refuses a number of uses outside 1..MAX_USES, before anything is written."""
+    if not 1 <= uses <= MAX_USES:
+        raise InviteError(f"uses must be a whole number from 1 to {MAX_USES}")
 
 
 def token_hash(key: bytes, token: str) -> str:
@@ -34,10 +42,26 @@ def invite_key(database: str | Path, given: str | None = None) -> bytes:
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:
-        return bytes.fromhex(path.read_text().strip())
+        return _read_key(path)
     with os.fdopen(fd, "w") as file:
         key = secrets.token_bytes(KEY_BYTES)
         file.write(key.hex() + "\n")
+    return key
+
+
+def _read_key(path: Path) -> bytes:
+    """Reads the key file; one that is unreadable or not a key is named, its content never shown."""
+    try:
+        key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except OSError as exc:
+        raise SettingsError(f"cannot read the invite key {path}: {exc.strerror}") from None
+    except ValueError:  # also UnicodeDecodeError
+        key = b""
+    if not key:
+        raise SettingsError(
+            f"{path} is not an invite key (hex digits on one line); restore it from where you keep it safe, "
+            "or set CAREWORK_INVITE_KEY"
+        )
     return key
 
 

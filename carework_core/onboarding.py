@@ -9,7 +9,7 @@ from carework_core.consents import wording_version
 from carework_core.definitions import ConsentStatement
 from carework_core.env import Env, audit
 from carework_core.errors import InviteError, InviteUnknown, InviteUsedUp, NotFound, NotRegistered, StaleAction
-from carework_core.invite_tokens import token_hash
+from carework_core.invite_tokens import check_uses, token_hash
 from carework_core.languages import fitting_language
 from carework_core.people import Participant, ParticipantStatus
 from carework_core.storage import participants as stored
@@ -109,8 +109,9 @@ class Onboarding:
         if group_id not in {g.id for g in self.env.consultation.groups}:
             names = ", ".join(g.id for g in self.env.consultation.groups)
             raise NotFound(f"there is no group called {group_id!r}; groups are {names}")
-        if count < 1 or uses < 1:
-            raise ValueError("count and uses must be at least 1")
+        if count < 1:
+            raise ValueError("count must be at least 1")
+        check_uses(uses)
         tokens = [secrets.token_urlsafe(18) for _ in range(count)]
         async with self.env.db.transaction() as tx:
             digests = [token_hash(self.invite_key, t) for t in tokens]

@@ -186,8 +186,9 @@ class Plans:
         async with self.env.db.reading() as tx:
             return await coming_in(tx, self.env.consultation, group_id, self.env.clock.now(), after)
 
-    async def extend(self, round_id: str, until: datetime, actor: str) -> RoundPlan:
-        """Sets a new closing time; a closed round opens again until then."""
+    async def extend(self, round_id: str, until: datetime, actor: str) -> Extended:
+        """Sets a new closing time; a closed round opens again until then, and so does a draft round
+        whose planned opening or closing has passed (`round open` would otherwise come next)."""
         rnd = self._round(round_id)
         now = self.env.clock.now()
         if until <= now:
@@ -196,10 +197,14 @@ class Plans:
             plan = await self._plan_in(tx, rnd)
             if plan.opens and until <= plan.opens:
                 raise PlanError(f"round {round_id} cannot close before it opens ({plan.opens:%Y-%m-%d %H:%M} UTC)")
+            passed = any(when is not None and when <= now for when in (plan.opens, plan.closes))
             await self._change(tx, PlanChange(round_id, ChangeKind.CLOSES, until, actor=actor))
-            if await round_status(tx, round_id) == RoundStatus.CLOSED:
+            was = await round_status(tx, round_id)
+            if was == RoundStatus.CLOSED:
                 await move_round(tx, self.env, rnd, RoundEvent.REOPEN, actor)
-            return await self._plan_in(tx, rnd)
+            elif was == RoundStatus.DRAFT and passed:
+                await move_round(tx, self.env, rnd, RoundEvent.OPEN, actor)
+            return Extended(await self._plan_in(tx, rnd), was, await round_status(tx, round_id))
 
     async def remind_now(self, round_id: str, actor: str) -> RoundPlan:
         """Adds a reminder at this moment; the scheduler sends it to those who have not finished."""
@@ -264,23 +269,40 @@ def _refuse_repeat(round_id: str, reach: ReminderReach, c: Consultation) -> None
     raise PlanError(f"everyone waiting in round {round_id} ({people}) had a reminder less than {gap} ago.{when}")
 
 
+MAX_AHEAD = timedelta(days=366)  # a "+3d" further than this is a slip of the keyboard
+TIME_FORMS = "write 2026-01-25 21:00, 2026-01-25, or +3d"
+
+
+@dataclass(frozen=True)
+class Extended:
+    """A round's plan after a new closing time, and its status before and after."""
+
+    plan: RoundPlan
+    was: RoundStatus
+    now: RoundStatus
+
+
 def parse_local_time(text: str, zone: ZoneInfo, now: datetime | None = None) -> datetime:
     """Reads a coordinator's time, e.g. "2026-01-25 21:00", "2026-01-25" (end of day) or "+3d", in the
     consultation's zone; returns it in UTC."""
     words = text.strip()
     if words.startswith("+") and now is not None:
         try:
-            return now + parse_duration(words[1:])
-        except ValueError:
-            pass
+            ahead = parse_duration(words[1:])
+        except (ValueError, OverflowError):  # OverflowError: more days than a timedelta holds
+            ahead = None
+        if ahead is not None:
+            if ahead > MAX_AHEAD:
+                raise PlanError(f"cannot read {text!r} as a time: {TIME_FORMS} (at most {MAX_AHEAD.days} days ahead)")
+            return now + ahead
     for pattern, end_of_day in (("%Y-%m-%d %H:%M", False), ("%Y-%m-%dT%H:%M", False), ("%Y-%m-%d", True)):
         try:
             local = datetime.strptime(words, pattern)
-        except ValueError:
+            if end_of_day:
+                local += timedelta(hours=23, minutes=59)
+            if (why := wall_clock_problem(local, zone)) is not None:
+                raise PlanError(why)  # a skipped or repeated hour is not one moment: ask for another
+            return local.replace(tzinfo=zone).astimezone(UTC)
+        except (ValueError, OverflowError):  # OverflowError: 9999-12-31 in a zone ahead of UTC
             continue
-        if end_of_day:
-            local += timedelta(hours=23, minutes=59)
-        if (why := wall_clock_problem(local, zone)) is not None:
-            raise PlanError(why)  # a skipped or repeated hour is not one moment: ask for another
-        return local.replace(tzinfo=zone).astimezone(UTC)
-    raise PlanError(f"cannot read {text!r} as a time: write 2026-01-25 21:00, 2026-01-25, or +3d")
+    raise PlanError(f"cannot read {text!r} as a time: {TIME_FORMS}")

@@ -7,6 +7,7 @@ sheet needs header comments and cell checks that help a researcher fill it in Ex
 from __future__ import annotations
 
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +26,30 @@ from carework_core.sheets import clean_text, reads_as_formula
 
 EXAMPLE_COLUMNS = ["example_id", "group", "question_id", "question", "text", "suggested_cluster", "cluster_members"]
 ITEM_COLUMNS = ["item_id", "title", "description", "theme", "source_examples", "evidence_notes"]
+# A synthesis workbook of a thousand examples unpacks to about 1 MB; a few kilobytes of zip can
+# unpack to gigabytes, which openpyxl would hold as XML and cells. Checked before openpyxl opens it.
+MAX_UNPACKED = 20_000_000
+MAX_ITEM_ROWS = 5_000  # rows of the Items sheet read; a round rates tens of items
+MAX_COLUMNS = 100
+
+
+class TooLarge(ValueError):
+    """The workbook is larger than a synthesis workbook can be."""
+
+
+# What openpyxl and zipfile raise for a file that is not a well-formed workbook (ParseError is a SyntaxError).
+UNREADABLE = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    KeyError,
+    OSError,
+    ValueError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    SyntaxError,
+)
 TITLE_PREFIX = "title_"  # title_cy: an item's title in another language of the consultation
 
 
@@ -177,36 +202,54 @@ def _keep_text(cell: Any) -> None:
 def read_items(path: Path) -> FilledItems:
     """Reads the Items sheet's filled rows and the About sheet's round; problems name sheet and cell."""
     try:
+        _refuse_large(path)
         book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            return _filled(book)  # read-only: the sheets' XML is parsed here, row by row
+        finally:
+            book.close()
     except FileNotFoundError:
         raise SynthesisRejected(str(path), [SheetProblem("workbook", "", "no such file")]) from None
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        problem = SheetProblem("workbook", "", f"cannot be read as an .xlsx workbook ({exc})")
+    except UNREADABLE as exc:
+        problem = SheetProblem("workbook", "", f"cannot be read as an .xlsx workbook ({_why(exc)})")
         raise SynthesisRejected(str(path), [problem]) from None
-    try:
-        return _filled(book)
-    finally:
-        book.close()
+
+
+def _refuse_large(path: Path) -> None:
+    """Refuses, from the zip's directory alone, a workbook that unpacks past MAX_UNPACKED bytes."""
+    with zipfile.ZipFile(path) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > MAX_UNPACKED:
+        raise TooLarge(f"it unpacks to more than {MAX_UNPACKED // 1_000_000} MB; a synthesis workbook is far smaller")
+
+
+def _why(exc: BaseException) -> str:
+    """Says in one line why a workbook could not be read."""
+    if isinstance(exc, SyntaxError):  # xml's ParseError
+        return f"a part of it is not well-formed XML: {exc.msg}"
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def _filled(book: Any) -> FilledItems:
     problems: list[SheetProblem] = []
     from_round = None
     if "About" in book.sheetnames:
-        for row in book["About"].iter_rows(max_col=2, values_only=True):
+        for row in book["About"].iter_rows(max_row=MAX_ITEM_ROWS, max_col=2, values_only=True):
             if row and row[0] == ROUND_KEY and len(row) > 1:
                 from_round = cell_text(row[1]) or None
     if from_round is None:
         problems.append(SheetProblem("About", "B2", "the round the examples came from is missing (round, then its id)"))
     if "Items" not in book.sheetnames:
         return FilledItems({}, [], from_round, [*problems, SheetProblem("Items", "", "the sheet is missing")])
-    rows = book["Items"].iter_rows(values_only=True)
+    rows = book["Items"].iter_rows(max_row=MAX_ITEM_ROWS + 1, max_col=MAX_COLUMNS, values_only=True)
     header = [cell_text(v) for v in next(rows, ())]
     columns = {name: n for n, name in reversed(list(enumerate(header, start=1))) if name}
     filled = []
     for number, values in enumerate(rows, start=2):
         if any(cell_text(v) for v in values):
             filled.append((number, list(values)))
+    if filled and filled[-1][0] > MAX_ITEM_ROWS:
+        problems.append(SheetProblem("Items", "", f"more than {MAX_ITEM_ROWS} rows; only that many are read"))
     return FilledItems(columns, filled, from_round, problems)
 
 

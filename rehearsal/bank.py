@@ -6,6 +6,8 @@ from itertools import cycle
 from pathlib import Path
 from random import Random
 
+from carework_core.errors import CareworkError
+
 GENERAL = [
     "Our team started short weekly check-ins where anyone can raise a worry. People say they feel listened to.",
     "A local council pays travel time for home care visits. Fewer carers have left since it started.",
@@ -59,10 +61,9 @@ class TextSource:
         if path is None:
             return cls(rng)
         # Only \n (or \r\n) ends an answer: str.splitlines would also split at form feeds, U+2028 and more.
-        text = path.read_bytes().decode("utf-8")
-        lines = [line.removesuffix("\r") for line in text.split("\n") if line.strip()]
+        lines = [line.removesuffix("\r") for line in _answers_text(path).split("\n") if line.strip()]
         if not lines:
-            raise ValueError(f"{path} has no answers in it (one answer per line)")
+            raise CareworkError(f"cannot use the answers file {path}: it has no answers in it (one answer per line)")
         return cls(rng, lines)
 
     def answer(self, theme_id: str) -> str:
@@ -70,3 +71,19 @@ class TextSource:
         if self._file is not None:
             return next(self._file)
         return self.rng.choice(BY_THEME.get(theme_id, GENERAL))
+
+
+def _answers_text(path: Path) -> str:
+    """Reads an answers file as UTF-8; a missing, unreadable or non-UTF-8 file is one CareworkError."""
+    why = None
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        why = "no such file"
+    except IsADirectoryError:
+        why = "it is a folder, not a file"
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+    except UnicodeDecodeError:
+        why = "it is not UTF-8 text (save it as UTF-8)"
+    raise CareworkError(f"cannot use the answers file {path}: {why}")

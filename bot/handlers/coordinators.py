@@ -28,10 +28,12 @@ from bot.render import Button, Reply
 from carework_core.coordinators import Announcement, Coordinator, Held, Joined
 from carework_core.errors import CareworkError, InviteUsedUp
 from carework_core.export import check_round, export_workbook
+from carework_core.invite_tokens import MAX_USES
 from carework_core.plans import parse_local_time
 
 log = logging.getLogger(__name__)
 REFUSED = "This command is for the consultation team."
+INVITE_USAGE = f"/invite GROUP [USES] or /invite coordinator [USES], where USES is a whole number from 1 to {MAX_USES}"
 TeamHandler = Callable[[Update, CareworkContext, Coordinator], Awaitable[None]]
 
 
@@ -130,9 +132,9 @@ async def extend(update: Update, context: CareworkContext, me: Coordinator) -> N
         return await _usage(update, context, "/extend ROUND UNTIL, e.g. /extend r1 2026-01-25 21:00 or /extend r1 +3d")
     env = context.services.env
     until = parse_local_time(" ".join(args[1:]), env.consultation.zone, env.clock.now())
-    plan = await context.services.plans.extend(args[0], until, me.actor)
-    when = team_text.local(plan.closes, env.consultation.zone)
-    await respond(update, context, Reply(escape(f"Round {args[0]} now closes {when}.")))
+    done = await context.services.plans.extend(args[0], until, me.actor)
+    said = team_text.extension(args[0], done, env.consultation.zone, f"/open {args[0]}")
+    await respond(update, context, Reply(escape(f"{said[0].upper()}{said[1:]}.")))
 
 
 @team_only
@@ -189,13 +191,20 @@ async def confirm_remind(update: Update, context: CareworkContext, me: Coordinat
     await respond(update, context, done, Reply(escape(said)))
 
 
+def _uses(text: str) -> int | None:
+    """Reads USES: ASCII digits only (str.isdigit also takes "²"), from 1 to MAX_USES; None otherwise."""
+    if not (text.isascii() and text.isdigit() and len(text) <= len(str(MAX_USES))):
+        return None
+    return int(text) if 1 <= int(text) <= MAX_USES else None
+
+
 @team_only
 async def invite(update: Update, context: CareworkContext, me: Coordinator) -> None:
     """Replies with an invite link for a group, or a coordinator link with /invite coordinator."""
     args = context.args or []
-    if not 1 <= len(args) <= 2 or (len(args) == 2 and not args[1].isdigit()):
-        return await _usage(update, context, "/invite GROUP [USES], or /invite coordinator")
-    uses = int(args[1]) if len(args) == 2 else 1
+    uses = _uses(args[1]) if len(args) == 2 else 1
+    if not 1 <= len(args) <= 2 or uses is None:
+        return await _usage(update, context, INVITE_USAGE)
     if args[0] == "coordinator":
         token = await context.services.coordinators.create_invite(uses, me.actor)
         what = "A link that makes someone a coordinator"

@@ -15,6 +15,7 @@ work stays off the loop: the checkpoint runs on its own connection in a worker t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sqlite3
 import time
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from carework_core.errors import DatabaseUnavailable
-from carework_core.storage.migrations import migrate
+from carework_core.storage.migrations import MIGRATIONS, migrate
 
 Row = sqlite3.Row
 # SQLite's own busy wait blocks the event loop and cannot be cancelled, so it is kept short; the
@@ -32,6 +33,7 @@ Row = sqlite3.Row
 BUSY_TIMEOUT_MS = 50
 CHECKPOINT_BUSY_TIMEOUT_MS = 2000
 LOCK_WAIT_SECONDS = 10.0
+FIRST_MIGRATION = min(MIGRATIONS, key=lambda m: m.version).name
 
 
 class Tx:
@@ -80,15 +82,20 @@ class Database:
         self.lock_wait = LOCK_WAIT_SECONDS  # how long a write waits for another process's lock
 
     @classmethod
-    async def open(cls, path: str | Path, create: bool = True) -> Database:
-        """Opens and upgrades the database at path; creates it (owner-only) only when `create` is set."""
+    async def open(cls, path: str | Path, create: bool = True, adopt_empty: bool = False) -> Database:
+        """Opens and upgrades the database at path; creates it (owner-only) only when `create` is set.
+
+        An existing file must already be a carework database, or (with `adopt_empty`, for `carework
+        init`) an empty file, which is made owner-only first; anything else is refused unwritten."""
         path = Path(path)
         _check_place(path, create)
-        _create_private(path)
+        fresh = _make_private(path, adopt_empty)
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         conn.row_factory = sqlite3.Row
         db = cls(conn, str(path))
         try:
+            if not fresh:
+                _refuse_foreign(conn, path)  # before the pragmas below: journal_mode=WAL writes to the file
             # secure_delete (on by default in some SQLite builds only): text a row no longer holds,
             # such as a processed update's, is zeroed rather than left in free space on disk.
             for pragma in (
@@ -193,11 +200,40 @@ def _unopenable(path: Path, exc: sqlite3.DatabaseError) -> str:
     return f"{path} is not a carework database (SQLite says: {exc}); check CAREWORK_DATABASE"
 
 
-def _create_private(path: str | Path) -> None:
-    """Creates a new database file readable by its owner only; SQLite gives -wal and -shm the same mode."""
+def _make_private(path: Path, adopt_empty: bool) -> bool:
+    """Creates a new database file readable by its owner only (SQLite gives -wal and -shm the same
+    mode), or with `adopt_empty` makes an existing empty file so; returns whether the file is new."""
     if str(path) == ":memory:" or str(path).startswith("file:"):
-        return
+        return True
     try:
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        return True
     except FileExistsError:
         pass  # an existing database keeps the mode its owner gave it
+    if not path.is_file():  # /dev/null, a pipe: never given to SQLite, never made owner-only
+        raise DatabaseUnavailable(f"{path} is not a regular file, so not a carework database; check CAREWORK_DATABASE")
+    if path.stat().st_size > 0:
+        return False
+    if not adopt_empty:
+        raise DatabaseUnavailable(
+            f"{path} is an empty file, not a carework database; nothing was written to it. "
+            "Check CAREWORK_DATABASE, or make it one with `carework init`"
+        )
+    os.chmod(path, 0o600)
+    return True
+
+
+def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuses, before anything is written, an SQLite file that another program made.
+
+    A carework database records its first migration by name; only reading, which writes nothing."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    first = None
+    if "schema_migrations" in tables:
+        with contextlib.suppress(sqlite3.OperationalError):  # a table of that name with other columns
+            first = conn.execute("SELECT name FROM schema_migrations WHERE version = 1").fetchone()
+    if first is None or first[0] != FIRST_MIGRATION:
+        raise DatabaseUnavailable(
+            f"{path} is an SQLite database of another program, not a carework database; "
+            "nothing was written to it. Check CAREWORK_DATABASE"
+        )

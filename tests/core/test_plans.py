@@ -56,8 +56,8 @@ async def test_extending_a_closed_round_opens_it_until_the_new_time(services, cl
     await services.rounds.open_round("r1", actor="cli")
     await services.rounds.close_round("r1", actor="cli")
     until = NOW + timedelta(days=3)
-    plan = await services.plans.extend("r1", until, actor="coordinator:1")
-    assert plan.closes == until
+    extended = await services.plans.extend("r1", until, actor="coordinator:1")
+    assert extended.plan.closes == until
     assert (await services.rounds.statuses())["r1"] == RoundStatus.OPEN
     clock.advance(days=3)
     assert await services.plans.due() == [CloseRound("r1", until)]
