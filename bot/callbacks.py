@@ -149,9 +149,14 @@ class SummaryAct(Callback):
     """A coordinator acts on a round's draft summary: `act` is opening, drop (excerpt `number`), approve or now."""
 
     prefix: ClassVar[str] = "sm"
+    ACTS: ClassVar[tuple[str, ...]] = ("opening", "drop", "approve", "now")
     round_id: str
     act: str
     number: int = 0
+
+    def __post_init__(self) -> None:
+        if self.act not in self.ACTS:  # anything else is forged: it must not fall through to Approve
+            raise InvalidCallback(f"no summary action {self.act!r}")
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,7 @@ async def summary_act(update: Update, context: CareworkContext, me: Coordinator)
     if data.act == "drop":
         changed = await summaries.drop_excerpt(rid, data.number, me.actor)
         return await respond(update, context, done, *await _preview(context, changed), await _actions(context, changed))
+    # "approve" or "now": SummaryAct refuses any other action, so nothing forged falls through to here.
     approved = await summaries.approve(rid, me.actor, now=data.act == "now")
     when = await summaries.goes_at(rid, approved.send_now)
     goes = "now" if when is None else team_text.local(when, context.services.env.consultation.zone)

@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import time
 
+from tests.e2e import test_summaries
 from tests.e2e.test_round import reach_the_rating
-from tests.e2e.test_summaries import IDEAS, rate_everything, summed, team  # noqa: F401 (summed is a fixture)
+from tests.e2e.test_summaries import IDEAS, rate_everything, team
 
+summed = test_summaries.summed  # the stack whose rating round's summary time is long past
 GONE = "Sorry, that button does not work any more. Please use the newest message, or send /help."
 FIGURES = "Your answers beside everyone's"
 
@@ -91,3 +93,20 @@ async def test_only_the_newest_copy_of_a_question_takes_a_tap(stack):
     copies = [m for m in chat if m.text.startswith("Question 3 of 4")]
     assert [m.text.rsplit("\n", 1)[-1] for m in copies if "Your answer:" in m.text] == ["Your answer: Big"]
     assert [a for a in await stack.answers() if a[1] == "size"] == [("P-0001", "size", "3")]
+
+
+async def test_a_summary_button_with_an_unknown_action_approves_nothing(summed):
+    stack = summed
+    cora = await team(stack)
+    await rated_round_2(stack)
+    await stack.services.rounds.close_round("r2", actor="test")
+    await stack.bot.reconcile_now()
+    await cora.send("/summary r2")
+    draft = (await cora.wait_for(lambda c: c[-1].buttons and ["Approve", "Send now"] in c[-1].buttons))[-1]
+    for data in ("sm|r2|bogus|0", "sm|r2|approved|0", "sm|r1|now|0"):  # the last: real action, no such button
+        await cora.tap_data(data, message_id=draft.message_id)
+    assert await toasts(cora, 3) == [GONE] * 3
+    await cora.send("/summary r2")
+    told = await cora.wait_for(lambda c: c[-1].text.startswith("This is a draft: nobody has received it."))
+    assert ["Approve", "Send now"] in told[-1].buttons
+    assert (await stack.services.summaries.stored("r2")).summary.status.value == "draft"

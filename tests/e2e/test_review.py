@@ -11,6 +11,10 @@ from botapi_emulator import ButtonNotFound
 from carework_core.answering import Item
 from carework_core.bootstrap import Services
 from carework_core.export import export_workbook
+from tests.e2e import test_followups
+from tests.e2e.test_followups import answers_sheet, reach_the_choices, says
+
+fstack = test_followups.fstack  # the stack on followups.yaml, whose choices have an Other option
 
 
 async def answer_round_1(stack, ann, finish=True):
@@ -236,3 +240,36 @@ async def test_change_an_item_rating_card_and_a_late_repeat_tap_still_answers_on
     await ann.wait_for(lambda c: "Peer support" in c[-1].text and "How much evidence" in c[-1].text)
     rated = [a for a in await stack.answers() if a[1] == "rate"]
     assert rated == [("P-0001", "rate", "3"), ("P-0001", "rate", "2")]  # Peer support is not rated yet
+
+
+async def test_other_in_a_change_asks_what_it_is_and_keeps_the_words(fstack, tmp_path):
+    ann = await fstack.joined("Ann")
+    await reach_the_choices(fstack, ann)
+    await ann.tap("Care worker")
+    await says(ann, "Question 3 of 4")
+    await ann.tap("Home care")
+    await ann.wait_for(lambda c: ["✓ Home care"] in c[-1].buttons)
+    await ann.tap("Done")
+    await says(ann, "Question 4 of 4")
+    for change, other, words in (
+        ("Change 3", "Somewhere else", "Day centre"),
+        ("Change 2", "Something else", "Driver"),
+    ):
+        await review(ann)
+        await ann.tap(change)
+        asked = await says(ann, "Your answer now:")
+        await ann.tap(other, message_id=asked.message_id)
+        await says(ann, "In a few words, what is it?")
+        await ann.send(words)
+        chat = await ann.wait_for(
+            lambda c: c[-1].text.startswith("Question 4 of 4") and c[-2].text == "Changed. Thank you."
+        )
+        assert not any("already been answered" in m.text for m in chat)
+    listed = await review(ann)
+    assert "Question 2: What is your role?\nSomething else" in listed.text
+    assert "Question 3: Where do you work?\nHome care, Somewhere else" in listed.text
+    rows = await answers_sheet(fstack, tmp_path)
+    assert [(r["question_id"], r["answer_code"], r["other_words"]) for r in rows[1:]] == [
+        ("role", "other", "Driver"),
+        ("where", "home,other", "Day centre"),
+    ]
