@@ -13,6 +13,7 @@ from carework_core.bootstrap import Services
 from carework_core.export import export_workbook
 from tests.e2e import test_followups
 from tests.e2e.test_followups import answers_sheet, reach_the_choices, says
+from tests.e2e.test_forged_taps import GONE, toasts
 
 fstack = test_followups.fstack  # the stack on followups.yaml, whose choices have an Other option
 
@@ -184,12 +185,18 @@ async def test_a_tap_on_an_older_questions_button_changes_it_and_a_closed_round_
     await review(ann)
     await ann.tap("Change 4")
     newer = await ann.wait_for_reply()
-    await ann.tap("Medium", message_id=older.message_id)
+    await ann.tap("Small", message_id=older.message_id)  # a copy of the question asked again: only the newest acts
+    await ann.tap("Medium", message_id=newer.message_id)
     chat = await ann.wait_for(lambda c: c[-1].text.startswith("Question 4 of 4"))  # back where she was
-    assert "Your answer: Medium" in next(m for m in chat if m.message_id == older.message_id).text
+    assert "Your answer: Medium" in next(m for m in chat if m.message_id == newer.message_id).text
+    assert "Your answer:" not in next(m for m in chat if m.message_id == older.message_id).text
+    assert await toasts(ann, 1) == [GONE]
     assert ("P-0001", "size", "2") in await stack.answers()
+    await review(ann)
+    await ann.tap("Change 4")
+    newest = await ann.wait_for_reply()
     await stack.services.rounds.close_round("r1", actor="test")
-    await ann.tap("Small", message_id=newer.message_id)
+    await ann.tap("Small", message_id=newest.message_id)
     assert (await ann.wait_for_reply()).text.startswith("This round has closed")
     assert (await ann.toasts())[-1]["text"].startswith("This round has closed")
     assert ("P-0001", "size", "2") in await stack.answers()
