@@ -205,9 +205,11 @@ class Review:
         own = pending[0] if pending else None
         if own is None or own.answer.round_id != rnd.id:
             return None
-        number, q = next((n, q) for n, q in enumerate(rnd.questions, start=1) if q.id == own.answer.question_id)
+        number, q = next(
+            ((n, q) for n, q in enumerate(rnd.questions, start=1) if q.id == own.answer.question_id), (0, None)
+        )
         if not isinstance(q, ChoiceQuestion):
-            return None  # a typed answer's change: no words for Other
+            return None  # a typed answer's change, or a question the definition no longer has: no words for Other
         return replace(await self._ask(tx, rnd, number, own.answer), waiting=Waiting(own.id, details.OTHER))
 
     async def _other_words(self, tx: Tx, person: Participant, q: ChoiceQuestion, answer_id: int, value: str, at: str):
