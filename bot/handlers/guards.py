@@ -42,8 +42,8 @@ async def private_people_only(update: Update, context) -> None:
 
 
 async def tapped_as_sent(update: Update, context) -> None:
-    """Acts on a tap only when its data is a button the bot left on that message, and for a question
-    only on its newest copy; a forged tap, or one on an older copy, gets the stale button's toast."""
+    """Acts on a tap only when its data is a button the bot put on that message, and for a question only
+    on its newest copy when tapped; a forged tap, or one on an older copy, gets the stale button's toast."""
     query = update.callback_query
     if query is None:
         return
@@ -52,11 +52,12 @@ async def tapped_as_sent(update: Update, context) -> None:
     except cb.InvalidCallback:
         same = None  # never a button the bot made: refused below
     if query.message is not None:
-        outbox, chat, message_id = context.services.outbox, update.effective_chat.id, query.message.message_id
-        if await outbox.tappable(chat, message_id, query.data, same):
+        services, chat, message_id = context.services, update.effective_chat.id, query.message.message_id
+        tapped_by = await services.inbox.received_at(update.update_id)  # copies sent later were not seen
+        if await services.outbox.tappable(chat, message_id, query.data, same, tapped_by):
             return
         await context.bot_data.sends_recorded()  # sent a moment ago, its record on the way
-        if await outbox.tappable(chat, message_id, query.data, same):
+        if await services.outbox.tappable(chat, message_id, query.data, same, tapped_by):
             return
     log.info("tap refused", extra={"update_id": update.update_id})
     await answer_query(query, deadend_text.unknown_button(context.words))

@@ -45,14 +45,16 @@ def _buttons(params: dict) -> list[str]:
     return [b["callback_data"] for row in rows for b in row if "callback_data" in b]
 
 
-async def sent_buttons(tx: Tx, chat_id: int, message_id: int) -> list[tuple[int, list[str] | None]]:
-    """Returns (Telegram message id, its buttons) of each message sent to a chat from this one on, in the
-    order sent (an edit counts as a sending of its message); buttons are None for rows from before they were kept."""
+async def sent_buttons(tx: Tx, chat_id: int, message_id: int) -> list[tuple[int, str, list[str] | None]]:
+    """Returns (Telegram message id, when sent, its buttons) of each message sent to a chat from this one
+    on, in the order sent (an edit counts as a sending of its message); buttons are None for rows from
+    before they were kept."""
     rows = await tx.fetchall(
-        "SELECT message_id, buttons FROM outbox WHERE chat_id = ? AND message_id >= ? AND status = ? ORDER BY id",
+        "SELECT message_id, sent_at, buttons FROM outbox WHERE chat_id = ? AND message_id >= ? AND status = ?"
+        " ORDER BY id",
         (chat_id, message_id, OutboxStatus.SENT),
     )
-    return [(r[0], None if r[1] is None else json.loads(r[1])) for r in rows]
+    return [(r[0], r[1], None if r[2] is None else json.loads(r[2])) for r in rows]
 
 
 # A broadcast's stream: the round it belongs to, or '' for the rest. Spelled as in the outbox_lanes index.
