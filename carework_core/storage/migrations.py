@@ -335,13 +335,6 @@ CREATE TABLE item_scores (
 )
 """
 
-# What each message puts on screen as buttons (a JSON list of callback data; NULL for rows from before):
-# a tap is acted on only when its data is a button of the message tapped, as the bot last left it.
-SENT_BUTTONS = """
-ALTER TABLE outbox ADD COLUMN buttons TEXT;
-CREATE INDEX outbox_messages ON outbox (chat_id, message_id) WHERE message_id IS NOT NULL
-"""
-
 # A person may pause reminders, announcements and summaries; invitations to a new round still come.
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", INITIAL),
@@ -369,7 +362,8 @@ MIGRATIONS: list[Migration] = [
     ),
     # An item's title in every language of the consultation, as JSON {language: title}; NULL: one language.
     Migration(20, "item titles in each language", "ALTER TABLE items ADD COLUMN titles TEXT"),
-    Migration(21, "sent messages keep the callback data of their buttons", SENT_BUTTONS),
+    # A message's buttons as a JSON list of callback data (NULL before); read by chat through outbox_pending.
+    Migration(21, "sent messages keep their buttons", "ALTER TABLE outbox ADD COLUMN buttons TEXT"),
 ]
 
 
