@@ -2,6 +2,7 @@
 
 import asyncio
 import zipfile
+from random import Random
 
 import pytest
 from openpyxl import load_workbook
@@ -11,6 +12,8 @@ from botapi_emulator import ButtonNotFound
 from carework_core.answering import Item
 from carework_core.bootstrap import Services
 from carework_core.export import export_workbook
+from rehearsal.bank import TextSource
+from rehearsal.participant import VirtualParticipant
 from tests.e2e import test_followups
 from tests.e2e.test_followups import answers_sheet, reach_the_choices, says
 from tests.e2e.test_forged_taps import GONE, toasts
@@ -280,3 +283,25 @@ async def test_other_in_a_change_asks_what_it_is_and_keeps_the_words(fstack, tmp
         ("role", "other", "Driver"),
         ("where", "home,other", "Day centre"),
     ]
+
+
+class PicksOther(Random):
+    """Chooses Change 3 in /review, then Other, wherever they are offered: what a rehearsal meets at random."""
+
+    def choice(self, seq):
+        return next((s for s in seq if s in ("Change 3", "Somewhere else")), seq[0])
+
+
+async def test_a_rehearsals_virtual_person_finishes_a_change_through_other(fstack):
+    ann = await fstack.joined("Ann")
+    await reach_the_choices(fstack, ann)
+    await ann.tap("Care worker")
+    await says(ann, "Question 3 of 4")
+    await ann.tap("Home care")
+    await ann.wait_for(lambda c: ["✓ Home care"] in c[-1].buttons)
+    await ann.tap("Done")
+    await says(ann, "Question 4 of 4")
+    person = VirtualParticipant(ann, "workforce", PicksOther(1), TextSource(Random(1), ["Day centre"]), patience=15)
+    await person.change_an_answer("wellbeing")
+    assert person.changed == 1
+    assert ("P-0001", "where", "home,other") in await fstack.answers()
