@@ -8,6 +8,7 @@ the bot answers with a friendly note rather than a traceback.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import ClassVar
 
@@ -149,9 +150,14 @@ class SummaryAct(Callback):
     """A coordinator acts on a round's draft summary: `act` is opening, drop (excerpt `number`), approve or now."""
 
     prefix: ClassVar[str] = "sm"
+    ACTS: ClassVar[tuple[str, ...]] = ("opening", "drop", "approve", "now")
     round_id: str
     act: str
     number: int = 0
+
+    def __post_init__(self) -> None:
+        if self.act not in self.ACTS:  # anything else is forged: it must not fall through to Approve
+            raise InvalidCallback(f"no summary action {self.act!r}")
 
 
 @dataclass(frozen=True)
@@ -257,6 +263,23 @@ def _field(kind: object, text: str) -> object:
     if not (_ID.match(text) or _VALUE.match(text)):
         raise InvalidCallback("not an id or value")
     return text
+
+
+def copies_of(data: Callback) -> Callable[[str], bool] | None:
+    """For a question's button, returns a test that another button's data asks the same question (so the
+    message carrying it is a copy of the question); None for other buttons, whose copies all work."""
+    if not isinstance(data, AtQuestion):
+        return None
+    asked = (data.round_id, data.number)
+
+    def same(raw: str) -> bool:
+        try:
+            other = unpack(raw)
+        except InvalidCallback:
+            return False
+        return isinstance(other, AtQuestion) and (other.round_id, other.number) == asked
+
+    return same
 
 
 def matches(kind: type[Callback]):

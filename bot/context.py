@@ -30,6 +30,8 @@ class BotData:
     wake_sender: Callable[[], None] = staticmethod(lambda: None)
     # Makes a Bot API call now, outside the outbox, at the sender's pace (bot.sender.Sender.direct).
     direct: Callable[[int, Callable[[], Awaitable[Any]]], Awaitable[Any]] = staticmethod(lambda chat_id, call: call())
+    # Waits until every send under way is recorded (bot.sender.Sender.finish_sends).
+    sends_recorded: Callable[[], Awaitable[Any]] = staticmethod(lambda: asyncio.sleep(0))
 
 
 class CareworkContext(CallbackContext[ExtBot, dict, dict, BotData]):

@@ -52,6 +52,7 @@ class RunningBot:
         )
         self.app.bot_data.wake_sender = self.sender.wake
         self.app.bot_data.direct = self.sender.direct
+        self.app.bot_data.sends_recorded = self.sender.finish_sends
         self.intake = Intake(self.app, services.inbox, settings.poll_timeout, settings.set_aside_days)
         self._tasks: list[asyncio.Task] = []
         self._job = ReconcileJob(self.reconcile_now)

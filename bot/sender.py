@@ -229,7 +229,7 @@ class Sender:
             log.info("chat unreachable", extra={"outbox_id": m.id})
         except BadRequest as exc:
             if "message is not modified" in exc.message.lower():  # an earlier try got through
-                await self.outbox.mark_sent(m.id, None)
+                await self.outbox.mark_sent(m.id, m.params.get("message_id"))
             else:
                 await self.outbox.mark_failed(m.id, exc.message)
                 log.error(

@@ -153,7 +153,8 @@ class Answering(FollowupActions):
             tap = (number, card, value, source)
             changed = None if earlier else await self.review.retap(tx, person, rnd, step, progress, tap)
             if changed is not None:  # a button of a question already answered: the tap changes that answer
-                offered, result = False, self._tapped(changed, step)
+                wants = await self.review.words_wanted(tx, person, rnd)  # Other chosen in the change: its words
+                offered, result = False, self._tapped(changed, wants or step)
             elif earlier is not None:  # a replayed tap: show what it stored the first time
                 waiting = await reasons.open_offer(tx, person.id)
                 offered = waiting is not None and waiting.card == reasons.card_of(earlier)

@@ -32,6 +32,11 @@ def other_option(q: Question) -> int | None:
     return next((n for n, o in enumerate(q.options) if o.other), None)
 
 
+def with_other(q: ChoiceQuestion, mask: int, place: int) -> str:
+    """Returns the positions ticked (one bit each in `mask`) with Other's added, such as "0,2"."""
+    return ",".join(str(i) for i in range(len(q.options)) if (mask | 1 << place) >> i & 1)
+
+
 def chooses_other(q: Question, value: str) -> bool:
     """Says whether a stored choice includes the question's Other option."""
     place = other_option(q)
@@ -81,10 +86,12 @@ class FollowupActions:
             ask = await self._step(tx, rnd, progress)
             if await store.answer_from(tx, person.id, source) is None:  # a replayed tap changes nothing
                 place = other_option(ask.question) if isinstance(ask, Ask) and ask.number == number else None
-                if place is None:
-                    raise StaleAction("that question has already been answered")
-                places = ",".join(str(i) for i in range(len(ask.question.options)) if (mask | 1 << place) >> i & 1)
-                value = checked_value(ask.question, None, places)
+                if place is None:  # not the question waiting: Other ticked while changing an answer
+                    changing = await self.review.other_ticked(tx, person, rnd, number, mask, source)
+                    if changing is None:
+                        raise StaleAction("that question has already been answered")
+                    return changing
+                value = checked_value(ask.question, None, with_other(ask.question, mask, place))
                 await self._store_choice(tx, person.id, store.Answer(rnd.id, ask.question.id, value, source))
                 ask = await self._step(tx, rnd, await store.round_progress(tx, person.id, rnd.id))
         return ask

@@ -45,6 +45,11 @@ class Inbox:
                     added += 1
         return added
 
+    async def received_at(self, update_id: int) -> str | None:
+        """Returns when an update still being processed arrived, or None when none such is stored."""
+        async with self.env.db.reading() as tx:
+            return await stored.received_at(tx, update_id)
+
     async def next_offset(self) -> int | None:
         """Returns the getUpdates offset that confirms what is stored but unconfirmed, or None."""
         async with self.env.db.reading() as tx:

@@ -7,7 +7,7 @@ since a day-old "Saved. Thank you." or a Start button for a closed round only co
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 
 from carework_core.clock import iso
@@ -43,6 +43,28 @@ class Outbox:
         broadcasts; those in `skip` (being sent) count towards the limit but are left out."""
         async with self.env.db.reading() as tx:
             return await queue.due_messages(tx, iso(now), limit, skip)
+
+    async def tappable(
+        self,
+        chat_id: int,
+        message_id: int,
+        data: str,
+        same: Callable[[str], bool] | None = None,
+        tapped_by: str | None = None,
+    ) -> bool:
+        """Says whether `data` was a button of this message the bot sent to this chat; given `same` (which says
+        a button is a copy of the tapped one), also that no later message carrying a copy had gone out by
+        `tapped_by` (when the tap arrived): only the newest copy of a question acts.
+
+        Any version of the message counts, since a tap may cross the edit that took its button off; the
+        handlers know a stale tap. A message sent before buttons were kept counts as carrying any."""
+        async with self.env.db.reading() as tx:
+            sent = await queue.sent_buttons(tx, chat_id, message_id)
+        versions = [buttons for sent_id, _, buttons in sent if sent_id == message_id]
+        if not any(buttons is None or data in buttons for buttons in versions):
+            return False  # not a message the bot sent here, or a button it never had
+        later = [buttons or [] for sent_id, at, buttons in sent if sent_id > message_id and at <= (tapped_by or at)]
+        return same is None or not any(same(other) for buttons in later for other in buttons)
 
     async def mark_sent(self, message_id: int, telegram_message_id: int | None) -> None:
         """Records a message as delivered."""

@@ -20,11 +20,12 @@ from carework_core.definitions import (
 )
 from carework_core.env import Env
 from carework_core.errors import StaleAction
+from carework_core.followups import chooses_other, other_option, with_other
 from carework_core.lifecycle import RoundStatus
 from carework_core.people import Participant
 from carework_core.rounds import round_status
-from carework_core.steps import Ask, Item, Step
-from carework_core.storage import history
+from carework_core.steps import Ask, Item, Step, Waiting
+from carework_core.storage import details, history
 from carework_core.storage import reasons as stored_reasons
 from carework_core.storage.answers import Answer, RoundProgress
 from carework_core.storage.db import Tx
@@ -175,9 +176,48 @@ class Review:
         new = checked_value(q, self._criteria.get(old.answer.criterion_id or ""), value)
         if new == old.answer.value or await history.replaced_from(tx, person.id, source):
             raise StaleAction("that question has already been answered")  # a repeat tap changes nothing
-        await history.replace_answer(tx, person.id, old.id, new, source, self.env.stamp())
+        at = self.env.stamp()
+        await history.replace_answer(tx, person.id, old.id, new, source, at)
         await history.drop_change(tx, person.id)
+        if isinstance(q, ChoiceQuestion):
+            await self._other_words(tx, person, q, old.id, new, at)
         return replace(old.answer, value=new, source=source)
+
+    async def other_ticked(
+        self, tx: Tx, person: Participant, rnd: Round, number: int, mask: int, source: str
+    ) -> Ask | None:
+        """Ticks Other while changing an answered multiple choice: stores the ticks and returns the question
+        waiting for Other's words (the next typed message); None when that question has no answer to change."""
+        q = rnd.questions[number - 1] if 1 <= number <= len(rnd.questions) else None
+        place = other_option(q)
+        mine = [o for o in await history.own_answers(tx, person.id, rnd.id) if q and o.answer.question_id == q.id]
+        if place is None or not mine:
+            return None
+        old, new, at = mine[-1], checked_value(q, None, with_other(q, mask, place)), self.env.stamp()
+        if new != old.answer.value:
+            await history.replace_answer(tx, person.id, old.id, new, source, at)
+        await history.ask_change(tx, person.id, old.id, at)
+        return await self.words_wanted(tx, person, rnd)
+
+    async def words_wanted(self, tx: Tx, person: Participant, rnd: Round) -> Ask | None:
+        """Returns the changed choice whose Other's words the next typed message gives, else None."""
+        pending = await history.pending_change(tx, person.id)
+        own = pending[0] if pending else None
+        if own is None or own.answer.round_id != rnd.id:
+            return None
+        number, q = next(
+            ((n, q) for n, q in enumerate(rnd.questions, start=1) if q.id == own.answer.question_id), (0, None)
+        )
+        if not isinstance(q, ChoiceQuestion):
+            return None  # a typed answer's change, or a question the definition no longer has: no words for Other
+        return replace(await self._ask(tx, rnd, number, own.answer), waiting=Waiting(own.id, details.OTHER))
+
+    async def _other_words(self, tx: Tx, person: Participant, q: ChoiceQuestion, answer_id: int, value: str, at: str):
+        """After a choice changed: Other newly chosen waits for its words; Other no longer chosen loses them."""
+        if not chooses_other(q, value):
+            await details.forget(tx, answer_id, details.OTHER)
+        elif details.OTHER not in await details.fields_of(tx, answer_id):
+            await history.ask_change(tx, person.id, answer_id, at)
 
     async def retype(self, tx: Tx, person: Participant, text: str, source: str) -> Round | None:
         """Stores typed text in place of the answer the person asked to change; returns its round, or None."""
@@ -191,7 +231,12 @@ class Review:
         rnd = next((r for r in self.env.consultation.rounds if r.id == own.answer.round_id), None)
         if rnd is None or await round_status(tx, rnd.id) != RoundStatus.OPEN:
             return None  # the round closed meanwhile: the text is heard as anything else typed
-        await history.replace_answer(tx, person.id, own.id, text, source, self.env.stamp())
+        q = rnd.question(own.answer.question_id)
+        if isinstance(q, ChoiceQuestion):  # Other was ticked in a change: these are its words
+            await details.forget(tx, own.id, details.OTHER)
+            await details.give(tx, own.id, details.OTHER, text, source, self.env.stamp())
+        else:
+            await history.replace_answer(tx, person.id, own.id, text, source, self.env.stamp())
         return rnd
 
     # -- reads -------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ ALL_ANSWERED = "You have answered every question in round"
 WITHDRAWN = "You have withdrawn."
 NOT_ACTIONS = {"Skip this question"}
 KEEP_OR_DONE = {"Keep my answer", "Done"}
+OTHER_WORDS = "In a few words, what is it?"
 
 
 @dataclass
@@ -139,8 +140,9 @@ class VirtualParticipant:
             if not unticked:
                 return
             asked = await self._tap(self.rng.choice(unticked), asked, wait=False)
-            asked = await self._until(lambda m: _has(m, "Done"))
-            await self._tap("Done", asked, wait=False)
+            asked = await self._until(lambda m: _has(m, "Done") or OTHER_WORDS in m.text)
+            if OTHER_WORDS not in asked.text:
+                await self._tap("Done", asked, wait=False)
         elif "Type your new answer" in asked.text:
             self.transcript.append(f"> typed: {(words := self.texts.answer(theme_id))}")
             await self.user.send(words)
@@ -148,7 +150,13 @@ class VirtualParticipant:
             now = asked.text.split("Your answer now:", 1)[1].split("\n", 1)[0].strip()
             options = [b for row in asked.buttons for b in row if b not in NOT_ACTIONS | KEEP_OR_DONE | {now}]
             await self._tap(self.rng.choice(options), asked, wait=False)
-        await self._until(lambda m: ALL_ANSWERED in m.text or ROUND_END in m.text or bool(m.buttons))
+        after = (
+            asked if OTHER_WORDS in asked.text else await self._until(lambda m: OTHER_WORDS in m.text or _changed(m))
+        )
+        if OTHER_WORDS in after.text:  # Other chosen: its words finish the change
+            self.transcript.append(f"> typed: {(words := self.texts.answer(theme_id))}")
+            await self.user.send(words)
+            await self._until(_changed)
         self.changed += 1
 
     async def withdraw(self) -> None:
@@ -220,3 +228,8 @@ def reminders_in(chat: list[ChatMessage], number: int | None = None) -> list[Cha
 
 def _invitation(chat: list[ChatMessage], number: int) -> ChatMessage | None:
     return next((m for m in chat if m.from_bot and m.text.startswith(f"Round {number}:") and _has(m, "Start")), None)
+
+
+def _changed(m: ChatMessage) -> bool:
+    """Says a message follows a finished change: where the person was, or that all is answered."""
+    return ALL_ANSWERED in m.text or ROUND_END in m.text or bool(m.buttons)

@@ -7,6 +7,7 @@ import logging
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
+from bot import callbacks as cb
 from bot import deadend_text
 from bot.catalogue import Words, speaking
 from bot.context import answer_query, respond
@@ -38,6 +39,29 @@ async def private_people_only(update: Update, context) -> None:
         # python-telegram-bot hands a query without data to the first button handler it finds.
         await answer_query(query, deadend_text.unknown_button(context.words))
         raise ApplicationHandlerStop
+
+
+async def tapped_as_sent(update: Update, context) -> None:
+    """Acts on a tap only when its data is a button the bot put on that message, and for a question only
+    on its newest copy when tapped; a forged tap, or one on an older copy, gets the stale button's toast."""
+    query = update.callback_query
+    if query is None:
+        return
+    try:
+        same = cb.copies_of(cb.unpack(query.data))
+    except cb.InvalidCallback:
+        same = None  # never a button the bot made: refused below
+    if query.message is not None:
+        services, chat, message_id = context.services, update.effective_chat.id, query.message.message_id
+        tapped_by = await services.inbox.received_at(update.update_id)  # copies sent later were not seen
+        if await services.outbox.tappable(chat, message_id, query.data, same, tapped_by):
+            return
+        await context.bot_data.sends_recorded()  # sent a moment ago, its record on the way
+        if await services.outbox.tappable(chat, message_id, query.data, same, tapped_by):
+            return
+    log.info("tap refused", extra={"update_id": update.update_id})
+    await answer_query(query, deadend_text.unknown_button(context.words))
+    raise ApplicationHandlerStop
 
 
 async def tell_group_once(update: Update, context) -> None:
@@ -75,6 +99,7 @@ async def guard(update: Update, context) -> None:
     """Runs every check in order; a group runs only one handler, so they share one."""
     await private_people_only(update, context)
     await heard_from(update, context)
+    await tapped_as_sent(update, context)
 
 
 GUARDS = [TypeHandler(Update, guard)]

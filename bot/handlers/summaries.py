@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callbacks as cb
-from bot import team_text
+from bot import deadend_text, team_text
 from bot.callbacks import matches
 from bot.context import CareworkContext, Edit, answer_query, respond
 from bot.handlers.coordinators import _tapped, _usage, team_only
@@ -18,7 +18,7 @@ from bot.summary_sending import digest_reply
 from bot.summary_text import digest_page, summary_messages
 from carework_core.coordinators import Coordinator
 from carework_core.errors import SummaryError
-from carework_core.summary import Summary, SummaryKind, SummaryStatus
+from carework_core.summary import Digest, Summary, SummaryKind, SummaryStatus
 
 
 @team_only
@@ -89,6 +89,7 @@ async def summary_act(update: Update, context: CareworkContext, me: Coordinator)
     if data.act == "drop":
         changed = await summaries.drop_excerpt(rid, data.number, me.actor)
         return await respond(update, context, done, *await _preview(context, changed), await _actions(context, changed))
+    # "approve" or "now": SummaryAct refuses any other action, so nothing forged falls through to here.
     approved = await summaries.approve(rid, me.actor, now=data.act == "now")
     when = await summaries.goes_at(rid, approved.send_now)
     goes = "now" if when is None else f"at {team_text.local(when, context.services.env.consultation.zone)}"
@@ -100,13 +101,27 @@ async def digest_more(update: Update, context: CareworkContext) -> None:
     query = update.callback_query
     data = cb.unpack(query.data)
     assert isinstance(data, cb.DigestPage)
-    await answer_query(query)
-    person = await context.services.onboarding.participant(update.effective_user.id)
-    digest = await context.services.results.digest(data.round_id, person.id) if person else None
+    digest = await _sent_digest(context, update.effective_user.id, data.round_id)
     if digest is None:
-        return
+        return await answer_query(query, deadend_text.unknown_button(context.words))
+    await answer_query(query)
     reply = digest_reply(digest, context.services.env.consultation, data.page, context.words)
     await respond(update, context, Edit(query.message.message_id, reply))
+
+
+async def _sent_digest(context: CareworkContext, telegram_user_id: int, round_id: str) -> Digest | None:
+    """Returns the person's digest of a round whose summary went out, else None: no figures of a round
+    still open or of an unsent summary. (The guards checked that the bot sent them this button.)"""
+    if round_id not in {r.id for r in context.services.env.consultation.rounds}:
+        return None
+    try:
+        held = await context.services.summaries.stored(round_id)
+    except SummaryError:
+        return None
+    person = await context.services.onboarding.participant(telegram_user_id)
+    if held.summary.status != SummaryStatus.SENT or person is None:
+        return None
+    return await context.services.results.digest(round_id, person.id)
 
 
 TEAM_HANDLERS = [

@@ -59,6 +59,11 @@ async def give(tx: Tx, answer_id: int, field: str, value: str | None, source: st
     )
 
 
+async def forget(tx: Tx, answer_id: int, field: str) -> None:
+    """Forgets a detail of an answer, so that the words a change brings take its place."""
+    await tx.execute("DELETE FROM answer_details WHERE answer_id = ? AND field = ?", (answer_id, field))
+
+
 async def change_choice(tx: Tx, answer_id: int, value: str, keep_other: bool) -> None:
     """Replaces the options of a choice still being made; its Other words go when Other is no longer chosen."""
     await tx.execute("UPDATE answers SET value = ? WHERE id = ?", (value, answer_id))

@@ -44,6 +44,15 @@ async def unfinished_updates(tx: Tx, limit: int, after: int = 0) -> list[StoredU
     return [StoredUpdate(r[0], r[1], r[2], r[3]) for r in rows]
 
 
+async def received_at(tx: Tx, update_id: int) -> str | None:
+    """Returns when an unprocessed update arrived (the newest, should Telegram have reused its id)."""
+    row = await tx.fetchone(
+        "SELECT received_at FROM inbox WHERE status = ? AND update_id = ? ORDER BY id DESC LIMIT 1",
+        (InboxStatus.NEW, update_id),
+    )
+    return row[0] if row else None
+
+
 async def mark_update(
     tx: Tx, receipt: int, status: InboxStatus, processed_at: str, error: str | None, forget: bool
 ) -> None:

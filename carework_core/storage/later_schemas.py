@@ -79,3 +79,6 @@ REMINDED_AT = "ALTER TABLE participations ADD COLUMN reminded_at TEXT"
 
 # An announcement confirmed in quiet hours is held until they end (unless sent as urgent).
 SEND_AFTER = "ALTER TABLE announcements ADD COLUMN send_after TEXT"
+
+# A sent message's buttons as a JSON list of callback data (NULL before): a tap counts only on a button it had.
+BUTTONS = "ALTER TABLE outbox ADD COLUMN buttons TEXT"

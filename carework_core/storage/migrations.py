@@ -361,6 +361,7 @@ MIGRATIONS: list[Migration] = [
     Migration(22, "coordinators can be removed and invite links revoked", later.REMOVALS),
     Migration(23, "last reminder per person and round", later.REMINDED_AT),
     Migration(24, "announcements wait for quiet hours", later.SEND_AFTER),
+    Migration(25, "sent messages keep their buttons", later.BUTTONS),
 ]
 
 

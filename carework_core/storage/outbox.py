@@ -19,7 +19,7 @@ async def add_message(tx: Tx, message: OutgoingMessage, queued_at: str, expires_
     """Queues a message unless one with its dedupe key is queued already; returns whether it was new."""
     row_id = await tx.insert(
         "INSERT OR IGNORE INTO outbox (chat_id, participant_id, kind, payload, dedupe_key, not_before,"
-        " created_at, round_id, expires_at, lane) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " created_at, round_id, expires_at, lane, buttons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             message.chat_id,
             message.participant_id,
@@ -31,9 +31,30 @@ async def add_message(tx: Tx, message: OutgoingMessage, queued_at: str, expires_
             message.round_id,
             expires_at,
             message.lane,
+            json.dumps(_buttons(message.params)),
         ),
     )
     return row_id is not None
+
+
+def _buttons(params: dict) -> list[str]:
+    """Returns the callback data of a message's buttons; none for a message (or edit) without them,
+    since an edit without buttons takes them off."""
+    markup = params.get("reply_markup") or {}
+    rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
+    return [b["callback_data"] for row in rows for b in row if "callback_data" in b]
+
+
+async def sent_buttons(tx: Tx, chat_id: int, message_id: int) -> list[tuple[int, str, list[str] | None]]:
+    """Returns (Telegram message id, when sent, its buttons) of each message sent to a chat from this one
+    on, in the order sent (an edit counts as a sending of its message); buttons are None for rows from
+    before they were kept."""
+    rows = await tx.fetchall(
+        "SELECT message_id, sent_at, buttons FROM outbox WHERE chat_id = ? AND message_id >= ? AND status = ?"
+        " ORDER BY id",
+        (chat_id, message_id, OutboxStatus.SENT),
+    )
+    return [(r[0], r[1], None if r[2] is None else json.loads(r[2])) for r in rows]
 
 
 # A broadcast's stream: the round it belongs to, or '' for the rest. Spelled as in the outbox_lanes index.

@@ -44,6 +44,8 @@ def test_round_trip_within_64_bytes(data):
         "é|1",
         "b|r1;drop",
         "t|r1|1|99999999",
+        "sm|r1|bogus|0",  # an action a summary's buttons never carry: never taken for Approve
+        "sm|r1|approved|0",
     ],
 )
 def test_forged_or_stale_data_is_refused(raw):

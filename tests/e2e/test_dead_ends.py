@@ -126,9 +126,7 @@ async def test_buttons_for_another_round_a_missing_question_or_garbage_change_no
     await ann.wait_for(lambda c: c[-1].text.startswith("Question 4 of 4"))
     toasts = [t["text"] for t in await ann.toasts()]
     gone = "Sorry, that button does not work any more. Please use the newest message, or send /help."
-    assert toasts[3:] == [gone, gone, gone]  # garbage, HTML-like and empty data
-    assert not any("closed" in t for t in toasts)  # round 2 has not opened
-    assert len(toasts) == 6
+    assert toasts == [gone] * 6  # none is a button of that message: another round's, a missing question, garbage
     assert await stack.answers() == [("P-0001", "examples", "x"), ("P-0001", "size", "3")]
 
 

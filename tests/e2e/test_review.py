@@ -2,6 +2,7 @@
 
 import asyncio
 import zipfile
+from random import Random
 
 import pytest
 from openpyxl import load_workbook
@@ -11,6 +12,13 @@ from botapi_emulator import ButtonNotFound
 from carework_core.answering import Item
 from carework_core.bootstrap import Services
 from carework_core.export import export_workbook
+from rehearsal.bank import TextSource
+from rehearsal.participant import VirtualParticipant
+from tests.e2e import test_followups
+from tests.e2e.test_followups import answers_sheet, reach_the_choices, says
+from tests.e2e.test_forged_taps import GONE, toasts
+
+fstack = test_followups.fstack  # the stack on followups.yaml, whose choices have an Other option
 
 
 async def answer_round_1(stack, ann, finish=True):
@@ -180,12 +188,18 @@ async def test_a_tap_on_an_older_questions_button_changes_it_and_a_closed_round_
     await review(ann)
     await ann.tap("Change 4")
     newer = await ann.wait_for_reply()
-    await ann.tap("Medium", message_id=older.message_id)
+    await ann.tap("Small", message_id=older.message_id)  # a copy of the question asked again: only the newest acts
+    await ann.tap("Medium", message_id=newer.message_id)
     chat = await ann.wait_for(lambda c: c[-1].text.startswith("Question 4 of 4"))  # back where she was
-    assert "Your answer: Medium" in next(m for m in chat if m.message_id == older.message_id).text
+    assert "Your answer: Medium" in next(m for m in chat if m.message_id == newer.message_id).text
+    assert "Your answer:" not in next(m for m in chat if m.message_id == older.message_id).text
+    assert await toasts(ann, 1) == [GONE]
     assert ("P-0001", "size", "2") in await stack.answers()
+    await review(ann)
+    await ann.tap("Change 4")
+    newest = await ann.wait_for_reply()
     await stack.services.rounds.close_round("r1", actor="test")
-    await ann.tap("Small", message_id=newer.message_id)
+    await ann.tap("Small", message_id=newest.message_id)
     assert (await ann.wait_for_reply()).text.startswith("This round has closed")
     assert (await ann.toasts())[-1]["text"].startswith("This round has closed")
     assert ("P-0001", "size", "2") in await stack.answers()
@@ -236,3 +250,58 @@ async def test_change_an_item_rating_card_and_a_late_repeat_tap_still_answers_on
     await ann.wait_for(lambda c: "Peer support" in c[-1].text and "How much evidence" in c[-1].text)
     rated = [a for a in await stack.answers() if a[1] == "rate"]
     assert rated == [("P-0001", "rate", "3"), ("P-0001", "rate", "2")]  # Peer support is not rated yet
+
+
+async def test_other_in_a_change_asks_what_it_is_and_keeps_the_words(fstack, tmp_path):
+    ann = await fstack.joined("Ann")
+    await reach_the_choices(fstack, ann)
+    await ann.tap("Care worker")
+    await says(ann, "Question 3 of 4")
+    await ann.tap("Home care")
+    await ann.wait_for(lambda c: ["✓ Home care"] in c[-1].buttons)
+    await ann.tap("Done")
+    await says(ann, "Question 4 of 4")
+    for change, other, words in (
+        ("Change 3", "Somewhere else", "Day centre"),
+        ("Change 2", "Something else", "Driver"),
+    ):
+        await review(ann)
+        await ann.tap(change)
+        asked = await says(ann, "Your answer now:")
+        await ann.tap(other, message_id=asked.message_id)
+        await says(ann, "In a few words, what is it?")
+        await ann.send(words)
+        chat = await ann.wait_for(
+            lambda c: c[-1].text.startswith("Question 4 of 4") and c[-2].text == "Changed. Thank you."
+        )
+        assert not any("already been answered" in m.text for m in chat)
+    listed = await review(ann)
+    assert "Question 2: What is your role?\nSomething else" in listed.text
+    assert "Question 3: Where do you work?\nHome care, Somewhere else" in listed.text
+    rows = await answers_sheet(fstack, tmp_path)
+    assert [(r["question_id"], r["answer_code"], r["other_words"]) for r in rows[1:]] == [
+        ("role", "other", "Driver"),
+        ("where", "home,other", "Day centre"),
+    ]
+
+
+class PicksOther(Random):
+    """Chooses Change 3 in /review, then Other, wherever they are offered: what a rehearsal meets at random."""
+
+    def choice(self, seq):
+        return next((s for s in seq if s in ("Change 3", "Somewhere else")), seq[0])
+
+
+async def test_a_rehearsals_virtual_person_finishes_a_change_through_other(fstack):
+    ann = await fstack.joined("Ann")
+    await reach_the_choices(fstack, ann)
+    await ann.tap("Care worker")
+    await says(ann, "Question 3 of 4")
+    await ann.tap("Home care")
+    await ann.wait_for(lambda c: ["✓ Home care"] in c[-1].buttons)
+    await ann.tap("Done")
+    await says(ann, "Question 4 of 4")
+    person = VirtualParticipant(ann, "workforce", PicksOther(1), TextSource(Random(1), ["Day centre"]), patience=15)
+    await person.change_an_answer("wellbeing")
+    assert person.changed == 1
+    assert ("P-0001", "where", "home,other") in await fstack.answers()

@@ -212,3 +212,33 @@ async def test_storing_a_batch_records_first_that_telegram_was_told_of_the_last(
     assert await inbox.store([StoredUpdate(5, '{"new": 1}')], confirmed=7) == 1
     assert await inbox.next_offset() == 6
     assert [u.payload for u in await inbox.unfinished()] == ["{}", "{}", '{"new": 1}']
+
+
+def _buttons(*data: str) -> dict:
+    return {"reply_markup": {"inline_keyboard": [[{"text": d, "callback_data": d}] for d in data]}}
+
+
+async def test_a_tap_counts_only_on_a_button_its_message_carried_and_on_the_newest_copy_when_tapped(services, clock):
+    outbox = services.outbox
+
+    async def sent(key: str, message_id: int, params: dict, kind=MessageKind.SEND) -> str:
+        clock.advance(seconds=1)
+        await outbox.enqueue([OutgoingMessage(7, {"chat_id": 7, **params}, key, kind=kind)])
+        (queued,) = await outbox.due(clock.now(), 5)
+        await outbox.mark_sent(queued.id, message_id)
+        return services.env.stamp()
+
+    def same(data: str) -> bool:
+        return data.startswith("p|r1|3|")
+
+    before_copy = await sent("a", 10, {"text": "Question 3", **_buttons("p|r1|3|1", "p|r1|3|2")})
+    assert await outbox.tappable(7, 10, "p|r1|3|1", same)
+    assert not await outbox.tappable(7, 10, "p|r1|3|9", same)  # never a button of that message
+    assert not await outbox.tappable(8, 10, "p|r1|3|1", same)  # another chat's message
+    assert not await outbox.tappable(7, 11, "p|r1|3|1", same)  # no message the bot sent
+    await sent("b", 12, {"text": "Question 3 again", **_buttons("p|r1|3|1", "p|r1|3|2")})
+    await sent("c", 12, {"message_id": 12, "text": "Question 3: Medium"}, MessageKind.EDIT)  # answered: buttons off
+    assert not await outbox.tappable(7, 10, "p|r1|3|1", same)  # a newer copy was sent: the older one is stale
+    assert await outbox.tappable(7, 10, "p|r1|3|1", same, before_copy)  # tapped before the copy went out
+    assert await outbox.tappable(7, 10, "p|r1|3|1")  # other buttons' copies all work
+    assert await outbox.tappable(7, 12, "p|r1|3|1", same)  # a tap may cross the edit: the handler knows it is late
