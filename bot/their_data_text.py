@@ -7,6 +7,7 @@ from html import escape
 from bot import callbacks as cb
 from bot.catalogue import N_, Html, Words, in_language
 from bot.render import Button, Reply
+from bot.telegram_html import utf16_units
 from carework_core.their_data import HeldData
 
 MESSAGE_LIMIT = 4096  # Telegram's longest message; a longer account goes as a .txt document
@@ -40,8 +41,8 @@ def held_text(w: Words, data: HeldData) -> str:
 
 def held_message(text: str) -> Reply | None:
     """Returns the account as one message, or None when it is too long for one."""
-    shown = escape(text)
-    return Reply(shown) if len(shown) <= MESSAGE_LIMIT else None
+    # Telegram counts the text it shows (escapes undone) in UTF-16 units: an emoji is two.
+    return Reply(escape(text)) if utf16_units(text) <= MESSAGE_LIMIT else None
 
 
 def withdraw_question(w: Words, keeps_answers: bool) -> Reply:
