@@ -19,6 +19,7 @@ ALL_ANSWERED = "You have answered every question in round"
 WITHDRAWN = "You have withdrawn."
 JOINED = "I have added that to your answer above."
 HELD = "What we hold about you"
+WELCOME_BACK = "Welcome back."
 NOT_ACTIONS = {"Skip this question"}
 KEEP_OR_DONE = {"Keep my answer", "Done"}
 
@@ -155,7 +156,8 @@ class VirtualParticipant:
             now = asked.text.split("Your answer now:", 1)[1].split("\n", 1)[0].strip()
             options = [b for row in asked.buttons for b in row if b not in NOT_ACTIONS | KEEP_OR_DONE | {now}]
             await self._tap(self.rng.choice(options), asked, wait=False)
-        await self._until(lambda m: ALL_ANSWERED in m.text or ROUND_END in m.text or bool(m.buttons))
+        # A new answer that is a command ("/start xyz") is taken as one: the bot says where they are instead.
+        await self._until(lambda m: any(cue in m.text for cue in (ALL_ANSWERED, ROUND_END, WELCOME_BACK)) or m.buttons)
         self.changed += 1
 
     async def read_their_data(self) -> None:
@@ -215,9 +217,7 @@ class VirtualParticipant:
         for piece in rest:
             await self.user.send(piece)
         if rest:
-            await self.user.wait_for(
-                lambda c: any(m.from_bot and m.message_id > sent and JOINED in m.text for m in c), self.patience
-            )
+            await self.user.wait_for(lambda c: _pieces_answered(c, sent), self.patience)
         return not rest
 
     async def _tap(self, label: str, message: ChatMessage, wait: bool = True) -> ChatMessage:
@@ -254,6 +254,13 @@ def app_pieces(text: str, limit: int = MAX_TEXT_UNITS) -> list[str]:
         pieces.append(head)
         text = text[len(head) :].lstrip(" ")
     return [*pieces, text]
+
+
+def _pieces_answered(chat: list[ChatMessage], first: int) -> bool:
+    """Says whether the bot has answered every piece of a split text: it said it added the rest, or,
+    when the first piece was not taken ("tap one of the buttons above"), it said the same to each."""
+    said = [m.text for m in chat if m.from_bot and m.message_id > first]
+    return any(JOINED in text for text in said) or len(said) > len(set(said))
 
 
 def _asks(message: ChatMessage) -> bool:

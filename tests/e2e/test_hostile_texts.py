@@ -65,3 +65,20 @@ async def test_mydata_with_answers_wide_in_utf16_arrives_whole(fstack):
     # Under 4,096 characters but over 4,096 UTF-16 units: one message would be refused.
     reply = await ann.wait_for_reply()
     assert reply.document == "my-data.txt", reply.describe()
+
+
+async def test_a_last_follow_up_skipped_shows_skipped_and_no_longer_asks_for_words(fstack):
+    ann = await fstack.joined("Ann")
+    await start_round(fstack, ann)
+    for example in ("Buddy scheme", "Paid wellbeing walks"):  # two examples: this question's most
+        await ann.send(example)
+        await says(ann, "Where is this happening?")
+        await skip_follow_ups(ann, ["Where is this happening?", "Who does it help?"])
+        last = await says(ann, "What shows it works?")
+        await ann.tap("Skip", message_id=last.message_id)
+        if example == "Buddy scheme":
+            await ann.tap("Add another example", message_id=(await says(ann, "add another example")).message_id)
+            await says(ann, "Type your next example")
+    await says(ann, "Question 2 of 4")
+    passed = next(m for m in await ann.chat() if m.message_id == last.message_id)
+    assert passed.text.endswith("Your answer: Skipped") and "Type your answer" not in passed.text, passed.text
