@@ -20,13 +20,15 @@ async def fstack(tmp_path):
     assert built.emulator.stats()["refusals"] == 0, built.emulator.stats()["refusal_descriptions"]
 
 
-async def test_a_text_the_app_sent_in_two_pieces_is_kept_whole_as_one_answer(fstack):
+@pytest.mark.parametrize("repeats", [70, 125])  # about 5,000 and 9,000 characters: two and three pieces
+async def test_a_text_the_app_sent_in_pieces_is_kept_whole_as_one_answer(fstack, repeats):
     ann = await fstack.joined("Ann")
     await start_round(fstack, ann)
-    pasted = (WORDS * 70).strip()  # about 5,000 characters: the app sends it as two messages
-    first, rest = app_pieces(pasted)
-    await ann.send(first)
-    await ann.send(rest)  # at once, as the app does: nothing comes between the two
+    pasted = (WORDS * repeats).strip()
+    pieces = app_pieces(pasted)
+    assert len(pieces) == 2 + (repeats > 100)
+    for piece in pieces:  # at once, as the app sends them: nothing comes between
+        await ann.send(piece)
     added = await says(ann, "I have added that to your answer above.")
     chat = await ann.chat()
     asked = [m for m in chat if m.from_bot and "Where is this happening?" in m.text]
