@@ -237,6 +237,7 @@ class VirtualParticipant:
         self._logged[message.message_id] = (message.text, message.buttons)
         buttons = " | ".join(b for row in message.buttons for b in row)
         who = "bot (edited)" if edited else "bot (photo)" if message.photo else "bot"
+        who += f" (file {message.document})" if message.document else ""
         self.transcript.append(f"{who}: {message.text}" + (f"\n     [{buttons}]" if buttons else ""))
         return message
 
