@@ -217,7 +217,7 @@ class VirtualParticipant:
         for piece in rest:
             await self.user.send(piece)
         if rest:
-            await self.user.wait_for(lambda c: _pieces_answered(c, sent), self.patience)
+            await self.user.wait_for(lambda c: _pieces_answered(c, sent, len(rest)), self.patience)
         return not rest
 
     async def _tap(self, label: str, message: ChatMessage, wait: bool = True) -> ChatMessage:
@@ -257,11 +257,11 @@ def app_pieces(text: str, limit: int = MAX_TEXT_UNITS) -> list[str]:
     return [*pieces, text]
 
 
-def _pieces_answered(chat: list[ChatMessage], first: int) -> bool:
-    """Says whether the bot has answered every piece of a split text: it said it added the rest, or,
-    when the first piece was not taken ("tap one of the buttons above"), it said the same to each."""
+def _pieces_answered(chat: list[ChatMessage], first: int, rest: int) -> bool:
+    """Says whether the bot has answered every piece of a split text: it said it added each of the rest,
+    or, when the first piece was not taken ("tap one of the buttons above"), it said the same to each."""
     said = [m.text for m in chat if m.from_bot and m.message_id > first]
-    return any(JOINED in text for text in said) or len(said) > len(set(said))
+    return sum(JOINED in text for text in said) >= rest or len(said) > len(set(said))
 
 
 def _asks(message: ChatMessage) -> bool:
