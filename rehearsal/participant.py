@@ -196,8 +196,8 @@ class VirtualParticipant:
     async def _tick(self, message: ChatMessage, theme_id: str) -> ChatMessage:
         options = [b for row in message.buttons for b in row if b not in NOT_ACTIONS | {"Done"}]
         ticked = await self._tap(self.rng.choice(options), message)
-        if "Type your" in ticked.text:  # Other: what it is, in a few words, before the ticks come back
-            ticked = await self._say(self.texts.answer(theme_id))
+        while "Type your" in ticked.text:  # Other: what it is, in a few words, before the ticks come back
+            ticked = await self._say(self.texts.answer(theme_id))  # asked again after a command ("/start xyz")
         return await self._tap("Done", ticked)
 
     async def _say(self, text: str) -> ChatMessage:
