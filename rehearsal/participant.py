@@ -144,7 +144,9 @@ class VirtualParticipant:
             if not unticked:
                 return
             asked = await self._tap(self.rng.choice(unticked), asked, wait=False)
-            asked = await self._until(lambda m: _has(m, "Done"))
+            asked = await self._until(lambda m: _has(m, "Done") or "Type your" in m.text)
+            while "Type your" in asked.text:  # Other: what it is, before the ticks come back
+                asked = await self._say(self.texts.answer(theme_id))
             await self._tap("Done", asked, wait=False)
         elif "Type your new answer" in asked.text:
             self.transcript.append(f"> typed: {(words := self.texts.answer(theme_id))}")
