@@ -11,7 +11,9 @@ import io
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
+from unicodedata import category, normalize
 
 from bot.catalogue import ENGLISH, Words, in_language
 from bot.telegram_html import caption
@@ -105,12 +107,28 @@ def _layout(items: list[ChartItem], groups: list[str], gap: float) -> tuple[list
         if y == top:
             rows.append((y, "", 0.0, ""))
             y += 1
-        # Emoji are beyond the bundled font (each would warn, naming it); the caption has the title whole.
-        drawable = "".join(ch for ch in item.title if ord(ch) < 0x10000)
+        drawable = _drawable(item.title)
         short = textwrap.shorten(drawable, 90, placeholder="…") if drawable.strip() else "…"
         ticks.append(((top + y - 1) / 2, textwrap.fill(short, 30)))
         y += gap
     return rows, ticks
+
+
+def _drawable(title: str) -> str:
+    """Returns a title as the font can draw it: full-width signs as plain ones, and without what the font
+    lacks (emoji, control characters), each of which would draw a box and warn, or the invisible format
+    characters (zero-width space, direction overrides) matplotlib does not apply; the caption has it whole."""
+    glyphs = _font_glyphs()
+    kept = (ch for ch in normalize("NFKC", title) if category(ch) != "Cf")
+    return "".join(ch if ord(ch) in glyphs else " " if ch.isspace() else "" for ch in kept)
+
+
+@cache
+def _font_glyphs() -> frozenset[int]:
+    """Returns the characters the chart's font has glyphs for."""
+    from matplotlib.font_manager import FontProperties, findfont, get_font
+
+    return frozenset(get_font(findfont(FontProperties())).get_charmap())
 
 
 def _dress(axes, ticks: list[tuple[float, str]]) -> None:  # noqa: ANN001 (a matplotlib Axes)

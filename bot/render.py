@@ -284,6 +284,7 @@ TEXT = {
     ),
     "type_next": N_("Type your next example in one message."),
     "buttons_expected": N_("Please tap one of the buttons above to answer this question."),
+    "continued": N_("I have added that to your answer above."),
     "not_registered": N_("To take part you need an invite link from the research team. Please ask them for one."),
     "stale": N_("That question has already been answered."),
     "not_yours": N_("This round is not one of yours."),

@@ -190,7 +190,7 @@ class Sender:
     async def direct(self, chat_id: int, call: Callable[[], Awaitable[T]], tries: int = 3) -> T:
         """Makes a Bot API call outside the outbox (words the database must not keep, such as /mydata) at
         the pace of queued sends, so it takes its turn in the chat instead of meeting flood control; a 429
-        all the same is waited out, up to `tries` times."""
+        all the same is waited out, and a passing network or server error tried again, up to `tries` times."""
         for tried in range(1, tries + 1):
             while (wait := self._turn(chat_id)) > 0:
                 await asyncio.sleep(wait)
@@ -204,6 +204,13 @@ class Sender:
                 seconds = retry_seconds(exc.retry_after)
                 self._paused_until = max(self._paused_until, time.monotonic() + seconds)
                 log.warning("flood control", extra={"retry_after": seconds})
+            except BadRequest:
+                raise  # the same request would be refused again
+            except NetworkError as exc:  # as the outbox would; a second copy of /mydata is better than none
+                if tried == tries:
+                    raise
+                log.warning("direct call failed, trying again", extra={"reason": type(exc).__name__})
+                await asyncio.sleep(backoff(tried, cap=2.0))
         raise AssertionError("unreachable: the last try returns or raises")
 
     def _turn(self, chat_id: int) -> float:

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from carework_core.carry import Carry
 from carework_core.consents import reworded_required
+from carework_core.continuations import joined_on
 from carework_core.definitions import (
     ChoiceQuestion,
     ExamplesQuestion,
@@ -29,6 +30,7 @@ from carework_core.review import Changed, Review
 from carework_core.steps import (  # re-exported: callers know them as answering's results
     Ask,
     ButtonsExpected,
+    Continued,
     ExampleInvited,
     Item,
     NothingToAnswer,
@@ -52,6 +54,7 @@ __all__ = [
     "Answering",
     "Ask",
     "ButtonsExpected",
+    "Continued",
     "ExampleInvited",
     "Item",
     "NothingToAnswer",
@@ -85,13 +88,15 @@ class Answering(FollowupActions):
 
     async def receive_text(
         self, telegram_user_id: int, text: str, source: str, voice: VoiceNote | None = None
-    ) -> TextSaved | ButtonsExpected | NothingToAnswer | ReasonSaved | Changed:
-        """Stores typed text (or a voice note) as the reason the bot asked for, a changed answer, or the
-        answer to the current question."""
+    ) -> TextSaved | ButtonsExpected | NothingToAnswer | ReasonSaved | Changed | Continued:
+        """Stores typed text (or a voice note) as the rest of a text an app split, the reason the bot asked
+        for, a changed answer, or the answer to the current question."""
         text = voice.marker if voice else text
         async with self.env.db.transaction() as tx:
             person = await self._person(tx, telegram_user_id)
             await self._still_agreed(tx, person)
+            if voice is None and await joined_on(tx, person.id, text, source):
+                return Continued()
             result = (
                 await self._heard(tx, person, text, source)
                 or await self._retyped(tx, person, text, source)

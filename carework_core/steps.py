@@ -92,6 +92,11 @@ class TextSaved:
 
 
 @dataclass(frozen=True)
+class Continued:
+    """The typed words were the rest of the text just before them, which an app sent in pieces."""
+
+
+@dataclass(frozen=True)
 class ButtonsExpected:
     """The person typed while the current question wants a button."""
 

@@ -7,7 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from random import Random
 
+from bot.telegram_html import utf16_units
 from botapi_emulator import ChatMessage, VirtualUser
+from botapi_emulator.telegram_text import MAX_TEXT_UNITS
 from rehearsal.bank import TextSource
 
 REGISTERED = "You are taking part"
@@ -15,6 +17,9 @@ ROUND_END = "That is the end of round"
 REMINDER = "A reminder: "
 ALL_ANSWERED = "You have answered every question in round"
 WITHDRAWN = "You have withdrawn."
+JOINED = "I have added that to your answer above."
+HELD = "What we hold about you"
+WELCOME_BACK = "Welcome back."
 NOT_ACTIONS = {"Skip this question"}
 KEEP_OR_DONE = {"Keep my answer", "Done"}
 OTHER_WORDS = "In a few words, what is it?"
@@ -145,7 +150,10 @@ class VirtualParticipant:
                 await self._tap("Done", asked, wait=False)
         elif "Type your new answer" in asked.text:
             self.transcript.append(f"> typed: {(words := self.texts.answer(theme_id))}")
-            await self.user.send(words)
+            if not await self._type(words):  # the change came with the first piece, before the bot's "added"
+                await self.note_chat()
+                self.changed += 1
+                return
         else:
             now = asked.text.split("Your answer now:", 1)[1].split("\n", 1)[0].strip()
             options = [b for row in asked.buttons for b in row if b not in NOT_ACTIONS | KEEP_OR_DONE | {now}]
@@ -155,9 +163,20 @@ class VirtualParticipant:
         )
         if OTHER_WORDS in after.text:  # Other chosen: its words finish the change
             self.transcript.append(f"> typed: {(words := self.texts.answer(theme_id))}")
-            await self.user.send(words)
+            await self._type(words)
             await self._until(_changed)
         self.changed += 1
+
+    async def read_their_data(self) -> None:
+        """Sends /mydata and waits for the account of everything held: a message, or a file when long."""
+        self.transcript.append("> typed: /mydata")
+        sent = await self.user.send("/mydata")
+        chat = await self.user.wait_for(
+            lambda c: any(m.from_bot and m.message_id > sent and (HELD in m.text or m.document) for m in c),
+            self.patience,
+        )
+        for shown in chat:
+            self._saw(shown)
 
     async def withdraw(self) -> None:
         """Sends /withdraw, reads what it means, and confirms."""
@@ -184,14 +203,29 @@ class VirtualParticipant:
     async def _tick(self, message: ChatMessage, theme_id: str) -> ChatMessage:
         options = [b for row in message.buttons for b in row if b not in NOT_ACTIONS | {"Done"}]
         ticked = await self._tap(self.rng.choice(options), message)
-        if "Type your" in ticked.text:  # Other: what it is, in a few words, before the ticks come back
-            ticked = await self._say(self.texts.answer(theme_id))
+        while "Type your" in ticked.text:  # Other: what it is, in a few words, before the ticks come back
+            ticked = await self._say(self.texts.answer(theme_id))  # asked again after a command ("/start xyz")
         return await self._tap("Done", ticked)
 
     async def _say(self, text: str) -> ChatMessage:
         self.transcript.append(f"> typed: {text}")
-        await self.user.send(text)
-        return await self._reply()
+        if await self._type(text):
+            return await self._reply()
+        chat = await self.user.chat()
+        for shown in chat:
+            self._saw(shown)
+        return _newest_asking(chat)
+
+    async def _type(self, text: str) -> bool:
+        """Sends typed text as the app does; True when it went as one message. A text too long for one
+        goes as pieces, one straight after another, and the bot says it added the rest to the first."""
+        first, *rest = app_pieces(text)
+        sent = await self.user.send(first)
+        for piece in rest:
+            await self.user.send(piece)
+        if rest:
+            await self.user.wait_for(lambda c: _pieces_answered(c, sent, len(rest)), self.patience)
+        return not rest
 
     async def _tap(self, label: str, message: ChatMessage, wait: bool = True) -> ChatMessage:
         self.transcript.append(f"> tapped: {label}")
@@ -200,9 +234,7 @@ class VirtualParticipant:
 
     async def _reply(self) -> ChatMessage:
         """Returns the bot's next message that asks for something (an edit alone may not)."""
-        return await self._until(
-            lambda m: bool(m.buttons) or any(cue in m.text for cue in (REGISTERED, ROUND_END, "Type your"))
-        )
+        return await self._until(_asks)
 
     def _saw(self, message: ChatMessage) -> ChatMessage:
         """Adds a bot message to the transcript the first time it, or a new version of it, is seen."""
@@ -212,8 +244,40 @@ class VirtualParticipant:
         self._logged[message.message_id] = (message.text, message.buttons)
         buttons = " | ".join(b for row in message.buttons for b in row)
         who = "bot (edited)" if edited else "bot (photo)" if message.photo else "bot"
+        who += f" (file {message.document})" if message.document else ""
         self.transcript.append(f"{who}: {message.text}" + (f"\n     [{buttons}]" if buttons else ""))
         return message
+
+
+def app_pieces(text: str, limit: int = MAX_TEXT_UNITS) -> list[str]:
+    """Returns the messages a Telegram app sends for typed text: one, or pieces of at most `limit`
+    UTF-16 units cut at the last space that fits, as the app splits a text too long for one message."""
+    pieces = []
+    while utf16_units(text) > limit:
+        room = text[:limit]
+        while utf16_units(room) > limit:
+            room = room[:-1]
+        cut = room.rstrip().rfind(" ")
+        head = room[:cut] if cut > 0 else room
+        pieces.append(head)
+        text = text[len(head) :].lstrip(" ")
+    return [*pieces, text]
+
+
+def _pieces_answered(chat: list[ChatMessage], first: int, rest: int) -> bool:
+    """Says whether the bot has answered every piece of a split text: it said it added each of the rest,
+    or, when the first piece was not taken ("tap one of the buttons above"), it said the same to each."""
+    said = [m.text for m in chat if m.from_bot and m.message_id > first]
+    return sum(JOINED in text for text in said) >= rest or len(said) > len(set(said))
+
+
+def _asks(message: ChatMessage) -> bool:
+    return bool(message.buttons) or any(cue in message.text for cue in (REGISTERED, ROUND_END, "Type your"))
+
+
+def _newest_asking(chat: list[ChatMessage]) -> ChatMessage:
+    """Returns the newest bot message that asks for something: the answer to a text sent in pieces."""
+    return next(m for m in reversed(chat) if m.from_bot and _asks(m))
 
 
 def _has(message: ChatMessage, label: str) -> bool:
@@ -232,4 +296,4 @@ def _invitation(chat: list[ChatMessage], number: int) -> ChatMessage | None:
 
 def _changed(m: ChatMessage) -> bool:
     """Says a message follows a finished change: where the person was, or that all is answered."""
-    return ALL_ANSWERED in m.text or ROUND_END in m.text or bool(m.buttons)
+    return any(cue in m.text for cue in (ALL_ANSWERED, ROUND_END, WELCOME_BACK)) or bool(m.buttons)

@@ -82,6 +82,7 @@ async def rehearse(
                     await run_round(stage, rnd, number, people)
                     await synthesis.export_examples(services, rnd, out)
                 codes = [await _code(services, p) for p in people]  # before anyone withdraws
+                await stage.each(people, lambda p: p.read_their_data(), "reading their data with /mydata")
                 leaving = stage.rng.choice([p for p in people if id(p) not in stage.failed] or people)
                 await stage.each([leaving], lambda p: p.withdraw(), "withdrawing")
                 report.withdrawn = int(id(leaving) not in stage.failed)

@@ -15,7 +15,7 @@ from bot.callbacks import matches
 from bot.context import CareworkContext, Edit, answer_query, buttons_off, respond, shown_answer
 from bot.handlers import consents
 from bot.render import Reply
-from carework_core.answering import ButtonsExpected, NothingToAnswer, ReasonSaved, TextSaved
+from carework_core.answering import ButtonsExpected, Continued, NothingToAnswer, ReasonSaved, TextSaved
 from carework_core.review import Changed
 from carework_core.voice import VoiceNote
 
@@ -44,6 +44,8 @@ async def typed(update: Update, context: CareworkContext) -> None:
         await respond(update, context, render.nothing_waiting(context.words, result.where))
     elif isinstance(result, ButtonsExpected):
         await respond(update, context, render.plain(context.words, "buttons_expected"))
+    elif isinstance(result, Continued):  # what was asked after the first piece still waits, just above
+        await respond(update, context, render.plain(context.words, "continued"))
     else:
         await went_on(update, context, result)
 

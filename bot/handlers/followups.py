@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.ext import CallbackQueryHandler
 
 from bot import callbacks as cb
 from bot import followup_text, render
 from bot.callbacks import matches
+from bot.catalogue import Words
 from bot.context import CareworkContext, Edit, answer_query, buttons_off, respond, shown_answer
 from carework_core.definitions import ExamplesQuestion
 from carework_core.steps import Ask, Step
@@ -27,8 +28,19 @@ async def skip_followup(update: Update, context: CareworkContext) -> None:
         await respond(update, context, Edit(query.message.message_id, after))
     else:
         await respond(
-            update, context, buttons_off(query), render.step(context.words, step, context.services.env.consultation)
+            update,
+            context,
+            _skipped(query, context.words),
+            render.step(context.words, step, context.services.env.consultation),
         )
+
+
+def _skipped(query: CallbackQuery, w: Words) -> Edit:
+    """Shows a skipped follow-up as skipped: its last paragraph asked for words, so it goes."""
+    text = getattr(query.message, "text", None)
+    if not text:  # Telegram handed over an old message without its text: only the button goes
+        return buttons_off(query)
+    return Edit(query.message.message_id, render.answered(w, text.rsplit("\n\n", 1)[0], w("Skipped")))
 
 
 async def no_example(update: Update, context: CareworkContext) -> None:

@@ -64,6 +64,16 @@ def test_the_chart_is_a_png_under_one_megabyte_drawn_without_warnings(mini, recw
     assert 1_000 < len(png) < 1_000_000
 
 
+def test_titles_with_characters_the_font_lacks_draw_without_warnings_and_keep_the_rest(mini, recwarn):
+    hostile = {"buddy": "＝1+1 ＋cmd ctl[\x00\x07\x1f]end 👍🏽", "travel": "Paid travel ⠀time", "none": "\u200b"}
+    png = chart_png(round_stats(), hostile, mini)
+    assert [str(w.message) for w in recwarn] == [] and png.startswith(b"\x89PNG")
+    labels = [
+        t.get_text().replace("\n", " ") for t in chart_figure(round_stats(), hostile, mini).axes[0].get_yticklabels()
+    ]
+    assert labels[0] == "=1+1 +cmd ctl[ ]end" and labels[1] == "Paid travel ⠀time" and labels[2] == "…"
+
+
 def test_a_chart_of_forty_long_items_across_four_groups_still_fits_a_photo():
     survey = load_definition(SURVEY)
     groups = [g.id for g in survey.groups]

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from telegram import Bot
+from telegram.error import NetworkError
 
 from bot.http import AiohttpRequest
 from bot.runner import connect
@@ -238,3 +239,21 @@ async def wait_until_sent(services: Services, count: int, timeout: float = 15.0)
     while (await services.outbox.counts()).get("sent") != count:
         assert loop.time() < deadline, f"outbox is {await services.outbox.counts()}"
         await asyncio.sleep(0.05)
+
+
+async def test_a_direct_call_outside_the_outbox_rides_out_a_passing_server_error(tmp_path):
+    emulator, services, client, users, bot = await setup(tmp_path, 1)
+    try:
+        sender = Sender(bot, services.outbox, services.env.clock)
+        chat, calls = users[0].user_id, []
+
+        async def send_once_failing():
+            calls.append(1)
+            if len(calls) == 1:
+                raise NetworkError("Internal Server Error")  # what a Bot API 500 becomes
+            return await bot.send_message(chat, "What we hold about you")
+
+        await sender.direct(chat, send_once_failing)
+        assert [m.text for m in await users[0].chat() if m.from_bot] == ["What we hold about you"]
+    finally:
+        await teardown(emulator, services, client, bot)
