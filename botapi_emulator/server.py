@@ -20,7 +20,7 @@ from .odd_updates import OddUpdatesApi
 from .params import MAX_UPLOAD_BYTES, BotCall, read_params
 from .stats import Stats
 from .trace import Tracer
-from .world import World, bot_user
+from .world import FIRST_USER_ID, World, bot_user
 
 Method = Callable[[World, BotCall], Awaitable[object]]
 METHODS: dict[str, Method] = {**polling.METHODS, **messaging.METHODS, **media.METHODS}
@@ -43,8 +43,11 @@ class Emulator:
         bot_username: str = "carework_test_bot",
         clock: Callable[[], float] = time.monotonic,
         flood_control: bool = True,
+        first_user_id: int = FIRST_USER_ID,
     ) -> None:
-        self.world = World(clock=clock, bot_username=bot_username, flood_control=flood_control)
+        self.world = World(
+            clock=clock, bot_username=bot_username, flood_control=flood_control, first_user_id=first_user_id
+        )
         self.url: str | None = None
         self._faults = FaultPlan(faults, seed)
         self._tracer = Tracer(trace_path)

@@ -46,7 +46,14 @@ class PendingCallback:
 class World:
     """The state behind both the bot's API and the people's control API."""
 
-    def __init__(self, *, clock: Callable[[], float], bot_username: str, flood_control: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float],
+        bot_username: str,
+        flood_control: bool = True,
+        first_user_id: int = FIRST_USER_ID,
+    ) -> None:
         self.clock = clock
         self.bot_username = bot_username
         self.bot = bot_user(DEFAULT_BOT_ID, bot_username)
@@ -58,7 +65,7 @@ class World:
         self.callbacks: dict[str, PendingCallback] = {}
         self.commands: dict[str, list] = {}
         self.messages_sent = 0
-        self._user_ids = itertools.count(FIRST_USER_ID)
+        self._user_ids = itertools.count(first_user_id)
         self._callback_ids = itertools.count(4_382_000_000_000_000_001)
 
     def add_person(self, first_name: str, **details: str | None) -> Chat:

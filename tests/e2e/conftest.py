@@ -16,6 +16,15 @@ from carework_core.storage.answers import coded_answers
 from tests.conftest import MINI
 
 TOKEN = "123456:TEST-token-for-the-local-emulator-only"
+# Ids as large as real Telegram ones: SQLite stores them as 6-byte integers, a pattern a test can look for
+# in the database file (the emulator's default first ids, 10001 on, take two bytes and match anywhere).
+TELEGRAM_SIZED_IDS = 7_301_000_001
+
+
+def held_on_disk(on_disk: bytes, user_id: int) -> bool:
+    """Says whether a Telegram id is in a database file's bytes, as SQLite stores an integer or as text."""
+    assert 2**31 <= user_id < 2**47, "a Telegram-sized id: a small one would match bytes by chance"
+    return user_id.to_bytes(6, "big") in on_disk or str(user_id).encode() in on_disk
 
 
 @dataclass
@@ -61,7 +70,7 @@ def _has_button(chat, label: str) -> bool:
 
 
 async def start_stack(folder: Path, survey: Path = MINI, reconcile_seconds: float = 0.5):
-    emulator = Emulator(trace_path=folder / "trace.jsonl", seed=7)
+    emulator = Emulator(trace_path=folder / "trace.jsonl", seed=7, first_user_id=TELEGRAM_SIZED_IDS)
     await emulator.start()
     services = await Services.open(folder / "carework.db", survey, ShiftedClock())
     client = EmulatorClient(emulator.url)

@@ -4,7 +4,13 @@ import asyncio
 
 import pytest
 
+from bot import render
+from bot.catalogue import ENGLISH
+from bot.errors import words_for
+from carework_core.errors import NotYourRound
 from carework_core.steps import Item
+from tests.e2e.conftest import held_on_disk
+from tests.e2e.test_forged_taps import GONE as STALE_TOAST
 from tests.e2e.test_round import reach_the_rating, start_round
 from tests.e2e.test_withdraw import all_processed, vacuumed_bytes
 
@@ -159,7 +165,13 @@ async def test_a_group_is_told_once_to_write_in_private_and_its_members_are_not_
     replies = [m for m in await group.chat() if m.from_bot]
     assert len(replies) == 1 and "message me privately: @carework_test_bot" in replies[0].text
     stored = vacuumed_bytes(stack)
-    assert str(dee.user_id).encode() not in stored and b"Deirdre" not in stored and b"dee_cares" not in stored
+    assert not held_on_disk(stored, dee.user_id) and b"Deirdre" not in stored and b"dee_cares" not in stored
+
+
+def test_a_round_of_another_group_is_named_as_not_theirs_not_as_answered():
+    error = NotYourRound("round 'r2' is not one for this participant")
+    assert words_for(error) == "not_yours"
+    assert ENGLISH(render.TEXT[words_for(error)]) == "This round is not one of yours."
 
 
 async def test_a_channel_post_gets_no_reply(stack):
@@ -171,7 +183,7 @@ async def test_a_channel_post_gets_no_reply(stack):
     assert [m for m in await channel.chat() if m.from_bot] == []
 
 
-async def test_a_button_for_another_groups_round_says_it_is_not_theirs(stack):
+async def test_a_forged_button_for_another_groups_round_is_refused_and_changes_nothing(stack):
     bea = await stack.joined("Bea", group="lived")  # round 2 is for the workforce only
     await stack.services.answering.load_items("ideas", [Item("i1", "Rota apps")])
     await stack.open_round("r2")
@@ -181,5 +193,6 @@ async def test_a_button_for_another_groups_round_says_it_is_not_theirs(stack):
     await bea.tap("Big", message_id=rating.message_id)  # the answer after them shows they were handled
     await bea.wait_for(lambda c: c[-1].text.startswith("Question 4 of 4"))
     toasts = [t.get("text") for t in await bea.toasts() if t.get("text")]
-    assert toasts == ["This round is not one of yours.", "This round is not one of yours."]
+    # The bot never sent those buttons to Bea, so they are refused before anything reads their round.
+    assert toasts == [STALE_TOAST, STALE_TOAST]
     assert await stack.answers() == [("P-0001", "examples", "x"), ("P-0001", "size", "3")]

@@ -4,25 +4,14 @@ bot's hourly pruning finds them older than a week."""
 
 from __future__ import annotations
 
-import itertools
-
 from carework_core.their_data import KEEP_IDLE_IDS
+from tests.e2e.conftest import held_on_disk as held
 from tests.e2e.test_withdraw import all_processed, vacuumed_bytes, withdrawn
 
 STRANGER_REPLY = "To take part you need an invite link"
-# Ids as large as real Telegram ones: SQLite stores them as 6-byte integers, a pattern that can be searched
-# for in the file (the emulator's first ids, 10001 on, would be two bytes, found anywhere).
-LARGE_IDS = 7_301_000_001
-
-
-def held(on_disk: bytes, user_id: int) -> bool:
-    """Says whether a Telegram id is in the database file, as an integer or as text."""
-    assert 2**31 <= user_id < 2**47
-    return user_id.to_bytes(6, "big") in on_disk or str(user_id).encode() in on_disk
 
 
 async def test_ids_with_no_reason_leave_the_database_file_after_a_week(stack):
-    stack.emulator.world._user_ids = itertools.count(LARGE_IDS)
     sam = await stack.person("Sam")  # a stranger
     await sam.send("hello")
     await sam.wait_for(lambda c: c[-1].text.startswith(STRANGER_REPLY))
