@@ -252,7 +252,8 @@ async def test_change_an_item_rating_card_and_a_late_repeat_tap_still_answers_on
     assert rated == [("P-0001", "rate", "3"), ("P-0001", "rate", "2")]  # Peer support is not rated yet
 
 
-async def test_other_in_a_change_asks_what_it_is_and_keeps_the_words(fstack, tmp_path):
+async def at_the_last_question(fstack):
+    """Returns Ann at question 4, having answered the choices as a care worker in home care."""
     ann = await fstack.joined("Ann")
     await reach_the_choices(fstack, ann)
     await ann.tap("Care worker")
@@ -261,6 +262,11 @@ async def test_other_in_a_change_asks_what_it_is_and_keeps_the_words(fstack, tmp
     await ann.wait_for(lambda c: ["✓ Home care"] in c[-1].buttons)
     await ann.tap("Done")
     await says(ann, "Question 4 of 4")
+    return ann
+
+
+async def test_other_in_a_change_asks_what_it_is_and_keeps_the_words(fstack, tmp_path):
+    ann = await at_the_last_question(fstack)
     for change, other, words in (
         ("Change 3", "Somewhere else", "Day centre"),
         ("Change 2", "Something else", "Driver"),
@@ -293,14 +299,7 @@ class PicksOther(Random):
 
 
 async def test_a_rehearsals_virtual_person_finishes_a_change_through_other(fstack):
-    ann = await fstack.joined("Ann")
-    await reach_the_choices(fstack, ann)
-    await ann.tap("Care worker")
-    await says(ann, "Question 3 of 4")
-    await ann.tap("Home care")
-    await ann.wait_for(lambda c: ["✓ Home care"] in c[-1].buttons)
-    await ann.tap("Done")
-    await says(ann, "Question 4 of 4")
+    ann = await at_the_last_question(fstack)
     person = VirtualParticipant(ann, "workforce", PicksOther(1), TextSource(Random(1), ["Day centre"]), patience=15)
     await person.change_an_answer("wellbeing")
     assert person.changed == 1
