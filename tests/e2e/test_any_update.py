@@ -26,6 +26,7 @@ from bot.sender import Bucket
 from botapi_emulator import ButtonNotFound
 from botapi_emulator.html_markup import utf16_units
 from botapi_emulator.telegram_text import MAX_TEXT_UNITS
+from carework_core.continuations import CUT_NEAR
 from carework_core.messages import OutboxStatus
 from tests.e2e.test_withdraw import all_processed
 
@@ -83,6 +84,17 @@ class Crowd:
         self.last_text: dict[int, int] = {}
         self.voiced: set[str] = set()  # codes of people who sent voice notes, which may be answers too
         self.errors: list[BaseException] = []
+        # Each person's texts that a next text may be joined onto, as an app's pieces of one long text are
+        # (carework_core/continuations.py): (words so far, how many pieces they are).
+        self.joinable: dict[int, list[tuple[str, int]]] = {}
+
+    def _may_join(self, who: int, value: str) -> None:
+        """Allows the join of a text onto the long text just before it, as one answer."""
+        joined = [
+            (f"{words} {value}", n + 1) for words, n in self.joinable.get(who, []) if utf16_units(words) >= CUT_NEAR * n
+        ]
+        self.typed.update(words for words, _ in joined)
+        self.joinable[who] = [(value, 1), *joined]
 
     async def act(self, who: int, kind: str, value) -> None:
         """Carries out one action of one person."""
@@ -90,6 +102,7 @@ class Crowd:
         if kind == "text":
             self.last_text[who] = await person.send(value)
             self.typed.add(value)
+            self._may_join(who, value)
         elif kind == "edit" and who in self.last_text:
             await person.edit(self.last_text[who], value)
         elif kind == "tap":
