@@ -13,7 +13,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 test: $(STAMP) lint
-	$(PY) -m pytest -q -n 4
+	# worksteal: an idle worker takes queued tests from a busy one, so the long rehearsals do not leave a tail
+	$(PY) -m pytest -q -n 4 --dist worksteal
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
