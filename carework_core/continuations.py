@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from carework_core.messages import utf16_units
 from carework_core.storage import continuations as store
 from carework_core.storage.db import Tx
 
@@ -28,12 +29,7 @@ async def joined_on(tx: Tx, participant_id: int, text: str, source: str) -> bool
         return again.source.endswith(f"+{source}")
     before = await store.words_ending(tx, participant_id, f"m{int(number.group(1)) - 1}")
     pieces = before.source.count("+") + 1 if before else 0
-    if before is None or _units(before.words) < CUT_NEAR * pieces:
+    if before is None or utf16_units(before.words) < CUT_NEAR * pieces:
         return False
     await store.join_on(tx, before, text, source)
     return True
-
-
-def _units(text: str) -> int:
-    """Counts UTF-16 code units, the unit of Telegram's lengths."""
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
