@@ -57,12 +57,20 @@ class Outbox:
         `tapped_by` (when the tap arrived): only the newest copy of a question acts.
 
         Any version of the message counts, since a tap may cross the edit that took its button off; the
-        handlers know a stale tap. A message sent before buttons were kept counts as carrying any."""
+        handlers know a stale tap. A message sent before buttons were kept counts as carrying any, and one
+        with no record at all (sent as the bot was killed, then sent again) as its later copy."""
         async with self.env.db.reading() as tx:
             sent = await queue.sent_buttons(tx, chat_id, message_id)
         versions = [buttons for sent_id, _, buttons in sent if sent_id == message_id]
+        if not versions:
+            # No record of this message: Telegram may have taken it just before the bot was killed, so the
+            # outbox sent it again. The tap counts as one on the first later message carrying that button.
+            copy = next((sent_id for sent_id, _, buttons in sent if buttons and data in buttons), None)
+            if copy is None:
+                return False  # not a message the bot sent here, nor a button it sent afterwards
+            message_id, versions = copy, [[data]]
         if not any(buttons is None or data in buttons for buttons in versions):
-            return False  # not a message the bot sent here, or a button it never had
+            return False  # a button this message never had
         later = [buttons or [] for sent_id, at, buttons in sent if sent_id > message_id and at <= (tapped_by or at)]
         return same is None or not any(same(other) for buttons in later for other in buttons)
 

@@ -242,3 +242,17 @@ async def test_a_tap_counts_only_on_a_button_its_message_carried_and_on_the_newe
     assert await outbox.tappable(7, 10, "p|r1|3|1", same, before_copy)  # tapped before the copy went out
     assert await outbox.tappable(7, 10, "p|r1|3|1")  # other buttons' copies all work
     assert await outbox.tappable(7, 12, "p|r1|3|1", same)  # a tap may cross the edit: the handler knows it is late
+
+
+async def test_a_tap_on_a_message_sent_but_not_recorded_counts_as_a_tap_on_its_resent_copy(services, clock):
+    # The bot was killed after Telegram took message 20 and before its sending was recorded, so the outbox
+    # sent it again as 21: the person may tap either copy of the consent screen.
+    outbox = services.outbox
+    await outbox.enqueue([OutgoingMessage(7, {"chat_id": 7, "text": "Do you agree?", **_buttons("c|yes", "c|no")}, "k")])
+    (queued,) = await outbox.due(clock.now(), 5)
+    await outbox.mark_sent(queued.id, 21)
+    tapped_by = services.env.stamp()
+    assert await outbox.tappable(7, 20, "c|yes", lambda d: d.startswith("c|"), tapped_by)
+    assert not await outbox.tappable(7, 20, "p|r1|3|1", lambda d: d.startswith("p|"), tapped_by)  # not a button it sent
+    assert not await outbox.tappable(8, 20, "c|yes", lambda d: d.startswith("c|"), tapped_by)  # another chat
+    assert not await outbox.tappable(7, 22, "c|yes")  # nothing carrying it was sent after message 22
