@@ -248,7 +248,9 @@ async def test_a_tap_on_a_message_sent_but_not_recorded_counts_as_a_tap_on_its_r
     # The bot was killed after Telegram took message 20 and before its sending was recorded, so the outbox
     # sent it again as 21: the person may tap either copy of the consent screen.
     outbox = services.outbox
-    await outbox.enqueue([OutgoingMessage(7, {"chat_id": 7, "text": "Do you agree?", **_buttons("c|yes", "c|no")}, "k")])
+    await outbox.enqueue(
+        [OutgoingMessage(7, {"chat_id": 7, "text": "Do you agree?", **_buttons("c|yes", "c|no")}, "k")]
+    )
     (queued,) = await outbox.due(clock.now(), 5)
     await outbox.mark_sent(queued.id, 21)
     tapped_by = services.env.stamp()
