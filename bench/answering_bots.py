@@ -12,9 +12,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bench.capacity import BENCH_PACE
-from bot.http import use_client
 from bot.runner import RunningBot
 from bot.settings import Settings
+from bot.transport.http import use_client
 from carework_core.bootstrap import Services
 from carework_core.clock import ShiftedClock
 from rehearsal.run import REHEARSAL_TOKEN, log_to

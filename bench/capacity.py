@@ -190,7 +190,7 @@ async def ask(pipe, command: str):
 @contextlib.contextmanager
 def emulator_process():
     """Runs `carework emulator --no-flood-control` on a free port and yields its URL."""
-    command = [sys.executable, "-m", "bot.cli", "emulator", "--port", "0", "--no-flood-control"]
+    command = [sys.executable, "-m", "bot.cli.main", "emulator", "--port", "0", "--no-flood-control"]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         yield process.stdout.readline().split()[-1]

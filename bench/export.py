@@ -89,7 +89,7 @@ def seed(path: Path, answers: int) -> None:
 async def ours(db: Path, out: Path) -> None:
     from carework_core.bootstrap import Services
     from carework_core.clock import SystemClock
-    from carework_core.export import export_workbook
+    from carework_core.research.export import export_workbook
 
     services = await Services.open(db, SURVEY, SystemClock(), create=False)
     try:

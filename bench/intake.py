@@ -18,7 +18,7 @@ from pathlib import Path
 from telegram import Update
 from telegram.ext import Application, MessageHandler, filters
 
-from bot.intake import Intake
+from bot.transport.intake import Intake
 from botapi_emulator import Emulator, EmulatorClient
 from carework_core.bootstrap import Services
 from carework_core.clock import SystemClock

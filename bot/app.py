@@ -21,9 +21,9 @@ from bot.handlers import (
     team,
     their_data,
 )
-from bot.http import use_client
 from bot.settings import Settings
-from bot.update_order import PersonalOrder
+from bot.transport.http import use_client
+from bot.transport.update_order import PersonalOrder
 from carework_core.bootstrap import Services
 
 

@@ -12,11 +12,11 @@ from telegram import CallbackQuery, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot import render
-from bot.catalogue import ENGLISH, Words
-from bot.render import Reply
+from bot.text import render
+from bot.text.catalogue import ENGLISH, Words
+from bot.text.render import Reply
 from carework_core.bootstrap import Services
-from carework_core.outbox import MessageKind, OutgoingMessage
+from carework_core.messaging.outbox import MessageKind, OutgoingMessage
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +28,9 @@ class BotData:
     team: frozenset[int] = frozenset()  # Telegram ids from CAREWORK_COORDINATORS
     survey: Path | None = None  # the definition file, named and hashed in exports
     wake_sender: Callable[[], None] = staticmethod(lambda: None)
-    # Makes a Bot API call now, outside the outbox, at the sender's pace (bot.sender.Sender.direct).
+    # Makes a Bot API call now, outside the outbox, at the sender's pace (bot.transport.sender.Sender.direct).
     direct: Callable[[int, Callable[[], Awaitable[Any]]], Awaitable[Any]] = staticmethod(lambda chat_id, call: call())
-    # Waits until every send under way is recorded (bot.sender.Sender.finish_sends).
+    # Waits until every send under way is recorded (bot.transport.sender.Sender.finish_sends).
     sends_recorded: Callable[[], Awaitable[Any]] = staticmethod(lambda: asyncio.sleep(0))
 
 

@@ -6,11 +6,11 @@ import logging
 
 from telegram import Update
 
-from bot import consent_text, deadend_text, render
 from bot.callbacks import InvalidCallback
-from bot.catalogue import ENGLISH, Words
 from bot.context import CareworkContext, answer_query, respond
 from bot.handlers.guards import words_of
+from bot.text import consent_text, deadend_text, render
+from bot.text.catalogue import ENGLISH, Words
 from carework_core import errors
 
 log = logging.getLogger(__name__)

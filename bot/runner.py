@@ -15,9 +15,6 @@ from telegram import BotCommand
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bot.app import build_application
-from bot.catalogue import speaking, words
-from bot.deadend_text import commands_menu
-from bot.intake import Intake
 from bot.logs import describe_failure
 from bot.scheduler import (
     ReconcileJob,
@@ -27,8 +24,11 @@ from bot.scheduler import (
     run_schedule,
     send_held_announcements,
 )
-from bot.sender import Sender
 from bot.settings import Settings
+from bot.text.catalogue import speaking, words
+from bot.text.deadend_text import commands_menu
+from bot.transport.intake import Intake
+from bot.transport.sender import Sender
 from carework_core.backups import daily_backup
 from carework_core.bootstrap import Services
 from carework_core.clock import Clock, SystemClock

@@ -7,17 +7,17 @@ import time
 from collections.abc import Awaitable, Callable
 from html import escape
 
-from bot import round_text
-from bot.catalogue import speaking
 from bot.logs import backoff, describe_failure
-from bot.render import Reply
 from bot.summary_sending import send_summary
+from bot.text import round_text
+from bot.text.catalogue import speaking
+from bot.text.render import Reply
 from carework_core.bootstrap import Services
-from carework_core.outbox import Lane, OutgoingMessage
-from carework_core.plans import ReminderTarget
-from carework_core.rounds import closing_notice_key
-from carework_core.schedule import SendReminder, SendSummary
-from carework_core.summary import Summary
+from carework_core.messaging.outbox import Lane, OutgoingMessage
+from carework_core.results.summary import Summary
+from carework_core.rounds.plans import ReminderTarget
+from carework_core.rounds.schedule import SendReminder, SendSummary
+from carework_core.rounds.service import closing_notice_key
 
 log = logging.getLogger(__name__)
 

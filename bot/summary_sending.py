@@ -7,16 +7,16 @@ import asyncio
 import logging
 
 from bot import callbacks as cb
-from bot.catalogue import ENGLISH, Words, speaking, words
-from bot.chart import chart_caption, chart_png
-from bot.render import Button, Reply
-from bot.summary_text import digest_page, summary_messages
+from bot.text.catalogue import ENGLISH, Words, speaking, words
+from bot.text.chart import chart_caption, chart_png
+from bot.text.render import Button, Reply
+from bot.text.summary_text import digest_page, summary_messages
 from carework_core.bootstrap import Services
-from carework_core.definitions import Consultation
-from carework_core.outbox import Lane, MessageKind, OutgoingMessage
-from carework_core.people import Participant
-from carework_core.schedule import SendSummary
-from carework_core.summary import Digest, Summary, SummaryKind
+from carework_core.definitions.model import Consultation
+from carework_core.messaging.outbox import Lane, MessageKind, OutgoingMessage
+from carework_core.people.model import Participant
+from carework_core.results.summary import Digest, Summary, SummaryKind
+from carework_core.rounds.schedule import SendSummary
 
 log = logging.getLogger(__name__)
 

@@ -5,30 +5,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from carework_core.answering import Answering
+from carework_core.answering.review import Review
+from carework_core.answering.service import Answering
 from carework_core.clock import Clock
-from carework_core.consents import Consents
-from carework_core.coordinators import Coordinators
-from carework_core.definition_file import load_definition
-from carework_core.definitions import Consultation
+from carework_core.definitions.loading import load_definition
+from carework_core.definitions.model import Consultation
 from carework_core.env import Env
-from carework_core.inbox import Inbox
-from carework_core.invite_links import InviteLinks
-from carework_core.invite_tokens import invite_key as load_invite_key
-from carework_core.invite_tokens import seal_invites
-from carework_core.onboarding import Onboarding
-from carework_core.outbox import Outbox
-from carework_core.plans import Plans
-from carework_core.progress import Progress
-from carework_core.results import Results
-from carework_core.review import Review
-from carework_core.rounds import Rounds
+from carework_core.messaging.inbox import Inbox
+from carework_core.messaging.outbox import Outbox
+from carework_core.people.consents import Consents
+from carework_core.people.coordinators import Coordinators
+from carework_core.people.invite_links import InviteLinks
+from carework_core.people.invite_tokens import invite_key as load_invite_key
+from carework_core.people.invite_tokens import seal_invites
+from carework_core.people.onboarding import Onboarding
+from carework_core.people.their_data import TheirData
+from carework_core.research.synthesis import Synthesis
+from carework_core.results.figures import Results
+from carework_core.results.summaries import Summaries
+from carework_core.results.tallies import Tallies
+from carework_core.rounds.plans import Plans
+from carework_core.rounds.progress import Progress
+from carework_core.rounds.service import Rounds
 from carework_core.storage.db import Database
 from carework_core.storage.state import read_state, write_state
-from carework_core.summaries import Summaries
-from carework_core.synthesis import Synthesis
-from carework_core.tallies import Tallies
-from carework_core.their_data import TheirData
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from carework_core.clock import Clock, iso
-from carework_core.definitions import Consultation
+from carework_core.definitions.model import Consultation
 from carework_core.storage.audit import record_audit
 from carework_core.storage.db import Database, Tx
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from random import Random
 
-from bot.telegram_html import utf16_units
+from bot.text.telegram_html import utf16_units
 from botapi_emulator import ChatMessage, VirtualUser
 from botapi_emulator.telegram_text import MAX_TEXT_UNITS
 from rehearsal.bank import TextSource

@@ -7,7 +7,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from carework_core.definition_file import load_definition
+from carework_core.definitions.loading import load_definition
 from rehearsal.rounds import RehearsalReport
 from rehearsal.run import log_to, rehearse, steps_for
 

@@ -19,8 +19,8 @@ from random import Random
 from bot.runner import RunningBot
 from botapi_emulator import ChatMessage
 from carework_core.bootstrap import Services
-from carework_core.definitions import Consultation, Round
-from carework_core.schedule import local_to_utc
+from carework_core.definitions.model import Consultation, Round
+from carework_core.rounds.schedule import local_to_utc
 from rehearsal.participant import VirtualParticipant, reminders_in
 from rehearsal.summaries import deliver_summary
 

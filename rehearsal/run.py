@@ -20,9 +20,9 @@ from bot.settings import Settings
 from botapi_emulator import Emulator, EmulatorClient
 from carework_core.bootstrap import Services
 from carework_core.clock import ShiftedClock
-from carework_core.definition_file import load_definition
-from carework_core.definitions import Consultation
-from carework_core.export import export_workbook
+from carework_core.definitions.loading import load_definition
+from carework_core.definitions.model import Consultation
+from carework_core.research.export import export_workbook
 from rehearsal import synthesis
 from rehearsal.bank import TextSource
 from rehearsal.participant import VirtualParticipant

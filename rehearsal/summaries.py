@@ -13,7 +13,7 @@ import asyncio
 import time
 from pathlib import Path
 
-from carework_core.definitions import Round
+from carework_core.definitions.model import Round
 from rehearsal.participant import VirtualParticipant
 
 ACTOR = "rehearsal"

@@ -10,14 +10,14 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot import callbacks as cb
-from bot import followup_text, render, review_text, voice_text
 from bot.callbacks import matches
 from bot.context import CareworkContext, Edit, answer_query, buttons_off, respond, shown_answer
 from bot.handlers import consents
-from bot.render import Reply
-from carework_core.answering import ButtonsExpected, Continued, NothingToAnswer, ReasonSaved, TextSaved
-from carework_core.review import Changed
-from carework_core.voice import VoiceNote
+from bot.text import followup_text, render, review_text, voice_text
+from bot.text.render import Reply
+from carework_core.answering.review import Changed
+from carework_core.answering.service import ButtonsExpected, Continued, NothingToAnswer, ReasonSaved, TextSaved
+from carework_core.answering.voice import VoiceNote
 
 log = logging.getLogger(__name__)
 

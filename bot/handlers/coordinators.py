@@ -21,15 +21,15 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import callbacks as cb
-from bot import render, team_text
 from bot.callbacks import matches
 from bot.context import CareworkContext, Edit, answer_query, buttons_off, respond
-from bot.render import Button, Reply
-from carework_core.coordinators import Announcement, Coordinator, Held, Joined
+from bot.text import render, team_text
+from bot.text.render import Button, Reply
 from carework_core.errors import CareworkError, InviteUsedUp
-from carework_core.export import check_round, export_workbook
-from carework_core.invite_tokens import MAX_USES
-from carework_core.plans import parse_local_time
+from carework_core.people.coordinators import Announcement, Coordinator, Held, Joined
+from carework_core.people.invite_tokens import MAX_USES
+from carework_core.research.export import check_round, export_workbook
+from carework_core.rounds.plans import parse_local_time
 
 log = logging.getLogger(__name__)
 REFUSED = "This command is for the consultation team."

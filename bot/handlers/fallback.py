@@ -6,8 +6,8 @@ from __future__ import annotations
 from telegram import Message, Update
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import deadend_text
 from bot.context import CareworkContext, answer_query, respond
+from bot.text import deadend_text
 
 # Kinds of message that cannot be an answer, in the order they are looked for.
 NOT_TYPED = ("voice", "sticker", "photo", "document", "location", "contact", "poll")

@@ -6,12 +6,12 @@ from telegram import CallbackQuery, Update
 from telegram.ext import CallbackQueryHandler
 
 from bot import callbacks as cb
-from bot import followup_text, render
 from bot.callbacks import matches
-from bot.catalogue import Words
 from bot.context import CareworkContext, Edit, answer_query, buttons_off, respond, shown_answer
-from carework_core.definitions import ExamplesQuestion
-from carework_core.steps import Ask, Step
+from bot.text import followup_text, render
+from bot.text.catalogue import Words
+from carework_core.answering.steps import Ask, Step
+from carework_core.definitions.model import ExamplesQuestion
 
 
 async def skip_followup(update: Update, context: CareworkContext) -> None:

@@ -8,10 +8,10 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot import callbacks as cb
-from bot import deadend_text
-from bot.catalogue import Words, speaking
 from bot.context import answer_query, respond
-from carework_core.people import Participant
+from bot.text import deadend_text
+from bot.text.catalogue import Words, speaking
+from carework_core.people.model import Participant
 
 log = logging.getLogger(__name__)
 GROUP_KINDS = frozenset({"group", "supergroup"})

@@ -8,10 +8,10 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callbacks as cb
-from bot import language_text
 from bot.callbacks import matches
-from bot.catalogue import words
 from bot.context import CareworkContext, Edit, answer_query, respond
+from bot.text import language_text
+from bot.text.catalogue import words
 
 log = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot import render
 from bot.context import CareworkContext, respond
+from bot.text import render
 
 
 async def pause(update: Update, context: CareworkContext) -> None:

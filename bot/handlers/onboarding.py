@@ -8,11 +8,11 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callbacks as cb
-from bot import render
 from bot.callbacks import matches
 from bot.context import CareworkContext, answer_query, respond, shown_answer
-from carework_core.onboarding import AlreadyTakingPart, ConsentStep, Declined, Registered
-from carework_core.whereabouts import ToStart
+from bot.text import render
+from carework_core.answering.whereabouts import ToStart
+from carework_core.people.onboarding import AlreadyTakingPart, ConsentStep, Declined, Registered
 
 log = logging.getLogger(__name__)
 

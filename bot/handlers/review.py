@@ -6,10 +6,10 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callbacks as cb
-from bot import render, review_text
 from bot.callbacks import matches
 from bot.context import CareworkContext, Edit, answer_query, buttons_off, respond
-from carework_core.steps import Ask
+from bot.text import render, review_text
+from carework_core.answering.steps import Ask
 
 
 async def review(update: Update, context: CareworkContext) -> None:

@@ -9,16 +9,16 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callbacks as cb
-from bot import deadend_text, team_text
 from bot.callbacks import matches
 from bot.context import CareworkContext, Edit, answer_query, respond
 from bot.handlers.coordinators import _tapped, _usage, team_only
-from bot.render import Button, Reply
 from bot.summary_sending import digest_reply
-from bot.summary_text import digest_page, summary_messages
-from carework_core.coordinators import Coordinator
+from bot.text import deadend_text, team_text
+from bot.text.render import Button, Reply
+from bot.text.summary_text import digest_page, summary_messages
 from carework_core.errors import SummaryError
-from carework_core.summary import Digest, Summary, SummaryKind, SummaryStatus
+from carework_core.people.coordinators import Coordinator
+from carework_core.results.summary import Digest, Summary, SummaryKind, SummaryStatus
 
 
 @team_only

@@ -12,11 +12,11 @@ from html import escape
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot import team_text
 from bot.context import CareworkContext, respond
 from bot.handlers.coordinators import team_only
-from bot.render import Reply
-from carework_core.coordinators import Coordinator
+from bot.text import team_text
+from bot.text.render import Reply
+from carework_core.people.coordinators import Coordinator
 
 NUMBER = re.compile(r"(?:coordinator:)?([0-9]{1,9})", re.ASCII)  # ASCII: "²" is a digit to str.isdigit
 

@@ -11,10 +11,10 @@ from telegram.error import RetryAfter, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callbacks as cb
-from bot import render
-from bot import their_data_text as text
 from bot.callbacks import matches
 from bot.context import CareworkContext, Edit, answer_query, respond
+from bot.text import render
+from bot.text import their_data_text as text
 
 log = logging.getLogger(__name__)
 

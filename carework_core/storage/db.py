@@ -26,50 +26,14 @@ from typing import Any
 
 from carework_core.errors import DatabaseUnavailable
 from carework_core.storage.migrations import MIGRATIONS, migrate
+from carework_core.storage.tx import Row, Tx
 
-Row = sqlite3.Row
 # SQLite's own busy wait blocks the event loop and cannot be cancelled, so it is kept short; the
 # longer wait for another process's write lock happens here, where the loop runs and SIGTERM can end it.
 BUSY_TIMEOUT_MS = 50
 CHECKPOINT_BUSY_TIMEOUT_MS = 2000
 LOCK_WAIT_SECONDS = 10.0
 FIRST_MIGRATION = min(MIGRATIONS, key=lambda m: m.version).name
-
-
-class Tx:
-    """The statements of one open transaction."""
-
-    def __init__(self, conn: sqlite3.Connection):
-        self._conn = conn
-
-    async def execute(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Cursor:
-        return self._conn.execute(sql, tuple(params))
-
-    async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
-        self._conn.executemany(sql, [tuple(r) for r in rows])
-
-    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
-        """Returns the first row of a look-up expected to find one or a few."""
-        return self._conn.execute(sql, tuple(params)).fetchone()
-
-    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
-        return self._conn.execute(sql, tuple(params)).fetchall()
-
-    async def iterate(self, sql: str, params: Iterable[Any] = (), size: int = 500) -> AsyncIterator[Row]:
-        """Yields rows a page at a time, so a large export never sits in memory whole."""
-        cursor = self._conn.execute(sql, tuple(params))
-        try:
-            while rows := cursor.fetchmany(size):
-                for row in rows:
-                    yield row
-                await asyncio.sleep(0)
-        finally:
-            cursor.close()
-
-    async def insert(self, sql: str, params: Iterable[Any] = ()) -> int | None:
-        """Runs an INSERT and returns the new row id, or None when OR IGNORE skipped it."""
-        cursor = self._conn.execute(sql, tuple(params))
-        return cursor.lastrowid if cursor.rowcount else None
 
 
 class Database:

@@ -5,24 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from carework_core.storage.db import Tx  # db runs the migrations, which read SCHEMA below
+    from carework_core.storage.tx import Tx
 
 OTHER = "other"  # the field holding the words typed with an Other option
-
-# What a person adds to an answer: the follow-ups asked about an example (field = the follow-up's id)
-# and the words given with an Other option (field = "other"). value NULL means they tapped Skip;
-# source names the message or tap, so a replayed update stores nothing twice.
-SCHEMA = """
-CREATE TABLE answer_details (
-    answer_id INTEGER NOT NULL REFERENCES answers(id) ON DELETE CASCADE,
-    field TEXT NOT NULL,
-    value TEXT,
-    source TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    PRIMARY KEY (answer_id, field)
-);
-CREATE INDEX answer_details_by_source ON answer_details (source);
-"""
 
 
 async def latest_answer(tx: Tx, participant_id: int, round_id: str, question_id: str) -> tuple[int, str] | None:

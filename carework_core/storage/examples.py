@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from carework_core.results.summary import ALL_GROUPS, ExamplesTally, Quotable, hidden_groups
 from carework_core.storage.db import Tx
-from carework_core.summary import ALL_GROUPS, ExamplesTally, Quotable, hidden_groups
 
 
 async def examples_tallies(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from carework_core.messages import InboxStatus, StoredUpdate
+from carework_core.messaging.messages import InboxStatus, StoredUpdate
 from carework_core.storage.db import Tx
 
 

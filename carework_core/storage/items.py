@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from carework_core.example_ids import answer_id_of, example_id
-from carework_core.local_text import LocalText, languages_of
+from carework_core.definitions.local_text import LocalText, languages_of
+from carework_core.research.example_ids import answer_id_of, example_id
 from carework_core.storage.db import Tx
 
 

@@ -1,4 +1,4 @@
-"""The SQL of later migrations (13 on), apart so that migrations.py, the registry, stays small."""
+"""The SQL of later migrations (13 on); migrations.py, the registry, names each."""
 
 # The definition's language a person reads (participants.language keeps what Telegram reported).
 CHOSEN_LANGUAGE = "ALTER TABLE participants ADD COLUMN chosen_language TEXT"
@@ -13,7 +13,7 @@ PAUSES = """
 ALTER TABLE participants ADD COLUMN paused_at TEXT
 """
 
-# Invite tokens are kept as a keyed hash (carework_core/invite_tokens.py hashes rows stored in
+# Invite tokens are kept as a keyed hash (carework_core/people/invite_tokens.py hashes rows stored in
 # clear before this, at open); consent rows keep the version of the wording agreed to (NULL: unknown).
 SECRETS = """
 ALTER TABLE invites ADD COLUMN token_hash TEXT;
@@ -82,3 +82,38 @@ SEND_AFTER = "ALTER TABLE announcements ADD COLUMN send_after TEXT"
 
 # A sent message's buttons as a JSON list of callback data (NULL before): a tap counts only on a button it had.
 BUTTONS = "ALTER TABLE outbox ADD COLUMN buttons TEXT"
+
+# What a person adds to an answer: the follow-ups asked about an example (field = the follow-up's id)
+# and the words given with an Other option (field = "other"). value NULL means they tapped Skip;
+# source names the message or tap, so a replayed update stores nothing twice.
+ANSWER_DETAILS = """
+CREATE TABLE answer_details (
+    answer_id INTEGER NOT NULL REFERENCES answers(id) ON DELETE CASCADE,
+    field TEXT NOT NULL,
+    value TEXT,
+    source TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (answer_id, field)
+);
+CREATE INDEX answer_details_by_source ON answer_details (source);
+"""
+
+# A voice note is stored as an answer (or a reason) whose text is a short marker; this row keeps
+# what Telegram needs to fetch the recording. Deleting the answer or reason deletes the row.
+VOICE_NOTES = """
+CREATE TABLE voice_notes (
+    id INTEGER PRIMARY KEY,
+    participant_id INTEGER NOT NULL REFERENCES participants(id),
+    answer_id INTEGER REFERENCES answers(id) ON DELETE CASCADE,
+    field TEXT NOT NULL DEFAULT '',  -- '' for the answer itself, else the detail spoken (a follow-up, Other's words)
+    reason_id INTEGER UNIQUE REFERENCES reasons(id) ON DELETE CASCADE,
+    history_id INTEGER UNIQUE REFERENCES answer_history(id) ON DELETE CASCADE,  -- a spoken answer since changed
+    file_id TEXT NOT NULL,
+    file_unique_id TEXT,
+    duration INTEGER NOT NULL,
+    saved_file TEXT,
+    CHECK ((answer_id IS NOT NULL) + (reason_id IS NOT NULL) + (history_id IS NOT NULL) = 1),
+    UNIQUE (answer_id, field)
+);
+CREATE INDEX voice_notes_by_participant ON voice_notes (participant_id)
+"""

@@ -11,7 +11,7 @@ import json
 from collections.abc import Collection, Iterable
 from itertools import zip_longest
 
-from carework_core.messages import Lane, MessageKind, OutboxStatus, OutgoingMessage, QueuedMessage
+from carework_core.messaging.messages import Lane, MessageKind, OutboxStatus, OutgoingMessage, QueuedMessage
 from carework_core.storage.db import Tx
 
 

@@ -6,8 +6,8 @@ import hmac
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from carework_core.lifecycle import RoundStatus
-from carework_core.people import Participant, ParticipantStatus
+from carework_core.people.model import Participant, ParticipantStatus
+from carework_core.rounds.lifecycle import RoundStatus
 from carework_core.storage.db import Row, Tx
 
 # Selects the columns of participant_from_row; callers add their own WHERE (rounds use it too).

@@ -5,8 +5,8 @@ Only a person's latest answer to a card counts, so a changed answer replaces the
 
 from __future__ import annotations
 
+from carework_core.results.summary import Rating
 from carework_core.storage.db import Tx
-from carework_core.summary import Rating
 
 CountRow = tuple[str, str | None, str | None, str, str, int]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from carework_core.lifecycle import RoundStatus
-from carework_core.people import Participant
+from carework_core.people.model import Participant
+from carework_core.rounds.lifecycle import RoundStatus
 from carework_core.storage.db import Tx
 from carework_core.storage.participants import PARTICIPANT_COLUMNS, PARTICIPANT_SQL, participant_from_row
 

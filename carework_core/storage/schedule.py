@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from carework_core.clock import iso, parse_iso
-from carework_core.people import Participant
-from carework_core.schedule import ChangeKind, PlanChange
+from carework_core.people.model import Participant
+from carework_core.rounds.schedule import ChangeKind, PlanChange
 from carework_core.storage.db import Tx
 from carework_core.storage.participants import PARTICIPANT_COLUMNS, participant_from_row
 from carework_core.storage.rounds import NOTIFIED_SQL

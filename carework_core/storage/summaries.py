@@ -6,12 +6,9 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from carework_core.local_text import LocalText, languages_of
-from carework_core.people import Participant
-from carework_core.storage.db import Tx
-from carework_core.storage.participants import participant_from_row
-from carework_core.storage.rounds import NOTIFIED_SQL
-from carework_core.summary import (
+from carework_core.definitions.local_text import LocalText, languages_of
+from carework_core.people.model import Participant
+from carework_core.results.summary import (
     CellStats,
     Consensus,
     ExamplesTally,
@@ -21,6 +18,9 @@ from carework_core.summary import (
     SummaryKind,
     SummaryStatus,
 )
+from carework_core.storage.db import Tx
+from carework_core.storage.participants import participant_from_row
+from carework_core.storage.rounds import NOTIFIED_SQL
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from carework_core.messages import InboxStatus, OutboxStatus
-from carework_core.people import ParticipantStatus
+from carework_core.messaging.messages import InboxStatus, OutboxStatus
+from carework_core.people.model import ParticipantStatus
 from carework_core.storage.db import Tx
 
 # Every status, so that the outbox_pending index (status, chat_id, id) finds one chat's rows.

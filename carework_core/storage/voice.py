@@ -5,28 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # not imported at run time: migrations.py imports this module while db.py imports it
-    from carework_core.storage.db import Tx
-
-# A voice note is stored as an answer (or a reason) whose text is a short marker; this row keeps
-# what Telegram needs to fetch the recording. Deleting the answer or reason deletes the row.
-VOICE_NOTES = """
-CREATE TABLE voice_notes (
-    id INTEGER PRIMARY KEY,
-    participant_id INTEGER NOT NULL REFERENCES participants(id),
-    answer_id INTEGER REFERENCES answers(id) ON DELETE CASCADE,
-    field TEXT NOT NULL DEFAULT '',  -- '' for the answer itself, else the detail spoken (a follow-up, Other's words)
-    reason_id INTEGER UNIQUE REFERENCES reasons(id) ON DELETE CASCADE,
-    history_id INTEGER UNIQUE REFERENCES answer_history(id) ON DELETE CASCADE,  -- a spoken answer since changed
-    file_id TEXT NOT NULL,
-    file_unique_id TEXT,
-    duration INTEGER NOT NULL,
-    saved_file TEXT,
-    CHECK ((answer_id IS NOT NULL) + (reason_id IS NOT NULL) + (history_id IS NOT NULL) = 1),
-    UNIQUE (answer_id, field)
-);
-CREATE INDEX voice_notes_by_participant ON voice_notes (participant_id)
-"""
+if TYPE_CHECKING:
+    from carework_core.storage.tx import Tx
 
 
 @dataclass(frozen=True)

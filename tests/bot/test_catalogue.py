@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from bot.catalogue import LOCALE_DIR, Html, speaking, words
-from bot.catalogue_check import BOT_DIR, is_catalogue, messages_in, messages_in_code, untranslated
+from bot.text.catalogue import LOCALE_DIR, Html, speaking, words
+from bot.text.catalogue_check import BOT_DIR, is_catalogue, messages_in, messages_in_code, untranslated
 
 SHIPPED = sorted(p.stem for p in LOCALE_DIR.glob("*.po"))
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -66,7 +66,7 @@ def test_values_are_escaped_unless_html():
 
 def test_a_missing_message_falls_back_to_english_and_is_logged_once_without_its_text(caplog):
     cy = words("cy")
-    with caplog.at_level(logging.WARNING, logger="bot.catalogue"):
+    with caplog.at_level(logging.WARNING, logger="bot.text.catalogue"):
         assert cy("Nobody wrote this in Welsh, {name}.", name="Ann") == "Nobody wrote this in Welsh, Ann."
         cy("Nobody wrote this in Welsh, {name}.", name="Bob")
     told = [r for r in caplog.records if r.message == "message not translated"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.chart import chart_caption, chart_figure, chart_png
-from carework_core.definition_file import load_definition
-from carework_core.summary import ALL_GROUPS, CellStats, RoundStats
+from bot.text.chart import chart_caption, chart_figure, chart_png
+from carework_core.definitions.loading import load_definition
+from carework_core.results.summary import ALL_GROUPS, CellStats, RoundStats
 from tests.conftest import MINI, SURVEY
 
 TITLES = {

@@ -9,8 +9,8 @@ import pytest
 
 from carework_core.bootstrap import Services
 from carework_core.clock import SystemClock
-from carework_core.coordinators import Joined
-from carework_core.messages import OutboxStatus, OutgoingMessage
+from carework_core.messaging.messages import OutboxStatus, OutgoingMessage
+from carework_core.people.coordinators import Joined
 from carework_core.storage.audit import audit_entries
 from tests.bot.test_cli import carework
 from tests.conftest import MINI, join

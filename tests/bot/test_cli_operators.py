@@ -25,7 +25,7 @@ async def test_a_rejected_token_is_one_line_without_the_token(tmp_path):
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "bot.cli",
+            "bot.cli.main",
             "run",
             cwd=ROOT,
             env=env,
@@ -122,7 +122,7 @@ async def test_sigterm_while_the_bot_api_is_still_unreachable_stops_at_once(tmp_
         "CAREWORK_CONNECT_ATTEMPTS": "10",  # about a minute of retries
     }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "run", cwd=ROOT, env=env, stderr=asyncio.subprocess.PIPE
+        sys.executable, "-m", "bot.cli.main", "run", cwd=ROOT, env=env, stderr=asyncio.subprocess.PIPE
     )
     while not (tmp_path / "c.db").exists():  # the database is opened before connecting
         await asyncio.sleep(0.05)

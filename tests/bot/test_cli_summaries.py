@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 
-from carework_core.answering import Item
+from carework_core.answering.service import Item
 from carework_core.bootstrap import Services
 from tests.bot.test_cli import carework
 from tests.conftest import MINI, join

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import stat
 
+from carework_core.answering.voice import VoiceNote
 from carework_core.bootstrap import Services
-from carework_core.voice import VoiceNote
 from tests.bot.test_cli import carework
 from tests.conftest import MINI, join
 

@@ -1,10 +1,10 @@
 """What a person reads for follow-ups, Other's words and "I have no example": pure rendering, no bot."""
 
 from bot import callbacks as cb
-from bot import followup_text, render
-from bot.catalogue import ENGLISH
-from carework_core.definition_file import load_definition
-from carework_core.steps import Ask, Waiting
+from bot.text import followup_text, render
+from bot.text.catalogue import ENGLISH
+from carework_core.answering.steps import Ask, Waiting
+from carework_core.definitions.loading import load_definition
 from tests.conftest import ROOT
 
 C = load_definition(ROOT / "tests" / "fixtures" / "followups.yaml")

@@ -11,11 +11,11 @@ from aiohttp import web
 from telegram import Bot
 from telegram.error import NetworkError, TimedOut
 
-from bot.http import AiohttpRequest
-from bot.sender import Sender
+from bot.transport.http import AiohttpRequest
+from bot.transport.sender import Sender
 from carework_core.bootstrap import Services
 from carework_core.clock import ShiftedClock
-from carework_core.outbox import OutgoingMessage
+from carework_core.messaging.outbox import OutgoingMessage
 from tests.conftest import MINI
 from tests.e2e.conftest import TOKEN
 

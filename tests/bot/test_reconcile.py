@@ -1,7 +1,7 @@
 """The reconcile job: who is invited, and who is invited again after an invitation failed for good."""
 
 from bot.scheduler import reconcile
-from carework_core.rounds import MAX_REFUSED_INVITATIONS
+from carework_core.rounds.service import MAX_REFUSED_INVITATIONS
 from carework_core.storage.outbox import invitation_statuses
 from tests.conftest import join
 

@@ -2,13 +2,13 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot import callbacks as cb
-from bot import render
-from bot.catalogue import ENGLISH as W
-from carework_core.answering import Ask, Item, RoundDone, StoredAnswer
-from carework_core.definition_file import load_definition
-from carework_core.definitions import Schedule
-from carework_core.steps import Carried
-from carework_core.whereabouts import NoRoundOpen, RoundClosed, ToStart
+from bot.text import followup_text, render
+from bot.text.catalogue import ENGLISH as W
+from carework_core.answering.service import Ask, Item, RoundDone, StoredAnswer
+from carework_core.answering.steps import Carried
+from carework_core.answering.whereabouts import NoRoundOpen, RoundClosed, ToStart
+from carework_core.definitions.loading import load_definition
+from carework_core.definitions.model import Schedule
 from tests.conftest import MINI
 
 C = load_definition(MINI)
@@ -53,7 +53,7 @@ def test_examples_question_offers_next_only_after_an_example():
     assert labels(first) == [["I have no example"]]  # a required question still has a way past it
     later = render.step(W, Ask(R1, 1, R1.questions[0], 1, 4, examples_given=2), C)
     assert "You have added 2 so far." in later.text and labels(later) == [["Next question"]]
-    assert labels(render.example_saved(W, Ask(R1, 1, R1.questions[0], 1, 4, 1))) == [
+    assert labels(followup_text.example_saved(W, Ask(R1, 1, R1.questions[0], 1, 4, 1))) == [
         ["Add another example", "Next question"]
     ]
 

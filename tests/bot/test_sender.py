@@ -10,13 +10,13 @@ import pytest
 from telegram import Bot
 from telegram.error import NetworkError
 
-from bot.http import AiohttpRequest
 from bot.runner import connect
-from bot.sender import Bucket, Sender, retry_seconds
+from bot.transport.http import AiohttpRequest
+from bot.transport.sender import Bucket, Sender, retry_seconds
 from botapi_emulator import Emulator, EmulatorClient
 from carework_core.bootstrap import Services
 from carework_core.clock import ShiftedClock
-from carework_core.outbox import Lane, OutgoingMessage
+from carework_core.messaging.outbox import Lane, OutgoingMessage
 from tests.conftest import MINI
 from tests.e2e.conftest import TOKEN
 

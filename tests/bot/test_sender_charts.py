@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import base64
 
-from bot.sender import Sender
-from carework_core.outbox import Lane, MessageKind, OutgoingMessage
+from bot.transport.sender import Sender
+from carework_core.messaging.outbox import Lane, MessageKind, OutgoingMessage
 from tests.bot.test_sender import drain, setup, teardown
 
 PNG = base64.b64decode(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.catalogue import words
-from bot.summary_text import digest_page, summary_messages
+from bot.text.catalogue import words
+from bot.text.summary_text import digest_page, summary_messages
 from botapi_emulator.html_markup import parse_html, utf16_units
-from carework_core.definition_file import load_definition
-from carework_core.local_text import LocalText
-from carework_core.summary import (
+from carework_core.definitions.loading import load_definition
+from carework_core.definitions.local_text import LocalText
+from carework_core.results.summary import (
     ALL_GROUPS,
     CellStats,
     Consensus,

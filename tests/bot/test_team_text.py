@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.team_text import plan_lines, status_lines
+from bot.text.team_text import plan_lines, status_lines
 from carework_core.bootstrap import Services
 from carework_core.clock import ManualClock
-from carework_core.schedule import SendReminder, Skip, SkipReason, reminder_key
+from carework_core.rounds.schedule import SendReminder, Skip, SkipReason, reminder_key
 from tests.conftest import MINI
 
 SCHEDULE = """    minutes: 5

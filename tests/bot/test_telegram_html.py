@@ -8,7 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.telegram_html import caption, split_html
+from bot.text.telegram_html import caption, split_html
 from botapi_emulator.html_markup import parse_html, utf16_units
 
 WORDS = st.text(alphabet="ab <&>é😀\n", min_size=1, max_size=30).map(html.escape)

@@ -6,7 +6,7 @@ import random
 import pytest
 from telegram import Update
 
-from bot.update_order import PersonalOrder
+from bot.transport.update_order import PersonalOrder
 
 
 def update_from(user_id: int, number: int) -> Update:

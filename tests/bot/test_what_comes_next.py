@@ -1,6 +1,6 @@
 """ "What happens next" names only the reader's group's rounds, never a date gone by, and says when the
 last round was the last: in the summary each person is sent, in /mydata and in the reply to a stray
-message (one answer, carework_core.next_round, behind all three)."""
+message (one answer, carework_core.rounds.next_round, behind all three)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ import json
 
 import pytest
 
-from bot import render
-from bot.catalogue import ENGLISH
 from bot.scheduler import announce_closed_rounds, reconcile
 from bot.summary_sending import send_summary
-from bot.their_data_text import held_text
+from bot.text import render
+from bot.text.catalogue import ENGLISH
+from bot.text.their_data_text import held_text
 from botapi_emulator.html_markup import parse_html
 from carework_core.bootstrap import Services
-from carework_core.schedule import SendSummary
+from carework_core.rounds.schedule import SendSummary
 from tests.conftest import MINI, join
 
 LAST = "That was the last round. Thank you for all you have given to this consultation."

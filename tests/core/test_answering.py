@@ -1,6 +1,15 @@
 import pytest
 
-from carework_core.answering import Ask, ButtonsExpected, Item, NothingToAnswer, RoundDone, StoredAnswer, TextSaved
+from carework_core.answering.service import (
+    Ask,
+    ButtonsExpected,
+    Item,
+    NothingToAnswer,
+    RoundDone,
+    StoredAnswer,
+    TextSaved,
+)
+from carework_core.answering.whereabouts import NoRoundOpen, RoundClosed, ToStart
 from carework_core.errors import (
     AnswerRejected,
     CareworkError,
@@ -9,10 +18,9 @@ from carework_core.errors import (
     RoundNotOpen,
     StaleAction,
 )
-from carework_core.lifecycle import RoundStatus
-from carework_core.next_round import NextRound
+from carework_core.rounds.lifecycle import RoundStatus
+from carework_core.rounds.next_round import NextRound
 from carework_core.storage.answers import all_answers, finished_at
-from carework_core.whereabouts import NoRoundOpen, RoundClosed, ToStart
 from tests.conftest import join
 
 
@@ -225,7 +233,7 @@ async def test_reading_a_position_changes_nothing(services, ann):
 
 
 async def test_loading_items_again_with_a_new_translation_stores_it(services):
-    from carework_core.local_text import LocalText
+    from carework_core.definitions.local_text import LocalText
     from carework_core.storage.items import item_rows
 
     await services.answering.load_items(

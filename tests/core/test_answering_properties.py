@@ -7,7 +7,7 @@ import asyncio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from carework_core.answering import Ask, RoundDone
+from carework_core.answering.service import Ask, RoundDone
 from carework_core.bootstrap import Services
 from carework_core.clock import ManualClock
 from carework_core.errors import CareworkError

@@ -3,13 +3,13 @@
 import pytest
 from openpyxl import load_workbook
 
-from carework_core.answering import Ask, ButtonsExpected, Item, ReasonSaved, RoundDone
+from carework_core.answering.carry import carried, dissents, earlier_places, nearest_label
+from carework_core.answering.service import Ask, ButtonsExpected, Item, ReasonSaved, RoundDone
+from carework_core.answering.steps import Carried
 from carework_core.bootstrap import Services
-from carework_core.carry import carried, dissents, earlier_places, nearest_label
-from carework_core.definition_file import load_definition
-from carework_core.definitions import Scale
-from carework_core.export import export_workbook
-from carework_core.steps import Carried
+from carework_core.definitions.loading import load_definition
+from carework_core.definitions.model import Scale
+from carework_core.research.export import export_workbook
 from carework_core.storage.reasons import count_reasons, reasons_of
 from tests.conftest import ROOT, join
 

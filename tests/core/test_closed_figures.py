@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from carework_core.bootstrap import Services
-from carework_core.messages import OutgoingMessage
+from carework_core.messaging.messages import OutgoingMessage
 from tests.conftest import MINI, join
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from carework_core.coordinators import Coordinator, Joined, OnTeam
 from carework_core.errors import CareworkError, InviteUsedUp, NotFound
-from carework_core.messages import OutboxStatus
+from carework_core.messaging.messages import OutboxStatus
+from carework_core.people.coordinators import Coordinator, Joined, OnTeam
 from tests.conftest import join
 
 

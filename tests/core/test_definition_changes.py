@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import yaml
 
-from carework_core.definition_changes import RoundSnapshot, changes, definition_changes, snapshot_of
-from carework_core.definitions import Consultation
+from carework_core.definitions.changes import RoundSnapshot, changes, definition_changes, snapshot_of
+from carework_core.definitions.model import Consultation
 from tests.conftest import MINI
 
 DATA = yaml.safe_load(MINI.read_text())

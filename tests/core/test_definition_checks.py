@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from carework_core.definition_file import load_definition
+from carework_core.definitions.loading import load_definition
 from tests.core.test_definitions import SMALL, found, write
 
 OPTIONS = """\

@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from carework_core import definitions as d
-from carework_core.definition_file import check_definition, load_definition
+from carework_core.definitions import model as d
+from carework_core.definitions.loading import check_definition, load_definition
 from carework_core.errors import DefinitionError, Problem
 
 SURVEYS = Path(__file__).resolve().parents[2] / "surveys"

@@ -7,10 +7,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from carework_core.answering import Item
+from carework_core.answering.service import Item
 from carework_core.bootstrap import Services
 from carework_core.clock import ManualClock
-from carework_core.export import ANSWER_COLUMNS, export_workbook
+from carework_core.research.export import ANSWER_COLUMNS, export_workbook
 from tests.conftest import MINI, join
 
 NASTY = ["=1+1", "+44 7700 900123", "-5", "@SUM(A1)", "\tindented", "\rreturn", '=HYPERLINK("http://x")']

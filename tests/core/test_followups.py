@@ -2,7 +2,7 @@
 
 import pytest
 
-from carework_core.answering import Ask
+from carework_core.answering.service import Ask
 from carework_core.bootstrap import Services
 from carework_core.errors import StaleAction
 from carework_core.storage.answers import all_answers

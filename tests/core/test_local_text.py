@@ -5,13 +5,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.catalogue import words
-from carework_core.consents import wording_version
-from carework_core.definition_file import load_definition, translation_problems
-from carework_core.definition_languages import missing_texts
+from bot.text.catalogue import words
+from carework_core.definitions.languages import missing_texts
+from carework_core.definitions.loading import load_definition, translation_problems
+from carework_core.definitions.local_text import LocalText
 from carework_core.errors import DefinitionError
-from carework_core.local_text import LocalText
-from carework_core.rounds import snapshot_of
+from carework_core.people.consents import wording_version
+from carework_core.rounds.service import snapshot_of
 from tests.conftest import MINI
 
 BILINGUAL = Path(__file__).parent.parent / "fixtures" / "cymraeg.yaml"

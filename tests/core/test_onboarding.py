@@ -1,8 +1,8 @@
 import pytest
 
 from carework_core.errors import InviteUnknown, InviteUsedUp, NotFound, NotRegistered, StaleAction
-from carework_core.onboarding import AlreadyTakingPart, ConsentStep, Declined, Registered
-from carework_core.people import ParticipantStatus
+from carework_core.people.model import ParticipantStatus
+from carework_core.people.onboarding import AlreadyTakingPart, ConsentStep, Declined, Registered
 from carework_core.storage.audit import audit_entries
 from carework_core.storage.participants import consents_of, own_invite
 

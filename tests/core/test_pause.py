@@ -4,9 +4,9 @@ import pytest
 from openpyxl import load_workbook
 
 from carework_core.errors import NotRegistered
-from carework_core.export import export_workbook
-from carework_core.messages import OutgoingMessage
-from carework_core.schedule import SendReminder
+from carework_core.messaging.messages import OutgoingMessage
+from carework_core.research.export import export_workbook
+from carework_core.rounds.schedule import SendReminder
 from carework_core.storage.audit import audit_entries
 from tests.conftest import join
 

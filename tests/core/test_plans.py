@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from carework_core.errors import PlanError
-from carework_core.lifecycle import RoundStatus
-from carework_core.outbox import OutgoingMessage
-from carework_core.plans import parse_local_time
-from carework_core.schedule import CloseRound, OpenRound, SendReminder
+from carework_core.messaging.outbox import OutgoingMessage
+from carework_core.rounds.lifecycle import RoundStatus
+from carework_core.rounds.plans import parse_local_time
+from carework_core.rounds.schedule import CloseRound, OpenRound, SendReminder
 from carework_core.storage.answers import finish_participation
 from carework_core.storage.audit import audit_entries
 from carework_core.storage.schedule import logged_actions

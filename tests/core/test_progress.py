@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from carework_core.messages import OutgoingMessage
-from carework_core.progress import warnings_for
+from carework_core.messaging.messages import OutgoingMessage
+from carework_core.rounds.progress import warnings_for
 from carework_core.storage.progress import GroupCounts
 from tests.conftest import join
 

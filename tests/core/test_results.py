@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from carework_core.answering import Item
+from carework_core.answering.service import Item
 from carework_core.bootstrap import Services
 from carework_core.errors import ExportRefused, NotFound, SummaryError
-from carework_core.results import STATS_COLUMNS
-from carework_core.summary import ALL_GROUPS, CellStats, Consensus
+from carework_core.results.figures import STATS_COLUMNS
+from carework_core.results.summary import ALL_GROUPS, CellStats, Consensus
 from tests.conftest import MINI, SURVEY, join
 
 EVIDENCE, NEWNESS = ("rate", "i1", "evidence"), ("rate", "i1", "newness")
@@ -160,7 +160,7 @@ async def test_figures_read_the_round_as_people_saw_it_when_it_opened(rated, tmp
 async def test_the_csv_counts_agree_with_the_exported_answers(rated, tmp_path):
     from openpyxl import load_workbook
 
-    from carework_core.export import export_workbook
+    from carework_core.research.export import export_workbook
 
     services, _ = rated
     await export_workbook(services.env, tmp_path / "answers.xlsx")

@@ -2,8 +2,8 @@
 
 import pytest
 
+from carework_core.answering.review import Changed, Listing, NothingToReview
 from carework_core.errors import RoundNotOpen, StaleAction
-from carework_core.review import Changed, Listing, NothingToReview
 from carework_core.storage.answers import all_answers
 from tests.conftest import join
 

@@ -1,10 +1,10 @@
 import pytest
 
-from carework_core.answering import Item
+from carework_core.answering.service import Item
 from carework_core.errors import IllegalTransition, NotFound
-from carework_core.lifecycle import TRANSITIONS, RoundEvent, RoundStatus, next_status
-from carework_core.outbox import OutgoingMessage
-from carework_core.rounds import closing_notice_key
+from carework_core.messaging.outbox import OutgoingMessage
+from carework_core.rounds.lifecycle import TRANSITIONS, RoundEvent, RoundStatus, next_status
+from carework_core.rounds.service import closing_notice_key
 from carework_core.storage.audit import audit_entries
 from tests.conftest import join
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from carework_core.definitions import QuietHours, Round, Schedule
-from carework_core.lifecycle import RoundStatus
-from carework_core.schedule import (
+from carework_core.definitions.model import QuietHours, Round, Schedule
+from carework_core.rounds.lifecycle import RoundStatus
+from carework_core.rounds.schedule import (
     ChangeKind,
     CloseRound,
     OpenRound,

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from carework_core.scrub import CONTACT, LINK, choose_excerpts, scrub, trim_excerpt
-from carework_core.summary import Excerpt
+from carework_core.results.scrub import CONTACT, LINK, choose_excerpts, scrub, trim_excerpt
+from carework_core.results.summary import Excerpt
 
 MUST_CHANGE = [
     ("Email me at jo.smith+care@example.co.uk please", f"Email me at {CONTACT} please"),

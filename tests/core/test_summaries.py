@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from carework_core.bootstrap import Services
-from carework_core.definitions import QuietHours
+from carework_core.definitions.model import QuietHours
 from carework_core.errors import SummaryError
-from carework_core.lifecycle import RoundStatus
-from carework_core.messages import OutgoingMessage
-from carework_core.schedule import RoundPlan, ScheduleState, SendSummary, due_actions, next_wake
+from carework_core.messaging.messages import OutgoingMessage
+from carework_core.results.summary import ALL_GROUPS, CellStats, RoundStats, SummaryKind, SummaryStatus
+from carework_core.rounds.lifecycle import RoundStatus
+from carework_core.rounds.schedule import RoundPlan, ScheduleState, SendSummary, due_actions, next_wake
 from carework_core.storage import summaries as stored_summaries
 from carework_core.storage.audit import audit_entries
-from carework_core.summary import ALL_GROUPS, CellStats, RoundStats, SummaryKind, SummaryStatus
 from tests.conftest import MINI, join
 
 ANN = "We started a buddy scheme so that new starters always have someone to ask."

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from carework_core.definition_file import load_definition
-from carework_core.definitions import MedianRule, TopShareRule
-from carework_core.summary import ALL_GROUPS, CellStats, Consensus, Rating, RoundStats, hidden_groups
-from carework_core.summary_stats import cell_stats, digest_of, hide_few_ratings, phrase, quantiles, round_stats
-from carework_core.vocabulary import NOT_SURE
+from carework_core.answering.vocabulary import NOT_SURE
+from carework_core.definitions.loading import load_definition
+from carework_core.definitions.model import MedianRule, TopShareRule
+from carework_core.results.summary import ALL_GROUPS, CellStats, Consensus, Rating, RoundStats, hidden_groups
+from carework_core.results.summary_stats import cell_stats, digest_of, hide_few_ratings, phrase, quantiles, round_stats
 from tests.conftest import MINI
 
 TOP = TopShareRule(rule="top_share", top_share=0.7, max_iqr=1)

@@ -2,9 +2,9 @@
 
 import pytest
 
-from carework_core.definition_file import load_definition
+from carework_core.answering.vocabulary import NOT_SURE, checked_value, labels_of, points, scale_for
+from carework_core.definitions.loading import load_definition
 from carework_core.errors import AnswerRejected
-from carework_core.vocabulary import NOT_SURE, checked_value, labels_of, points, scale_for
 from tests.conftest import MINI
 
 C = load_definition(MINI)

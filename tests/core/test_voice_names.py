@@ -1,6 +1,6 @@
 """A voice note's marker and its recording's file name."""
 
-from carework_core.voice import VoiceNote, file_name
+from carework_core.answering.voice import VoiceNote, file_name
 
 
 def test_the_marker_says_it_is_a_voice_note_and_how_long():

@@ -10,10 +10,10 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 
-from carework_core import sheets
-from carework_core.answering import Item
-from carework_core.export import ANSWER_COLUMNS, export_workbook
-from carework_core.sheets import MAX_CELL
+from carework_core.answering.service import Item
+from carework_core.research import sheets
+from carework_core.research.export import ANSWER_COLUMNS, export_workbook
+from carework_core.research.sheets import MAX_CELL
 from tests.conftest import MINI, ROOT, join, type_answers
 
 SHEETS = [
@@ -340,7 +340,7 @@ async def test_items_and_answers_carry_the_synthesis_and_reasons_where_those_par
     round trips are in tests/e2e/test_synthesis.py and tests/core/test_carry.py."""
     from types import SimpleNamespace
 
-    from carework_core import workbook_sources
+    from carework_core.research import workbook_sources
 
     await join(services, 990)
     await two_rounds(services)

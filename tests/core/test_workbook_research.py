@@ -7,9 +7,9 @@ import zipfile
 
 from openpyxl import load_workbook
 
+from carework_core.answering.voice import VoiceNote, voice_files
 from carework_core.bootstrap import Services
-from carework_core.export import export_workbook
-from carework_core.voice import VoiceNote, voice_files
+from carework_core.research.export import export_workbook
 from tests.conftest import ROOT, join
 from tests.core.test_synthesis import exported, fill
 

@@ -22,12 +22,12 @@ from hypothesis import strategies as st
 
 from bot import callbacks as cb
 from bot.errors import words_for
-from bot.sender import Bucket
+from bot.transport.sender import Bucket
 from botapi_emulator import ButtonNotFound
 from botapi_emulator.html_markup import utf16_units
 from botapi_emulator.telegram_text import MAX_TEXT_UNITS
-from carework_core.continuations import CUT_NEAR
-from carework_core.messages import OutboxStatus
+from carework_core.answering.continuations import CUT_NEAR
+from carework_core.messaging.messages import OutboxStatus
 from tests.e2e.test_withdraw import all_processed
 
 EXAMPLES = 70  # about 28 updates each reach the bot: some 2,000 updates in all, in 20 to 40 s
@@ -85,7 +85,7 @@ class Crowd:
         self.voiced: set[str] = set()  # codes of people who sent voice notes, which may be answers too
         self.errors: list[BaseException] = []
         # Each person's texts that a next text may be joined onto, as an app's pieces of one long text are
-        # (carework_core/continuations.py): (words so far, how many pieces they are).
+        # (carework_core/answering/continuations.py): (words so far, how many pieces they are).
         self.joinable: dict[int, list[tuple[str, int]]] = {}
 
     def _may_join(self, who: int, value: str) -> None:

@@ -29,7 +29,7 @@ def free_port() -> int:
 
 def command(*args: str, env: dict) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", *args],
+        [sys.executable, "-m", "bot.cli.main", *args],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -40,7 +40,7 @@ def command(*args: str, env: dict) -> subprocess.Popen:
 
 def run(*args: str, env: dict) -> str:
     done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "bot.cli.main", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
@@ -76,7 +76,7 @@ async def test_bot_started_by_hand_sends_invitations_after_a_cli_round_open(tmp_
         link = ""
         for _ in range(100):  # the bot records its username when it starts
             done = subprocess.run(
-                [sys.executable, "-m", "bot.cli", "invite", "--group", "workforce"],
+                [sys.executable, "-m", "bot.cli.main", "invite", "--group", "workforce"],
                 cwd=ROOT,
                 env=env,
                 capture_output=True,

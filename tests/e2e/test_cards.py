@@ -5,7 +5,7 @@ import asyncio
 import pytest
 
 from botapi_emulator import ButtonNotFound
-from carework_core.answering import Item
+from carework_core.answering.service import Item
 from carework_core.storage.answers import all_answers
 from tests.conftest import ROOT
 from tests.e2e.conftest import start_stack, stop_stack

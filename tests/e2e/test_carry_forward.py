@@ -5,8 +5,8 @@ import asyncio
 import pytest
 from openpyxl import load_workbook
 
-from carework_core.answering import Item
-from carework_core.export import export_workbook
+from carework_core.answering.service import Item
+from carework_core.research.export import export_workbook
 from carework_core.storage.answers import all_answers
 from tests.conftest import ROOT
 from tests.e2e.conftest import start_stack, stop_stack

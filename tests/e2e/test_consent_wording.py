@@ -6,10 +6,10 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.runner import RunningBot
-from carework_core.answering import Item
+from carework_core.answering.service import Item
 from carework_core.bootstrap import Services
-from carework_core.consents import wording_version
-from carework_core.export import export_workbook
+from carework_core.people.consents import wording_version
+from carework_core.research.export import export_workbook
 from carework_core.storage.participants import consent_versions, consents_of
 from tests.conftest import MINI
 from tests.e2e.conftest import start_stack, stop_stack

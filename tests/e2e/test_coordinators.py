@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from carework_core.lifecycle import RoundStatus
+from carework_core.rounds.lifecycle import RoundStatus
 from carework_core.storage.audit import audit_entries
 
 REFUSED = "This command is for the consultation team."

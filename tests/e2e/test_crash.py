@@ -35,7 +35,7 @@ def start_bot(url: str, db: Path, log: Path, survey: Path = BURST) -> subprocess
         "CAREWORK_POLL_TIMEOUT": "1",
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"], cwd=ROOT, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT
+        [sys.executable, "-m", "bot.cli.main", "run"], cwd=ROOT, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT
     )
 
 

@@ -4,11 +4,11 @@ import asyncio
 
 import pytest
 
-from bot import render
-from bot.catalogue import ENGLISH
 from bot.errors import words_for
+from bot.text import render
+from bot.text.catalogue import ENGLISH
+from carework_core.answering.steps import Item
 from carework_core.errors import NotYourRound
-from carework_core.steps import Item
 from tests.e2e.conftest import held_on_disk
 from tests.e2e.test_forged_taps import GONE as STALE_TOAST
 from tests.e2e.test_round import reach_the_rating, start_round

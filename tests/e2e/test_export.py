@@ -6,8 +6,8 @@ import threading
 
 from openpyxl import load_workbook
 
-from bot import team_text
-from carework_core import sheets
+from bot.text import team_text
+from carework_core.research import sheets
 from carework_core.storage.audit import audit_entries
 
 

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from bot.runner import RunningBot
 from carework_core.bootstrap import Services
-from carework_core.export import export_workbook
+from carework_core.research.export import export_workbook
 from tests.conftest import ROOT
 from tests.e2e.conftest import start_stack, stop_stack
 from tests.e2e.test_withdraw import all_processed, vacuumed_bytes

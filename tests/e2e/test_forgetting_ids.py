@@ -4,7 +4,7 @@ bot's hourly pruning finds them older than a week."""
 
 from __future__ import annotations
 
-from carework_core.their_data import KEEP_IDLE_IDS
+from carework_core.people.their_data import KEEP_IDLE_IDS
 from tests.e2e.conftest import held_on_disk as held
 from tests.e2e.test_withdraw import all_processed, vacuumed_bytes, withdrawn
 

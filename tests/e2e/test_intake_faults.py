@@ -12,11 +12,11 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.sender import Sender
+from bot.transport.sender import Sender
 from botapi_emulator import Emulator, EmulatorClient
 from carework_core.bootstrap import Services
 from carework_core.clock import SystemClock
-from carework_core.messages import InboxStatus
+from carework_core.messaging.messages import InboxStatus
 from carework_core.storage.db import Database
 from carework_core.storage.inbox import count_updates
 from tests.e2e.conftest import TOKEN, start_stack, stop_stack

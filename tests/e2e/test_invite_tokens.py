@@ -7,7 +7,7 @@ import stat
 
 from carework_core.bootstrap import Services
 from carework_core.clock import ShiftedClock
-from carework_core.invite_tokens import key_path
+from carework_core.people.invite_tokens import key_path
 from tests.conftest import MINI
 
 

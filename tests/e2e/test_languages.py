@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from bot.catalogue import words
-from bot.deadend_text import commands_menu
-from carework_core.export import export_workbook
-from carework_core.local_text import LocalText
-from carework_core.steps import Item
+from bot.text.catalogue import words
+from bot.text.deadend_text import commands_menu
+from carework_core.answering.steps import Item
+from carework_core.definitions.local_text import LocalText
+from carework_core.research.export import export_workbook
 from tests.bot.test_cli import carework
 from tests.e2e.conftest import start_stack, stop_stack
 

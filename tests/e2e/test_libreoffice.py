@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from carework_core.export import export_workbook
+from carework_core.research.export import export_workbook
 from tests.conftest import type_answers
 
 TYPED = ["=1+1", "#N/A", "#DIV/0!", "007", "2024-01-02", "@SUM(A1)", "-5", "café 👩🏽‍⚕️ <b> & é", "  spaced  "]

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from carework_core.people import ParticipantStatus
+from carework_core.people.model import ParticipantStatus
 from carework_core.storage.participants import consents_of
 
 

@@ -27,7 +27,7 @@ def retries_recorded(caplog) -> int:
 
 
 async def test_an_invitation_outlives_four_hours_of_failed_sends(stack, caplog):
-    caplog.set_level("INFO", logger="bot.sender")
+    caplog.set_level("INFO", logger="bot.transport.sender")
     ann = await stack.joined("Ann")
     stack.emulator.begin_outage("sendMessage")
     await stack.open_round("r1")

@@ -64,7 +64,7 @@ class Walk:
             raise AssertionError(f"the walk-through has a step this test does not know: {line}")
 
     def carework(self, args: list[str]) -> None:
-        command = [sys.executable, "-m", "bot.cli", *args]
+        command = [sys.executable, "-m", "bot.cli.main", *args]
         if args[0] in ("emulator", "run"):  # a terminal of its own, running until the end
             with (self.folder / f"{args[0]}.log").open("w") as terminal:
                 self.background.append(

@@ -45,7 +45,7 @@ def test_rehearse_writes_export_trace_and_transcripts(tmp_path):
         [
             sys.executable,
             "-m",
-            "bot.cli",
+            "bot.cli.main",
             "rehearse",
             str(MINI),
             "--participants",
@@ -113,7 +113,7 @@ async def test_rehearsal_survives_injected_faults(tmp_path):
 
 def test_rehearsal_follows_the_schedule_and_reminds_only_those_who_had_not_finished(tmp_path):
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "bot.cli", "rehearse", str(scheduled_mini(tmp_path)), "--participants", "10"]
+    command = [sys.executable, "-m", "bot.cli.main", "rehearse", str(scheduled_mini(tmp_path)), "--participants", "10"]
     done = subprocess.run(
         [*command, "--seed", "3", "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300
     )

@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 
 from carework_core.bootstrap import Services
 from carework_core.clock import ShiftedClock
-from carework_core.export import export_workbook
-from carework_core.sheets import FORBIDDEN, clean_text
+from carework_core.research.export import export_workbook
+from carework_core.research.sheets import FORBIDDEN, clean_text
 from tests.conftest import ROOT
 from tests.e2e.test_followups import SURVEY
 
@@ -56,7 +56,7 @@ async def test_a_rehearsal_with_hostile_answers_passes_and_the_export_holds_them
     survey = tmp_path / "followups.yaml"  # the leaver's answers stay, so every text typed can be found
     survey.write_text(yaml.safe_dump(definition, sort_keys=False, allow_unicode=True), encoding="utf-8")
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "bot.cli", "rehearse", str(survey), "--participants", "12"]
+    command = [sys.executable, "-m", "bot.cli.main", "rehearse", str(survey), "--participants", "12"]
     command += ["--answers", str(HOSTILE), "--seed", "18", "--out", str(out)]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -9,9 +9,9 @@ from openpyxl import load_workbook
 
 from bot.runner import RunningBot
 from botapi_emulator import ButtonNotFound
-from carework_core.answering import Item
+from carework_core.answering.service import Item
 from carework_core.bootstrap import Services
-from carework_core.export import export_workbook
+from carework_core.research.export import export_workbook
 from rehearsal.bank import TextSource
 from rehearsal.participant import VirtualParticipant
 from tests.e2e import test_followups

@@ -5,7 +5,7 @@ import zipfile
 
 from openpyxl import load_workbook
 
-from carework_core.export import export_workbook
+from carework_core.research.export import export_workbook
 
 
 async def start_round(stack, user):

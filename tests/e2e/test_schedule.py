@@ -11,7 +11,7 @@ import yaml
 from bot.runner import RunningBot
 from carework_core.bootstrap import Services
 from carework_core.clock import ShiftedClock
-from carework_core.lifecycle import RoundStatus
+from carework_core.rounds.lifecycle import RoundStatus
 from carework_core.storage.schedule import logged_actions
 from tests.conftest import MINI
 from tests.e2e.conftest import start_stack, stop_stack

@@ -8,10 +8,10 @@ import json
 import pytest
 
 from bot.runner import RunningBot
-from carework_core.answering import Item
+from carework_core.answering.service import Item
+from carework_core.answering.vocabulary import NOT_SURE
 from carework_core.storage.audit import audit_entries
 from carework_core.storage.summaries import read_chart
-from carework_core.vocabulary import NOT_SURE
 from tests.conftest import MINI
 from tests.e2e.conftest import start_stack, stop_stack
 from tests.e2e.test_withdraw import all_processed, vacuumed_bytes, withdrawn

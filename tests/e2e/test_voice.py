@@ -8,7 +8,7 @@ import stat
 import pytest
 from openpyxl import load_workbook
 
-from carework_core.export import export_workbook
+from carework_core.research.export import export_workbook
 from tests.bot.test_cli import carework
 from tests.conftest import MINI
 from tests.e2e.conftest import TOKEN, held_on_disk, start_stack, stop_stack

@@ -35,7 +35,7 @@ async def test_serve_prints_its_url_and_stops_on_sigterm(tmp_path):
 
 async def test_the_cli_can_lift_flood_control():
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "emulator", "--port", "0", "--no-flood-control",
+        sys.executable, "-m", "bot.cli.main", "emulator", "--port", "0", "--no-flood-control",
         cwd=ROOT,
         stdout=asyncio.subprocess.PIPE,
     )  # fmt: skip

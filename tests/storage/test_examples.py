@@ -1,7 +1,7 @@
 """A round of examples as the summary reads it: people and examples per group, and quotable answers."""
 
+from carework_core.results.summary import ALL_GROUPS, ExamplesTally
 from carework_core.storage.examples import examples_tallies, quotable_examples
-from carework_core.summary import ALL_GROUPS, ExamplesTally
 
 AT = "2026-01-20T10:00:00Z"
 

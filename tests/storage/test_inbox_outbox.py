@@ -1,8 +1,8 @@
 import html
 from datetime import timedelta
 
-from carework_core.inbox import StoredUpdate
-from carework_core.outbox import MessageKind, OutgoingMessage
+from carework_core.messaging.inbox import StoredUpdate
+from carework_core.messaging.outbox import MessageKind, OutgoingMessage
 from tests.conftest import join
 
 
@@ -143,11 +143,11 @@ async def database_at_version_1(path, *rows: str):
     """Creates a database as the first release left it, holding these outbox rows (SQL values)."""
     import sqlite3
 
-    from carework_core.storage import migrations
+    from carework_core.storage import first_schemas, migrations
 
     conn = sqlite3.connect(path)
     try:
-        for statement in migrations._statements(migrations.INITIAL):
+        for statement in migrations._statements(first_schemas.INITIAL):
             conn.execute(statement)
         conn.execute(
             "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"

@@ -1,7 +1,7 @@
 """The outbox's two lanes: replies before broadcasts, rounds taking turns, each chat in its own order."""
 
 from carework_core.clock import iso
-from carework_core.outbox import Lane, OutboxStatus, OutgoingMessage
+from carework_core.messaging.outbox import Lane, OutboxStatus, OutgoingMessage
 from carework_core.storage import outbox as queue
 from carework_core.storage.db import Database
 from tests.storage.test_inbox_outbox import database_at_version_1

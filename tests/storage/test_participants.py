@@ -2,7 +2,7 @@
 
 import pytest
 
-from carework_core.people import Participant, ParticipantStatus
+from carework_core.people.model import Participant, ParticipantStatus
 from carework_core.storage import participants as stored
 from carework_core.storage.audit import audit_entries, record_audit
 from carework_core.storage.db import Database

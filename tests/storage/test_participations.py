@@ -4,11 +4,11 @@ import sqlite3
 
 import pytest
 
-from carework_core.effects import Effect, Invited, apply_effects
-from carework_core.lifecycle import RoundStatus
-from carework_core.outbox import OutgoingMessage
+from carework_core.messaging.outbox import OutgoingMessage
+from carework_core.results.tallies import Counts
+from carework_core.rounds.effects import Effect, Invited, apply_effects
+from carework_core.rounds.lifecycle import RoundStatus
 from carework_core.storage import rounds as stored
-from carework_core.tallies import Counts
 from tests.conftest import join
 
 

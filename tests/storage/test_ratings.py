@@ -2,11 +2,11 @@
 
 import pytest
 
+from carework_core.results.summary import Rating
 from carework_core.storage import participants as people
 from carework_core.storage.answers import Answer, record_answer
 from carework_core.storage.db import Database
 from carework_core.storage.ratings import rating_counts, ratings_of
-from carework_core.summary import Rating
 
 
 @pytest.fixture

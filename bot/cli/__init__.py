@@ -1,0 +1,1 @@
+"""The `carework` command: thin commands, one service call each."""

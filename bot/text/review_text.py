@@ -1,0 +1,103 @@
+"""What a person reads when they review and change their answers (/review)."""
+
+from __future__ import annotations
+
+from bot import callbacks as cb
+from bot.text import render
+from bot.text.catalogue import Html, Words
+from bot.text.render import Button, Reply
+from carework_core.answering.review import Changing, Entry, Listing, NothingToReview
+from carework_core.answering.steps import Ask, Step
+from carework_core.definitions.model import ChoiceQuestion, Consultation, ItemRatingQuestion
+
+QUESTION_CHARS = 70  # a question's text in the list, cut short so the screen stays short
+ANSWER_CHARS = 200  # a typed answer in the list
+BUTTONS_PER_ROW = 3
+
+
+def listing(w: Words, shown: Listing | NothingToReview) -> Reply:
+    """Returns one page of the person's answers, each with a Change button, or what to do instead."""
+    if isinstance(shown, NothingToReview):
+        return Reply(w("You have no answers to change right now. Send /start to see what is waiting for you."))
+    head = w("<b>Your answers in round {number}</b>", number=shown.round_number)
+    if shown.pages > 1:
+        head += " " + w("(page {page} of {pages})", page=shown.page + 1, pages=shown.pages)
+    lines = [_entry(w, place, e) for place, e in enumerate(shown.entries, start=shown.first)]
+    tail = w("To change an answer, tap Change and its number.")
+    changes = [
+        Button(w("Change {place}", place=place), cb.Change(shown.round.id, e.answer_id))
+        for place, e in enumerate(shown.entries, start=shown.first)
+    ]
+    rows = [tuple(changes[i : i + BUTTONS_PER_ROW]) for i in range(0, len(changes), BUTTONS_PER_ROW)]
+    turn = []
+    if shown.page > 0:
+        turn.append(Button(w("Previous"), cb.ReviewPage(shown.round.id, shown.page - 1)))
+    if shown.page + 1 < shown.pages:
+        turn.append(Button(w("More answers"), cb.ReviewPage(shown.round.id, shown.page + 1)))
+    return Reply("\n\n".join([head, *lines, tail]), tuple(rows) + ((tuple(turn),) if turn else ()))
+
+
+def _entry(w: Words, place: int, e: Entry) -> str:
+    question = _short(e.question.text, QUESTION_CHARS)
+    text = w("{place}. Question {number}: {question}", place=place, number=e.number, question=question)
+    if e.item_text is not None:
+        criterion = e.criterion.name if e.criterion else ""
+        text += "\n" + w("{item} ({criterion})", item=_short(w.label(e.item_text), QUESTION_CHARS), criterion=criterion)
+    answer = _short(", ".join(e.words), ANSWER_CHARS)
+    return text + "\n" + w("<i>{answer}</i>", answer=answer)
+
+
+def changing(w: Words, shown: Changing, c: Consultation) -> Reply:
+    """Asks a question again to change its answer, showing the answer it has now."""
+    ask, entry = shown.ask, shown.entry
+    head = w("<b>Question {number} of {total}</b>", number=ask.number, total=ask.total)
+    body = w.text(ask.question.text)
+    if isinstance(ask.question, ItemRatingQuestion) and ask.item and ask.criterion:
+        body += "\n\n" + w("<i>{item}</i>", item=w.label(ask.item.text)) + "\n\n" + w.text(ask.criterion.question)
+    now = w("Your answer now: <b>{answer}</b>", answer=_short(", ".join(entry.words), ANSWER_CHARS))
+    keep = ((Button(w("Keep my answer"), cb.Change(ask.round.id, entry.answer_id, True)),),)
+    if entry.typed:
+        return Reply(f"{head}\n\n{body}\n\n{now}\n\n{w('Type your new answer in one message.')}", keep)
+    if isinstance(ask.question, ChoiceQuestion) and ask.question.multiple:
+        shown = _unskippable(render.choice(w, ask, head, Html(f"{body}\n\n{now}"), _mask(ask, entry)))
+    else:
+        asked = render.step(w, ask, c)
+        shown = _unskippable(Reply(f"{head}\n\n{body}\n\n{now}\n\n{w('Tap your new answer.')}", asked.buttons))
+    return Reply(shown.text, shown.buttons + keep)  # tapping the answer it has already changes nothing
+
+
+def changed(w: Words, step: Step, c: Consultation) -> tuple[Reply, ...]:
+    """Thanks the person for a typed change and takes them back to where they were in the round."""
+    done = Reply(w("Changed. Thank you."))
+    if isinstance(step, Ask):
+        return done, render.step(w, step, c)
+    return done, Reply(
+        w(
+            "You have answered every question in round {number}. Send /review to see your answers.",
+            number=step.round_number,
+        )
+    )
+
+
+def kept(w: Words) -> Reply:
+    """Says an answer stays as it was."""
+    return Reply(w("Your answer stays as it was."))
+
+
+def _unskippable(reply: Reply) -> Reply:
+    """Drops "Skip this question": a change replaces an answer, it cannot take it back."""
+    rows = tuple(row for row in reply.buttons if not any(isinstance(b.data, cb.Skip) for b in row))
+    return Reply(reply.text, rows)
+
+
+def _mask(ask: Ask, entry: Entry) -> int:
+    """Returns the ticks of the options chosen now, one bit per option."""
+    q = ask.question
+    assert isinstance(q, ChoiceQuestion)
+    labels = set(entry.words)
+    return sum(1 << i for i, o in enumerate(q.options) if o.label in labels)
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,1 @@
+"""Talking to Telegram: the intake of updates, each person's update order, the sender (outbox drain), HTTP."""

@@ -1,0 +1,309 @@
+"""The outbox drain: sends queued messages in order per chat, paced under Telegram's limits.
+
+Telegram allows about 30 new messages a second overall and about one message or edit a second
+per chat, with short bursts. Two token buckets keep us under both; a 429 pauses everything for retry_after; a chat
+that blocked the bot is marked unreachable. Passing failures (network errors, 5xx, timeouts) are
+retried with capped backoff for as long as the message matters (see carework_core.messaging.outbox); only
+Telegram's refusals are final.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any, Protocol, TypeVar
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.logs import backoff, describe_failure
+from carework_core.clock import Clock
+from carework_core.messaging.outbox import MessageKind, Outbox, QueuedMessage
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+MAX_BACKOFF_SECONDS = 300  # during a long outage each message is still tried every five minutes
+# The Bot API call for each kind of message: the core says what it wants, only the bot knows Telegram.
+METHODS = {
+    MessageKind.SEND: "sendMessage",
+    MessageKind.EDIT: "editMessageText",
+    MessageKind.EDIT_BUTTONS: "editMessageReplyMarkup",
+    MessageKind.CHART: "sendPhoto",
+}
+
+
+class Charts(Protocol):
+    """Where the sender finds a round's chart and keeps the file_id of its first upload."""
+
+    async def chart(self, round_id: str) -> tuple[bytes, str | None] | None: ...
+
+    async def keep_file_id(self, round_id: str, file_id: str) -> None: ...
+
+
+class Bucket:
+    """A token bucket: `capacity` sends at once, refilled at `rate` per second."""
+
+    def __init__(self, capacity: float, rate: float, monotonic=time.monotonic):
+        self.capacity, self.rate, self._monotonic = capacity, rate, monotonic
+        self.tokens, self._at = capacity, monotonic()
+
+    def wait_time(self) -> float:
+        """Returns seconds until one token is available (0 if one is now)."""
+        now = self._monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self._at) * self.rate)
+        self._at = now
+        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+
+    def take(self) -> None:
+        self.tokens -= 1
+
+
+class Sender:
+    """Sends due messages one at a time as the pace allows, without waiting for each to be answered.
+
+    A reply must not wait behind a broadcast: anything queued (a handler wakes the sender) ends
+    the current batch at the next send, and the next fetch puts replies first. Sends in flight
+    are not fetched again; their chats wait, since their head is still pending.
+    """
+
+    def __init__(self, bot: Bot, outbox: Outbox, clock: Clock, per_second: float = 29.0, charts: Charts | None = None):
+        self.bot, self.outbox, self.clock, self.charts = bot, outbox, clock, charts
+        self._file_ids: dict[str, str] = {}  # round -> its chart's file_id, once uploaded
+        self._uploading = asyncio.Lock()  # the first send of a chart uploads it; the rest wait and reuse it
+        # A small burst allowance under Telegram's ~30: arrival jitter can never add up to a 429.
+        self.overall = Bucket(capacity=10.0, rate=per_second)
+        self.chats: dict[int, Bucket] = {}
+        self._wake = asyncio.Event()
+        self._paused_until = 0.0
+        self._in_flight: dict[int, asyncio.Task] = {}
+        self._failure: Exception | None = None  # a send whose outcome could not be recorded
+        self._delivered: tuple[list[tuple[int, int | None]], asyncio.Future] | None = None  # the next write's
+        self._recorder: asyncio.Task | None = None
+        self.sent = 0
+        self.stopping = False
+
+    def finish(self) -> None:
+        """Asks the drain to stop once the sends under way are recorded, so a restart repeats none."""
+        self.stopping = True
+        self._wake.set()
+
+    def wake(self) -> None:
+        """Tells the drain that something was queued."""
+        self._wake.set()
+
+    async def run(self, idle_seconds: float = 1.0) -> None:
+        """Drains the outbox until cancelled; a failed pass is logged and tried again after a rest."""
+        failures = 0
+        try:
+            while not self.stopping:
+                try:
+                    tried = await self.send_due()
+                    failures = 0
+                except Exception as exc:  # e.g. another process holding the database: every message waits on us
+                    failures += 1
+                    rest = backoff(failures, cap=60.0, first=1.0)
+                    log.error(
+                        "sender pass failed",
+                        extra={"reason": describe_failure(exc), "failures": failures, "rest_seconds": rest},
+                    )
+                    await asyncio.sleep(rest)
+                    continue
+                if not tried:  # the wake flag was cleared before the fetch: nothing queued since is missed
+                    await self._idle(idle_seconds)
+        finally:
+            await self.finish_sends()  # let a send under way record how it went
+
+    async def _idle(self, seconds: float) -> None:
+        """Waits until something is queued, a send under way ends (its chat's next message may go), or seconds pass."""
+        woken = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait([woken, *self._in_flight.values()], timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            woken.cancel()
+
+    async def drain_once(self, batch: int = 10) -> int:
+        """Sends the next due messages (one per chat) and waits for their answers; returns how many were tried."""
+        tried = await self.send_due(batch)
+        await self.finish_sends()
+        self._raise_failure()
+        return tried
+
+    async def finish_sends(self) -> None:
+        """Waits for every send under way to be answered and recorded."""
+        await asyncio.gather(*self._in_flight.values())
+
+    async def send_due(self, batch: int = 10) -> int:
+        """Starts sending due messages at the pace allowed, replies first; returns how many were started.
+
+        Stops early when something new is queued, so that a reply goes before the rest of the batch.
+        """
+        self._raise_failure()
+        pause = self._paused_until - time.monotonic()
+        if pause > 0:
+            await asyncio.sleep(pause)
+        self._wake.clear()
+        due = await self._due(batch)
+        ready = [m for m in due if self._chat(m.chat_id).wait_time() == 0]
+        if not ready:
+            if due:  # every due chat is still cooling down
+                await asyncio.sleep(min(self._chat(m.chat_id).wait_time() for m in due))
+            return 0
+        started = 0
+        for message in ready:
+            if started and (self._wake.is_set() or self._paused_until > time.monotonic()):
+                break
+            if message.kind in (MessageKind.SEND, MessageKind.CHART):  # the overall limit is on new messages
+                wait = self.overall.wait_time()
+                if wait:
+                    await asyncio.sleep(wait)
+                    self.overall.wait_time()
+                self.overall.take()
+            self._chat(message.chat_id).take()
+            self._in_flight[message.id] = asyncio.create_task(self._send_recorded(message))
+            started += 1
+        return started
+
+    async def _due(self, batch: int) -> list[QueuedMessage]:
+        # Sends in flight are still pending: asked for, so the batch is full, but not read again.
+        due = await self.outbox.due(self.clock.now(), batch + len(self._in_flight), self._in_flight.keys())
+        for message in [m for m in due if not m.wanted]:
+            await self.outbox.expire(message.id)
+            log.info("message expired", extra={"outbox_id": message.id, "attempts": message.attempts})
+        return [m for m in due if m.wanted][:batch]
+
+    async def _send_recorded(self, message: QueuedMessage) -> None:
+        try:
+            await self._send(message)
+        except Exception as exc:  # the next pass raises it, so the run loop logs it and rests
+            self._failure = exc
+        finally:  # only once its outcome is in the outbox (or its failure noted) may it be fetched again
+            self._in_flight.pop(message.id, None)
+
+    def _raise_failure(self) -> None:
+        failure, self._failure = self._failure, None
+        if failure is not None:
+            raise failure
+
+    async def direct(self, chat_id: int, call: Callable[[], Awaitable[T]], tries: int = 3) -> T:
+        """Makes a Bot API call outside the outbox (words the database must not keep, such as /mydata) at
+        the pace of queued sends, so it takes its turn in the chat instead of meeting flood control; a 429
+        all the same is waited out, and a passing network or server error tried again, up to `tries` times."""
+        for tried in range(1, tries + 1):
+            while (wait := self._turn(chat_id)) > 0:
+                await asyncio.sleep(wait)
+            self._chat(chat_id).take()
+            self.overall.take()
+            try:
+                return await call()
+            except RetryAfter as exc:
+                if tried == tries:
+                    raise
+                seconds = retry_seconds(exc.retry_after)
+                self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+                log.warning("flood control", extra={"retry_after": seconds})
+            except BadRequest:
+                raise  # the same request would be refused again
+            except NetworkError as exc:  # as the outbox would; a second copy of /mydata is better than none
+                if tried == tries:
+                    raise
+                log.warning("direct call failed, trying again", extra={"reason": type(exc).__name__})
+                await asyncio.sleep(backoff(tried, cap=2.0))
+        raise AssertionError("unreachable: the last try returns or raises")
+
+    def _turn(self, chat_id: int) -> float:
+        """Returns the seconds until a message may go to this chat: after a pause, with a token in both buckets."""
+        pause = self._paused_until - time.monotonic()
+        return max(pause, self._chat(chat_id).wait_time(), self.overall.wait_time())
+
+    def _chat(self, chat_id: int) -> Bucket:
+        if chat_id not in self.chats:
+            self.chats[chat_id] = Bucket(capacity=4, rate=1.0)  # Telegram allows a burst of about 5
+        return self.chats[chat_id]
+
+    async def _send(self, m: QueuedMessage) -> None:
+        try:
+            result = await self._call(m)
+        except RetryAfter as exc:
+            seconds = retry_seconds(exc.retry_after)
+            self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+            await self.outbox.retry_later(m.id, self.clock.now() + timedelta(seconds=seconds), "retry_after")
+            log.warning("flood control", extra={"outbox_id": m.id, "retry_after": seconds})
+        except Forbidden as exc:
+            await self.outbox.mark_undeliverable(m, exc.message)
+            log.info("chat unreachable", extra={"outbox_id": m.id})
+        except BadRequest as exc:
+            if "message is not modified" in exc.message.lower():  # an earlier try got through
+                await self.outbox.mark_sent(m.id, m.params.get("message_id"))
+            else:
+                await self.outbox.mark_failed(m.id, exc.message)
+                log.error(
+                    "message refused", extra={"outbox_id": m.id, "method": METHODS[m.kind], "reason": exc.message}
+                )
+        except (NetworkError, TelegramError) as exc:
+            await self._retry(m, type(exc).__name__)
+        else:
+            self.sent += 1
+            message_id = result.get("message_id") if isinstance(result, dict) else None
+            await self._record_delivery(m.id, message_id)
+
+    async def _call(self, m: QueuedMessage) -> Any:
+        if m.kind is not MessageKind.CHART:
+            return await self.bot.do_api_request(METHODS[m.kind], api_kwargs=m.params)
+        params = dict(m.params)
+        round_id = params.pop("chart")
+        if round_id not in self._file_ids:
+            async with self._uploading:
+                if round_id not in self._file_ids:
+                    return await self._upload(round_id, params)
+        return await self.bot.do_api_request("sendPhoto", api_kwargs={**params, "photo": self._file_ids[round_id]})
+
+    async def _upload(self, round_id: str, params: dict[str, Any]) -> Any:
+        """Sends a chart by its stored file_id, or uploads it and keeps the file_id Telegram gives it."""
+        stored = await self.charts.chart(round_id) if self.charts else None
+        if stored is None:
+            raise BadRequest(f"no chart is stored for round {round_id}")
+        png, file_id = stored
+        if file_id:
+            self._file_ids[round_id] = file_id
+            return await self.bot.do_api_request("sendPhoto", api_kwargs={**params, "photo": file_id})
+        sent = await self.bot.send_photo(photo=png, filename=f"{round_id}.png", **params)
+        self._file_ids[round_id] = sent.photo[-1].file_id
+        await self.charts.keep_file_id(round_id, self._file_ids[round_id])
+        return {"message_id": sent.message_id}
+
+    async def _record_delivery(self, outbox_id: int, message_id: int | None) -> None:
+        """Records a delivery together with those that end while the previous write is under way.
+
+        At hundreds of messages a second, one transaction per delivery was most of the sender's
+        database work; this group commit costs no wait when sends are few (one write, at once).
+        """
+        if self._delivered is None:
+            self._delivered = ([], asyncio.get_running_loop().create_future())
+        deliveries, written = self._delivered
+        deliveries.append((outbox_id, message_id))
+        if self._recorder is None or self._recorder.done():
+            self._recorder = asyncio.create_task(self._write_deliveries())
+        await written
+
+    async def _write_deliveries(self) -> None:
+        while self._delivered is not None:
+            (deliveries, written), self._delivered = self._delivered, None
+            try:
+                await self.outbox.mark_all_sent(deliveries)
+            except Exception as exc:  # each send waiting on this write takes the failure as its own
+                written.set_exception(exc)
+            else:
+                written.set_result(None)
+
+    async def _retry(self, m: QueuedMessage, reason: str) -> None:
+        delay = min(MAX_BACKOFF_SECONDS, 2 ** min(m.attempts, 16))
+        await self.outbox.retry_later(m.id, self.clock.now() + timedelta(seconds=delay), reason)
+        log.info("send failed, will retry", extra={"outbox_id": m.id, "reason": reason, "delay": delay})
+
+
+def retry_seconds(retry_after: int | float | timedelta) -> float:
+    """Returns a 429's retry_after in seconds, whichever form the library gave it in."""
+    return retry_after.total_seconds() if isinstance(retry_after, timedelta) else float(retry_after)

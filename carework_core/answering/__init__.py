@@ -1,0 +1,1 @@
+"""Answering a round: the next step, follow-ups, review and change, carry-forward, voice, what answers mean."""

@@ -1,0 +1,1 @@
+"""Updates coming in (the inbox) and messages going out (the outbox), in the core's words."""

@@ -1,0 +1,95 @@
+"""Raw updates, stored durably before Telegram is told they arrived, then worked off in order.
+
+Telegram's update ids restart (after a week without updates, or when a self-hosted Bot API server
+restarts), so each stored update gets its own receipt number, unique for good; an update id
+marks a redelivery only while Telegram has not yet been told we hold it (unconfirmed).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from carework_core.clock import iso
+from carework_core.env import Env
+from carework_core.messaging.messages import InboxStatus, StoredUpdate
+from carework_core.storage import inbox as stored
+
+__all__ = ["Inbox", "InboxStatus", "StoredUpdate", "storable"]
+
+SQLITE_INTEGERS = range(-(2**63), 2**63)
+
+
+def storable(update_id: int) -> bool:
+    """Says whether SQLite can hold this update id; one it cannot is set aside as it arrives."""
+    return update_id in SQLITE_INTEGERS
+
+
+class Inbox:
+    def __init__(self, env: Env):
+        self.env = env
+
+    async def store(self, updates: list[StoredUpdate], confirmed: int | None = None) -> int:
+        """Stores updates (one redelivered before we confirmed it is ignored); returns how many are new.
+
+        `confirmed`, when given, is the offset Telegram was sent when it sent these: recorded first,
+        in the same transaction (see `confirmed`)."""
+        added = 0
+        async with self.env.db.transaction() as tx:
+            if confirmed is not None:
+                await stored.confirm_up_to(tx, min(confirmed - 1, SQLITE_INTEGERS[-1]))
+            for u in updates:
+                now = self.env.stamp()
+                if not storable(u.update_id):
+                    await stored.add_set_aside(tx, u, now, f"update id {u.update_id} is too large to store")
+                elif await stored.add_update(tx, u, now):
+                    added += 1
+        return added
+
+    async def received_at(self, update_id: int) -> str | None:
+        """Returns when an update still being processed arrived, or None when none such is stored."""
+        async with self.env.db.reading() as tx:
+            return await stored.received_at(tx, update_id)
+
+    async def next_offset(self) -> int | None:
+        """Returns the getUpdates offset that confirms what is stored but unconfirmed, or None."""
+        async with self.env.db.reading() as tx:
+            newest = await stored.newest_unconfirmed(tx)
+        return None if newest is None else newest + 1
+
+    async def confirmed(self, offset: int) -> None:
+        """Records that Telegram was sent this offset, so it dropped every update below it."""
+        async with self.env.db.transaction() as tx:
+            await stored.confirm_up_to(tx, min(offset - 1, SQLITE_INTEGERS[-1]))
+
+    async def unfinished(self, limit: int = 100, after: int = 0) -> list[StoredUpdate]:
+        """Returns stored updates not yet processed, received after receipt `after`, in the order they arrived."""
+        async with self.env.db.reading() as tx:
+            return await stored.unfinished_updates(tx, limit, after)
+
+    async def finish(self, receipt: int) -> None:
+        """Marks an update processed and forgets its content (names, text): only its id is kept."""
+        await self._mark(receipt, InboxStatus.DONE, None)
+
+    async def set_aside(self, receipt: int, reason: str) -> None:
+        """Marks an update that cannot be processed, so it never blocks the ones after it."""
+        await self._mark(receipt, InboxStatus.SET_ASIDE, reason[:500])
+
+    async def forget_set_aside(self, keep_days: float) -> int:
+        """Forgets the content of updates set aside more than keep_days ago; returns how many."""
+        cutoff = iso(self.env.clock.now() - timedelta(days=keep_days))
+        async with self.env.db.transaction() as tx:
+            return await stored.forget_set_aside_before(tx, cutoff)
+
+    async def checkpoint(self) -> None:
+        """Moves written pages into the database file and empties the WAL, where raw text would linger."""
+        await self.env.db.checkpoint()
+
+    async def counts(self) -> dict[InboxStatus, int]:
+        """Returns how many stored updates are in each status."""
+        async with self.env.db.reading() as tx:
+            return await stored.count_updates(tx)
+
+    async def _mark(self, receipt: int, status: InboxStatus, error: str | None) -> None:
+        # A set-aside update keeps its content for a few days, for diagnosis (forget_set_aside).
+        async with self.env.db.transaction() as tx:
+            await stored.mark_update(tx, receipt, status, self.env.stamp(), error, forget=status is InboxStatus.DONE)

@@ -1,0 +1,1 @@
+"""What a round found: figures, summaries and each person's digest, statistics, scrubbed excerpts, tallies."""

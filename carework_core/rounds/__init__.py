@@ -1,0 +1,1 @@
+"""Rounds over time: their lifecycle, the pure schedule, plans per group, recorded effects, progress."""
