@@ -86,38 +86,37 @@ def seed(path: Path, answers: int) -> None:
     conn.close()
 
 
-async def ours(db: Path, out: Path) -> None:
+async def ours(file: Path, out: Path) -> None:
     from carework_core.bootstrap import Services
     from carework_core.clock import SystemClock
-    from carework_core.research.export import export_workbook
 
-    services = await Services.open(db, SURVEY, SystemClock(), create=False)
+    services = await Services.open(file, SURVEY, SystemClock(), create=False)
     try:
-        await export_workbook(services.env, out, definition=SURVEY)
+        await services.exports.workbook(out, definition=SURVEY)
     finally:
         await services.close()
 
 
-def pandas(db: Path, out: Path) -> None:
+def pandas(file: Path, out: Path) -> None:
     import pandas as pd
 
-    with sqlite3.connect(db) as conn:
+    with sqlite3.connect(file) as conn:
         frame = pd.read_sql_query(ANSWERS_SQL, conn)
     frame.to_excel(out, index=False, sheet_name="Answers")
 
 
-def child(which: str, db: Path, out: Path) -> None:
+def child(which: str, file: Path, out: Path) -> None:
     """Runs one export in this process and prints its seconds and peak memory as JSON."""
     started = time.perf_counter()
-    asyncio.run(ours(db, out)) if which == "ours" else pandas(db, out)
+    asyncio.run(ours(file, out)) if which == "ours" else pandas(file, out)
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "bytes": out.stat().st_size}))
 
 
-def measure(which: str, db: Path, out: Path) -> dict:
+def measure(which: str, file: Path, out: Path) -> dict:
     done = subprocess.run(
-        [sys.executable, __file__, "--child", which, "--db", str(db), "--out", str(out)],
+        [sys.executable, __file__, "--child", which, "--db", str(file), "--out", str(out)],
         capture_output=True,
         text=True,
         check=True,
@@ -125,7 +124,7 @@ def measure(which: str, db: Path, out: Path) -> dict:
     )
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     print(
-        f"{which} {db.name}: {figures['seconds']:.1f} s, {figures['peak_mb']:.0f} MB peak, {figures['bytes']:,} bytes"
+        f"{which} {file.name}: {figures['seconds']:.1f} s, {figures['peak_mb']:.0f} MB peak, {figures['bytes']:,} bytes"
     )
     return figures
 
@@ -151,10 +150,10 @@ if __name__ == "__main__":
     parser.add_argument("--answers", type=int, default=1_000_000)
     parser.add_argument("--small", type=int, default=100_000)
     parser.add_argument("--child", choices=["ours", "pandas"])
-    parser.add_argument("--db", type=Path)
+    parser.add_argument("--db", dest="database", type=Path)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.db, args.out)
+        child(args.child, args.database, args.out)
     else:
         main(args.answers, args.small)

@@ -1,8 +1,8 @@
 """Benchmark: every statistic of a rating round of one million ratings, beside SQLite's own floor.
 
 Builds a real database file through the product's migrations, with 2,000 participants in 4
-groups each rating 100 items on 5 criteria (a few "Not sure"). Then, on the same connection,
-times (a) `Results.round_stats` end to end (the counting query, quartiles, consensus and small-
+groups each rating 100 items on 5 criteria (a few "Not sure"). Then, on the same file (the floor on
+a plain connection of its own), times (a) `Results.round_stats` end to end (the counting query, quartiles, consensus and small-
 group checks of every cell) and (b) one `SELECT ... COUNT(*), AVG(value) ... GROUP BY item,
 criterion, group` over the same answers: the least any summary must cost. Each is run a few
 times, alternating, and the fastest kept; peak memory is tracemalloc's (Python allocations
@@ -24,7 +24,6 @@ from pathlib import Path
 
 from carework_core.bootstrap import Services
 from carework_core.clock import ManualClock
-from carework_core.storage.db import Database
 
 GROUPS = ["providers", "lived", "workforce", "policy"]
 CRITERIA = ["evidence", "size", "newness", "transfer", "lasting"]
@@ -55,23 +54,23 @@ async def build(folder: Path, participants: int, items: int, seed: int) -> tuple
     """Writes the definition and a migrated database holding every rating; returns paths and rating count."""
     survey, path = folder / "bench.yaml", folder / "bench.db"
     survey.write_text(definition())
-    await (await Database.open(path)).close()  # the real migrations make the tables
+    await (await Services.open(path, survey, ManualClock())).close()  # the real migrations make the tables
     rng = random.Random(seed)
-    with sqlite3.connect(path) as db:  # the bench fills the file directly: one transaction, executemany
-        db.executemany(
+    with sqlite3.connect(path) as conn:  # the bench fills the file directly: one transaction, executemany
+        conn.executemany(
             "INSERT INTO participants (id, code, group_id, status, created_at) VALUES (?, ?, ?, 'consented', 't')",
             [(n, f"P-{n:05}", GROUPS[n % len(GROUPS)]) for n in range(1, participants + 1)],
         )
-        db.executemany(
+        conn.executemany(
             "INSERT INTO items (item_set, item_id, position, text) VALUES ('ideas', ?, ?, ?)",
             [(f"i{n}", n, f"Idea {n}") for n in range(items)],
         )
-        db.executemany(
+        conn.executemany(
             "INSERT INTO answers (participant_id, round_id, question_id, item_id, criterion_id, value, source,"
             " created_at) VALUES (?, ?, 'ideas', ?, ?, ?, ?, 't')",
             _answers(rng, participants, items),
         )
-        count = db.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
+        count = conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
     return survey, path, count
 
 
@@ -110,8 +109,10 @@ async def main(participants: int, items: int, repeats: int) -> None:
             async def ours():
                 return await services.results.round_stats(ROUND)
 
+            baseline = sqlite3.connect(path)  # the floor: one plain query on a connection of its own
+
             async def floor():
-                return await services.env.db.fetchall(FLOOR, (ROUND,))
+                return baseline.execute(FLOOR, (ROUND,)).fetchall()
 
             stats = await ours()
             cells = len(stats.cells)

@@ -36,12 +36,11 @@ async def one_tap(folder: Path) -> Counter:
         # so the two replies go at once and the count holds the tap alone, not the waits between sends.
         await asyncio.sleep(4.5)
         statements: list[str] = []
-        connection = stack.services.env.db._conn  # the benchmark watches the connection; the product never does
-        connection.set_trace_callback(statements.append)
+        stack.services.watch_statements(statements.append)
         await ann.tap("Big")
         await ann.wait_for(lambda chat: chat[-1].text.startswith("Question 4 of 4"))
         await outbox_drained(stack)
-        connection.set_trace_callback(None)
+        stack.services.watch_statements(None)
     finally:
         await stop_stack(stack)
     return Counter(statement.split()[0].upper() for statement in statements)

@@ -58,7 +58,7 @@ async def on_error(update: object, context: CareworkContext) -> None:
     if isinstance(error, errors.ConsentReworded):  # what they sent is not kept: they agree first, then send it again
         if update.callback_query is not None:
             await answer_query(update.callback_query)
-        c = context.services.env.consultation
+        c = context.services.consultation
         await respond(update, context, consent_text.ask_again(context.words, c, error.round_id, error.number), tag="e")
         return
     if update.callback_query is not None and isinstance(error, InvalidCallback):

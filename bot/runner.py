@@ -48,7 +48,7 @@ class RunningBot:
         self.settings, self.services = settings, services
         self.app = build_application(settings, services)
         self.sender = Sender(
-            self.app.bot, services.outbox, services.env.clock, settings.messages_per_second, services.summaries
+            self.app.bot, services.outbox, services.clock, settings.messages_per_second, services.summaries
         )
         self.app.bot_data.wake_sender = self.sender.wake
         self.app.bot_data.direct = self.sender.direct
@@ -71,7 +71,7 @@ class RunningBot:
         dropped = await self.services.coordinators.settle(self.app.bot_data.team)
         if dropped:
             log.info("coordinators no longer in CAREWORK_COORDINATORS removed", extra={"count": len(dropped)})
-        await show_commands(self.app.bot, self.services.env.consultation.languages)
+        await show_commands(self.app.bot, self.services.consultation.languages)
         await self.app.start()
         self.app.job_queue.run_repeating(self._job, interval=self.settings.reconcile_seconds, first=0.1)
         self._tasks = [
@@ -99,7 +99,7 @@ class RunningBot:
 
     async def _forget_idle_ids(self) -> None:
         """Deletes Telegram ids kept with no reason (see README, "Privacy"), at most once an hour."""
-        now = self.services.env.clock.now()
+        now = self.services.now()
         if self._forgot_at is not None and now - self._forgot_at < FORGET_EVERY:
             return
         self._forgot_at = now
@@ -111,8 +111,8 @@ class RunningBot:
         """Copies the database once a day into CAREWORK_BACKUP_DIR; a failure is logged and tried again in
         an hour, never holding up the schedule."""
         folder = self.settings.backup_dir
-        c = self.services.env.consultation
-        day = self.services.env.clock.now().astimezone(c.zone).date()
+        c = self.services.consultation
+        day = self.services.now().astimezone(c.zone).date()
         if folder is None or day == self._backed_up or time.monotonic() < self._backup_retry_at:
             return  # the reconcile runs every few seconds: only a new day reaches for the disk
         try:
@@ -133,7 +133,7 @@ class RunningBot:
                 self._wake_job.schedule_removal()
             self._wake_job = None
         if when is not None and self.app.job_queue is not None and self.app.running:
-            delay = max(0.0, (when - self.services.env.clock.now()).total_seconds())
+            delay = max(0.0, (when - self.services.now()).total_seconds())
             self._wake_job = self.app.job_queue.run_once(self._job, when=delay + 0.01)
 
     async def stop(self) -> None:

@@ -42,9 +42,9 @@ def _reminder(target: ReminderTarget, services: Services) -> OutgoingMessage:
     params = {
         "chat_id": chat,
         **round_text.reminder(
-            speaking(target.participant.language, services.env.consultation.languages),
+            speaking(target.participant.language, services.consultation.languages),
             target,
-            services.env.consultation,
+            services.consultation,
         ).params(),
     }
     return OutgoingMessage(chat, params, target.dedupe_key, target.participant.id, target.round.id, lane=Lane.BROADCAST)
@@ -55,7 +55,7 @@ async def reconcile(services: Services) -> int:
     invitations = await services.rounds.pending_invitations()
     if not invitations:
         return 0
-    consultation = services.env.consultation
+    consultation = services.consultation
     closes = {plan.round_id: plan.closes for plan in await services.plans.plans()}
     rendered = []
     for inv in invitations:
@@ -127,7 +127,7 @@ async def announce_closed_rounds(services: Services) -> int:
             {
                 "chat_id": n.participant.chat_id,
                 **round_text.round_closed(
-                    speaking(n.participant.language, services.env.consultation.languages),
+                    speaking(n.participant.language, services.consultation.languages),
                     n.number,
                     coming[(n.participant.group_id, n.round.id)],
                 ).params(),

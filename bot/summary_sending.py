@@ -36,7 +36,7 @@ async def send_summary(services: Services, action: SendSummary) -> int:
     """Renders an approved summary for each of its people and queues it with the record that it went."""
     summary = await services.summaries.show(action.round_id)
     people = await services.summaries.recipients(action.round_id)
-    consultation = services.env.consultation
+    consultation = services.consultation
     # One rendering per group and language: each person reads their own language.
     kinds = {(p.group_id, speaking(p.language, consultation.languages).lang) for p in people}
     # What comes next differs by group: only their own rounds, and no date that has passed.
@@ -61,7 +61,7 @@ async def send_summary(services: Services, action: SendSummary) -> int:
 
 async def _chart(services: Services, summary: Summary) -> None:
     """Stores the round's chart (drawn once from the approved figures)."""
-    consultation = services.env.consultation
+    consultation = services.consultation
     if await services.summaries.chart(summary.round_id) is None:
         # Drawing takes a second or more: off the event loop, so replies go on meanwhile.
         png = await asyncio.to_thread(chart_png, summary.stats, summary.item_titles, consultation)

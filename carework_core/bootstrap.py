@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from carework_core.answering.review import Review
 from carework_core.answering.service import Answering
+from carework_core.answering.voice import VoiceNotes
 from carework_core.clock import Clock
 from carework_core.definitions.loading import load_definition
 from carework_core.definitions.model import Consultation
@@ -20,6 +23,7 @@ from carework_core.people.invite_tokens import invite_key as load_invite_key
 from carework_core.people.invite_tokens import seal_invites
 from carework_core.people.onboarding import Onboarding
 from carework_core.people.their_data import TheirData
+from carework_core.research.export import Exports
 from carework_core.research.synthesis import Synthesis
 from carework_core.results.figures import Results
 from carework_core.results.summaries import Summaries
@@ -50,13 +54,33 @@ class Services:
     consents: Consents
     their_data: TheirData
     review: Review
+    voice_notes: VoiceNotes
+    exports: Exports
+
+    @property
+    def consultation(self) -> Consultation:
+        """The validated definition the services run: for texts, groups, rounds and the time zone."""
+        return self.env.consultation
+
+    @property
+    def clock(self) -> Clock:
+        """The clock every service reads (a fake one in tests)."""
+        return self.env.clock
+
+    def now(self) -> datetime:
+        """The present moment by the services' clock."""
+        return self.env.clock.now()
+
+    def watch_statements(self, callback: Callable[[str], object] | None) -> None:
+        """Hands every SQL statement the services run to `callback` (None stops): for benchmarks and debugging."""
+        self.env.db.watch_statements(callback)
 
     @classmethod
     def build(cls, db: Database, consultation: Consultation, clock: Clock, invite_key: bytes) -> Services:
         """Builds every service around one shared environment."""
         env = Env(db, consultation, clock)
-        results = Results(env)
-        review = Review(env)
+        results, review, plans = Results(env), Review(env), Plans(env)
+        summaries = Summaries(env, results)
         return cls(
             env,
             Onboarding(env, invite_key),
@@ -65,16 +89,18 @@ class Services:
             Inbox(env),
             Outbox(env),
             Tallies(env),
-            Plans(env),
+            plans,
             Coordinators(env, invite_key),
             InviteLinks(env),
-            Progress(env),
+            Progress(env, plans),
             results,
-            Summaries(env),
+            summaries,
             Synthesis(env),
             Consents(env),
-            TheirData(env),
+            TheirData(env, summaries),
             review,
+            VoiceNotes(env),
+            Exports(env),
         )
 
     @classmethod

@@ -110,7 +110,7 @@ class Stage:
 
     async def reach(self, when: datetime) -> None:
         """Moves the clock to a scheduled time (or past the quiet hours it falls in) and lets the bot act."""
-        clock = self.services.env.clock
+        clock = self.services.clock
         clock.set(when)
         quiet_end = await self.services.plans.quiet_until()
         if quiet_end is not None:

@@ -22,7 +22,6 @@ from carework_core.bootstrap import Services
 from carework_core.clock import ShiftedClock
 from carework_core.definitions.loading import load_definition
 from carework_core.definitions.model import Consultation
-from carework_core.research.export import export_workbook
 from rehearsal import synthesis
 from rehearsal.bank import TextSource
 from rehearsal.participant import VirtualParticipant
@@ -99,7 +98,7 @@ async def rehearse(
     report.refusal_descriptions = stats["refusal_descriptions"]
     counts = await services.tallies.counts()
     report.registered, report.answers = counts.registered, counts.answers
-    report.exported = (await export_workbook(services.env, out / "export.xlsx", actor="rehearsal"))["answers"]
+    report.exported = (await services.exports.workbook(out / "export.xlsx", actor="rehearsal"))["answers"]
     await services.close()
     report.seconds = time.perf_counter() - started
     return report

@@ -36,9 +36,9 @@ async def load_items(services: Services, rnd: Round, folder: Path, rng: Random) 
     """Fills and imports the Items sheet for a rating round; returns (source round, items, examples)."""
     if not any(isinstance(q, ItemRatingQuestion) for q in rnd.questions):
         return None
-    source = source_round(services.env.consultation, rnd)
+    source = source_round(services.consultation, rnd)
     path = workbook_of(folder, source)
-    await asyncio.to_thread(fill_items, path, services.env.consultation, Random(rng.random()))
+    await asyncio.to_thread(fill_items, path, services.consultation, Random(rng.random()))
     done = await services.synthesis.import_items(path, rnd.id, actor="rehearsal")
     return source, done.items, done.examples
 

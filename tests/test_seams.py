@@ -64,3 +64,148 @@ def test_the_checks_notice_what_they_look_for(tmp_path):
         assert [h.split(": ")[1] for h in database_reach(tmp_path / "bad.py")] == ["transaction", "db"]
     finally:
         ROOT = saved
+
+
+SHELL = ("bot", "rehearsal", "bench")
+# Core modules that only decide: they never reach storage or the environment, even through another module.
+PURE = (
+    "carework_core/definitions",
+    "carework_core/answering/steps.py",
+    "carework_core/answering/vocabulary.py",
+    "carework_core/rounds/lifecycle.py",
+    "carework_core/rounds/schedule.py",
+    "carework_core/results/summary.py",
+    "carework_core/results/scrub.py",
+    "carework_core/messaging/messages.py",
+    "carework_core/people/model.py",
+)
+NOT_PURE = ("carework_core.storage", "carework_core.env", "carework_core.bootstrap")
+
+
+def module_of(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+
+
+def file_of(module: str) -> Path | None:
+    """Returns a module's file (a package's __init__.py), or None when the name is not a module of ours."""
+    base = ROOT / module.replace(".", "/")
+    return next((f for f in (base.with_suffix(".py"), base / "__init__.py") if f.exists()), None)
+
+
+def core_imports(path: Path) -> set[str]:
+    """Returns the carework_core modules a file imports (a package's name when it imports one of its modules)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("carework_core"):
+            found |= {f"{node.module}.{a.name}" for a in node.names} | {node.module}
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.startswith("carework_core")}
+    return {name for name in found if file_of(name) is not None}
+
+
+def reaches(start: str, forbidden: tuple[str, ...]) -> list[str]:
+    """Returns a chain of imports from `start` to a forbidden module, or [] when there is none."""
+    seen, paths = {start}, [[start]]
+    while paths:
+        chain = paths.pop()
+        for name in core_imports(file_of(chain[-1])):
+            if name.startswith(forbidden):
+                return [*chain, name]
+            if name not in seen:
+                seen.add(name)
+                paths.append([*chain, name])
+    return []
+
+
+def service_classes() -> set[str]:
+    """Returns the names of the classes bootstrap.py builds the services from."""
+    tree = ast.parse((ROOT / "carework_core" / "bootstrap.py").read_text())
+    services = next(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == "Services")
+    return {
+        n.annotation.id
+        for n in services.body
+        if isinstance(n, ast.AnnAssign) and isinstance(n.annotation, ast.Name) and n.annotation.id != "Env"
+    }
+
+
+def past_the_seam(path: Path, services: set[str]) -> list[str]:
+    """Returns where a shell module goes round the services: the environment, the database, storage, or a
+    service it builds itself instead of taking the one bootstrap.py built."""
+    hits, tree = database_reach(path), ast.parse(path.read_text(), filename=str(path))
+    ours = {  # names this module takes from the core (rich's Progress is not our Progress)
+        a.asname or a.name
+        for n in ast.walk(tree)
+        if isinstance(n, ast.ImportFrom) and (n.module or "").startswith("carework_core")
+        for a in n.names
+    }
+    for node in ast.walk(tree):
+        where = f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', 0)}"
+        if isinstance(node, ast.Attribute) and node.attr == "env":
+            hits.append(f"{where}: .env")
+        if isinstance(node, ast.ImportFrom) and node.module in ("carework_core.env",):
+            hits.append(f"{where}: imports {node.module}")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in services & ours:
+            hits.append(f"{where}: builds {node.func.id}")
+    return hits
+
+
+def test_the_shell_reaches_the_core_only_through_the_services_bootstrap_built():
+    services = service_classes()
+    assert {"Answering", "Outbox", "Summaries", "Exports", "VoiceNotes"} <= services
+    hits = [
+        h for folder in SHELL for path in sorted((ROOT / folder).rglob("*.py")) for h in past_the_seam(path, services)
+    ]
+    assert hits == []
+
+
+def test_services_are_built_only_in_bootstrap():
+    services = service_classes()
+    # The export reads on a connection of its own in a worker thread, so it builds its own Results there.
+    allowed = {"carework_core/research/workbook_sources.py: Results"}
+    built = [
+        f"{path.relative_to(ROOT)}:{node.lineno}: {node.func.id}"
+        for path in sorted((ROOT / "carework_core").rglob("*.py"))
+        if path.name != "bootstrap.py"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in services
+    ]
+    assert [b for b in built if b.split(":")[0] + ":" + b.split(":")[2] not in allowed] == []
+
+
+def test_pure_modules_never_reach_storage_and_storage_never_imports_a_service():
+    pure = [p for name in PURE for p in ([ROOT / name] if name.endswith(".py") else (ROOT / name).rglob("*.py"))]
+    assert len(pure) > 10
+    assert {module_of(p): reaches(module_of(p), NOT_PURE) for p in pure if reaches(module_of(p), NOT_PURE)} == {}
+    service_modules = {
+        module_of(p)
+        for p in (ROOT / "carework_core").rglob("*.py")
+        if "storage" not in p.parts and any(n.startswith("carework_core.storage") for n in core_imports(p))
+    }
+    storage = sorted((ROOT / "carework_core" / "storage").rglob("*.py"))
+    assert {str(p.relative_to(ROOT)): sorted(core_imports(p) & service_modules) for p in storage} == {
+        str(p.relative_to(ROOT)): [] for p in storage
+    }
+
+
+def test_the_seam_checks_notice_a_planted_violation(tmp_path):
+    global ROOT
+    saved, ROOT = ROOT, tmp_path
+    try:
+        (tmp_path / "carework_core" / "storage").mkdir(parents=True)
+        (tmp_path / "carework_core" / "pure.py").write_text("from carework_core.middle import x\n")
+        (tmp_path / "carework_core" / "middle.py").write_text("from carework_core.storage.db import Tx\n")
+        (tmp_path / "carework_core" / "storage" / "db.py").write_text("Tx = 1\n")
+        assert reaches("carework_core.pure", NOT_PURE) == [
+            "carework_core.pure",
+            "carework_core.middle",
+            "carework_core.storage.db",
+        ]
+        (tmp_path / "handler.py").write_text(
+            "from carework_core.messaging.outbox import Outbox\n\n"
+            "async def h(context):\n    zone = context.services.env.consultation.zone\n"
+            "    outbox = Outbox(context.services.env)\n"
+        )
+        found = [h.split(": ")[1] for h in past_the_seam(tmp_path / "handler.py", {"Outbox"})]
+        assert sorted(found) == [".env", ".env", "builds Outbox"]
+    finally:
+        ROOT = saved

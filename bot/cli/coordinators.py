@@ -38,10 +38,9 @@ def extend(
     """Sets a round's closing time (a closed round, or a draft one whose planned window passed, opens until then)."""
 
     async def act(services: Services) -> None:
-        env = services.env
-        when = parse_local_time(until, env.consultation.zone, env.clock.now())
+        zone = services.consultation.zone
+        when = parse_local_time(until, zone, services.now())
         done = await services.plans.extend(round_id, when, ACTOR)
-        zone = env.consultation.zone
         out.print(team_text.extension(round_id, done, zone, f"carework round open {round_id}"), highlight=False)
 
     _run(_with_services(act))
@@ -59,12 +58,12 @@ def reminder(
         _run(lambda: _refuse("give exactly one of --move WHEN or --cancel"))
 
     async def act(services: Services) -> None:
-        zone = services.env.consultation.zone
+        zone = services.consultation.zone
         if cancel:
             await services.plans.cancel_reminder(round_id, number, ACTOR)
             out.print(f"reminder {number} of round {round_id} is cancelled", highlight=False)
             return
-        when = parse_local_time(move or "", zone, services.env.clock.now())
+        when = parse_local_time(move or "", zone, services.now())
         await services.plans.move_reminder(round_id, number, when, ACTOR)
         out.print(f"reminder {number} of round {round_id} now goes {team_text.local(when, zone)}", highlight=False)
 
@@ -89,9 +88,7 @@ def remind(
         await plans.remind_now(round_id, ACTOR)
         quiet = await plans.quiet_until()
         when = (
-            f"when quiet hours end, {team_text.local(quiet, services.env.consultation.zone)}"
-            if quiet
-            else "within seconds"
+            f"when quiet hours end, {team_text.local(quiet, services.consultation.zone)}" if quiet else "within seconds"
         )
         out.print(
             f"reminder to round {round_id} added: the running bot sends it to {team_text.people(count)} {when}",
@@ -122,7 +119,7 @@ def announce(
         assert sent is not None  # a fresh draft is always ready
         said = f"announcement queued for {team_text.people(sent.recipients)} ({audience})"
         if isinstance(sent, Held):
-            when = team_text.local(sent.goes_at, services.env.consultation.zone)
+            when = team_text.local(sent.goes_at, services.consultation.zone)
             said = (
                 f"announcement will go to {team_text.people(sent.recipients)} ({audience}) when quiet hours end, "
                 f"{when} (the running bot sends it; --urgent sends it now)"

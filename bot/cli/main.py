@@ -190,7 +190,7 @@ def round_status() -> None:
     from bot.text.team_text import plan_lines
 
     async def show(services: Services) -> None:
-        for line in plan_lines(await services.progress.overview(), services.env.consultation.zone):
+        for line in plan_lines(await services.progress.overview(), services.consultation.zone):
             out.print(line, highlight=False)
 
     _run(_with_services(show))
@@ -206,14 +206,11 @@ def export(
     ),
 ) -> None:
     """Writes the researchers' workbook (answers, people, rounds, items, codebook), keyed by pseudonymous codes."""
-    from carework_core.research.export import export_workbook
 
     async def write(services: Services) -> None:
         survey = load_settings(StoreSettings).survey
         day = since.date() if since else None
-        counts = await export_workbook(
-            services.env, path, round_id=round_id, since=day, format=format, definition=survey
-        )
+        counts = await services.exports.workbook(path, round_id=round_id, since=day, format=format, definition=survey)
         out.print(
             f"wrote {counts['answers']} answers from {counts['participants']} participants to {path}", highlight=False
         )

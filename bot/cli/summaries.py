@@ -51,7 +51,7 @@ def show(round_id: str = typer.Argument(..., help="Round id, as in the definitio
             summary = await services.summaries.show(round_id)
         except SummaryError:  # none yet: a closed round is drafted on demand
             summary = await services.summaries.draft(round_id, ACTOR)
-        c = services.env.consultation
+        c = services.consultation
         for group in c.round(round_id).groups:
             out.print(f"--- the summary for {c.group(group).name} ({group}) ---", highlight=False)
             for text in summary_messages(summary, c, group, coming=await services.plans.coming(group, round_id)):
@@ -74,7 +74,7 @@ def approve(
     async def act(services: Services) -> None:
         approved = await services.summaries.approve(round_id, ACTOR, now)
         when = await services.summaries.goes_at(round_id, approved.send_now)
-        goes = "within seconds" if when is None else f"at {team_text.local(when, services.env.consultation.zone)}"
+        goes = "within seconds" if when is None else f"at {team_text.local(when, services.consultation.zone)}"
         out.print(f"summary of round {round_id} approved: the running bot sends it {goes}", highlight=False)
 
     _run(_with_services(act))

@@ -24,7 +24,7 @@ def list_coordinators() -> None:
     configured = _configured()
 
     async def show(services: Services) -> None:
-        zone = services.env.consultation.zone
+        zone = services.consultation.zone
         for line in team_text.team_lines(await services.coordinators.team(), zone, configured, telegram_ids=True):
             out.print(line, highlight=False)
 
@@ -50,7 +50,7 @@ def list_invites() -> None:
     """Lists the invite links that still have uses left: reference, made, group, uses left."""
 
     async def show(services: Services) -> None:
-        zone = services.env.consultation.zone
+        zone = services.consultation.zone
         for line in team_text.link_lines(await services.invite_links.unused(), zone):
             out.print(line, highlight=False)
 

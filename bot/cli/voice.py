@@ -45,7 +45,7 @@ def voice_notes(
     settings = _run(lambda: load_settings(Settings))
 
     async def fetch(services: Services) -> Fetched:
-        notes = VoiceNotes(services.env)
+        notes = services.voice_notes
         wanted = await notes.of_round(round_id)
         _private_folder(folder)
         removed, failed = _tidy(folder, await notes.held_file_names())

@@ -31,7 +31,7 @@ async def begin(update: Update, context: CareworkContext) -> None:
         return
     step = await context.services.answering.begin(update.effective_user.id, data.round_id)
     await answer_query(update.callback_query)
-    await respond(update, context, render.step(context.words, step, context.services.env.consultation))
+    await respond(update, context, render.step(context.words, step, context.services.consultation))
 
 
 async def typed(update: Update, context: CareworkContext) -> None:
@@ -71,7 +71,7 @@ async def went_on(
     update: Update, context: CareworkContext, result: TextSaved | ReasonSaved | Changed, heard: Reply | None = None
 ) -> None:
     """Replies to stored words with what comes next; `heard` confirms a voice note first."""
-    w, c = context.words, context.services.env.consultation
+    w, c = context.words, context.services.consultation
     said = (heard,) if heard else ()
     if isinstance(result, Changed):  # the words replaced an answer the person asked to change
         await respond(update, context, *review_text.changed(w, result.step, c))
@@ -106,7 +106,7 @@ async def pick(update: Update, context: CareworkContext) -> None:
             render.reason_offer(context.words, data.round_id),
         )
         return
-    reply = render.step(context.words, result.step, context.services.env.consultation)
+    reply = render.step(context.words, result.step, context.services.consultation)
     if result.same_card:
         # Rating items one after another: the same message moves on, so the chat stays short.
         await respond(update, context, Edit(query.message.message_id, reply))
@@ -140,7 +140,7 @@ async def skip(update: Update, context: CareworkContext) -> None:
     step = await context.services.answering.finish_question(update.effective_user.id, data.round_id, data.number, True)
     await answer_query(query)
     passed = shown_answer(update, w("Skipped"), w) or [buttons_off(query)]
-    await respond(update, context, *passed, render.step(w, step, context.services.env.consultation))
+    await respond(update, context, *passed, render.step(w, step, context.services.consultation))
 
 
 async def add_example(update: Update, context: CareworkContext) -> None:
@@ -152,7 +152,7 @@ async def add_example(update: Update, context: CareworkContext) -> None:
         # The tapped "Saved" message itself asks for the next example: no new message needed.
         await respond(update, context, Edit(update.callback_query.message.message_id, render.type_next(context.words)))
     else:
-        await respond(update, context, render.step(context.words, invited.step, context.services.env.consultation))
+        await respond(update, context, render.step(context.words, invited.step, context.services.consultation))
 
 
 async def skip_reason(update: Update, context: CareworkContext) -> None:
@@ -165,7 +165,7 @@ async def skip_reason(update: Update, context: CareworkContext) -> None:
     if step is not None:
         # The offer's message keeps its words without the button, and the round goes on.
         await respond(
-            update, context, buttons_off(query), render.step(context.words, step, context.services.env.consultation)
+            update, context, buttons_off(query), render.step(context.words, step, context.services.consultation)
         )
 
 
@@ -173,7 +173,7 @@ async def _finish(update: Update, context: CareworkContext, skip: bool) -> None:
     data = cb.unpack(update.callback_query.data)
     step = await context.services.answering.finish_question(update.effective_user.id, data.round_id, data.number, skip)
     await answer_query(update.callback_query)
-    await respond(update, context, render.step(context.words, step, context.services.env.consultation))
+    await respond(update, context, render.step(context.words, step, context.services.consultation))
 
 
 def _tapped_value(data: cb.Pick | cb.Rate | cb.Submit) -> str:

@@ -33,7 +33,7 @@ async def ask_again(update: Update, context: CareworkContext, round_id: str) -> 
     if not changed:
         return False
     await respond(
-        update, context, consent_text.ask_again(context.words, context.services.env.consultation, round_id, changed[0])
+        update, context, consent_text.ask_again(context.words, context.services.consultation, round_id, changed[0])
     )
     return True
 
@@ -46,7 +46,7 @@ async def renew(update: Update, context: CareworkContext) -> None:
     user_id = update.effective_user.id
     result = await context.services.consents.renew(user_id, data.number, data.agree)
     await answer_query(query)
-    consultation = context.services.env.consultation
+    consultation = context.services.consultation
     chosen = shown_answer(update, context.words("Yes") if data.agree else context.words("No"), context.words)
     if result.declined:
         keeps = context.services.their_data.keeps_answers

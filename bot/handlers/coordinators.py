@@ -28,7 +28,7 @@ from bot.text.render import Button, Reply
 from carework_core.errors import CareworkError, InviteUsedUp
 from carework_core.people.coordinators import Announcement, Coordinator, Held, Joined
 from carework_core.people.invite_tokens import MAX_USES
-from carework_core.research.export import check_round, export_workbook
+from carework_core.research.export import check_round
 from carework_core.rounds.plans import parse_local_time
 
 log = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ async def status(update: Update, context: CareworkContext, me: Coordinator) -> N
 async def rounds(update: Update, context: CareworkContext, me: Coordinator) -> None:
     """Shows each round's status and plan."""
     overview = await context.services.progress.overview()
-    await respond(update, context, _lines(team_text.plan_lines(overview, context.services.env.consultation.zone)))
+    await respond(update, context, _lines(team_text.plan_lines(overview, context.services.consultation.zone)))
 
 
 def _move(verb: str) -> Callable[[Update, CareworkContext], Awaitable[None]]:
@@ -130,10 +130,10 @@ async def extend(update: Update, context: CareworkContext, me: Coordinator) -> N
     args = context.args or []
     if len(args) < 2:
         return await _usage(update, context, "/extend ROUND UNTIL, e.g. /extend r1 2026-01-25 21:00 or /extend r1 +3d")
-    env = context.services.env
-    until = parse_local_time(" ".join(args[1:]), env.consultation.zone, env.clock.now())
-    done = await context.services.plans.extend(args[0], until, me.actor)
-    said = team_text.extension(args[0], done, env.consultation.zone, f"/open {args[0]}")
+    services = context.services
+    until = parse_local_time(" ".join(args[1:]), services.consultation.zone, services.now())
+    done = await services.plans.extend(args[0], until, me.actor)
+    said = team_text.extension(args[0], done, services.consultation.zone, f"/open {args[0]}")
     await respond(update, context, Reply(escape(f"{said[0].upper()}{said[1:]}.")))
 
 
@@ -152,7 +152,7 @@ async def remind(update: Update, context: CareworkContext, me: Coordinator) -> N
         Button("Send reminder", cb.RemindNow(round_id, len(plan.reminders), True)),
         Button("Cancel", cb.RemindNow(round_id, len(plan.reminders), False)),
     )
-    gap = context.services.env.consultation.reminder_gap
+    gap = context.services.consultation.reminder_gap
     text = team_text.reminder_question(round_id, count, reach.held_back, gap)
     await respond(update, context, Reply(escape(text), (buttons,)))
 
@@ -186,7 +186,7 @@ async def confirm_remind(update: Update, context: CareworkContext, me: Coordinat
     said = f"Reminder to round {data.round_id} is on its way to {team_text.people(count)}."
     quiet = await plans.quiet_until()
     if quiet is not None:
-        zone = context.services.env.consultation.zone
+        zone = context.services.consultation.zone
         said = f"Reminder to round {data.round_id} will go to {team_text.people(count)} when quiet hours end, {team_text.local(quiet, zone)}."
     await respond(update, context, done, Reply(escape(said)))
 
@@ -255,7 +255,7 @@ async def _preview(context: CareworkContext, draft: Announcement) -> Reply:
     head = f"This goes to {team_text.people(await team.reach(draft.audience))} ({draft.audience}):"
     send, quiet = "Send", team.quiet_until()
     if quiet is not None:
-        send = f"Send at {quiet.astimezone(context.services.env.consultation.zone):%H:%M}"
+        send = f"Send at {quiet.astimezone(context.services.consultation.zone):%H:%M}"
     rows = ((Button(send, cb.Announce(draft.id, True)), Button("Cancel", cb.Announce(draft.id, False))),)
     if quiet is not None:
         rows += ((Button("Send now (urgent)", cb.Announce(draft.id, True, urgent=True)),),)
@@ -287,7 +287,7 @@ async def confirm_announcement(update: Update, context: CareworkContext, me: Coo
     draft = await team.announcement(data.announcement_id)
     sent = await team.send_announcement(draft.id, Reply(escape(draft.text or "")).params(), me.actor, data.urgent)
     if isinstance(sent, Held):
-        when = team_text.local(sent.goes_at, context.services.env.consultation.zone)
+        when = team_text.local(sent.goes_at, context.services.consultation.zone)
         said = f"Announcement will go to {team_text.people(sent.recipients)} when quiet hours end, {when}."
     elif sent:
         said = f"Announcement queued for {team_text.people(sent.recipients)}."
@@ -301,7 +301,7 @@ async def confirm_announcement(update: Update, context: CareworkContext, me: Coo
 async def export(update: Update, context: CareworkContext, me: Coordinator) -> None:
     """Says the workbook is on its way, then builds and sends it without holding up anyone's update."""
     round_id = context.args[0] if context.args else None
-    check_round(context.services.env.consultation, round_id)  # refused before anything is promised
+    check_round(context.services.consultation, round_id)  # refused before anything is promised
     await respond(update, context, Reply(escape(team_text.PREPARING)))
     # Updates are processed one at a time: awaiting the export here would keep everyone waiting.
     task = _send_workbook(context, update.effective_chat.id, round_id, me.actor)
@@ -310,11 +310,14 @@ async def export(update: Update, context: CareworkContext, me: Coordinator) -> N
 
 async def _send_workbook(context: CareworkContext, chat_id: int, round_id: str | None, actor: str) -> None:
     """Builds the workbook in a worker thread, sends it as a document and deletes the file."""
-    env = context.services.env
+    services = context.services
     folder = Path(tempfile.mkdtemp(prefix="carework-export-"))  # private to this user (0700)
-    path = folder / f"{env.consultation.id}-{env.clock.now().astimezone(env.consultation.zone):%Y%m%d-%H%M}.xlsx"
+    c = services.consultation
+    path = folder / f"{c.id}-{services.now().astimezone(c.zone):%Y%m%d-%H%M}.xlsx"
     try:
-        counts = await export_workbook(env, path, round_id=round_id, definition=context.bot_data.survey, actor=actor)
+        counts = await services.exports.workbook(
+            path, round_id=round_id, definition=context.bot_data.survey, actor=actor
+        )
         caption = team_text.exported(counts)
         await context.bot_data.direct(  # paced like the outbox; a retry after flood control reads the file again
             chat_id, lambda: context.bot.send_document(chat_id, path.read_bytes(), filename=path.name, caption=caption)

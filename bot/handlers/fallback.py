@@ -36,7 +36,7 @@ async def unknown_button(update: Update, context: CareworkContext) -> None:
 
 async def help_command(update: Update, context: CareworkContext) -> None:
     """Lists what the person can do, and who to contact."""
-    await respond(update, context, deadend_text.help_text(context.words, context.services.env.consultation))
+    await respond(update, context, deadend_text.help_text(context.words, context.services.consultation))
 
 
 async def unknown_command(update: Update, context: CareworkContext) -> None:
@@ -50,7 +50,7 @@ async def team_help(update: Update, context: CareworkContext) -> None:
     user, chat = update.effective_user, update.effective_chat
     if await context.services.coordinators.member(user.id, chat.id, context.bot_data.team) is None:
         return  # not handled here: group 1's /help answers
-    await respond(update, context, deadend_text.team_help(context.words, context.services.env.consultation))
+    await respond(update, context, deadend_text.team_help(context.words, context.services.consultation))
     raise ApplicationHandlerStop
 
 

@@ -31,7 +31,7 @@ async def skip_followup(update: Update, context: CareworkContext) -> None:
             update,
             context,
             _skipped(query, context.words),
-            render.step(context.words, step, context.services.env.consultation),
+            render.step(context.words, step, context.services.consultation),
         )
 
 
@@ -52,7 +52,7 @@ async def no_example(update: Update, context: CareworkContext) -> None:
     await answer_query(query)
     w = context.words
     passed = shown_answer(update, w("I have no example"), w) or [buttons_off(query)]
-    await respond(update, context, *passed, render.step(w, step, context.services.env.consultation))
+    await respond(update, context, *passed, render.step(w, step, context.services.consultation))
 
 
 async def other_tick(update: Update, context: CareworkContext) -> None:
@@ -64,9 +64,7 @@ async def other_tick(update: Update, context: CareworkContext) -> None:
         update.effective_user.id, data.round_id, data.number, data.mask, f"q{query.id}"
     )
     await answer_query(query)
-    await respond(
-        update, context, buttons_off(query), render.step(context.words, step, context.services.env.consultation)
-    )
+    await respond(update, context, buttons_off(query), render.step(context.words, step, context.services.consultation))
 
 
 def _after(step: Step, context: CareworkContext) -> render.Reply | None:

@@ -91,7 +91,7 @@ async def words_of(update: Update, context) -> Words:
 
 def _words_for(person: Participant | None, update: Update, context) -> Words:
     """The person's chosen language; before they join, the one their Telegram app uses, if the definition has it."""
-    languages = context.services.env.consultation.languages
+    languages = context.services.consultation.languages
     return speaking(person.language if person else update.effective_user.language_code, languages)
 
 

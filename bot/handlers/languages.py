@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 async def offer(update: Update, context: CareworkContext) -> None:
     """Shows the definition's languages as buttons."""
-    languages = context.services.env.consultation.languages
+    languages = context.services.consultation.languages
     if len(languages) < 2:
         await respond(update, context, language_text.only_one(context.words))
         return

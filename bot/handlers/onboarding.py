@@ -22,7 +22,7 @@ async def start(update: Update, context: CareworkContext) -> None:
     token = context.args[0] if context.args else None
     user = update.effective_user
     result = await context.services.onboarding.start(user.id, update.effective_chat.id, user.language_code, token)
-    consultation = context.services.env.consultation
+    consultation = context.services.consultation
     if isinstance(result, AlreadyTakingPart):
         where = await context.services.answering.whereabouts(user.id)
         closes = (await context.services.plans.plan(where.round.id)).closes if isinstance(where, ToStart) else None
@@ -43,7 +43,7 @@ async def consent(update: Update, context: CareworkContext) -> None:
     assert isinstance(data, cb.Consent)
     result = await context.services.onboarding.consent(update.effective_user.id, data.step, data.agree)
     await answer_query(query)
-    consultation = context.services.env.consultation
+    consultation = context.services.consultation
     chosen = shown_answer(update, context.words("Yes") if data.agree else context.words("No"), context.words)
     if isinstance(result, ConsentStep):
         await respond(update, context, *chosen, render.consent(context.words, consultation, result))

@@ -38,14 +38,14 @@ async def change(update: Update, context: CareworkContext) -> None:
         return
     shown = await context.services.review.change(update.effective_user.id, data.round_id, data.answer)
     await answer_query(query)
-    await respond(update, context, review_text.changing(context.words, shown, context.services.env.consultation))
+    await respond(update, context, review_text.changing(context.words, shown, context.services.consultation))
 
 
 async def _keep(update: Update, context: CareworkContext, round_id: str) -> None:
     await context.services.review.keep(update.effective_user.id, round_id)
     where = await context.services.answering.whereabouts(update.effective_user.id)
     await answer_query(update.callback_query)
-    c = context.services.env.consultation
+    c = context.services.consultation
     back = (
         render.step(context.words, where, c) if isinstance(where, Ask) else render.nothing_waiting(context.words, where)
     )

@@ -36,7 +36,7 @@ async def summary(update: Update, context: CareworkContext, me: Coordinator) -> 
 
 async def _preview(context: CareworkContext, shown: Summary) -> list[Reply]:
     """Returns the summary as each group receives it (one copy per different text) and one sample digest."""
-    c = context.services.env.consultation
+    c = context.services.consultation
     replies, seen = [], {}
     for group in c.round(shown.round_id).groups:
         texts = summary_messages(shown, c, group, coming=await context.services.plans.coming(group, shown.round_id))
@@ -62,7 +62,7 @@ async def _actions(context: CareworkContext, shown: Summary) -> Reply:
     """Returns where the summary stands and, while it is a draft, the buttons that change or approve it."""
     rid = shown.round_id
     when = await context.services.summaries.goes_at(rid)
-    at = "straight away" if when is None else f"at {team_text.local(when, context.services.env.consultation.zone)}"
+    at = "straight away" if when is None else f"at {team_text.local(when, context.services.consultation.zone)}"
     if shown.status != SummaryStatus.DRAFT:
         return Reply(escape(f"The summary of round {rid} is {shown.status.value}."))
     rows = [(Button("Replace opening", cb.SummaryAct(rid, "opening")),)]
@@ -92,7 +92,7 @@ async def summary_act(update: Update, context: CareworkContext, me: Coordinator)
     # "approve" or "now": SummaryAct refuses any other action, so nothing forged falls through to here.
     approved = await summaries.approve(rid, me.actor, now=data.act == "now")
     when = await summaries.goes_at(rid, approved.send_now)
-    goes = "now" if when is None else f"at {team_text.local(when, context.services.env.consultation.zone)}"
+    goes = "now" if when is None else f"at {team_text.local(when, context.services.consultation.zone)}"
     await respond(update, context, done, Reply(escape(f"Approved. The summary of round {rid} goes out {goes}.")))
 
 
@@ -105,14 +105,14 @@ async def digest_more(update: Update, context: CareworkContext) -> None:
     if digest is None:
         return await answer_query(query, deadend_text.unknown_button(context.words))
     await answer_query(query)
-    reply = digest_reply(digest, context.services.env.consultation, data.page, context.words)
+    reply = digest_reply(digest, context.services.consultation, data.page, context.words)
     await respond(update, context, Edit(query.message.message_id, reply))
 
 
 async def _sent_digest(context: CareworkContext, telegram_user_id: int, round_id: str) -> Digest | None:
     """Returns the person's digest of a round whose summary went out, else None: no figures of a round
     still open or of an unsent summary. (The guards checked that the bot sent them this button.)"""
-    if round_id not in {r.id for r in context.services.env.consultation.rounds}:
+    if round_id not in {r.id for r in context.services.consultation.rounds}:
         return None
     try:
         held = await context.services.summaries.stored(round_id)

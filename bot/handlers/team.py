@@ -28,7 +28,7 @@ def _lines(lines: list[str]) -> Reply:
 @team_only
 async def coordinators(update: Update, context: CareworkContext, me: Coordinator) -> None:
     """Lists the team: each coordinator's number, how they joined and since when."""
-    zone = context.services.env.consultation.zone
+    zone = context.services.consultation.zone
     members = await context.services.coordinators.team()
     lines = team_text.team_lines(members, zone, context.bot_data.team, telegram_ids=False)
     await respond(update, context, _lines([*lines, "/uncoordinate N takes coordinator N off the team."]))
@@ -52,7 +52,7 @@ async def revoke(update: Update, context: CareworkContext, me: Coordinator) -> N
     args = context.args or []
     links = context.services.invite_links
     if not args:
-        zone = context.services.env.consultation.zone
+        zone = context.services.consultation.zone
         usage = "/revoke REF... revokes those links; /revoke all [GROUP or coordinator] revokes every unused one."
         return await respond(update, context, _lines([*team_text.link_lines(await links.unused(), zone), usage]))
     if args[0] == "all" and len(args) <= 2:

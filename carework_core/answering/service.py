@@ -70,9 +70,9 @@ __all__ = [
 class Answering(FollowupActions):
     """A participant's actions in a round: each one call, returning everything the shell replies with."""
 
-    def __init__(self, env: Env, results: Results, review: Review | None = None):
+    def __init__(self, env: Env, results: Results, review: Review):
         self.env = env
-        self.review = review or Review(env)  # taps and typing that change an earlier answer
+        self.review = review  # taps and typing that change an earlier answer
         self._numbers = {r.id: n for n, r in enumerate(env.consultation.rounds, start=1)}
         self._criteria = {c.id: c for c in env.consultation.criteria}
         self._carry = Carry(env, results)  # carry-forward reads closed rounds' figures

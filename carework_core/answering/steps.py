@@ -4,8 +4,44 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from carework_core.answering.whereabouts import Elsewhere
 from carework_core.definitions.model import Criterion, ExamplesQuestion, Question, Round
+from carework_core.rounds.next_round import Coming
+
+# Where a registered person stands when no question of theirs is waiting (answering/whereabouts.py reads it).
+
+
+@dataclass(frozen=True)
+class ToStart:
+    """A round is open for the person, and they have not tapped Start yet."""
+
+    round: Round
+    round_number: int
+
+
+@dataclass(frozen=True)
+class Finished:
+    """The person has answered every open round of theirs; the newest is named."""
+
+    round: Round
+    round_number: int
+    coming: Coming | None = None  # what comes next for their group (None: not known)
+
+
+@dataclass(frozen=True)
+class RoundClosed:
+    """No round is open for the person; the newest one they were invited to has closed."""
+
+    round: Round
+    round_number: int
+    coming: Coming | None = None  # what comes next for their group (None: not known)
+
+
+@dataclass(frozen=True)
+class NoRoundOpen:
+    """No round is open for the person, and they have not been part of one yet."""
+
+
+Elsewhere = ToStart | Finished | RoundClosed | NoRoundOpen
 
 
 @dataclass(frozen=True)

@@ -2,49 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from carework_core.definitions.model import Consultation, Round
+from carework_core.answering.steps import Elsewhere, Finished, NoRoundOpen, RoundClosed, ToStart
+from carework_core.definitions.model import Consultation
 from carework_core.people.model import Participant
+from carework_core.rounds.coming import coming_in
 from carework_core.rounds.lifecycle import RoundStatus
-from carework_core.rounds.next_round import Coming, coming_in
 from carework_core.storage.db import Tx
 from carework_core.storage.participants import round_standings
-
-
-@dataclass(frozen=True)
-class ToStart:
-    """A round is open for the person, and they have not tapped Start yet."""
-
-    round: Round
-    round_number: int
-
-
-@dataclass(frozen=True)
-class Finished:
-    """The person has answered every open round of theirs; the newest is named."""
-
-    round: Round
-    round_number: int
-    coming: Coming | None = None  # what comes next for their group (None: not known)
-
-
-@dataclass(frozen=True)
-class RoundClosed:
-    """No round is open for the person; the newest one they were invited to has closed."""
-
-    round: Round
-    round_number: int
-    coming: Coming | None = None  # what comes next for their group (None: not known)
-
-
-@dataclass(frozen=True)
-class NoRoundOpen:
-    """No round is open for the person, and they have not been part of one yet."""
-
-
-Elsewhere = ToStart | Finished | RoundClosed | NoRoundOpen
 
 
 async def elsewhere(tx: Tx, consultation: Consultation, person: Participant, now: datetime) -> Elsewhere:

@@ -21,6 +21,15 @@ __all__ = ["MESSAGE_LIFETIME", "Lane", "MessageKind", "OutboxStatus", "OutgoingM
 MESSAGE_LIFETIME = timedelta(hours=24)
 
 
+async def queue_in(tx: Tx, env: Env, messages: list[OutgoingMessage]) -> int:
+    """Queues messages inside the caller's transaction; returns how many were new."""
+    added = 0
+    for m in messages:
+        expires = None if m.round_id else iso(env.clock.now() + MESSAGE_LIFETIME)
+        added += await queue.add_message(tx, m, env.stamp(), expires)
+    return added
+
+
 class Outbox:
     def __init__(self, env: Env):
         self.env = env
@@ -32,11 +41,7 @@ class Outbox:
 
     async def enqueue_in(self, tx: Tx, messages: list[OutgoingMessage]) -> int:
         """Queues messages inside the caller's transaction; returns how many were new."""
-        added = 0
-        for m in messages:
-            expires = None if m.round_id else iso(self.env.clock.now() + MESSAGE_LIFETIME)
-            added += await queue.add_message(tx, m, self.env.stamp(), expires)
-        return added
+        return await queue_in(tx, self.env, messages)
 
     async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> list[QueuedMessage]:
         """Returns the oldest pending message of each chat whose time has come: replies first, then

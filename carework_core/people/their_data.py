@@ -12,7 +12,8 @@ from carework_core.env import Env
 from carework_core.errors import NotRegistered, SummaryError
 from carework_core.results.scrub import trim_excerpt
 from carework_core.results.summaries import Summaries
-from carework_core.rounds.next_round import Coming, coming_in
+from carework_core.rounds.coming import coming_in
+from carework_core.rounds.next_round import Coming
 from carework_core.storage import details as stored_details
 from carework_core.storage import history
 from carework_core.storage import summaries as stored_summaries
@@ -77,8 +78,9 @@ class TheirData:
     """Shows people what is held about them and lets them leave: their answers deleted, or kept unlinked
     from them when the definition's on_withdraw says anonymise."""
 
-    def __init__(self, env: Env):
+    def __init__(self, env: Env, summaries: Summaries):
         self.env = env
+        self.summaries = summaries  # a withdrawal that empties a summary's quotes drafts it again
 
     @property
     def keeps_answers(self) -> bool:
@@ -145,7 +147,7 @@ class TheirData:
         known = {r.id for r in self.env.consultation.rounds}
         for round_id in (r for r in round_ids if r in known):
             try:
-                await Summaries(self.env).draft(round_id, WITHDRAWAL_ACTOR)
+                await self.summaries.draft(round_id, WITHDRAWAL_ACTOR)
             except SummaryError:
                 pass  # reopened since: it is drafted afresh when it closes again
 

@@ -78,6 +78,17 @@ class ExportRequest:
     definition: Path | None = None  # the definition file, named and hashed in About
 
 
+class Exports:
+    """The researchers' workbook, for `carework export` and a coordinator's /export."""
+
+    def __init__(self, env: Env):
+        self.env = env
+
+    async def workbook(self, path: str | Path, **options) -> dict[str, int]:
+        """Writes the workbook to path (options as export_workbook's); returns how many answers and people."""
+        return await export_workbook(self.env, path, **options)
+
+
 async def export_workbook(
     env: Env,
     path: str | Path,

@@ -39,9 +39,9 @@ MAX_OPENING = 1500  # the opening is one paragraph, read on a phone
 
 
 class Summaries:
-    def __init__(self, env: Env):
+    def __init__(self, env: Env, results: Results):
         self.env = env
-        self.results = Results(env)
+        self.results = results
 
     def _round(self, round_id: str) -> Round:
         return round_named(self.env.consultation, round_id)

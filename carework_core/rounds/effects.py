@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from carework_core.env import Env
-from carework_core.messaging.outbox import Outbox, OutgoingMessage
+from carework_core.messaging.outbox import OutgoingMessage, queue_in
 from carework_core.storage.db import Tx
 from carework_core.storage.rounds import mark_invited
 
@@ -45,9 +45,9 @@ async def apply_effects(env: Env, effects: list[Effect]) -> int:
 
 async def record_effects(tx: Tx, env: Env, effects: list[Effect]) -> int:
     """Records every action and queues its messages inside the caller's transaction."""
-    outbox, added = Outbox(env), 0
+    added = 0
     for effect in effects:
-        added += await outbox.enqueue_in(tx, list(effect.messages))
+        added += await queue_in(tx, env, list(effect.messages))
         await _record(tx, env, effect.record)
     return added
 

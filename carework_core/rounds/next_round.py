@@ -13,10 +13,6 @@ from datetime import datetime
 
 from carework_core.definitions.model import Consultation, Round
 from carework_core.rounds.lifecycle import RoundStatus
-from carework_core.rounds.schedule import plan_of
-from carework_core.storage import rounds as stored_rounds
-from carework_core.storage import schedule as stored_schedule
-from carework_core.storage.db import Tx
 
 
 @dataclass(frozen=True)
@@ -60,13 +56,3 @@ def coming_for(
         when = opens.get(rnd.id)
         return NextRound(rnd, number, when.astimezone(c.zone) if when and when > now else None)
     return NoRoundLeft()
-
-
-async def coming_in(
-    tx: Tx, c: Consultation, group_id: str, now: datetime, after: str | None = None, done: Collection[str] = ()
-) -> Coming:
-    """Reads the rounds' statuses and plans (with coordinators' changes) and returns what comes next."""
-    statuses = await stored_rounds.round_statuses(tx)
-    changes = await stored_schedule.plan_changes(tx)
-    opens = {r.id: plan_of(r, c.zone, changes).opens for r in c.rounds}
-    return coming_for(c, group_id, statuses, opens, now, after, done)

@@ -19,9 +19,10 @@ from carework_core.env import Env, audit
 from carework_core.errors import PlanError
 from carework_core.messaging.messages import OutgoingMessage
 from carework_core.people.model import Participant
+from carework_core.rounds.coming import coming_in
 from carework_core.rounds.effects import Effect, record_effects
 from carework_core.rounds.lifecycle import RoundEvent, RoundStatus
-from carework_core.rounds.next_round import Coming, coming_in
+from carework_core.rounds.next_round import Coming
 from carework_core.rounds.schedule import (
     Action,
     ChangeKind,

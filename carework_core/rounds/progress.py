@@ -83,8 +83,9 @@ def warnings_for(groups: list[GroupCounts], target: float | None) -> list[Warnin
 
 
 class Progress:
-    def __init__(self, env: Env):
+    def __init__(self, env: Env, plans: Plans):
         self.env = env
+        self.plans = plans
 
     async def report(self) -> list[RoundProgress]:
         """Returns each open or recently closed round's numbers per stakeholder group, with warnings."""
@@ -110,7 +111,7 @@ class Progress:
 
     async def overview(self) -> list[RoundOverview]:
         """Returns every round's status and plan, in definition order."""
-        plans = await Plans(self.env).plans()
+        plans = await self.plans.plans()
         async with self.env.db.reading() as tx:
             logged = {a.key: a for a in await logged_actions(tx)}
             statuses = [(await read_round(tx, p.round_id)).status for p in plans]

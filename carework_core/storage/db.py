@@ -19,7 +19,7 @@ import contextlib
 import os
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,10 @@ FIRST_MIGRATION = min(MIGRATIONS, key=lambda m: m.version).name
 
 class Database:
     """The product's only source of truth."""
+
+    def watch_statements(self, callback: Callable[[str], object] | None) -> None:
+        """Hands every statement run on this connection to `callback` (SQLite's trace hook); None stops."""
+        self._conn.set_trace_callback(callback)
 
     def __init__(self, conn: sqlite3.Connection, path: str):
         self._conn = conn
