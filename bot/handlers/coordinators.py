@@ -1,81 +1,36 @@
-"""The consultation team's commands inside Telegram: progress, the plan, reminders, links, announcements.
+"""The consultation team's commands inside Telegram: progress, the plan, reminders, links, the workbook.
 
-Every handler here runs in group 0, before the participants' handlers. `team_only` is the one check
-of who may use them: anyone else is told the command is for the team, and the attempt is logged by
-participant code (or "unregistered"), never by Telegram id. A coordinator's mistake (a round that
-does not exist, a time that has passed) is answered with the core's precise message.
+Every handler here runs in group 0, before the participants' handlers, behind `team_only`
+(team_access.py); announcements have their own module.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import shutil
 import tempfile
 from collections.abc import Awaitable, Callable
 from html import escape
 from pathlib import Path
-from typing import TypeVar
 
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler
 
 from bot import callbacks as cb
 from bot.callbacks import matches
-from bot.context import CareworkContext, Edit, answer_query, buttons_off, respond
+from bot.context import CareworkContext, respond
+from bot.handlers import announcements
+from bot.handlers.team_access import lines, tapped, team_only, usage
 from bot.text import render, team_text
 from bot.text.render import Button, Reply
 from carework_core.errors import CareworkError, InviteUsedUp
-from carework_core.people.coordinators import Announcement, Coordinator, Held, Joined
+from carework_core.people.coordinators import Coordinator, Joined
 from carework_core.people.invite_tokens import MAX_USES
 from carework_core.research.export import check_round
 from carework_core.rounds.plans import parse_local_time
 
 log = logging.getLogger(__name__)
-REFUSED = "This command is for the consultation team."
 INVITE_USAGE = f"/invite GROUP [USES] or /invite coordinator [USES], where USES is a whole number from 1 to {MAX_USES}"
-TeamHandler = Callable[[Update, CareworkContext, Coordinator], Awaitable[None]]
-
-
-def team_only(handler: TeamHandler) -> Callable[[Update, CareworkContext], Awaitable[None]]:
-    """Runs a handler for coordinators only; everyone else is refused. Either way the update stops here."""
-
-    @functools.wraps(handler)
-    async def guarded(update: Update, context: CareworkContext) -> None:
-        me = await _member(update, context)
-        if me is None:
-            code = await context.services.onboarding.code_of(update.effective_user.id)
-            log.info("team command refused", extra={"participant": code or "unregistered"})
-            if update.callback_query:
-                await answer_query(update.callback_query, REFUSED)
-            else:
-                await respond(update, context, Reply(REFUSED))
-            raise ApplicationHandlerStop
-        try:
-            await handler(update, context, me)
-        except CareworkError as exc:  # the team's translator: they read exactly what is wrong
-            if update.callback_query:
-                await answer_query(update.callback_query)
-            await respond(update, context, Reply(escape(str(exc))), tag="e")
-        except Exception:  # logged and answered here: the participants' fallback must not answer too
-            log.exception("team command failed", extra={"update_id": update.update_id})
-            await respond(update, context, Reply(escape(render.TEXT["oops"])), tag="e")
-        raise ApplicationHandlerStop
-
-    return guarded
-
-
-async def _member(update: Update, context: CareworkContext) -> Coordinator | None:
-    user, chat = update.effective_user, update.effective_chat
-    return await context.services.coordinators.member(user.id, chat.id, context.bot_data.team)
-
-
-def _lines(lines: list[str]) -> Reply:
-    return Reply(escape("\n".join(lines)))
-
-
-async def _usage(update: Update, context: CareworkContext, usage: str) -> None:
-    await respond(update, context, Reply(escape(f"Write it as {usage}")))
 
 
 async def start(update: Update, context: CareworkContext) -> None:
@@ -101,21 +56,21 @@ async def start(update: Update, context: CareworkContext) -> None:
 @team_only
 async def status(update: Update, context: CareworkContext, me: Coordinator) -> None:
     """Shows invited, started and finished per round and group, with warnings."""
-    await respond(update, context, _lines(team_text.status_lines(await context.services.progress.report())))
+    await respond(update, context, lines(team_text.status_lines(await context.services.progress.report())))
 
 
 @team_only
 async def rounds(update: Update, context: CareworkContext, me: Coordinator) -> None:
     """Shows each round's status and plan."""
     overview = await context.services.progress.overview()
-    await respond(update, context, _lines(team_text.plan_lines(overview, context.services.consultation.zone)))
+    await respond(update, context, lines(team_text.plan_lines(overview, context.services.consultation.zone)))
 
 
 def _move(verb: str) -> Callable[[Update, CareworkContext], Awaitable[None]]:
     @team_only
     async def move(update: Update, context: CareworkContext, me: Coordinator) -> None:
         if len(context.args or []) != 1:
-            return await _usage(update, context, f"/{verb} ROUND")
+            return await usage(update, context, f"/{verb} ROUND")
         new = await getattr(context.services.rounds, f"{verb}_round")(context.args[0], actor=me.actor)
         then = " Invitations go out within seconds." if verb == "open" else ""
         await respond(update, context, Reply(escape(f"Round {context.args[0]} is now {new.value}.{then}")))
@@ -129,7 +84,7 @@ async def extend(update: Update, context: CareworkContext, me: Coordinator) -> N
     """Sets a round's new closing time; a closed round opens again until then."""
     args = context.args or []
     if len(args) < 2:
-        return await _usage(update, context, "/extend ROUND UNTIL, e.g. /extend r1 2026-01-25 21:00 or /extend r1 +3d")
+        return await usage(update, context, "/extend ROUND UNTIL, e.g. /extend r1 2026-01-25 21:00 or /extend r1 +3d")
     services = context.services
     until = parse_local_time(" ".join(args[1:]), services.consultation.zone, services.now())
     done = await services.plans.extend(args[0], until, me.actor)
@@ -141,7 +96,7 @@ async def extend(update: Update, context: CareworkContext, me: Coordinator) -> N
 async def remind(update: Update, context: CareworkContext, me: Coordinator) -> None:
     """Says how many a reminder would reach now and asks to confirm."""
     if len(context.args or []) != 1:
-        return await _usage(update, context, "/remind ROUND")
+        return await usage(update, context, "/remind ROUND")
     round_id = context.args[0]
     plan = await context.services.plans.plan(round_id)
     reach = await context.services.plans.check_reminder(round_id)  # refused if it would only repeat one
@@ -157,23 +112,10 @@ async def remind(update: Update, context: CareworkContext, me: Coordinator) -> N
     await respond(update, context, Reply(escape(text), (buttons,)))
 
 
-Tapped = TypeVar("Tapped", bound=cb.Callback)
-
-
-async def _tapped(update: Update, kind: type[Tapped]) -> tuple[Tapped, Edit]:
-    """Answers a tap on a team button; returns its data and the edit that takes the buttons away
-    (one tap is enough)."""
-    query = update.callback_query
-    data = cb.unpack(query.data)
-    assert isinstance(data, kind)
-    await answer_query(query)
-    return data, buttons_off(query)
-
-
 @team_only
 async def confirm_remind(update: Update, context: CareworkContext, me: Coordinator) -> None:
     """Adds the reminder now (the schedule job sends it), or leaves it."""
-    data, done = await _tapped(update, cb.RemindNow)
+    data, done = await tapped(update, cb.RemindNow)
     plans = context.services.plans
     if not data.go:
         return await respond(update, context, done, Reply("No reminder sent."))
@@ -204,7 +146,7 @@ async def invite(update: Update, context: CareworkContext, me: Coordinator) -> N
     args = context.args or []
     uses = _uses(args[1]) if len(args) == 2 else 1
     if not 1 <= len(args) <= 2 or uses is None:
-        return await _usage(update, context, INVITE_USAGE)
+        return await usage(update, context, INVITE_USAGE)
     if args[0] == "coordinator":
         token = await context.services.coordinators.create_invite(uses, me.actor)
         what = "A link that makes someone a coordinator"
@@ -213,88 +155,6 @@ async def invite(update: Update, context: CareworkContext, me: Coordinator) -> N
         what = f"An invite link for {args[0]}"
     link = f"https://t.me/{context.bot.username}?start={token}"
     await respond(update, context, Reply(escape(f"{what} ({uses} use{'s' if uses > 1 else ''}):\n{link}")))
-
-
-@team_only
-async def announce(update: Update, context: CareworkContext, me: Coordinator) -> None:
-    """Starts an announcement: the coordinator's next message is its text."""
-    if len(context.args or []) != 1:
-        return await _usage(update, context, "/announce GROUP or /announce all")
-    await context.services.coordinators.begin_announcement(me, context.args[0])
-    await respond(update, context, Reply(escape(f"Send the announcement for {context.args[0]} as your next message.")))
-
-
-async def announcement_text(update: Update, context: CareworkContext) -> None:
-    """Takes a coordinator's text as the waiting announcement and shows a preview; others go on."""
-    me = await _member(update, context)
-    if me is None:
-        return  # a participant's answer: group 1 takes it
-    if await _summary_opening(update, context, me):
-        raise ApplicationHandlerStop
-    team = context.services.coordinators
-    try:
-        draft = await team.take_text(me, update.message.text)
-    except CareworkError as exc:  # too long: the announcement still waits for its text
-        await respond(update, context, Reply(escape(str(exc))))
-        raise ApplicationHandlerStop from None
-    if draft is None:
-        if await context.services.onboarding.participant(update.effective_user.id):
-            return  # a coordinator who also takes part is answering a question
-        await respond(
-            update, context, Reply(escape(f"You are on the consultation team. You can use:\n{team_text.TEAM_COMMANDS}"))
-        )
-        raise ApplicationHandlerStop
-    await respond(update, context, await _preview(context, draft))
-    raise ApplicationHandlerStop
-
-
-async def _preview(context: CareworkContext, draft: Announcement) -> Reply:
-    """Shows the announcement as it will read, with Send and Cancel; in quiet hours Send says when it
-    goes (when they end) and Send now (urgent) sends it at once."""
-    team = context.services.coordinators
-    head = f"This goes to {team_text.people(await team.reach(draft.audience))} ({draft.audience}):"
-    send, quiet = "Send", team.quiet_until()
-    if quiet is not None:
-        send = f"Send at {quiet.astimezone(context.services.consultation.zone):%H:%M}"
-    rows = ((Button(send, cb.Announce(draft.id, True)), Button("Cancel", cb.Announce(draft.id, False))),)
-    if quiet is not None:
-        rows += ((Button("Send now (urgent)", cb.Announce(draft.id, True, urgent=True)),),)
-    return Reply(f"{escape(head)}\n\n{escape(draft.text or '')}", rows)
-
-
-async def _summary_opening(update: Update, context: CareworkContext, me: Coordinator) -> bool:
-    """Takes the text as a summary's new opening when the coordinator tapped Replace opening; False otherwise."""
-    try:
-        changed = await context.services.summaries.take_opening(me, update.message.text)
-    except CareworkError as exc:
-        await respond(update, context, Reply(escape(f"{exc}. Tap Replace opening to try again.")))
-        return True
-    if changed is None:
-        return False
-    said = f"The opening of round {changed.round_id}'s summary is replaced. /summary {changed.round_id} shows it."
-    await respond(update, context, Reply(escape(said)))
-    return True
-
-
-@team_only
-async def confirm_announcement(update: Update, context: CareworkContext, me: Coordinator) -> None:
-    """Sends the announcement to everyone it is for, or cancels it."""
-    data, done = await _tapped(update, cb.Announce)
-    team = context.services.coordinators
-    if not data.send:
-        cancelled = await team.cancel_announcement(data.announcement_id, me.actor)
-        return await respond(update, context, done, Reply("Announcement cancelled." if cancelled else "Already done."))
-    draft = await team.announcement(data.announcement_id)
-    sent = await team.send_announcement(draft.id, Reply(escape(draft.text or "")).params(), me.actor, data.urgent)
-    if isinstance(sent, Held):
-        when = team_text.local(sent.goes_at, context.services.consultation.zone)
-        said = f"Announcement will go to {team_text.people(sent.recipients)} when quiet hours end, {when}."
-    elif sent:
-        said = f"Announcement queued for {team_text.people(sent.recipients)}."
-    else:
-        said = "This announcement was already sent or cancelled."
-    await respond(update, context, done, Reply(escape(said)))
-    context.bot_data.wake_sender()
 
 
 @team_only
@@ -341,9 +201,7 @@ HANDLERS = [
     CommandHandler("extend", extend),
     CommandHandler("remind", remind),
     CommandHandler("invite", invite),
-    CommandHandler("announce", announce),
     CommandHandler("export", export),
     CallbackQueryHandler(confirm_remind, pattern=matches(cb.RemindNow)),
-    CallbackQueryHandler(confirm_announcement, pattern=matches(cb.Announce)),
-    MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, announcement_text),
+    *announcements.HANDLERS,  # the coordinator's next message may be an announcement's text
 ]

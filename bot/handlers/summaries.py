@@ -11,7 +11,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot import callbacks as cb
 from bot.callbacks import matches
 from bot.context import CareworkContext, Edit, answer_query, respond
-from bot.handlers.coordinators import _tapped, _usage, team_only
+from bot.handlers.team_access import tapped, team_only, usage
 from bot.summary_sending import digest_reply
 from bot.text import deadend_text, team_text
 from bot.text.render import Button, Reply
@@ -25,7 +25,7 @@ from carework_core.results.summary import Digest, Summary, SummaryKind, SummaryS
 async def summary(update: Update, context: CareworkContext, me: Coordinator) -> None:
     """Shows a round's summary as each group receives it, a sample digest, and what can be done with it."""
     if len(context.args or []) != 1:
-        return await _usage(update, context, "/summary ROUND")
+        return await usage(update, context, "/summary ROUND")
     round_id = context.args[0]
     try:
         shown = await context.services.summaries.show(round_id)
@@ -79,7 +79,7 @@ async def _actions(context: CareworkContext, shown: Summary) -> Reply:
 @team_only
 async def summary_act(update: Update, context: CareworkContext, me: Coordinator) -> None:
     """Replaces the opening (the next message), drops an excerpt, approves, or sends now."""
-    data, done = await _tapped(update, cb.SummaryAct)
+    data, done = await tapped(update, cb.SummaryAct)
     summaries, rid = context.services.summaries, data.round_id
     if data.act == "opening":
         await summaries.await_opening(rid, me)

@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.context import CareworkContext, respond
-from bot.handlers.coordinators import team_only
+from bot.handlers.team_access import team_only
 from bot.text import team_text
 from bot.text.render import Reply
 from carework_core.people.coordinators import Coordinator

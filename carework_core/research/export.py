@@ -25,15 +25,14 @@ from carework_core.env import Env, audit
 from carework_core.errors import ExportRefused
 from carework_core.research import codebook as cb
 from carework_core.research import workbook_sources as sources
+from carework_core.research.csv_book import CsvBook, private_file
 from carework_core.research.earlier_answers import EARLIER_SHEET, earlier_rows
 from carework_core.research.sheets import (
     FORBIDDEN,
     FORMULA_START,
     Column,
-    CsvBook,
     Sheet,
     XlsxBook,
-    private_file,
     text_cell,
 )
 from carework_core.research.workbook_rows import (

@@ -16,7 +16,7 @@ from carework_core.definitions.changes import RoundSnapshot, snapshot_of
 from carework_core.definitions.model import Consultation, ItemRatingQuestion, RatingQuestion
 from carework_core.env import Env, audit
 from carework_core.errors import ExportRefused, SummaryError
-from carework_core.research.sheets import private_file
+from carework_core.research.csv_book import private_file
 from carework_core.results.summary import CellStats, Digest, RoundStats
 from carework_core.results.summary_stats import Key, digest_of, round_stats
 from carework_core.rounds.service import opened_snapshots, round_named
