@@ -85,14 +85,17 @@ class Intake:
         batch = await self._fetch(self._offset)
         confirmed = self._offset if self._unconfirmed else None  # that fetch told Telegram we hold them
         stored = [u for u in (_stored(raw) for raw in batch) if u is not None]
+        waiting = None
         if stored:
-            await self.inbox.store(stored, confirmed)  # one transaction for both
+            # One transaction stores them, records the confirmation and lists what waits to be handed over.
+            asked = self._asked()
+            waiting = (await self.inbox.take_in(stored, confirmed, asked, self._handed_up_to), asked)
             _log_set_aside(stored)
             self._offset = max(u.update_id for u in stored) + 1
         elif confirmed is not None:
             await self.inbox.confirmed(confirmed)
         self._unconfirmed = bool(stored)
-        if await self.process_stored() or stored:
+        if await self.process_stored(waiting) or stored:
             self._untidy = True
         idle = not batch and not self._in_hand
         if idle and (self._untidy or time.monotonic() - self._tidied_at > IDLE_TIDY_SECONDS):
@@ -104,19 +107,29 @@ class Intake:
         await self.inbox.checkpoint()
         self._untidy, self._tidied_at = False, time.monotonic()
 
-    async def process_stored(self) -> int:
-        """Hands every stored, unfinished update not yet handed over to the processor, in order; returns how many."""
+    async def process_stored(self, first: tuple[list[StoredUpdate], int] | None = None) -> int:
+        """Hands every stored, unfinished update not yet handed over to the processor, in order; returns how many.
+
+        `first`, when given, is the first batch already read (by `take_in`) and how many were asked for."""
         count = 0
         while True:
-            await self._room()
-            asked = min(100, MAX_HANDED_OVER - self._in_hand)
-            batch = await self.inbox.unfinished(asked, after=self._handed_up_to)
+            if first is None or self._replay:  # after a failure, everything unfinished is read afresh
+                await self._room()
+                asked = self._asked()
+                batch = await self.inbox.unfinished(asked, after=self._handed_up_to)
+            else:
+                batch, asked = first
+            first = None
             for stored in batch:
                 await self._hand_over(stored)
                 self._handed_up_to = stored.receipt
                 count += 1
             if len(batch) < asked:  # that was the last of them: no need to ask again
                 return count
+
+    def _asked(self) -> int:
+        """How many unfinished updates to read at a time: at most what the processor has room for."""
+        return min(100, MAX_HANDED_OVER - self._in_hand)
 
     async def _room(self) -> None:
         """Waits while the processor holds its fill; after a failure, waits for all to end and starts over."""
@@ -160,8 +173,8 @@ class Intake:
             if self._replay:
                 return  # something before it may have failed: it is replayed in order
             started = time.perf_counter()
-            await self.application.process_update(update)
-            await self.inbox.finish(stored.receipt)
+            async with self.inbox.processing(stored):  # one unit of work, marked done in it
+                await self.application.process_update(update)
             self._failures = 0
             log.debug(
                 "update processed",
