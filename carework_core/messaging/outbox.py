@@ -52,11 +52,12 @@ class Outbox:
         """Queues messages inside the caller's transaction; returns how many were new."""
         return await queue_in(tx, self.env, messages)
 
-    async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> list[QueuedMessage]:
-        """Returns the oldest pending message of each chat whose time has come: replies first, then
-        broadcasts; those in `skip` (being sent) count towards the limit but are left out."""
+    async def due(self, now: datetime, limit: int, skip: Collection[int] = (), run: int = 1) -> list[QueuedMessage]:
+        """Returns the oldest pending message of each chat whose time has come (replies first, then
+        broadcasts), each followed by its chat's next due messages up to `run` a chat, in one query; chats
+        in `skip` (being sent to) count towards the limit but are left out."""
         async with self.env.db.reading() as tx:
-            return await queue.due_messages(tx, iso(now), limit, skip)
+            return await queue.due_messages(tx, iso(now), limit, skip, run)
 
     async def tappable(
         self,
