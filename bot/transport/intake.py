@@ -4,9 +4,11 @@ The stock Updater confirms a batch to Telegram on its next getUpdates, before ha
 so a killed process loses that batch. Here each batch is committed to the inbox table first; only
 then does the next getUpdates (with a higher offset) confirm it. Stored updates are handed, in the
 order they arrived, to the application's update processor (bot/transport/update_order.py), which runs
-different people's at once and each person's in order; each is marked done only after it has been
-processed, and unfinished ones are replayed, in order, on start. Handlers are idempotent (answers
-are keyed by their source message, replies by update id), so a replay changes nothing twice.
+different people's at once and each person's in order; each is processed as one unit of work that
+also marks it done (Inbox.processing: the guard's reads, the core action, its replies and the mark
+commit together, or none of them), and unfinished ones are replayed, in order, on start. Handlers
+are idempotent (answers are keyed by their source message, replies by update id), so a replay
+changes nothing twice.
 Handlers see the inbox receipt as update_id: Telegram's own ids restart, the receipt never does.
 A failed write never stops the loop: it is logged and retried, and the batch is not confirmed
 until it is stored; a failed update is replayed, with what its person sent after it, once

@@ -202,6 +202,9 @@ class Sender:
                     if self.stopping:
                         break
                     while (wait := self._turn(message.chat_id, message.kind)) > 0:
+                        # What went is recorded before waiting: a kill meanwhile must not send it again.
+                        await self._record_deliveries(delivered)
+                        delivered.clear()
                         await asyncio.sleep(wait)
                     await self._take_turn(message)
                 went, message_id = await self._send(message, delivered)
