@@ -7,8 +7,9 @@ import contextlib
 import logging
 import signal
 import time
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from apscheduler.jobstores.base import JobLookupError
 from telegram import BotCommand
@@ -51,8 +52,8 @@ class RunningBot:
             self.app.bot, services.outbox, services.clock, settings.messages_per_second, services.summaries
         )
         self.app.bot_data.wake_sender = self.sender.wake
-        self.app.bot_data.direct = self.sender.direct
-        self.app.bot_data.sends_recorded = self.sender.finish_sends
+        self.app.bot_data.direct = self._direct
+        self.app.bot_data.sends_recorded = self._sends_recorded
         self.intake = Intake(self.app, services.inbox, settings.poll_timeout, settings.set_aside_days)
         self._tasks: list[asyncio.Task] = []
         self._job = ReconcileJob(self.reconcile_now)
@@ -62,6 +63,16 @@ class RunningBot:
         self._reconciling = asyncio.Lock()
         self._forgot_at: datetime | None = None  # when idle Telegram ids were last looked for (the env's clock)
         self.failed = asyncio.Event()  # set when intake or sender ends on its own: nobody is answered
+
+    async def _direct(self, chat_id: int, call: Callable[[], Awaitable[Any]]) -> Any:
+        """The sender's direct call, made once the update's work so far is committed (no one waits on Telegram)."""
+        await self.services.inbox.let_go()
+        return await self.sender.direct(chat_id, call)
+
+    async def _sends_recorded(self) -> None:
+        """Waits for the sender's records, once the update's work so far is committed (the sender needs the database)."""
+        await self.services.inbox.let_go()
+        await self.sender.finish_sends()
 
     async def start(self) -> None:
         """Connects to the Bot API, schedules the reconcile job and starts intake and sender."""

@@ -4,9 +4,11 @@ The stock Updater confirms a batch to Telegram on its next getUpdates, before ha
 so a killed process loses that batch. Here each batch is committed to the inbox table first; only
 then does the next getUpdates (with a higher offset) confirm it. Stored updates are handed, in the
 order they arrived, to the application's update processor (bot/transport/update_order.py), which runs
-different people's at once and each person's in order; each is marked done only after it has been
-processed, and unfinished ones are replayed, in order, on start. Handlers are idempotent (answers
-are keyed by their source message, replies by update id), so a replay changes nothing twice.
+different people's at once and each person's in order; each is processed as one unit of work that
+also marks it done (Inbox.processing: the guard's reads, the core action, its replies and the mark
+commit together, or none of them), and unfinished ones are replayed, in order, on start. Handlers
+are idempotent (answers are keyed by their source message, replies by update id), so a replay
+changes nothing twice.
 Handlers see the inbox receipt as update_id: Telegram's own ids restart, the receipt never does.
 A failed write never stops the loop: it is logged and retried, and the batch is not confirmed
 until it is stored; a failed update is replayed, with what its person sent after it, once
@@ -85,14 +87,17 @@ class Intake:
         batch = await self._fetch(self._offset)
         confirmed = self._offset if self._unconfirmed else None  # that fetch told Telegram we hold them
         stored = [u for u in (_stored(raw) for raw in batch) if u is not None]
+        waiting = None
         if stored:
-            await self.inbox.store(stored, confirmed)  # one transaction for both
+            # One transaction stores them, records the confirmation and lists what waits to be handed over.
+            asked = self._asked()
+            waiting = (await self.inbox.take_in(stored, confirmed, asked, self._handed_up_to), asked)
             _log_set_aside(stored)
             self._offset = max(u.update_id for u in stored) + 1
         elif confirmed is not None:
             await self.inbox.confirmed(confirmed)
         self._unconfirmed = bool(stored)
-        if await self.process_stored() or stored:
+        if await self.process_stored(waiting) or stored:
             self._untidy = True
         idle = not batch and not self._in_hand
         if idle and (self._untidy or time.monotonic() - self._tidied_at > IDLE_TIDY_SECONDS):
@@ -104,19 +109,29 @@ class Intake:
         await self.inbox.checkpoint()
         self._untidy, self._tidied_at = False, time.monotonic()
 
-    async def process_stored(self) -> int:
-        """Hands every stored, unfinished update not yet handed over to the processor, in order; returns how many."""
+    async def process_stored(self, first: tuple[list[StoredUpdate], int] | None = None) -> int:
+        """Hands every stored, unfinished update not yet handed over to the processor, in order; returns how many.
+
+        `first`, when given, is the first batch already read (by `take_in`) and how many were asked for."""
         count = 0
         while True:
-            await self._room()
-            asked = min(100, MAX_HANDED_OVER - self._in_hand)
-            batch = await self.inbox.unfinished(asked, after=self._handed_up_to)
+            if first is None or self._replay:  # after a failure, everything unfinished is read afresh
+                await self._room()
+                asked = self._asked()
+                batch = await self.inbox.unfinished(asked, after=self._handed_up_to)
+            else:
+                batch, asked = first
+            first = None
             for stored in batch:
                 await self._hand_over(stored)
                 self._handed_up_to = stored.receipt
                 count += 1
             if len(batch) < asked:  # that was the last of them: no need to ask again
                 return count
+
+    def _asked(self) -> int:
+        """How many unfinished updates to read at a time: at most what the processor has room for."""
+        return min(100, MAX_HANDED_OVER - self._in_hand)
 
     async def _room(self) -> None:
         """Waits while the processor holds its fill; after a failure, waits for all to end and starts over."""
@@ -160,8 +175,8 @@ class Intake:
             if self._replay:
                 return  # something before it may have failed: it is replayed in order
             started = time.perf_counter()
-            await self.application.process_update(update)
-            await self.inbox.finish(stored.receipt)
+            async with self.inbox.processing(stored):  # one unit of work, marked done in it
+                await self.application.process_update(update)
             self._failures = 0
             log.debug(
                 "update processed",

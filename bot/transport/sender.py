@@ -26,6 +26,7 @@ from carework_core.messaging.outbox import MessageKind, Outbox, QueuedMessage
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_BACKOFF_SECONDS = 300  # during a long outage each message is still tried every five minutes
+RUN = 4  # a chat's messages fetched and sent together at most: its burst allowance (see Sender._chat)
 # The Bot API call for each kind of message: the core says what it wants, only the bot knows Telegram.
 METHODS = {
     MessageKind.SEND: "sendMessage",
@@ -62,11 +63,13 @@ class Bucket:
 
 
 class Sender:
-    """Sends due messages one at a time as the pace allows, without waiting for each to be answered.
+    """Sends due messages as the pace allows, without waiting for each to be answered.
 
-    A reply must not wait behind a broadcast: anything queued (a handler wakes the sender) ends
-    the current batch at the next send, and the next fetch puts replies first. Sends in flight
-    are not fetched again; their chats wait, since their head is still pending.
+    One query a wake takes what is due: each chat's oldest pending message and the next few behind
+    it, sent in order by one task per chat and recorded together in one transaction. A reply must
+    not wait behind a broadcast: anything queued (a handler wakes the sender) ends the current batch
+    at the next chat, and the next fetch puts replies first. Chats being sent to are not fetched
+    again; their messages wait, since their head is still pending.
     """
 
     def __init__(self, bot: Bot, outbox: Outbox, clock: Clock, per_second: float = 29.0, charts: Charts | None = None):
@@ -78,7 +81,8 @@ class Sender:
         self.chats: dict[int, Bucket] = {}
         self._wake = asyncio.Event()
         self._paused_until = 0.0
-        self._in_flight: dict[int, asyncio.Task] = {}
+        self._in_flight: dict[int, asyncio.Task] = {}  # chat -> the task sending its run
+        self._more = False  # the last fetch may have left messages due: fetch again as soon as one ends
         self._failure: Exception | None = None  # a send whose outcome could not be recorded
         self._delivered: tuple[list[tuple[int, int | None]], asyncio.Future] | None = None  # the next write's
         self._recorder: asyncio.Task | None = None
@@ -113,19 +117,22 @@ class Sender:
                     continue
                 if not tried:  # the wake flag was cleared before the fetch: nothing queued since is missed
                     await self._idle(idle_seconds)
+                elif not self._more:  # that fetch took all that was due: nothing to do until woken
+                    await self._idle(idle_seconds, sends_under_way=False)
         finally:
             await self.finish_sends()  # let a send under way record how it went
 
-    async def _idle(self, seconds: float) -> None:
+    async def _idle(self, seconds: float, sends_under_way: bool = True) -> None:
         """Waits until something is queued, a send under way ends (its chat's next message may go), or seconds pass."""
         woken = asyncio.ensure_future(self._wake.wait())
+        ends = list(self._in_flight.values()) if sends_under_way else []
         try:
-            await asyncio.wait([woken, *self._in_flight.values()], timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait([woken, *ends], timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
         finally:
             woken.cancel()
 
     async def drain_once(self, batch: int = 10) -> int:
-        """Sends the next due messages (one per chat) and waits for their answers; returns how many were tried."""
+        """Sends the next due messages (a few per chat) and waits for their answers; returns how many were tried."""
         tried = await self.send_due(batch)
         await self.finish_sends()
         self._raise_failure()
@@ -145,42 +152,71 @@ class Sender:
         if pause > 0:
             await asyncio.sleep(pause)
         self._wake.clear()
-        due = await self._due(batch)
-        ready = [m for m in due if self._chat(m.chat_id).wait_time() == 0]
+        runs = await self._due(batch)
+        ready = [run for run in runs if self._chat(run[0].chat_id).wait_time() == 0]
+        self._more = self._more or len(ready) < len(runs) or any(len(run) == RUN for run in runs)
         if not ready:
-            if due:  # every due chat is still cooling down
-                await asyncio.sleep(min(self._chat(m.chat_id).wait_time() for m in due))
+            if runs:  # every due chat is still cooling down
+                await asyncio.sleep(min(self._chat(run[0].chat_id).wait_time() for run in runs))
             return 0
         started = 0
-        for message in ready:
+        for run in ready:
             if started and (self._wake.is_set() or self._paused_until > time.monotonic()):
+                self._more = True
                 break
-            if message.kind in (MessageKind.SEND, MessageKind.CHART):  # the overall limit is on new messages
-                wait = self.overall.wait_time()
-                if wait:
-                    await asyncio.sleep(wait)
-                    self.overall.wait_time()
-                self.overall.take()
-            self._chat(message.chat_id).take()
-            self._in_flight[message.id] = asyncio.create_task(self._send_recorded(message))
-            started += 1
+            await self._take_turn(run[0])
+            self._in_flight[run[0].chat_id] = asyncio.create_task(self._send_run(run))
+            started += len(run)
         return started
 
-    async def _due(self, batch: int) -> list[QueuedMessage]:
-        # Sends in flight are still pending: asked for, so the batch is full, but not read again.
-        due = await self.outbox.due(self.clock.now(), batch + len(self._in_flight), self._in_flight.keys())
-        for message in [m for m in due if not m.wanted]:
-            await self.outbox.expire(message.id)
-            log.info("message expired", extra={"outbox_id": message.id, "attempts": message.attempts})
-        return [m for m in due if m.wanted][:batch]
+    async def _take_turn(self, message: QueuedMessage) -> None:
+        """Takes the chat's token, and for a new message the overall one, waiting for the latter if need be."""
+        if message.kind in (MessageKind.SEND, MessageKind.CHART):  # the overall limit is on new messages
+            wait = self.overall.wait_time()
+            if wait:
+                await asyncio.sleep(wait)
+                self.overall.wait_time()
+            self.overall.take()
+        self._chat(message.chat_id).take()
 
-    async def _send_recorded(self, message: QueuedMessage) -> None:
+    async def _due(self, batch: int) -> list[list[QueuedMessage]]:
+        """Returns the due messages, each chat's run together; chats being sent to are asked for, so the
+        batch is full, but not read again. Those that no longer matter are expired on the way."""
+        due = await self.outbox.due(self.clock.now(), batch + len(self._in_flight), self._in_flight.keys(), RUN)
+        runs: dict[int, list[QueuedMessage]] = {}
+        for message in due:
+            if not message.wanted:
+                await self.outbox.expire(message.id)
+                log.info("message expired", extra={"outbox_id": message.id, "attempts": message.attempts})
+                continue
+            runs.setdefault(message.chat_id, []).append(message)
+        self._more = len({m.chat_id for m in due}) >= batch  # the batch was full: more chats may be waiting
+        return list(runs.values())[:batch]
+
+    async def _send_run(self, run: list[QueuedMessage]) -> None:
+        """Sends one chat's messages in order, each at its turn, and records those delivered together."""
+        delivered: list[tuple[int, int | None]] = []
         try:
-            await self._send(message)
+            for index, message in enumerate(run):
+                if index:
+                    if self.stopping:
+                        break
+                    while (wait := self._turn(message.chat_id, message.kind)) > 0:
+                        # What went is recorded before waiting: a kill meanwhile must not send it again.
+                        await self._record_deliveries(delivered)
+                        delivered.clear()
+                        await asyncio.sleep(wait)
+                    await self._take_turn(message)
+                went, message_id = await self._send(message, delivered)
+                if went:
+                    delivered.append((message.id, message_id))
+                elif message_id is None:  # kept for later or given up with its chat: the rest wait behind it
+                    break
+            await self._record_deliveries(delivered)
         except Exception as exc:  # the next pass raises it, so the run loop logs it and rests
             self._failure = exc
-        finally:  # only once its outcome is in the outbox (or its failure noted) may it be fetched again
-            self._in_flight.pop(message.id, None)
+        finally:  # only once its outcome is in the outbox (or its failure noted) may its chat be fetched again
+            self._in_flight.pop(run[0].chat_id, None)
 
     def _raise_failure(self) -> None:
         failure, self._failure = self._failure, None
@@ -213,41 +249,48 @@ class Sender:
                 await asyncio.sleep(backoff(tried, cap=2.0))
         raise AssertionError("unreachable: the last try returns or raises")
 
-    def _turn(self, chat_id: int) -> float:
-        """Returns the seconds until a message may go to this chat: after a pause, with a token in both buckets."""
+    def _turn(self, chat_id: int, kind: MessageKind = MessageKind.SEND) -> float:
+        """Returns the seconds until a message may go to this chat: after a pause, with a token in its chat's
+        bucket and, for a new message, in the overall one."""
         pause = self._paused_until - time.monotonic()
-        return max(pause, self._chat(chat_id).wait_time(), self.overall.wait_time())
+        overall = self.overall.wait_time() if kind in (MessageKind.SEND, MessageKind.CHART) else 0.0
+        return max(pause, self._chat(chat_id).wait_time(), overall)
 
     def _chat(self, chat_id: int) -> Bucket:
         if chat_id not in self.chats:
             self.chats[chat_id] = Bucket(capacity=4, rate=1.0)  # Telegram allows a burst of about 5
         return self.chats[chat_id]
 
-    async def _send(self, m: QueuedMessage) -> None:
+    async def _send(self, m: QueuedMessage, delivered: list[tuple[int, int | None]]) -> tuple[bool, int | None]:
+        """Sends one message; returns (True, Telegram's message id) when it went, else (False, 0) when the
+        chat's next may still go, or (False, None) when they wait. A failure's record follows `delivered`'s."""
         try:
             result = await self._call(m)
-        except RetryAfter as exc:
+        except TelegramError as exc:
+            await self._record_deliveries(delivered)  # recorded before the failure: never marked given up
+            delivered.clear()
+            return await self._failed(m, exc)
+        self.sent += 1
+        return True, result.get("message_id") if isinstance(result, dict) else None
+
+    async def _failed(self, m: QueuedMessage, exc: TelegramError) -> tuple[bool, int | None]:
+        if isinstance(exc, RetryAfter):
             seconds = retry_seconds(exc.retry_after)
             self._paused_until = max(self._paused_until, time.monotonic() + seconds)
             await self.outbox.retry_later(m.id, self.clock.now() + timedelta(seconds=seconds), "retry_after")
             log.warning("flood control", extra={"outbox_id": m.id, "retry_after": seconds})
-        except Forbidden as exc:
+        elif isinstance(exc, Forbidden):
             await self.outbox.mark_undeliverable(m, exc.message)
             log.info("chat unreachable", extra={"outbox_id": m.id})
-        except BadRequest as exc:
+        elif isinstance(exc, BadRequest):
             if "message is not modified" in exc.message.lower():  # an earlier try got through
-                await self.outbox.mark_sent(m.id, m.params.get("message_id"))
-            else:
-                await self.outbox.mark_failed(m.id, exc.message)
-                log.error(
-                    "message refused", extra={"outbox_id": m.id, "method": METHODS[m.kind], "reason": exc.message}
-                )
-        except (NetworkError, TelegramError) as exc:
-            await self._retry(m, type(exc).__name__)
+                return True, m.params.get("message_id")
+            await self.outbox.mark_failed(m.id, exc.message)
+            log.error("message refused", extra={"outbox_id": m.id, "method": METHODS[m.kind], "reason": exc.message})
+            return False, 0
         else:
-            self.sent += 1
-            message_id = result.get("message_id") if isinstance(result, dict) else None
-            await self._record_delivery(m.id, message_id)
+            await self._retry(m, type(exc).__name__)
+        return False, None
 
     async def _call(self, m: QueuedMessage) -> Any:
         if m.kind is not MessageKind.CHART:
@@ -274,16 +317,19 @@ class Sender:
         await self.charts.keep_file_id(round_id, self._file_ids[round_id])
         return {"message_id": sent.message_id}
 
-    async def _record_delivery(self, outbox_id: int, message_id: int | None) -> None:
-        """Records a delivery together with those that end while the previous write is under way.
+    async def _record_deliveries(self, sent: list[tuple[int, int | None]]) -> None:
+        """Records deliveries (outbox id, Telegram's message id) together with those that end while the
+        previous write is under way.
 
         At hundreds of messages a second, one transaction per delivery was most of the sender's
         database work; this group commit costs no wait when sends are few (one write, at once).
         """
+        if not sent:
+            return
         if self._delivered is None:
             self._delivered = ([], asyncio.get_running_loop().create_future())
         deliveries, written = self._delivered
-        deliveries.append((outbox_id, message_id))
+        deliveries.extend(sent)
         if self._recorder is None or self._recorder.done():
             self._recorder = asyncio.create_task(self._write_deliveries())
         await written

@@ -154,7 +154,7 @@ class Answering(FollowupActions):
             person, rnd = await self._guard(tx, telegram_user_id, round_id)
             progress = await store.round_progress(tx, person.id, rnd.id)
             step = await self._step(tx, rnd, progress)
-            earlier = await store.answer_from(tx, person.id, source)
+            earlier = next((a for a in progress.answers if a.source == source), None)  # a replayed tap's, in its round
             tap = (number, card, value, source)
             changed = None if earlier else await self.review.retap(tx, person, rnd, step, progress, tap)
             if changed is not None:  # a button of a question already answered: the tap changes that answer

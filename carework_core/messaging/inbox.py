@@ -7,12 +7,16 @@ marks a redelivery only while Telegram has not yet been told we hold it (unconfi
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from carework_core.clock import iso
 from carework_core.env import Env
 from carework_core.messaging.messages import InboxStatus, StoredUpdate
 from carework_core.storage import inbox as stored
+from carework_core.storage.db import Tx
+from carework_core.storage.work import current_unit
 
 __all__ = ["Inbox", "InboxStatus", "StoredUpdate", "storable"]
 
@@ -27,28 +31,70 @@ def storable(update_id: int) -> bool:
 class Inbox:
     def __init__(self, env: Env):
         self.env = env
+        self._arrived: dict[int, str] = {}  # receipt -> when it arrived, of each update being processed
 
     async def store(self, updates: list[StoredUpdate], confirmed: int | None = None) -> int:
         """Stores updates (one redelivered before we confirmed it is ignored); returns how many are new.
 
         `confirmed`, when given, is the offset Telegram was sent when it sent these: recorded first,
         in the same transaction (see `confirmed`)."""
-        added = 0
         async with self.env.db.transaction() as tx:
-            if confirmed is not None:
-                await stored.confirm_up_to(tx, min(confirmed - 1, SQLITE_INTEGERS[-1]))
-            for u in updates:
-                now = self.env.stamp()
-                if not storable(u.update_id):
-                    await stored.add_set_aside(tx, u, now, f"update id {u.update_id} is too large to store")
-                elif await stored.add_update(tx, u, now):
-                    added += 1
+            return await self._store(tx, updates, confirmed)
+
+    async def take_in(
+        self, updates: list[StoredUpdate], confirmed: int | None, limit: int, after: int
+    ) -> list[StoredUpdate]:
+        """Stores updates as `store` does and returns, from the same transaction, the unfinished ones as
+        `unfinished(limit, after)` would: the intake's whole turn with the database."""
+        async with self.env.db.transaction() as tx:
+            await self._store(tx, updates, confirmed)
+            return await stored.unfinished_updates(tx, limit, after) if limit > 0 else []
+
+    async def _store(self, tx: Tx, updates: list[StoredUpdate], confirmed: int | None) -> int:
+        added = 0
+        if confirmed is not None:
+            await stored.confirm_up_to(tx, min(confirmed - 1, SQLITE_INTEGERS[-1]))
+        for u in updates:
+            now = self.env.stamp()
+            if not storable(u.update_id):
+                await stored.add_set_aside(tx, u, now, f"update id {u.update_id} is too large to store")
+            elif await stored.add_update(tx, u, now):
+                added += 1
         return added
 
-    async def received_at(self, update_id: int) -> str | None:
-        """Returns when an update still being processed arrived, or None when none such is stored."""
+    @asynccontextmanager
+    async def processing(self, update: StoredUpdate) -> AsyncIterator[None]:
+        """Runs the block, one stored update's handling, as one unit of work that also marks it done:
+        the guard's reads, the core action, the replies it queues and the mark commit together, or
+        (when the block raises) none of them, and the update is replayed."""
+        self._arrived[update.receipt] = update.received_at
+        try:
+            async with self.env.db.unit() as unit:
+                yield
+                unit.at_commit(self._done(update.receipt))
+        finally:
+            self._arrived.pop(update.receipt, None)
+
+    def _done(self, receipt: int) -> Callable[[Tx], Awaitable[None]]:
+        async def mark(tx: Tx) -> None:
+            await stored.mark_update(tx, receipt, InboxStatus.DONE, self.env.stamp(), None, forget=True)
+
+        return mark
+
+    async def let_go(self) -> None:
+        """Commits the work of the update being processed so far, before its handler waits on something
+        outside (Telegram, the sender's records), so nothing else waits for the database meanwhile."""
+        unit = current_unit(self.env.db)
+        if unit is not None:
+            await unit.let_go()
+
+    async def received_at(self, receipt: int) -> str | None:
+        """Returns when an update still being processed arrived, by its receipt (the update_id handlers
+        see), or None when none such is stored."""
+        if receipt in self._arrived:
+            return self._arrived[receipt] or None
         async with self.env.db.reading() as tx:
-            return await stored.received_at(tx, update_id)
+            return await stored.received_at(tx, receipt)
 
     async def next_offset(self) -> int | None:
         """Returns the getUpdates offset that confirms what is stored but unconfirmed, or None."""

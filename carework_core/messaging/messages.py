@@ -48,6 +48,7 @@ class StoredUpdate:
     payload: str
     kind: str = ""
     receipt: int = 0  # the inbox row's own number; 0 until stored
+    received_at: str = ""  # when it was stored; "" until stored
 
 
 @dataclass(frozen=True)

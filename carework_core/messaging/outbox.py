@@ -15,6 +15,7 @@ from carework_core.env import Env
 from carework_core.messaging.messages import Lane, MessageKind, OutboxStatus, OutgoingMessage, QueuedMessage
 from carework_core.storage import outbox as queue
 from carework_core.storage.db import Tx
+from carework_core.storage.work import current_unit
 
 __all__ = ["MESSAGE_LIFETIME", "Lane", "MessageKind", "OutboxStatus", "OutgoingMessage", "Outbox", "QueuedMessage"]
 
@@ -35,19 +36,28 @@ class Outbox:
         self.env = env
 
     async def enqueue(self, messages: list[OutgoingMessage]) -> int:
-        """Queues messages in their own transaction; returns how many were new."""
-        async with self.env.db.transaction() as tx:
-            return await self.enqueue_in(tx, messages)
+        """Queues messages in their own transaction; returns how many were new.
+
+        While an update is processed they are queued as its unit of work commits, with its inbox mark,
+        and the count is of those given; the unit is begun now, so the sender's next look waits for them."""
+        unit = current_unit(self.env.db)
+        if unit is None:
+            async with self.env.db.transaction() as tx:
+                return await self.enqueue_in(tx, messages)
+        await unit.begin()
+        unit.at_commit(lambda tx: queue_in(tx, self.env, messages))
+        return len(messages)
 
     async def enqueue_in(self, tx: Tx, messages: list[OutgoingMessage]) -> int:
         """Queues messages inside the caller's transaction; returns how many were new."""
         return await queue_in(tx, self.env, messages)
 
-    async def due(self, now: datetime, limit: int, skip: Collection[int] = ()) -> list[QueuedMessage]:
-        """Returns the oldest pending message of each chat whose time has come: replies first, then
-        broadcasts; those in `skip` (being sent) count towards the limit but are left out."""
+    async def due(self, now: datetime, limit: int, skip: Collection[int] = (), run: int = 1) -> list[QueuedMessage]:
+        """Returns the oldest pending message of each chat whose time has come (replies first, then
+        broadcasts), each followed by its chat's next due messages up to `run` a chat, in one query; chats
+        in `skip` (being sent to) count towards the limit but are left out."""
         async with self.env.db.reading() as tx:
-            return await queue.due_messages(tx, iso(now), limit, skip)
+            return await queue.due_messages(tx, iso(now), limit, skip, run)
 
     async def tappable(
         self,

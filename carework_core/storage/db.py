@@ -27,6 +27,7 @@ from typing import Any
 from carework_core.errors import DatabaseUnavailable
 from carework_core.storage.migrations import MIGRATIONS, migrate
 from carework_core.storage.tx import Row, Tx
+from carework_core.storage.work import Unit, current_unit
 
 # SQLite's own busy wait blocks the event loop and cannot be cancelled, so it is kept short; the
 # longer wait for another process's write lock happens here, where the loop runs and SIGTERM can end it.
@@ -98,8 +99,47 @@ class Database:
                 await asyncio.to_thread(_checkpoint, self.path)
 
     @asynccontextmanager
+    async def unit(self) -> AsyncIterator[Unit]:
+        """Runs the block as one unit of work: every transaction and read its task starts joins one
+        write transaction, committed when the block ends (carework_core.storage.work)."""
+        async with Unit(self).opened() as unit:
+            yield unit
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The connection, for a unit of work that holds it (`hold`)."""
+        return self._conn
+
+    async def hold(self) -> None:
+        """Takes the connection and begins a write transaction, for a unit of work; `release` ends it."""
+        await self._lock.acquire()
+        try:
+            await self._begin_immediate()
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def release(self, commit: bool) -> None:
+        """Commits (or rolls back) the transaction `hold` began and lets go of the connection."""
+        try:
+            self._conn.execute("COMMIT" if commit else "ROLLBACK")
+        except BaseException:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._lock.release()
+
+    @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
-        """Runs the block as one write transaction (BEGIN IMMEDIATE); rolls back on error."""
+        """Runs the block as one write transaction (BEGIN IMMEDIATE); rolls back on error.
+
+        Inside a unit of work it is a part of the unit's transaction instead."""
+        unit = current_unit(self)
+        if unit is not None:
+            async with unit.part(write=True) as tx:
+                yield tx
+            return
         async with self._lock:
             await self._begin_immediate()
             try:
@@ -123,7 +163,12 @@ class Database:
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[Tx]:
-        """Runs the block as one consistent read (a deferred transaction)."""
+        """Runs the block as one consistent read (a deferred transaction); inside a unit of work, a read in it."""
+        unit = current_unit(self)
+        if unit is not None:
+            async with unit.part(write=False) as tx:
+                yield tx
+            return
         async with self._lock:
             self._conn.execute("BEGIN")
             try:

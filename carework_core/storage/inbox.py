@@ -38,18 +38,15 @@ async def confirm_up_to(tx: Tx, update_id: int) -> None:
 async def unfinished_updates(tx: Tx, limit: int, after: int = 0) -> list[StoredUpdate]:
     """Returns stored updates not yet processed, received after receipt `after`, in the order they arrived."""
     rows = await tx.fetchall(
-        "SELECT update_id, payload, kind, id FROM inbox WHERE status = ? AND id > ? ORDER BY id LIMIT ?",
+        "SELECT update_id, payload, kind, id, received_at FROM inbox WHERE status = ? AND id > ? ORDER BY id LIMIT ?",
         (InboxStatus.NEW, after, limit),
     )
-    return [StoredUpdate(r[0], r[1], r[2], r[3]) for r in rows]
+    return [StoredUpdate(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
 
-async def received_at(tx: Tx, update_id: int) -> str | None:
-    """Returns when an unprocessed update arrived (the newest, should Telegram have reused its id)."""
-    row = await tx.fetchone(
-        "SELECT received_at FROM inbox WHERE status = ? AND update_id = ? ORDER BY id DESC LIMIT 1",
-        (InboxStatus.NEW, update_id),
-    )
+async def received_at(tx: Tx, receipt: int) -> str | None:
+    """Returns when an unprocessed update arrived, by its receipt."""
+    row = await tx.fetchone("SELECT received_at FROM inbox WHERE status = ? AND id = ?", (InboxStatus.NEW, receipt))
     return row[0] if row else None
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Collection, Iterable
-from itertools import zip_longest
 
 from carework_core.messaging.messages import Lane, MessageKind, OutboxStatus, OutgoingMessage, QueuedMessage
 from carework_core.storage.db import Tx
@@ -59,12 +58,18 @@ async def sent_buttons(tx: Tx, chat_id: int, message_id: int) -> list[tuple[int,
 
 # A broadcast's stream: the round it belongs to, or '' for the rest. Spelled as in the outbox_lanes index.
 STREAM = "COALESCE(o.round_id, '')"
-# Numbered parameters: ?1 pending, ?2 now, ?3 limit, ?4 stream.
-# A pending row that is its chat's oldest and whose time has come: the only candidate per chat.
-HEAD = (
-    "o.status = ?1 AND o.not_before <= ?2 AND NOT EXISTS (SELECT 1 FROM outbox e"
-    " WHERE e.status = ?1 AND e.chat_id = o.chat_id AND e.id < o.id)"
-)
+
+
+def _head(o: str) -> str:
+    """A pending row (alias `o`) that is its chat's oldest and whose time has come: the only candidate per chat.
+    Numbered parameters: ?1 pending, ?2 now, ?3 limit, ?4 a stream, ?5 the longest run of one chat."""
+    return (
+        f"{o}.status = ?1 AND {o}.not_before <= ?2 AND NOT EXISTS (SELECT 1 FROM outbox e"
+        f" WHERE e.status = ?1 AND e.chat_id = {o}.chat_id AND e.id < {o}.id)"
+    )
+
+
+HEAD = _head("o")
 COLUMNS = (
     "o.id, o.chat_id, o.kind, o.payload, o.attempts, o.participant_id,"
     " (o.expires_at IS NULL OR o.expires_at > ?2) AND (o.round_id IS NULL OR EXISTS"
@@ -78,27 +83,48 @@ BROADCAST_HEADS = (
 )
 # The streams holding pending broadcasts, found by one index seek per stream rather than a scan of the rows.
 _NEXT_STREAM = f"SELECT MIN({STREAM}) FROM outbox o WHERE o.status = ?1 AND o.lane = 'broadcast'"
-STREAMS = (
-    f"WITH RECURSIVE streams(s) AS (SELECT ({_NEXT_STREAM}) UNION ALL"
+_STREAMS_CTE = (
+    f"streams(s) AS (SELECT ({_NEXT_STREAM}) UNION ALL"
     f" SELECT ({_NEXT_STREAM} AND {STREAM} > streams.s) FROM streams WHERE streams.s IS NOT NULL)"
-    " SELECT s FROM streams WHERE s IS NOT NULL"
+)
+STREAMS = f"WITH RECURSIVE {_STREAMS_CTE} SELECT s FROM streams WHERE s IS NOT NULL"
+# Everything due, in one statement: the heads (replies first, oldest first; then each stream's broadcasts
+# taking turns, `turn` being a head's place in its stream), each followed by the rest of its chat's
+# pending messages in order (at most ?5 in all), so a chat's messages go out together.
+DUE = (
+    f"WITH RECURSIVE {_STREAMS_CTE},"
+    f" reply_heads AS (SELECT o.id, o.chat_id FROM outbox o WHERE o.lane = 'reply' AND {HEAD} ORDER BY o.id LIMIT ?3),"
+    " broadcast_heads AS (SELECT o.id, o.chat_id, streams.s,"
+    "  ROW_NUMBER() OVER (PARTITION BY streams.s ORDER BY o.id) AS turn FROM streams JOIN outbox o ON o.id IN"
+    f"  (SELECT b.id FROM outbox b WHERE b.lane = 'broadcast' AND COALESCE(b.round_id, '') = streams.s"
+    f"   AND {_head('b')} ORDER BY b.id LIMIT ?3) WHERE streams.s IS NOT NULL),"
+    " heads AS (SELECT id, chat_id, 0 AS lane, 0 AS turn, '' AS s FROM reply_heads"
+    "  UNION ALL SELECT id, chat_id, 1, turn, s FROM broadcast_heads ORDER BY lane, turn, s, id LIMIT ?3),"
+    f" runs AS (SELECT {COLUMNS}, o.not_before <= ?2 AS ready, h.lane AS hl, h.turn AS ht, h.s AS hs, h.id AS hid,"
+    "  ROW_NUMBER() OVER (PARTITION BY o.chat_id ORDER BY o.id) AS place"
+    "  FROM heads h CROSS JOIN outbox o ON o.status = ?1 AND o.chat_id = h.chat_id AND o.id >= h.id)"
+    " SELECT * FROM runs WHERE place <= ?5 ORDER BY hl, ht, hs, hid, place"
 )
 
 
-async def due_messages(tx: Tx, now: str, limit: int, skip: Collection[int] = ()) -> list[QueuedMessage]:
-    """Returns the oldest pending message of each chat whose time has come: replies first, oldest
-    first, then broadcasts taking turns across streams (rounds), so no round starves another.
+async def due_messages(tx: Tx, now: str, limit: int, skip: Collection[int] = (), run: int = 1) -> list[QueuedMessage]:
+    """Returns the oldest pending message of each chat whose time has come, replies first, oldest first,
+    then broadcasts taking turns across streams (rounds), so no round starves another; each followed by
+    the next of its chat's messages that are due, up to `run` a chat, so they go out together.
 
-    A message is wanted until it expires or, for an invitation, while its round is open. Messages
-    whose ids are in `skip` (being sent) count towards the limit but are not read.
+    A message is wanted until it expires or, for an invitation, while its round is open. Chats whose
+    ids are in `skip` (being sent to) count towards the limit but are not returned.
     """
-    values = (OutboxStatus.PENDING, now, limit)
-    rows = await tx.fetchall(REPLY_HEADS, values)
-    if len(rows) < limit:
-        streams = [r[0] for r in await tx.fetchall(STREAMS, values[:1])]
-        turns = [await tx.fetchall(BROADCAST_HEADS, (*values, stream)) for stream in streams]
-        rows += [row for turn in zip_longest(*turns) for row in turn if row is not None]
-    return [_queued(r) for r in rows[:limit] if r[0] not in skip]
+    rows = await tx.fetchall(DUE, (OutboxStatus.PENDING, now, limit, None, run))
+    due, cut = [], set()
+    for r in rows:
+        if r[1] in skip or r[1] in cut:
+            continue
+        if not r[8]:  # not yet due: its chat's later messages wait behind it
+            cut.add(r[1])
+            continue
+        due.append(_queued(r))
+    return due
 
 
 def _queued(r) -> QueuedMessage:

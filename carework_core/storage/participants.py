@@ -60,9 +60,12 @@ def participant_from_row(row: Row) -> Participant:
 
 
 async def find_participant(tx: Tx, telegram_user_id: int) -> Participant | None:
-    """Returns the participant behind a Telegram user, if there is one."""
-    row = await tx.fetchone(PARTICIPANT_SQL + " WHERE t.telegram_user_id = ?", (telegram_user_id,))
-    return participant_from_row(row) if row else None
+    """Returns the participant behind a Telegram user, if there is one (read once per transaction until a write)."""
+    key = ("participant", telegram_user_id)
+    if key not in tx.memo:
+        row = await tx.fetchone(PARTICIPANT_SQL + " WHERE t.telegram_user_id = ?", (telegram_user_id,))
+        tx.memo[key] = participant_from_row(row) if row else None
+    return tx.memo[key]
 
 
 async def add_participant(

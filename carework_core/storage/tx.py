@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Hashable, Iterable
 from typing import Any
 
 Row = sqlite3.Row
@@ -15,11 +15,15 @@ class Tx:
 
     def __init__(self, conn: sqlite3.Connection):
         self._conn = conn
+        # Rows read once in this transaction (the person behind an update), kept until anything is written.
+        self.memo: dict[Hashable, Any] = {}
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Cursor:
+        self.memo.clear()
         return self._conn.execute(sql, tuple(params))
 
     async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
+        self.memo.clear()
         self._conn.executemany(sql, [tuple(r) for r in rows])
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
@@ -42,5 +46,6 @@ class Tx:
 
     async def insert(self, sql: str, params: Iterable[Any] = ()) -> int | None:
         """Runs an INSERT and returns the new row id, or None when OR IGNORE skipped it."""
+        self.memo.clear()
         cursor = self._conn.execute(sql, tuple(params))
         return cursor.lastrowid if cursor.rowcount else None

@@ -172,6 +172,34 @@ async def test_deliveries_that_end_together_are_recorded_together(tmp_path):
         await teardown(emulator, services, client, bot)
 
 
+async def test_a_chats_messages_are_fetched_by_one_query_and_recorded_by_one_write(tmp_path):
+    emulator, services, client, users, bot = await setup(tmp_path, 1)
+    ann = users[0]
+    try:
+        await services.outbox.enqueue(
+            [OutgoingMessage(ann.user_id, {"chat_id": ann.user_id, "text": t}, t) for t in ("shown", "next", "last")]
+        )
+        sender = Sender(bot, services.outbox, services.env.clock)
+        statements: list[str] = []
+        services.watch_statements(statements.append)
+        assert await sender.drain_once() == 3
+        services.watch_statements(None)
+        assert [s.split()[0] for s in statements] == [
+            "BEGIN",
+            "WITH",
+            "COMMIT",
+            "BEGIN",
+            "UPDATE",
+            "UPDATE",
+            "UPDATE",
+            "COMMIT",
+        ]
+        assert await services.outbox.counts() == {"sent": 3}
+        assert [m.text for m in await ann.chat() if m.from_bot] == ["shown", "next", "last"]
+    finally:
+        await teardown(emulator, services, client, bot)
+
+
 def test_retry_after_is_read_in_either_form():
     assert retry_seconds(3) == 3.0
     assert retry_seconds(timedelta(seconds=3)) == 3.0

@@ -1,5 +1,7 @@
 """The outbox's two lanes: replies before broadcasts, rounds taking turns, each chat in its own order."""
 
+from datetime import timedelta
+
 from carework_core.clock import iso
 from carework_core.messaging.outbox import Lane, OutboxStatus, OutgoingMessage
 from carework_core.storage import outbox as queue
@@ -57,11 +59,35 @@ async def test_a_reply_queued_after_a_broadcast_goes_first_once_its_chat_is_free
     assert [m.chat_id for m in await services.outbox.due(clock.now(), 2)] == [1, 2]
 
 
+async def test_a_chats_due_messages_come_together_from_one_query(services, clock):
+    await services.rounds.open_round("r1", actor="t")
+    await services.outbox.enqueue(
+        [reply(30, "one"), invitation(31, "r1"), reply(32, "x1"), reply(30, "two"), reply(32, "x2")]
+        + [reply(30, "three"), reply(32, "x3"), reply(31, "after the invitation")]
+    )
+    (x2,) = [m for m in await services.outbox.due(clock.now(), 10, run=3) if m.params["text"] == "x2"]
+    await services.outbox.retry_later(x2.id, clock.now() + timedelta(minutes=1), "NetworkError")
+    statements: list[str] = []
+    services.watch_statements(statements.append)
+    due = await services.outbox.due(clock.now(), 10, run=2)
+    services.watch_statements(None)
+    assert [m.params["text"] for m in due] == [
+        "one",  # replies first, each chat's next ones right behind it, at most two a chat
+        "two",
+        "x1",  # x3 waits behind x2, which is not due yet
+        "invite:r1:31",
+        "after the invitation",
+    ]
+    assert len(statements) == 3  # BEGIN, the one query, COMMIT
+    assert [m.chat_id for m in await services.outbox.due(clock.now(), 10, skip=[30, 31], run=2)] == [32]
+
+
 async def test_finding_due_messages_seeks_through_indexes_not_the_whole_queue(services, clock):
     await services.rounds.open_round("r1", actor="t")
     await services.outbox.enqueue([invitation(chat, "r1") for chat in range(10_000)] + [reply(20_000, "hi")])
     values = (OutboxStatus.PENDING, iso(clock.now()), 10, "r1")
     queries = [(queue.REPLY_HEADS, values[:3]), (queue.BROADCAST_HEADS, values), (queue.STREAMS, values[:1])]
+    queries.append((queue.DUE, (*values[:3], None, 4)))  # the sender's one query: heads, then each chat's run
     async with services.env.db.reading() as tx:
         steps = [row[3] for sql, given in queries for row in await tx.fetchall(f"EXPLAIN QUERY PLAN {sql}", given)]
     assert not [step for step in steps if step.startswith("SCAN o") or step.startswith("SCAN outbox")], steps
