@@ -26,11 +26,7 @@ async def summary(update: Update, context: CareworkContext, me: Coordinator) -> 
     """Shows a round's summary as each group receives it, a sample digest, and what can be done with it."""
     if len(context.args or []) != 1:
         return await _usage(update, context, "/summary ROUND")
-    round_id = context.args[0]
-    try:
-        shown = await context.services.summaries.show(round_id)
-    except SummaryError:  # none yet: a closed round is drafted on demand (an open one is refused)
-        shown = await context.services.summaries.draft(round_id, me.actor)
+    shown = await context.services.summaries.show_or_draft(context.args[0], me.actor)
     await respond(update, context, *await _preview(context, shown), await _actions(context, shown))
 
 

@@ -80,6 +80,14 @@ class Summaries:
         """Returns a round's summary as it stands."""
         return (await self.stored(round_id)).summary
 
+    async def show_or_draft(self, round_id: str, actor: str) -> Summary:
+        """Returns a round's summary as it stands, drafting it first when a closed round has none (an open
+        or unopened round is refused with a SummaryError that says when it will have one)."""
+        self._round(round_id)
+        async with self.env.db.reading() as tx:
+            drafted = await stored.read_summary(tx, round_id) is not None
+        return await self.show(round_id) if drafted else await self.draft(round_id, actor)
+
     async def stored(self, round_id: str) -> stored.StoredSummary:
         """Returns a round's summary with who approved it and when it went, or raises SummaryError."""
         self._round(round_id)
@@ -268,12 +276,11 @@ class Summaries:
         candidates = await quotable_examples(tx, rnd.id, asked, quotes) if quotes and asked else []
         kind = SummaryKind.EXAMPLES if asked or stats is None else SummaryKind.RATINGS
         reasons = await count_reasons(tx, rnd.id) if stats is not None else 0
-        opening, next_step, opens = await self._words(tx, rnd)
+        opens = await self._next_opens(tx, rnd)
         return Summary(
             rnd.id,
             kind,
-            opening,
-            next_step,
+            "",
             SummaryStatus.DRAFT,
             tallies,
             choose_excerpts(candidates),
@@ -283,18 +290,15 @@ class Summaries:
             next_opens=opens.isoformat() if opens else None,
         )
 
-    async def _words(self, tx: Tx, rnd: Round) -> tuple[str, str, datetime | None]:
-        """Returns the default opening and next step in plain English (for the team's own views and the
-        export; the bot says them in each person's language), and when the next round opens."""
+    async def _next_opens(self, tx: Tx, rnd: Round) -> datetime | None:
+        """Returns when the round after this one opens, as planned; None after the last round or undated.
+
+        Only the date is kept: the shell says the default opening and next step in each person's language."""
         c = self.env.consultation
         number = c.rounds.index(rnd) + 1
-        opening = f"Thank you for taking part in round {number}, {rnd.title}. Here is what people told us."
         if number == len(c.rounds):
-            return opening, "That was the last round. Thank you for all you have given to this consultation.", None
-        following = c.rounds[number]
-        opens = plan_of(following, c.zone, await stored_schedule.plan_changes(tx)).opens
-        when = f"It opens on {opens.astimezone(c.zone):%A %-d %B}." if opens else "We will tell you when it opens."
-        return opening, f"Next comes round {number + 1}, {following.title}. {when}", opens
+            return None
+        return plan_of(c.rounds[number], c.zone, await stored_schedule.plan_changes(tx)).opens
 
 
 def _quoted(summary: Summary) -> list[int]:

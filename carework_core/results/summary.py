@@ -131,16 +131,15 @@ class Summary:
 
     round_id: str
     kind: SummaryKind
-    opening: str  # the first paragraph; a coordinator may replace it
-    next_step: str  # what happens next
+    opening: str  # a coordinator's own first paragraph; "" while the default one (said by the shell) stands
     status: SummaryStatus = SummaryStatus.DRAFT
     tallies: tuple[ExamplesTally, ...] = ()
     excerpts: tuple[Excerpt, ...] = ()
     stats: RoundStats | None = None
     reasons: int = 0  # people who explained why they see an item differently from their group
     item_titles: dict[str, str] = field(default_factory=dict, hash=False)  # item id -> text shown
-    # The default opening and next step are said in each person's language; a coordinator's own opening is
-    # shown as written. next_opens: when the next round opens (ISO), for the default next step.
+    # The default opening and next step are the shell's catalogue's, said in each person's language; a
+    # coordinator's own opening is shown as written. next_opens: when the next round opens (ISO), for the default next step.
     own_opening: bool = False
     next_opens: str | None = None
 
