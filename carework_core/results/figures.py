@@ -54,17 +54,46 @@ class _Seen:
         return [q.id for q in self.snapshot.round.questions if isinstance(q, RatingQuestion | ItemRatingQuestion)]
 
 
+@dataclass(frozen=True)
+class Figures:
+    """A rating round counted once: its figures, its items' titles, and the digest of everyone who rated."""
+
+    stats: RoundStats
+    titles: dict[str, str]
+    digests: tuple[Digest, ...]
+
+
 class Results:
-    """The figures of rating rounds, read without changing anything."""
+    """The figures of rating rounds, read without changing anything.
+
+    Counting a round reads every rating (a million take seconds), so it runs off the event loop, on a
+    connection of its own (Database.read_apart): the bot keeps answering people meanwhile."""
 
     def __init__(self, env: Env):
         self.env = env
 
     async def round_stats(self, round_id: str) -> RoundStats:
         """Returns every cell of a rating round: each item, criterion and group, and all groups."""
-        async with self.env.db.reading() as tx:
+
+        async def count(tx: Tx) -> RoundStats:
+            return await self._stats(tx, await self._seen(tx, round_id))
+
+        return await self.env.db.read_apart(count)
+
+    async def figures(self, round_id: str) -> Figures:
+        """Counts a rating round once: its figures, its items' titles and everyone's digest."""
+
+        async def count(tx: Tx) -> Figures:
             seen = await self._seen(tx, round_id)
-            return await self._stats(tx, seen)
+            stats = await self._stats(tx, seen)
+            people: dict[tuple[int, str], list] = defaultdict(list)
+            for rating in await ratings_of(tx, round_id):
+                if rating.question_id in seen.rated:
+                    people[rating.participant_id, rating.group_id].append(rating)
+            digests = (self._digest(pid, group, mine, stats, seen) for (pid, group), mine in sorted(people.items()))
+            return Figures(stats, seen.titles, tuple(digests))
+
+        return await self.env.db.read_apart(count)
 
     async def item_titles(self, round_id: str) -> dict[str, str]:
         """Returns the text of each item a round rates, by item id."""
@@ -73,24 +102,19 @@ class Results:
 
     async def digests(self, round_id: str) -> list[Digest]:
         """Returns the digest of everyone who rated anything in the round, by participant id."""
-        async with self.env.db.reading() as tx:
-            seen = await self._seen(tx, round_id)
-            stats = await self._stats(tx, seen)
-            people: dict[tuple[int, str], list] = defaultdict(list)
-            for rating in await ratings_of(tx, round_id):
-                if rating.question_id in seen.rated:
-                    people[rating.participant_id, rating.group_id].append(rating)
-        return [self._digest(pid, group, mine, stats, seen) for (pid, group), mine in sorted(people.items())]
+        return list((await self.figures(round_id)).digests)
 
     async def digest(self, round_id: str, participant_id: int) -> Digest | None:
         """Returns one person's digest, or None when they rated nothing in the round."""
-        async with self.env.db.reading() as tx:
+
+        async def count(tx: Tx) -> Digest | None:
             seen = await self._seen(tx, round_id)
             mine = [r for r in await ratings_of(tx, round_id, participant_id) if r.question_id in seen.rated]
             if not mine:
                 return None
-            stats = await self._stats(tx, seen)
-        return self._digest(participant_id, mine[0].group_id, mine, stats, seen)
+            return self._digest(participant_id, mine[0].group_id, mine, await self._stats(tx, seen), seen)
+
+        return await self.env.db.read_apart(count)
 
     async def group_median(self, round_id: str, key: Key, group_id: str) -> float | None:
         """Returns a group's median for one card, or None when the group is suppressed or nobody rated it."""

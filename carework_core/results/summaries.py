@@ -10,8 +10,10 @@ withdrawn) are withheld whenever a summary is read, shown or sent.
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
+from typing import TypeVar
 
 from carework_core.definitions.model import ExamplesQuestion, ItemRatingQuestion, RatingQuestion, Round
 from carework_core.env import Env, audit
@@ -19,14 +21,15 @@ from carework_core.errors import SummaryError
 from carework_core.messaging.messages import OutgoingMessage
 from carework_core.people.coordinators import Coordinator
 from carework_core.people.model import Participant
-from carework_core.results.figures import Results
+from carework_core.results.figures import Figures, Results
 from carework_core.results.scrub import choose_excerpts, trim_excerpt
-from carework_core.results.summary import Excerpt, RoundStats, Summary, SummaryKind, SummaryStatus
+from carework_core.results.summary import Digest, Excerpt, Summary, SummaryKind, SummaryStatus
 from carework_core.results.summary_stats import hide_few_ratings
 from carework_core.rounds.effects import Effect, record_effects
 from carework_core.rounds.lifecycle import RoundStatus
 from carework_core.rounds.schedule import ScheduleState, SendSummary, plan_of, quiet_until
 from carework_core.rounds.service import round_named, round_status
+from carework_core.storage import digests as kept
 from carework_core.storage import schedule as stored_schedule
 from carework_core.storage import summaries as stored
 from carework_core.storage.coordinators import team_chats
@@ -36,6 +39,7 @@ from carework_core.storage.reasons import count_reasons
 
 DRAFT_ACTOR = "schedule"
 MAX_OPENING = 1500  # the opening is one paragraph, read on a phone
+T = TypeVar("T")
 
 
 class Summaries:
@@ -50,8 +54,7 @@ class Summaries:
         """Makes or remakes a closed round's draft; a replaced opening and dropped excerpts are kept."""
         rnd = self._round(round_id)
         rated = [q.id for q in rnd.questions if isinstance(q, RatingQuestion | ItemRatingQuestion)]
-        stats = await self.results.round_stats(round_id) if rated else None
-        titles = await self.results.item_titles(round_id) if rated else {}
+        figures = await self.results.figures(round_id) if rated else None  # counted once, off the event loop
         async with self.env.db.transaction() as tx:
             await self._refuse_unclosed(tx, rnd)
             before = await stored.read_summary(tx, round_id)
@@ -59,12 +62,15 @@ class Summaries:
                 raise SummaryError(
                     f"the summary of round {round_id} is {before.summary.status.value}; it cannot change"
                 )
-            made = await self._compose(tx, rnd, stats, titles)
+            made = await self._compose(tx, rnd, figures)
             if before:
                 made = _keep_edits(made, before)
             await stored.save_summary(
                 tx, stored.StoredSummary(made, self.env.stamp(), bool(before and before.opening_replaced))
             )
+            # Each person's digest goes with a ratings summary, beside the figures it was counted with.
+            rating = figures is not None and made.kind == SummaryKind.RATINGS
+            await kept.keep_digests(tx, round_id, figures.digests if rating else ())
             await audit(tx, self.env, actor, "draft_summary", round_id)
         return made
 
@@ -213,6 +219,42 @@ class Summaries:
             await audit(tx, self.env, DRAFT_ACTOR, "send_summary", action.round_id, json.dumps({"people": people}))
             return await record_effects(tx, self.env, [Effect(None, (m,)) for m in messages])
 
+    async def digests(self, round_id: str) -> list[Digest]:
+        """Returns the digest of everyone who rated anything in the round, as kept with its summary."""
+        return await self._kept_digests(round_id, lambda tx: kept.round_digests(tx, round_id)) or []
+
+    async def sample_digest(self, round_id: str) -> Digest | None:
+        """Returns one person's kept digest (the first to join), for the team to see how digests read."""
+        return await self._kept_digests(round_id, lambda tx: kept.first_digest(tx, round_id))
+
+    async def sent_digest(self, round_id: str, participant_id: int) -> Digest | None:
+        """Returns a person's digest of a round whose summary went out, as kept; None when they rated nothing
+        or it has not gone (no figures of a round still open or of an unsent summary)."""
+        if round_id not in {r.id for r in self.env.consultation.rounds}:
+            return None
+        return await self._kept_digests(round_id, lambda tx: kept.digest_of(tx, round_id, participant_id), True)
+
+    async def _kept_digests(self, round_id: str, read: Callable[[Tx], Awaitable[T]], sent: bool = False) -> T | None:
+        """Returns what `read` finds among a summary's kept digests; a summary drafted before they were
+        kept (migration 26) has them counted once, here, and kept."""
+        for _ in range(2):
+            async with self.env.db.reading() as tx:
+                state = await kept.digest_state(tx, round_id)
+                if state is None or (sent and state[0] != SummaryStatus.SENT):
+                    return None
+                if state[1]:
+                    return await read(tx)
+            await self._keep_digests_once(round_id)
+        return None
+
+    async def _keep_digests_once(self, round_id: str) -> None:
+        async with self.env.db.reading() as tx:
+            found = await stored.read_summary(tx, round_id)
+        rating = found is not None and found.summary.kind == SummaryKind.RATINGS and found.summary.stats is not None
+        digests = (await self.results.figures(round_id)).digests if rating else ()
+        async with self.env.db.transaction() as tx:
+            await kept.keep_digests(tx, round_id, digests)
+
     async def team_chats(self) -> list[int]:
         """Returns the chats of the coordinators, to tell them a draft waits."""
         async with self.env.db.reading() as tx:
@@ -267,9 +309,10 @@ class Summaries:
         if status != RoundStatus.CLOSED:
             raise SummaryError(f"round {rnd.id} is still open; its summary is drafted when it closes")
 
-    async def _compose(self, tx: Tx, rnd: Round, stats: RoundStats | None, titles: dict[str, str]) -> Summary:
-        """Returns a fresh draft of a round from what is stored."""
+    async def _compose(self, tx: Tx, rnd: Round, figures: Figures | None) -> Summary:
+        """Returns a fresh draft of a round from what is stored and its figures as counted."""
         c = self.env.consultation
+        stats, titles = (figures.stats, figures.titles) if figures else (None, {})
         asked = [q.id for q in rnd.questions if isinstance(q, ExamplesQuestion)]
         tallies = await examples_tallies(tx, rnd.id, asked, list(rnd.groups), c.min_group_size)
         quotes = c.consent.quotes
