@@ -45,7 +45,7 @@ async def _preview(context: CareworkContext, shown: Summary) -> list[Reply]:
     withheld = team_text.withheld_quotes(shown)
     if withheld:
         replies.append(Reply(escape(withheld)))
-    sample = await context.services.summaries.sample_digest(shown.round_id)
+    sample = await context.services.digests.sample(shown.round_id)
     if sample is not None:
         text, _ = digest_page(sample, c, 0)
         replies.append(Reply(f"{escape('One participant’s digest, as a sample:')}\n\n{text}"))
@@ -107,7 +107,7 @@ async def _sent_digest(context: CareworkContext, telegram_user_id: int, round_id
     """Returns the person's digest of a round whose summary went out, as kept, else None. (The guards
     checked that the bot sent them this button.)"""
     person = await context.services.onboarding.participant(telegram_user_id)
-    return None if person is None else await context.services.summaries.sent_digest(round_id, person.id)
+    return None if person is None else await context.services.digests.sent(round_id, person.id)
 
 
 TEAM_HANDLERS = [

@@ -10,10 +10,8 @@ withdrawn) are withheld whenever a summary is read, shown or sent.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import TypeVar
 
 from carework_core.definitions.model import ExamplesQuestion, ItemRatingQuestion, RatingQuestion, Round
 from carework_core.env import Env, audit
@@ -23,7 +21,7 @@ from carework_core.people.coordinators import Coordinator
 from carework_core.people.model import Participant
 from carework_core.results.figures import Figures, Results
 from carework_core.results.scrub import choose_excerpts, trim_excerpt
-from carework_core.results.summary import Digest, Excerpt, Summary, SummaryKind, SummaryStatus
+from carework_core.results.summary import Excerpt, Summary, SummaryKind, SummaryStatus
 from carework_core.results.summary_stats import hide_few_ratings
 from carework_core.rounds.effects import Effect, record_effects
 from carework_core.rounds.lifecycle import RoundStatus
@@ -39,7 +37,6 @@ from carework_core.storage.reasons import count_reasons
 
 DRAFT_ACTOR = "schedule"
 MAX_OPENING = 1500  # the opening is one paragraph, read on a phone
-T = TypeVar("T")
 
 
 class Summaries:
@@ -218,42 +215,6 @@ class Summaries:
             await stored.save_summary(tx, sent)
             await audit(tx, self.env, DRAFT_ACTOR, "send_summary", action.round_id, json.dumps({"people": people}))
             return await record_effects(tx, self.env, [Effect(None, (m,)) for m in messages])
-
-    async def digests(self, round_id: str) -> list[Digest]:
-        """Returns the digest of everyone who rated anything in the round, as kept with its summary."""
-        return await self._kept_digests(round_id, lambda tx: kept.round_digests(tx, round_id)) or []
-
-    async def sample_digest(self, round_id: str) -> Digest | None:
-        """Returns one person's kept digest (the first to join), for the team to see how digests read."""
-        return await self._kept_digests(round_id, lambda tx: kept.first_digest(tx, round_id))
-
-    async def sent_digest(self, round_id: str, participant_id: int) -> Digest | None:
-        """Returns a person's digest of a round whose summary went out, as kept; None when they rated nothing
-        or it has not gone (no figures of a round still open or of an unsent summary)."""
-        if round_id not in {r.id for r in self.env.consultation.rounds}:
-            return None
-        return await self._kept_digests(round_id, lambda tx: kept.digest_of(tx, round_id, participant_id), True)
-
-    async def _kept_digests(self, round_id: str, read: Callable[[Tx], Awaitable[T]], sent: bool = False) -> T | None:
-        """Returns what `read` finds among a summary's kept digests; a summary drafted before they were
-        kept (migration 26) has them counted once, here, and kept."""
-        for _ in range(2):
-            async with self.env.db.reading() as tx:
-                state = await kept.digest_state(tx, round_id)
-                if state is None or (sent and state[0] != SummaryStatus.SENT):
-                    return None
-                if state[1]:
-                    return await read(tx)
-            await self._keep_digests_once(round_id)
-        return None
-
-    async def _keep_digests_once(self, round_id: str) -> None:
-        async with self.env.db.reading() as tx:
-            found = await stored.read_summary(tx, round_id)
-        rating = found is not None and found.summary.kind == SummaryKind.RATINGS and found.summary.stats is not None
-        digests = (await self.results.figures(round_id)).digests if rating else ()
-        async with self.env.db.transaction() as tx:
-            await kept.keep_digests(tx, round_id, digests)
 
     async def team_chats(self) -> list[int]:
         """Returns the chats of the coordinators, to tell them a draft waits."""
