@@ -30,7 +30,8 @@ class Digests:
 
     async def of_round(self, round_id: str) -> list[Digest]:
         """Returns the digest of everyone who rated anything in the round, by participant id, as kept."""
-        return await self._kept(round_id, lambda tx: kept.round_digests(tx, round_id)) or []
+        # Everyone's lines (a million for a large round) are read and unpacked off the event loop.
+        return await self._kept(round_id, lambda tx: kept.round_digests(tx, round_id), apart=True) or []
 
     async def sample(self, round_id: str) -> Digest | None:
         """Returns one person's kept digest (the first to join), for the team to see how digests read."""
@@ -43,16 +44,21 @@ class Digests:
             return None
         return await self._kept(round_id, lambda tx: kept.digest_of(tx, round_id, participant_id), sent=True)
 
-    async def _kept(self, round_id: str, read: Callable[[Tx], Awaitable[T]], sent: bool = False) -> T | None:
-        """Returns what `read` finds among a summary's kept digests; a summary drafted before they were
-        kept (migration 26) has them counted once, here, and kept."""
+    async def _kept(
+        self, round_id: str, read: Callable[[Tx], Awaitable[T]], sent: bool = False, apart: bool = False
+    ) -> T | None:
+        """Returns what `read` finds among a summary's kept digests (`apart`: on a connection of its own, in
+        a worker thread); a summary drafted before they were kept (migration 26) has them counted once,
+        here, and kept."""
         for _ in range(2):
             async with self.env.db.reading() as tx:
                 state = await kept.digest_state(tx, round_id)
                 if state is None or (sent and state[0] != SummaryStatus.SENT):
                     return None
-                if state[1]:
+                if state[1] and not apart:
                     return await read(tx)
+            if state[1]:
+                return await self.env.db.read_apart(read)
             await self._count_once(round_id)
         return None
 
@@ -60,6 +66,6 @@ class Digests:
         async with self.env.db.reading() as tx:
             found = await stored.read_summary(tx, round_id)
         rating = found is not None and found.summary.kind == SummaryKind.RATINGS and found.summary.stats is not None
-        digests = (await self.results.figures(round_id)).digests if rating else ()
+        digests = (await self.results.figures(round_id)).digests if rating else kept.Packer()
         async with self.env.db.transaction() as tx:
             await kept.keep_digests(tx, round_id, digests)

@@ -52,6 +52,8 @@ class Summaries:
         rnd = self._round(round_id)
         rated = [q.id for q in rnd.questions if isinstance(q, RatingQuestion | ItemRatingQuestion)]
         figures = await self.results.figures(round_id) if rated else None  # counted once, off the event loop
+        rating = figures is not None and _kind(rnd, figures) == SummaryKind.RATINGS
+        digests = figures.digests if figures and rating else kept.Packer()
         async with self.env.db.transaction() as tx:
             await self._refuse_unclosed(tx, rnd)
             before = await stored.read_summary(tx, round_id)
@@ -66,8 +68,7 @@ class Summaries:
                 tx, stored.StoredSummary(made, self.env.stamp(), bool(before and before.opening_replaced))
             )
             # Each person's digest goes with a ratings summary, beside the figures it was counted with.
-            rating = figures is not None and made.kind == SummaryKind.RATINGS
-            await kept.keep_digests(tx, round_id, figures.digests if rating else ())
+            await kept.keep_digests(tx, round_id, digests)
             await audit(tx, self.env, actor, "draft_summary", round_id)
         return made
 
@@ -278,7 +279,7 @@ class Summaries:
         tallies = await examples_tallies(tx, rnd.id, asked, list(rnd.groups), c.min_group_size)
         quotes = c.consent.quotes
         candidates = await quotable_examples(tx, rnd.id, asked, quotes) if quotes and asked else []
-        kind = SummaryKind.EXAMPLES if asked or stats is None else SummaryKind.RATINGS
+        kind = _kind(rnd, figures)
         reasons = await count_reasons(tx, rnd.id) if stats is not None else 0
         opens = await self._next_opens(tx, rnd)
         return Summary(
@@ -303,6 +304,12 @@ class Summaries:
         if number == len(c.rounds):
             return None
         return plan_of(c.rounds[number], c.zone, await stored_schedule.plan_changes(tx)).opens
+
+
+def _kind(rnd: Round, figures: Figures | None) -> SummaryKind:
+    """Returns what a round's summary reports: the examples it collected, else its ratings."""
+    asked = any(isinstance(q, ExamplesQuestion) for q in rnd.questions)
+    return SummaryKind.EXAMPLES if asked or figures is None else SummaryKind.RATINGS
 
 
 def _quoted(summary: Summary) -> list[int]:

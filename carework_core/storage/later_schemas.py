@@ -83,9 +83,11 @@ SEND_AFTER = "ALTER TABLE announcements ADD COLUMN send_after TEXT"
 # A sent message's buttons as a JSON list of callback data (NULL before): a tap counts only on a button it had.
 BUTTONS = "ALTER TABLE outbox ADD COLUMN buttons TEXT"
 
-# Each person's digest of a rating round, counted with its summary's figures when it is drafted (lines:
-# JSON), so sending and paging never count the ratings again. digests_kept is 0 for a summary drafted
-# before: its digests are counted once, the first time they are needed, and kept.
+# Each person's digest of a rating round, counted with its summary's figures when it is drafted, so
+# sending and paging never count the ratings again: what the round's digests share (cards' titles,
+# groups' and everyone's figures, the answers' labels) is the summary's digest_legend (JSON), and each
+# person's lines point into it. digest_legend is NULL for a summary drafted before: its digests are
+# counted once, the first time they are needed, and kept.
 SUMMARY_DIGESTS = """
 CREATE TABLE summary_digests (
     round_id TEXT NOT NULL REFERENCES summaries(round_id),
@@ -94,7 +96,7 @@ CREATE TABLE summary_digests (
     lines TEXT NOT NULL,
     PRIMARY KEY (round_id, participant_id)
 );
-ALTER TABLE summaries ADD COLUMN digests_kept INTEGER NOT NULL DEFAULT 0
+ALTER TABLE summaries ADD COLUMN digest_legend TEXT
 """
 
 # What a person adds to an answer: the follow-ups asked about an example (field = the follow-up's id)

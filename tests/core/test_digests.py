@@ -4,6 +4,7 @@ the team's sample and every page a participant taps read what was kept and never
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import pytest
 
@@ -49,6 +50,7 @@ async def test_drafting_counts_once_off_the_event_loop_and_keeps_everyones_diges
     assert [d.participant_id for d in digests] == sorted(ids[name] for name in RATINGS)  # "nobody" rated nothing
     assert len(counted) == 1  # read, not counted
     assert digests == await services.results.digests("r2")  # the same as counting afresh would give
+    assert len(counted) == 2
     assert await services.digests.sample("r2") == digests[0]
 
 
@@ -86,7 +88,7 @@ async def test_a_summary_drafted_before_digests_were_kept_counts_them_once(rated
     await sent(services)
     async with services.env.db.transaction() as tx:  # as migration 26 leaves a summary drafted before it
         await tx.execute("DELETE FROM summary_digests")
-        await tx.execute("UPDATE summaries SET digests_kept = 0")
+        await tx.execute("UPDATE summaries SET digest_legend = NULL")
     counted.clear()
     assert (await services.digests.sent("r2", ids["w2"])).participant_id == ids["w2"]
     assert await services.digests.sent("r2", ids["w3"]) is not None
@@ -98,10 +100,12 @@ def test_a_kept_digest_reads_back_as_it_was_with_its_texts_in_every_language():
     some, lot = LocalText("Some", {"cy": "Rhywfaint"}), LocalText("A lot")
     line = DigestLine(("rate", "i1", "evidence"), title, LocalText("Evidence"), lot, Spread(some, lot), "", 0.5)
     unsure = DigestLine(("q", None, None), "How new?", "", NOT_SURE_LABEL, "", Spread(some, some), 0.0)
-    digest = Digest(7, "r2", "workforce", (line, unsure))
-    back = kept._digest(("r2", 7, "workforce", kept.lines_json(digest)))
-    assert back == digest
-    assert back.lines[0].title.in_language("cy") == "Apiau rota" and isinstance(back.lines[0].group, Spread)
-    assert back.lines[0].group.low.in_language("cy") == "Rhywfaint"
+    mine = Digest(7, "r2", "workforce", (line, unsure))
+    theirs = Digest(8, "r2", "workforce", (replace(line, yours=LocalText(NOT_SURE_LABEL), distance=1.5),))
+    packer = kept.packed((mine, theirs))
+    back = [kept._digest("r2", row, kept._legend(packer.legend())) for row in packer.rows]
+    assert back == [mine, theirs]
+    assert back[0].lines[0].title.in_language("cy") == "Apiau rota" and isinstance(back[0].lines[0].group, Spread)
+    assert back[0].lines[0].group.low.in_language("cy") == "Rhywfaint"
     # The catalogue's "Not sure" (a plain str) stays apart from a scale's own label of the same words.
-    assert type(back.lines[1].yours) is str and type(back.lines[0].yours) is LocalText
+    assert type(back[0].lines[1].yours) is str and type(back[1].lines[0].yours) is LocalText
