@@ -2,9 +2,11 @@
 coordinator, and sent by the schedule. Nothing reaches participants before approval.
 
 What is approved is stored whole (carework_core.storage.summaries), so the figures and excerpts
-that go out are the ones the coordinator read; only each person's digest is read at sending time,
-and so is each excerpt's writer's consent: words whose writer no longer agrees to be quoted (or has
-withdrawn) are withheld whenever a summary is read, shown or sent.
+that go out are the ones the coordinator read; so is each person's digest, counted with the figures
+when the summary is drafted (results/digests.py reads them). Only each excerpt's writer's consent is
+read afresh: words whose writer no longer agrees to be quoted (or has withdrawn) are withheld
+whenever a summary is read, shown or sent. The default opening and next step are data here (the
+round, when the next one opens); the shell's catalogue says them in each person's language.
 """
 
 from __future__ import annotations

@@ -50,6 +50,19 @@ async def test_a_closed_round_is_drafted_once_with_only_quotable_words(services)
     assert await services.summaries.show("r1") == drafted
 
 
+async def test_showing_a_closed_rounds_summary_drafts_it_only_when_it_has_none(services):
+    await closed_r1(services)
+    shown = await services.summaries.show_or_draft("r1", "coordinator:1")
+    await services.summaries.drop_excerpt("r1", 1, "coordinator:1")
+    again = await services.summaries.show_or_draft("r1", "cli")  # shown as it stands, not drafted afresh
+    assert shown.status == SummaryStatus.DRAFT and again.excerpts[0].dropped and not shown.excerpts[0].dropped
+    async with services.env.db.reading() as tx:
+        drafts = [actor for actor, action, subject, _ in await audit_entries(tx) if action == "draft_summary"]
+    assert drafts == ["coordinator:1"]
+    with pytest.raises(SummaryError, match="round r2 has not opened"):
+        await services.summaries.show_or_draft("r2", "cli")
+
+
 async def test_a_round_still_open_or_never_opened_has_nothing_to_draft(services):
     with pytest.raises(SummaryError, match="round r1 has not opened"):
         await services.summaries.draft("r1", "cli")
