@@ -7,6 +7,9 @@ group checks of every cell) and (b) one `SELECT ... COUNT(*), AVG(value) ... GRO
 criterion, group` over the same answers: the least any summary must cost. Each is run a few
 times, alternating, and the fastest kept; peak memory is tracemalloc's (Python allocations
 only, SQLite's own cache not included) in a separate run, since tracing slows Python down.
+Then `loop_held`: the longest the event loop went without running a 5 ms ticker while
+`round_stats` counted (the counting runs on a connection of its own in a worker thread, so the
+bot keeps answering people meanwhile; on the loop's thread it would be the whole count).
 
 Run: PYTHONPATH=. .venv/bin/python bench/summaries.py   (or make bench)
 """
@@ -98,6 +101,28 @@ async def peak_mb(work) -> float:
         tracemalloc.stop()
 
 
+async def loop_held(work) -> float:
+    """Returns the longest the event loop went without running another task while `work` ran (seconds)."""
+    gaps, done = [0.0], asyncio.Event()
+
+    async def tick() -> None:
+        last = time.perf_counter()
+        while not done.is_set():
+            await asyncio.sleep(0.005)
+            now = time.perf_counter()
+            gaps.append(now - last - 0.005)
+            last = now
+
+    ticker = asyncio.create_task(tick())
+    await asyncio.sleep(0)  # the ticker starts its first wait before the work begins
+    try:
+        await work()
+    finally:
+        done.set()
+        await ticker
+    return max(gaps)
+
+
 async def main(participants: int, items: int, repeats: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
@@ -121,6 +146,7 @@ async def main(participants: int, items: int, repeats: int) -> None:
                 ours_s.append(await timed(ours))
                 floor_s.append(await timed(floor))
             peak, floor_peak = await peak_mb(ours), await peak_mb(floor)
+            held = await loop_held(ours)
         finally:
             await services.close()
     s, q = min(ours_s), min(floor_s)
@@ -129,7 +155,11 @@ async def main(participants: int, items: int, repeats: int) -> None:
     )
     print(f"GROUP BY floor runs: {', '.join(f'{t:.2f}' for t in floor_s)} s")
     print(f"peak Python memory: round_stats {peak:.1f} MB, floor {floor_peak:.1f} MB")
-    print(f"summaries: ratings={count} seconds={s:.2f} sql_seconds={q:.2f} ratio={s / q:.2f} peak_mb={peak:.1f}")
+    print(f"the event loop was held at most {held * 1000:.0f} ms while round_stats counted")
+    print(
+        f"summaries: ratings={count} seconds={s:.2f} sql_seconds={q:.2f} ratio={s / q:.2f} peak_mb={peak:.1f}"
+        f" loop_held_ms={held * 1000:.0f}"
+    )
 
 
 if __name__ == "__main__":

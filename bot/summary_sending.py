@@ -45,7 +45,7 @@ async def send_summary(services: Services, action: SendSummary) -> int:
     digests: dict[int, Digest] = {}
     captions: dict[str, str] = {}
     if summary.kind == SummaryKind.RATINGS and summary.stats is not None:
-        digests = {d.participant_id: d for d in await services.results.digests(action.round_id)}
+        digests = {d.participant_id: d for d in await services.digests.of_round(action.round_id)}  # as kept
         await _chart(services, summary)
         for lang in {lang for _, lang in kinds}:
             captions[lang] = chart_caption(summary.stats, summary.item_titles, consultation, words(lang))

@@ -25,6 +25,7 @@ from carework_core.people.onboarding import Onboarding
 from carework_core.people.their_data import TheirData
 from carework_core.research.export import Exports
 from carework_core.research.synthesis import Synthesis
+from carework_core.results.digests import Digests
 from carework_core.results.figures import Results
 from carework_core.results.summaries import Summaries
 from carework_core.results.tallies import Tallies
@@ -50,6 +51,7 @@ class Services:
     progress: Progress
     results: Results
     summaries: Summaries
+    digests: Digests
     synthesis: Synthesis
     consents: Consents
     their_data: TheirData
@@ -95,6 +97,7 @@ class Services:
             Progress(env, plans),
             results,
             summaries,
+            Digests(env, results),
             Synthesis(env),
             Consents(env),
             TheirData(env, summaries),

@@ -15,7 +15,6 @@ from bot.cli.app import _run, _with_services, app, out
 from bot.text import team_text
 from bot.text.summary_text import summary_messages
 from carework_core.bootstrap import Services
-from carework_core.errors import SummaryError
 
 ACTOR = "cli"
 summary_app = typer.Typer(help="Between-round summaries", no_args_is_help=True)
@@ -47,10 +46,7 @@ def show(round_id: str = typer.Argument(..., help="Round id, as in the definitio
     """Shows a round's summary as each stakeholder group receives it (drafting it if the round has closed)."""
 
     async def act(services: Services) -> None:
-        try:
-            summary = await services.summaries.show(round_id)
-        except SummaryError:  # none yet: a closed round is drafted on demand
-            summary = await services.summaries.draft(round_id, ACTOR)
+        summary = await services.summaries.show_or_draft(round_id, ACTOR)
         c = services.consultation
         for group in c.round(round_id).groups:
             out.print(f"--- the summary for {c.group(group).name} ({group}) ---", highlight=False)

@@ -16,9 +16,8 @@ from bot.summary_sending import digest_reply
 from bot.text import deadend_text, team_text
 from bot.text.render import Button, Reply
 from bot.text.summary_text import digest_page, summary_messages
-from carework_core.errors import SummaryError
 from carework_core.people.coordinators import Coordinator
-from carework_core.results.summary import Digest, Summary, SummaryKind, SummaryStatus
+from carework_core.results.summary import Digest, Summary, SummaryStatus
 
 
 @team_only
@@ -26,11 +25,7 @@ async def summary(update: Update, context: CareworkContext, me: Coordinator) -> 
     """Shows a round's summary as each group receives it, a sample digest, and what can be done with it."""
     if len(context.args or []) != 1:
         return await usage(update, context, "/summary ROUND")
-    round_id = context.args[0]
-    try:
-        shown = await context.services.summaries.show(round_id)
-    except SummaryError:  # none yet: a closed round is drafted on demand (an open one is refused)
-        shown = await context.services.summaries.draft(round_id, me.actor)
+    shown = await context.services.summaries.show_or_draft(context.args[0], me.actor)
     await respond(update, context, *await _preview(context, shown), await _actions(context, shown))
 
 
@@ -50,10 +45,9 @@ async def _preview(context: CareworkContext, shown: Summary) -> list[Reply]:
     withheld = team_text.withheld_quotes(shown)
     if withheld:
         replies.append(Reply(escape(withheld)))
-    rated = shown.kind == SummaryKind.RATINGS and shown.stats is not None  # as send_summary decides
-    digests = await context.services.results.digests(shown.round_id) if rated else []
-    if digests:
-        text, _ = digest_page(digests[0], c, 0)
+    sample = await context.services.digests.sample(shown.round_id)
+    if sample is not None:
+        text, _ = digest_page(sample, c, 0)
         replies.append(Reply(f"{escape('One participant’s digest, as a sample:')}\n\n{text}"))
     return replies
 
@@ -110,18 +104,10 @@ async def digest_more(update: Update, context: CareworkContext) -> None:
 
 
 async def _sent_digest(context: CareworkContext, telegram_user_id: int, round_id: str) -> Digest | None:
-    """Returns the person's digest of a round whose summary went out, else None: no figures of a round
-    still open or of an unsent summary. (The guards checked that the bot sent them this button.)"""
-    if round_id not in {r.id for r in context.services.consultation.rounds}:
-        return None
-    try:
-        held = await context.services.summaries.stored(round_id)
-    except SummaryError:
-        return None
+    """Returns the person's digest of a round whose summary went out, as kept, else None. (The guards
+    checked that the bot sent them this button.)"""
     person = await context.services.onboarding.participant(telegram_user_id)
-    if held.summary.status != SummaryStatus.SENT or person is None:
-        return None
-    return await context.services.results.digest(round_id, person.id)
+    return None if person is None else await context.services.digests.sent(round_id, person.id)
 
 
 TEAM_HANDLERS = [

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections import defaultdict
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,8 +21,9 @@ from carework_core.results.summary import CellStats, Digest, RoundStats
 from carework_core.results.summary_stats import Key, digest_of, round_stats
 from carework_core.rounds.service import opened_snapshots, round_named
 from carework_core.storage.db import Tx
+from carework_core.storage.digests import Packer
 from carework_core.storage.items import item_rows
-from carework_core.storage.ratings import rating_counts, ratings_of
+from carework_core.storage.ratings import rating_counts, ratings_by_person, ratings_of
 
 STATS_COLUMNS = [
     "round",
@@ -54,17 +55,44 @@ class _Seen:
         return [q.id for q in self.snapshot.round.questions if isinstance(q, RatingQuestion | ItemRatingQuestion)]
 
 
+@dataclass(frozen=True)
+class Figures:
+    """A rating round counted once: its figures, its items' titles, and the digest of everyone who rated,
+    packed as they are kept (each is packed as it is made, so a million lines are never in memory whole)."""
+
+    stats: RoundStats
+    titles: dict[str, str]
+    digests: Packer
+
+
 class Results:
-    """The figures of rating rounds, read without changing anything."""
+    """The figures of rating rounds, read without changing anything.
+
+    Counting a round reads every rating (a million take seconds), so it runs off the event loop, on a
+    connection of its own (Database.read_apart): the bot keeps answering people meanwhile."""
 
     def __init__(self, env: Env):
         self.env = env
 
     async def round_stats(self, round_id: str) -> RoundStats:
         """Returns every cell of a rating round: each item, criterion and group, and all groups."""
-        async with self.env.db.reading() as tx:
+
+        async def count(tx: Tx) -> RoundStats:
+            return await self._stats(tx, await self._seen(tx, round_id))
+
+        return await self.env.db.read_apart(count)
+
+    async def figures(self, round_id: str) -> Figures:
+        """Counts a rating round once: its figures, its items' titles and everyone's digest."""
+
+        async def count(tx: Tx) -> Figures:
             seen = await self._seen(tx, round_id)
-            return await self._stats(tx, seen)
+            stats, packer = await self._stats(tx, seen), Packer()
+            async for digest in self._digests(tx, seen, stats):
+                packer.add(digest)
+            return Figures(stats, seen.titles, packer)
+
+        return await self.env.db.read_apart(count)
 
     async def item_titles(self, round_id: str) -> dict[str, str]:
         """Returns the text of each item a round rates, by item id."""
@@ -72,25 +100,26 @@ class Results:
             return (await self._seen(tx, round_id)).titles
 
     async def digests(self, round_id: str) -> list[Digest]:
-        """Returns the digest of everyone who rated anything in the round, by participant id."""
-        async with self.env.db.reading() as tx:
+        """Returns the digest of everyone who rated anything in the round, by participant id, counted afresh."""
+
+        async def count(tx: Tx) -> list[Digest]:
             seen = await self._seen(tx, round_id)
             stats = await self._stats(tx, seen)
-            people: dict[tuple[int, str], list] = defaultdict(list)
-            for rating in await ratings_of(tx, round_id):
-                if rating.question_id in seen.rated:
-                    people[rating.participant_id, rating.group_id].append(rating)
-        return [self._digest(pid, group, mine, stats, seen) for (pid, group), mine in sorted(people.items())]
+            return [digest async for digest in self._digests(tx, seen, stats)]
+
+        return await self.env.db.read_apart(count)
 
     async def digest(self, round_id: str, participant_id: int) -> Digest | None:
         """Returns one person's digest, or None when they rated nothing in the round."""
-        async with self.env.db.reading() as tx:
+
+        async def count(tx: Tx) -> Digest | None:
             seen = await self._seen(tx, round_id)
             mine = [r for r in await ratings_of(tx, round_id, participant_id) if r.question_id in seen.rated]
             if not mine:
                 return None
-            stats = await self._stats(tx, seen)
-        return self._digest(participant_id, mine[0].group_id, mine, stats, seen)
+            return self._digest(participant_id, mine[0].group_id, mine, await self._stats(tx, seen), seen)
+
+        return await self.env.db.read_apart(count)
 
     async def group_median(self, round_id: str, key: Key, group_id: str) -> float | None:
         """Returns a group's median for one card, or None when the group is suppressed or nobody rated it."""
@@ -109,8 +138,13 @@ class Results:
             await audit(tx, self.env, actor, "export_stats", round_id, detail)
         return len(rows)
 
-    def _digest(self, pid: int, group: str, mine: list, stats: RoundStats, seen: _Seen) -> Digest:
-        return digest_of(pid, group, mine, stats, seen.consultation, seen.snapshot.round, seen.titles)
+    async def _digests(self, tx: Tx, seen: _Seen, stats: RoundStats) -> AsyncIterator[Digest]:
+        shared: dict = {}  # what every digest of the round has in common, worded once
+        async for mine in ratings_by_person(tx, seen.snapshot.round.id, seen.rated):
+            yield self._digest(mine[0].participant_id, mine[0].group_id, mine, stats, seen, shared)
+
+    def _digest(self, pid: int, group: str, mine: list, stats: RoundStats, seen: _Seen, shared=None) -> Digest:
+        return digest_of(pid, group, mine, stats, seen.consultation, seen.snapshot.round, seen.titles, shared)
 
     async def _stats(self, tx: Tx, seen: _Seen) -> RoundStats:
         counts = await rating_counts(tx, seen.snapshot.round.id, seen.rated)

@@ -2,9 +2,11 @@
 coordinator, and sent by the schedule. Nothing reaches participants before approval.
 
 What is approved is stored whole (carework_core.storage.summaries), so the figures and excerpts
-that go out are the ones the coordinator read; only each person's digest is read at sending time,
-and so is each excerpt's writer's consent: words whose writer no longer agrees to be quoted (or has
-withdrawn) are withheld whenever a summary is read, shown or sent.
+that go out are the ones the coordinator read; so is each person's digest, counted with the figures
+when the summary is drafted (results/digests.py reads them). Only each excerpt's writer's consent is
+read afresh: words whose writer no longer agrees to be quoted (or has withdrawn) are withheld
+whenever a summary is read, shown or sent. The default opening and next step are data here (the
+round, when the next one opens); the shell's catalogue says them in each person's language.
 """
 
 from __future__ import annotations
@@ -19,14 +21,15 @@ from carework_core.errors import SummaryError
 from carework_core.messaging.messages import OutgoingMessage
 from carework_core.people.coordinators import Coordinator
 from carework_core.people.model import Participant
-from carework_core.results.figures import Results
+from carework_core.results.figures import Figures, Results
 from carework_core.results.scrub import choose_excerpts, trim_excerpt
-from carework_core.results.summary import Excerpt, RoundStats, Summary, SummaryKind, SummaryStatus
+from carework_core.results.summary import Excerpt, Summary, SummaryKind, SummaryStatus
 from carework_core.results.summary_stats import hide_few_ratings
 from carework_core.rounds.effects import Effect, record_effects
 from carework_core.rounds.lifecycle import RoundStatus
 from carework_core.rounds.schedule import ScheduleState, SendSummary, plan_of, quiet_until
 from carework_core.rounds.service import round_named, round_status
+from carework_core.storage import digests as kept
 from carework_core.storage import schedule as stored_schedule
 from carework_core.storage import summaries as stored
 from carework_core.storage.coordinators import team_chats
@@ -50,8 +53,9 @@ class Summaries:
         """Makes or remakes a closed round's draft; a replaced opening and dropped excerpts are kept."""
         rnd = self._round(round_id)
         rated = [q.id for q in rnd.questions if isinstance(q, RatingQuestion | ItemRatingQuestion)]
-        stats = await self.results.round_stats(round_id) if rated else None
-        titles = await self.results.item_titles(round_id) if rated else {}
+        figures = await self.results.figures(round_id) if rated else None  # counted once, off the event loop
+        rating = figures is not None and _kind(rnd, figures) == SummaryKind.RATINGS
+        digests = figures.digests if figures and rating else kept.Packer()
         async with self.env.db.transaction() as tx:
             await self._refuse_unclosed(tx, rnd)
             before = await stored.read_summary(tx, round_id)
@@ -59,12 +63,14 @@ class Summaries:
                 raise SummaryError(
                     f"the summary of round {round_id} is {before.summary.status.value}; it cannot change"
                 )
-            made = await self._compose(tx, rnd, stats, titles)
+            made = await self._compose(tx, rnd, figures)
             if before:
                 made = _keep_edits(made, before)
             await stored.save_summary(
                 tx, stored.StoredSummary(made, self.env.stamp(), bool(before and before.opening_replaced))
             )
+            # Each person's digest goes with a ratings summary, beside the figures it was counted with.
+            await kept.keep_digests(tx, round_id, digests)
             await audit(tx, self.env, actor, "draft_summary", round_id)
         return made
 
@@ -79,6 +85,14 @@ class Summaries:
     async def show(self, round_id: str) -> Summary:
         """Returns a round's summary as it stands."""
         return (await self.stored(round_id)).summary
+
+    async def show_or_draft(self, round_id: str, actor: str) -> Summary:
+        """Returns a round's summary as it stands, drafting it first when a closed round has none (an open
+        or unopened round is refused with a SummaryError that says when it will have one)."""
+        self._round(round_id)
+        async with self.env.db.reading() as tx:
+            drafted = await stored.read_summary(tx, round_id) is not None
+        return await self.show(round_id) if drafted else await self.draft(round_id, actor)
 
     async def stored(self, round_id: str) -> stored.StoredSummary:
         """Returns a round's summary with who approved it and when it went, or raises SummaryError."""
@@ -259,21 +273,21 @@ class Summaries:
         if status != RoundStatus.CLOSED:
             raise SummaryError(f"round {rnd.id} is still open; its summary is drafted when it closes")
 
-    async def _compose(self, tx: Tx, rnd: Round, stats: RoundStats | None, titles: dict[str, str]) -> Summary:
-        """Returns a fresh draft of a round from what is stored."""
+    async def _compose(self, tx: Tx, rnd: Round, figures: Figures | None) -> Summary:
+        """Returns a fresh draft of a round from what is stored and its figures as counted."""
         c = self.env.consultation
+        stats, titles = (figures.stats, figures.titles) if figures else (None, {})
         asked = [q.id for q in rnd.questions if isinstance(q, ExamplesQuestion)]
         tallies = await examples_tallies(tx, rnd.id, asked, list(rnd.groups), c.min_group_size)
         quotes = c.consent.quotes
         candidates = await quotable_examples(tx, rnd.id, asked, quotes) if quotes and asked else []
-        kind = SummaryKind.EXAMPLES if asked or stats is None else SummaryKind.RATINGS
+        kind = _kind(rnd, figures)
         reasons = await count_reasons(tx, rnd.id) if stats is not None else 0
-        opening, next_step, opens = await self._words(tx, rnd)
+        opens = await self._next_opens(tx, rnd)
         return Summary(
             rnd.id,
             kind,
-            opening,
-            next_step,
+            "",
             SummaryStatus.DRAFT,
             tallies,
             choose_excerpts(candidates),
@@ -283,18 +297,21 @@ class Summaries:
             next_opens=opens.isoformat() if opens else None,
         )
 
-    async def _words(self, tx: Tx, rnd: Round) -> tuple[str, str, datetime | None]:
-        """Returns the default opening and next step in plain English (for the team's own views and the
-        export; the bot says them in each person's language), and when the next round opens."""
+    async def _next_opens(self, tx: Tx, rnd: Round) -> datetime | None:
+        """Returns when the round after this one opens, as planned; None after the last round or undated.
+
+        Only the date is kept: the shell says the default opening and next step in each person's language."""
         c = self.env.consultation
         number = c.rounds.index(rnd) + 1
-        opening = f"Thank you for taking part in round {number}, {rnd.title}. Here is what people told us."
         if number == len(c.rounds):
-            return opening, "That was the last round. Thank you for all you have given to this consultation.", None
-        following = c.rounds[number]
-        opens = plan_of(following, c.zone, await stored_schedule.plan_changes(tx)).opens
-        when = f"It opens on {opens.astimezone(c.zone):%A %-d %B}." if opens else "We will tell you when it opens."
-        return opening, f"Next comes round {number + 1}, {following.title}. {when}", opens
+            return None
+        return plan_of(c.rounds[number], c.zone, await stored_schedule.plan_changes(tx)).opens
+
+
+def _kind(rnd: Round, figures: Figures | None) -> SummaryKind:
+    """Returns what a round's summary reports: the examples it collected, else its ratings."""
+    asked = any(isinstance(q, ExamplesQuestion) for q in rnd.questions)
+    return SummaryKind.EXAMPLES if asked or figures is None else SummaryKind.RATINGS
 
 
 def _quoted(summary: Summary) -> list[int]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import NamedTuple
 
 ALL_GROUPS = "all"  # the group id of the figures over everyone
@@ -83,7 +84,15 @@ class RoundStats:
 
     def cell(self, key: tuple[str, str | None, str | None], group_id: str = ALL_GROUPS) -> CellStats | None:
         """Returns one cell's figures, or None when nobody in that group was asked."""
-        return next((c for c in self.cells if c.key == key and c.group_id == group_id), None)
+        return self._by_key.get((key, group_id))
+
+    @cached_property
+    def _by_key(self) -> dict[tuple[tuple[str, str | None, str | None], str], CellStats]:
+        # A digest looks up two cells for each of a person's ratings: a million ratings, not a million scans.
+        found: dict = {}
+        for c in self.cells:
+            found.setdefault((c.key, c.group_id), c)
+        return found
 
 
 @dataclass(frozen=True)
@@ -131,16 +140,15 @@ class Summary:
 
     round_id: str
     kind: SummaryKind
-    opening: str  # the first paragraph; a coordinator may replace it
-    next_step: str  # what happens next
+    opening: str  # a coordinator's own first paragraph; "" while the default one (said by the shell) stands
     status: SummaryStatus = SummaryStatus.DRAFT
     tallies: tuple[ExamplesTally, ...] = ()
     excerpts: tuple[Excerpt, ...] = ()
     stats: RoundStats | None = None
     reasons: int = 0  # people who explained why they see an item differently from their group
     item_titles: dict[str, str] = field(default_factory=dict, hash=False)  # item id -> text shown
-    # The default opening and next step are said in each person's language; a coordinator's own opening is
-    # shown as written. next_opens: when the next round opens (ISO), for the default next step.
+    # The default opening and next step are the shell's catalogue's, said in each person's language; a
+    # coordinator's own opening is shown as written. next_opens: when the next round opens (ISO), for the default next step.
     own_opening: bool = False
     next_opens: str | None = None
 

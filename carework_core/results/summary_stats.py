@@ -211,36 +211,49 @@ def digest_of(
     consultation: Consultation,
     rnd: Round,
     titles: Mapping[str, str],
+    shared: dict | None = None,
 ) -> Digest:
-    """Returns a person's lines, each beside their group's and everyone's, furthest from everyone first."""
-    criteria = {k.id: k for k in consultation.criteria}
-    order = {cell.key: n for n, cell in enumerate(c for c in stats.cells if c.group_id == ALL_GROUPS)}
+    """Returns a person's lines, each beside their group's and everyone's, furthest from everyone first.
+
+    `shared` keeps what every digest of the round has in common (each card's title, scale and figures'
+    words): pass one dict for a whole round, and a million lines cost look-ups, not a million phrasings."""
+    shared = {} if shared is None else shared
+    if "order" not in shared:
+        shared["order"] = {c.key: n for n, c in enumerate(c for c in stats.cells if c.group_id == ALL_GROUPS)}
+    order = shared["order"]
     latest = {(r.question_id, r.item_id, r.criterion_id): r for r in ratings}  # a later answer replaces one before
     lines = []
     for key, rating in latest.items():
-        question = next((q for q in rnd.questions if q.id == key[0]), None)
-        criterion = criteria.get(key[2] or "")
-        scale = scale_for(question, criterion)
-        if question is None or scale is None:
+        if key not in shared:
+            shared[key] = _card(key, stats, consultation, rnd, titles)
+        card = shared[key]
+        if card is None:
             continue
-        everyone, mine = stats.cell(key), stats.cell(key, group_id)
-        title = titles.get(key[1], key[1]) if key[1] else question.text
+        question, criterion, scale, title, everyone, said = card
+        if (key, group_id) not in shared:
+            shared[key, group_id] = phrase(stats.cell(key, group_id), scale.labels)
+        if (key, rating.value) not in shared:
+            shared[key, rating.value] = labels_of(question, criterion, rating.value)[0]
         distance = 0.0
         if rating.value.isdigit() and everyone is not None and everyone.median is not None:
             distance = abs(int(rating.value) - everyone.median)
-        lines.append(
-            DigestLine(
-                key,
-                title,
-                criterion.name if criterion else "",
-                labels_of(question, criterion, rating.value)[0],
-                phrase(mine, scale.labels),
-                phrase(everyone, scale.labels),
-                distance,
-            )
-        )
+        name = criterion.name if criterion else ""
+        mine, group = shared[key, rating.value], shared[key, group_id]
+        lines.append(DigestLine(key, title, name, mine, group, said, distance))
     lines.sort(key=lambda line: (-line.distance, order.get(line.key, len(order))))
     return Digest(participant_id, rnd.id, group_id, tuple(lines))
+
+
+def _card(key: Key, stats: RoundStats, consultation: Consultation, rnd: Round, titles: Mapping[str, str]):
+    """Returns what every digest line about one card shares, or None when the card is not on a scale."""
+    question = next((q for q in rnd.questions if q.id == key[0]), None)
+    criterion = next((k for k in consultation.criteria if k.id == key[2]), None) if key[2] else None
+    scale = scale_for(question, criterion)
+    if question is None or scale is None:
+        return None
+    everyone = stats.cell(key)
+    title = titles.get(key[1], key[1]) if key[1] else question.text
+    return question, criterion, scale, title, everyone, phrase(everyone, scale.labels)
 
 
 def phrase(cell: CellStats | None, labels: list[str]) -> Spread | str:

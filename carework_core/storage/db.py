@@ -8,8 +8,8 @@ Statements run on the event loop's own thread. The bot's statements are small in
 and writes of tens of microseconds; handing each to a worker thread (aiosqlite, as this module
 did first) cost more than the statement itself: two thread switches and a wake-up of the loop,
 about 50 times an answer, which took 29% of the bot's CPU (bench/README.md, capacity). Long
-work stays off the loop: the checkpoint runs on its own connection in a worker thread, and
-`iterate` lets the loop run between pages.
+work stays off the loop: the checkpoint and `read_apart` (counting a round's ratings) run on
+connections of their own in worker threads, and `iterate` lets the loop run between pages.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ import contextlib
 import os
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from carework_core.errors import DatabaseUnavailable
 from carework_core.storage.migrations import MIGRATIONS, migrate
@@ -35,6 +35,7 @@ BUSY_TIMEOUT_MS = 50
 CHECKPOINT_BUSY_TIMEOUT_MS = 2000
 LOCK_WAIT_SECONDS = 10.0
 FIRST_MIGRATION = min(MIGRATIONS, key=lambda m: m.version).name
+T = TypeVar("T")
 
 
 class Database:
@@ -176,6 +177,14 @@ class Database:
             finally:
                 self._conn.execute("COMMIT")
 
+    async def read_apart(self, work: Callable[[Tx], Awaitable[T]]) -> T:
+        """Runs a long read (counting a round's ratings) in a worker thread on a connection of its own, as
+        one consistent read; the event loop, and this connection, serve everyone else meanwhile."""
+        if self.path == ":memory:" or self.path.startswith("file:"):
+            async with self.reading() as tx:  # no second connection can see such a database
+                return await work(tx)
+        return await asyncio.to_thread(_read_apart, self.path, work)
+
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
         async with self.reading() as tx:
             return await tx.fetchall(sql, params)
@@ -190,6 +199,21 @@ def _checkpoint(path: str) -> None:
     try:
         conn.execute(f"PRAGMA busy_timeout={CHECKPOINT_BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+
+
+def _read_apart(path: str, work: Callable[[Tx], Awaitable[T]]) -> T:
+    """Runs `work` on a connection of its own, in this (worker) thread's own event loop."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    try:
+        conn.execute(f"PRAGMA busy_timeout={CHECKPOINT_BUSY_TIMEOUT_MS}")  # off the loop, a wait blocks nobody
+        conn.execute("BEGIN")
+        try:
+            return asyncio.run(work(Tx(conn)))
+        finally:
+            conn.execute("COMMIT")
     finally:
         conn.close()
 

@@ -83,6 +83,22 @@ SEND_AFTER = "ALTER TABLE announcements ADD COLUMN send_after TEXT"
 # A sent message's buttons as a JSON list of callback data (NULL before): a tap counts only on a button it had.
 BUTTONS = "ALTER TABLE outbox ADD COLUMN buttons TEXT"
 
+# Each person's digest of a rating round, counted with its summary's figures when it is drafted, so
+# sending and paging never count the ratings again: what the round's digests share (cards' titles,
+# groups' and everyone's figures, the answers' labels) is the summary's digest_legend (JSON), and each
+# person's lines point into it. digest_legend is NULL for a summary drafted before: its digests are
+# counted once, the first time they are needed, and kept.
+SUMMARY_DIGESTS = """
+CREATE TABLE summary_digests (
+    round_id TEXT NOT NULL REFERENCES summaries(round_id),
+    participant_id INTEGER NOT NULL REFERENCES participants(id),
+    group_id TEXT NOT NULL,
+    lines TEXT NOT NULL,
+    PRIMARY KEY (round_id, participant_id)
+);
+ALTER TABLE summaries ADD COLUMN digest_legend TEXT
+"""
+
 # What a person adds to an answer: the follow-ups asked about an example (field = the follow-up's id)
 # and the words given with an Other option (field = "other"). value NULL means they tapped Skip;
 # source names the message or tap, so a replayed update stores nothing twice.

@@ -50,6 +50,7 @@ MIGRATIONS: list[Migration] = [
     Migration(23, "last reminder per person and round", later.REMINDED_AT),
     Migration(24, "announcements wait for quiet hours", later.SEND_AFTER),
     Migration(25, "sent messages keep their buttons", later.BUTTONS),
+    Migration(26, "a summary keeps each person's digest", later.SUMMARY_DIGESTS),
 ]
 
 

@@ -5,6 +5,8 @@ Only a person's latest answer to a card counts, so a changed answer replaces the
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 from carework_core.results.summary import Rating
 from carework_core.storage.db import Tx
 
@@ -48,3 +50,24 @@ async def ratings_of(tx: Tx, round_id: str, participant_id: int | None = None) -
         latest.pop((rating.participant_id, *row[2:5]), None)  # a later answer takes the earlier one's place
         latest[(rating.participant_id, *row[2:5])] = rating
     return list(latest.values())
+
+
+async def ratings_by_person(tx: Tx, round_id: str, question_ids: list[str]) -> AsyncIterator[list[Rating]]:
+    """Yields each person's latest answers to these questions of a round, one person at a time, by id:
+    a round of a million ratings is never in memory whole."""
+    marks = ",".join("?" * len(question_ids))
+    sql = (
+        "SELECT a.participant_id, p.group_id, a.question_id, a.item_id, a.criterion_id, a.value"
+        " FROM answers a JOIN participants p ON p.id = a.participant_id"
+        f" WHERE a.round_id = ? AND a.question_id IN ({marks}) ORDER BY a.participant_id, a.id"
+    )
+    person, latest = None, {}
+    async for row in tx.iterate(sql, (round_id, *question_ids)):
+        if row[0] != person and latest:
+            yield list(latest.values())
+            latest = {}
+        person, card = row[0], tuple(row[2:5])
+        latest.pop(card, None)  # a later answer takes the earlier one's place
+        latest[card] = Rating(*row)
+    if latest:
+        yield list(latest.values())

@@ -78,8 +78,7 @@ def _summary(row) -> StoredSummary:
     summary = Summary(
         round_id,
         SummaryKind(row[1]),
-        row[2],
-        row[4],
+        row[2] if row[3] else "",  # a default opening written in English by older versions is the shell's to say
         SummaryStatus(row[5]),
         tuple(ExamplesTally(**t) for t in content["tallies"]),
         tuple(Excerpt(**e) for e in content["excerpts"]),
@@ -123,7 +122,7 @@ async def save_summary(tx: Tx, stored: StoredSummary) -> None:
             s.kind.value,
             s.opening,
             int(stored.opening_replaced),
-            s.next_step,
+            "",  # the next step is said by the shell, from next_opens; the column predates that
             s.status.value,
             content_json(s),
             stored.drafted_at,

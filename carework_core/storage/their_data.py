@@ -11,7 +11,15 @@ from carework_core.storage.db import Tx
 # Every status, so that the outbox_pending index (status, chat_id, id) finds one chat's rows.
 _OUTBOX_STATUSES = tuple(OutboxStatus)
 # The rows that hang off a participant, each found by an index led by participant_id.
-_OWN_ROWS = ("progress", "participations", "reasons", "consents", "answer_history", "pending_changes")
+_OWN_ROWS = (
+    "progress",
+    "participations",
+    "reasons",
+    "consents",
+    "answer_history",
+    "pending_changes",
+    "summary_digests",
+)
 
 
 async def joined(tx: Tx, participant_id: int) -> tuple[str | None, str, str] | None:

@@ -41,7 +41,6 @@ def examples_summary(**changes) -> Summary:
         kind=SummaryKind.EXAMPLES,
         opening="Thank you: 9 of you told us about new ways of working.",
         own_opening=True,  # a coordinator's words, shown as written in every language
-        next_step="Next comes round 2, Technology ratings. It opens on Sunday 1 March.",
         next_opens="2026-03-01T09:00:00+00:00",
         tallies=(
             ExamplesTally("examples", "workforce", 6, 14),
@@ -102,7 +101,7 @@ def ratings_summary(reasons: int = 0) -> Summary:
         frozenset({("rate", "i1", "evidence")}),
     )
     titles = {"i1": "Buddy schemes for new staff", "i2": "Paid travel time"}
-    return Summary("r2", SummaryKind.RATINGS, "Here is how you rated.", "Next we meet.", stats=stats,
+    return Summary("r2", SummaryKind.RATINGS, "Here is how you rated.", stats=stats,
                    reasons=reasons, item_titles=titles)  # fmt: skip
 
 

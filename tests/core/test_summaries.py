@@ -44,9 +44,23 @@ async def test_a_closed_round_is_drafted_once_with_only_quotable_words(services)
     assert await services.summaries.draft_closed() == []  # one draft per round
     assert drafted.kind == SummaryKind.EXAMPLES and drafted.status == SummaryStatus.DRAFT
     assert [e.text for e in drafted.excerpts] == [ANN]  # Bob did not agree to be quoted
-    assert drafted.opening.startswith("Thank you for taking part in round 1, Wellbeing examples.")
-    assert drafted.next_step.startswith("Next comes round 2, Technology ratings.")
+    # The core keeps data; the shell's catalogue says the default opening and next step in each language.
+    assert drafted.opening == "" and not drafted.own_opening
+    assert drafted.next_opens is None  # mini.yaml plans no date for r2: the shell says it will tell them
     assert await services.summaries.show("r1") == drafted
+
+
+async def test_showing_a_closed_rounds_summary_drafts_it_only_when_it_has_none(services):
+    await closed_r1(services)
+    shown = await services.summaries.show_or_draft("r1", "coordinator:1")
+    await services.summaries.drop_excerpt("r1", 1, "coordinator:1")
+    again = await services.summaries.show_or_draft("r1", "cli")  # shown as it stands, not drafted afresh
+    assert shown.status == SummaryStatus.DRAFT and again.excerpts[0].dropped and not shown.excerpts[0].dropped
+    async with services.env.db.reading() as tx:
+        drafts = [actor for actor, action, subject, _ in await audit_entries(tx) if action == "draft_summary"]
+    assert drafts == ["coordinator:1"]
+    with pytest.raises(SummaryError, match="round r2 has not opened"):
+        await services.summaries.show_or_draft("r2", "cli")
 
 
 async def test_a_round_still_open_or_never_opened_has_nothing_to_draft(services):

@@ -10,6 +10,7 @@ import pytest
 from bot.runner import RunningBot
 from carework_core.answering.service import Item
 from carework_core.answering.vocabulary import NOT_SURE
+from carework_core.results import figures
 from carework_core.storage.audit import audit_entries
 from carework_core.storage.summaries import read_chart
 from tests.conftest import MINI
@@ -123,6 +124,31 @@ async def test_a_rating_summary_waits_for_approval_then_reaches_everyone_once(su
     assert after.text
     assert sum(m.photo for m in await ann.chat()) == 1
     assert sum("Thank you for taking part in round 2" in t for t in bot_texts(await ann.chat())) == 1
+
+
+async def test_the_digest_and_its_pages_show_the_approved_figures_after_the_answers_change(summed, monkeypatch):
+    stack = summed
+    ann = await stack.joined("Ann")
+    await stack.services.answering.load_items("ideas", IDEAS)
+    await stack.open_round("r2")
+    await ann.wait_for(lambda c: any("Round 2" in m.text for m in c))
+    await rate_everything(stack, ann, ann.user_id)  # Some on evidence, Very new on newness, for each idea
+    await stack.services.rounds.close_round("r2", actor="test")
+    await stack.services.summaries.draft("r2", "test")
+    await stack.services.summaries.approve("r2", "test", now=True)
+    async with stack.services.env.db.transaction() as tx:  # after approval, every rating becomes the lowest
+        await tx.execute("UPDATE answers SET value = '1' WHERE round_id = 'r2' AND question_id = 'rate'")
+    counts, count = [], figures.round_stats
+    monkeypatch.setattr(figures, "round_stats", lambda *a, **k: counts.append(a) or count(*a, **k))
+
+    await stack.bot.reconcile_now()
+    first = (await ann.wait_for(lambda c: c[-1].buttons == [["See all"]]))[-1].text
+    await ann.tap("See all")
+    second = (await ann.wait_for(lambda c: c[-1].buttons == [["Back"]]))[-1].text
+    for page in (first, second):
+        assert "You: " in page and "You: None." not in page and "You: Not new." not in page
+    assert "You: Some." in first + second and "You: Very new." in first + second
+    assert counts == []  # neither sending nor paging counted the ratings again
 
 
 async def test_a_replaced_opening_and_dropped_excerpt_then_send_now(summed):
