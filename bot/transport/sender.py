@@ -198,15 +198,8 @@ class Sender:
         delivered: list[tuple[int, int | None]] = []
         try:
             for index, message in enumerate(run):
-                if index:
-                    if self.stopping:
-                        break
-                    while (wait := self._turn(message.chat_id, message.kind)) > 0:
-                        # What went is recorded before waiting: a kill meanwhile must not send it again.
-                        await self._record_deliveries(delivered)
-                        delivered.clear()
-                        await asyncio.sleep(wait)
-                    await self._take_turn(message)
+                if index and not await self._next_turn(message, delivered):
+                    break
                 went, message_id = await self._send(message, delivered)
                 if went:
                     delivered.append((message.id, message_id))
@@ -217,6 +210,18 @@ class Sender:
             self._failure = exc
         finally:  # only once its outcome is in the outbox (or its failure noted) may its chat be fetched again
             self._in_flight.pop(run[0].chat_id, None)
+
+    async def _next_turn(self, message: QueuedMessage, delivered: list[tuple[int, int | None]]) -> bool:
+        """Waits for the turn of a run's next message and takes it; False when the sender is stopping."""
+        while not self.stopping and (wait := self._turn(message.chat_id, message.kind)) > 0:
+            # What went is recorded before waiting: a kill meanwhile must not send it again.
+            await self._record_deliveries(delivered)
+            delivered.clear()
+            await asyncio.sleep(wait)
+        if self.stopping:
+            return False
+        await self._take_turn(message)
+        return True
 
     def _raise_failure(self) -> None:
         failure, self._failure = self._failure, None

@@ -200,6 +200,29 @@ async def test_a_chats_messages_are_fetched_by_one_query_and_recorded_by_one_wri
         await teardown(emulator, services, client, bot)
 
 
+async def test_a_run_that_waits_for_its_chats_turn_records_what_went_first(tmp_path):
+    emulator, services, client, users, bot = await setup(tmp_path, 1)
+    ann, writes = users[0], []
+    record = services.outbox.mark_all_sent
+
+    async def counted(sent):
+        writes.append(len(sent))
+        await record(sent)
+
+    services.outbox.mark_all_sent = counted
+    try:
+        await services.outbox.enqueue(
+            [OutgoingMessage(ann.user_id, {"chat_id": ann.user_id, "text": t}, t) for t in ("a", "b", "c")]
+        )
+        sender = Sender(bot, services.outbox, services.env.clock)
+        sender._chat(ann.user_id).tokens = 1  # the chat spent its burst allowance: one message a second now
+        assert await sender.drain_once() == 3
+        assert writes == [1, 1, 1]  # each recorded before the run waited: a kill then would resend none
+        assert [m.text for m in await ann.chat() if m.from_bot] == ["a", "b", "c"]
+    finally:
+        await teardown(emulator, services, client, bot)
+
+
 def test_retry_after_is_read_in_either_form():
     assert retry_seconds(3) == 3.0
     assert retry_seconds(timedelta(seconds=3)) == 3.0
