@@ -308,3 +308,32 @@ async def test_a_direct_call_outside_the_outbox_rides_out_a_passing_server_error
         assert [m.text for m in await users[0].chat() if m.from_bot] == ["What we hold about you"]
     finally:
         await teardown(emulator, services, client, bot)
+
+
+async def test_runs_of_many_chats_never_spend_an_overall_token_they_do_not_have(tmp_path):
+    # Each chat's run waits for its next turn while the fetch loop waits for the first message of
+    # another: both want the overall token, and one must not take it while the other slept for it.
+    emulator, services, client, users, bot = await setup(tmp_path, 12)
+    try:
+        await services.outbox.enqueue(
+            [
+                OutgoingMessage(u.user_id, {"chat_id": u.user_id, "text": f"message {i}"}, f"{u.user_id}:{i}")
+                for u in users
+                for i in range(2)
+            ]
+        )
+        sender = Sender(bot, services.outbox, services.env.clock)
+        sender.overall, overdrawn = Bucket(capacity=2, rate=20.0), []
+        take = sender.overall.take
+
+        def counted_take() -> None:
+            if sender.overall.tokens < 1 - 1e-9:
+                overdrawn.append(round(sender.overall.tokens, 3))
+            take()
+
+        sender.overall.take = counted_take
+        await drain(sender, services)
+        assert await services.outbox.counts() == {"sent": 24}
+        assert overdrawn == []
+    finally:
+        await teardown(emulator, services, client, bot)
