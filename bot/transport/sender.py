@@ -80,6 +80,7 @@ class Sender:
         self.overall = Bucket(capacity=10.0, rate=per_second)
         self.chats: dict[int, Bucket] = {}
         self._wake = asyncio.Event()
+        self._pacing = asyncio.Lock()  # one run at a time takes an overall token
         self._paused_until = 0.0
         self._in_flight: dict[int, asyncio.Task] = {}  # chat -> the task sending its run
         self._more = False  # the last fetch may have left messages due: fetch again as soon as one ends
@@ -172,11 +173,12 @@ class Sender:
     async def _take_turn(self, message: QueuedMessage) -> None:
         """Takes the chat's token, and for a new message the overall one, waiting for the latter if need be."""
         if message.kind in (MessageKind.SEND, MessageKind.CHART):  # the overall limit is on new messages
-            wait = self.overall.wait_time()
-            if wait:
-                await asyncio.sleep(wait)
-                self.overall.wait_time()
-            self.overall.take()
+            # Runs of several chats wait for the overall token at once: one at a time, and each looks
+            # again after its wait, or they would all wake together and spend more than the bucket holds.
+            async with self._pacing:
+                while (wait := self.overall.wait_time()) > 0:
+                    await asyncio.sleep(wait)
+                self.overall.take()
         self._chat(message.chat_id).take()
 
     async def _due(self, batch: int) -> list[list[QueuedMessage]]:
@@ -198,15 +200,8 @@ class Sender:
         delivered: list[tuple[int, int | None]] = []
         try:
             for index, message in enumerate(run):
-                if index:
-                    if self.stopping:
-                        break
-                    while (wait := self._turn(message.chat_id, message.kind)) > 0:
-                        # What went is recorded before waiting: a kill meanwhile must not send it again.
-                        await self._record_deliveries(delivered)
-                        delivered.clear()
-                        await asyncio.sleep(wait)
-                    await self._take_turn(message)
+                if index and not await self._next_turn(message, delivered):
+                    break
                 went, message_id = await self._send(message, delivered)
                 if went:
                     delivered.append((message.id, message_id))
@@ -217,6 +212,18 @@ class Sender:
             self._failure = exc
         finally:  # only once its outcome is in the outbox (or its failure noted) may its chat be fetched again
             self._in_flight.pop(run[0].chat_id, None)
+
+    async def _next_turn(self, message: QueuedMessage, delivered: list[tuple[int, int | None]]) -> bool:
+        """Waits for the turn of a run's next message and takes it; False when the sender is stopping."""
+        while not self.stopping and (wait := self._turn(message.chat_id, message.kind)) > 0:
+            # What went is recorded before waiting: a kill meanwhile must not send it again.
+            await self._record_deliveries(delivered)
+            delivered.clear()
+            await asyncio.sleep(wait)
+        if self.stopping:
+            return False
+        await self._take_turn(message)
+        return True
 
     def _raise_failure(self) -> None:
         failure, self._failure = self._failure, None

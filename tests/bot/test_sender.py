@@ -200,6 +200,29 @@ async def test_a_chats_messages_are_fetched_by_one_query_and_recorded_by_one_wri
         await teardown(emulator, services, client, bot)
 
 
+async def test_a_run_that_waits_for_its_chats_turn_records_what_went_first(tmp_path):
+    emulator, services, client, users, bot = await setup(tmp_path, 1)
+    ann, writes = users[0], []
+    record = services.outbox.mark_all_sent
+
+    async def counted(sent):
+        writes.append(len(sent))
+        await record(sent)
+
+    services.outbox.mark_all_sent = counted
+    try:
+        await services.outbox.enqueue(
+            [OutgoingMessage(ann.user_id, {"chat_id": ann.user_id, "text": t}, t) for t in ("a", "b", "c")]
+        )
+        sender = Sender(bot, services.outbox, services.env.clock)
+        sender._chat(ann.user_id).tokens = 1  # the chat spent its burst allowance: one message a second now
+        assert await sender.drain_once() == 3
+        assert writes == [1, 1, 1]  # each recorded before the run waited: a kill then would resend none
+        assert [m.text for m in await ann.chat() if m.from_bot] == ["a", "b", "c"]
+    finally:
+        await teardown(emulator, services, client, bot)
+
+
 def test_retry_after_is_read_in_either_form():
     assert retry_seconds(3) == 3.0
     assert retry_seconds(timedelta(seconds=3)) == 3.0
@@ -283,5 +306,34 @@ async def test_a_direct_call_outside_the_outbox_rides_out_a_passing_server_error
 
         await sender.direct(chat, send_once_failing)
         assert [m.text for m in await users[0].chat() if m.from_bot] == ["What we hold about you"]
+    finally:
+        await teardown(emulator, services, client, bot)
+
+
+async def test_runs_of_many_chats_never_spend_an_overall_token_they_do_not_have(tmp_path):
+    # Each chat's run waits for its next turn while the fetch loop waits for the first message of
+    # another: both want the overall token, and one must not take it while the other slept for it.
+    emulator, services, client, users, bot = await setup(tmp_path, 12)
+    try:
+        await services.outbox.enqueue(
+            [
+                OutgoingMessage(u.user_id, {"chat_id": u.user_id, "text": f"message {i}"}, f"{u.user_id}:{i}")
+                for u in users
+                for i in range(2)
+            ]
+        )
+        sender = Sender(bot, services.outbox, services.env.clock)
+        sender.overall, overdrawn = Bucket(capacity=2, rate=20.0), []
+        take = sender.overall.take
+
+        def counted_take() -> None:
+            if sender.overall.tokens < 1 - 1e-9:
+                overdrawn.append(round(sender.overall.tokens, 3))
+            take()
+
+        sender.overall.take = counted_take
+        await drain(sender, services)
+        assert await services.outbox.counts() == {"sent": 24}
+        assert overdrawn == []
     finally:
         await teardown(emulator, services, client, bot)
