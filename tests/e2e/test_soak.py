@@ -169,6 +169,15 @@ class BotProcess:
     def start(self) -> subprocess.Popen:
         return start_bot(self.url, self.db, self.log, self.survey)
 
+    async def started(self, bot: subprocess.Popen, starts: int, timeout: float = 90) -> None:
+        """Waits until the log says the bot started for the starts-th time, so that on a loaded machine,
+        where starting takes longer than the pause between kills, it is not killed before it ever runs."""
+        deadline = time.monotonic() + timeout
+        while self.log.read_text(errors="replace").count("bot started") < starts:
+            assert bot.poll() is None, f"the bot exited with {bot.returncode}: see {self.log}"
+            assert time.monotonic() < deadline, f"the bot did not start within {timeout} s"
+            await asyncio.sleep(0.1)
+
 
 async def keep_killing(
     process: BotProcess,
@@ -183,6 +192,7 @@ async def keep_killing(
     kills, bot = 0, process.start()
     try:
         while not everyone.done() or kills < min_kills:
+            await process.started(bot, kills + 1)
             await asyncio.wait([everyone], timeout=rng.uniform(*every))
             if everyone.done() and kills >= min_kills:
                 break
