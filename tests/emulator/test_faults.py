@@ -76,22 +76,19 @@ async def test_about_the_requested_share_of_200_requests_misbehaves(session):
 
         outcomes = await asyncio.gather(*(timed() for _ in range(200)))
         stats = emu.stats()
+    # Drops, server errors and floods show in the status; a slow reply only in its time, and on a loaded
+    # machine a plain reply may take a second too: the replies the emulator says it slowed must be among
+    # those that took a second or more, and the slowest of them.
     seen = Counter(
-        "drop"
-        if status is None
-        else "server_error"
-        if status == 500
-        else "flood"
-        if status == 429
-        else "slow"
-        if took >= 1.0
-        else "fine"
-        for status, took in outcomes
+        "drop" if s is None else "server_error" if s == 500 else "flood" if s == 429 else "ok" for s, _ in outcomes
     )
-    assert 40 <= 200 - seen["fine"] <= 80
-    assert all(seen[kind.value] > 0 for kind in Fault)
-    assert stats["faults_injected"] == 200 - seen["fine"]
-    assert stats["faults_by_kind"] == {kind: n for kind, n in seen.items() if kind != "fine"}
+    slowed = stats["faults_by_kind"].get("slow", 0)
+    answered = sorted((took for status, took in outcomes if status == 200), reverse=True)
+    assert slowed > 0 and all(took >= 1.0 for took in answered[:slowed])
+    assert 40 <= 200 - seen["ok"] + slowed <= 80
+    assert all(seen[kind.value] > 0 for kind in Fault if kind is not Fault.SLOW)
+    assert stats["faults_injected"] == 200 - seen["ok"] + slowed
+    assert stats["faults_by_kind"] == {**{k: n for k, n in seen.items() if k != "ok"}, "slow": slowed}
     assert stats["refusals"] == 0  # injected faults are not the bot's mistakes
 
 
