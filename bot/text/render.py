@@ -15,7 +15,7 @@ from bot.text.catalogue import N_, Html, Words
 from bot.text.reply import Button, Reply
 from bot.text.round_text import invitation, what_comes_next
 from carework_core.answering.service import Ask, RoundDone, StoredAnswer
-from carework_core.answering.vocabulary import NOT_SURE_LABEL, points, scale_for
+from carework_core.answering.vocabulary import CatalogueWord, points, scale_for
 from carework_core.answering.whereabouts import Elsewhere, Finished, RoundClosed, ToStart
 from carework_core.definitions.local_text import LocalText
 from carework_core.definitions.model import (
@@ -197,7 +197,7 @@ def _scale_buttons(w: Words, s: Ask) -> tuple[tuple[Button, ...], ...]:
 
 def _point_label(w: Words, label: str) -> str:
     """A scale's labels come from the definition; the "Not sure" it adds comes from the catalogue."""
-    return w("Not sure") if type(label) is str and label == NOT_SURE_LABEL else w.label(label)
+    return w(str(label)) if isinstance(label, CatalogueWord) else w.label(label)
 
 
 def _point(s: Ask, value: str) -> cb.Callback:

@@ -13,7 +13,7 @@ from html import escape
 from bot.text.catalogue import ENGLISH, Html, Words, in_language
 from bot.text.round_text import day_of, what_comes_next
 from bot.text.telegram_html import split_html
-from carework_core.answering.vocabulary import NOT_SURE_LABEL
+from carework_core.answering.vocabulary import CatalogueWord
 from carework_core.definitions.model import Consultation
 from carework_core.results.summary import (
     ALL_GROUPS,
@@ -229,7 +229,7 @@ def _digest_line(w: Words, line: DigestLine, group_name: str) -> str:
 
 def _label(w: Words, label: str) -> str:
     """A scale label in w's language; the "Not sure" every scale may add comes from the catalogue."""
-    return w("Not sure") if type(label) is str and label == NOT_SURE_LABEL else w.label(label)
+    return w(str(label)) if isinstance(label, CatalogueWord) else w.label(label)
 
 
 def _spread(w: Words, text: str) -> str:

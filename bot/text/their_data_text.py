@@ -9,7 +9,7 @@ from bot.text.catalogue import N_, Html, Words, in_language
 from bot.text.render import Button, Reply
 from bot.text.round_text import what_comes_next
 from bot.text.telegram_html import MESSAGE_LIMIT, utf16_units
-from carework_core.answering.vocabulary import NOT_SURE_LABEL
+from carework_core.answering.vocabulary import CatalogueWord
 from carework_core.people.their_data import HeldAnswer, HeldData
 
 DOCUMENT_NOTE = N_("This is everything we hold about you. It is long, so it is in this file.")
@@ -70,9 +70,7 @@ def _said(w: Words, answer: HeldAnswer) -> str:
         return w("Skipped")
     if answer.typed:
         return ", ".join(answer.words)
-    return ", ".join(
-        w("Not sure") if type(word) is str and word == NOT_SURE_LABEL else w.label(word) for word in answer.words
-    )
+    return ", ".join(w(str(word)) if isinstance(word, CatalogueWord) else w.label(word) for word in answer.words)
 
 
 def held_message(text: str) -> Reply | None:

@@ -12,7 +12,14 @@ from carework_core.definitions.model import ChoiceQuestion, Criterion, RatingQue
 from carework_core.errors import AnswerRejected
 
 NOT_SURE = "not_sure"  # stored for the "Not sure" button of a scale that offers it
-NOT_SURE_LABEL = "Not sure"
+
+
+class CatalogueWord(str):
+    """A word the product adds beside the definition's own (a scale's "Not sure"): each reader's catalogue
+    says it. Told apart by its type, never by its words, so a definition may use the same words."""
+
+
+NOT_SURE_LABEL = CatalogueWord("Not sure")
 
 
 def scale_for(question: Any, criterion: Criterion | None) -> Scale | None:

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from carework_core.answering.vocabulary import CatalogueWord
 from carework_core.definitions.local_text import LocalText
 from carework_core.results.summary import Digest, DigestLine, Spread
 from carework_core.storage.db import Tx
@@ -22,15 +23,19 @@ Entry = tuple[tuple[str, str | None, str | None], str, str, str, str]  # key, ti
 
 def _text(value: str) -> Any:
     """Returns a text as JSON, keeping whether it is the definition's (a LocalText, with its translations)."""
+    if isinstance(value, CatalogueWord):
+        return {"catalogue": str(value)}  # the catalogue's own word, such as "Not sure": kept as such
     return [str(value), value.translations] if isinstance(value, LocalText) else str(value)
 
 
 def _from_text(data: Any) -> str:
+    if isinstance(data, dict):
+        return CatalogueWord(data["catalogue"])
     return LocalText(data[0], data[1]) if isinstance(data, list) else data
 
 
 def _same(text: str) -> tuple:
-    """Returns what tells two texts apart: words, kind (the catalogue's "Not sure" is a plain str) and translations."""
+    """Returns what tells two texts apart: words, kind (the catalogue's "Not sure" is a CatalogueWord) and translations."""
     return (str(text), type(text).__name__, tuple(sorted(getattr(text, "translations", {}).items())))
 
 

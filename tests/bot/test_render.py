@@ -146,3 +146,19 @@ def test_the_reason_offer_can_be_skipped():
     reply = render.reason_offer(W, "r2")
     assert "say why, in a line" in reply.text and labels(reply) == [["Skip"]]
     assert reply.buttons[0][0].data == cb.NoReason("r2")
+
+
+def test_not_sure_is_told_by_its_kind_not_by_its_words():
+    # The "Not sure" every scale may add is the catalogue's; a definition whose own scale says
+    # "Not sure" as a point keeps its own words, in any reader's language.
+    from bot.text.catalogue import speaking
+    from carework_core.answering.vocabulary import NOT_SURE, CatalogueWord, points
+    from carework_core.definitions.model import Scale
+
+    welsh = speaking("cy", ["en", "cy"])
+    scale = Scale(labels=["No", "Not sure", "Yes"], not_sure=True)
+    shown = [render._point_label(welsh, label) for label, _ in points(scale)]
+    assert shown[:3] == ["No", "Not sure", "Yes"]  # the definition's own words, untranslated
+    assert shown[3] == welsh("Not sure") != "Not sure"  # the added one, from the Welsh catalogue
+    assert points(scale)[3][1] == NOT_SURE and isinstance(points(scale)[3][0], CatalogueWord)
+    assert not any(isinstance(label, CatalogueWord) for label, _ in points(scale)[:3])

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from carework_core.answering.vocabulary import NOT_SURE_LABEL
+from carework_core.answering.vocabulary import NOT_SURE_LABEL, CatalogueWord
 from carework_core.definitions.local_text import LocalText
 from carework_core.results import figures
 from carework_core.results.summary import Digest, DigestLine, Spread
@@ -107,5 +107,5 @@ def test_a_kept_digest_reads_back_as_it_was_with_its_texts_in_every_language():
     assert back == [mine, theirs]
     assert back[0].lines[0].title.in_language("cy") == "Apiau rota" and isinstance(back[0].lines[0].group, Spread)
     assert back[0].lines[0].group.low.in_language("cy") == "Rhywfaint"
-    # The catalogue's "Not sure" (a plain str) stays apart from a scale's own label of the same words.
-    assert type(back[0].lines[1].yours) is str and type(back[1].lines[0].yours) is LocalText
+    # The catalogue's "Not sure" stays apart from a scale's own label of the same words.
+    assert type(back[0].lines[1].yours) is CatalogueWord and type(back[1].lines[0].yours) is LocalText
