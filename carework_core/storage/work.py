@@ -15,15 +15,26 @@ rolled back and the next statement begins a new one; after earlier writes, a sav
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from carework_core.storage.tx import Tx
 
-if TYPE_CHECKING:
-    from carework_core.storage.db import Database
+
+class Database(Protocol):
+    """What a unit of work needs of the database (db.py's Database), named here so that db.py imports
+    this module and not the reverse."""
+
+    @property
+    def connection(self) -> sqlite3.Connection: ...
+
+    async def hold(self) -> None: ...
+
+    def release(self, commit: bool) -> None: ...
+
 
 _current: ContextVar[Unit | None] = ContextVar("carework_unit_of_work", default=None)
 
