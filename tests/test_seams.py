@@ -209,3 +209,53 @@ def test_the_seam_checks_notice_a_planted_violation(tmp_path):
         assert sorted(found) == [".env", ".env", "builds Outbox"]
     finally:
         ROOT = saved
+
+
+def our_imports(path: Path) -> set[str]:
+    """Returns the modules of carework_core and bot a file imports, type-only imports included."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in ("carework_core", "bot"):
+            found |= {f"{node.module}.{a.name}" for a in node.names} | {node.module}
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.split(".")[0] in ("carework_core", "bot")}
+    return {name for name in found if file_of(name) is not None and not file_of(name).name == "__init__.py"}
+
+
+def circles(modules: list[str]) -> list[list[str]]:
+    """Returns the import circles among modules (each as the chain that closes it), depth first."""
+    graph = {m: sorted(our_imports(file_of(m))) for m in modules}
+    found, state = [], {}
+
+    def visit(module: str, chain: list[str]) -> None:
+        state[module] = "open"
+        for name in graph.get(module, []):
+            if state.get(name) == "open":
+                found.append([*chain[chain.index(name) :], name])
+            elif name not in state:
+                visit(name, [*chain, name])
+        state[module] = "done"
+
+    for module in modules:
+        if module not in state:
+            visit(module, [module])
+    return found
+
+
+def test_no_import_circles():
+    modules = [module_of(p) for folder in ("carework_core", "bot") for p in sorted((ROOT / folder).rglob("*.py"))]
+    assert circles([m for m in modules if not m.endswith("__init__")]) == []
+
+
+def test_the_circle_check_notices_one(tmp_path):
+    global ROOT
+    saved, ROOT = ROOT, tmp_path
+    try:
+        (tmp_path / "bot").mkdir()
+        (tmp_path / "bot" / "a.py").write_text("from bot.b import x\n")
+        (tmp_path / "bot" / "b.py").write_text(
+            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from bot.a import y\n"
+        )
+        assert circles(["bot.a", "bot.b"]) == [["bot.a", "bot.b", "bot.a"]]
+    finally:
+        ROOT = saved
