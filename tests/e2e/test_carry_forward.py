@@ -9,7 +9,6 @@ from carework_core.answering.service import Item
 from carework_core.research.export import export_workbook
 from carework_core.storage.answers import all_answers
 from tests.conftest import ROOT
-from tests.e2e.conftest import start_stack, stop_stack
 
 CARRY = ROOT / "tests" / "fixtures" / "carry.yaml"
 IDEAS = [Item("i1", "Rota apps"), Item("i2", "Peer support"), Item("i3", "Shared notes")]
@@ -17,11 +16,8 @@ REASON = "Nobody has measured it yet"
 
 
 @pytest.fixture
-async def stack(tmp_path):
-    built = await start_stack(tmp_path, CARRY)
-    yield built
-    await stop_stack(built)
-    assert built.emulator.stats()["refusals"] == 0, built.emulator.stats()["refusal_descriptions"]
+async def stack(make_stack):
+    return await make_stack(CARRY)
 
 
 async def rated_in(stack, round_id: str) -> list[tuple]:

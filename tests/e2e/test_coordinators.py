@@ -8,6 +8,7 @@ import logging
 
 from carework_core.rounds.lifecycle import RoundStatus
 from carework_core.storage.audit import audit_entries
+from tests.e2e.conftest import caught_up
 
 REFUSED = "This command is for the consultation team."
 
@@ -119,7 +120,8 @@ async def test_remind_says_how_many_and_asks_first(stack):
     assert ("coordinator:1", "plan_add_reminder", "r1") in await audit(stack)
     # The running bot's schedule sends it with no restart, once, to the one who has not finished.
     await alice.wait_for(lambda chat: any(m.text.startswith("A reminder: Round 1") for m in chat))
-    await asyncio.sleep(1.5)  # three more reconciles
+    await stack.bot.reconcile_now()  # a later reconcile owes nobody anything more
+    await caught_up(alice, cora)
     assert sum(m.text.startswith("A reminder:") for m in await alice.chat()) == 1
     assert not any(m.text.startswith("A reminder:") for m in await cora.chat())
 

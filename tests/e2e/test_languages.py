@@ -15,17 +15,13 @@ from carework_core.answering.steps import Item
 from carework_core.definitions.local_text import LocalText
 from carework_core.research.export import export_workbook
 from tests.bot.test_cli import carework
-from tests.e2e.conftest import start_stack, stop_stack
 
 BILINGUAL = Path(__file__).parent.parent / "fixtures" / "cymraeg.yaml"
 
 
 @pytest.fixture
-async def stack(tmp_path):
-    built = await start_stack(tmp_path, BILINGUAL)
-    yield built
-    await stop_stack(built)
-    assert built.emulator.stats()["refusals"] == 0
+async def stack(make_stack):
+    return await make_stack(BILINGUAL)
 
 
 async def joined(stack, name: str, language_code: str, agree: str, yes: str, taking_part: str):

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from tests.conftest import MINI
-from tests.e2e.conftest import held_on_disk, start_stack, stop_stack
+from tests.e2e.conftest import held_on_disk
 
 WORDS = "Lanterns on the night shift rota"
 CHANGED = "Lamps on the late shift rota"
@@ -146,13 +146,10 @@ async def test_a_withdrawn_person_who_writes_again_is_told_how_to_rejoin(stack):
 
 
 @pytest.fixture
-async def anonymising(tmp_path):
+async def anonymising(tmp_path, make_stack):
     survey = tmp_path / "anonymise.yaml"
     survey.write_text(MINI.read_text() + "\non_withdraw: anonymise\n")
-    (tmp_path / "run").mkdir()
-    built = await start_stack(tmp_path / "run", survey)
-    yield built
-    await stop_stack(built)
+    return await make_stack(survey, folder=tmp_path / "run")
 
 
 async def test_anonymise_keeps_answers_under_the_code_with_no_link_to_the_person(anonymising):
