@@ -11,7 +11,9 @@ import pytest
 
 from bot.runner import RunningBot
 from bot.settings import Settings
+from bot.transport.sender import Bucket
 from botapi_emulator import Emulator, EmulatorClient, VirtualUser
+from botapi_emulator.flood import PER_CHAT_CAPACITY, PER_CHAT_RATE, FloodControl, TokenBucket
 from carework_core.bootstrap import Services
 from carework_core.clock import ShiftedClock
 from carework_core.storage.answers import coded_answers
@@ -21,6 +23,9 @@ TOKEN = "123456:TEST-token-for-the-local-emulator-only"
 # Ids as large as real Telegram ones: SQLite stores them as 6-byte integers, a pattern a test can look for
 # in the database file (the emulator's default first ids, 10001 on, take two bytes and match anywhere).
 TELEGRAM_SIZED_IDS = 7_301_000_001
+# Telegram lets a bot write about once a second to one chat, after a short burst; most tests are not about that
+# pace and would spend their time waiting on it, so their stacks run it this many times as fast (see quicken).
+QUICKER = 5.0
 
 
 def held_on_disk(on_disk: bytes, user_id: int) -> bool:
@@ -39,6 +44,7 @@ class Stack:
     expected_refusals: int = 0  # a test that forges updates expects Telegram to refuse its answers
     coordinator: VirtualUser | None = None  # named in CAREWORK_COORDINATORS
     floods_before_restart: int | None = None  # Telegram's 429s counted when the bot was first restarted
+    pace: float = 1.0  # times Telegram's pace in one chat, on both sides (see quicken)
 
     async def person(self, name: str) -> VirtualUser:
         return await self.client.new_user(name)
@@ -75,6 +81,7 @@ class Stack:
             await self.services.close()
             self.services = await Services.open(self.folder / "carework.db", survey or self.bot.settings.survey, clock)
         self.bot = RunningBot(self.bot.settings.model_copy(update=settings), self.services)
+        quicken(self.bot, self.pace)
         await self.bot.start()
 
     def refusals(self) -> int:
@@ -117,10 +124,42 @@ def _has_button(chat, label: str) -> bool:
     return any(m.from_bot and any(label in row for row in m.buttons) for m in chat)
 
 
-async def start_stack(folder: Path, survey: Path = MINI, reconcile_seconds: float = 0.5) -> Stack:
-    """Starts the emulator, the services on a database in folder, and the bot against them."""
+def quicken(subject: Emulator | RunningBot, times: float) -> None:
+    """Runs Telegram's pace in one chat `times` as fast: the emulator refuses a chat's sends past its burst
+    at `times` a second, and the bot's sender paces each chat to that rate. Every other limit and check stays."""
+    if times == 1.0:
+        return
+    if isinstance(subject, Emulator):
+        if subject.world.flood is not None:
+            subject.world.flood = _QuickerFlood(subject.world.flood._clock, times)
+        return
+    chats: dict[int, Bucket] = {}
+
+    def chat(chat_id: int) -> Bucket:  # as Sender._chat, with the rate scaled
+        if chat_id not in chats:
+            chats[chat_id] = Bucket(capacity=4, rate=times)
+        return chats[chat_id]
+
+    subject.sender._chat = chat
+
+
+class _QuickerFlood(FloodControl):
+    def __init__(self, clock, times: float) -> None:
+        super().__init__(clock)
+        self._times = times
+
+    def admit(self, chat_id: int, new_message: bool = True) -> int:
+        if chat_id not in self._chats:
+            self._chats[chat_id] = TokenBucket(PER_CHAT_CAPACITY, PER_CHAT_RATE * self._times, self._clock())
+        return super().admit(chat_id, new_message)
+
+
+async def start_stack(folder: Path, survey: Path = MINI, reconcile_seconds: float = 0.5, pace: float = 1.0) -> Stack:
+    """Starts the emulator, the services on a database in folder, and the bot against them; `pace` runs
+    Telegram's pace in one chat that many times as fast (see quicken)."""
     emulator = Emulator(trace_path=folder / "trace.jsonl", seed=7, first_user_id=TELEGRAM_SIZED_IDS)
     await emulator.start()
+    quicken(emulator, pace)
     services = await Services.open(folder / "carework.db", survey, ShiftedClock())
     client = EmulatorClient(emulator.url)
     await client.__aenter__()
@@ -135,8 +174,9 @@ async def start_stack(folder: Path, survey: Path = MINI, reconcile_seconds: floa
         coordinators=[coordinator.user_id],
     )
     bot = RunningBot(settings, services)
+    quicken(bot, pace)
     await bot.start()
-    return Stack(emulator, client, services, bot, folder, coordinator=coordinator)
+    return Stack(emulator, client, services, bot, folder, coordinator=coordinator, pace=pace)
 
 
 async def stop_stack(stack: Stack) -> None:
@@ -148,14 +188,15 @@ async def stop_stack(stack: Stack) -> None:
 
 @pytest.fixture
 async def make_stack(tmp_path):
-    """Starts stacks: make_stack(survey, folder=..., reconcile_seconds=...) on mini.yaml in tmp_path by default.
-    Each is stopped at teardown, and the test fails if the emulator refused more requests than it expected."""
+    """Starts stacks: make_stack(survey, folder=..., pace=..., reconcile_seconds=...), on mini.yaml in tmp_path
+    at QUICKER pace by default. Each is stopped at teardown, and the test fails if the emulator refused more
+    requests than it expected."""
     started: list[Stack] = []
 
-    async def make(survey: Path = MINI, folder: Path | None = None, **options) -> Stack:
+    async def make(survey: Path = MINI, folder: Path | None = None, pace: float = QUICKER, **options) -> Stack:
         where = folder or tmp_path
         where.mkdir(parents=True, exist_ok=True)
-        built = await start_stack(where, survey, **options)
+        built = await start_stack(where, survey, pace=pace, **options)
         started.append(built)
         return built
 
@@ -171,3 +212,9 @@ async def make_stack(tmp_path):
 @pytest.fixture
 async def stack(make_stack) -> Stack:
     return await make_stack()
+
+
+@pytest.fixture
+async def telegram_paced(make_stack) -> Stack:
+    """The stack at Telegram's own pace in one chat, for tests of that pace and of what it holds back."""
+    return await make_stack(pace=1.0)

@@ -86,7 +86,8 @@ async def test_language_switches_to_english_and_the_next_question_comes_in_engli
     assert card.endswith("Your answer: Small")  # and shows the answer in the language chosen since
 
     await ann.send("/start")  # the choice is stored: a later update still speaks English
-    assert (await ann.wait_for_reply()).text == "Welcome back. Here is where you left off."
+    back = await ann.wait_for(lambda chat: chat[-2].text == "Welcome back. Here is where you left off.")
+    assert back[-1].text.startswith("Question 2 of 3") and "Where do you work?" in back[-1].text
 
 
 async def test_invitations_and_reminders_arrive_in_each_persons_language(stack):

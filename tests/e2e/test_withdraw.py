@@ -73,7 +73,8 @@ async def test_mydata_shows_my_group_consents_and_answers_and_nobody_elses(stack
     assert text.endswith("To see this again, send /mydata. To leave and have all your answers deleted, send /withdraw.")
 
 
-async def test_mydata_and_withdrawing_in_quick_succession_wait_out_telegrams_flood_control(stack):
+async def test_mydata_and_withdrawing_in_quick_succession_wait_out_telegrams_flood_control(telegram_paced):
+    stack = telegram_paced
     ann = await answered_once(stack)
     for _ in range(6):  # more than Telegram's burst for one chat: the last ones must wait their turn
         await ann.send("/mydata")
