@@ -24,6 +24,7 @@ from tests.conftest import MINI
 from tests.e2e.test_any_update import Crowd, refusals, unhurried
 from tests.e2e.test_summaries import IDEAS
 
+pytestmark = pytest.mark.slow
 EXAMPLES = 25  # about 25 forged taps each: some 600 taps, in 15 to 25 s
 FIGURES = "Your answers beside everyone's"
 SAMPLE = "One participant’s digest, as a sample"
