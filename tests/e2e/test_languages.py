@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from carework_core.answering.steps import Item
 from carework_core.definitions.local_text import LocalText
 from carework_core.research.export import export_workbook
 from tests.bot.test_cli import carework
+from tests.e2e.conftest import toasts
 
 BILINGUAL = Path(__file__).parent.parent / "fixtures" / "cymraeg.yaml"
 
@@ -126,9 +126,7 @@ async def test_a_stale_tap_and_a_sticker_are_answered_in_welsh(stack):
     await ann.tap("Bach", message_id=card.message_id)
     await ann.tap("Bach", message_id=card.message_id)  # the same tap again, before the buttons go
     await ann.wait_for(lambda chat: chat[-1].text.startswith("Cwestiwn 2 o 3"))
-    await asyncio.sleep(0.5)
-    toasts = [t.get("text") or "" for t in await ann.toasts()]
-    assert "Mae'r cwestiwn hwnnw eisoes wedi'i ateb." in toasts  # the error handler speaks Welsh too
+    assert "Mae'r cwestiwn hwnnw eisoes wedi'i ateb." in await toasts(ann, 1)  # the error handler speaks Welsh too
     await ann.send_sticker()
     assert (await ann.wait_for_reply()).text.startswith("Diolch, ond ni allaf ddefnyddio sticer yma")
 

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from carework_core.messaging.messages import OutboxStatus
 from tests.conftest import MINI
 from tests.e2e.conftest import held_on_disk
 
@@ -41,6 +42,15 @@ async def all_processed(stack, timeout: float = 15.0) -> None:
     while (await stack.services.inbox.counts()).get("new"):
         assert time.monotonic() < deadline, "the bot never finished its updates"
         await asyncio.sleep(0.1)
+
+
+async def all_sent(stack, timeout: float = 15.0) -> None:
+    """Waits until every update has been processed and every message it queued has reached Telegram."""
+    await all_processed(stack, timeout)
+    deadline = time.monotonic() + timeout
+    while (await stack.services.outbox.counts()).get(OutboxStatus.PENDING):
+        assert time.monotonic() < deadline, "the outbox never emptied"
+        await asyncio.sleep(0.05)
 
 
 def vacuumed_bytes(stack) -> bytes:
