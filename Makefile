@@ -13,8 +13,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 test: $(STAMP) lint
-	# worksteal: an idle worker takes queued tests from a busy one, so the long rehearsals do not leave a tail
-	$(PY) -m pytest -q -n 4 --dist worksteal
+	# The long tests (marked slow) are collected first and handed round the workers one by one (--dist load),
+	# so they run side by side from the start and do not leave a tail (tests/conftest.py)
+	$(PY) -m pytest -q -n 4 --dist load
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

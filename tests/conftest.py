@@ -14,6 +14,12 @@ MINI = ROOT / "tests" / "fixtures" / "mini.yaml"
 SURVEY = ROOT / "surveys" / "carework.yaml"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Puts the long tests (marked slow) first: spread over the workers at the start, none is left running alone
+    at the end while the others sit idle."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock()

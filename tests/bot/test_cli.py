@@ -4,27 +4,20 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from openpyxl import load_workbook
 
+from tests import forked_cli
 from tests.conftest import MINI, ROOT
 
 
 def carework(
     *args: str, env: dict | None = None, cwd: Path = ROOT, answer: str | None = None
 ) -> subprocess.CompletedProcess:
+    """Runs `python -m bot.cli.main ARGS` as a process of its own, with no CAREWORK_ setting but those in env."""
     full = {k: v for k, v in os.environ.items() if not k.startswith("CAREWORK_")} | (env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli.main", *args],
-        capture_output=True,
-        text=True,
-        env=full,
-        cwd=cwd,
-        timeout=60,
-        input=answer,
-    )
+    return forked_cli.run(list(args), full, cwd, answer, timeout=60)
 
 
 def round_statuses(result: subprocess.CompletedProcess) -> list[str]:

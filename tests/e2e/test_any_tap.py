@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 from bot import callbacks as cb
 from bot.errors import words_for
 from tests.conftest import MINI
-from tests.e2e.conftest import start_stack, stop_stack
 from tests.e2e.test_any_update import Crowd, refusals, unhurried
 from tests.e2e.test_summaries import IDEAS
 
+pytestmark = pytest.mark.slow
 EXAMPLES = 25  # about 25 forged taps each: some 600 taps, in 15 to 25 s
 FIGURES = "Your answers beside everyone's"
 SAMPLE = "One participant’s digest, as a sample"
@@ -83,14 +83,12 @@ taps = st.lists(st.tuples(st.integers(0, 4), st.integers(0, 10_000), forged_data
 
 
 @pytest.fixture
-async def every_status(tmp_path):
+async def every_status(tmp_path, make_stack):
     """The stack on mini.yaml with rounds r3 to r6 added: r1 open, r2 draft, r3 closed with its summary
     drafted, r4 approved (it goes out in 2099), r5 and r6 sent; r6 rates nothing."""
     survey = tmp_path / "mini.yaml"
     survey.write_text(MINI.read_text() + EXTRA)
-    built = await start_stack(tmp_path, survey)
-    yield built
-    await stop_stack(built)
+    return await make_stack(survey)
 
 
 async def statuses_everywhere(stack) -> Crowd:

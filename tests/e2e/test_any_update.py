@@ -17,6 +17,7 @@ import logging
 import sqlite3
 import time
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,6 +31,7 @@ from carework_core.answering.continuations import CUT_NEAR
 from carework_core.messaging.messages import OutboxStatus
 from tests.e2e.test_withdraw import all_processed
 
+pytestmark = pytest.mark.slow
 EXAMPLES = 70  # about 28 updates each reach the bot: some 2,000 updates in all, in 20 to 40 s
 TYPED_QUESTIONS = {"examples", "more"}
 

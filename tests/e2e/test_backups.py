@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.runner import RunningBot
-
 
 async def with_backups(stack, folder, keep: int = 2) -> None:
     """Restarts the stack's bot with daily backups into folder, keeping `keep` of them."""
-    await stack.bot.stop()
-    stack.bot = RunningBot(
-        stack.bot.settings.model_copy(update={"backup_dir": folder, "backup_keep": keep}), stack.services
-    )
-    await stack.bot.start()
+    await stack.restart(backup_dir=folder, backup_keep=keep)
 
 
 async def test_the_running_bot_backs_up_once_a_day_and_keeps_the_newest(stack, tmp_path):

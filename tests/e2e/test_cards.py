@@ -8,7 +8,6 @@ from botapi_emulator import ButtonNotFound
 from carework_core.answering.service import Item
 from carework_core.storage.answers import all_answers
 from tests.conftest import ROOT
-from tests.e2e.conftest import start_stack, stop_stack
 
 WIDE = ROOT / "tests" / "fixtures" / "wide.yaml"
 IDEAS = [Item("i1", "Rota apps"), Item("i2", "Peer support"), Item("i3", "Shared notes")]
@@ -61,11 +60,8 @@ async def test_an_item_card_says_which_idea_it_is(stack):
 
 
 @pytest.fixture
-async def wide_stack(tmp_path):
-    built = await start_stack(tmp_path, WIDE)
-    yield built
-    await stop_stack(built)
-    assert built.emulator.stats()["refusals"] == 0, built.emulator.stats()["refusal_descriptions"]
+async def wide_stack(make_stack):
+    return await make_stack(WIDE)
 
 
 async def test_every_option_of_a_long_list_can_be_ticked_and_sent(wide_stack):

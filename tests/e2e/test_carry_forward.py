@@ -1,7 +1,5 @@
 """A second rating round shows each person what they said last time, and asks why when they stand apart."""
 
-import asyncio
-
 import pytest
 from openpyxl import load_workbook
 
@@ -9,7 +7,7 @@ from carework_core.answering.service import Item
 from carework_core.research.export import export_workbook
 from carework_core.storage.answers import all_answers
 from tests.conftest import ROOT
-from tests.e2e.conftest import start_stack, stop_stack
+from tests.e2e.conftest import caught_up
 
 CARRY = ROOT / "tests" / "fixtures" / "carry.yaml"
 IDEAS = [Item("i1", "Rota apps"), Item("i2", "Peer support"), Item("i3", "Shared notes")]
@@ -17,11 +15,8 @@ REASON = "Nobody has measured it yet"
 
 
 @pytest.fixture
-async def stack(tmp_path):
-    built = await start_stack(tmp_path, CARRY)
-    yield built
-    await stop_stack(built)
-    assert built.emulator.stats()["refusals"] == 0, built.emulator.stats()["refusal_descriptions"]
+async def stack(make_stack):
+    return await make_stack(CARRY)
 
 
 async def rated_in(stack, round_id: str) -> list[tuple]:
@@ -115,7 +110,7 @@ async def test_carry_forward_keep_reason_and_skip(stack, tmp_path):
     }
     await stack.client.raw_update(again)  # the reason's message delivered a second time
     await ann.wait_for_reply()
-    await asyncio.sleep(0.3)
+    await caught_up(ann)  # the copy was handled before her /help: anything it stored is in the export
     out = tmp_path / "export.xlsx"
     await export_workbook(stack.services.env, out)
     sheet = load_workbook(out)["Answers"]

@@ -5,14 +5,11 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from bot.runner import RunningBot
 from carework_core.answering.service import Item
-from carework_core.bootstrap import Services
 from carework_core.people.consents import wording_version
 from carework_core.research.export import export_workbook
 from carework_core.storage.participants import consent_versions, consents_of
 from tests.conftest import MINI
-from tests.e2e.conftest import start_stack, stop_stack
 
 QUOTE_OLD = "My words may be quoted anonymously."
 QUOTE_NEW = "My words may be quoted anonymously in reports and talks."
@@ -21,13 +18,11 @@ READ_NEW = "I have read what this is about, including the new data sharing."
 
 
 @pytest.fixture
-async def editable(tmp_path):
+async def editable(tmp_path, make_stack):
     """The stack on a copy of mini.yaml that a test may edit and restart with."""
     survey = tmp_path / "survey.yaml"
     survey.write_text(MINI.read_text())
-    built = await start_stack(tmp_path, survey)
-    yield built, survey
-    await stop_stack(built)
+    return await make_stack(survey), survey
 
 
 async def _stored(stack, user) -> tuple[dict, dict]:
@@ -37,19 +32,11 @@ async def _stored(stack, user) -> tuple[dict, dict]:
         return await consents_of(tx, person.id), await consent_versions(tx, person.id)
 
 
-async def _restart_with(stack, survey) -> None:
-    await stack.bot.stop()
-    await stack.services.close()
-    stack.services = await Services.open(stack.folder / "carework.db", survey, stack.services.env.clock)
-    stack.bot = RunningBot(stack.bot.settings.model_copy(update={"survey": survey}), stack.services)
-    await stack.bot.start()
-
-
 async def test_a_reworded_statement_is_asked_again_before_the_next_round(editable):
     stack, survey = editable
     ann = await stack.joined("Ann")
     survey.write_text(MINI.read_text().replace(QUOTE_OLD, QUOTE_NEW))
-    await _restart_with(stack, survey)
+    await stack.restart(survey)
     await stack.open_round("r1")
     await ann.wait_for(lambda c: any(m.text.startswith("Round 1") for m in c))
     await ann.tap("Start")
@@ -105,7 +92,7 @@ async def test_refusing_a_reworded_required_statement_says_what_happens_to_earli
     await stack.services.answering.begin(ann.user_id, "r1")
     await stack.services.answering.receive_text(ann.user_id, "Buddy scheme", "m1")
     survey.write_text(MINI.read_text().replace(READ_OLD, READ_NEW))
-    await _restart_with(stack, survey)
+    await stack.restart(survey)
     await stack.services.answering.load_items("ideas", [Item("i1", "Rota apps")])
     await stack.open_round("r2")
     invited = await ann.wait_for(lambda c: any(m.text.startswith("Round 2") for m in c))
@@ -134,7 +121,7 @@ async def test_a_required_statement_reworded_mid_round_is_asked_before_the_next_
     await ann.send("Buddy scheme")
     await ann.wait_for(lambda c: c[-1].text == "Saved. Thank you.")
     survey.write_text(MINI.read_text().replace(READ_OLD, READ_NEW))
-    await _restart_with(stack, survey)
+    await stack.restart(survey)
     await ann.send("Wellbeing walks")  # answered under the old words: not taken until she agrees again
     asked = await ann.wait_for(lambda c: READ_NEW in c[-1].text)
     assert asked[-1].buttons == [["I agree", "No thanks"]]

@@ -1,7 +1,5 @@
 """No dead ends: whatever a person sends or taps, the bot says what to do now and keeps nothing wrongly."""
 
-import asyncio
-
 import pytest
 
 from bot.errors import words_for
@@ -12,7 +10,7 @@ from carework_core.errors import NotYourRound
 from tests.e2e.conftest import held_on_disk
 from tests.e2e.test_forged_taps import GONE as STALE_TOAST
 from tests.e2e.test_round import reach_the_rating, start_round
-from tests.e2e.test_withdraw import all_processed, vacuumed_bytes
+from tests.e2e.test_withdraw import all_processed, all_sent, vacuumed_bytes
 
 NOT_TEXT = [
     ("send_sticker", "a sticker"),
@@ -160,8 +158,7 @@ async def test_a_group_is_told_once_to_write_in_private_and_its_members_are_not_
     await group.post(dee, "/start")
     await group.post(dee, location={"latitude": 1, "longitude": 2})
     await group.view.wait_for(lambda c: any(m.from_bot for m in c))
-    await all_processed(stack)
-    await asyncio.sleep(0.3)
+    await all_sent(stack)  # every reply the group's three posts asked for has gone out
     replies = [m for m in await group.chat() if m.from_bot]
     assert len(replies) == 1 and "message me privately: @carework_test_bot" in replies[0].text
     stored = vacuumed_bytes(stack)

@@ -3,10 +3,8 @@ question. Each gets the stale button's toast and changes or shows nothing; the r
 
 from __future__ import annotations
 
-import asyncio
-import time
-
 from tests.e2e import test_summaries
+from tests.e2e.conftest import caught_up, toasts
 from tests.e2e.test_round import reach_the_rating
 from tests.e2e.test_summaries import IDEAS, rate_everything, team
 
@@ -15,19 +13,9 @@ GONE = "Sorry, that button does not work any more. Please use the newest message
 FIGURES = "Your answers beside everyone's"
 
 
-async def toasts(user, count: int) -> list[str]:
-    """Waits until the person has been shown `count` toasts (answers to taps with words); returns them."""
-    deadline = time.monotonic() + 15
-    while len(shown := [t["text"] for t in await user.toasts() if t.get("text")]) < count:
-        assert time.monotonic() < deadline, f"{user.first_name} was shown only {shown}"
-        await asyncio.sleep(0.05)
-    return shown
-
-
 async def settled_chat(user):
     """Returns the person's chat once everything queued for them before now has arrived."""
-    await user.send("/help")  # a chat's messages go in order: its reply comes after anything queued before
-    await user.wait_for(lambda c: c[-1].text.startswith("This is <b>") or c[-1].text.startswith("This is "))
+    await caught_up(user)
     return await user.chat()
 
 

@@ -5,19 +5,15 @@ from __future__ import annotations
 import pytest
 
 from rehearsal.participant import app_pieces
-from tests.e2e.conftest import start_stack, stop_stack
 from tests.e2e.test_followups import SURVEY, says, skip_follow_ups, start_round
 
 WORDS = "Care workers need time between visits, fair pay & rotas <planned> ahead. "
 
 
 @pytest.fixture
-async def fstack(tmp_path):
+async def fstack(make_stack):
     """The real bot with follow-ups about each example; Telegram refuses nothing it sends."""
-    built = await start_stack(tmp_path, SURVEY)
-    yield built
-    await stop_stack(built)
-    assert built.emulator.stats()["refusals"] == 0, built.emulator.stats()["refusal_descriptions"]
+    return await make_stack(SURVEY)
 
 
 @pytest.mark.parametrize("repeats", [70, 125])  # about 5,000 and 9,000 characters: two and three pieces

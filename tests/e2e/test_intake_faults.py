@@ -19,7 +19,7 @@ from carework_core.clock import SystemClock
 from carework_core.messaging.messages import InboxStatus
 from carework_core.storage.db import Database
 from carework_core.storage.inbox import count_updates
-from tests.e2e.conftest import TOKEN, start_stack, stop_stack
+from tests.e2e.conftest import TOKEN
 from tests.e2e.test_crash import BURST, start_bot
 
 pytestmark = pytest.mark.slow
@@ -147,15 +147,12 @@ async def test_an_update_id_too_big_to_store_is_set_aside_and_everyone_else_answ
     assert "update set aside" in log.read_text()
 
 
-async def test_the_runner_notices_and_logs_when_a_long_running_task_dies(tmp_path, caplog, monkeypatch):
+async def test_the_runner_notices_and_logs_when_a_long_running_task_dies(make_stack, caplog, monkeypatch):
     async def ends_at_once(self, *args, **kwargs) -> None:
         return None  # the sender's loop catches its own failures, so only a bug could end it like this
 
     monkeypatch.setattr(Sender, "run", ends_at_once)
-    stack = await start_stack(tmp_path)
-    try:
-        await asyncio.wait_for(stack.bot.failed.wait(), timeout=10)
-    finally:
-        await stop_stack(stack)
+    stack = await make_stack()
+    await asyncio.wait_for(stack.bot.failed.wait(), timeout=10)
     [record] = [r for r in caplog.records if r.getMessage() == "task ended unexpectedly"]
     assert (record.task, record.reason) == ("sender", "returned")

@@ -12,7 +12,6 @@ import yaml
 from tests.bot.test_cli import carework
 from tests.bot.test_cli_coordinators import _invited
 from tests.conftest import MINI
-from tests.e2e.conftest import start_stack, stop_stack
 from tests.e2e.test_coordinators import ask
 
 
@@ -27,15 +26,14 @@ def quiet(folder, start: str, end: str):
 
 
 @pytest.fixture
-async def night(tmp_path):
+async def night(tmp_path, make_stack):
     """The bot with quiet hours 22:00 to 07:00 (UTC), its clock moved to the coming 23:00."""
-    stack = await start_stack(tmp_path, quiet(tmp_path, "22:00", "07:00"))
+    stack = await make_stack(quiet(tmp_path, "22:00", "07:00"))
     clock = stack.services.env.clock
     now = clock.now()
     eleven = now.replace(hour=23, minute=0, second=0, microsecond=0)
     clock.set(eleven if eleven > now else eleven + timedelta(days=1))
-    yield stack
-    await stop_stack(stack)
+    return stack
 
 
 def texts(chat) -> list[str]:

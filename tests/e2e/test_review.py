@@ -1,16 +1,13 @@
 """Review and change: /review lists a person's answers in the open round, and Change replaces one."""
 
-import asyncio
 import zipfile
 from random import Random
 
 import pytest
 from openpyxl import load_workbook
 
-from bot.runner import RunningBot
 from botapi_emulator import ButtonNotFound
 from carework_core.answering.service import Item
-from carework_core.bootstrap import Services
 from carework_core.research.export import export_workbook
 from rehearsal.bank import TextSource
 from rehearsal.participant import VirtualParticipant
@@ -212,14 +209,7 @@ async def test_a_restart_between_change_and_the_new_words_keeps_the_change(stack
     await review(ann)
     await ann.tap("Change 1")
     await ann.wait_for_reply()
-    await stack.bot.stop()
-    await stack.services.close()
-    stack.services = await Services.open(
-        stack.folder / "carework.db", stack.bot.settings.survey, stack.services.env.clock
-    )
-    stack.bot = RunningBot(stack.bot.settings, stack.services)
-    await stack.bot.start()
-    await asyncio.sleep(1.1)  # the new sender cannot know when the old one last wrote to this chat
+    await stack.restart(reopen=True)
     await ann.send("Mentors for new starters")
     chat = await ann.wait_for(lambda c: "You have answered every question in round 1" in c[-1].text)
     assert chat[-2].text == "Changed. Thank you."

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import yaml
 
-from bot.runner import RunningBot
-from carework_core.bootstrap import Services
-from carework_core.clock import ShiftedClock
 from carework_core.rounds.lifecycle import RoundStatus
 from carework_core.storage.schedule import logged_actions
 from tests.conftest import MINI
-from tests.e2e.conftest import start_stack, stop_stack
+from tests.e2e.conftest import caught_up
 
 REMINDER = "A reminder:"
 
@@ -55,70 +51,56 @@ def texts(chat) -> list[str]:
     return [m.text for m in chat if m.from_bot]
 
 
-async def test_a_scheduled_round_opens_reminds_only_those_not_finished_and_closes(tmp_path):
+async def test_a_scheduled_round_opens_reminds_only_those_not_finished_and_closes(make_stack, tmp_path):
     now = datetime.now(UTC)
     survey = scheduled(tmp_path, now + timedelta(seconds=5), now + timedelta(hours=1), now + timedelta(hours=2))
-    stack = await start_stack(tmp_path, survey)
-    try:
-        assert (await stack.services.rounds.statuses())["r1"] == RoundStatus.DRAFT
-        ann, bob = await stack.joined("Ann"), await stack.joined("Bob")
-        # No command: the bot's own wake-up opens the round and invites both.
-        for person in (ann, bob):
-            await person.wait_for(lambda c: any("Round 1: Wellbeing examples" in t for t in texts(c)), timeout=15)
-        await finish_round_one(ann)
-        await bob.tap("Start")
-        await bob.wait_for(lambda c: c[-1].text.startswith("Question 1 of 4"))
+    stack = await make_stack(survey)
+    assert (await stack.services.rounds.statuses())["r1"] == RoundStatus.DRAFT
+    ann, bob = await stack.joined("Ann"), await stack.joined("Bob")
+    # No command: the bot's own wake-up opens the round and invites both.
+    for person in (ann, bob):
+        await person.wait_for(lambda c: any("Round 1: Wellbeing examples" in t for t in texts(c)), timeout=15)
+    await finish_round_one(ann)
+    await bob.tap("Start")
+    await bob.wait_for(lambda c: c[-1].text.startswith("Question 1 of 4"))
 
-        stack.services.env.clock.advance(hours=1)  # the reminder is due; the next reconcile sends it
-        reminded = await bob.wait_for(lambda c: any(REMINDER in t for t in texts(c)), timeout=10)
-        reminder = next(m for m in reminded if m.from_bot and REMINDER in m.text)
-        assert "4 questions left" in reminder.text and reminder.buttons == [["Continue"]]
+    stack.services.env.clock.advance(hours=1)  # the reminder is due; the next reconcile sends it
+    reminded = await bob.wait_for(lambda c: any(REMINDER in t for t in texts(c)), timeout=10)
+    reminder = next(m for m in reminded if m.from_bot and REMINDER in m.text)
+    assert "4 questions left" in reminder.text and reminder.buttons == [["Continue"]]
 
-        stack.services.env.clock.advance(hours=1)
-        await bob.wait_for(lambda c: any("has closed" in t for t in texts(c)), timeout=10)
-        assert (await stack.services.rounds.statuses())["r1"] == RoundStatus.CLOSED
-        await asyncio.sleep(1.5)  # three more reconciles: nothing else may go out
-        assert not any(REMINDER in t for t in texts(await ann.chat()))
-        assert sum(REMINDER in t for t in texts(await bob.chat())) == 1
-        async with stack.services.env.db.reading() as tx:
-            log = {a.key: (a.outcome, a.recipients) for a in await logged_actions(tx)}
-        assert log["remind:r1:1"] == ("done", 1)
-        assert [k for k in log if k.startswith("open:")] == ["open:r1"]
-    finally:
-        await stop_stack(stack)
+    stack.services.env.clock.advance(hours=1)
+    await bob.wait_for(lambda c: any("has closed" in t for t in texts(c)), timeout=10)
+    assert (await stack.services.rounds.statuses())["r1"] == RoundStatus.CLOSED
+    await stack.bot.reconcile_now()  # a later reconcile owes nobody anything more
+    await caught_up(ann, bob)
+    assert not any(REMINDER in t for t in texts(await ann.chat()))
+    assert sum(REMINDER in t for t in texts(await bob.chat())) == 1
+    async with stack.services.env.db.reading() as tx:
+        log = {a.key: (a.outcome, a.recipients) for a in await logged_actions(tx)}
+    assert log["remind:r1:1"] == ("done", 1)
+    assert [k for k in log if k.startswith("open:")] == ["open:r1"]
 
 
-async def restart_bot(stack, survey: Path, clock: ShiftedClock) -> None:
-    """Stops the bot and starts a new one on the same database and emulator, as after a crash."""
-    await stack.bot.stop()
-    await stack.services.close()
-    stack.services = await Services.open(stack.folder / "carework.db", survey, clock)
-    stack.bot = RunningBot(stack.bot.settings.model_copy(update={"survey": survey}), stack.services)
-    await stack.bot.start()
-
-
-async def test_a_restart_during_an_open_round_sends_no_invitation_or_reminder_twice(tmp_path):
+async def test_a_restart_during_an_open_round_sends_no_invitation_or_reminder_twice(make_stack, tmp_path):
     now = datetime.now(UTC)
     survey = scheduled(tmp_path, now - timedelta(minutes=1), now + timedelta(hours=1), now + timedelta(hours=3))
-    stack = await start_stack(tmp_path, survey)
+    stack = await make_stack(survey)
     clock = stack.services.env.clock
-    try:
-        people = [await stack.joined(name) for name in ("Ann", "Bob", "Cy")]
-        for person in people:
-            await person.wait_for(lambda c: any("Round 1" in t for t in texts(c)), timeout=15)
-        await restart_bot(stack, survey, clock)
-        clock.advance(hours=1, minutes=1)
-        for person in people:
-            await person.wait_for(lambda c: any(REMINDER in t for t in texts(c)), timeout=10)
-        await restart_bot(stack, survey, clock)
-        await stack.bot.reconcile_now()
-        await asyncio.sleep(1.5)
-        for person in people:
-            chat = texts(await person.chat())
-            assert sum("Tap Start when you are ready" in t for t in chat) == 1
-            assert sum(REMINDER in t for t in chat) == 1
-    finally:
-        await stop_stack(stack)
+    people = [await stack.joined(name) for name in ("Ann", "Bob", "Cy")]
+    for person in people:
+        await person.wait_for(lambda c: any("Round 1" in t for t in texts(c)), timeout=15)
+    await stack.restart(reopen=True)
+    clock.advance(hours=1, minutes=1)
+    for person in people:
+        await person.wait_for(lambda c: any(REMINDER in t for t in texts(c)), timeout=10)
+    await stack.restart(reopen=True)
+    await stack.bot.reconcile_now()
+    await caught_up(*people)
+    for person in people:
+        chat = texts(await person.chat())
+        assert sum("Tap Start when you are ready" in t for t in chat) == 1
+        assert sum(REMINDER in t for t in chat) == 1
 
 
 async def test_an_extended_round_shows_its_new_closing_time_to_someone_coming_back(stack):

@@ -7,14 +7,12 @@ import json
 
 import pytest
 
-from bot.runner import RunningBot
 from carework_core.answering.service import Item
 from carework_core.answering.vocabulary import NOT_SURE
 from carework_core.results import figures
 from carework_core.storage.audit import audit_entries
 from carework_core.storage.summaries import read_chart
 from tests.conftest import MINI
-from tests.e2e.conftest import start_stack, stop_stack
 from tests.e2e.test_withdraw import all_processed, vacuumed_bytes, withdrawn
 
 IDEAS = [Item("i1", "Rota apps"), Item("i2", "Buddy schemes"), Item("i3", "Wellbeing walks")]
@@ -23,16 +21,14 @@ BOB = "Managers walk the rounds with staff once a week and listen to what they s
 
 
 @pytest.fixture
-async def summed(tmp_path):
+async def summed(tmp_path, make_stack):
     """The stack on mini.yaml whose rating round r2 has a summary time long past; `quote` allows quoting."""
     survey = tmp_path / "mini.yaml"
     text = MINI.read_text().replace(
         "    groups: [workforce]\n", "    groups: [workforce]\n    schedule:\n      summary: 2026-01-01 12:00\n"
     )
     survey.write_text(text)
-    built = await start_stack(tmp_path, survey)
-    yield built
-    await stop_stack(built)
+    return await make_stack(survey)
 
 
 async def team(stack):
@@ -115,9 +111,7 @@ async def test_a_rating_summary_waits_for_approval_then_reaches_everyone_once(su
     photos = [c["params"]["photo"] for c in calls if c.get("method") == "sendPhoto"]
     assert photos == [{"upload": "r2.png", "bytes": len(png)}, file_id]
 
-    await stack.bot.stop()  # a restart sends nothing twice
-    stack.bot = RunningBot(stack.bot.settings, stack.services)
-    await stack.bot.start()
+    await stack.restart()  # a restart sends nothing twice
     await stack.bot.reconcile_now()
     await ann.send("/status")  # a participant's message: answered after anything queued before it
     after = await ann.wait_for_reply()
@@ -236,7 +230,7 @@ async def test_words_of_someone_who_stops_agreeing_to_quotes_after_the_draft_nev
 
 
 @pytest.fixture
-async def two_groups_rate(tmp_path):
+async def two_groups_rate(tmp_path, make_stack):
     """The stack on mini.yaml where both groups rate r2 (its summary time long past); min_group_size 3."""
     survey = tmp_path / "mini.yaml"
     text = MINI.read_text().replace("timezone: Europe/London\n", "timezone: Europe/London\nmin_group_size: 3\n")
@@ -244,9 +238,7 @@ async def two_groups_rate(tmp_path):
         "    groups: [workforce]\n", "    groups: [workforce, lived]\n    schedule:\n      summary: 2026-01-01 12:00\n"
     )
     survey.write_text(text)
-    built = await start_stack(tmp_path, survey)
-    yield built
-    await stop_stack(built)
+    return await make_stack(survey)
 
 
 async def test_a_group_with_two_ratings_and_three_not_sure_is_not_shown_on_its_own(two_groups_rate):

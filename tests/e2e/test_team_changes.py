@@ -3,7 +3,6 @@ deciding for those it names, and an id taken out of it leaving the team when the
 
 from __future__ import annotations
 
-from bot.runner import RunningBot
 from carework_core.storage.audit import audit_entries
 from tests.e2e.test_coordinators import REFUSED, ask, audit
 
@@ -66,9 +65,7 @@ async def test_unused_links_are_listed_and_revoked_and_a_revoked_link_is_used_up
 async def test_an_id_taken_out_of_the_settings_leaves_the_team_at_restart_unless_it_joined_by_link(stack):
     cora = stack.coordinator
     dan = await joined_team(stack, "Dan")
-    await stack.bot.stop()
-    stack.bot = RunningBot(stack.bot.settings.model_copy(update={"coordinators": []}), stack.services)
-    await stack.bot.start()
+    await stack.restart(coordinators=[])
     assert await ask(cora, "/status") == REFUSED
     assert (await ask(dan, "/status")).startswith("No round is open")
     async with stack.services.env.db.reading() as tx:

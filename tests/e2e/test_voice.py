@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from carework_core.research.export import export_workbook
 from tests.bot.test_cli import carework
 from tests.conftest import MINI
-from tests.e2e.conftest import TOKEN, held_on_disk, start_stack, stop_stack
+from tests.e2e.conftest import TOKEN, held_on_disk
 from tests.e2e.test_carry_forward import CARRY, round_b_begins
 from tests.e2e.test_withdraw import all_processed, vacuumed_bytes, withdrawn
 from tests.e2e.test_withdraw import anonymising as anonymising  # the fixture, shared
@@ -178,10 +178,8 @@ async def test_anonymising_keeps_the_marker_but_not_the_voice(anonymising):
 
 
 @pytest.fixture
-async def carrying(tmp_path):
-    built = await start_stack(tmp_path, CARRY)
-    yield built
-    await stop_stack(built)
+async def carrying(make_stack):
+    return await make_stack(CARRY)
 
 
 async def test_a_voice_note_is_the_reason_for_a_different_rating(carrying, tmp_path):
@@ -232,21 +230,18 @@ async def test_a_changed_voice_answer_keeps_its_recording_with_the_earlier_versi
     ]
 
 
-async def test_a_spoken_follow_up_is_kept_with_its_recording(tmp_path):
+async def test_a_spoken_follow_up_is_kept_with_its_recording(make_stack, tmp_path):
     from tests.e2e.test_followups import SURVEY, give_example, says, start_round
 
-    stack = await start_stack(tmp_path, SURVEY)
-    try:
-        ann = await stack.joined("Ann")
-        await start_round(stack, ann)
-        await give_example(ann, "Buddy scheme for new starters")
-        await ann.send_voice(7)  # says where it happens
-        asked = await says(ann, "Who does it help?")
-        chat = await ann.chat()
-        assert chat[chat.index(asked) - 1].text == SAVED
-        env = {**cli_settings(stack), "CAREWORK_SURVEY": str(SURVEY)}
-        done = await asyncio.to_thread(carework, "voice-notes", "r1", str(tmp_path / "v"), env=env)
-        assert "downloaded 1, skipped 0 (already there), failed 0" in done.stdout, done.stdout + done.stderr
-        assert [p.name for p in (tmp_path / "v").iterdir()] == ["P-0001_examples-where_1.ogg"]
-    finally:
-        await stop_stack(stack)
+    stack = await make_stack(SURVEY)
+    ann = await stack.joined("Ann")
+    await start_round(stack, ann)
+    await give_example(ann, "Buddy scheme for new starters")
+    await ann.send_voice(7)  # says where it happens
+    asked = await says(ann, "Who does it help?")
+    chat = await ann.chat()
+    assert chat[chat.index(asked) - 1].text == SAVED
+    env = {**cli_settings(stack), "CAREWORK_SURVEY": str(SURVEY)}
+    done = await asyncio.to_thread(carework, "voice-notes", "r1", str(tmp_path / "v"), env=env)
+    assert "downloaded 1, skipped 0 (already there), failed 0" in done.stdout, done.stdout + done.stderr
+    assert [p.name for p in (tmp_path / "v").iterdir()] == ["P-0001_examples-where_1.ogg"]

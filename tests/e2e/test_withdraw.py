@@ -8,8 +8,9 @@ import time
 
 import pytest
 
+from carework_core.messaging.messages import OutboxStatus
 from tests.conftest import MINI
-from tests.e2e.conftest import held_on_disk, start_stack, stop_stack
+from tests.e2e.conftest import held_on_disk
 
 WORDS = "Lanterns on the night shift rota"
 CHANGED = "Lamps on the late shift rota"
@@ -43,6 +44,15 @@ async def all_processed(stack, timeout: float = 15.0) -> None:
         await asyncio.sleep(0.1)
 
 
+async def all_sent(stack, timeout: float = 15.0) -> None:
+    """Waits until every update has been processed and every message it queued has reached Telegram."""
+    await all_processed(stack, timeout)
+    deadline = time.monotonic() + timeout
+    while (await stack.services.outbox.counts()).get(OutboxStatus.PENDING):
+        assert time.monotonic() < deadline, "the outbox never emptied"
+        await asyncio.sleep(0.05)
+
+
 def vacuumed_bytes(stack) -> bytes:
     """Vacuums the database, empties its WAL, and returns the bytes of both files."""
     path = stack.folder / "carework.db"
@@ -73,7 +83,8 @@ async def test_mydata_shows_my_group_consents_and_answers_and_nobody_elses(stack
     assert text.endswith("To see this again, send /mydata. To leave and have all your answers deleted, send /withdraw.")
 
 
-async def test_mydata_and_withdrawing_in_quick_succession_wait_out_telegrams_flood_control(stack):
+async def test_mydata_and_withdrawing_in_quick_succession_wait_out_telegrams_flood_control(telegram_paced):
+    stack = telegram_paced
     ann = await answered_once(stack)
     for _ in range(6):  # more than Telegram's burst for one chat: the last ones must wait their turn
         await ann.send("/mydata")
@@ -146,13 +157,10 @@ async def test_a_withdrawn_person_who_writes_again_is_told_how_to_rejoin(stack):
 
 
 @pytest.fixture
-async def anonymising(tmp_path):
+async def anonymising(tmp_path, make_stack):
     survey = tmp_path / "anonymise.yaml"
     survey.write_text(MINI.read_text() + "\non_withdraw: anonymise\n")
-    (tmp_path / "run").mkdir()
-    built = await start_stack(tmp_path / "run", survey)
-    yield built
-    await stop_stack(built)
+    return await make_stack(survey, folder=tmp_path / "run")
 
 
 async def test_anonymise_keeps_answers_under_the_code_with_no_link_to_the_person(anonymising):
