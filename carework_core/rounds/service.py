@@ -74,6 +74,7 @@ class Rounds:
 
     def __init__(self, env: Env):
         self.env = env
+        self._checked_everyone = False
 
     def definition(self, round_id: str) -> Round:
         """Returns a round of the definition, or raises NotFound listing the real ones."""
@@ -120,18 +121,36 @@ class Rounds:
             raise DefinitionChanged(found[0] + (more if len(found) > 1 else ""), found)
 
     async def pending_invitations(self, limit: int = 500) -> list[Invitation]:
-        """Returns consented, reachable participants of open rounds' groups owed an invitation."""
+        """Returns consented, reachable participants of open rounds' groups owed an invitation.
+
+        Only people whose invitation a change may have made owed are looked at (invitation_checks, kept
+        by triggers), and their checks are settled as they are found invited or not owed, so a pass with
+        nothing to do costs one index seek, however many people there are."""
+        if self._checked_everyone:
+            async with self.env.db.reading() as tx:
+                if not await stored.checks_waiting(tx):
+                    return []
+        async with self.env.db.transaction() as tx:
+            if not self._checked_everyone:  # once a process: the definition may give a round new groups
+                await stored.check_everyone(tx)
+            owed = await self._owed(tx, limit)
+        self._checked_everyone = True
+        return owed
+
+    async def _owed(self, tx: Tx, limit: int) -> list[Invitation]:
         out: list[Invitation] = []
-        async with self.env.db.reading() as tx:
-            for number, rnd in enumerate(self.env.consultation.rounds, start=1):
-                if len(out) >= limit:
-                    break
-                if await round_status(tx, rnd.id) != RoundStatus.OPEN:
-                    continue
+        open_rounds = []
+        for number, rnd in enumerate(self.env.consultation.rounds, start=1):
+            if await round_status(tx, rnd.id) != RoundStatus.OPEN:
+                continue
+            open_rounds.append(rnd.id)
+            if len(out) < limit:
                 owed = await stored.owed_invitations(
                     tx, rnd.id, list(rnd.groups), MAX_REFUSED_INVITATIONS, limit - len(out)
                 )
+                await stored.settle_checks(tx, rnd.id, [person.id for person, _ in owed], limit - len(out))
                 out += [Invitation(person, rnd, number, earlier) for person, earlier in owed]
+        await stored.drop_checks_except(tx, open_rounds)
         return out
 
     async def owed_closing_notices(self, limit: int = 500) -> list[Invitation]:

@@ -117,3 +117,56 @@ CREATE TABLE voice_notes (
 );
 CREATE INDEX voice_notes_by_participant ON voice_notes (participant_id)
 """
+
+# Pending replies in the order they were queued, without sorting them all: the sender takes the first
+# few on every pass, and thousands may wait at once (each chat's next reply, held by its own pace).
+REPLY_ORDER = "CREATE INDEX outbox_replies ON outbox (status, id) WHERE lane = 'reply'"
+
+# Whose invitation to an open round may be owed: the reconcile looks only at these, not at everyone on
+# every pass. Triggers add a row whenever a change could make someone owed one (a round opens; a person
+# consents, is reachable again or joins a group; an invitation fails, expires or is deleted; a
+# participation is deleted); the reconcile deletes a row once it finds that person invited or not owed.
+INVITATION_CHECKS = """
+CREATE TABLE invitation_checks (
+    round_id TEXT NOT NULL,
+    participant_id INTEGER NOT NULL,
+    PRIMARY KEY (round_id, participant_id)
+) WITHOUT ROWID;
+INSERT INTO invitation_checks (round_id, participant_id)
+ SELECT r.round_id, p.id FROM rounds r JOIN participants p WHERE r.status = 'open' AND p.status = 'consented';
+CREATE TRIGGER checks_when_round_opens AFTER UPDATE OF status ON rounds WHEN NEW.status = 'open' BEGIN
+ INSERT INTO invitation_checks (round_id, participant_id)
+  SELECT NEW.round_id, id FROM participants WHERE status = 'consented' ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER checks_when_round_added AFTER INSERT ON rounds WHEN NEW.status = 'open' BEGIN
+ INSERT INTO invitation_checks (round_id, participant_id)
+  SELECT NEW.round_id, id FROM participants WHERE status = 'consented' ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER checks_when_person_changes AFTER UPDATE OF status, reachable, group_id ON participants
+ WHEN NEW.status = 'consented' AND NEW.reachable = 1 BEGIN
+ INSERT INTO invitation_checks (round_id, participant_id)
+  SELECT round_id, NEW.id FROM rounds WHERE status = 'open' ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER checks_when_person_added AFTER INSERT ON participants WHEN NEW.status = 'consented' BEGIN
+ INSERT INTO invitation_checks (round_id, participant_id)
+  SELECT round_id, NEW.id FROM rounds WHERE status = 'open' ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER checks_when_identity_added AFTER INSERT ON telegram_identities BEGIN
+ INSERT INTO invitation_checks (round_id, participant_id)
+  SELECT round_id, NEW.participant_id FROM rounds WHERE status = 'open' ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER checks_when_message_ends AFTER UPDATE OF status ON outbox
+ WHEN NEW.round_id IS NOT NULL AND NEW.participant_id IS NOT NULL AND NEW.status NOT IN ('pending', 'sent') BEGIN
+ INSERT INTO invitation_checks (round_id, participant_id) VALUES (NEW.round_id, NEW.participant_id) ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER checks_when_message_deleted AFTER DELETE ON outbox
+ WHEN OLD.round_id IS NOT NULL AND OLD.participant_id IS NOT NULL BEGIN
+ INSERT INTO invitation_checks (round_id, participant_id) VALUES (OLD.round_id, OLD.participant_id) ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER checks_when_participation_deleted AFTER DELETE ON participations BEGIN
+ INSERT INTO invitation_checks (round_id, participant_id) VALUES (OLD.round_id, OLD.participant_id) ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER checks_when_start_undone AFTER UPDATE OF started_at ON participations WHEN NEW.started_at IS NULL BEGIN
+ INSERT INTO invitation_checks (round_id, participant_id) VALUES (NEW.round_id, NEW.participant_id) ON CONFLICT DO NOTHING;
+END
+"""

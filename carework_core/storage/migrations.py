@@ -5,6 +5,7 @@ Add a migration by appending to MIGRATIONS; never edit one that has shipped.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -50,6 +51,8 @@ MIGRATIONS: list[Migration] = [
     Migration(23, "last reminder per person and round", later.REMINDED_AT),
     Migration(24, "announcements wait for quiet hours", later.SEND_AFTER),
     Migration(25, "sent messages keep their buttons", later.BUTTONS),
+    Migration(26, "pending replies in queue order without a sort", later.REPLY_ORDER),
+    Migration(27, "whose invitation may be owed, kept by triggers", later.INVITATION_CHECKS),
 ]
 
 
@@ -81,5 +84,12 @@ async def migrate(tx: Tx) -> list[int]:
 
 
 def _statements(sql: str) -> list[str]:
+    """Splits a migration into statements; a trigger's body keeps its own semicolons."""
     lines = [line for line in sql.splitlines() if not line.strip().startswith("--")]
-    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+    found, part = [], ""
+    for piece in "\n".join(lines).split(";"):
+        part += piece + ";"
+        if sqlite3.complete_statement(part):
+            found.append(part.strip().removesuffix(";").strip())
+            part = ""
+    return [s for s in [*found, part.strip().removesuffix(";").strip()] if s]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from carework_core.people.model import Participant
@@ -65,14 +66,48 @@ async def save_round_status(tx: Tx, round_id: str, status: RoundStatus, stamp: s
 async def owed_invitations(
     tx: Tx, round_id: str, groups: list[str], max_failed: int, limit: int
 ) -> list[tuple[Participant, int]]:
-    """Returns people of these groups owed an invitation to the round, each with their failed ones counted."""
+    """Returns people of these groups owed an invitation to the round, each with their failed ones counted,
+    in id order; only people with a check waiting (invitation_checks) are looked at, not everyone."""
     marks = ",".join(f"?{n}" for n in range(4, 4 + len(groups)))
     rows = await tx.fetchall(
         "SELECT q.*, (SELECT COUNT(*) FROM outbox o WHERE o.participant_id = q.id AND o.round_id = ?1)"
-        f" FROM ({PERSON_SQL} AND p.group_id IN ({marks}) {OWED_INVITATION}) q ORDER BY q.id LIMIT ?3",
+        f" FROM ({PERSON_SQL} AND p.id IN (SELECT c.participant_id FROM invitation_checks c WHERE c.round_id = ?1)"
+        f" AND p.group_id IN ({marks}) {OWED_INVITATION}) q ORDER BY q.id LIMIT ?3",
         (round_id, max_failed, limit, *groups),
     )
     return [(participant_from_row(r), r[PARTICIPANT_COLUMNS]) for r in rows]
+
+
+async def checks_waiting(tx: Tx) -> bool:
+    """Says whether anyone's invitation may be owed (a check waits), in one index seek."""
+    return await tx.fetchone("SELECT 1 FROM invitation_checks LIMIT 1") is not None
+
+
+async def check_everyone(tx: Tx) -> None:
+    """Adds a check for every consented person and open round (the definition may have changed a round's groups)."""
+    await tx.execute(
+        "INSERT OR IGNORE INTO invitation_checks (round_id, participant_id) SELECT r.round_id, p.id"
+        " FROM rounds r JOIN participants p WHERE r.status = 'open' AND p.status = 'consented'"
+    )
+
+
+async def settle_checks(tx: Tx, round_id: str, owed: list[int], limit: int) -> None:
+    """Deletes the round's checks that `owed_invitations` looked at and found nobody owed: all of them, or,
+    when it stopped at `limit`, those up to the last person it returned (the rest wait for the next pass)."""
+    last = max(owed) if len(owed) >= limit else None
+    looked_at = "" if last is None else " AND participant_id <= ?3"  # a range of the primary key
+    await tx.execute(
+        f"DELETE FROM invitation_checks WHERE round_id = ?1{looked_at}"
+        " AND participant_id NOT IN (SELECT value FROM json_each(?2))",
+        (round_id, json.dumps(owed), *([] if last is None else [last])),
+    )
+
+
+async def drop_checks_except(tx: Tx, round_ids: list[str]) -> None:
+    """Deletes the checks of every round but these (a round closed, or gone from the definition)."""
+    await tx.execute(
+        "DELETE FROM invitation_checks WHERE round_id NOT IN (SELECT value FROM json_each(?))", (json.dumps(round_ids),)
+    )
 
 
 async def unfinished_not_told(tx: Tx, round_id: str, key_prefix: str, limit: int) -> list[Participant]:
