@@ -90,7 +90,7 @@ async def due_messages(tx: Tx, now: str, limit: int, skip: Collection[int] = ())
     first, then broadcasts taking turns across streams (rounds), so no round starves another.
 
     A message is wanted until it expires or, for an invitation, while its round is open. Messages
-    whose ids are in `skip` (being sent) count towards the limit but are not read.
+    whose ids are in `skip` (being sent) count towards the limit, found or not, and are not read.
     """
     values = (OutboxStatus.PENDING, now, limit)
     rows = await tx.fetchall(REPLY_HEADS, values)
@@ -98,7 +98,9 @@ async def due_messages(tx: Tx, now: str, limit: int, skip: Collection[int] = ())
         streams = [r[0] for r in await tx.fetchall(STREAMS, values[:1])]
         turns = [await tx.fetchall(BROADCAST_HEADS, (*values, stream)) for stream in streams]
         rows += [row for turn in zip_longest(*turns) for row in turn if row is not None]
-    return [_queued(r) for r in rows[:limit] if r[0] not in skip]
+    # Only what can be used is decoded: with hundreds in flight, the rest were payloads read and dropped.
+    wanted = [r for r in rows[:limit] if r[0] not in skip][: max(0, limit - len(skip))]
+    return [_queued(r) for r in wanted]
 
 
 def _queued(r) -> QueuedMessage:
