@@ -170,3 +170,56 @@ CREATE TRIGGER checks_when_start_undone AFTER UPDATE OF started_at ON participat
  INSERT INTO invitation_checks (round_id, participant_id) VALUES (NEW.round_id, NEW.participant_id) ON CONFLICT DO NOTHING;
 END
 """
+
+# Whose closing notice may be owed, kept as invitation_checks are: a round closes (everyone unfinished);
+# a person is reachable, consented and not paused again; a participation is added or unfinished again;
+# a closing notice is deleted. The reconcile deletes a row once that person is told or not owed.
+CLOSING_CHECKS = """
+CREATE TABLE closing_checks (
+    round_id TEXT NOT NULL,
+    participant_id INTEGER NOT NULL,
+    PRIMARY KEY (round_id, participant_id)
+) WITHOUT ROWID;
+INSERT INTO closing_checks (round_id, participant_id)
+ SELECT x.round_id, x.participant_id FROM participations x JOIN rounds r ON r.round_id = x.round_id
+ WHERE r.status = 'closed' AND x.finished_at IS NULL;
+CREATE TRIGGER closing_checks_when_round_closes AFTER UPDATE OF status ON rounds WHEN NEW.status = 'closed' BEGIN
+ INSERT INTO closing_checks (round_id, participant_id)
+  SELECT NEW.round_id, participant_id FROM participations WHERE round_id = NEW.round_id AND finished_at IS NULL
+  ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER closing_checks_when_round_added AFTER INSERT ON rounds WHEN NEW.status = 'closed' BEGIN
+ INSERT INTO closing_checks (round_id, participant_id)
+  SELECT NEW.round_id, participant_id FROM participations WHERE round_id = NEW.round_id AND finished_at IS NULL
+  ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER closing_checks_when_person_changes AFTER UPDATE OF status, reachable, paused_at ON participants
+ WHEN NEW.status = 'consented' AND NEW.reachable = 1 AND NEW.paused_at IS NULL BEGIN
+ INSERT INTO closing_checks (round_id, participant_id)
+  SELECT x.round_id, NEW.id FROM participations x JOIN rounds r ON r.round_id = x.round_id
+  WHERE x.participant_id = NEW.id AND r.status = 'closed' AND x.finished_at IS NULL ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER closing_checks_when_identity_added AFTER INSERT ON telegram_identities BEGIN
+ INSERT INTO closing_checks (round_id, participant_id)
+  SELECT x.round_id, NEW.participant_id FROM participations x JOIN rounds r ON r.round_id = x.round_id
+  WHERE x.participant_id = NEW.participant_id AND r.status = 'closed' AND x.finished_at IS NULL ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER closing_checks_when_participation_added AFTER INSERT ON participations
+ WHEN NEW.finished_at IS NULL BEGIN
+ INSERT INTO closing_checks (round_id, participant_id)
+  SELECT round_id, NEW.participant_id FROM rounds WHERE round_id = NEW.round_id AND status = 'closed'
+  ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER closing_checks_when_unfinished AFTER UPDATE OF finished_at ON participations
+ WHEN NEW.finished_at IS NULL BEGIN
+ INSERT INTO closing_checks (round_id, participant_id)
+  SELECT round_id, NEW.participant_id FROM rounds WHERE round_id = NEW.round_id AND status = 'closed'
+  ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER closing_checks_when_notice_deleted AFTER DELETE ON outbox
+ WHEN OLD.dedupe_key LIKE 'closed:%' AND OLD.participant_id IS NOT NULL BEGIN
+ INSERT INTO closing_checks (round_id, participant_id)
+  SELECT x.round_id, OLD.participant_id FROM participations x JOIN rounds r ON r.round_id = x.round_id
+  WHERE x.participant_id = OLD.participant_id AND r.status = 'closed' AND x.finished_at IS NULL ON CONFLICT DO NOTHING;
+END
+"""

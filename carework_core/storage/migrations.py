@@ -53,6 +53,7 @@ MIGRATIONS: list[Migration] = [
     Migration(25, "sent messages keep their buttons", later.BUTTONS),
     Migration(26, "pending replies in queue order without a sort", later.REPLY_ORDER),
     Migration(27, "whose invitation may be owed, kept by triggers", later.INVITATION_CHECKS),
+    Migration(28, "whose closing notice may be owed, kept by triggers", later.CLOSING_CHECKS),
 ]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from carework_core.people.model import Participant
@@ -78,45 +77,15 @@ async def owed_invitations(
     return [(participant_from_row(r), r[PARTICIPANT_COLUMNS]) for r in rows]
 
 
-async def checks_waiting(tx: Tx) -> bool:
-    """Says whether anyone's invitation may be owed (a check waits), in one index seek."""
-    return await tx.fetchone("SELECT 1 FROM invitation_checks LIMIT 1") is not None
-
-
-async def check_everyone(tx: Tx) -> None:
-    """Adds a check for every consented person and open round (the definition may have changed a round's groups)."""
-    await tx.execute(
-        "INSERT OR IGNORE INTO invitation_checks (round_id, participant_id) SELECT r.round_id, p.id"
-        " FROM rounds r JOIN participants p WHERE r.status = 'open' AND p.status = 'consented'"
-    )
-
-
-async def settle_checks(tx: Tx, round_id: str, owed: list[int], limit: int) -> None:
-    """Deletes the round's checks that `owed_invitations` looked at and found nobody owed: all of them, or,
-    when it stopped at `limit`, those up to the last person it returned (the rest wait for the next pass)."""
-    last = max(owed) if len(owed) >= limit else None
-    looked_at = "" if last is None else " AND participant_id <= ?3"  # a range of the primary key
-    await tx.execute(
-        f"DELETE FROM invitation_checks WHERE round_id = ?1{looked_at}"
-        " AND participant_id NOT IN (SELECT value FROM json_each(?2))",
-        (round_id, json.dumps(owed), *([] if last is None else [last])),
-    )
-
-
-async def drop_checks_except(tx: Tx, round_ids: list[str]) -> None:
-    """Deletes the checks of every round but these (a round closed, or gone from the definition)."""
-    await tx.execute(
-        "DELETE FROM invitation_checks WHERE round_id NOT IN (SELECT value FROM json_each(?))", (json.dumps(round_ids),)
-    )
-
-
 async def unfinished_not_told(tx: Tx, round_id: str, key_prefix: str, limit: int) -> list[Participant]:
     """Returns people invited to or started on the round, unfinished, not paused, with no outbox row keyed
-    prefix + id (a closing notice is news, like an announcement, which /pause holds back)."""
+    prefix + id (a closing notice is news, like an announcement, which /pause holds back); only people
+    with a check waiting (closing_checks) are looked at, in id order."""
     rows = await tx.fetchall(
-        NOTIFIED_SQL + " AND EXISTS (SELECT 1 FROM participations x WHERE x.participant_id = p.id"
-        " AND x.round_id = ? AND x.finished_at IS NULL)"
-        " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = ? || p.id) ORDER BY p.id LIMIT ?",
+        NOTIFIED_SQL + " AND p.id IN (SELECT c.participant_id FROM closing_checks c WHERE c.round_id = ?1)"
+        " AND EXISTS (SELECT 1 FROM participations x WHERE x.participant_id = p.id"
+        " AND x.round_id = ?1 AND x.finished_at IS NULL)"
+        " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = ?2 || p.id) ORDER BY p.id LIMIT ?3",
         (round_id, key_prefix, limit),
     )
     return [participant_from_row(r) for r in rows]
