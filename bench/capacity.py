@@ -103,9 +103,11 @@ async def main(participants: int, profile: Path | None = None, client: str = "ai
             await bot.reconcile_now()
             await ask(here, "invited")  # everyone holds the second round's invitation
             await bot.stop()
-            await ask(here, "burst")  # a tap and a typed answer each wait in the queue
+            taking_part = await ask(here, "taking part")  # those who could not finish the round sit this out
+            burst_failed = await ask(here, "burst")  # a tap and a typed answer each wait in the queue
             bot = RunningBot(settings, services)
-            backlog = await measured(url, lambda: drained(bot, services, answers + before + participants))
+            expected = answers + before + taking_part - len(burst_failed)
+            backlog = await measured(url, lambda: drained(bot, services, expected))
             crowd_cpu, failures = await ask(here, "stop")
         finally:
             crowd.join(timeout=30)
@@ -118,9 +120,13 @@ async def main(participants: int, profile: Path | None = None, client: str = "ai
 
 
 async def drained(bot: RunningBot, services: Services, answers: int) -> list[str]:
-    """Starts the bot and waits until it has stored every queued answer and sent every reply."""
+    """Starts the bot and waits until it has stored every queued answer and sent every reply (or gives up
+    after PATIENCE seconds, saying so, rather than wait for ever on an answer that will not come)."""
     await bot.start()
+    deadline = time.monotonic() + PATIENCE
     while (await services.tallies.counts()).answers < answers or (await services.outbox.counts()).get("pending"):
+        if time.monotonic() > deadline:
+            return [f"backlog not drained in {PATIENCE:.0f} s: {answers} answers expected"]
         await asyncio.sleep(0.05)
     return []
 
@@ -239,6 +245,9 @@ class Crowd:
             ]
             await self._recruit(clients)
             while (command := await asyncio.to_thread(self.pipe.recv)) != "stop":
+                if command == "taking part":
+                    self.pipe.send(len(self.people) - len(self.failed))
+                    continue
                 act = {
                     "join": lambda p: p.join(p.token),
                     "answer": lambda p: p.answer_round(1, "wellbeing", timeout=PATIENCE),
