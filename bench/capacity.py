@@ -13,7 +13,12 @@ settings (pydantic's model_copy does not validate). The bot keeps Telegram's per
 The baseline in the same run is python-telegram-bot's stock HTTPXRequest (CAREWORK_HTTP_CLIENT=httpx):
 a child process runs the same bench with it first, and the result line gains its figures.
 
+`--scaling` asks whether the bot's cost grows with the crowd rather than with the work: it runs the
+bench at a small and a large crowd (1,500 and 10,000 people), each in a child process of its own, and
+compares the bot's CPU per message in the answering phase (goal: the large at most 1.3 times the small).
+
 Run: PYTHONPATH=. .venv/bin/python bench/capacity.py [--participants 10000] [--client httpx] [--no-compare]
+     PYTHONPATH=. .venv/bin/python bench/capacity.py --scaling [--sizes 1500 10000]
 """
 
 from __future__ import annotations
@@ -98,9 +103,11 @@ async def main(participants: int, profile: Path | None = None, client: str = "ai
             await bot.reconcile_now()
             await ask(here, "invited")  # everyone holds the second round's invitation
             await bot.stop()
-            await ask(here, "burst")  # a tap and a typed answer each wait in the queue
+            taking_part = await ask(here, "taking part")  # those who could not finish the round sit this out
+            burst_failed = await ask(here, "burst")  # a tap and a typed answer each wait in the queue
             bot = RunningBot(settings, services)
-            backlog = await measured(url, lambda: drained(bot, services, answers + before + participants))
+            expected = answers + before + taking_part - len(burst_failed)
+            backlog = await measured(url, lambda: drained(bot, services, expected))
             crowd_cpu, failures = await ask(here, "stop")
         finally:
             crowd.join(timeout=30)
@@ -113,9 +120,13 @@ async def main(participants: int, profile: Path | None = None, client: str = "ai
 
 
 async def drained(bot: RunningBot, services: Services, answers: int) -> list[str]:
-    """Starts the bot and waits until it has stored every queued answer and sent every reply."""
+    """Starts the bot and waits until it has stored every queued answer and sent every reply (or gives up
+    after PATIENCE seconds, saying so, rather than wait for ever on an answer that will not come)."""
     await bot.start()
+    deadline = time.monotonic() + PATIENCE
     while (await services.tallies.counts()).answers < answers or (await services.outbox.counts()).get("pending"):
+        if time.monotonic() > deadline:
+            return [f"backlog not drained in {PATIENCE:.0f} s: {answers} answers expected"]
         await asyncio.sleep(0.05)
     return []
 
@@ -165,6 +176,7 @@ def report(
         "participants": str(participants),
         "messages_per_s": f"{rate(answering):.0f}",
         "cpu_ms_per_answer": f"{cpu_ms:.2f}",
+        "cpu_ms_per_message": f"{cpu_per_message:.2f}",
         "core_ceiling_per_s": f"{ceiling:.0f}",
         "backlog_messages_per_s": f"{rate(backlog):.0f}",
         "peak_mb": f"{peak_mb:.0f}",
@@ -174,11 +186,23 @@ def report(
 
 def baseline(participants: int) -> dict[str, str]:
     """Runs this bench with python-telegram-bot's stock httpx request in a child process; returns its figures."""
-    command = [sys.executable, __file__, "--participants", str(participants), "--client", "httpx", "--no-compare"]
+    return child_run(participants, "httpx", "httpx")
+
+
+def child_run(participants: int, client: str, label: str) -> dict[str, str]:
+    """Runs this bench once in a child process of its own (no baseline), echoing its output; returns its figures."""
+    command = [sys.executable, __file__, "--participants", str(participants), "--client", client, "--no-compare"]
     output = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    print("".join(f"  httpx | {line}\n" for line in output.splitlines()), end="")
+    print("".join(f"  {label} | {line}\n" for line in output.splitlines()), end="", flush=True)
     last = output.strip().splitlines()[-1].removeprefix("capacity: ")
     return dict(pair.split("=", 1) for pair in last.split())
+
+
+def scaling(small: int, large: int, client: str) -> str:
+    """Runs the bench at both sizes, one child process each; returns the `scaling:` line comparing the
+    bot's CPU per message in the answering phase."""
+    a, b = (float(child_run(n, client, str(n))["cpu_ms_per_message"]) for n in (small, large))
+    return f"scaling: small={small} large={large} cpu_ms_small={a:.2f} cpu_ms_large={b:.2f} ratio={b / a:.2f}"
 
 
 async def ask(pipe, command: str):
@@ -221,6 +245,9 @@ class Crowd:
             ]
             await self._recruit(clients)
             while (command := await asyncio.to_thread(self.pipe.recv)) != "stop":
+                if command == "taking part":
+                    self.pipe.send(len(self.people) - len(self.failed))
+                    continue
                 act = {
                     "join": lambda p: p.join(p.token),
                     "answer": lambda p: p.answer_round(1, "wellbeing", timeout=PATIENCE),
@@ -265,7 +292,14 @@ if __name__ == "__main__":
     )
     parser.add_argument("--client", choices=["aiohttp", "httpx"], default="aiohttp", help="the bot's HTTP client")
     parser.add_argument("--no-compare", action="store_true", help="skip the httpx baseline run")
+    parser.add_argument(
+        "--scaling", action="store_true", help="run a small and a large crowd and compare the CPU per message"
+    )
+    parser.add_argument("--sizes", type=int, nargs=2, default=(1500, 10_000), metavar=("SMALL", "LARGE"))
     arguments = parser.parse_args()
+    if arguments.scaling:
+        print(scaling(*arguments.sizes, arguments.client))
+        sys.exit(0)
     compared = {} if arguments.no_compare else baseline(arguments.participants)
     figures = asyncio.run(main(arguments.participants, arguments.profile, arguments.client))
     figures |= {f"httpx_{key}": compared[key] for key in ("messages_per_s", "cpu_ms_per_answer") if key in compared}

@@ -21,6 +21,7 @@ from carework_core.people.onboarding import Participant
 from carework_core.rounds.effects import Effect, Invited, apply_effects
 from carework_core.rounds.lifecycle import RoundEvent, RoundStatus, next_status
 from carework_core.rounds.schedule import plan_of
+from carework_core.storage import checks
 from carework_core.storage import rounds as stored
 from carework_core.storage.db import Tx
 from carework_core.storage.items import item_rows
@@ -74,6 +75,7 @@ class Rounds:
 
     def __init__(self, env: Env):
         self.env = env
+        self._checked_everyone = False
 
     def definition(self, round_id: str) -> Round:
         """Returns a round of the definition, or raises NotFound listing the real ones."""
@@ -120,34 +122,62 @@ class Rounds:
             raise DefinitionChanged(found[0] + (more if len(found) > 1 else ""), found)
 
     async def pending_invitations(self, limit: int = 500) -> list[Invitation]:
-        """Returns consented, reachable participants of open rounds' groups owed an invitation."""
+        """Returns consented, reachable participants of open rounds' groups owed an invitation.
+
+        Only people whose invitation a change may have made owed are looked at (invitation_checks, kept
+        by triggers), and their checks are settled as they are found invited or not owed, so a pass with
+        nothing to do costs one index seek, however many people there are."""
+        if self._checked_everyone:
+            async with self.env.db.reading() as tx:
+                if not await checks.checks_waiting(tx, "invitation_checks"):
+                    return []
+        async with self.env.db.transaction() as tx:
+            if not self._checked_everyone:  # once a process: the definition may give a round new groups
+                await checks.check_everyone(tx)
+            owed = await self._owed(tx, limit)
+        self._checked_everyone = True
+        return owed
+
+    async def _owed(self, tx: Tx, limit: int) -> list[Invitation]:
         out: list[Invitation] = []
-        async with self.env.db.reading() as tx:
-            for number, rnd in enumerate(self.env.consultation.rounds, start=1):
-                if len(out) >= limit:
-                    break
-                if await round_status(tx, rnd.id) != RoundStatus.OPEN:
-                    continue
+        open_rounds = []
+        for number, rnd in enumerate(self.env.consultation.rounds, start=1):
+            if await round_status(tx, rnd.id) != RoundStatus.OPEN:
+                continue
+            open_rounds.append(rnd.id)
+            if len(out) < limit:
                 owed = await stored.owed_invitations(
                     tx, rnd.id, list(rnd.groups), MAX_REFUSED_INVITATIONS, limit - len(out)
                 )
+                await checks.settle_checks(
+                    tx, "invitation_checks", rnd.id, [person.id for person, _ in owed], limit - len(out)
+                )
                 out += [Invitation(person, rnd, number, earlier) for person, earlier in owed]
+        await checks.drop_checks_except(tx, "invitation_checks", open_rounds)
         return out
 
     async def owed_closing_notices(self, limit: int = 500) -> list[Invitation]:
-        """Returns people invited to a lately closed round who had not finished it and were not yet told."""
-        out: list[Invitation] = []
-        since = iso(self.env.clock.now() - CLOSING_NOTICE_WINDOW)
+        """Returns people invited to a lately closed round who had not finished it and were not yet told;
+        like invitations, only people a change may have made owed one are looked at (closing_checks)."""
         async with self.env.db.reading() as tx:
+            if not await checks.checks_waiting(tx, "closing_checks"):
+                return []
+        out: list[Invitation] = []
+        recent = []  # rounds whose closing is still news
+        since = iso(self.env.clock.now() - CLOSING_NOTICE_WINDOW)
+        async with self.env.db.transaction() as tx:
             for number, rnd in enumerate(self.env.consultation.rounds, start=1):
-                if len(out) >= limit:
-                    break
                 state = await stored.read_round(tx, rnd.id)
                 if state.status != RoundStatus.CLOSED or (state.closed_at or "") < since:
                     continue
-                told = closing_notice_key(rnd.id, "")
-                owed = await stored.unfinished_not_told(tx, rnd.id, told, limit - len(out))
-                out += [Invitation(person, rnd, number) for person in owed]
+                recent.append(rnd.id)
+                if len(out) < limit:
+                    owed = await stored.unfinished_not_told(
+                        tx, rnd.id, closing_notice_key(rnd.id, ""), limit - len(out)
+                    )
+                    await checks.settle_checks(tx, "closing_checks", rnd.id, [p.id for p in owed], limit - len(out))
+                    out += [Invitation(person, rnd, number) for person in owed]
+            await checks.drop_checks_except(tx, "closing_checks", recent)
         return out
 
     async def send_invitations(self, invitations: list[tuple[Invitation, OutgoingMessage]]) -> int:

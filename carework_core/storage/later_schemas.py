@@ -133,3 +133,109 @@ CREATE TABLE voice_notes (
 );
 CREATE INDEX voice_notes_by_participant ON voice_notes (participant_id)
 """
+
+# Pending replies in the order they were queued, without sorting them all: the sender takes the first
+# few on every pass, and thousands may wait at once (each chat's next reply, held by its own pace).
+REPLY_ORDER = "CREATE INDEX outbox_replies ON outbox (status, id) WHERE lane = 'reply'"
+
+# Whose invitation to an open round may be owed: the reconcile looks only at these, not at everyone on
+# every pass. Triggers add a row whenever a change could make someone owed one (a round opens; a person
+# consents, is reachable again or joins a group; an invitation fails, expires or is deleted; a
+# participation is deleted); the reconcile deletes a row once it finds that person invited or not owed.
+INVITATION_CHECKS = """
+CREATE TABLE invitation_checks (
+    round_id TEXT NOT NULL,
+    participant_id INTEGER NOT NULL,
+    PRIMARY KEY (round_id, participant_id)
+) WITHOUT ROWID;
+INSERT INTO invitation_checks (round_id, participant_id)
+ SELECT r.round_id, p.id FROM rounds r JOIN participants p WHERE r.status = 'open' AND p.status = 'consented';
+CREATE TRIGGER checks_when_round_opens AFTER UPDATE OF status ON rounds WHEN NEW.status = 'open' BEGIN
+ INSERT INTO invitation_checks (round_id, participant_id)
+  SELECT NEW.round_id, id FROM participants WHERE status = 'consented' ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER checks_when_round_added AFTER INSERT ON rounds WHEN NEW.status = 'open' BEGIN
+ INSERT INTO invitation_checks (round_id, participant_id)
+  SELECT NEW.round_id, id FROM participants WHERE status = 'consented' ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER checks_when_person_changes AFTER UPDATE OF status, reachable, group_id ON participants
+ WHEN NEW.status = 'consented' AND NEW.reachable = 1 BEGIN
+ INSERT INTO invitation_checks (round_id, participant_id)
+  SELECT round_id, NEW.id FROM rounds WHERE status = 'open' ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER checks_when_person_added AFTER INSERT ON participants WHEN NEW.status = 'consented' BEGIN
+ INSERT INTO invitation_checks (round_id, participant_id)
+  SELECT round_id, NEW.id FROM rounds WHERE status = 'open' ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER checks_when_identity_added AFTER INSERT ON telegram_identities BEGIN
+ INSERT INTO invitation_checks (round_id, participant_id)
+  SELECT round_id, NEW.participant_id FROM rounds WHERE status = 'open' ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER checks_when_message_ends AFTER UPDATE OF status ON outbox
+ WHEN NEW.round_id IS NOT NULL AND NEW.participant_id IS NOT NULL AND NEW.status NOT IN ('pending', 'sent') BEGIN
+ INSERT INTO invitation_checks (round_id, participant_id) VALUES (NEW.round_id, NEW.participant_id) ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER checks_when_message_deleted AFTER DELETE ON outbox
+ WHEN OLD.round_id IS NOT NULL AND OLD.participant_id IS NOT NULL BEGIN
+ INSERT INTO invitation_checks (round_id, participant_id) VALUES (OLD.round_id, OLD.participant_id) ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER checks_when_participation_deleted AFTER DELETE ON participations BEGIN
+ INSERT INTO invitation_checks (round_id, participant_id) VALUES (OLD.round_id, OLD.participant_id) ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER checks_when_start_undone AFTER UPDATE OF started_at ON participations WHEN NEW.started_at IS NULL BEGIN
+ INSERT INTO invitation_checks (round_id, participant_id) VALUES (NEW.round_id, NEW.participant_id) ON CONFLICT DO NOTHING;
+END
+"""
+
+# Whose closing notice may be owed, kept as invitation_checks are: a round closes (everyone unfinished);
+# a person is reachable, consented and not paused again; a participation is added or unfinished again;
+# a closing notice is deleted. The reconcile deletes a row once that person is told or not owed.
+CLOSING_CHECKS = """
+CREATE TABLE closing_checks (
+    round_id TEXT NOT NULL,
+    participant_id INTEGER NOT NULL,
+    PRIMARY KEY (round_id, participant_id)
+) WITHOUT ROWID;
+INSERT INTO closing_checks (round_id, participant_id)
+ SELECT x.round_id, x.participant_id FROM participations x JOIN rounds r ON r.round_id = x.round_id
+ WHERE r.status = 'closed' AND x.finished_at IS NULL;
+CREATE TRIGGER closing_checks_when_round_closes AFTER UPDATE OF status ON rounds WHEN NEW.status = 'closed' BEGIN
+ INSERT INTO closing_checks (round_id, participant_id)
+  SELECT NEW.round_id, participant_id FROM participations WHERE round_id = NEW.round_id AND finished_at IS NULL
+  ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER closing_checks_when_round_added AFTER INSERT ON rounds WHEN NEW.status = 'closed' BEGIN
+ INSERT INTO closing_checks (round_id, participant_id)
+  SELECT NEW.round_id, participant_id FROM participations WHERE round_id = NEW.round_id AND finished_at IS NULL
+  ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER closing_checks_when_person_changes AFTER UPDATE OF status, reachable, paused_at ON participants
+ WHEN NEW.status = 'consented' AND NEW.reachable = 1 AND NEW.paused_at IS NULL BEGIN
+ INSERT INTO closing_checks (round_id, participant_id)
+  SELECT x.round_id, NEW.id FROM participations x JOIN rounds r ON r.round_id = x.round_id
+  WHERE x.participant_id = NEW.id AND r.status = 'closed' AND x.finished_at IS NULL ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER closing_checks_when_identity_added AFTER INSERT ON telegram_identities BEGIN
+ INSERT INTO closing_checks (round_id, participant_id)
+  SELECT x.round_id, NEW.participant_id FROM participations x JOIN rounds r ON r.round_id = x.round_id
+  WHERE x.participant_id = NEW.participant_id AND r.status = 'closed' AND x.finished_at IS NULL ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER closing_checks_when_participation_added AFTER INSERT ON participations
+ WHEN NEW.finished_at IS NULL BEGIN
+ INSERT INTO closing_checks (round_id, participant_id)
+  SELECT round_id, NEW.participant_id FROM rounds WHERE round_id = NEW.round_id AND status = 'closed'
+  ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER closing_checks_when_unfinished AFTER UPDATE OF finished_at ON participations
+ WHEN NEW.finished_at IS NULL BEGIN
+ INSERT INTO closing_checks (round_id, participant_id)
+  SELECT round_id, NEW.participant_id FROM rounds WHERE round_id = NEW.round_id AND status = 'closed'
+  ON CONFLICT DO NOTHING;
+END;
+CREATE TRIGGER closing_checks_when_notice_deleted AFTER DELETE ON outbox
+ WHEN OLD.dedupe_key LIKE 'closed:%' AND OLD.participant_id IS NOT NULL BEGIN
+ INSERT INTO closing_checks (round_id, participant_id)
+  SELECT x.round_id, OLD.participant_id FROM participations x JOIN rounds r ON r.round_id = x.round_id
+  WHERE x.participant_id = OLD.participant_id AND r.status = 'closed' AND x.finished_at IS NULL ON CONFLICT DO NOTHING;
+END
+"""

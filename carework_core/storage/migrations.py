@@ -5,6 +5,7 @@ Add a migration by appending to MIGRATIONS; never edit one that has shipped.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -51,6 +52,9 @@ MIGRATIONS: list[Migration] = [
     Migration(24, "announcements wait for quiet hours", later.SEND_AFTER),
     Migration(25, "sent messages keep their buttons", later.BUTTONS),
     Migration(26, "a summary keeps each person's digest", later.SUMMARY_DIGESTS),
+    Migration(27, "pending replies in queue order without a sort", later.REPLY_ORDER),
+    Migration(28, "whose invitation may be owed, kept by triggers", later.INVITATION_CHECKS),
+    Migration(29, "whose closing notice may be owed, kept by triggers", later.CLOSING_CHECKS),
 ]
 
 
@@ -82,5 +86,12 @@ async def migrate(tx: Tx) -> list[int]:
 
 
 def _statements(sql: str) -> list[str]:
+    """Splits a migration into statements; a trigger's body keeps its own semicolons."""
     lines = [line for line in sql.splitlines() if not line.strip().startswith("--")]
-    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+    found, part = [], ""
+    for piece in "\n".join(lines).split(";"):
+        part += piece + ";"
+        if sqlite3.complete_statement(part):
+            found.append(part.strip().removesuffix(";").strip())
+            part = ""
+    return [s for s in [*found, part.strip().removesuffix(";").strip()] if s]

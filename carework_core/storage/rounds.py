@@ -65,11 +65,13 @@ async def save_round_status(tx: Tx, round_id: str, status: RoundStatus, stamp: s
 async def owed_invitations(
     tx: Tx, round_id: str, groups: list[str], max_failed: int, limit: int
 ) -> list[tuple[Participant, int]]:
-    """Returns people of these groups owed an invitation to the round, each with their failed ones counted."""
+    """Returns people of these groups owed an invitation to the round, each with their failed ones counted,
+    in id order; only people with a check waiting (invitation_checks) are looked at, not everyone."""
     marks = ",".join(f"?{n}" for n in range(4, 4 + len(groups)))
     rows = await tx.fetchall(
         "SELECT q.*, (SELECT COUNT(*) FROM outbox o WHERE o.participant_id = q.id AND o.round_id = ?1)"
-        f" FROM ({PERSON_SQL} AND p.group_id IN ({marks}) {OWED_INVITATION}) q ORDER BY q.id LIMIT ?3",
+        f" FROM ({PERSON_SQL} AND p.id IN (SELECT c.participant_id FROM invitation_checks c WHERE c.round_id = ?1)"
+        f" AND p.group_id IN ({marks}) {OWED_INVITATION}) q ORDER BY q.id LIMIT ?3",
         (round_id, max_failed, limit, *groups),
     )
     return [(participant_from_row(r), r[PARTICIPANT_COLUMNS]) for r in rows]
@@ -77,11 +79,13 @@ async def owed_invitations(
 
 async def unfinished_not_told(tx: Tx, round_id: str, key_prefix: str, limit: int) -> list[Participant]:
     """Returns people invited to or started on the round, unfinished, not paused, with no outbox row keyed
-    prefix + id (a closing notice is news, like an announcement, which /pause holds back)."""
+    prefix + id (a closing notice is news, like an announcement, which /pause holds back); only people
+    with a check waiting (closing_checks) are looked at, in id order."""
     rows = await tx.fetchall(
-        NOTIFIED_SQL + " AND EXISTS (SELECT 1 FROM participations x WHERE x.participant_id = p.id"
-        " AND x.round_id = ? AND x.finished_at IS NULL)"
-        " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = ? || p.id) ORDER BY p.id LIMIT ?",
+        NOTIFIED_SQL + " AND p.id IN (SELECT c.participant_id FROM closing_checks c WHERE c.round_id = ?1)"
+        " AND EXISTS (SELECT 1 FROM participations x WHERE x.participant_id = p.id"
+        " AND x.round_id = ?1 AND x.finished_at IS NULL)"
+        " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = ?2 || p.id) ORDER BY p.id LIMIT ?3",
         (round_id, key_prefix, limit),
     )
     return [participant_from_row(r) for r in rows]

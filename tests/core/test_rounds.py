@@ -70,3 +70,26 @@ async def test_closing_notices_are_owed_once_to_the_unfinished_and_only_while_re
     assert [n.participant.code for n in await services.rounds.owed_closing_notices()] == [bob.code]
     clock.advance(days=3)
     assert await services.rounds.owed_closing_notices() == []  # Bob's news would be days old
+
+
+async def closing_checks(services) -> list[tuple]:
+    async with services.env.db.reading() as tx:
+        return [tuple(r) for r in await tx.fetchall("SELECT round_id, participant_id FROM closing_checks ORDER BY 2")]
+
+
+async def test_once_the_closed_round_is_announced_a_pass_looks_at_nobody_until_someone_can_hear_it(services):
+    ann, bob = await join(services, 1), await join(services, 2)
+    await services.rounds.open_round("r1", actor="cli")
+    await services.answering.begin(1, "r1")
+    await services.answering.begin(2, "r1")
+    await services.onboarding.pause(2)  # Bob holds news back
+    await services.rounds.close_round("r1", actor="cli")
+    assert await closing_checks(services) == [("r1", ann.id), ("r1", bob.id)]  # closing: everyone unfinished
+    (owed,) = await services.rounds.owed_closing_notices()
+    assert owed.participant.id == ann.id
+    await services.outbox.enqueue([OutgoingMessage(1, {"text": "closed"}, closing_notice_key("r1", ann.id), ann.id)])
+    assert await services.rounds.owed_closing_notices() == []
+    assert await closing_checks(services) == []  # told or not owed: nothing left to look at
+    await services.onboarding.resume(2)  # the only change: Bob hears news again
+    assert await closing_checks(services) == [("r1", bob.id)]
+    assert [n.participant.id for n in await services.rounds.owed_closing_notices()] == [bob.id]
