@@ -184,6 +184,8 @@ async def test_a_chats_messages_are_fetched_by_one_query_and_recorded_by_one_wri
         services.watch_statements(statements.append)
         assert await sender.drain_once() == 3
         services.watch_statements(None)
+        # SQLite reports a trigger's program (outbox rows have triggers) with its statement's text again.
+        statements = [s for n, s in enumerate(statements) if not n or s != statements[n - 1]]
         assert [s.split()[0] for s in statements] == [
             "BEGIN",
             "WITH",
