@@ -73,7 +73,8 @@ class Outbox:
 
         Any version of the message counts, since a tap may cross the edit that took its button off; the
         handlers know a stale tap. A message sent before buttons were kept counts as carrying any, and one
-        with no record at all (sent as the bot was killed, then sent again) as its later copy."""
+        with no record at all (sent as the bot was killed, then sent again) as its later copy, or as a message
+        still being sent (the person may see it before Telegram's answer is back)."""
         async with self.env.db.reading() as tx:
             sent = await queue.sent_buttons(tx, chat_id, message_id)
         versions = [buttons for sent_id, _, buttons in sent if sent_id == message_id]
@@ -82,7 +83,9 @@ class Outbox:
             # outbox sent it again. The tap counts as one on the first later message carrying that button.
             copy = next((sent_id for sent_id, _, buttons in sent if buttons and data in buttons), None)
             if copy is None:
-                return False  # not a message the bot sent here, nor a button it sent afterwards
+                # Or Telegram delivered it and its answer is still on the way back: a message being sent.
+                async with self.env.db.reading() as tx:
+                    return data in await queue.waiting_buttons(tx, chat_id)
             message_id, versions = copy, [[data]]
         if not any(buttons is None or data in buttons for buttons in versions):
             return False  # a button this message never had

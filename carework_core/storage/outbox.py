@@ -56,6 +56,15 @@ async def sent_buttons(tx: Tx, chat_id: int, message_id: int) -> list[tuple[int,
     return [(r[0], r[1], None if r[2] is None else json.loads(r[2])) for r in rows]
 
 
+async def waiting_buttons(tx: Tx, chat_id: int) -> list[str]:
+    """Returns the callback data of the buttons on messages to a chat not yet recorded as sent: those being
+    sent may already be on the person's screen before Telegram's answer comes back."""
+    rows = await tx.fetchall(
+        "SELECT payload FROM outbox WHERE chat_id = ? AND status = ?", (chat_id, OutboxStatus.PENDING)
+    )
+    return [data for r in rows if r[0] for data in _buttons(json.loads(r[0]))]
+
+
 # A broadcast's stream: the round it belongs to, or '' for the rest. Spelled as in the outbox_lanes index.
 STREAM = "COALESCE(o.round_id, '')"
 

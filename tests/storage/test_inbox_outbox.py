@@ -258,3 +258,16 @@ async def test_a_tap_on_a_message_sent_but_not_recorded_counts_as_a_tap_on_its_r
     assert not await outbox.tappable(7, 20, "p|r1|3|1", lambda d: d.startswith("p|"), tapped_by)  # not a button it sent
     assert not await outbox.tappable(8, 20, "c|yes", lambda d: d.startswith("c|"), tapped_by)  # another chat
     assert not await outbox.tappable(7, 22, "c|yes")  # nothing carrying it was sent after message 22
+
+
+async def test_a_tap_on_a_message_still_being_sent_counts(services, clock):
+    # At 10,000 people the emulator delivered a message and the person tapped it before Telegram's answer
+    # came back to the sender, so the outbox had no record of message 30 yet: 242 taps were refused.
+    outbox = services.outbox
+    await outbox.enqueue([OutgoingMessage(7, {"chat_id": 7, "text": "Question 2", **_buttons("p|r1|2|1")}, "q2")])
+    assert await outbox.tappable(7, 30, "p|r1|2|1", lambda d: d.startswith("p|r1|2|"), services.env.stamp())
+    assert not await outbox.tappable(7, 30, "p|r1|2|9")  # a button it never queued
+    assert not await outbox.tappable(8, 30, "p|r1|2|1")  # another chat's
+    (queued,) = await outbox.due(clock.now(), 5)
+    await outbox.mark_sent(queued.id, 30)
+    assert await outbox.tappable(7, 30, "p|r1|2|1")  # and once recorded, as before
