@@ -26,7 +26,6 @@ from carework_core.messaging.outbox import MessageKind, Outbox, QueuedMessage
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_BACKOFF_SECONDS = 300  # during a long outage each message is still tried every five minutes
-SHORT_WAIT = 0.1  # seconds a run waits for the overall pace without recording what went first
 RUN = 4  # a chat's messages fetched and sent together at most: its burst allowance (see Sender._chat)
 # The Bot API call for each kind of message: the core says what it wants, only the bot knows Telegram.
 METHODS = {
@@ -78,8 +77,7 @@ class Sender:
         self._file_ids: dict[str, str] = {}  # round -> its chart's file_id, once uploaded
         self._uploading = asyncio.Lock()  # the first send of a chart uploads it; the rest wait and reuse it
         # A small burst allowance under Telegram's ~30: arrival jitter can never add up to a 429.
-        # A burst of one: any second holds at most 1 + per_second new messages (Telegram: about 30 a second).
-        self.overall = Bucket(capacity=1.0, rate=per_second)
+        self.overall = Bucket(capacity=10.0, rate=per_second)
         self.chats: dict[int, Bucket] = {}
         self._wake = asyncio.Event()
         self._pacing = asyncio.Lock()  # one run at a time takes an overall token
@@ -218,9 +216,9 @@ class Sender:
     async def _next_turn(self, message: QueuedMessage, delivered: list[tuple[int, int | None]]) -> bool:
         """Waits for the turn of a run's next message and takes it; False when the sender is stopping."""
         while not self.stopping and (wait := self._turn(message.chat_id, message.kind)) > 0:
-            if wait > SHORT_WAIT:  # what went is recorded before a real wait: a kill then must not send it again
-                await self._record_deliveries(delivered)
-                delivered.clear()
+            # What went is recorded before waiting: a kill meanwhile must not send it again.
+            await self._record_deliveries(delivered)
+            delivered.clear()
             await asyncio.sleep(wait)
         if self.stopping:
             return False
