@@ -53,7 +53,7 @@ class AtQuestion(Callback):
 
 @dataclass(frozen=True)
 class Pick(AtQuestion):
-    """Chooses `value` for question `number`: a scale point, "not_sure", or option positions."""
+    """Chooses `value` for question `number`: a scale point, "not_sure", or a single choice's option id."""
 
     prefix: ClassVar[str] = "p"
     value: str

@@ -177,7 +177,7 @@ async def _finish(update: Update, context: CareworkContext, skip: bool) -> None:
 
 
 def _tapped_value(data: cb.Pick | cb.Rate | cb.Submit) -> str:
-    """Returns a button's value: a scale point, "not_sure", or option positions such as "0,2"."""
+    """Returns a button's value: a scale point, "not_sure", an option id, or Done's ticked places ("0,2")."""
     if isinstance(data, cb.Submit):
         return ",".join(str(i) for i in range(data.mask.bit_length()) if data.mask >> i & 1)
     return data.value

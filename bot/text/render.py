@@ -162,7 +162,7 @@ def choice(w: Words, s: Ask, head: str, body: str, mask: int) -> Reply:
     assert isinstance(q, ChoiceQuestion)
     if not q.multiple:
         rows = tuple(
-            (Button(w.label(o.label), cb.Pick(s.round.id, s.number, str(i))),) for i, o in enumerate(q.options)
+            (Button(w.label(o.label), cb.Pick(s.round.id, s.number, o.id)),) for o in q.options
         )
         return Reply(f"{head}\n\n{body}", rows + _skip_row(w, s))
     rows = tuple(

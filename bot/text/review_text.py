@@ -94,8 +94,8 @@ def _mask(ask: Ask, entry: Entry) -> int:
     """Returns the ticks of the options chosen now, one bit per option."""
     q = ask.question
     assert isinstance(q, ChoiceQuestion)
-    labels = set(entry.words)
-    return sum(1 << i for i, o in enumerate(q.options) if o.label in labels)
+    chosen = set(entry.value.split(","))
+    return sum(1 << i for i, o in enumerate(q.options) if o.id in chosen)
 
 
 def _short(text: str, limit: int) -> str:

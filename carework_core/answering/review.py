@@ -47,6 +47,7 @@ class Entry:
     item_text: str | None
     criterion: Criterion | None
     words: tuple[str, ...]  # the typed text, or the labels chosen
+    value: str  # as stored: the typed text, a scale point, or the option ids chosen ("pay,hours")
 
     @property
     def typed(self) -> bool:
@@ -252,7 +253,7 @@ class Review:
             if q.item_set not in texts:
                 texts[q.item_set] = dict(await item_rows(tx, q.item_set))
             item = texts[q.item_set].get(a.item_id or "", a.item_id)
-        return Entry(answer_id, number, q, item, criterion, tuple(labels_of(q, criterion, a.value)))
+        return Entry(answer_id, number, q, item, criterion, tuple(labels_of(q, criterion, a.value)), a.value)
 
     async def _ask(self, tx: Tx, rnd: Round, number: int, a: Answer) -> Ask:
         """Returns the question (or item card) an answer was given to, as it was asked."""

@@ -38,17 +38,21 @@ def points(scale: Scale) -> list[tuple[str, str]]:
 def checked_value(question: Any, criterion: Criterion | None, tapped: str) -> str:
     """Returns the value to store for a tap, or raises AnswerRejected.
 
-    A scale tap names a point ("1" is the lowest) or NOT_SURE; a choice tap names its options by
-    their places in the question ("0,2"), as the buttons carry them, and the option ids are stored.
+    A scale tap names a point ("1" is the lowest) or NOT_SURE, and a single choice's tap names its
+    option's id: what is stored. Only Done under several ticks names places ("0,2"): Telegram's 64
+    bytes of button data hold a bit per option, not a dozen ids, so its places become ids here.
     """
     scale = scale_for(question, criterion)
     if scale is not None and tapped in _words(scale):
         return tapped
-    if isinstance(question, ChoiceQuestion):
+    if isinstance(question, ChoiceQuestion) and not question.multiple:
+        if tapped in {o.id for o in question.options}:
+            return tapped
+    elif isinstance(question, ChoiceQuestion):
         places = tapped.split(",") if tapped else []
         if all(p.isdigit() and int(p) < len(question.options) for p in places):
             chosen = {int(p) for p in places}
-            if chosen and (question.multiple or len(chosen) == 1):
+            if chosen:
                 return ",".join(o.id for n, o in enumerate(question.options) if n in chosen)
     raise AnswerRejected("that answer does not fit this question")
 

@@ -16,6 +16,8 @@ from carework_core.definitions.model import ChoiceQuestion, Consultation, ItemRa
 from carework_core.errors import DefinitionError, Problem
 
 Loc = tuple[str | int, ...]
+# A single choice's button carries "p|<round id>|<question number>|<option id>" in Telegram's 64 bytes.
+CHOICE_BUTTON_IDS = 56
 MAX_VALUES = 100_000  # values once aliases are expanded; surveys/carework.yaml has about 900
 TOO_MANY_VALUES = (
     f"the definition expands to more than {MAX_VALUES} values through its aliases (*name); "
@@ -176,6 +178,7 @@ def reference_problems(c: Consultation) -> Iterator[tuple[Loc, str]]:
         for q_index, question in enumerate(rnd.questions):
             if isinstance(question, ChoiceQuestion):
                 yield from _option_problems(question, (*here, "questions", q_index, "options"))
+                yield from _button_problems(rnd.id, question, (*here, "questions", q_index, "options"))
             if isinstance(question, ItemRatingQuestion):
                 yield from _repeated(question.criteria, (*here, "questions", q_index, "criteria"))
                 for k_index, crit in enumerate(question.criteria):
@@ -196,6 +199,20 @@ def _option_problems(question: ChoiceQuestion, where: Loc) -> Iterator[tuple[Loc
                 f"duplicate label {option.label!r}; people could not tell these options apart",
             )
         seen.add(option.label)
+
+
+def _button_problems(round_id: str, question: ChoiceQuestion, where: Loc) -> Iterator[tuple[Loc, str]]:
+    """Yields a single choice's options whose button could not carry their ids: it names the round and the
+    option, and Telegram keeps at most 64 bytes of a button's data."""
+    if question.multiple:  # its buttons carry a tick per option, not ids
+        return
+    for index, option in enumerate(question.options):
+        if len(round_id) + len(option.id) > CHOICE_BUTTON_IDS:
+            yield (
+                (*where, index, "id"),
+                f"option id {option.id!r} and round id {round_id!r} are {len(round_id) + len(option.id)} "
+                f"characters together; a button carries both, so keep them to {CHOICE_BUTTON_IDS}",
+            )
 
 
 def _duplicates(things: list[Any], where: Loc) -> Iterator[tuple[Loc, str]]:

@@ -3,6 +3,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot import callbacks as cb
+from carework_core.definitions.loading import CHOICE_BUTTON_IDS
 
 ids = st.from_regex(r"[a-z0-9][a-z0-9_-]{0,31}", fullmatch=True)
 small = st.integers(min_value=0, max_value=999)
@@ -51,6 +52,12 @@ def test_round_trip_within_64_bytes(data):
 def test_forged_or_stale_data_is_refused(raw):
     with pytest.raises(cb.InvalidCallback):
         cb.unpack(raw)
+
+
+def test_a_single_choice_button_within_the_definitions_limit_fits_telegrams_64_bytes():
+    round_id = "r" * 32
+    option_id = "o" * (CHOICE_BUTTON_IDS - len(round_id))  # the longest pair validate lets through
+    assert cb.unpack(cb.pack(cb.Pick(round_id, 999, option_id))) == cb.Pick(round_id, 999, option_id)
 
 
 def test_packing_refuses_more_than_64_bytes():

@@ -21,7 +21,7 @@ async def rated_database(tmp_path, clock) -> dict:
         # Evidence 1 2 2 3; newness 3 3 3 3. Four people: fewer than min_group_size (5 by default).
         for user, evidence in zip(range(1, 5), ["1", "2", "2", "3"], strict=True):
             await services.answering.begin(user, "r2")
-            await services.answering.tap(user, "r2", 1, "0", f"role{user}")
+            await services.answering.tap(user, "r2", 1, "carer", f"role{user}")
             await services.answering.tap(user, "r2", 2, evidence, f"ev{user}", (0, 0))
             await services.answering.tap(user, "r2", 2, "3", f"new{user}", (0, 1))
     finally:
@@ -69,7 +69,7 @@ async def test_summary_stats_hides_a_group_whose_figures_would_rest_on_two_ratin
         for user, evidence in zip(range(1, 6), ["1", "3", "not_sure", "not_sure", "not_sure"], strict=True):
             await join(services, user)
             await services.answering.begin(user, "r2")
-            await services.answering.tap(user, "r2", 1, "0", f"role{user}")
+            await services.answering.tap(user, "r2", 1, "carer", f"role{user}")
             await services.answering.tap(user, "r2", 2, evidence, f"ev{user}", (0, 0))
             await services.answering.tap(user, "r2", 2, "3" if user < 4 else "2", f"new{user}", (0, 1))
     finally:

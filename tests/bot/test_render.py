@@ -63,6 +63,14 @@ def test_optional_question_can_be_skipped():
     assert labels(reply) == [["Skip this question"]]
 
 
+def test_a_single_choice_button_carries_the_option_id_that_is_stored():
+    single = R1.questions[3].model_copy(update={"multiple": False})
+    reply = render.choice(W, Ask(R1, 1, single, 4, 4), "h", "b", 0)
+    assert [row[0].data for row in reply.buttons[:3]] == [
+        cb.Pick("r1", 4, option.id) for option in R1.questions[3].options
+    ]
+
+
 def test_multiple_choice_ticks_and_done():
     ask = Ask(R1, 1, R1.questions[3], 4, 4)
     reply = render.choice(W, ask, "h", "b", 0b101)

@@ -146,7 +146,7 @@ async def test_item_rating_walks_items_and_criteria(services, ann):
     await a.load_items("ideas", [Item("i1", "Rota apps"), Item("i2", "Peer support")])
     await services.rounds.open_round("r2", actor="test")
     await a.begin(100, "r2")
-    step = (await a.tap(100, "r2", 1, "0", "q1")).step
+    step = (await a.tap(100, "r2", 1, "carer", "q1")).step
     seen = []
     source = 2
     while isinstance(step, Ask):
@@ -168,7 +168,7 @@ async def test_item_rating_refuses_a_tap_for_another_card(services, ann):
     await a.load_items("ideas", [Item("i1", "Rota apps"), Item("i2", "Peer support")])
     await services.rounds.open_round("r2", actor="test")
     await a.begin(100, "r2")
-    await a.tap(100, "r2", 1, "0", "q1")
+    await a.tap(100, "r2", 1, "carer", "q1")
     await a.tap(100, "r2", 2, "2", "q2", (0, 0))
     for card in ((0, 0), (1, 0), None):  # a repeat tap on the first card, a card not yet shown, no card
         with pytest.raises(StaleAction):
@@ -210,7 +210,7 @@ async def test_items_cannot_change_once_their_round_has_opened(services, ann):
     await a.load_items("ideas", [Item("i1", "Rota apps")])  # the same items again change nothing
     with pytest.raises(CareworkError, match="item set 'ideas' cannot change: round r2 has opened"):
         await a.load_items("ideas", [Item("i1", "Rota apps"), Item("i2", "Peer support")])
-    step = (await a.tap(100, "r2", 1, "1", "q1")).step
+    step = (await a.tap(100, "r2", 1, "manager", "q1")).step
     assert (step.item, step.criterion.id) == (Item("i1", "Rota apps"), "evidence")
 
 

@@ -382,6 +382,20 @@ def test_broken_copy_reports_line_path_and_reason(tmp_path, line, old, new, expe
     assert str(raised.value) == "\n".join(str(p) for p in raised.value.problems)
 
 
+def test_a_single_choice_whose_button_could_not_carry_its_ids_is_named(tmp_path):
+    long_round = "r1-" + "x" * 29  # 32 characters, the most an id may have
+    text = edit(SMALL, 31, "  - id: r1", f"  - id: {long_round}")
+    text = edit(text, 55, "          - id: pay", "          - id: " + "p" * 25)
+    assert found(write(tmp_path, text)) == [
+        (
+            55,
+            "rounds[0].questions[2].options[0].id",
+            f"option id {'p' * 25!r} and round id {long_round!r} are 57 characters together; "
+            "a button carries both, so keep them to 56",
+        )
+    ]
+
+
 def test_problem_reads_file_line_path_reason(tmp_path):
     path = write(tmp_path, edit(SMALL, 35, "    minutes: 5", "    minuets: 5"))
     (problem,) = check_definition(path)

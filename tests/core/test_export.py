@@ -77,7 +77,7 @@ async def test_ratings_show_labels_and_codes(services, tmp_path):
     await services.answering.load_items("ideas", [Item("i1", "Rota apps")])
     await services.rounds.open_round("r2", actor="t")
     await services.answering.begin(8, "r2")
-    await services.answering.tap(8, "r2", 1, "1", "q1")
+    await services.answering.tap(8, "r2", 1, "manager", "q1")
     await services.answering.tap(8, "r2", 2, "not_sure", "q2", (0, 0))
     await services.answering.tap(8, "r2", 2, "3", "q3", (0, 1))
     out = tmp_path / "out.xlsx"

@@ -45,7 +45,7 @@ async def rated(tmp_path, clock):
     for n, (name, (_, values)) in enumerate(RATINGS.items()):
         user = 100 + n
         await services.answering.begin(user, "r2")
-        await services.answering.tap(user, "r2", 1, "0", f"{name}-role")
+        await services.answering.tap(user, "r2", 1, "carer", f"{name}-role")
         for value, card in zip(values, CARDS, strict=False):
             await services.answering.tap(user, "r2", 2, value, f"{name}-{card}", card)
     yield services, ids

@@ -42,7 +42,7 @@ async def answer_everything(services, user: int, examples: list[str]) -> None:
     await a.tap(user, "r1", 3, "3", f"q{user}-size")
     await a.tap(user, "r1", 4, "0,2", f"q{user}-where")
     await a.begin(user, "r2")
-    await a.tap(user, "r2", 1, "1", f"q{user}-role")
+    await a.tap(user, "r2", 1, "manager", f"q{user}-role")
     await a.tap(user, "r2", 2, "not_sure", f"q{user}-e", (0, 0))
     await a.tap(user, "r2", 2, "3", f"q{user}-n", (0, 1))
 
@@ -304,7 +304,7 @@ async def test_one_round_or_answers_since_a_date(services, clock, tmp_path):
     clock.set(datetime.fromisoformat("2026-03-03T12:00:00+00:00"))
     await services.answering.receive_text(950, "late", "m2")
     await services.answering.begin(950, "r2")
-    await services.answering.tap(950, "r2", 1, "1", "q1")
+    await services.answering.tap(950, "r2", 1, "manager", "q1")
     out = tmp_path / "book.xlsx"
     await export_workbook(services.env, out, since=date(2026, 3, 2))
     assert [r[10] for r in table(load_workbook(out), "Answers")[1:]] == ["late", "Manager"]
@@ -397,7 +397,7 @@ async def test_item_statistics_hide_a_group_whose_figures_would_rest_on_two_rati
     for user, evidence in zip(range(1, 6), ["1", "3", "not_sure", "not_sure", "not_sure"], strict=True):
         await join(services, user)
         await services.answering.begin(user, "r2")
-        await services.answering.tap(user, "r2", 1, "0", f"role{user}")
+        await services.answering.tap(user, "r2", 1, "carer", f"role{user}")
         await services.answering.tap(user, "r2", 2, evidence, f"ev{user}", (0, 0))
         await services.answering.tap(user, "r2", 2, "3", f"new{user}", (0, 1))
     out = tmp_path / "book.xlsx"

@@ -42,7 +42,7 @@ async def rate_everything(stack, user, user_id: int) -> None:
     """Answers r2 through the core: the role, then every card (3 ideas x 2 criteria)."""
     answering = stack.services.answering
     await answering.begin(user_id, "r2")
-    await answering.tap(user_id, "r2", 1, "0", f"role{user_id}")
+    await answering.tap(user_id, "r2", 1, "carer", f"role{user_id}")
     for item in range(3):
         for criterion in range(2):
             await answering.tap(user_id, "r2", 2, str(criterion + 2), f"c{user_id}{item}{criterion}", (item, criterion))
@@ -257,7 +257,7 @@ async def test_a_group_with_two_ratings_and_three_not_sure_is_not_shown_on_its_o
     for name, user in people.items():
         answering = stack.services.answering
         await answering.begin(user.user_id, "r2")
-        await answering.tap(user.user_id, "r2", 1, "0", f"role{name}")
+        await answering.tap(user.user_id, "r2", 1, "carer", f"role{name}")
         await answering.tap(user.user_id, "r2", 2, evidence[name], f"ev{name}", (0, 0))
         await answering.tap(user.user_id, "r2", 2, "2", f"new{name}", (0, 1))
     await stack.services.rounds.close_round("r2", actor="test")
