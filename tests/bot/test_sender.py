@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from datetime import timedelta
 
 import pytest
@@ -339,3 +340,16 @@ async def test_runs_of_many_chats_never_spend_an_overall_token_they_do_not_have(
         assert overdrawn == []
     finally:
         await teardown(emulator, services, client, bot)
+
+
+async def test_no_second_holds_more_new_messages_than_telegram_allows():
+    # 100 people ask for /mydata at once after a quiet moment: the documents go as direct calls, and any
+    # one second may hold at most 30 new messages (Telegram's limit), burst included.
+    sender, started = Sender(bot=None, outbox=None, clock=None), []
+
+    async def call() -> dict:
+        started.append(time.monotonic())
+        return {}
+
+    await asyncio.gather(*(sender.direct(1000 + n, call) for n in range(100)))
+    assert max(sum(1 for t in started if s <= t < s + 1.0) for s in started) <= 30
