@@ -1,6 +1,6 @@
 """`carework rehearse`: the whole consultation on this machine, with virtual participants.
 
-The emulator runs on a free loopback port and the real bot is pointed at it. The clock starts an
+The emulator runs in a process of its own on a free loopback port, and the real bot is pointed at it. The clock starts an
 hour before the first time the definition's schedules name and is moved from one scheduled time to
 the next, so the bot's own schedule opens, reminds and closes (rehearsal/rounds.py).
 """
@@ -17,13 +17,14 @@ from random import Random
 
 from bot.runner import RunningBot
 from bot.settings import Settings
-from botapi_emulator import Emulator, EmulatorClient
+from botapi_emulator import EmulatorClient
 from carework_core.bootstrap import Services
 from carework_core.clock import ShiftedClock
 from carework_core.definitions.loading import load_definition
 from carework_core.definitions.model import Consultation
 from rehearsal import synthesis
 from rehearsal.bank import TextSource
+from rehearsal.emulator import emulator_process
 from rehearsal.participant import VirtualParticipant
 from rehearsal.rounds import Progress, RehearsalReport, Stage, count_reminders, first_scheduled, run_round
 
@@ -56,12 +57,13 @@ async def rehearse(
     rng = Random(seed)
     texts = TextSource.from_file(rng, answers)
     report = RehearsalReport(participants, faults=faults)
-    async with Emulator(trace_path=out / "trace.jsonl", seed=seed, faults=faults).running() as emulator:
+    emulator = emulator_process(trace=out / "trace.jsonl", seed=seed, faults=faults)
+    async with emulator as url, EmulatorClient(url) as client:
         clock = ShiftedClock(start=_hour_before(first_scheduled(consultation)))
         services = await Services.open(out / "carework.db", survey, clock)
         settings = Settings(
             telegram_token=REHEARSAL_TOKEN,
-            telegram_api_url=emulator.url,
+            telegram_api_url=url,
             database=out / "carework.db",
             survey=survey,
             reconcile_seconds=1.0,
@@ -70,28 +72,27 @@ async def rehearse(
         bot = RunningBot(settings, services)
         await bot.start()
         try:
-            async with EmulatorClient(emulator.url) as client:
-                people = await _recruit(client, services, consultation, participants, rng, texts, think)
-                stage = Stage(services, bot, report, progress, rng, out=out)
-                await stage.each(people, partial(_join, progress=progress), "joining")
-                for number, rnd in enumerate(consultation.rounds, start=1):
-                    loaded = await synthesis.load_items(services, rnd, out, rng)
-                    if loaded:
-                        report.synthesis[rnd.id] = loaded
-                    await run_round(stage, rnd, number, people)
-                    await synthesis.export_examples(services, rnd, out)
-                codes = [await _code(services, p) for p in people]  # before anyone withdraws
-                await stage.each(people, lambda p: p.read_their_data(), "reading their data with /mydata")
-                leaving = stage.rng.choice([p for p in people if id(p) not in stage.failed] or people)
-                await stage.each([leaving], lambda p: p.withdraw(), "withdrawing")
-                report.withdrawn = int(id(leaving) not in stage.failed)
-                await _drain(services)
-                chats = [await p.user.chat() for p in people]
-                count_reminders(people, chats, codes, report)
-                _write_transcripts(people, codes, out)
+            people = await _recruit(client, services, consultation, participants, rng, texts, think)
+            stage = Stage(services, bot, report, progress, rng, out=out)
+            await stage.each(people, partial(_join, progress=progress), "joining")
+            for number, rnd in enumerate(consultation.rounds, start=1):
+                loaded = await synthesis.load_items(services, rnd, out, rng)
+                if loaded:
+                    report.synthesis[rnd.id] = loaded
+                await run_round(stage, rnd, number, people)
+                await synthesis.export_examples(services, rnd, out)
+            codes = [await _code(services, p) for p in people]  # before anyone withdraws
+            await stage.each(people, lambda p: p.read_their_data(), "reading their data with /mydata")
+            leaving = stage.rng.choice([p for p in people if id(p) not in stage.failed] or people)
+            await stage.each([leaving], lambda p: p.withdraw(), "withdrawing")
+            report.withdrawn = int(id(leaving) not in stage.failed)
+            await _drain(services)
+            chats = [await p.user.chat() for p in people]
+            count_reminders(people, chats, codes, report)
+            _write_transcripts(people, codes, out)
         finally:
             await bot.stop()
-        stats = emulator.stats()
+        stats = await client.stats()
     report.voice_notes = sum(p.spoken for p in people)
     report.changed = sum(p.changed for p in people)
     report.messages_sent, report.refusals = stats["messages_sent"], stats["refusals"]

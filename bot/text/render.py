@@ -161,9 +161,7 @@ def choice(w: Words, s: Ask, head: str, body: str, mask: int) -> Reply:
     q = s.question
     assert isinstance(q, ChoiceQuestion)
     if not q.multiple:
-        rows = tuple(
-            (Button(w.label(o.label), cb.Pick(s.round.id, s.number, o.id)),) for o in q.options
-        )
+        rows = tuple((Button(w.label(o.label), cb.Pick(s.round.id, s.number, o.id)),) for o in q.options)
         return Reply(f"{head}\n\n{body}", rows + _skip_row(w, s))
     rows = tuple(
         (Button(("✓ " if mask >> i & 1 else "") + w.label(o.label), followup_text.tick_data(s, i, o, mask)),)

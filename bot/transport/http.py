@@ -31,6 +31,9 @@ HttpClient = Literal["aiohttp", "httpx"]
 JSON = {"Content-Type": "application/json"}
 
 
+POOL_SIZE = 256  # connections for the bot's calls (python-telegram-bot's builder default)
+
+
 class AiohttpRequest(BaseRequest):
     """Sends the Bot API requests of one Bot through one aiohttp session and connection pool."""
 
@@ -38,7 +41,7 @@ class AiohttpRequest(BaseRequest):
 
     def __init__(
         self,
-        connection_pool_size: int = 256,
+        connection_pool_size: int = POOL_SIZE,
         read_timeout: float | None = 5.0,
         write_timeout: float | None = 5.0,
         connect_timeout: float | None = 5.0,

@@ -27,7 +27,7 @@ from telegram.error import Conflict, NetworkError, RetryAfter, TelegramError
 
 from bot.context import CareworkApp
 from bot.logs import backoff, describe_failure
-from bot.transport.sender import retry_seconds
+from bot.transport.pace import retry_seconds
 from carework_core.messaging.inbox import Inbox, StoredUpdate, storable
 
 log = logging.getLogger(__name__)

@@ -20,13 +20,17 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.logs import backoff, describe_failure
+from bot.transport.http import POOL_SIZE
+from bot.transport.pace import Bucket, overall_burst, retry_seconds
 from carework_core.clock import Clock
 from carework_core.messaging.outbox import MessageKind, Outbox, QueuedMessage
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_BACKOFF_SECONDS = 300  # during a long outage each message is still tried every five minutes
-TELEGRAM_PER_SECOND = 30  # new messages a second overall, bursts included (Telegram's broadcasting guidance)
+# Sends under way at once at most: half the HTTP client's connections, so that a handler's own call (a tap's
+# answer, /mydata) always finds one, and no send waits for a connection until it times out.
+AT_ONCE = POOL_SIZE // 2
 SHORT_WAIT = 0.1  # seconds a run waits for the overall pace (one token at 29 a second) before recording what went
 RUN = 4  # a chat's messages fetched and sent together at most: its burst allowance (see Sender._chat)
 # The Bot API call for each kind of message: the core says what it wants, only the bot knows Telegram.
@@ -46,24 +50,6 @@ class Charts(Protocol):
     async def keep_file_id(self, round_id: str, file_id: str) -> None: ...
 
 
-class Bucket:
-    """A token bucket: `capacity` sends at once, refilled at `rate` per second."""
-
-    def __init__(self, capacity: float, rate: float, monotonic=time.monotonic):
-        self.capacity, self.rate, self._monotonic = capacity, rate, monotonic
-        self.tokens, self._at = capacity, monotonic()
-
-    def wait_time(self) -> float:
-        """Returns seconds until one token is available (0 if one is now)."""
-        now = self._monotonic()
-        self.tokens = min(self.capacity, self.tokens + (now - self._at) * self.rate)
-        self._at = now
-        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
-
-    def take(self) -> None:
-        self.tokens -= 1
-
-
 class Sender:
     """Sends due messages as the pace allows, without waiting for each to be answered.
 
@@ -74,8 +60,17 @@ class Sender:
     again; their messages wait, since their head is still pending.
     """
 
-    def __init__(self, bot: Bot, outbox: Outbox, clock: Clock, per_second: float = 29.0, charts: Charts | None = None):
+    def __init__(
+        self,
+        bot: Bot,
+        outbox: Outbox,
+        clock: Clock,
+        per_second: float = 29.0,
+        charts: Charts | None = None,
+        at_once: int = AT_ONCE,
+    ):
         self.bot, self.outbox, self.clock, self.charts = bot, outbox, clock, charts
+        self.at_once = at_once  # chats sent to at the same time at most
         self._file_ids: dict[str, str] = {}  # round -> its chart's file_id, once uploaded
         self._uploading = asyncio.Lock()  # the first send of a chart uploads it; the rest wait and reuse it
         self.overall = Bucket(capacity=overall_burst(per_second), rate=per_second)
@@ -154,6 +149,9 @@ class Sender:
         if pause > 0:
             await asyncio.sleep(pause)
         self._wake.clear()
+        if len(self._in_flight) >= self.at_once:  # nothing may start until a send under way ends (which wakes us)
+            self._more = True
+            return 0
         runs = await self._due(batch)
         ready = [run for run in runs if self._chat(run[0].chat_id).wait_time() == 0]
         self._more = self._more or len(ready) < len(runs) or any(len(run) == RUN for run in runs)
@@ -163,7 +161,9 @@ class Sender:
             return 0
         started = 0
         for run in ready:
-            if started and (self._wake.is_set() or self._paused_until > time.monotonic()):
+            if len(self._in_flight) >= self.at_once or (
+                started and (self._wake.is_set() or self._paused_until > time.monotonic())
+            ):
                 self._more = True
                 break
             await self._take_turn(run[0])
@@ -356,17 +356,3 @@ class Sender:
         delay = min(MAX_BACKOFF_SECONDS, 2 ** min(m.attempts, 16))
         await self.outbox.retry_later(m.id, self.clock.now() + timedelta(seconds=delay), reason)
         log.info("send failed, will retry", extra={"outbox_id": m.id, "reason": reason, "delay": delay})
-
-
-def overall_burst(per_second: float) -> float:
-    """Returns how many new messages may go at once: what the pace leaves of Telegram's 30 in any second
-    (at least one), so that no second holds more. A pace above Telegram's (a bench against an emulator
-    without flood control) may start a tenth of a second's worth together."""
-    if per_second > TELEGRAM_PER_SECOND:
-        return per_second / 10
-    return max(1.0, TELEGRAM_PER_SECOND - per_second)
-
-
-def retry_seconds(retry_after: int | float | timedelta) -> float:
-    """Returns a 429's retry_after in seconds, whichever form the library gave it in."""
-    return retry_after.total_seconds() if isinstance(retry_after, timedelta) else float(retry_after)

@@ -13,7 +13,8 @@ from telegram.error import NetworkError
 
 from bot.runner import connect
 from bot.transport.http import AiohttpRequest
-from bot.transport.sender import Bucket, Sender, retry_seconds
+from bot.transport.pace import Bucket, retry_seconds
+from bot.transport.sender import Sender
 from botapi_emulator import Emulator, EmulatorClient
 from carework_core.bootstrap import Services
 from carework_core.clock import ShiftedClock
@@ -353,3 +354,41 @@ async def test_no_second_holds_more_new_messages_than_telegram_allows():
 
     await asyncio.gather(*(sender.direct(1000 + n, call) for n in range(100)))
     assert max(sum(1 for t in started if s <= t < s + 1.0) for s in started) <= 30
+
+
+class CountingRequest(AiohttpRequest):
+    """The real HTTP client, counting the Bot API calls under way at once."""
+
+    def __init__(self, **options) -> None:
+        super().__init__(**options)
+        self.under_way = self.most = 0
+
+    async def do_request(self, *args, **kwargs):
+        self.under_way += 1
+        self.most = max(self.most, self.under_way)
+        try:
+            return await super().do_request(*args, **kwargs)
+        finally:
+            self.under_way -= 1
+
+
+async def test_sends_under_way_stay_within_what_the_http_client_can_carry(tmp_path):
+    # A broadcast to many chats at a lifted pace started a send per chat at once: beyond the client's pool
+    # of connections they waited for one until they timed out (at 10,000 people: 68,837 retries, and taps
+    # on copies delivered twice), and every handler's own call queued behind them.
+    request = CountingRequest(connection_pool_size=16)
+    emulator, services, client, users, bot = await setup(tmp_path, 60, flood_control=False, request=request)
+    try:
+        await services.outbox.enqueue(
+            [OutgoingMessage(u.user_id, {"chat_id": u.user_id, "text": "hi"}, f"{u.user_id}") for u in users]
+        )
+        sender = Sender(bot, services.outbox, services.env.clock, per_second=1000, at_once=4)
+        running = asyncio.create_task(sender.run(idle_seconds=0.05))  # as the bot runs it: pass after pass
+        while (await services.outbox.counts()).get("pending"):
+            await asyncio.sleep(0.05)
+        sender.finish()
+        await running
+        assert await services.outbox.counts() == {"sent": 60}
+        assert 1 < request.most <= 4
+    finally:
+        await teardown(emulator, services, client, bot)

@@ -11,7 +11,7 @@ import pytest
 
 from bot.runner import RunningBot
 from bot.settings import Settings
-from bot.transport.sender import Bucket
+from bot.transport.pace import Bucket
 from botapi_emulator import Emulator, EmulatorClient, VirtualUser
 from botapi_emulator.flood import PER_CHAT_CAPACITY, PER_CHAT_RATE, FloodControl, TokenBucket
 from carework_core.bootstrap import Services

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from bot import callbacks as cb
 from bot.errors import words_for
-from bot.transport.sender import Bucket
+from bot.transport.pace import Bucket
 from botapi_emulator import ButtonNotFound
 from botapi_emulator.html_markup import utf16_units
 from botapi_emulator.telegram_text import MAX_TEXT_UNITS
