@@ -33,11 +33,12 @@ from pathlib import Path
 from random import Random
 
 from bench.answering_bots import baseline_main, ours_main
-from bench.capacity import ask, emulator_process
+from bench.capacity import ask
 from botapi_emulator import EmulatorClient, VirtualUser
 from carework_core.bootstrap import Services
 from carework_core.clock import ShiftedClock
 from rehearsal.bank import TextSource
+from rehearsal.emulator import emulator_process
 from rehearsal.participant import VirtualParticipant
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,33 +60,34 @@ async def measure(
 ) -> dict:
     """Runs one bot against its own emulator and crowd; returns its CPU per answer and latencies."""
     context = multiprocessing.get_context("spawn")
-    with tempfile.TemporaryDirectory() as folder, emulator_process() as url:
-        tokens = await invites(Path(folder), participants) if kind == "ours" else [""] * participants
-        bot_pipe, bot_end = context.Pipe()
-        target, args = (
-            (ours_main, (bot_end, url, folder, SURVEY, profile))
-            if kind == "ours"
-            else (baseline_main, (bot_end, url, client))
-        )
-        bot = context.Process(target=target, args=args, name=kind)
-        bot.start()
-        await ask(bot_pipe, "ready")
-        here, there = context.Pipe()
-        crowd = context.Process(target=crowd_main, args=(there, url, kind, tokens, think), name="crowd")
-        crowd.start()
-        try:
-            await ask(here, "arrive")
-            if kind == "ours":
-                await ask(bot_pipe, "open")
-            await ask(here, "invited")
-            cpu, wall = cpu_seconds(bot.pid), time.perf_counter()
-            latencies, failures = await ask(here, "answer")
-            cpu, wall = cpu_seconds(bot.pid) - cpu, time.perf_counter() - wall
-            await ask(here, "stop")
-        finally:
-            bot_pipe.send("stop")
-            bot.join(timeout=30)
-            crowd.join(timeout=30)
+    with tempfile.TemporaryDirectory() as folder:
+        async with emulator_process(flood_control=False) as url:
+            tokens = await invites(Path(folder), participants) if kind == "ours" else [""] * participants
+            bot_pipe, bot_end = context.Pipe()
+            target, args = (
+                (ours_main, (bot_end, url, folder, SURVEY, profile))
+                if kind == "ours"
+                else (baseline_main, (bot_end, url, client))
+            )
+            bot = context.Process(target=target, args=args, name=kind)
+            bot.start()
+            await ask(bot_pipe, "ready")
+            here, there = context.Pipe()
+            crowd = context.Process(target=crowd_main, args=(there, url, kind, tokens, think), name="crowd")
+            crowd.start()
+            try:
+                await ask(here, "arrive")
+                if kind == "ours":
+                    await ask(bot_pipe, "open")
+                await ask(here, "invited")
+                cpu, wall = cpu_seconds(bot.pid), time.perf_counter()
+                latencies, failures = await ask(here, "answer")
+                cpu, wall = cpu_seconds(bot.pid) - cpu, time.perf_counter() - wall
+                await ask(here, "stop")
+            finally:
+                bot_pipe.send("stop")
+                bot.join(timeout=30)
+                crowd.join(timeout=30)
     answers = QUESTIONS * (participants - len(failures))
     return {
         "cpu_ms": 1000 * cpu / max(answers, 1),

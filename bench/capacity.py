@@ -44,6 +44,7 @@ from botapi_emulator import EmulatorClient
 from carework_core.bootstrap import Services
 from carework_core.clock import ShiftedClock
 from rehearsal.bank import TextSource
+from rehearsal.emulator import emulator_process
 from rehearsal.participant import VirtualParticipant
 from rehearsal.run import REHEARSAL_TOKEN, log_to
 
@@ -68,51 +69,52 @@ class Phase:
 
 async def main(participants: int, profile: Path | None = None, client: str = "aiohttp") -> dict[str, str]:
     started = resource.getrusage(resource.RUSAGE_CHILDREN)  # the baseline's child process is not ours
-    with tempfile.TemporaryDirectory() as folder, emulator_process() as url:
-        log_to(Path(folder) / "bot.log")
-        services = await Services.open(Path(folder) / "carework.db", SURVEY, ShiftedClock())
-        tokens = await services.onboarding.create_invites("workforce", participants, 1, actor="bench")
-        settings = Settings(
-            telegram_token=REHEARSAL_TOKEN,
-            telegram_api_url=url,
-            database=Path(folder) / "carework.db",
-            survey=SURVEY,
-            reconcile_seconds=1.0,
-            poll_timeout=10,
-        ).model_copy(update={"messages_per_second": BENCH_PACE, "http_client": client})
-        bot = RunningBot(settings, services)
-        await bot.start()
-        context = multiprocessing.get_context("spawn")
-        here, there = context.Pipe()
-        crowd = context.Process(target=crowd_main, args=(there, url, tokens), name="crowd")
-        crowd.start()
-        try:
-            joining = await measured(url, lambda: ask(here, "join"))
-            print(f"joined: {participants} people in {joining.seconds:.1f} s ({rate(joining):.0f} messages/s)")
-            before = (await services.tallies.counts()).answers
-
-            async def answer() -> list[str]:
-                await services.rounds.open_round("r1", actor="bench")
-                await bot.reconcile_now()
-                return await ask(here, "answer")
-
-            profiler = cProfile.Profile() if profile else None
-            answering = await measured(url, answer, profiler)
-            answers = (await services.tallies.counts()).answers - before
-            await services.rounds.open_round("r2", actor="bench")
-            await bot.reconcile_now()
-            await ask(here, "invited")  # everyone holds the second round's invitation
-            await bot.stop()
-            taking_part = await ask(here, "taking part")  # those who could not finish the round sit this out
-            burst_failed = await ask(here, "burst")  # a tap and a typed answer each wait in the queue
+    with tempfile.TemporaryDirectory() as folder:
+        async with emulator_process(flood_control=False) as url:
+            log_to(Path(folder) / "bot.log")
+            services = await Services.open(Path(folder) / "carework.db", SURVEY, ShiftedClock())
+            tokens = await services.onboarding.create_invites("workforce", participants, 1, actor="bench")
+            settings = Settings(
+                telegram_token=REHEARSAL_TOKEN,
+                telegram_api_url=url,
+                database=Path(folder) / "carework.db",
+                survey=SURVEY,
+                reconcile_seconds=1.0,
+                poll_timeout=10,
+            ).model_copy(update={"messages_per_second": BENCH_PACE, "http_client": client})
             bot = RunningBot(settings, services)
-            expected = answers + before + taking_part - len(burst_failed)
-            backlog = await measured(url, lambda: drained(bot, services, expected))
-            crowd_cpu, failures = await ask(here, "stop")
-        finally:
-            crowd.join(timeout=30)
-            await bot.stop()
-            await services.close()
+            await bot.start()
+            context = multiprocessing.get_context("spawn")
+            here, there = context.Pipe()
+            crowd = context.Process(target=crowd_main, args=(there, url, tokens), name="crowd")
+            crowd.start()
+            try:
+                joining = await measured(url, lambda: ask(here, "join"))
+                print(f"joined: {participants} people in {joining.seconds:.1f} s ({rate(joining):.0f} messages/s)")
+                before = (await services.tallies.counts()).answers
+
+                async def answer() -> list[str]:
+                    await services.rounds.open_round("r1", actor="bench")
+                    await bot.reconcile_now()
+                    return await ask(here, "answer")
+
+                profiler = cProfile.Profile() if profile else None
+                answering = await measured(url, answer, profiler)
+                answers = (await services.tallies.counts()).answers - before
+                await services.rounds.open_round("r2", actor="bench")
+                await bot.reconcile_now()
+                await ask(here, "invited")  # everyone holds the second round's invitation
+                await bot.stop()
+                taking_part = await ask(here, "taking part")  # those who could not finish the round sit this out
+                burst_failed = await ask(here, "burst")  # a tap and a typed answer each wait in the queue
+                bot = RunningBot(settings, services)
+                expected = answers + before + taking_part - len(burst_failed)
+                backlog = await measured(url, lambda: drained(bot, services, expected))
+                crowd_cpu, failures = await ask(here, "stop")
+            finally:
+                crowd.join(timeout=30)
+                await bot.stop()
+                await services.close()
     if profiler:
         profiler.dump_stats(profile)
         pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
@@ -209,18 +211,6 @@ async def ask(pipe, command: str):
     """Sends the crowd a command and waits for its answer without blocking the bot."""
     pipe.send(command)
     return await asyncio.to_thread(pipe.recv)
-
-
-@contextlib.contextmanager
-def emulator_process():
-    """Runs `carework emulator --no-flood-control` on a free port and yields its URL."""
-    command = [sys.executable, "-m", "bot.cli.main", "emulator", "--port", "0", "--no-flood-control"]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    try:
-        yield process.stdout.readline().split()[-1]
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def crowd_main(pipe, url: str, tokens: list[str]) -> None:
