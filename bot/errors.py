@@ -61,7 +61,7 @@ async def on_error(update: object, context: CareworkContext) -> None:
         c = context.services.consultation
         await respond(update, context, consent_text.ask_again(context.words, c, error.round_id, error.number), tag="e")
         return
-    if update.callback_query is not None and isinstance(error, InvalidCallback):
+    if update.callback_query is not None and isinstance(error, (InvalidCallback, errors.ButtonOutOfDate)):
         await answer_query(update.callback_query, deadend_text.unknown_button(context.words))
         return  # a forged or garbled button: the toast says what to do, the chat stays as it is
     if update.callback_query is not None:

@@ -63,6 +63,10 @@ class StaleAction(CareworkError):
     """A button or message refers to a question or round that is no longer current."""
 
 
+class ButtonOutOfDate(StaleAction):
+    """A button names an answer its question does not offer: one made before an upgrade changed buttons."""
+
+
 class NotYourRound(StaleAction):
     """A button names a round that is not for the person's group (or no round at all): only a forger sends it."""
 

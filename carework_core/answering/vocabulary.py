@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from carework_core.definitions.model import ChoiceQuestion, Criterion, RatingQuestion, Scale
-from carework_core.errors import AnswerRejected
+from carework_core.errors import AnswerRejected, ButtonOutOfDate
 
 NOT_SURE = "not_sure"  # stored for the "Not sure" button of a scale that offers it
 
@@ -48,6 +48,8 @@ def checked_value(question: Any, criterion: Criterion | None, tapped: str) -> st
     if isinstance(question, ChoiceQuestion) and not question.multiple:
         if tapped in {o.id for o in question.options}:
             return tapped
+        # Only a button from before buttons carried ids (a place, "0") names none of them: out of date.
+        raise ButtonOutOfDate("that choice names no option of this question")
     elif isinstance(question, ChoiceQuestion):
         places = tapped.split(",") if tapped else []
         if all(p.isdigit() and int(p) < len(question.options) for p in places):

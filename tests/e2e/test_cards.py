@@ -6,8 +6,11 @@ import pytest
 
 from botapi_emulator import ButtonNotFound
 from carework_core.answering.service import Item
+from carework_core.messaging.messages import OutgoingMessage
 from carework_core.storage.answers import all_answers
 from tests.conftest import ROOT
+from tests.e2e.conftest import toasts
+from tests.e2e.test_forged_taps import GONE
 
 WIDE = ROOT / "tests" / "fixtures" / "wide.yaml"
 IDEAS = [Item("i1", "Rota apps"), Item("i2", "Peer support"), Item("i3", "Shared notes")]
@@ -87,3 +90,21 @@ async def test_every_option_of_a_long_list_can_be_ticked_and_sent(wide_stack):
     assert question_id == "services" and value.split(",") == [
         f"service-option-number-{n:02d}-long-id" for n in range(1, 13)
     ]
+
+
+async def test_a_choice_button_sent_before_buttons_carried_option_ids_is_told_it_is_out_of_date(stack):
+    # Before, a single choice's button carried the option's place ("0"); a message sent then may still be on
+    # a phone after the upgrade. Its tap must not store a wrong answer, nor blame the person.
+    ann = await stack.joined("Ann")
+    await stack.services.answering.load_items("ideas", IDEAS)
+    await stack.open_round("r2")
+    await ann.wait_for(lambda c: any(m.text.startswith("Round 2:") for m in c))
+    await ann.tap("Start")
+    await ann.wait_for(lambda c: c[-1].buttons and ["Care worker"] in c[-1].buttons)
+    button = {"text": "Care worker", "callback_data": "p|r2|1|0"}
+    old = {"chat_id": ann.user_id, "text": "What is your role?", "reply_markup": {"inline_keyboard": [[button]]}}
+    await stack.services.outbox.enqueue([OutgoingMessage(ann.user_id, old, "as-sent-before")])
+    chat = await ann.wait_for(lambda c: c[-1].text == "What is your role?")
+    await ann.tap("Care worker", message_id=chat[-1].message_id)
+    assert await toasts(ann, 1) == [GONE]
+    assert [a for a in await stack.answers() if a[1] == "role"] == []
