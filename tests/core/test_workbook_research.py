@@ -58,7 +58,7 @@ async def test_a_spoken_follow_up_and_spoken_other_words_name_their_recordings(t
         await a.receive_text(100, "It helps new starters", "m3")  # Who does it help?
         await a.receive_text(100, "", "m4", VoiceNote("f-evidence", "u-evidence", 9))  # What shows it works?
         await a.finish_question(100, "r1", 1)
-        await a.tap(100, "r1", 2, "2", "q1")  # Something else: what is it?
+        await a.tap(100, "r1", 2, "other", "q1")  # Something else: what is it?
         await a.receive_text(100, "", "m5", VoiceNote("f-other", "u-other", 4))
         await export_workbook(services.env, tmp_path / "book.xlsx")
         await export_workbook(services.env, tmp_path / "book.zip", format="csv")

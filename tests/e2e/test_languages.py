@@ -200,7 +200,7 @@ async def test_mydata_and_the_export_speak_the_language_chosen_with_language(sta
     a, uid = stack.services.answering, bob.user_id
     await a.begin(uid, "r1")
     await a.tap(uid, "r1", 1, "1", "q1")  # Small: Bach
-    await a.tap(uid, "r1", 2, "0", "q2")  # Home care: Gofal cartref
+    await a.tap(uid, "r1", 2, "home", "q2")  # Home care: Gofal cartref
     await a.receive_text(uid, "Dim byd arall", "m1")
     await a.begin(uid, "r2")
     await a.receive_text(uid, "Cyfnewid sifftiau", "m2")
