@@ -48,9 +48,9 @@ async def test_picking_another_option_after_other_changes_the_choice_instead_of_
     await a.begin(100, "r1")
     await a.receive_text(100, "Buddy scheme", "m1")
     await a.finish_question(100, "r1", 1)
-    tapped = await a.tap(100, "r1", 2, "2", "q1")  # Something else: what is it?
+    tapped = await a.tap(100, "r1", 2, "other", "q1")  # Something else: what is it?
     assert tapped.step.waiting.field == "other"
-    tapped = await a.tap(100, "r1", 2, "0", "q2")  # changed their mind: Care worker
+    tapped = await a.tap(100, "r1", 2, "carer", "q2")  # changed their mind: Care worker
     assert tapped.step.question.id == "where"
     async with fservices.env.db.reading() as tx:
         assert [(x.question_id, x.value) for x in await all_answers(tx)] == [
