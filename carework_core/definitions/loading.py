@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from carework_core.definitions.checks import consensus_problems, schedule_problems
+from carework_core.definitions.checks import consensus_problems, item_set_problems, schedule_problems
 from carework_core.definitions.languages import missing_texts
 from carework_core.definitions.model import ChoiceQuestion, Consultation, ItemRatingQuestion
 from carework_core.errors import DefinitionError, Problem
@@ -186,6 +186,7 @@ def reference_problems(c: Consultation) -> Iterator[tuple[Loc, str]]:
                         yield (*here, "questions", q_index, "criteria", k_index), f"no criterion called {crit!r}"
     yield from consensus_problems(c)
     yield from schedule_problems(c)
+    yield from item_set_problems(c)
 
 
 def _option_problems(question: ChoiceQuestion, where: Loc) -> Iterator[tuple[Loc, str]]:
