@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from carework_core.answering.cards import CardViews
 from carework_core.answering.carry import Carry
 from carework_core.answering.continuations import joined_on
 from carework_core.answering.followups import FollowupActions, chooses_other
@@ -67,7 +68,7 @@ __all__ = [
 ]
 
 
-class Answering(FollowupActions):
+class Answering(FollowupActions, CardViews):
     """A participant's actions in a round: each one call, returning everything the shell replies with."""
 
     def __init__(self, env: Env, results: Results, review: Review):

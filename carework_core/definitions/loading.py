@@ -132,6 +132,8 @@ def _reason(err: dict[str, Any]) -> str:
         return f"must have at least {ctx.get('min_length')} entries"
     if err["type"] == "too_long":
         return f"must have at most {ctx.get('max_length')} entries"
+    if err["type"] == "string_pattern_mismatch" and err["loc"][:1] == ("item_sets",) and err["loc"][-1:] == ("id",):
+        return "item ids use letters, digits, - and _ (at most 32 characters), e.g. I1"
     if err["type"] == "string_pattern_mismatch":
         return "ids use lower-case letters, digits, - and _ (at most 32 characters)"
     if err["type"] == "string_type" and isinstance(err.get("input"), bool):
