@@ -175,3 +175,18 @@ def test_a_wrong_round_a_missing_file_and_an_opened_round_are_refused(tmp_path):
         "error: the items of round r2 are locked: it has opened and people rate them; nothing was loaded "
         "(to rate other items, add a round with a new item_set)"
     )
+
+
+def test_validate_names_file_and_line_of_an_item_set_problem(tmp_path):
+    survey = tmp_path / "with-items.yaml"
+    survey.write_text(
+        MINI.read_text(encoding="utf-8")
+        + "item_sets:\n  ideas:\n    - id: I1\n      title: Rota apps\n    - id: I1\n      title: Peer circles\n",
+        encoding="utf-8",
+    )
+    line = len(survey.read_text().splitlines()) - 1
+    result = carework("validate", str(survey))
+    assert result.returncode == 1
+    assert result.stdout.strip() == (
+        f"{survey}:{line}: item_sets.ideas[1].id: item id I1 is used twice in ideas; give each item its own id"
+    )
