@@ -4,8 +4,10 @@ the start of the description on the card, the whole of it and the evidence under
 from __future__ import annotations
 
 import pytest
+from openpyxl import Workbook
 
 from carework_core.storage.answers import all_answers
+from tests.bot.test_cli import carework
 from tests.conftest import MINI
 from tests.e2e.conftest import toasts
 
@@ -85,3 +87,32 @@ async def test_more_about_this_idea_and_back_to_the_same_card(listed):
     async with stack.services.env.db.reading() as tx:
         rated = [(a.item_id, a.criterion_id, a.value) for a in await all_answers(tx) if a.question_id == "rate"]
     assert rated == [("I1", "evidence", "3"), ("I1", "newness", "2")]
+
+
+async def test_a_list_loaded_with_items_import_is_what_people_rate(stack):
+    env = {"CAREWORK_DATABASE": str(stack.folder / "carework.db"), "CAREWORK_SURVEY": str(MINI)}
+    ann = await stack.joined("Ann")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "items"
+    sheet.append(["id", "title", "description", "evidence", "score_evidence"])
+    sheet.append(["I1", "Shift swaps in an app", LONG, "Two trusts use it.", 3])
+    sheet.append(["I2", "", "Care workers meet monthly.", "", 9])
+    path = stack.folder / "items.xlsx"
+    book.save(path)
+    refused = carework("items", "import", str(path), "--into", "r2", env=env)
+    assert refused.returncode == 1
+    assert refused.stderr.strip().splitlines()[1:] == [
+        "items.xlsx: sheet items, cell B3: the title is empty; write what participants will read",
+        "items.xlsx: sheet items, cell E3: score '9' for evidence is off its scale: a whole number from 1 to 3, or empty",
+    ]
+    sheet["B3"], sheet["E3"] = "Peer circles", 1
+    book.save(path)
+    loaded = carework("items", "import", str(path), "--into", "r2", env=env)
+    assert loaded.returncode == 0, loaded.stderr
+
+    card = await first_card(stack, ann)
+    assert "Idea 1 of 2" in card.text and LONG[:100] in card.text and LONG not in card.text
+    await ann.tap("More about this idea")
+    more = await ann.wait_for(lambda c: LONG in c[-1].text)
+    assert more[-1].text.endswith("Evidence\nTwo trusts use it.")
