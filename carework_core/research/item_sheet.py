@@ -62,6 +62,8 @@ def read_table(path: Path) -> ItemTable:
         why = "cannot be read as text: save the csv file as UTF-8"
     except csv.Error as exc:
         why = f"cannot be read as csv: {exc}"
+    except OSError as exc:  # a folder, or a file the system will not let us read
+        why = f"cannot be read: {exc.strerror or type(exc).__name__}"
     except UNREADABLE as exc:
         why = f"cannot be read as an .xlsx workbook ({_why(exc)})"
     return ItemTable({}, [], lambda row, col: Place(""), [(None, why)])

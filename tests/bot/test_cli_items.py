@@ -168,6 +168,12 @@ def test_a_wrong_round_a_missing_file_and_an_opened_round_are_refused(tmp_path):
     text.write_text("id,title\n")
     other = carework("items", "import", str(text), "--into", "r2", env=env)
     assert other.returncode == 1 and "give an .xlsx workbook or a .csv file" in other.stderr
+    (tmp_path / "folder.csv").mkdir()
+    folder = carework("items", "import", str(tmp_path / "folder.csv"), "--into", "r2", env=env)
+    assert (
+        folder.returncode == 1
+        and folder.stderr.strip() == "error: folder.csv: cannot be read: Is a directory; nothing was loaded"
+    )
     assert carework("items", "import", str(path), "--into", "r2", env=env).returncode == 0
     assert carework("round", "open", "r2", env=env).returncode == 0
     locked = carework("items", "import", str(path), "--into", "r2", env=env)
