@@ -13,6 +13,7 @@ from bot.handlers import (
     fallback,
     followups,
     guards,
+    item_cards,
     languages,
     notifications,
     onboarding,
@@ -56,6 +57,7 @@ def build_application(settings: Settings, services: Services) -> CareworkApp:
         + consents.HANDLERS
         + answering.HANDLERS
         + followups.HANDLERS
+        + item_cards.HANDLERS
         + summaries.PARTICIPANT_HANDLERS
         + fallback.HANDLERS
     )

@@ -327,3 +327,27 @@ class ChooseLanguage(Callback):
 
 
 KINDS[ChooseLanguage.prefix] = ChooseLanguage
+
+
+# -- an item card's "More about this idea" and Back (issue 20) ---------------------------------
+
+
+@dataclass(frozen=True)
+class MoreAbout(AtQuestion):
+    """Shows the whole description and evidence notes of the item on card (item, criterion), in place."""
+
+    prefix: ClassVar[str] = "mi"
+    item: int
+    criterion: int
+
+
+@dataclass(frozen=True)
+class BackToCard(AtQuestion):
+    """Shows card (item, criterion) again, with its buttons, in place of "More about this idea"."""
+
+    prefix: ClassVar[str] = "mb"
+    item: int
+    criterion: int
+
+
+KINDS.update({k.prefix: k for k in (MoreAbout, BackToCard)})

@@ -82,6 +82,7 @@ class RunningBot:
         dropped = await self.services.coordinators.settle(self.app.bot_data.team)
         if dropped:
             log.info("coordinators no longer in CAREWORK_COORDINATORS removed", extra={"count": len(dropped)})
+        await self._load_defined_items()
         await show_commands(self.app.bot, self.services.consultation.languages)
         await self.app.start()
         self.app.job_queue.run_repeating(self._job, interval=self.settings.reconcile_seconds, first=0.1)
@@ -92,6 +93,17 @@ class RunningBot:
         for task in self._tasks:
             task.add_done_callback(self._ended)
         log.info("bot started", extra={"username": self.app.bot.username})
+
+    async def _load_defined_items(self) -> None:
+        """Stores the item sets the definition writes out; a set whose rating round has opened stays as stored."""
+        for done in await self.services.item_lists.load_defined():
+            if done.outcome == "kept":
+                log.warning(
+                    "the definition changes an item set whose rating round has opened; the stored set stays",
+                    extra={"item_set": done.item_set, "rounds": ", ".join(done.opened)},
+                )
+            elif done.outcome == "loaded":
+                log.info("item set loaded from the definition", extra={"item_set": done.item_set, "items": done.items})
 
     async def reconcile_now(self) -> int:
         """Takes what the schedule says is due, then queues owed invitations and closing notices; returns

@@ -24,6 +24,7 @@ from carework_core.people.invite_tokens import seal_invites
 from carework_core.people.onboarding import Onboarding
 from carework_core.people.their_data import TheirData
 from carework_core.research.export import Exports
+from carework_core.research.item_lists import ItemLists
 from carework_core.research.synthesis import Synthesis
 from carework_core.results.digests import Digests
 from carework_core.results.figures import Results
@@ -58,6 +59,7 @@ class Services:
     review: Review
     voice_notes: VoiceNotes
     exports: Exports
+    item_lists: ItemLists
 
     @property
     def consultation(self) -> Consultation:
@@ -104,6 +106,7 @@ class Services:
             review,
             VoiceNotes(env),
             Exports(env),
+            ItemLists(env),
         )
 
     @classmethod

@@ -160,3 +160,16 @@ class SynthesisRejected(CareworkError):
             super().__init__(f"{file}: {problems[0]}; nothing was imported")
         else:
             super().__init__(f"{file}: {len(problems)} problem(s), nothing was imported:\n{lines}")
+
+
+class ItemListRejected(CareworkError):
+    """An item list cannot be loaded; names every problem by sheet and cell (or line and column), and nothing was."""
+
+    def __init__(self, file: str, problems: list[str]):
+        self.file = file
+        self.problems = problems
+        lines = "\n".join(f"{file}: {p}" for p in problems)
+        if len(problems) == 1:
+            super().__init__(f"{file}: {problems[0]}; nothing was loaded")
+        else:
+            super().__init__(f"{file}: {len(problems)} problems, nothing was loaded:\n{lines}")

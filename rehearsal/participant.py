@@ -20,7 +20,8 @@ WITHDRAWN = "You have withdrawn."
 JOINED = "I have added that to your answer above."
 HELD = "What we hold about you"
 WELCOME_BACK = "Welcome back."
-NOT_ACTIONS = {"Skip this question"}
+# Buttons that answer nothing: "More about this idea" only reads on (the burden benchmark counts answering taps).
+NOT_ACTIONS = {"Skip this question", "More about this idea"}
 KEEP_OR_DONE = {"Keep my answer", "Done"}
 OTHER_WORDS = "In a few words, what is it?"
 

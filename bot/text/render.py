@@ -10,7 +10,7 @@ from datetime import datetime
 from html import escape
 
 from bot import callbacks as cb
-from bot.text import followup_text
+from bot.text import followup_text, item_text
 from bot.text.catalogue import N_, Html, Words
 from bot.text.reply import Button, Reply
 from bot.text.round_text import invitation, what_comes_next
@@ -145,8 +145,9 @@ def step(w: Words, s: Ask | RoundDone, c: Consultation) -> Reply:
     head = w("<b>Question {number} of {total}</b>", number=s.number, total=s.total)
     if isinstance(q, ItemRatingQuestion) and s.item and s.criterion:
         head += "\n" + w("Idea {number} of {total}", number=s.item_index + 1, total=s.items_total)
-        body = f"{w.text(q.text)}\n\n<i>{w.text(s.item.text)}</i>\n\n{w.text(s.criterion.question)}"
-        return Reply(f"{head}\n\n{body}{_last_time(w, s)}", _scale_buttons(w, s))
+        idea = f"<i>{w.text(s.item.text)}</i>{item_text.teaser(w, s)}"
+        body = f"{w.text(q.text)}\n\n{idea}\n\n{w.text(s.criterion.question)}"
+        return Reply(f"{head}\n\n{body}{_last_time(w, s)}", _scale_buttons(w, s) + item_text.more_row(w, s))
     shown_before = s.examples_given or s.ticked  # the hint is shown once, when the question is first asked
     body = w.text(q.text) + (f"\n\n<i>{w.text(q.hint)}</i>" if q.hint and not shown_before else "")
     if isinstance(q, RatingQuestion):

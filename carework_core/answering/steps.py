@@ -48,6 +48,8 @@ Elsewhere = ToStart | Finished | RoundClosed | NoRoundOpen
 class Item:
     id: str
     text: str
+    description: str = ""  # what "More about this idea" shows, with the notes; the card shows its start
+    notes: str = ""  # the team's evidence notes
 
 
 @dataclass(frozen=True)

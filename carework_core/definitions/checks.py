@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from carework_core.definitions.model import Consultation, ItemRatingQuestion, MedianRule, RatingQuestion, Scale
+from carework_core.definitions.local_text import languages_of
+from carework_core.definitions.model import (
+    ITEM_TEXT_MAX,
+    Consultation,
+    ItemRatingQuestion,
+    MedianRule,
+    RatingQuestion,
+    Scale,
+)
 from carework_core.rounds.schedule import local_to_utc, wall_clock_problem
 
 Loc = tuple[str | int, ...]
@@ -102,3 +110,25 @@ def _window_problems(here: Loc, s, zone) -> Iterator[tuple[Loc, str]]:
             yield (*here, "reminders", n), "once the clocks change, this reminder falls outside the round's window"
     if s.summary and closes and local_to_utc(s.summary, zone) < closes:
         yield (*here, "summary"), "once the clocks change, the summary would go before the round closes"
+
+
+def item_set_problems(c: Consultation) -> Iterator[tuple[Loc, str]]:
+    """Yields what is wrong with the item sets written in the definition: ids, lengths, themes, sets nobody rates."""
+    rated = {q.item_set for r in c.rounds for q in r.questions if isinstance(q, ItemRatingQuestion)}
+    themes = {t.id for t in c.themes}
+    for item_set, items in c.item_sets.items():
+        here: Loc = ("item_sets", item_set)
+        if item_set not in rated:
+            yield here, f"item set {item_set!r} is rated by no round; name it in an item_rating question's item_set"
+        seen: set[str] = set()
+        for index, item in enumerate(items):
+            if item.id in seen:
+                yield (*here, index, "id"), f"item id {item.id} is used twice in {item_set}; give each item its own id"
+            seen.add(item.id)
+            if item.theme is not None and item.theme not in themes:
+                yield (*here, index, "theme"), f"no theme called {item.theme!r}; themes are {', '.join(sorted(themes))}"
+            limits = (("title", c.synthesis.title_max, "fit on a card"), ("description", ITEM_TEXT_MAX, "fit"))
+            for name, limit, where in (*limits, ("evidence", ITEM_TEXT_MAX, "fit")):
+                longest = max([str(getattr(item, name)), *languages_of(getattr(item, name)).values()], key=len)
+                if len(longest) > limit:
+                    yield (*here, index, name), f"the {name} is {len(longest)} characters long; at most {limit} {where}"

@@ -23,6 +23,9 @@ def texts_of(value: object, loc: Loc = ()) -> Iterator[tuple[Loc, LocalText]]:
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
             yield from texts_of(item, (*loc, index))
+    elif isinstance(value, dict):  # item_sets: set id -> items
+        for key, item in value.items():
+            yield from texts_of(item, (*loc, key))
 
 
 def missing_texts(c: Consultation) -> Iterator[tuple[Loc, str]]:

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from carework_core.definitions.checks import consensus_problems, schedule_problems
+from carework_core.definitions.checks import consensus_problems, item_set_problems, schedule_problems
 from carework_core.definitions.languages import missing_texts
 from carework_core.definitions.model import ChoiceQuestion, Consultation, ItemRatingQuestion
 from carework_core.errors import DefinitionError, Problem
@@ -132,6 +132,8 @@ def _reason(err: dict[str, Any]) -> str:
         return f"must have at least {ctx.get('min_length')} entries"
     if err["type"] == "too_long":
         return f"must have at most {ctx.get('max_length')} entries"
+    if err["type"] == "string_pattern_mismatch" and err["loc"][:1] == ("item_sets",) and err["loc"][-1:] == ("id",):
+        return "item ids use letters, digits, - and _ (at most 32 characters), e.g. I1"
     if err["type"] == "string_pattern_mismatch":
         return "ids use lower-case letters, digits, - and _ (at most 32 characters)"
     if err["type"] == "string_type" and isinstance(err.get("input"), bool):
@@ -186,6 +188,7 @@ def reference_problems(c: Consultation) -> Iterator[tuple[Loc, str]]:
                         yield (*here, "questions", q_index, "criteria", k_index), f"no criterion called {crit!r}"
     yield from consensus_problems(c)
     yield from schedule_problems(c)
+    yield from item_set_problems(c)
 
 
 def _option_problems(question: ChoiceQuestion, where: Loc) -> Iterator[tuple[Loc, str]]:

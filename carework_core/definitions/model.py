@@ -15,6 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from carework_core.definitions.local_text import Localised, LocalText
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")]
+# An item's id, as the team writes it in its lists (I1, sol-3): upper case too, as the synthesis workbook takes.
+ITEM_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$"
+# An item's description or evidence notes: "More about this idea" shows both in one message of Telegram's 4096.
+ITEM_TEXT_MAX = 1500
 # Participant-visible texts: a string, or one per language ({en: ..., cy: ...}); see local_text.py.
 Text = Annotated[LocalText, Localised(1, 3000)]
 Label = Annotated[LocalText, Localised(1, 40)]
@@ -274,6 +278,17 @@ class Round(Strict):
         return next(q for q in self.questions if q.id == question_id)
 
 
+class ListedItem(Strict):
+    """An item written in the definition's item_sets: what a card shows and "More about this idea" adds."""
+
+    id: Annotated[str, StringConstraints(pattern=ITEM_ID_PATTERN)]
+    title: Text
+    description: OptionalText = LocalText("")
+    evidence: OptionalText = LocalText("")  # the team's evidence notes
+    theme: Id | None = None
+    kind: Id | None = None  # e.g. innovation or solution
+
+
 class SynthesisRules(Strict):
     """How the researchers' synthesis workbook is checked on import."""
 
@@ -303,6 +318,8 @@ class Consultation(Strict):
     # A group with fewer respondents to an item than this is shown only within "all groups".
     min_group_size: int = Field(default=5, ge=1)
     synthesis: SynthesisRules = SynthesisRules()
+    # Item sets written out here (set id -> items) are stored when the bot starts, until a round rating them opens.
+    item_sets: dict[Id, list[ListedItem]] = Field(default_factory=dict)
     # What /withdraw does with a person's answers: delete them, or keep them under their code (no link to the person).
     on_withdraw: Literal["delete", "anonymise"] = "delete"
 

@@ -17,14 +17,15 @@ from pathlib import Path
 
 from carework_core.definitions.model import ExamplesQuestion, ItemRatingQuestion, Round
 from carework_core.env import Env, audit
-from carework_core.errors import CareworkError, ExportRefused, ItemsLocked, NotFound, SheetProblem, SynthesisRejected
+from carework_core.errors import CareworkError, ExportRefused, NotFound, SheetProblem, SynthesisRejected
 from carework_core.research.clusters import suggest_clusters
 from carework_core.research.example_ids import answer_id_of, example_id
+from carework_core.research.item_lists import refuse_if_locked
 from carework_core.research.synthesis_book import ExampleRow, read_items, write_book
 from carework_core.research.synthesis_checks import Known, checked_items, cited_answers
 from carework_core.storage.db import Tx
 from carework_core.storage.examples import StoredExample, answer_places, examples_in
-from carework_core.storage.items import ItemDetail, opened_rounds, replace_item_details
+from carework_core.storage.items import ItemDetail, replace_item_details
 
 __all__ = ["ItemDetail", "Synthesis", "SynthesisExport", "SynthesisImport", "answer_id_of", "example_id"]
 
@@ -109,17 +110,7 @@ class Synthesis:
 
     async def _refuse_if_locked(self, tx: Tx, item_sets: tuple[str, ...]) -> None:
         """Raises ItemsLocked when a round rating one of these item sets has opened."""
-        raters = [
-            r.id
-            for r in self.env.consultation.rounds
-            if any(isinstance(q, ItemRatingQuestion) and q.item_set in item_sets for q in r.questions)
-        ]
-        opened = await opened_rounds(tx, raters)
-        if opened:
-            raise ItemsLocked(
-                f"the items of round {', '.join(opened)} are locked: it has opened and people rate them; "
-                "nothing was imported (to rate other items, add a round with a new item_set)"
-            )
+        await refuse_if_locked(tx, self.env.consultation, item_sets)
 
 
 def clustered_examples(

@@ -9,7 +9,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from carework_core.definitions.local_text import LocalText
-from carework_core.definitions.model import Consultation, ExamplesQuestion
+from carework_core.definitions.model import ITEM_ID_PATTERN, Consultation, ExamplesQuestion
 from carework_core.errors import SheetProblem
 from carework_core.research.example_ids import answer_id_of, example_id
 from carework_core.research.synthesis_book import (
@@ -22,7 +22,7 @@ from carework_core.research.synthesis_book import (
 )
 from carework_core.storage.items import ItemDetail
 
-ITEM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
+ITEM_ID = re.compile(ITEM_ID_PATTERN)
 REQUIRED = ("item_id", "title", "source_examples")
 
 

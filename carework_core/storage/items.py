@@ -58,6 +58,7 @@ class ItemDetail:
     sources: tuple[str, ...] = ()  # example ids, E<answer id>
     notes: str = ""
     scores: dict[str, int] = field(default_factory=dict)  # criterion id -> point, 1 is the lowest
+    kind: str = ""  # e.g. innovation or solution; "" when the list gives none
 
 
 async def replace_item_details(tx: Tx, item_set: str, items: list[ItemDetail]) -> None:
@@ -65,10 +66,11 @@ async def replace_item_details(tx: Tx, item_set: str, items: list[ItemDetail]) -
     for table in ("items", "item_sources", "item_scores"):
         await tx.execute(f"DELETE FROM {table} WHERE item_set = ?", (item_set,))
     await tx.executemany(
-        "INSERT INTO items (item_set, item_id, position, text, titles, description, theme, notes)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO items (item_set, item_id, position, text, titles, description, theme, notes, kind,"
+        " descriptions, notes_languages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (item_set, it.item_id, n, it.title, _titles(it.title), it.description, it.theme, it.notes)
+            (item_set, it.item_id, n, it.title, _titles(it.title), it.description, it.theme, it.notes, it.kind)
+            + (_titles(it.description), _titles(it.notes))
             for n, it in enumerate(items)
         ],
     )
@@ -85,7 +87,9 @@ async def replace_item_details(tx: Tx, item_set: str, items: list[ItemDetail]) -
 async def item_details(tx: Tx, item_set: str) -> list[ItemDetail]:
     """Returns an item set's items in order, each with its source example ids and review scores."""
     rows = await tx.fetchall(
-        "SELECT item_id, text, description, theme, notes FROM items WHERE item_set = ? ORDER BY position", (item_set,)
+        "SELECT item_id, text, titles, description, descriptions, theme, notes, notes_languages, kind FROM items"
+        " WHERE item_set = ? ORDER BY position",
+        (item_set,),
     )
     sources: dict[str, list[str]] = {}
     for item_id, answer_id in await tx.fetchall(
@@ -98,7 +102,34 @@ async def item_details(tx: Tx, item_set: str) -> list[ItemDetail]:
         (item_set,),
     ):
         scores.setdefault(item_id, {})[crit] = score
-    return [ItemDetail(r[0], r[1], r[2], r[3], tuple(sources.get(r[0], ())), r[4], scores.get(r[0], {})) for r in rows]
+    return [
+        ItemDetail(
+            r[0],
+            _local(r[1], r[2]),
+            _local(r[3], r[4]),
+            r[5],
+            tuple(sources.get(r[0], ())),
+            _local(r[6], r[7]),
+            scores.get(r[0], {}),
+            r[8],
+        )
+        for r in rows
+    ]
+
+
+async def item_cards(tx: Tx, item_set: str) -> list[tuple[str, str, str, str]]:
+    """Returns an item set's (item id, title, description, evidence notes) in order, each text in its languages."""
+    rows = await tx.fetchall(
+        "SELECT item_id, text, titles, description, descriptions, notes, notes_languages FROM items"
+        " WHERE item_set = ? ORDER BY position",
+        (item_set,),
+    )
+    return [(r[0], _local(r[1], r[2]), _local(r[3], r[4]), _local(r[5], r[6])) for r in rows]
+
+
+def _local(text: str, languages: str | None) -> str:
+    """Returns a stored text with its languages (a LocalText), or the plain text when it has one language."""
+    return LocalText(text, json.loads(languages)) if languages else text
 
 
 async def items_fed_by(tx: Tx) -> dict[str, list[str]]:

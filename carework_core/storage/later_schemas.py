@@ -239,3 +239,11 @@ CREATE TRIGGER closing_checks_when_notice_deleted AFTER DELETE ON outbox
   WHERE x.participant_id = OLD.participant_id AND r.status = 'closed' AND x.finished_at IS NULL ON CONFLICT DO NOTHING;
 END
 """
+
+# An item's kind (e.g. innovation, solution; "" when not given) and its description and evidence notes in
+# every language of the consultation, as JSON {language: text}; NULL: written in one language.
+ITEM_KINDS = """
+ALTER TABLE items ADD COLUMN kind TEXT NOT NULL DEFAULT '';
+ALTER TABLE items ADD COLUMN descriptions TEXT;
+ALTER TABLE items ADD COLUMN notes_languages TEXT
+"""

@@ -55,6 +55,7 @@ MIGRATIONS: list[Migration] = [
     Migration(27, "pending replies in queue order without a sort", later.REPLY_ORDER),
     Migration(28, "whose invitation may be owed, kept by triggers", later.INVITATION_CHECKS),
     Migration(29, "whose closing notice may be owed, kept by triggers", later.CLOSING_CHECKS),
+    Migration(30, "items keep a kind, and their description and notes in each language", later.ITEM_KINDS),
 ]
 
 
