@@ -14,6 +14,7 @@ from typing import Any
 
 from carework_core.answering.steps import Ask, Carried, Step
 from carework_core.answering.vocabulary import NOT_SURE, points, scale_for
+from carework_core.definitions.kinds import every_criterion
 from carework_core.definitions.model import Consultation, Criterion, ItemRatingQuestion, RatingQuestion, Round, Scale
 from carework_core.env import Env
 from carework_core.people.model import Participant
@@ -36,7 +37,7 @@ def earlier_places(c: Consultation, rnd: Round, question: Any, criterion: Criter
                 and isinstance(q, ItemRatingQuestion)
                 and q.item_set == question.item_set
                 and criterion is not None
-                and criterion.id in q.criteria
+                and criterion.id in every_criterion(q)
             )
             same_rating = isinstance(question, RatingQuestion) and isinstance(q, RatingQuestion) and q == question
             if same_items or same_rating:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from carework_core.answering.card_walk import asked_by_item, card_key
 from carework_core.answering.followups import chooses_other, other_option, with_other
 from carework_core.answering.steps import Ask, Item, Step, Waiting
 from carework_core.answering.vocabulary import checked_value, labels_of
@@ -163,7 +164,7 @@ class Review:
         if not isinstance(q, _TAPPED) or (isinstance(step, Ask) and (step.number, step.card) == (number, card)):
             return None
         if isinstance(q, ItemRatingQuestion):
-            key = await self._card_key(tx, q, card)
+            key = await card_key(tx, self.env.consultation, q, card) if card is not None else None
             if key is None or key not in progress.cards(q.id):
                 return None
         elif q.id not in progress.done:
@@ -262,6 +263,7 @@ class Review:
         if not isinstance(q, ItemRatingQuestion):
             return Ask(**base)
         items = await item_rows(tx, q.item_set)
+        asked = await asked_by_item(tx, self.env.consultation, q)
         position = next((i for i, (item_id, _) in enumerate(items) if item_id == a.item_id), 0)
         return Ask(
             **base,
@@ -269,21 +271,16 @@ class Review:
             criterion=self._criteria[a.criterion_id or ""],
             item_index=position,
             items_total=len(items),
-            criterion_index=q.criteria.index(a.criterion_id or ""),
+            criterion_index=_place(asked.get(a.item_id or "", []), a.criterion_id or ""),
         )
-
-    async def _card_key(self, tx: Tx, q: ItemRatingQuestion, card: tuple[int, int] | None) -> tuple | None:
-        """Returns the (item id, criterion id) a card's buttons name, or None for a card that does not exist."""
-        if card is None:
-            return None
-        items = await item_rows(tx, q.item_set)
-        position, index = card
-        if not (0 <= position < len(items) and 0 <= index < len(q.criteria)):
-            return None
-        return items[position][0], q.criteria[index]
 
     async def _person(self, tx: Tx, telegram_user_id: int) -> Participant:
         return await taking_part(tx, telegram_user_id)
 
     async def _guard(self, tx: Tx, telegram_user_id: int, round_id: str) -> tuple[Participant, Round]:
         return await in_open_round(tx, self.env.consultation, telegram_user_id, round_id)
+
+
+def _place(criteria: list[str], criterion_id: str) -> int:
+    """Returns a criterion's place among an item's cards; 0 for one no longer asked (its card is shown first)."""
+    return criteria.index(criterion_id) if criterion_id in criteria else 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from carework_core.answering.card_walk import next_card
 from carework_core.answering.cards import CardViews
 from carework_core.answering.carry import Carry
 from carework_core.answering.continuations import joined_on
@@ -49,7 +50,7 @@ from carework_core.results.figures import Results
 from carework_core.storage import answers as store
 from carework_core.storage import reasons
 from carework_core.storage.db import Tx
-from carework_core.storage.items import item_cards, item_rows, opened_rounds, replace_items
+from carework_core.storage.items import item_rows, opened_rounds, replace_items
 
 __all__ = [
     "Answering",
@@ -264,25 +265,10 @@ class Answering(FollowupActions, CardViews):
             )
             if not isinstance(q, ItemRatingQuestion):
                 return await self._attach(tx, progress, Ask(**base, examples_given=progress.count(q.id)))
-            ask = self._next_card(q, base, await item_cards(tx, q.item_set), progress.cards(q.id))
+            ask = await next_card(tx, self.env.consultation, q, base, progress.cards(q.id))
             if ask is not None:
                 return ask
         return RoundDone(rnd, self._numbers[rnd.id])
-
-    def _next_card(self, q: ItemRatingQuestion, base: dict, items: list[tuple[str, ...]], rated: set) -> Ask | None:
-        """Returns the first card not yet rated, item by item and criterion by criterion."""
-        for position, (item_id, *texts) in enumerate(items):
-            for index, crit_id in enumerate(q.criteria):
-                if (item_id, crit_id) not in rated:
-                    return Ask(
-                        **base,
-                        item=Item(item_id, *texts),
-                        criterion=self._criteria[crit_id],
-                        item_index=position,
-                        items_total=len(items),
-                        criterion_index=index,
-                    )
-        return None  # no items loaded yet, or every item rated
 
     async def _active_round(self, tx: Tx, person: Participant) -> Round | None:
         ids = {r.id: r for r in self.env.consultation.rounds}

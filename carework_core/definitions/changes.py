@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from carework_core.definitions.kinds import every_criterion
 from carework_core.definitions.model import (
     ChoiceQuestion,
     Consultation,
@@ -40,7 +41,7 @@ class RoundSnapshot(BaseModel):
 
 def snapshot_of(consultation: Consultation, rnd: Round) -> RoundSnapshot:
     """Returns a round of the definition together with the criteria its questions use."""
-    used = {c for q in rnd.questions if isinstance(q, ItemRatingQuestion) for c in q.criteria}
+    used = {c for q in rnd.questions if isinstance(q, ItemRatingQuestion) for c in every_criterion(q)}
     return RoundSnapshot(round=rnd, criteria=[k for k in consultation.criteria if k.id in used])
 
 
@@ -158,10 +159,17 @@ def _item_rating_changes(
             f"{where}: criteria changed from [{', '.join(old.criteria)}] to [{', '.join(new.criteria)}]; "
             "a round that has opened keeps its criteria and their order"
         )
-    for crit_id in old.criteria:
+    if old.criteria_by_kind != new.criteria_by_kind:
+        found.append(f"{where}: criteria_by_kind changed; a round that has opened keeps each kind's criteria")
+    for crit_id in every_criterion(old):
         before, after = opened.criterion(crit_id), now.criterion(crit_id)
         if before is not None and after is not None:
             found += _scale_changes(f"{where}, criterion {crit_id}", before.scale, after.scale)
+            if before.rated_by != after.rated_by:
+                found.append(
+                    f"{where}, criterion {crit_id}: rated_by changed from {before.rated_by} to {after.rated_by}; "
+                    "a round that has opened keeps who rates each criterion"
+                )
     return found
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from carework_core.definitions.kinds import every_criterion
 from carework_core.definitions.local_text import languages_of
 from carework_core.definitions.model import (
     ITEM_TEXT_MAX,
@@ -37,7 +38,7 @@ def consensus_problems(c: Consultation) -> Iterator[tuple[Loc, str]]:
 
 def _rated_scales(c: Consultation) -> Iterator[tuple[Loc, str, Scale]]:
     """Yields the criteria item-rating questions use and the rating questions' own scales."""
-    used = {k for r in c.rounds for q in r.questions if isinstance(q, ItemRatingQuestion) for k in q.criteria}
+    used = {k for r in c.rounds for q in r.questions if isinstance(q, ItemRatingQuestion) for k in every_criterion(q)}
     for index, criterion in enumerate(c.criteria):
         if criterion.id in used:
             yield ("criteria", index), f"criterion {criterion.id!r}", criterion.scale

@@ -11,6 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from carework_core.definitions.checks import consensus_problems, item_set_problems, schedule_problems
+from carework_core.definitions.kind_checks import item_kind_problems, question_criteria_problems
 from carework_core.definitions.languages import missing_texts
 from carework_core.definitions.model import ChoiceQuestion, Consultation, ItemRatingQuestion
 from carework_core.errors import DefinitionError, Problem
@@ -159,7 +160,6 @@ def reference_problems(c: Consultation) -> Iterator[tuple[Loc, str]]:
             f"no consent statement called {c.consent.quotes!r}; statements are {', '.join(statements)}",
         )
     groups, themes = {g.id for g in c.groups}, {t.id for t in c.themes}
-    criteria = {k.id for k in c.criteria}
     for r_index, rnd in enumerate(c.rounds):
         here: Loc = ("rounds", r_index)
         yield from _repeated(rnd.groups, (*here, "groups"))
@@ -182,13 +182,11 @@ def reference_problems(c: Consultation) -> Iterator[tuple[Loc, str]]:
                 yield from _option_problems(question, (*here, "questions", q_index, "options"))
                 yield from _button_problems(rnd.id, question, (*here, "questions", q_index, "options"))
             if isinstance(question, ItemRatingQuestion):
-                yield from _repeated(question.criteria, (*here, "questions", q_index, "criteria"))
-                for k_index, crit in enumerate(question.criteria):
-                    if crit not in criteria:
-                        yield (*here, "questions", q_index, "criteria", k_index), f"no criterion called {crit!r}"
+                yield from question_criteria_problems(c, question, (*here, "questions", q_index))
     yield from consensus_problems(c)
     yield from schedule_problems(c)
     yield from item_set_problems(c)
+    yield from item_kind_problems(c)
 
 
 def _option_problems(question: ChoiceQuestion, where: Loc) -> Iterator[tuple[Loc, str]]:

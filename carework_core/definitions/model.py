@@ -64,6 +64,8 @@ class Criterion(Strict):
     name: Text
     question: Text
     scale: Scale
+    # "team": the research team scores it (score_<criterion> in items import or the synthesis); no one is asked.
+    rated_by: Literal["participants", "team"] = "participants"
 
 
 class ConsentStatement(Strict):
@@ -228,11 +230,20 @@ class ChoiceQuestion(QuestionBase):
 
 
 class ItemRatingQuestion(QuestionBase):
-    """Rate each item of an item set (loaded later from the synthesis) on some criteria."""
+    """Rate each item of an item set on some criteria: `criteria`, or those its kind names in criteria_by_kind."""
 
     type: Literal["item_rating"]
     item_set: Id
-    criteria: list[Id] = Field(min_length=1)
+    criteria: list[Id] = Field(default_factory=list)  # for an item with no kind, or a kind not listed below
+    criteria_by_kind: dict[Id, list[Id]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _some_criteria(self) -> ItemRatingQuestion:
+        if not self.criteria and not self.criteria_by_kind:
+            raise ValueError("an item_rating question needs criteria, criteria_by_kind, or both")
+        if any(not listed for listed in self.criteria_by_kind.values()):
+            raise ValueError("each kind in criteria_by_kind needs at least one criterion")
+        return self
 
 
 Question = Annotated[

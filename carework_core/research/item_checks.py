@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 
+from carework_core.definitions.kinds import kind_problem
 from carework_core.definitions.local_text import LocalText
-from carework_core.definitions.model import ITEM_ID_PATTERN, ITEM_TEXT_MAX, Consultation
+from carework_core.definitions.model import ITEM_ID_PATTERN, ITEM_TEXT_MAX, Consultation, ItemRatingQuestion
 from carework_core.research.item_sheet import ItemTable, Place
 from carework_core.storage.items import ItemDetail
 
@@ -23,8 +24,11 @@ SCORE = "score_"
 Problems = list[tuple[Place | None, str]]
 
 
-def checked_items(table: ItemTable, c: Consultation) -> tuple[list[ItemDetail], Problems]:
-    """Returns the items of a list and every problem found in it (the items count only without problems)."""
+def checked_items(
+    table: ItemTable, c: Consultation, raters: tuple[ItemRatingQuestion, ...] = ()
+) -> tuple[list[ItemDetail], Problems]:
+    """Returns the items of a list and every problem found in it (the items count only without problems);
+    an item whose kind one of the `raters` questions cannot rate is refused."""
     problems = list(table.problems)
     if problems and not table.columns:
         return [], problems  # the file itself could not be read
@@ -35,6 +39,7 @@ def checked_items(table: ItemTable, c: Consultation) -> tuple[list[ItemDetail], 
     first_row: dict[str, Place] = {}
     for number, row in table.rows:
         item, found = _item(table, c, number, row, first_row)
+        found += _kind_problems(table, raters, number, item) if item is not None else []
         problems += found
         if item is not None:
             items.append(item)
@@ -109,6 +114,13 @@ def _item(
         return None, problems
     detail = ItemDetail(item_id, texts["title"], texts["description"], theme or "", (), texts["evidence"], scores, kind)
     return detail, []
+
+
+def _kind_problems(table: ItemTable, raters: tuple[ItemRatingQuestion, ...], number: int, item: ItemDetail) -> Problems:
+    """Returns the problem with an item's kind for each question that would rate it, once per reason."""
+    reasons = dict.fromkeys(why for q in raters if (why := kind_problem(q, item.kind)))
+    where = table.at(number, "kind" if "kind" in table.columns else "id")
+    return [(where, why) for why in reasons]
 
 
 def _id_reason(item_id: str, here: Place, first_row: dict[str, Place]) -> str | None:

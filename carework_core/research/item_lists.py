@@ -54,7 +54,7 @@ class ItemLists:
         async with self.env.db.reading() as tx:
             await refuse_if_locked(tx, c, item_sets, "loaded")
         table = await asyncio.to_thread(read_table, path)
-        items, problems = checked_items(table, c)
+        items, problems = checked_items(table, c, rating_questions(c, item_sets))
         if problems:
             raise ItemListRejected(path.name, [f"{where}: {why}" if where else why for where, why in problems])
         async with self.env.db.transaction() as tx:
@@ -103,6 +103,13 @@ def rated_sets(c: Consultation, round_id: str) -> tuple[str, ...]:
     if not item_sets:
         raise CareworkError(f"round {round_id} has no item_rating question, so it has no items to load")
     return item_sets
+
+
+def rating_questions(c: Consultation, item_sets: tuple[str, ...]) -> tuple[ItemRatingQuestion, ...]:
+    """Returns every item_rating question, in any round, that rates one of these item sets."""
+    return tuple(
+        q for r in c.rounds for q in r.questions if isinstance(q, ItemRatingQuestion) and q.item_set in item_sets
+    )
 
 
 def raters(c: Consultation, item_sets: tuple[str, ...]) -> list[str]:

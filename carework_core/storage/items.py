@@ -151,3 +151,9 @@ def _answer_id(source: str) -> int:
     if answer_id is None:  # the import checks every id first; this is a caller's mistake
         raise ValueError(f"{source!r} is not an example id")
     return answer_id
+
+
+async def item_kinds(tx: Tx, item_set: str) -> dict[str, str]:
+    """Returns each item's kind by item id; "" for an item given none."""
+    rows = await tx.fetchall("SELECT item_id, kind FROM items WHERE item_set = ?", (item_set,))
+    return {r[0]: r[1] or "" for r in rows}

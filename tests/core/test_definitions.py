@@ -338,7 +338,7 @@ BROKEN = {
         72,
         "        criteria: [evidence]",
         "        criteria: [evidence, cost]",
-        [(72, "rounds[1].questions[0].criteria[1]", "no criterion called 'cost'")],
+        [(72, "rounds[1].questions[0].criteria[1]", "no criterion called 'cost'; criteria are evidence")],
     ),
     "id with capitals and a space": (
         42,

@@ -1,0 +1,82 @@
+"""Kinds of idea rated on their own criteria, and a criterion the team scores that participants never see:
+loaded with `items import`, walked card by card on the emulator, listed in /review."""
+
+from __future__ import annotations
+
+import pytest
+from openpyxl import Workbook
+
+from carework_core.storage.answers import all_answers
+from tests.bot.test_cli import carework
+from tests.conftest import MINI
+
+TEAM = """  - id: lasting
+    name: Lasting
+    question: Will it last?
+    rated_by: team
+    scale:
+      labels: [Unlikely, Perhaps, Likely]
+consent:"""
+BY_KIND = """        criteria: [evidence]
+        criteria_by_kind:
+          innovation: [evidence, newness, lasting]
+          solution: [evidence, lasting]"""
+
+
+def kinds_survey(folder):
+    """Returns mini.yaml with a team-scored criterion and r2 rating innovations and solutions on their own."""
+    text = MINI.read_text(encoding="utf-8").replace("consent:", TEAM, 1)
+    text = text.replace("        criteria: [evidence, newness]", BY_KIND)
+    path = folder / "kinds.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+async def kinds(make_stack, tmp_path):
+    return await make_stack(kinds_survey(tmp_path))
+
+
+def item_book(path, kind_of_first: str) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "items"
+    sheet.append(["id", "title", "kind", "score_lasting"])
+    sheet.append(["I1", "Shift swaps in an app", kind_of_first, 3])
+    sheet.append(["I2", "Paid travel time", "solution", 1])
+    sheet.append(["I3", "Peer circles", "", None])
+    book.save(path)
+
+
+async def test_each_kind_is_rated_on_its_own_criteria_and_the_team_criterion_never_shows(kinds):
+    stack = kinds
+    env = {"CAREWORK_DATABASE": str(stack.folder / "carework.db"), "CAREWORK_SURVEY": str(stack.folder / "kinds.yaml")}
+    path = stack.folder / "items.xlsx"
+    item_book(path, "inovation")
+    refused = carework("items", "import", str(path), "--into", "r2", env=env)
+    assert refused.returncode == 1
+    assert "items.xlsx: sheet items, cell C2: kind 'inovation' is not one question 'rate' rates" in refused.stderr
+    item_book(path, "innovation")
+    loaded = carework("items", "import", str(path), "--into", "r2", env=env)
+    assert loaded.returncode == 0, loaded.stderr
+
+    ann = await stack.joined("Ann")
+    await stack.open_round("r2")
+    await ann.wait_for(lambda c: any(m.text.startswith("Round 2:") for m in c))
+    await ann.tap("Start")
+    await ann.wait_for_reply()
+    await ann.tap("Care worker")
+    walk = [
+        ("Idea 1 of 3", "Shift swaps in an app", "How much evidence", "A lot"),
+        ("Idea 1 of 3", "Shift swaps in an app", "How new is this?", "Quite new"),
+        ("Idea 2 of 3", "Paid travel time", "How much evidence", "Some"),  # a solution: evidence only
+        ("Idea 3 of 3", "Peer circles", "How much evidence", "Some"),  # no kind: the question's criteria
+    ]
+    for progress, title, asks, label in walk:
+        card = (await ann.wait_for(lambda c, w=(progress, title, asks): all(x in c[-1].text for x in w)))[-1]
+        assert "Will it last?" not in card.text  # the team's criterion is never a card
+        await ann.tap(label)
+    await ann.wait_for(lambda c: any("Thank you" in m.text for m in c))
+    async with stack.services.env.db.reading() as tx:
+        rated = [(a.item_id, a.criterion_id, a.value) for a in await all_answers(tx) if a.question_id == "rate"]
+    assert rated == [("I1", "evidence", "3"), ("I1", "newness", "2"), ("I2", "evidence", "2"), ("I3", "evidence", "2")]
