@@ -12,6 +12,7 @@ from typing import Any
 
 from carework_core.answering.vocabulary import NOT_SURE, NOT_SURE_LABEL
 from carework_core.definitions.changes import RoundSnapshot
+from carework_core.definitions.kinds import asked_with, every_criterion
 from carework_core.definitions.model import (
     ChoiceQuestion,
     Consultation,
@@ -96,7 +97,7 @@ STAT_COLUMNS = (
     Column("item_id", "item id"),
     Column("round", "the round in which it was rated"),
     Column("criterion", "criterion id"),
-    Column("group", "stakeholder group id, or all for everyone"),
+    Column("group", "stakeholder group id, or all for everyone (team: the team's score alone)"),
     Column("n", "ratings on the scale (not sure excluded)"),
     Column("not_sure", "how many said not sure"),
     Column("median", "median scale point"),
@@ -107,6 +108,11 @@ STAT_COLUMNS = (
     Column(
         "suppressed",
         "1 when the group has too few ratings (not sure excluded) to show on its own: its figures stay empty",
+    ),
+    Column(
+        "team_score",
+        "the research team's own score of the item on the criterion (score_<criterion>), empty when it gave none; "
+        'a criterion only the team rates (rated_by: team) has one row, group "team", with only this',
     ),
 )
 STATS_SHEET = Sheet("Item statistics", STAT_COLUMNS)
@@ -179,13 +185,16 @@ class Slot:
     skipped: bool = False  # 1 when the person skipped the question or had no example
 
 
-def wide_sheet(snap: RoundSnapshot, items: dict[str, list[tuple[str, str]]]) -> tuple[Sheet, list[Slot]]:
-    """Returns a round's wide sheet and where each of its columns (after participant and group) comes from."""
+def wide_sheet(
+    snap: RoundSnapshot, items: dict[str, list[tuple[str, str]]], kinds: dict[str, dict[str, str]] | None = None
+) -> tuple[Sheet, list[Slot]]:
+    """Returns a round's wide sheet and where each of its columns (after participant and group) comes from;
+    an item has a column for each criterion participants rate its kind (`kinds`: set -> item -> kind) on."""
     columns = [Column("participant", "pseudonymous code"), Column("group", "stakeholder group id")]
     slots: list[Slot] = []
     taken = {"participant", "group"}
     for q in snap.round.questions:
-        for name, column, slot in _question_columns(q, snap, items):
+        for name, column, slot in _question_columns(q, snap, items, kinds or {}):
             safe = safe_name(name, taken)
             columns.append(Column(safe, column.meaning, column.codes))
             slots.append(slot)
@@ -193,7 +202,7 @@ def wide_sheet(snap: RoundSnapshot, items: dict[str, list[tuple[str, str]]]) -> 
     return Sheet(title, tuple(columns), f"{snap.round.title}: one row per participant"), slots
 
 
-def _question_columns(q: Any, snap: RoundSnapshot, items: dict) -> list[tuple[str, Column, Slot]]:
+def _question_columns(q: Any, snap: RoundSnapshot, items: dict, kinds: dict) -> list[tuple[str, Column, Slot]]:
     if isinstance(q, ExamplesQuestion):
         return _example_columns(q)
     if isinstance(q, RatingQuestion):
@@ -208,8 +217,9 @@ def _question_columns(q: Any, snap: RoundSnapshot, items: dict) -> list[tuple[st
         return [chosen, *_other_column(q)]
     if isinstance(q, ItemRatingQuestion):
         out = []
+        team = {k.id for k in snap.criteria if k.rated_by == "team"}
         for item_id, text in items.get(q.item_set, []):
-            for crit_id in q.criteria:
+            for crit_id in asked_with(team, q, kinds.get(q.item_set, {}).get(item_id)):
                 k = snap.criterion(crit_id)
                 codes = scale_codes(k.scale, str(NOT_SURE_CODE)) if k else ()
                 meaning = f"{text}: {k.name if k else crit_id}"
@@ -300,8 +310,8 @@ def answer_codes(snaps: list[RoundSnapshot]) -> Sheet:
                 joined = "option ids, several joined by ," if q.multiple else "the option id"
                 columns.append(Column(where, f"{q.text} ({joined})", tuple((o.id, o.label) for o in q.options)))
             elif isinstance(q, ItemRatingQuestion):
-                for crit_id in q.criteria:
+                for crit_id in every_criterion(q):
                     k = snap.criterion(crit_id)
-                    if k is not None:
+                    if k is not None and k.rated_by != "team":
                         columns.append(Column(f"{where}/{crit_id}", k.question, scale_codes(k.scale)))
     return Sheet("Answers", tuple(columns))

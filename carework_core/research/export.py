@@ -45,10 +45,11 @@ from carework_core.research.workbook_rows import (
     wide_rows,
 )
 from carework_core.research.workbook_rows import answer_rows as _answer_rows
+from carework_core.results.team_scores import team_only, team_scores
 from carework_core.rounds.service import opened_snapshots
 from carework_core.storage import workbook as stored
 from carework_core.storage.db import Database
-from carework_core.storage.items import item_texts
+from carework_core.storage.items import item_kinds, item_texts
 
 FORMATS = {"xlsx": ".xlsx", "csv": ".zip"}
 ANSWER_COLUMNS = cb.ANSWER_SHEET.header
@@ -193,8 +194,9 @@ async def _sheets(book: Book, tx: Any, scope: Scope, stats: dict) -> tuple[dict[
     written = [people, cb.ANSWER_SHEET, EARLIER_SHEET, cb.answer_codes([scope.snaps[r] for r in rounds])]
     answered = set(await stored.answered_rounds(tx))
     loaded = await stored.loaded_items(tx)
+    kinds = {item_set: await item_kinds(tx, item_set) for item_set in {row[0] for row in loaded}}
     for rid in (r for r in rounds if r in answered):
-        sheet, slots = cb.wide_sheet(scope.snaps[rid], _item_lists(loaded))
+        sheet, slots = cb.wide_sheet(scope.snaps[rid], _item_lists(loaded), kinds)
         await _put(book, sheet, wide_rows(tx, scope, rid, slots))
         written.append(sheet)
     details = {}
@@ -203,7 +205,11 @@ async def _sheets(book: Book, tx: Any, scope: Scope, stats: dict) -> tuple[dict[
     items = cb.item_sheet(c)
     await _put(book, items, item_rows(loaded, details, [k.id for k in c.criteria]))
     sets = {f"{rid}/{q.id}": q.item_set for rid, s in scope.snaps.items() for q in s.round.questions if _is_items(q)}
-    await _put(book, cb.STATS_SHEET, stat_rows({r: s for r, s in stats.items() if r in rounds}, sets))
+    team = {}
+    for rid in (r for r in rounds if r in stats):
+        scores = await team_scores(tx, scope.snaps[rid])
+        team[rid] = (scores, team_only(scope.snaps[rid], scores))
+    await _put(book, cb.STATS_SHEET, stat_rows({r: s for r, s in stats.items() if r in rounds}, sets, team))
     await _put(book, cb.SUMMARY_SHEET, summary_rows(await stored.summary_rows(tx), scope))
     codes = await stored.codes_by_id(tx)
     await _put(book, cb.AUDIT_SHEET, audit_rows(await stored.audit_rows(tx, scope.since), codes, scope))

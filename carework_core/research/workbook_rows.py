@@ -15,6 +15,7 @@ from carework_core.people.language import fitting_language
 from carework_core.research.codebook import Slot, coded
 from carework_core.research.workbook_sources import AnswerKey, answer_details, items_fed, skipped
 from carework_core.results.summary import ALL_GROUPS, RoundStats
+from carework_core.results.team_scores import TEAM_GROUP
 from carework_core.storage import workbook as stored
 from carework_core.storage.db import Tx
 
@@ -214,9 +215,12 @@ def item_rows(loaded: list[tuple[str, str, str, int]], details: dict, criteria: 
         yield [item_set, item_id, text, position, sources, *said] + [scores.get(k) for k in criteria]
 
 
-def stat_rows(stats: dict[str, RoundStats], item_sets: dict[str, str]) -> Iterable[list[Any]]:
-    """Yields the Item statistics sheet: the participants' figures per item, criterion and group."""
+def stat_rows(stats: dict[str, RoundStats], item_sets: dict[str, str], team: dict | None = None) -> Iterable[list[Any]]:
+    """Yields the Item statistics sheet: the participants' figures per item, criterion and group, each with
+    the team's own score beside it; then the scores on criteria only the team rates (group "team").
+    `team` maps a round to (its team scores by (question, item, criterion), those only the team rates)."""
     for round_id, found in stats.items():
+        scores, only = (team or {}).get(round_id, ({}, []))
         for c in found.cells:
             if c.item_id is None:
                 continue
@@ -224,7 +228,17 @@ def stat_rows(stats: dict[str, RoundStats], item_sets: dict[str, str]) -> Iterab
             consensus = c.consensus.value if c.consensus else None
             figures = [c.median, c.q1, c.q3, c.top2_share, consensus]
             where = [item_sets.get(f"{round_id}/{c.question_id}", ""), c.item_id, round_id, c.criterion_id, group]
-            yield [*where, c.n, c.not_sure, *figures, int(c.suppressed)]
+            yield [
+                *where,
+                c.n,
+                c.not_sure,
+                *figures,
+                int(c.suppressed),
+                scores.get((c.question_id, c.item_id, c.criterion_id)),
+            ]
+        for (question_id, item_id, crit), score in only:
+            where = [item_sets.get(f"{round_id}/{question_id}", ""), item_id, round_id, crit, TEAM_GROUP]
+            yield [*where, None, None, None, None, None, None, None, 0, score]
 
 
 def summary_rows(rows: list[stored.SummaryRow], scope: Scope) -> Iterable[list[Any]]:

@@ -13,16 +13,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from carework_core.definitions.changes import RoundSnapshot, snapshot_of
+from carework_core.definitions.kinds import asked_with
 from carework_core.definitions.model import Consultation, ItemRatingQuestion, RatingQuestion
 from carework_core.env import Env, audit
 from carework_core.errors import ExportRefused, SummaryError
 from carework_core.research.csv_book import private_file
 from carework_core.results.summary import CellStats, Digest, RoundStats
 from carework_core.results.summary_stats import Key, digest_of, round_stats
+from carework_core.results.team_scores import TEAM_GROUP, team_only, team_scores
 from carework_core.rounds.service import opened_snapshots, round_named
 from carework_core.storage.db import Tx
 from carework_core.storage.digests import Packer
-from carework_core.storage.items import item_rows
+from carework_core.storage.items import item_kinds, item_rows
 from carework_core.storage.ratings import rating_counts, ratings_by_person, ratings_of
 
 STATS_COLUMNS = [
@@ -38,6 +40,7 @@ STATS_COLUMNS = [
     "top2_share",
     "consensus",
     "suppressed",
+    "team_score",  # the research team's own score of the item on the criterion; "" when it gave none
 ]
 
 
@@ -131,7 +134,11 @@ class Results:
         returns the rows written."""
         target = _target(Path(path))
         stats = await self.round_stats(round_id)
-        rows = [_csv_row(round_id, cell) for cell in stats.cells]
+        async with self.env.db.reading() as tx:
+            snapshot = (await self._seen(tx, round_id)).snapshot
+            scores = await team_scores(tx, snapshot)
+        rows = [[*_csv_row(round_id, cell), _team(scores, cell)] for cell in stats.cells]
+        rows += [[round_id, key[1], key[2], TEAM_GROUP, *[""] * 7, 0, n] for key, n in team_only(snapshot, scores)]
         _save_csv(target, [STATS_COLUMNS, *rows])
         detail = json.dumps({"format": "csv", "file": target.name, "rows": len(rows)})
         async with self.env.db.transaction() as tx:
@@ -166,9 +173,10 @@ class Results:
             if isinstance(q, RatingQuestion):
                 keys.append((q.id, None, None))
                 continue
+            kinds, team = await item_kinds(tx, q.item_set), {k.id for k in snapshot.criteria if k.rated_by == "team"}
             for item_id, text in await item_rows(tx, q.item_set):
                 titles[item_id] = text
-                keys += [(q.id, item_id, k) for k in q.criteria]
+                keys += [(q.id, item_id, k) for k in asked_with(team, q, kinds.get(item_id))]
         return _Seen(c.model_copy(update={"criteria": snapshot.criteria}), snapshot, keys, titles)
 
 
@@ -180,6 +188,11 @@ def _csv_row(round_id: str, cell: CellStats) -> list[object]:
     figures = [cell.median, cell.q1, cell.q3, None if cell.top2_share is None else round(cell.top2_share, 4)]
     consensus = cell.consensus.value if cell.consensus else ""
     return [*ids, cell.n, cell.not_sure, *("" if f is None else f for f in figures), consensus, 0]
+
+
+def _team(scores: dict, cell: CellStats) -> int | str:
+    """Returns the team's score beside a cell of the participants' figures, or "" when it gave none."""
+    return scores.get((cell.question_id, cell.item_id, cell.criterion_id), "")
 
 
 def _target(path: Path) -> Path:

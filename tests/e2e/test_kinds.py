@@ -3,13 +3,17 @@ loaded with `items import`, walked card by card on the emulator, listed in /revi
 
 from __future__ import annotations
 
-import pytest
-from openpyxl import Workbook
+import csv
 
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from carework_core.research.codebook import STAT_COLUMNS
 from carework_core.storage.answers import all_answers
 from tests.bot.test_cli import carework
 from tests.conftest import MINI
 
+STAT_NAMES = [column.name for column in STAT_COLUMNS]
 TEAM = """  - id: lasting
     name: Lasting
     question: Will it last?
@@ -80,3 +84,35 @@ async def test_each_kind_is_rated_on_its_own_criteria_and_the_team_criterion_nev
     async with stack.services.env.db.reading() as tx:
         rated = [(a.item_id, a.criterion_id, a.value) for a in await all_answers(tx) if a.question_id == "rate"]
     assert rated == [("I1", "evidence", "3"), ("I1", "newness", "2"), ("I2", "evidence", "2"), ("I3", "evidence", "2")]
+
+    # The export and the figures follow each item's own criteria; the team's scores sit beside them.
+    out = stack.folder / "export.xlsx"
+    assert carework("export", str(out), env=env).returncode == 0
+    book = load_workbook(out)
+    header = next(book["Round r2"].iter_rows(values_only=True))
+    assert [h for h in header if h.startswith("I")] == ["I1_evidence", "I1_newness", "I2_evidence", "I3_evidence"]
+    stats = [
+        dict(zip(STAT_NAMES, row, strict=True))
+        for row in book["Item statistics"].iter_rows(min_row=2, values_only=True)
+    ]
+    assert {(s["item_id"], s["criterion"], s["group"]) for s in stats} == {
+        *((i, k, g) for i, k in [("I1", "evidence"), ("I1", "newness"), ("I2", "evidence"), ("I3", "evidence")]
+          for g in ("all", "workforce")),
+        ("I1", "lasting", "team"),
+        ("I2", "lasting", "team"),
+    }  # fmt: skip
+    assert [(s["item_id"], s["team_score"]) for s in stats if s["group"] == "team"] == [("I1", 3), ("I2", 1)]
+    described = {row[1] for row in book["About"].iter_rows(values_only=True) if row[0] == "Round r2"}
+    assert {"I1_newness", "I2_evidence"} <= described and "I2_newness" not in described
+    assert not any("lasting" in str(column) for column in described)
+
+    csv_path = stack.folder / "r2.csv"
+    assert carework("summary", "stats", "r2", str(csv_path), env=env).returncode == 0
+    rows = list(csv.DictReader(csv_path.open(encoding="utf-8")))
+    assert [(r["item_id"], r["criterion"], r["team_score"]) for r in rows if r["group"] == "team"] == [
+        ("I1", "lasting", "3"),
+        ("I2", "lasting", "1"),
+    ]
+    assert {r["item_id"] + "_" + r["criterion"] for r in rows if r["group"] == "all"} == {
+        "I1_evidence", "I1_newness", "I2_evidence", "I3_evidence"
+    }  # fmt: skip
