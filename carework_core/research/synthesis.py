@@ -20,7 +20,7 @@ from carework_core.env import Env, audit
 from carework_core.errors import CareworkError, ExportRefused, NotFound, SheetProblem, SynthesisRejected
 from carework_core.research.clusters import suggest_clusters
 from carework_core.research.example_ids import answer_id_of, example_id
-from carework_core.research.item_lists import refuse_if_locked
+from carework_core.research.item_lists import rating_questions, refuse_if_locked
 from carework_core.research.synthesis_book import ExampleRow, read_items, write_book
 from carework_core.research.synthesis_checks import Known, checked_items, cited_answers
 from carework_core.storage.db import Tx
@@ -81,6 +81,12 @@ class Synthesis:
         item_sets = tuple(dict.fromkeys(q.item_set for q in rnd.questions if isinstance(q, ItemRatingQuestion)))
         if not item_sets:
             raise CareworkError(f"round {into} has no item_rating question, so it has no items to load")
+        by_kind_only = [q.id for q in rating_questions(self.env.consultation, item_sets) if not q.criteria]
+        if by_kind_only:  # the workbook has no kind column: its items would have nothing to be rated on
+            raise CareworkError(
+                f"question {by_kind_only[0]} rates items only by kind, and the synthesis workbook gives none; "
+                "load the list with `carework items import` (it has a kind column), or give the question criteria"
+            )
         async with self.env.db.reading() as tx:
             await self._refuse_if_locked(tx, item_sets)
         filled = await asyncio.to_thread(read_items, Path(path))

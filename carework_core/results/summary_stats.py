@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from carework_core.answering.vocabulary import NOT_SURE, labels_of, scale_for
-from carework_core.definitions.model import Consultation, Criterion, MedianRule, Round, TopShareRule
+from carework_core.definitions.kinds import every_criterion
+from carework_core.definitions.model import Consultation, Criterion, ItemRatingQuestion, MedianRule, Round, TopShareRule
 from carework_core.results.summary import (
     ALL_GROUPS,
     CellStats,
@@ -189,7 +190,7 @@ def _in_round_order(rnd: Round, keys: list[Key], rated: Mapping[Key, Any]) -> li
 
     def order(key: Key) -> tuple:
         question = rnd.question(key[0]) if key[0] in place else None
-        crits = list(getattr(question, "criteria", []))
+        crits = every_criterion(question) if isinstance(question, ItemRatingQuestion) else []
         return (place.get(key[0], len(place)), key[1] or "", crits.index(key[2]) if key[2] in crits else len(crits))
 
     known = set(keys)

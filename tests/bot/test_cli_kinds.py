@@ -52,3 +52,14 @@ def test_a_question_with_kinds_and_no_criteria_for_an_item_without_one(tmp_path)
     ]
     survey.write_text(text, encoding="utf-8")  # the same question, its items loaded later: fine
     assert carework("validate", str(survey)).returncode == 0
+
+
+def test_synthesis_import_refuses_a_round_that_rates_only_by_kind(tmp_path):
+    survey = tmp_path / "kinds.yaml"
+    only_kinds = BY_KIND.replace("        criteria: [evidence]\n", "").replace(", lasting", "")
+    survey.write_text(MINI.read_text(encoding="utf-8").replace("        criteria: [evidence, newness]", only_kinds))
+    env = {"CAREWORK_DATABASE": str(tmp_path / "c.db"), "CAREWORK_SURVEY": str(survey)}
+    assert carework("init", env=env).returncode == 0
+    result = carework("synthesis", "import", str(tmp_path / "filled.xlsx"), "--into", "r2", env=env)
+    assert result.returncode == 1
+    assert "question rate rates items only by kind, and the synthesis workbook gives none" in result.stderr

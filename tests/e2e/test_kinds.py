@@ -81,9 +81,20 @@ async def test_each_kind_is_rated_on_its_own_criteria_and_the_team_criterion_nev
         assert "Will it last?" not in card.text  # the team's criterion is never a card
         await ann.tap(label)
     await ann.wait_for(lambda c: any("Thank you" in m.text for m in c))
+
+    # /review lists the four cards rated; Change asks the innovation's own card again.
+    await ann.send("/review")
+    listed = (await ann.wait_for(lambda c: c[-1].text.startswith("Your answers in round 2")))[-1]
+    assert listed.buttons == [["Change 1", "Change 2", "Change 3"], ["Change 4", "Change 5"]]  # role + 4 cards
+    assert "Will it last?" not in listed.text
+    await ann.tap("Change 3")  # the innovation's newness: a criterion the question's own list lacks
+    asked = await ann.wait_for(lambda c: "Your answer now: Quite new" in c[-1].text)
+    assert "Shift swaps in an app" in asked[-1].text and "How new is this?" in asked[-1].text
+    await ann.tap("Very new")
+    await ann.wait_for(lambda c: any("Your answer: Very new" in m.text for m in c))
     async with stack.services.env.db.reading() as tx:
         rated = [(a.item_id, a.criterion_id, a.value) for a in await all_answers(tx) if a.question_id == "rate"]
-    assert rated == [("I1", "evidence", "3"), ("I1", "newness", "2"), ("I2", "evidence", "2"), ("I3", "evidence", "2")]
+    assert rated == [("I1", "evidence", "3"), ("I1", "newness", "3"), ("I2", "evidence", "2"), ("I3", "evidence", "2")]
 
     # The export and the figures follow each item's own criteria; the team's scores sit beside them.
     out = stack.folder / "export.xlsx"
