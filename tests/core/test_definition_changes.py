@@ -139,3 +139,19 @@ def test_a_snapshot_survives_its_json():
     snapshot = snapshot_of(c, c.round("r2"))
     assert [k.id for k in snapshot.criteria] == ["evidence", "newness"]
     assert RoundSnapshot.model_validate_json(snapshot.model_dump_json()) == snapshot
+
+
+def test_an_opened_round_keeps_each_kinds_criteria_and_who_rates_them():
+    def by_kind(data):
+        question(data, 1, "rate")["criteria_by_kind"] = {"solution": ["evidence"]}
+
+    def team(data):
+        data["criteria"][1]["rated_by"] = "team"
+
+    assert changed(by_kind, "r2") == [
+        "round r2, question rate: criteria_by_kind changed; a round that has opened keeps each kind's criteria"
+    ]
+    assert changed(team, "r2") == [
+        "round r2, question rate, criterion newness: rated_by changed from participants to team; "
+        "a round that has opened keeps who rates each criterion"
+    ]
