@@ -50,6 +50,15 @@ def test_only_earlier_rounds_asking_the_same_card_on_the_same_scale_count():
     assert earlier_places(c, a, a.question("rate"), evidence) == []
 
 
+def test_a_card_of_a_kinds_own_criterion_is_carried_from_the_round_that_rated_that_kind():
+    c = load_definition(CARRY)
+    by_kind = {"criteria_by_kind": {"innovation": ["evidence"]}, "criteria": []}
+    a = c.round("a").model_copy(update={"questions": [c.round("a").question("rate").model_copy(update=by_kind)]})
+    c = c.model_copy(update={"rounds": [a, c.round("b")]})
+    evidence = c.criteria[0]
+    assert earlier_places(c, c.round("b"), c.round("b").question("rate"), evidence) == [("a", "rate")]
+
+
 @pytest.fixture
 async def carry(tmp_path, clock):
     built = await Services.open(tmp_path / "carework.db", CARRY, clock)
