@@ -43,7 +43,7 @@ class Rating:
     question_id: str
     item_id: str | None  # None for a rating question that is not about items
     criterion_id: str | None
-    value: str  # "1" is the scale's lowest point; vocabulary.NOT_SURE for "Not sure"
+    value: str  # "1" is the scale's lowest point; vocabulary.NOT_SURE for "Not sure", DONT_KNOW for don't know
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,7 @@ class CellStats:
     bottom2_share: float | None = None
     consensus: Consensus | None = None  # None when suppressed or n == 0
     suppressed: bool = False
+    dont_know: int = 0  # how many did not know the idea ("I don't know this idea"): not among n
 
     @property
     def key(self) -> tuple[str, str | None, str | None]:
