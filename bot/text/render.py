@@ -15,7 +15,7 @@ from bot.text.catalogue import N_, Html, Words
 from bot.text.reply import Button, Reply
 from bot.text.round_text import invitation, what_comes_next
 from carework_core.answering.service import Ask, RoundDone, StoredAnswer
-from carework_core.answering.vocabulary import DONT_KNOW_LABEL, CatalogueWord, points, scale_for
+from carework_core.answering.vocabulary import DONT_KNOW, DONT_KNOW_LABEL, CatalogueWord, points, scale_for
 from carework_core.answering.whereabouts import Elsewhere, Finished, RoundClosed, ToStart
 from carework_core.definitions.local_text import LocalText
 from carework_core.definitions.model import (
@@ -180,6 +180,8 @@ def _last_time(w: Words, s: Ask) -> str:
     """Says what the person answered to this card in an earlier round, and their group, if shown."""
     if s.carried is None:
         return ""
+    if s.carried.value == DONT_KNOW:  # no Keep: the row "I don't know this idea" says it again
+        return "\n\n" + w("Last time you did not know this idea. Rate it if you know it now.")
     said = Html(escape(_point_label(w, s.carried.label)))
     if s.carried.group_label:
         group = Html(escape(_point_label(w, s.carried.group_label)))
@@ -192,7 +194,7 @@ def _last_time(w: Words, s: Ask) -> str:
 def _scale_buttons(w: Words, s: Ask) -> tuple[tuple[Button, ...], ...]:
     scale = scale_for(s.question, s.criterion)
     assert scale is not None
-    keep = ((Button(w("Keep"), _point(s, s.carried.value)),),) if s.carried else ()
+    keep = ((Button(w("Keep"), _point(s, s.carried.value)),),) if s.carried and s.carried.value != DONT_KNOW else ()
     points_row = tuple((Button(_point_label(w, label), _point(s, value)),) for label, value in points(scale))
     return keep + points_row + _dont_know_row(w, s) + _skip_row(w, s)
 

@@ -1,7 +1,11 @@
 """'I don't know this idea': one tap passes every criterion of an idea, stored once, changeable in /review."""
 
+import pytest
+
 from tests.e2e.conftest import caught_up
 from tests.e2e.test_cards import rated, reach_the_first_card
+from tests.e2e.test_carry_forward import CARRY, colleague_rates_round_a, rated_in
+from tests.e2e.test_carry_forward import IDEAS as CARRIED_IDEAS
 from tests.e2e.test_review import review
 
 DONT_KNOW = "I don't know this idea"
@@ -80,3 +84,37 @@ async def test_review_shows_it_and_changes_it_like_any_answer(stack):
     await ann.tap(DONT_KNOW)  # back again: this one card only
     await ann.wait_for(lambda c: "Peer support" in c[-1].text and "How much evidence" in c[-1].text)
     assert await rated(stack) == [("i1", "evidence", "dont_know"), ("i1", "newness", "dont_know")]
+
+
+@pytest.fixture
+async def carry_stack(make_stack):
+    return await make_stack(CARRY)
+
+
+async def test_a_later_round_says_the_person_did_not_know_the_idea_last_time(carry_stack):
+    stack = carry_stack
+    ann = await stack.joined("Ann")
+    colleagues = [await stack.joined(f"Worker{n}") for n in range(4)]
+    await stack.services.answering.load_items("ideas", CARRIED_IDEAS)
+    await stack.open_round("a")
+    await ann.wait_for(lambda c: any(m.text.startswith("Round 1: First ratings") for m in c))
+    await ann.tap("Start")
+    await ann.wait_for(lambda c: "Rota apps" in c[-1].text)
+    for label, next_card in ((DONT_KNOW, "Peer support"), ("Some", "Shared notes"), ("A lot", "staff wellbeing")):
+        await ann.tap(label)
+        await ann.wait_for(lambda c, text=next_card: text in c[-1].text)
+    await ann.tap("Medium")
+    await ann.wait_for(lambda c: "That is the end of round 1" in c[-1].text)
+    for user in colleagues:
+        await colleague_rates_round_a(stack, user)
+    await stack.services.rounds.close_round("a", actor="test")
+    await stack.open_round("b")
+    await ann.wait_for(lambda c: any(m.text.startswith("Round 2: Second ratings") for m in c))
+    await ann.tap("Start")
+    card = (await ann.wait_for(lambda c: "Rota apps" in c[-1].text))[-1]
+    assert card.text.endswith("Last time you did not know this idea. Rate it if you know it now.")
+    assert card.buttons == [["None"], ["Some"], ["A lot"], ["Not sure"], [DONT_KNOW]]  # no Keep: the last row is it
+    await ann.tap("Some")
+    second = (await ann.wait_for(lambda c: "Peer support" in c[-1].text))[-1]
+    assert "Last time you said Some (your group: A lot). Keep or change?" in second.text
+    assert await rated_in(stack, "b") == [("rate", "i1", "2")]
