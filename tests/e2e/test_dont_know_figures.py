@@ -108,6 +108,10 @@ async def test_the_figures_leave_dont_know_out_and_count_it_as_the_export_shows(
     for row in (dict(zip(header, r, strict=True)) for r in item_stats.iter_rows(min_row=2, values_only=True)):
         if not row["suppressed"]:
             assert row["dont_know"] == expected[row["item_id"], row["criterion"], row["group"]]["dont_know"]
+    answers = workbook["Answers"]
+    header = [c.value for c in answers[1]]
+    said = {(r["answer_code"], r["answer"]) for r in (dict(zip(header, v, strict=True)) for v in answers.values)}
+    assert (DONT_KNOW, "I don't know this idea") in said  # the stored value, and its words beside it
     about = [tuple(r) for r in workbook["About"].iter_rows(values_only=True)]
     assert any(r[0] == "dont_know_code" and str(r[1]).startswith("-8") for r in about)
     assert any("-8" in map(str, r) and "I don't know this idea" in map(str, r) for r in about)  # the codebook
