@@ -195,8 +195,8 @@ def hidden_groups(sizes: dict[str, int], min_group_size: int, answered: Collecti
     when exactly one group with respondents is hidden, the smallest shown group with it too.
 
     For ratings, `sizes` counts the ratings on the scale behind the figures ("Not sure" is not one);
-    `answered` names groups that said "Not sure": one with no ratings still has respondents, whose
-    Not sure count "all groups" minus the others would give away.
+    `answered` names groups that said "Not sure" or "I don't know this idea": one with no ratings still
+    has respondents, whose counts "all groups" minus the others would give away.
     Without that second group, "all groups" minus the groups shown would give the hidden group's
     figures back (three people's count, or how many of them rated an item in the top two).
     """
