@@ -57,7 +57,7 @@ class Carried:
     """What a person said on the same card in an earlier round, beside their group's middle answer there."""
 
     round_id: str
-    value: str  # as stored: a scale point or "not_sure"; Keep stores it again
+    value: str  # as stored: a scale point, "not_sure" or "dont_know"; Keep stores a point or Not sure again
     label: str
     group_median: float | None  # None when the group is too small to show, or nobody rated on the scale
     group_label: str  # the scale label nearest the group's median, or "" when there is none

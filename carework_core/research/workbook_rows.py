@@ -224,7 +224,7 @@ def stat_rows(stats: dict[str, RoundStats], item_sets: dict[str, str]) -> Iterab
             consensus = c.consensus.value if c.consensus else None
             figures = [c.median, c.q1, c.q3, c.top2_share, consensus]
             where = [item_sets.get(f"{round_id}/{c.question_id}", ""), c.item_id, round_id, c.criterion_id, group]
-            yield [*where, c.n, c.not_sure, *figures, int(c.suppressed)]
+            yield [*where, c.n, c.not_sure, c.dont_know, *figures, int(c.suppressed)]
 
 
 def summary_rows(rows: list[stored.SummaryRow], scope: Scope) -> Iterable[list[Any]]:

@@ -32,6 +32,7 @@ STATS_COLUMNS = [
     "group",
     "n",
     "not_sure",
+    "dont_know",
     "median",
     "q1",
     "q3",
@@ -176,10 +177,11 @@ def _csv_row(round_id: str, cell: CellStats) -> list[object]:
     """Returns a cell as a CSV row; a suppressed cell keeps only its ids, to protect a small group."""
     ids = [round_id, cell.item_id or cell.question_id, cell.criterion_id or "", cell.group_id]
     if cell.suppressed:
-        return [*ids, "", "", "", "", "", "", "", 1]
+        return [*ids, "", "", "", "", "", "", "", "", 1]
     figures = [cell.median, cell.q1, cell.q3, None if cell.top2_share is None else round(cell.top2_share, 4)]
     consensus = cell.consensus.value if cell.consensus else ""
-    return [*ids, cell.n, cell.not_sure, *("" if f is None else f for f in figures), consensus, 0]
+    figures_ = ("" if f is None else f for f in figures)
+    return [*ids, cell.n, cell.not_sure, cell.dont_know, *figures_, consensus, 0]
 
 
 def _target(path: Path) -> Path:
