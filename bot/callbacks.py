@@ -82,6 +82,18 @@ class Rate(AtQuestion):
 
 
 @dataclass(frozen=True)
+class DontKnow(AtQuestion):
+    """Passes every criterion of the item at position `item` not yet rated ("I don't know this idea").
+
+    It names the card it was on, as Rate does, so a late repeat tap cannot pass the next idea.
+    """
+
+    prefix: ClassVar[str] = "dk"
+    item: int
+    criterion: int
+
+
+@dataclass(frozen=True)
 class Submit(AtQuestion):
     """Sends the ticked options of a multiple-choice question; `mask` has one bit per option."""
 
@@ -213,6 +225,7 @@ KINDS: dict[str, type[Callback]] = {
         Begin,
         Pick,
         Rate,
+        DontKnow,
         Submit,
         Toggle,
         NextQuestion,

@@ -17,6 +17,7 @@ from bot.text import followup_text, render, review_text, voice_text
 from bot.text.render import Reply
 from carework_core.answering.review import Changed
 from carework_core.answering.service import ButtonsExpected, Continued, NothingToAnswer, ReasonSaved, TextSaved
+from carework_core.answering.vocabulary import DONT_KNOW
 from carework_core.answering.voice import VoiceNote
 
 log = logging.getLogger(__name__)
@@ -92,8 +93,8 @@ async def pick(update: Update, context: CareworkContext) -> None:
     """Stores a tapped answer, shows it on the question and asks the next question."""
     query = update.callback_query
     data = cb.unpack(query.data)
-    assert isinstance(data, (cb.Pick, cb.Rate, cb.Submit))
-    card = (data.item, data.criterion) if isinstance(data, cb.Rate) else None
+    assert isinstance(data, (cb.Pick, cb.Rate, cb.DontKnow, cb.Submit))
+    card = (data.item, data.criterion) if isinstance(data, (cb.Rate, cb.DontKnow)) else None
     result = await context.services.answering.tap(
         update.effective_user.id, data.round_id, data.number, _tapped_value(data), f"q{query.id}", card
     )
@@ -176,8 +177,10 @@ async def _finish(update: Update, context: CareworkContext, skip: bool) -> None:
     await respond(update, context, render.step(context.words, step, context.services.consultation))
 
 
-def _tapped_value(data: cb.Pick | cb.Rate | cb.Submit) -> str:
-    """Returns a button's value: a scale point, "not_sure", an option id, or Done's ticked places ("0,2")."""
+def _tapped_value(data: cb.Pick | cb.Rate | cb.DontKnow | cb.Submit) -> str:
+    """Returns a button's value: a scale point, "not_sure", "dont_know", an option id, or Done's ticked places."""
+    if isinstance(data, cb.DontKnow):
+        return DONT_KNOW
     if isinstance(data, cb.Submit):
         return ",".join(str(i) for i in range(data.mask.bit_length()) if data.mask >> i & 1)
     return data.value
@@ -187,6 +190,7 @@ HANDLERS = [
     CallbackQueryHandler(begin, pattern=matches(cb.Begin)),
     CallbackQueryHandler(pick, pattern=matches(cb.Pick)),
     CallbackQueryHandler(pick, pattern=matches(cb.Rate)),
+    CallbackQueryHandler(pick, pattern=matches(cb.DontKnow)),
     CallbackQueryHandler(pick, pattern=matches(cb.Submit)),
     CallbackQueryHandler(toggle, pattern=matches(cb.Toggle)),
     CallbackQueryHandler(next_question, pattern=matches(cb.NextQuestion)),

@@ -15,7 +15,7 @@ from bot.text.catalogue import N_, Html, Words
 from bot.text.reply import Button, Reply
 from bot.text.round_text import invitation, what_comes_next
 from carework_core.answering.service import Ask, RoundDone, StoredAnswer
-from carework_core.answering.vocabulary import CatalogueWord, points, scale_for
+from carework_core.answering.vocabulary import DONT_KNOW, DONT_KNOW_LABEL, CatalogueWord, points, scale_for
 from carework_core.answering.whereabouts import Elsewhere, Finished, RoundClosed, ToStart
 from carework_core.definitions.local_text import LocalText
 from carework_core.definitions.model import (
@@ -130,6 +130,10 @@ def nothing_waiting(w: Words, where: Elsewhere) -> Reply:
     return Reply(w("Thank you. No round of questions is open right now. We will message you here when one opens."))
 
 
+# vocabulary.DONT_KNOW_LABEL as the catalogue knows it: /review and digests show the stored value in these words.
+DONT_KNOW_WORDS = N_("I don't know this idea")
+assert DONT_KNOW_WORDS == DONT_KNOW_LABEL
+
 # The definition's thank_you when it writes none (carework_core/definitions/model.py): translated here.
 THANK_YOU = N_("Thank you. We will send you a short summary when this round has closed.")
 
@@ -177,6 +181,8 @@ def _last_time(w: Words, s: Ask) -> str:
     """Says what the person answered to this card in an earlier round, and their group, if shown."""
     if s.carried is None:
         return ""
+    if s.carried.value == DONT_KNOW:  # no Keep: the row "I don't know this idea" says it again
+        return "\n\n" + w("Last time you did not know this idea. Rate it if you know it now.")
     said = Html(escape(_point_label(w, s.carried.label)))
     if s.carried.group_label:
         group = Html(escape(_point_label(w, s.carried.group_label)))
@@ -189,9 +195,16 @@ def _last_time(w: Words, s: Ask) -> str:
 def _scale_buttons(w: Words, s: Ask) -> tuple[tuple[Button, ...], ...]:
     scale = scale_for(s.question, s.criterion)
     assert scale is not None
-    keep = ((Button(w("Keep"), _point(s, s.carried.value)),),) if s.carried else ()
+    keep = ((Button(w("Keep"), _point(s, s.carried.value)),),) if s.carried and s.carried.value != DONT_KNOW else ()
     points_row = tuple((Button(_point_label(w, label), _point(s, value)),) for label, value in points(scale))
-    return keep + points_row + _skip_row(w, s)
+    return keep + points_row + _dont_know_row(w, s) + _skip_row(w, s)
+
+
+def _dont_know_row(w: Words, s: Ask) -> tuple[tuple[Button, ...], ...]:
+    """An item card's own row under the scale: one tap passes every criterion of an idea the person does not know."""
+    if s.card is None:
+        return ()
+    return ((Button(w(DONT_KNOW_WORDS), cb.DontKnow(s.round.id, s.number, *s.card)),),)
 
 
 def _point_label(w: Words, label: str) -> str:

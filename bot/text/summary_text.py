@@ -143,7 +143,7 @@ def _ratings_blocks(w: Words, summary: Summary, c: Consultation, group_id: str) 
             if cell.key in stats.disagreements:
                 line += " " + w("Groups see this differently.")
             lines.append(line)
-        blocks.append("\n".join(lines))
+        blocks.append("\n".join(lines + _not_known(w, cells)))
     if summary.reasons:
         blocks.append(
             w.plural(
@@ -153,6 +153,15 @@ def _ratings_blocks(w: Words, summary: Summary, c: Consultation, group_id: str) 
             )
         )
     return blocks
+
+
+def _not_known(w: Words, cells: list[CellStats]) -> list[str]:
+    """Says how many people did not know an idea: its "don't know" passed every criterion left, so the
+    criterion with the most of them counts everyone who tapped it."""
+    count = max((cell.dont_know for cell in cells), default=0)
+    if not count:
+        return []
+    return [w.plural("{count} person did not know this idea.", "{count} people did not know this idea.", count)]
 
 
 def _title(summary: Summary, c: Consultation, question_id: str, item_id: str | None) -> str:

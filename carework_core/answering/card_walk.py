@@ -30,6 +30,7 @@ async def next_card(tx: Tx, c: Consultation, q: ItemRatingQuestion, base: dict, 
                     item_index=position,
                     items_total=len(items),
                     criterion_index=index,
+                    item_criteria=tuple(asked[item_id]),
                 )
     return None  # no items loaded yet, or every item rated
 

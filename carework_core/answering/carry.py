@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from carework_core.answering.steps import Ask, Carried, Step
-from carework_core.answering.vocabulary import NOT_SURE, points, scale_for
+from carework_core.answering.vocabulary import DONT_KNOW, DONT_KNOW_LABEL, NOT_SURE, points, scale_for
 from carework_core.definitions.kinds import every_criterion
 from carework_core.definitions.model import Consultation, Criterion, ItemRatingQuestion, RatingQuestion, Round, Scale
 from carework_core.env import Env
@@ -53,7 +53,7 @@ def nearest_label(scale: Scale, median: float) -> str:
 
 def carried(round_id: str, value: str, scale: Scale, group_median: float | None) -> Carried | None:
     """Returns what to show of an earlier answer, or None when the scale no longer offers it."""
-    words = {v: label for label, v in points(scale)}
+    words = {v: label for label, v in points(scale)} | {DONT_KNOW: DONT_KNOW_LABEL}  # any item card offers it
     if value not in words:
         return None
     group = nearest_label(scale, group_median) if group_median is not None else ""

@@ -272,6 +272,7 @@ class Review:
             item_index=position,
             items_total=len(items),
             criterion_index=_place(asked.get(a.item_id or "", []), a.criterion_id or ""),
+            item_criteria=tuple(asked.get(a.item_id or "", [])),
         )
 
     async def _person(self, tx: Tx, telegram_user_id: int) -> Participant:

@@ -24,6 +24,7 @@ from carework_core.answering.steps import (  # re-exported: callers know them as
     TapResult,
     TextSaved,
 )
+from carework_core.answering.unknown_ideas import rest_of_idea
 from carework_core.answering.vocabulary import checked_value, labels_of
 from carework_core.answering.voice import VoiceNote, keep_voice
 from carework_core.answering.whereabouts import Elsewhere, elsewhere
@@ -167,8 +168,8 @@ class Answering(FollowupActions, CardViews):
                 offered = waiting is not None and waiting.card == reasons.card_of(earlier)
                 result = self._tapped(earlier, step)
             else:
-                answer = await self._answer_tap(tx, person, rnd, step, tap)
-                progress = progress.with_answer(answer)
+                answer, *passed = await self._answer_tap(tx, person, rnd, step, tap, progress.cards)
+                progress = progress.with_answer(answer, *passed)
                 words = chooses_other(step.question, answer.value) and not step.question.multiple
                 if not isinstance(step.question, ItemRatingQuestion) and not words:  # Other asks for words first
                     progress = await self._done(tx, person, rnd, progress, answer.question_id)
@@ -320,8 +321,9 @@ class Answering(FollowupActions, CardViews):
     async def _guard(self, tx: Tx, telegram_user_id: int, round_id: str) -> tuple[Participant, Round]:
         return await in_open_round(tx, self.env.consultation, telegram_user_id, round_id)
 
-    async def _answer_tap(self, tx: Tx, person: Participant, rnd: Round, step: Step, tap: tuple) -> store.Answer:
-        """Stores a new tap (number, card, value, source) as the answer to the card waiting."""
+    async def _answer_tap(self, tx: Tx, person: Participant, rnd: Round, step: Step, tap: tuple, cards) -> list:
+        """Stores a new tap (number, card, value, source) as the answer to the card waiting, and returns it
+        first; "I don't know this idea" answers the idea's other criteria waiting too (`cards` finds them)."""
         number, card, value, source = tap
         ask = _expect(step, number, (RatingQuestion, ChoiceQuestion, ItemRatingQuestion))
         if ask.card != card:
@@ -337,9 +339,11 @@ class Answering(FollowupActions, CardViews):
         )
         if isinstance(ask.question, ChoiceQuestion):
             await self._store_choice(tx, person.id, answer)  # one waiting for Other's words is changed
-        else:
-            await store.record_answer(tx, person.id, answer, self.env.stamp())
-        return answer
+            return [answer]
+        answers = [answer, *rest_of_idea(ask, answer, cards(ask.question.id))]
+        for one in answers:
+            await store.record_answer(tx, person.id, one, self.env.stamp())
+        return answers
 
     async def _record(
         self, tx: Tx, person: Participant, progress: store.RoundProgress, answer: store.Answer

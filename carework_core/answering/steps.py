@@ -57,7 +57,7 @@ class Carried:
     """What a person said on the same card in an earlier round, beside their group's middle answer there."""
 
     round_id: str
-    value: str  # as stored: a scale point or "not_sure"; Keep stores it again
+    value: str  # as stored: a scale point, "not_sure" or "dont_know"; Keep stores a point or Not sure again
     label: str
     group_median: float | None  # None when the group is too small to show, or nobody rated on the scale
     group_label: str  # the scale label nearest the group's median, or "" when there is none
@@ -90,6 +90,7 @@ class Ask:
     item_index: int = 0  # the item's place in its set, from 0; with criterion_index it names the card
     items_total: int = 0
     criterion_index: int = 0
+    item_criteria: tuple[str, ...] = ()  # every criterion participants rate this item on (its kind's), in order
     carried: Carried | None = None  # the person's earlier answer to the same card, when there is one
     waiting: Waiting | None = None  # a follow-up or Other's words, asked before the question goes on
     ticked: str = ""  # a multiple choice shown again after Other's words: the option ids chosen so far

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from carework_core.definitions.model import ChoiceQuestion, Criterion, RatingQuestion, Scale
+from carework_core.definitions.model import ChoiceQuestion, Criterion, ItemRatingQuestion, RatingQuestion, Scale
 from carework_core.errors import AnswerRejected, ButtonOutOfDate
 
 NOT_SURE = "not_sure"  # stored for the "Not sure" button of a scale that offers it
+DONT_KNOW = "dont_know"  # stored for each criterion of an idea the person tapped "I don't know this idea" on
 
 
 class CatalogueWord(str):
@@ -20,6 +21,7 @@ class CatalogueWord(str):
 
 
 NOT_SURE_LABEL = CatalogueWord("Not sure")
+DONT_KNOW_LABEL = CatalogueWord("I don't know this idea")
 
 
 def scale_for(question: Any, criterion: Criterion | None) -> Scale | None:
@@ -38,12 +40,14 @@ def points(scale: Scale) -> list[tuple[str, str]]:
 def checked_value(question: Any, criterion: Criterion | None, tapped: str) -> str:
     """Returns the value to store for a tap, or raises AnswerRejected.
 
-    A scale tap names a point ("1" is the lowest) or NOT_SURE, and a single choice's tap names its
-    option's id: what is stored. Only Done under several ticks names places ("0,2"): Telegram's 64
-    bytes of button data hold a bit per option, not a dozen ids, so its places become ids here.
+    A scale tap names a point ("1" is the lowest) or NOT_SURE, an item card's may say DONT_KNOW, and a
+    single choice's names its option's id: what is stored. Only Done under several ticks names places
+    ("0,2"): Telegram's 64 bytes of button data hold a bit per option, not a dozen ids, so places become ids here.
     """
     scale = scale_for(question, criterion)
     if scale is not None and tapped in _words(scale):
+        return tapped
+    if isinstance(question, ItemRatingQuestion) and tapped == DONT_KNOW:
         return tapped
     if isinstance(question, ChoiceQuestion) and not question.multiple:
         if tapped in {o.id for o in question.options}:
@@ -63,7 +67,7 @@ def labels_of(question: Any, criterion: Criterion | None, value: str) -> list[st
     """Returns the words a stored value stands for: a scale label, each chosen option, or the text itself."""
     scale = scale_for(question, criterion)
     if scale is not None:
-        words = _words(scale) | {NOT_SURE: NOT_SURE_LABEL}  # a stored "not sure" reads so, whatever the scale
+        words = _words(scale) | {NOT_SURE: NOT_SURE_LABEL, DONT_KNOW: DONT_KNOW_LABEL}  # so, whatever the scale
         if value in words:
             return [words[value]]
     if isinstance(question, ChoiceQuestion):

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from carework_core.answering.vocabulary import NOT_SURE, NOT_SURE_LABEL
+from carework_core.answering.vocabulary import DONT_KNOW, DONT_KNOW_LABEL, NOT_SURE, NOT_SURE_LABEL
 from carework_core.definitions.changes import RoundSnapshot
 from carework_core.definitions.kinds import asked_with, every_criterion
 from carework_core.definitions.model import (
@@ -25,6 +25,7 @@ from carework_core.people.consents import wording_version
 from carework_core.research.sheets import Column, Sheet
 
 NOT_SURE_CODE = -9  # "Not sure" in the wide sheets: a number no scale uses, declared missing in SPSS/Stata
+DONT_KNOW_CODE = -8  # "I don't know this idea" on an item card: missing too, kept apart from Not sure
 NAME_LIMIT = 32  # Stata's limit on a variable name (SPSS allows 64, R any)
 STATUSES = (
     ("active", "taking part"),
@@ -49,7 +50,7 @@ ANSWER_SHEET = Sheet(
         Column("answer_cont", "the rest of an answer longer than 32,767 characters (xlsx only); never cut"),
         Column(
             "answer_code",
-            "the stored value: scale point from 1 (lowest), not_sure, or option ids; empty for typed text",
+            "the stored value: scale point from 1 (lowest), not_sure, dont_know, or option ids; empty for typed text",
         ),
         Column("answered_at", "when the answer arrived, local time"),
         Column("example_id", "E<answer id> for an example: the id the synthesis workbook uses"),
@@ -100,6 +101,7 @@ STAT_COLUMNS = (
     Column("group", "stakeholder group id, or all for everyone (team: the team's score alone)"),
     Column("n", "ratings on the scale (not sure excluded)"),
     Column("not_sure", "how many said not sure"),
+    Column("dont_know", "how many did not know this idea (I don't know this idea); not in n or the figures"),
     Column("median", "median scale point"),
     Column("q1", "first quartile (linear method)"),
     Column("q3", "third quartile (linear method)"),
@@ -221,7 +223,9 @@ def _question_columns(q: Any, snap: RoundSnapshot, items: dict, kinds: dict) -> 
         for item_id, text in items.get(q.item_set, []):
             for crit_id in asked_with(team, q, kinds.get(q.item_set, {}).get(item_id)):
                 k = snap.criterion(crit_id)
-                codes = scale_codes(k.scale, str(NOT_SURE_CODE)) if k else ()
+                codes = (
+                    scale_codes(k.scale, str(NOT_SURE_CODE)) + ((str(DONT_KNOW_CODE), DONT_KNOW_LABEL),) if k else ()
+                )
                 meaning = f"{text}: {k.name if k else crit_id}"
                 out.append(
                     (f"{item_id}_{crit_id}", Column("", meaning, codes), Slot(q.id, item_id, crit_id, scale=True))
@@ -266,7 +270,8 @@ def safe_name(name: str, taken: set[str]) -> str:
 def coded(slot: Slot, value: str) -> Any:
     """Returns a stored value as the wide sheet codes it."""
     if slot.scale:
-        return NOT_SURE_CODE if value == NOT_SURE else int(value) if value.isdigit() else value
+        codes = {NOT_SURE: NOT_SURE_CODE, DONT_KNOW: DONT_KNOW_CODE}
+        return codes[value] if value in codes else int(value) if value.isdigit() else value
     if slot.options:
         return slot.options.index(value) + 1 if value in slot.options else value
     if slot.option is not None:

@@ -263,6 +263,7 @@ def _about(book: Book, env: Env, request: ExportRequest, counts: dict[str, int],
         *([["csv_formula_like_texts_quoted", book.cleaning.quoted]] if isinstance(book, CsvBook) else []),
         ["sheets", "; ".join(book.cleaning.sheets)],
         ["not_sure_code", f"{cb.NOT_SURE_CODE} in the round sheets; not_sure in Answers"],
+        ["dont_know_code", f"{cb.DONT_KNOW_CODE} in the round sheets (I don't know this idea); dont_know in Answers"],
     ]
     codebook = cb.codebook_rows([ABOUT_SHEET, *sheets])
     about = book.sheet(ABOUT_SHEET)

@@ -232,13 +232,14 @@ def stat_rows(stats: dict[str, RoundStats], item_sets: dict[str, str], team: dic
                 *where,
                 c.n,
                 c.not_sure,
+                c.dont_know,
                 *figures,
                 int(c.suppressed),
                 scores.get((c.question_id, c.item_id, c.criterion_id)),
             ]
         for (question_id, item_id, crit), score in only:
             where = [item_sets.get(f"{round_id}/{question_id}", ""), item_id, round_id, crit, TEAM_GROUP]
-            yield [*where, None, None, None, None, None, None, None, 0, score]
+            yield [*where, *[None] * 8, 0, score]
 
 
 def summary_rows(rows: list[stored.SummaryRow], scope: Scope) -> Iterable[list[Any]]:

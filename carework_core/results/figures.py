@@ -34,6 +34,7 @@ STATS_COLUMNS = [
     "group",
     "n",
     "not_sure",
+    "dont_know",
     "median",
     "q1",
     "q3",
@@ -138,7 +139,10 @@ class Results:
             snapshot = (await self._seen(tx, round_id)).snapshot
             scores = await team_scores(tx, snapshot)
         rows = [[*_csv_row(round_id, cell), _team(scores, cell)] for cell in stats.cells]
-        rows += [[round_id, key[1], key[2], TEAM_GROUP, *[""] * 7, 0, n] for key, n in team_only(snapshot, scores)]
+        rows += [
+            [round_id, key[1], key[2], TEAM_GROUP, *[""] * (len(STATS_COLUMNS) - 6), 0, n]
+            for key, n in team_only(snapshot, scores)
+        ]
         _save_csv(target, [STATS_COLUMNS, *rows])
         detail = json.dumps({"format": "csv", "file": target.name, "rows": len(rows)})
         async with self.env.db.transaction() as tx:
@@ -184,10 +188,11 @@ def _csv_row(round_id: str, cell: CellStats) -> list[object]:
     """Returns a cell as a CSV row; a suppressed cell keeps only its ids, to protect a small group."""
     ids = [round_id, cell.item_id or cell.question_id, cell.criterion_id or "", cell.group_id]
     if cell.suppressed:
-        return [*ids, "", "", "", "", "", "", "", 1]
+        return [*ids, "", "", "", "", "", "", "", "", 1]
     figures = [cell.median, cell.q1, cell.q3, None if cell.top2_share is None else round(cell.top2_share, 4)]
     consensus = cell.consensus.value if cell.consensus else ""
-    return [*ids, cell.n, cell.not_sure, *("" if f is None else f for f in figures), consensus, 0]
+    figures_ = ("" if f is None else f for f in figures)
+    return [*ids, cell.n, cell.not_sure, cell.dont_know, *figures_, consensus, 0]
 
 
 def _team(scores: dict, cell: CellStats) -> int | str:

@@ -43,7 +43,7 @@ class Rating:
     question_id: str
     item_id: str | None  # None for a rating question that is not about items
     criterion_id: str | None
-    value: str  # "1" is the scale's lowest point; vocabulary.NOT_SURE for "Not sure"
+    value: str  # "1" is the scale's lowest point; vocabulary.NOT_SURE for "Not sure", DONT_KNOW for don't know
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,7 @@ class CellStats:
     bottom2_share: float | None = None
     consensus: Consensus | None = None  # None when suppressed or n == 0
     suppressed: bool = False
+    dont_know: int = 0  # how many did not know the idea ("I don't know this idea"): not among n
 
     @property
     def key(self) -> tuple[str, str | None, str | None]:
@@ -194,8 +195,8 @@ def hidden_groups(sizes: dict[str, int], min_group_size: int, answered: Collecti
     when exactly one group with respondents is hidden, the smallest shown group with it too.
 
     For ratings, `sizes` counts the ratings on the scale behind the figures ("Not sure" is not one);
-    `answered` names groups that said "Not sure": one with no ratings still has respondents, whose
-    Not sure count "all groups" minus the others would give away.
+    `answered` names groups that said "Not sure" or "I don't know this idea": one with no ratings still
+    has respondents, whose counts "all groups" minus the others would give away.
     Without that second group, "all groups" minus the groups shown would give the hidden group's
     figures back (three people's count, or how many of them rated an item in the top two).
     """

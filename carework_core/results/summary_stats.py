@@ -1,8 +1,8 @@
 """The figures of a rating round, computed from histograms: medians, quartiles, consensus, digests.
 
 Pure functions over counts of each scale point, so a million ratings cost one GROUP BY in SQLite
-and a few thousand additions here, never a sort. "Not sure" is counted apart and never enters
-the figures. A group with fewer ratings than the consultation's min_group_size is suppressed (Not
+and a few thousand additions here, never a sort. "Not sure" and "I don't know this idea" are counted
+apart and never enter the figures. A group with fewer ratings than the consultation's min_group_size is suppressed (Not
 sure does not count towards it): its cells keep no figures, and its ratings count only in ALL_GROUPS.
 """
 
@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from carework_core.answering.vocabulary import NOT_SURE, labels_of, scale_for
+from carework_core.answering.vocabulary import DONT_KNOW, NOT_SURE, labels_of, scale_for
 from carework_core.definitions.kinds import every_criterion
 from carework_core.definitions.model import Consultation, Criterion, ItemRatingQuestion, MedianRule, Round, TopShareRule
 from carework_core.results.summary import (
@@ -65,13 +65,14 @@ def cell_stats(
     points: int,
     rule: TopShareRule | MedianRule,
     suppressed: bool,
+    dont_know: int = 0,
 ) -> CellStats:
     """Returns one cell's figures; a suppressed cell keeps none, not even its counts."""
     if suppressed:
         return CellStats(*key, group_id, n=0, not_sure=0, suppressed=True)
     n = sum(counts.values())
     if n == 0:
-        return CellStats(*key, group_id, n=0, not_sure=not_sure)
+        return CellStats(*key, group_id, n=0, not_sure=not_sure, dont_know=dont_know)
     q1, median, q3 = quantiles(counts)
     top2 = (counts.get(points, 0) + counts.get(points - 1, 0)) / n
     bottom2 = (counts.get(1, 0) + counts.get(2, 0)) / n
@@ -86,6 +87,7 @@ def cell_stats(
         top2_share=top2,
         bottom2_share=bottom2,
         consensus=_consensus(rule, median, q3 - q1, top2, bottom2),
+        dont_know=dont_know,
     )
 
 
@@ -107,7 +109,7 @@ def round_stats(
     `counts` are (question, item, criterion, group, value, count) rows; `keys` names what was
     offered for rating, so an item nobody rated still gets an ALL_GROUPS cell with n = 0.
     """
-    hist, unsure = _histograms(counts)
+    hist, unsure, unknown = _histograms(counts)
     criteria = {k.id: k for k in consultation.criteria}
     groups = list(rnd.groups)
     cells: list[CellStats] = []
@@ -122,17 +124,23 @@ def round_stats(
             for point, n in per_group.items():
                 everyone[point] += n
         total_unsure = sum(unsure.get((key, g), 0) for g in rated)
-        cells.append(cell_stats(key, ALL_GROUPS, everyone, total_unsure, points, consultation.consensus, False))
+        total_unknown = sum(unknown.get((key, g), 0) for g in rated)
+        rule = consultation.consensus
+        cells.append(cell_stats(key, ALL_GROUPS, everyone, total_unsure, points, rule, False, total_unknown))
         shown = []
         named = groups + sorted(set(rated) - set(groups))
         # Shown or not by the ratings behind the figures: two ratings and three Not sure give q1 and q3
         # back as the two ratings themselves.
         sizes = {g: sum(rated.get(g, {}).values()) for g in named}
-        said_not_sure = {g for g in named if unsure.get((key, g), 0)}
+        said_not_sure = {g for g in named if unsure.get((key, g), 0) or unknown.get((key, g), 0)}
         hidden = hidden_groups(sizes, consultation.min_group_size, said_not_sure)
         for group_id in named:
-            mine, not_sure = rated.get(group_id, {}), unsure.get((key, group_id), 0)
-            cell = cell_stats(key, group_id, mine, not_sure, points, consultation.consensus, group_id in hidden)
+            mine, not_sure, dont_know = (
+                rated.get(group_id, {}),
+                unsure.get((key, group_id), 0),
+                unknown.get((key, group_id), 0),
+            )
+            cell = cell_stats(key, group_id, mine, not_sure, points, rule, group_id in hidden, dont_know)
             cells.append(cell)
             if cell.median is not None:
                 shown.append(cell.median)
@@ -156,7 +164,7 @@ def hide_few_ratings(stats: RoundStats | None, min_group_size: int) -> RoundStat
     for key in {c.key for c in stats.cells}:
         groups = [c for c in stats.cells if c.key == key and c.group_id != ALL_GROUPS]
         sizes = {c.group_id: c.n for c in groups}
-        present = {c.group_id for c in groups if c.suppressed or c.not_sure}
+        present = {c.group_id for c in groups if c.suppressed or c.not_sure or c.dont_know}
         hidden[key] = hidden_groups(sizes, min_group_size, present)
     cells = tuple(
         CellStats(*c.key, c.group_id, n=0, not_sure=0, suppressed=True) if c.group_id in hidden[c.key] else c
@@ -170,18 +178,21 @@ def hide_few_ratings(stats: RoundStats | None, min_group_size: int) -> RoundStat
     return RoundStats(stats.round_id, cells, frozenset(apart))
 
 
-def _histograms(counts: Iterable[CountRow]) -> tuple[dict, dict]:
-    """Returns point -> count by key and group, and Not sure counts by (key, group)."""
+def _histograms(counts: Iterable[CountRow]) -> tuple[dict, dict, dict]:
+    """Returns point -> count by key and group, and Not sure and don't-know counts by (key, group)."""
     hist: dict[Key, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     unsure: dict[tuple[Key, str], int] = defaultdict(int)
+    unknown: dict[tuple[Key, str], int] = defaultdict(int)
     for question_id, item_id, criterion_id, group_id, value, n in counts:
         key = (question_id, item_id, criterion_id)
         per_group = hist[key][group_id]  # a group that only said Not sure still gets a cell
         if value == NOT_SURE:
             unsure[key, group_id] += n
+        elif value == DONT_KNOW:
+            unknown[key, group_id] += n
         elif value.isdigit():
             per_group[int(value)] += n
-    return hist, unsure
+    return hist, unsure, unknown
 
 
 def _in_round_order(rnd: Round, keys: list[Key], rated: Mapping[Key, Any]) -> list[Key]:

@@ -36,9 +36,9 @@ class RoundProgress:
         """Returns the (item id, criterion id) cards of an item-rating question already rated."""
         return {(a.item_id, a.criterion_id) for a in self.answers if a.question_id == question_id}
 
-    def with_answer(self, answer: Answer) -> RoundProgress:
-        """Returns this progress with one more answer."""
-        return replace(self, answers=(*self.answers, answer))
+    def with_answer(self, *answers: Answer) -> RoundProgress:
+        """Returns this progress with one more answer (or several, from one tap)."""
+        return replace(self, answers=(*self.answers, *answers))
 
     def with_done(self, question_id: str) -> RoundProgress:
         """Returns this progress with one more question finished."""

@@ -14,6 +14,7 @@ every_kind = st.one_of(
     st.builds(cb.Begin, ids),
     st.builds(cb.Pick, ids, small, values),
     st.builds(cb.Rate, ids, small, small, small, values),
+    st.builds(cb.DontKnow, ids, small, small, small),
     st.builds(cb.Submit, ids, small, st.integers(0, 4095)),
     st.builds(cb.Toggle, ids, small, st.integers(0, 4095)),
     st.builds(cb.NextQuestion, ids, small),

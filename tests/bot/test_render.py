@@ -95,8 +95,9 @@ def test_item_card_shows_item_and_criterion():
     reply = render.step(W, ask, C)
     assert "Rota &lt;apps&gt; &amp; more" in reply.text and C.criteria[0].question in reply.text
     assert reply.text.startswith("<b>Question 2 of 2</b>\nIdea 2 of 6")
-    assert labels(reply)[-1] == ["Not sure"]
+    assert labels(reply)[-2:] == [["Not sure"], ["I don't know this idea"]]  # its own row, under the scale
     assert reply.buttons[1][0].data == cb.Rate("r2", 2, 1, 0, "2")  # the button names its card
+    assert reply.buttons[-1][0].data == cb.DontKnow("r2", 2, 1, 0)
 
 
 def test_people_s_and_definition_text_is_escaped():
@@ -139,7 +140,7 @@ def test_a_card_rated_before_says_so_and_offers_keep():
     assert "Last time" not in fresh.text and ["Keep"] not in labels(fresh)
     reply = render.step(W, replace(card, carried=Carried("r0", "2", "Some", 3.0, "A lot")), C)
     assert reply.text.endswith("\n\nLast time you said <b>Some</b> (your group: A lot). Keep or change?")
-    assert labels(reply) == [["Keep"], ["None"], ["Some"], ["A lot"], ["Not sure"]]
+    assert labels(reply) == [["Keep"], ["None"], ["Some"], ["A lot"], ["Not sure"], ["I don't know this idea"]]
     assert reply.buttons[0][0].data == cb.Rate("r2", 2, 0, 0, "2")  # Keep is the same tap as "Some"
 
 

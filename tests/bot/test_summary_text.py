@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.text.catalogue import words
@@ -218,3 +220,16 @@ def test_an_excerpt_whose_writer_no_longer_agrees_is_not_quoted(mini):
     )
     text = shown(summary_messages(examples_summary(excerpts=excerpts), mini, "workforce"))
     assert "Same carer every morning" in text and "Buddies for new staff" not in text
+
+
+def test_a_summary_says_how_many_did_not_know_an_idea_in_english_and_welsh(mini):
+    summary = ratings_summary()
+    cells = tuple(replace(c, dont_know=12 if c.criterion_id == "newness" else 9) for c in summary.stats.cells)
+    summary = replace(summary, stats=replace(summary.stats, cells=cells))
+    text = shown(summary_messages(summary, mini, "workforce"))
+    assert (
+        "Your group: 100%.\n12 people did not know this idea.\n\n2. Paid travel time" in text
+    )  # the most of any criterion
+    welsh = shown(summary_messages(summary, mini, "workforce", words("cy")))
+    assert "Nid oedd 12 o bobl yn gwybod am y syniad hwn." in welsh
+    assert "did not know this idea" not in shown(summary_messages(ratings_summary(), mini, "workforce"))

@@ -108,22 +108,10 @@ async def test_the_csv_has_a_row_per_card_and_group_and_hides_small_groups(rated
     assert rows[0] == STATS_COLUMNS
     by_group = {(r[1], r[2], r[3]): r for r in rows[1:]}
     assert by_group["i1", "evidence", "all"] == [
-        "r2",
-        "i1",
-        "evidence",
-        "all",
-        "4",
-        "1",
-        "2.5",
-        "1.75",
-        "3.0",
-        "0.75",
-        "no consensus",
-        "0",
-        "",
-    ]  # fmt: skip  (the last: no team score)
-    assert by_group["i1", "evidence", "workforce"] == ["r2", "i1", "evidence", "workforce", *[""] * 7, "1", ""]
-    assert by_group["i1", "evidence", "lived"] == ["r2", "i1", "evidence", "lived", *[""] * 7, "1", ""]
+        "r2", "i1", "evidence", "all", "4", "1", "0", "2.5", "1.75", "3.0", "0.75", "no consensus", "0", ""
+    ]  # fmt: skip
+    assert by_group["i1", "evidence", "workforce"] == ["r2", "i1", "evidence", "workforce", *[""] * 8, "1", ""]
+    assert by_group["i1", "evidence", "lived"] == ["r2", "i1", "evidence", "lived", *[""] * 8, "1", ""]
     assert by_group["i1", "evidence", "all"][4:6] == ["4", "1"]
     assert out.stat().st_mode & 0o777 == 0o600
 

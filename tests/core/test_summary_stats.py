@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from carework_core.answering.vocabulary import NOT_SURE
+from carework_core.answering.vocabulary import DONT_KNOW, NOT_SURE
 from carework_core.definitions.loading import load_definition
 from carework_core.definitions.model import MedianRule, TopShareRule
 from carework_core.results.summary import ALL_GROUPS, CellStats, Consensus, Rating, RoundStats, hidden_groups
@@ -263,3 +263,33 @@ def test_figures_stored_before_suppression_counted_ratings_are_hidden_again():
     assert not again.cell(EVIDENCE, "providers").suppressed  # two groups hidden: none left to subtract
     assert again.cell(EVIDENCE) == fresh.cell(EVIDENCE) and again.disagreements == frozenset()
     assert hide_few_ratings(None, 5) is None
+
+
+def test_dont_know_is_counted_apart_from_not_sure_and_left_out_of_the_figures():
+    c, rnd = mini()
+    rows = [
+        ("rate", "i1", "evidence", "workforce", "3", 4),
+        ("rate", "i1", "evidence", "workforce", "1", 1),
+        ("rate", "i1", "evidence", "workforce", NOT_SURE, 1),
+        ("rate", "i1", "evidence", "workforce", DONT_KNOW, 5),
+        ("rate", "i1", "evidence", "providers", "2", 5),
+        ("rate", "i1", "evidence", "providers", DONT_KNOW, 2),
+    ]
+    stats = round_stats(rnd, c, rows)
+    everyone, workforce = stats.cell(EVIDENCE), stats.cell(EVIDENCE, "workforce")
+    assert (everyone.n, everyone.not_sure, everyone.dont_know) == (10, 1, 7)
+    assert (workforce.n, workforce.not_sure, workforce.dont_know, workforce.median) == (5, 1, 5, 3.0)
+    assert workforce.top2_share == 0.8  # 4 of the 5 ratings: the five who did not know are not among them
+
+
+def test_a_group_that_only_did_not_know_is_hidden_like_one_that_said_not_sure():
+    c, rnd = mini()
+    rows = [
+        ("rate", "i1", "evidence", "workforce", "3", 6),
+        ("rate", "i1", "evidence", "providers", "2", 5),
+        ("rate", "i1", "evidence", "lived", DONT_KNOW, 2),  # all groups' count minus the others' is theirs
+    ]
+    stats = round_stats(rnd, c, rows)
+    assert stats.cell(EVIDENCE, "lived") == CellStats(*EVIDENCE, "lived", n=0, not_sure=0, suppressed=True)
+    assert stats.cell(EVIDENCE, "providers").suppressed and not stats.cell(EVIDENCE, "workforce").suppressed
+    assert stats.cell(EVIDENCE).dont_know == 2

@@ -4,7 +4,7 @@ import pytest
 
 from carework_core.answering.vocabulary import NOT_SURE, checked_value, labels_of, points, scale_for
 from carework_core.definitions.loading import load_definition
-from carework_core.errors import AnswerRejected
+from carework_core.errors import AnswerRejected, ButtonOutOfDate
 from tests.conftest import MINI
 
 C = load_definition(MINI)
@@ -23,10 +23,13 @@ def test_the_scale_is_the_question_s_own_or_the_criterion_s():
 def test_a_tap_is_checked_and_stored_as_the_definition_names_it():
     assert checked_value(SIZE, None, "3") == "3" and checked_value(SIZE, None, NOT_SURE) == NOT_SURE
     assert checked_value(WHERE, None, "2,0") == "home,other"  # options by place, stored in the question's order
-    assert checked_value(ROLE, None, "1") == "manager"
-    for question, tapped in ((SIZE, "0"), (SIZE, "4"), (SIZE, "01"), (WHERE, "3"), (ROLE, "0,1"), (WHERE, "")):
+    assert checked_value(ROLE, None, "manager") == "manager"  # a single choice's button carries the id stored
+    for question, tapped in ((SIZE, "0"), (SIZE, "4"), (SIZE, "01"), (WHERE, "3"), (WHERE, "")):
         with pytest.raises(AnswerRejected):
             checked_value(question, None, tapped)
+    for tapped in ("1", "carer,manager", "nurse"):  # a place (as buttons before ids carried), two, none offered
+        with pytest.raises(ButtonOutOfDate):
+            checked_value(ROLE, None, tapped)
 
 
 def test_a_stored_value_reads_as_its_labels():

@@ -67,7 +67,7 @@ async def test_carry_forward_keep_reason_and_skip(stack, tmp_path):
     await ann.tap("Start")
     card = (await ann.wait_for(lambda c: "Rota apps" in c[-1].text))[-1]
     assert "Last time you said Some (your group: A lot). Keep or change?" in card.text
-    assert card.buttons == [["Keep"], ["None"], ["Some"], ["A lot"], ["Not sure"]]
+    assert card.buttons == [["Keep"], ["None"], ["Some"], ["A lot"], ["Not sure"], ["I don't know this idea"]]
 
     await ann.tap("Keep")
     second = (await ann.wait_for(lambda c: "Peer support" in c[-1].text))[-1]

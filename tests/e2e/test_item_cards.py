@@ -55,7 +55,14 @@ async def test_more_about_this_idea_and_back_to_the_same_card(listed):
     shown = LONG[:199].rsplit(" ", 1)[0].rstrip(",. ") + "…"
     assert f"Shift swaps in an app\n{shown}\n\nHow much evidence" in card.text
     assert LONG not in card.text and "Two trusts" not in card.text
-    assert card.buttons == [["None"], ["Some"], ["A lot"], ["Not sure"], ["More about this idea"]]
+    assert card.buttons == [
+        ["None"],
+        ["Some"],
+        ["A lot"],
+        ["Not sure"],
+        ["I don't know this idea"],
+        ["More about this idea"],
+    ]
 
     await ann.tap("More about this idea")
     more = await ann.wait_for(lambda c: LONG in c[-1].text)

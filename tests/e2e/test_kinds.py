@@ -8,6 +8,7 @@ import csv
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from carework_core.answering.vocabulary import DONT_KNOW
 from carework_core.research.codebook import STAT_COLUMNS
 from carework_core.storage.answers import all_answers
 from tests.bot.test_cli import carework
@@ -127,3 +128,16 @@ async def test_each_kind_is_rated_on_its_own_criteria_and_the_team_criterion_nev
     assert {r["item_id"] + "_" + r["criterion"] for r in rows if r["group"] == "all"} == {
         "I1_evidence", "I1_newness", "I2_evidence", "I3_evidence"
     }  # fmt: skip
+
+    # "I don't know this idea" passes the innovation's own criteria only: never the team's.
+    bea = await stack.joined("Bea")
+    await bea.wait_for(lambda c: any(m.text.startswith("Round 2:") for m in c))
+    await bea.tap("Start")
+    await bea.wait_for_reply()
+    await bea.tap("Care worker")
+    await bea.wait_for(lambda c: "Shift swaps in an app" in c[-1].text and "How much evidence" in c[-1].text)
+    await bea.tap("I don't know this idea")
+    await bea.wait_for(lambda c: "Paid travel time" in c[-1].text and "How much evidence" in c[-1].text)
+    async with stack.services.env.db.reading() as tx:
+        passed = [(a.item_id, a.criterion_id) for a in await all_answers(tx) if a.value == DONT_KNOW]
+    assert passed == [("I1", "evidence"), ("I1", "newness")]

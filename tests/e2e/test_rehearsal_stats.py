@@ -25,7 +25,8 @@ async def test_summary_stats_of_a_rehearsal_counts_what_the_export_holds(tmp_pat
     for row in (dict(zip(header, r, strict=False)) for r in sheet.iter_rows(min_row=2, values_only=True)):
         if row["question_id"] in ("size", "rate"):  # the rating questions of mini.yaml; criteria named as their ids
             key = (row["round"], row["item_id"] or row["question_id"], (row["criterion"] or "").lower())
-            exported[*key, row["answer"] == "Not sure"] += 1
+            kind = {"Not sure": "not_sure", "I don't know this idea": "dont_know"}.get(row["answer"], "n")
+            exported[*key, kind] += 1
     counted: Counter = Counter()
     for round_id in ("r1", "r2"):
         out = tmp_path / f"{round_id}.csv"
@@ -33,6 +34,6 @@ async def test_summary_stats_of_a_rehearsal_counts_what_the_export_holds(tmp_pat
         assert result.returncode == 0, result.stderr
         for r in csv.DictReader(out.open()):
             if r["group"] == "all":
-                counted[round_id, r["item_id"], r["criterion"], False] += int(r["n"])
-                counted[round_id, r["item_id"], r["criterion"], True] += int(r["not_sure"])
+                for kind in ("n", "not_sure", "dont_know"):
+                    counted[round_id, r["item_id"], r["criterion"], kind] += int(r[kind])
     assert +counted == exported and {key[0] for key in exported} == {"r1", "r2"}
