@@ -157,7 +157,9 @@ class CountedParticipant(VirtualParticipant):
         return load_of(self.events[start:end]) if end >= 0 else None
 
 
-async def rehearse(survey: Path, participants: int, seed: int, folder: Path) -> list[CountedParticipant]:
+async def rehearse(
+    survey: Path, participants: int, seed: int, folder: Path, all_rounds: bool = False
+) -> list[CountedParticipant]:
     """Runs every round of the definition with counted virtual participants; returns them."""
     c, ideas, database = load_definition(survey), read_ideas(), folder / "carework.db"
     by_cli = items_import_exists()
@@ -186,7 +188,10 @@ async def rehearse(survey: Path, participants: int, seed: int, folder: Path) -> 
                 people = await recruit(client, services, c, participants, Random(seed))
                 stage = Stage(services, bot, RehearsalReport(participants), lambda n: None, Random(seed + 1))
                 await stage.each(people, lambda p: p.join(p.token), "joining")
+                rating = {number for number, _ in rating_rounds(c)}
                 for number, rnd in enumerate(c.rounds, start=1):
+                    if number < min(rating) and not all_rounds:
+                        continue  # the schedule passes it by: its answers change none of the figures
                     started = time.perf_counter()
                     await run_round(stage, rnd, number, people)
                     print(f"round {number} ({rnd.id}) done in {time.perf_counter() - started:.0f} s", flush=True)
@@ -263,12 +268,12 @@ def figures(loads: list[Load]) -> str:
     )
 
 
-async def main(survey: Path, participants: int, seed: int) -> str:
+async def main(survey: Path, participants: int, seed: int, all_rounds: bool = False) -> str:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         log_to(folder / "bot.log")
-        people = await rehearse(survey, participants, seed, folder)
+        people = await rehearse(survey, participants, seed, folder, all_rounds)
         c = load_definition(survey)
         fewest = min_raters(folder / "carework.db", c)
         with sqlite3.connect(f"file:{folder / 'carework.db'}?mode=ro", uri=True) as connection:
@@ -285,5 +290,6 @@ if __name__ == "__main__":
     parser.add_argument("--participants", type=int, default=100)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--survey", type=Path, default=SURVEY)
+    parser.add_argument("--all-rounds", action="store_true", help="run the rounds before the first rating round too")
     arguments = parser.parse_args()
-    print(asyncio.run(main(arguments.survey, arguments.participants, arguments.seed)))
+    print(asyncio.run(main(arguments.survey, arguments.participants, arguments.seed, arguments.all_rounds)))
