@@ -1,14 +1,16 @@
 """Benchmark: what a rating round asks of each person, at the seed's size.
 
-The seed's definition (surveys/carework.yaml) is rehearsed whole with 100 virtual participants (25 a
-group) against the emulator, by the rehearsal's own round runner (rehearsal/rounds.py): its schedule
-opens, reminds and closes each round, one member in five stops half-way and half of those come back
-after the reminder, one in eight changes an answer with /review, and every summary is sent. Before
-the first round, each second-round theme is given the seed's volume of ideas: bench/burden_ideas.csv
-holds 68 (10 innovations and 7 solutions for each of the four themes), and each rating round gets
-those of its theme, by `carework items import` when the CLI has it, else by the core's load_items as
-the rehearsal's synthesis would. So when the definition gains kinds and items_per_person, this same
-bench measures the round people get then.
+The seed's definition (surveys/carework.yaml) is rehearsed with 100 virtual participants (25 a group)
+against the emulator, by the rehearsal's own round runner (rehearsal/rounds.py): the definition's
+schedule opens, reminds and closes each round, one member in five stops half-way and half of those come
+back after the reminder, one in eight changes an answer with /review, and every summary is sent. The
+rounds before the first rating round are passed by (the schedule skips a round whose time has gone),
+since their answers change none of the figures and would triple the run; `--all-rounds` runs them too.
+Before the first round, each rating round is given the seed's volume of ideas: bench/burden_ideas.csv
+holds 68 (10 innovations and 7 solutions in each of the four themes), and each rating round gets those
+of its theme, by `carework items import` when the CLI has it (it carries kinds and descriptions), else by
+the core's load_items (titles only), as the rehearsal's synthesis would. So when the definition gains
+kinds and items_per_person, this same bench measures the round people get then.
 
 For each person who finished a rating round (every tap and every screen from its invitation to its
 thank-you, a reminder on the way included), the bench counts what they did and saw; the minutes come
@@ -25,7 +27,7 @@ The figures count what happened, not how long it took, so Telegram's pace is lif
 emulator's flood control is off, the bot's overall and per-chat pace raised), and the seed fixes every
 choice the virtual participants make, so runs repeat.
 
-Run: PYTHONPATH=. .venv/bin/python bench/burden.py [--participants 100] [--seed 2026] [--survey FILE]
+Run: PYTHONPATH=. .venv/bin/python bench/burden.py [--participants 100] [--seed 2026] [--survey FILE] [--all-rounds]
 """
 
 from __future__ import annotations
@@ -125,7 +127,7 @@ async def load_by_core(services: Services, c: Consultation, ideas: list[Idea]) -
 
 @dataclass
 class CountedParticipant(VirtualParticipant):
-    """A virtual participant who also notes each screen they see and each tap, and where each round's begin and end."""
+    """A virtual participant who also notes each screen they see and each tap, and where each round begins and ends."""
 
     events: list[Tap | Screen] = field(default_factory=list)
     spans: dict[int, list[int]] = field(default_factory=dict)  # round number -> [first event, end]
