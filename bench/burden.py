@@ -162,7 +162,7 @@ class CountedParticipant(VirtualParticipant):
 async def rehearse(
     survey: Path, participants: int, seed: int, folder: Path, all_rounds: bool = False
 ) -> list[CountedParticipant]:
-    """Runs every round of the definition with counted virtual participants; returns them."""
+    """Runs the definition's rounds with counted virtual participants; returns them."""
     c, ideas, database = load_definition(survey), read_ideas(), folder / "carework.db"
     by_cli = items_import_exists()
     if by_cli:
@@ -190,19 +190,24 @@ async def rehearse(
                 people = await recruit(client, services, c, participants, Random(seed))
                 stage = Stage(services, bot, RehearsalReport(participants), lambda n: None, Random(seed + 1))
                 await stage.each(people, lambda p: p.join(p.token), "joining")
-                rating = {number for number, _ in rating_rounds(c)}
-                for number, rnd in enumerate(c.rounds, start=1):
-                    if number < min(rating) and not all_rounds:
-                        continue  # the schedule passes it by: its answers change none of the figures
-                    started = time.perf_counter()
-                    await run_round(stage, rnd, number, people)
-                    print(f"round {number} ({rnd.id}) done in {time.perf_counter() - started:.0f} s", flush=True)
+                await run_rounds(stage, c, people, all_rounds)
             for failure in stage.report.failures[:10]:
                 print(f"  problem: {failure}")
         finally:
             await bot.stop()
             await services.close()
     return people
+
+
+async def run_rounds(stage: Stage, c: Consultation, people: list[CountedParticipant], all_rounds: bool) -> None:
+    """Runs the rating rounds (and, with all_rounds, those before them) one after another."""
+    first_rating = min(number for number, _ in rating_rounds(c))
+    for number, rnd in enumerate(c.rounds, start=1):
+        if number < first_rating and not all_rounds:
+            continue  # the schedule passes it by: its answers change none of the figures
+        started = time.perf_counter()
+        await run_round(stage, rnd, number, people)
+        print(f"round {number} ({rnd.id}) done in {time.perf_counter() - started:.0f} s", flush=True)
 
 
 async def recruit(client, services: Services, c: Consultation, count: int, rng: Random) -> list[CountedParticipant]:
