@@ -53,11 +53,12 @@ async def share_seed(tx: Tx, round_id: str, question_id: str, keep: bool) -> int
     return seed
 
 
-async def all_shares(tx: Tx) -> list[tuple[str, str, str, int, str]]:
-    """Returns every share as (participant code, round id, question id, position from 1, item id), in order."""
+async def coded_shares(tx: Tx, round_id: str | None = None) -> list[tuple[str, str, str, str, int, str]]:
+    """Returns every share as (code, group id, round id, question id, place from 1, item id), in order."""
     rows = await tx.fetchall(
-        "SELECT p.code, s.round_id, s.question_id, s.position, s.item_id FROM item_shares s"
-        " JOIN participants p ON p.id = s.participant_id"
-        " ORDER BY s.round_id, s.question_id, p.code, s.position"
+        "SELECT p.code, p.group_id, s.round_id, s.question_id, s.position, s.item_id FROM item_shares s"
+        " JOIN participants p ON p.id = s.participant_id WHERE ? IS NULL OR s.round_id = ?"
+        " ORDER BY s.round_id, s.question_id, p.code, s.position",
+        (round_id, round_id),
     )
-    return [(r[0], r[1], r[2], r[3] + 1, r[4]) for r in rows]
+    return [(r[0], r[1], r[2], r[3], r[4] + 1, r[5]) for r in rows]

@@ -6,8 +6,11 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from openpyxl import load_workbook
 
+from carework_core.research.codebook import STAT_COLUMNS
 from carework_core.storage.answers import coded_answers
+from tests.bot.test_cli import carework
 from tests.conftest import MINI
 
 IDEAS = ["Shift swaps", "Paid travel", "Peer circles", "Night buddies", "Rota app"]
@@ -87,3 +90,21 @@ async def test_each_person_rates_two_ideas_balanced_by_group_and_the_same_after_
         per_idea = Counter(a.answer.item_id for a in rated if groups[a.code] == group)
         counts = [per_idea.get(f"I{n}", 0) for n in range(1, 6)]
         assert sum(counts) == 6 and max(counts) - min(counts) <= 1, (group, counts)
+
+    # The export lists each person's share, and the figures count only those who rated each idea.
+    env = {"CAREWORK_DATABASE": str(stack.folder / "carework.db"), "CAREWORK_SURVEY": str(stack.folder / "shares.yaml")}
+    out = stack.folder / "export.xlsx"
+    assert carework("export", str(out), env=env).returncode == 0
+    book = load_workbook(out)
+    given = [row for row in book["Shares"].iter_rows(min_row=2, values_only=True)]
+    names = {"workforce": "Social care workforce", "lived": "People with lived experience of care"}
+    assert sorted((r[0], r[1], r[2], r[3], r[5]) for r in given) == sorted(
+        (a.code, names[groups[a.code]], "r2", "rate", a.answer.item_id) for a in rated
+    )
+    assert {(r[0], r[4]) for r in given} == {(code, place) for code in groups for place in (1, 2)}
+    names_of = [column.name for column in STAT_COLUMNS]
+    stats = [
+        dict(zip(names_of, row, strict=True)) for row in book["Item statistics"].iter_rows(min_row=2, values_only=True)
+    ]
+    counted = Counter(a.answer.item_id for a in rated)
+    assert {s["item_id"]: s["n"] for s in stats if s["group"] == "all"} == dict(counted)
