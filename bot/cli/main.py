@@ -94,7 +94,8 @@ def validate(
             typer.echo(problem)  # plain lines, never wrapped: editors and CI jump to FILE:LINE
         if not problems:
             c = load_definition(file)
-            for warning in share_warnings(file, c, participants) if participants else []:
+            loaded = _run(_loaded_sizes(database, file)) if participants and database else None
+            for warning in share_warnings(file, c, participants, loaded) if participants else []:
                 typer.echo(warning)
             questions = sum(len(r.questions) for r in c.rounds)
             typer.echo(
@@ -103,6 +104,16 @@ def validate(
             )
         failed |= bool(problems)
     raise typer.Exit(1 if failed else 0)
+
+
+async def _loaded_sizes(database: Path, survey: Path) -> dict[str, int]:
+    """Returns how many items each item set loaded in a database holds (sets loaded with items import)."""
+    key = load_settings(StoreSettings).invite_secret()
+    services = await Services.open(database, survey, SystemClock(), create=False, invite_key=key)
+    try:
+        return await services.item_lists.sizes()
+    finally:
+        await services.close()
 
 
 async def _changes_in(database: Path, survey: Path) -> list[str]:

@@ -23,3 +23,19 @@ def test_validate_warns_when_expected_raters_fall_below_min_group_size(tmp_path)
     enough = carework("validate", str(survey), "--participants", "30")  # 15 a group x 2/5 = 6 raters
     assert enough.returncode == 0 and "warning" not in enough.stdout, enough.stdout
     assert "warning" not in carework("validate", str(survey)).stdout  # no K given: nothing to expect
+
+
+def test_validate_counts_a_set_loaded_with_items_import_from_the_database(tmp_path):
+    survey = shares_survey(tmp_path)
+    survey.write_text(survey.read_text(encoding="utf-8").split("\nitem_sets:")[0] + "\n", encoding="utf-8")
+    env = {"CAREWORK_DATABASE": str(tmp_path / "c.db"), "CAREWORK_SURVEY": str(survey)}
+    assert carework("init", env=env).returncode == 0
+    unknown = carework("validate", str(survey), "--participants", "20", env=env)
+    assert unknown.returncode == 0 and "warning" not in unknown.stdout  # the set's size is not known yet
+    (tmp_path / "ideas.csv").write_text("id,title\n" + "".join(f"I{n},Idea {n}\n" for n in range(1, 9)))
+    assert carework("items", "import", str(tmp_path / "ideas.csv"), "--into", "r2", env=env).returncode == 0
+    counted = carework("validate", str(survey), "--participants", "20", "--database", env["CAREWORK_DATABASE"], env=env)
+    assert counted.returncode == 0, counted.stdout + counted.stderr
+    assert (
+        "about 2.5 raters per idea in each group (20 participants over 2 groups, 2 of 8 ideas each)" in counted.stdout
+    )
