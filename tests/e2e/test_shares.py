@@ -3,6 +3,7 @@ idea x group gets as even a number of raters as possible, and the same share aft
 
 from __future__ import annotations
 
+import csv
 from collections import Counter
 
 import pytest
@@ -108,3 +109,7 @@ async def test_each_person_rates_two_ideas_balanced_by_group_and_the_same_after_
     ]
     counted = Counter(a.answer.item_id for a in rated)
     assert {s["item_id"]: s["n"] for s in stats if s["group"] == "all"} == dict(counted)
+    csv_path = stack.folder / "r2.csv"
+    assert carework("summary", "stats", "r2", str(csv_path), env=env).returncode == 0
+    rows = list(csv.DictReader(csv_path.open(encoding="utf-8")))
+    assert {r["item_id"]: int(r["n"]) for r in rows if r["group"] == "all"} == dict(counted)
