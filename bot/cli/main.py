@@ -27,6 +27,7 @@ from carework_core.bootstrap import Services
 from carework_core.clock import SystemClock
 from carework_core.definitions.changes import removed_group
 from carework_core.definitions.loading import check_definition, line_of, load_definition, translation_problems
+from carework_core.definitions.share_checks import share_warnings
 from carework_core.errors import CareworkError, Problem
 from carework_core.people.invite_tokens import MAX_USES, check_uses
 
@@ -77,8 +78,11 @@ def backup(target: Path = typer.Argument(..., metavar="OUT", help="The new file 
 def validate(
     files: list[Path] = typer.Argument(..., help="Consultation definition files (YAML)."),
     database: Path | None = typer.Option(None, help="Also refuse changes to rounds opened in this database."),
+    participants: int | None = typer.Option(
+        None, min=1, help="Warn when this many people would leave an idea with too few raters in a group."
+    ),
 ) -> None:
-    """Checks definitions; prints every problem as FILE:LINE: path: reason."""
+    """Checks definitions; prints every problem as FILE:LINE: path: reason (warnings do not fail)."""
     failed = False
     for file in files:
         problems = [str(p) for p in check_definition(file)]
@@ -90,6 +94,9 @@ def validate(
             typer.echo(problem)  # plain lines, never wrapped: editors and CI jump to FILE:LINE
         if not problems:
             c = load_definition(file)
+            loaded = _run(_loaded_sizes(database, file)) if participants and database else None
+            for warning in share_warnings(file, c, participants, loaded) if participants else []:
+                typer.echo(warning)
             questions = sum(len(r.questions) for r in c.rounds)
             typer.echo(
                 f"{file}: ok ({len(c.groups)} groups, {len(c.themes)} themes, {len(c.rounds)} rounds, "
@@ -97,6 +104,16 @@ def validate(
             )
         failed |= bool(problems)
     raise typer.Exit(1 if failed else 0)
+
+
+async def _loaded_sizes(database: Path, survey: Path) -> dict[str, int]:
+    """Returns how many items each item set loaded in a database holds (sets loaded with items import)."""
+    key = load_settings(StoreSettings).invite_secret()
+    services = await Services.open(database, survey, SystemClock(), create=False, invite_key=key)
+    try:
+        return await services.item_lists.sizes()
+    finally:
+        await services.close()
 
 
 async def _changes_in(database: Path, survey: Path) -> list[str]:

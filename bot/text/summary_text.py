@@ -143,7 +143,7 @@ def _ratings_blocks(w: Words, summary: Summary, c: Consultation, group_id: str) 
             if cell.key in stats.disagreements:
                 line += " " + w("Groups see this differently.")
             lines.append(line)
-        blocks.append("\n".join(lines + _not_known(w, cells)))
+        blocks.append("\n".join(lines + _not_known(w, cells) + _raters(w, c, summary.round_id, question_id, cells)))
     if summary.reasons:
         blocks.append(
             w.plural(
@@ -162,6 +162,16 @@ def _not_known(w: Words, cells: list[CellStats]) -> list[str]:
     if not count:
         return []
     return [w.plural("{count} person did not know this idea.", "{count} people did not know this idea.", count)]
+
+
+def _raters(w: Words, c: Consultation, round_id: str, question_id: str, cells: list[CellStats]) -> list[str]:
+    """Says how many people rated an idea where each person rated a share (items_per_person), so ideas differ;
+    the criterion with the most answers counts everyone given the idea who answered it."""
+    q = c.round(round_id).question(question_id)
+    if getattr(q, "items_per_person", None) is None:
+        return []
+    count = max((cell.n + cell.not_sure + cell.dont_know for cell in cells), default=0)
+    return [w.plural("{count} person rated this idea.", "{count} people rated this idea.", count)]
 
 
 def _title(summary: Summary, c: Consultation, question_id: str, item_id: str | None) -> str:

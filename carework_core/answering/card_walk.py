@@ -15,9 +15,20 @@ async def asked_by_item(tx: Tx, c: Consultation, q: ItemRatingQuestion) -> dict[
     return {item_id: asked_of(c, q, kind) for item_id, kind in kinds.items()}
 
 
-async def next_card(tx: Tx, c: Consultation, q: ItemRatingQuestion, base: dict, rated: set) -> Ask | None:
-    """Returns the first card not yet rated, item by item and criterion by criterion; None when none is left."""
+async def cards_of(tx: Tx, q: ItemRatingQuestion, share: list[str] | None) -> list[tuple[str, str, str, str]]:
+    """Returns the items a person rates (their share, in its order; every item when `share` is None)."""
     items = await item_cards(tx, q.item_set)
+    if share is None:
+        return items
+    by_id = {item[0]: item for item in items}
+    return [by_id[item_id] for item_id in share if item_id in by_id]
+
+
+async def next_card(
+    tx: Tx, c: Consultation, q: ItemRatingQuestion, base: dict, rated: set, share: list[str] | None = None
+) -> Ask | None:
+    """Returns the first card not yet rated, item by item and criterion by criterion; None when none is left."""
+    items = await cards_of(tx, q, share)
     asked = await asked_by_item(tx, c, q)
     criteria = {k.id: k for k in c.criteria}
     for position, (item_id, *texts) in enumerate(items):
@@ -35,9 +46,11 @@ async def next_card(tx: Tx, c: Consultation, q: ItemRatingQuestion, base: dict, 
     return None  # no items loaded yet, or every item rated
 
 
-async def card_key(tx: Tx, c: Consultation, q: ItemRatingQuestion, card: tuple[int, int]) -> tuple[str, str] | None:
-    """Returns the (item id, criterion id) a card (item position, criterion index) names, or None."""
-    items = await item_cards(tx, q.item_set)
+async def card_key(
+    tx: Tx, c: Consultation, q: ItemRatingQuestion, card: tuple[int, int], share: list[str] | None = None
+) -> tuple[str, str] | None:
+    """Returns the (item id, criterion id) a card (item position in the person's share, criterion index) names."""
+    items = await cards_of(tx, q, share)
     position, index = card
     if not 0 <= position < len(items):
         return None

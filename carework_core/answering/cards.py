@@ -15,7 +15,7 @@ class CardViews:
         """Returns the card a button names while it is still the one waiting; otherwise raises StaleAction."""
         async with self.env.db.reading() as tx:
             person, rnd = await self._guard(tx, telegram_user_id, round_id)
-            step = await self._step(tx, rnd, await store.round_progress(tx, person.id, rnd.id))
+            step = await self._step(tx, rnd, await store.round_progress(tx, person.id, rnd.id), keep=False)
         if not isinstance(step, Ask) or step.waiting is not None or (step.number, step.card) != (number, card):
             raise StaleAction(f"card {card} of question {number} in round {round_id} is no longer the one waiting")
         return await self._carry.onto(person, step)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from carework_core.answering.card_walk import asked_by_item, card_key
 from carework_core.answering.followups import chooses_other, other_option, with_other
+from carework_core.answering.shares import share_of
 from carework_core.answering.steps import Ask, Item, Step, Waiting
 from carework_core.answering.vocabulary import checked_value, labels_of
 from carework_core.definitions.model import (
@@ -133,7 +134,7 @@ class Review:
                 await history.ask_change(tx, person.id, answer_id, self.env.stamp())
             else:
                 await history.drop_change(tx, person.id)
-            ask = await self._ask(tx, rnd, entry.number, own.answer)
+            ask = await self._ask(tx, rnd, entry.number, own.answer, person.id)
         return Changing(ask, entry)
 
     async def keep(self, telegram_user_id: int, round_id: str) -> None:
@@ -150,7 +151,7 @@ class Review:
             if not isinstance(q, ChoiceQuestion):
                 return None
             mine = [o for o in await history.own_answers(tx, person.id, rnd.id) if o.answer.question_id == q.id]
-            return await self._ask(tx, rnd, number, mine[-1].answer) if mine else None
+            return await self._ask(tx, rnd, number, mine[-1].answer, person.id) if mine else None
 
     # -- used inside answering's transactions ------------------------------------------------
 
@@ -164,7 +165,8 @@ class Review:
         if not isinstance(q, _TAPPED) or (isinstance(step, Ask) and (step.number, step.card) == (number, card)):
             return None
         if isinstance(q, ItemRatingQuestion):
-            key = await card_key(tx, self.env.consultation, q, card) if card is not None else None
+            share = await share_of(tx, rnd.id, q, person.id, keep=False)
+            key = await card_key(tx, self.env.consultation, q, card, share) if card is not None else None
             if key is None or key not in progress.cards(q.id):
                 return None
         elif q.id not in progress.done:
@@ -212,7 +214,7 @@ class Review:
         )
         if not isinstance(q, ChoiceQuestion):
             return None  # a typed answer's change, or a question the definition no longer has: no words for Other
-        return replace(await self._ask(tx, rnd, number, own.answer), waiting=Waiting(own.id, details.OTHER))
+        return replace(await self._ask(tx, rnd, number, own.answer, person.id), waiting=Waiting(own.id, details.OTHER))
 
     async def _other_words(self, tx: Tx, person: Participant, q: ChoiceQuestion, answer_id: int, value: str, at: str):
         """After a choice changed: Other newly chosen waits for its words; Other no longer chosen loses them."""
@@ -256,13 +258,16 @@ class Review:
             item = texts[q.item_set].get(a.item_id or "", a.item_id)
         return Entry(answer_id, number, q, item, criterion, tuple(labels_of(q, criterion, a.value)), a.value)
 
-    async def _ask(self, tx: Tx, rnd: Round, number: int, a: Answer) -> Ask:
-        """Returns the question (or item card) an answer was given to, as it was asked."""
+    async def _ask(self, tx: Tx, rnd: Round, number: int, a: Answer, participant_id: int) -> Ask:
+        """Returns the question (or item card) an answer was given to, as it was asked (in the person's share)."""
         q = rnd.questions[number - 1]
         base = dict(round=rnd, round_number=self._numbers[rnd.id], question=q, number=number, total=len(rnd.questions))
         if not isinstance(q, ItemRatingQuestion):
             return Ask(**base)
         items = await item_rows(tx, q.item_set)
+        share = await share_of(tx, rnd.id, q, participant_id, keep=False)
+        if share is not None:
+            items = [item for item in items if item[0] in share]  # a share keeps the set's order
         asked = await asked_by_item(tx, self.env.consultation, q)
         position = next((i for i, (item_id, _) in enumerate(items) if item_id == a.item_id), 0)
         return Ask(

@@ -10,6 +10,7 @@ from carework_core.answering.carry import Carry
 from carework_core.answering.continuations import joined_on
 from carework_core.answering.followups import FollowupActions, chooses_other
 from carework_core.answering.review import Changed, Review
+from carework_core.answering.shares import share_of
 from carework_core.answering.steps import (  # re-exported: callers know them as answering's results
     Ask,
     ButtonsExpected,
@@ -224,7 +225,8 @@ class Answering(FollowupActions, CardViews):
         async with self.env.db.reading() as tx:
             person = await self._person(tx, telegram_user_id)
             rnd = await self._active_round(tx, person)
-            step = await self._step(tx, rnd, await store.round_progress(tx, person.id, rnd.id)) if rnd else None
+            progress = await store.round_progress(tx, person.id, rnd.id) if rnd else None
+            step = await self._step(tx, rnd, progress, keep=False) if rnd else None
             if not isinstance(step, Ask):
                 return await elsewhere(tx, self.env.consultation, person, self.env.clock.now())
         return await self._carry.onto(person, step)
@@ -233,7 +235,7 @@ class Answering(FollowupActions, CardViews):
         """Returns where the participant is in a round, without changing anything."""
         async with self.env.db.reading() as tx:
             person, rnd = await self._guard(tx, telegram_user_id, round_id)
-            return await self._step(tx, rnd, await store.round_progress(tx, person.id, rnd.id))
+            return await self._step(tx, rnd, await store.round_progress(tx, person.id, rnd.id), keep=False)
 
     async def load_items(self, item_set: str, items: list[Item]) -> None:
         """Replaces an item set (the researchers' synthesis); refused once a round rating it has opened."""
@@ -256,8 +258,9 @@ class Answering(FollowupActions, CardViews):
 
     # -- derivation: reads only --------------------------------------------------------------
 
-    async def _step(self, tx: Tx, rnd: Round, progress: store.RoundProgress) -> Step:
-        """Returns the first unfinished question of a round, or RoundDone when none is left."""
+    async def _step(self, tx: Tx, rnd: Round, progress: store.RoundProgress, keep: bool = True) -> Step:
+        """Returns the first unfinished question of a round, or RoundDone when none is left; a share of items
+        reached for the first time is stored (`keep`, in a write) so that it stays the same."""
         for number, q in enumerate(rnd.questions, start=1):
             if q.id in progress.done:
                 continue
@@ -266,7 +269,8 @@ class Answering(FollowupActions, CardViews):
             )
             if not isinstance(q, ItemRatingQuestion):
                 return await self._attach(tx, progress, Ask(**base, examples_given=progress.count(q.id)))
-            ask = await next_card(tx, self.env.consultation, q, base, progress.cards(q.id))
+            share = await share_of(tx, rnd.id, q, progress.participant_id, keep)
+            ask = await next_card(tx, self.env.consultation, q, base, progress.cards(q.id), share)
             if ask is not None:
                 return ask
         return RoundDone(rnd, self._numbers[rnd.id])

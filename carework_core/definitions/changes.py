@@ -161,6 +161,11 @@ def _item_rating_changes(
         )
     if old.criteria_by_kind != new.criteria_by_kind:
         found.append(f"{where}: criteria_by_kind changed; a round that has opened keeps each kind's criteria")
+    if old.items_per_person != new.items_per_person:
+        found.append(
+            f"{where}: items_per_person changed from {old.items_per_person or 'every item'} to "
+            f"{new.items_per_person or 'every item'}; a round that has opened keeps the share each person rates"
+        )
     for crit_id in every_criterion(old):
         before, after = opened.criterion(crit_id), now.criterion(crit_id)
         if before is not None and after is not None:

@@ -236,6 +236,7 @@ class ItemRatingQuestion(QuestionBase):
     item_set: Id
     criteria: list[Id] = Field(default_factory=list)  # for an item with no kind, or a kind not listed below
     criteria_by_kind: dict[Id, list[Id]] = Field(default_factory=dict)
+    items_per_person: int | None = Field(default=None, ge=1)  # each person rates a share of the set (shares.py)
 
     @model_validator(mode="after")
     def _some_criteria(self) -> ItemRatingQuestion:

@@ -27,6 +27,7 @@ from carework_core.research import codebook as cb
 from carework_core.research import workbook_sources as sources
 from carework_core.research.csv_book import CsvBook, private_file
 from carework_core.research.earlier_answers import EARLIER_SHEET, earlier_rows
+from carework_core.research.shares_sheet import SHARES_SHEET, share_rows
 from carework_core.research.sheets import (
     FORBIDDEN,
     FORMULA_START,
@@ -191,7 +192,8 @@ async def _sheets(book: Book, tx: Any, scope: Scope, stats: dict) -> tuple[dict[
     voices = await voice_cells(tx, scope.round_id)
     counts["answers"] = await _put(book, cb.ANSWER_SHEET, _answer_rows(tx, scope, texts, reasons, voices))
     await _put(book, EARLIER_SHEET, earlier_rows(tx, scope, voices))  # changed answers' earlier versions
-    written = [people, cb.ANSWER_SHEET, EARLIER_SHEET, cb.answer_codes([scope.snaps[r] for r in rounds])]
+    await _put(book, SHARES_SHEET, await share_rows(tx, scope))  # the items each person was given to rate
+    written = [people, cb.ANSWER_SHEET, EARLIER_SHEET, SHARES_SHEET, cb.answer_codes([scope.snaps[r] for r in rounds])]
     answered = set(await stored.answered_rounds(tx))
     loaded = await stored.loaded_items(tx)
     kinds = {item_set: await item_kinds(tx, item_set) for item_set in {row[0] for row in loaded}}

@@ -19,7 +19,7 @@ from carework_core.errors import CareworkError, ItemListRejected, ItemsLocked, N
 from carework_core.research.item_checks import checked_items
 from carework_core.research.item_sheet import read_table
 from carework_core.storage.db import Tx
-from carework_core.storage.items import ItemDetail, item_details, opened_rounds, replace_item_details
+from carework_core.storage.items import ItemDetail, item_details, item_set_sizes, opened_rounds, replace_item_details
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,11 @@ class ItemLists:
             detail = {"file": path.name, "items": len(items), "item_sets": list(item_sets)}
             await audit(tx, self.env, actor, "items_import", into, json.dumps(detail))
         return ItemsImported(into, item_sets, len(items))
+
+    async def sizes(self) -> dict[str, int]:
+        """Returns how many items each loaded item set holds (for validate --participants)."""
+        async with self.env.db.reading() as tx:
+            return await item_set_sizes(tx)
 
     async def load_defined(self) -> list[DefinedSet]:
         """Stores each item set the definition writes out, unless a round rating it has opened."""

@@ -157,3 +157,8 @@ async def item_kinds(tx: Tx, item_set: str) -> dict[str, str]:
     """Returns each item's kind by item id; "" for an item given none."""
     rows = await tx.fetchall("SELECT item_id, kind FROM items WHERE item_set = ?", (item_set,))
     return {r[0]: r[1] or "" for r in rows}
+
+
+async def item_set_sizes(tx: Tx) -> dict[str, int]:
+    """Returns how many items each loaded item set holds."""
+    return {r[0]: r[1] for r in await tx.fetchall("SELECT item_set, COUNT(*) FROM items GROUP BY item_set")}

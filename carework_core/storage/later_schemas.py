@@ -247,3 +247,23 @@ ALTER TABLE items ADD COLUMN kind TEXT NOT NULL DEFAULT '';
 ALTER TABLE items ADD COLUMN descriptions TEXT;
 ALTER TABLE items ADD COLUMN notes_languages TEXT
 """
+
+# The items each person was given to rate when a question has items_per_person (in the order they see them),
+# and one random seed per question, stored so that a restart breaks ties between ideas the same way.
+ITEM_SHARES = """
+CREATE TABLE share_seeds (
+    round_id TEXT NOT NULL,
+    question_id TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    PRIMARY KEY (round_id, question_id)
+);
+CREATE TABLE item_shares (
+    round_id TEXT NOT NULL,
+    question_id TEXT NOT NULL,
+    participant_id INTEGER NOT NULL REFERENCES participants(id),
+    item_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (participant_id, round_id, question_id, item_id)
+);
+CREATE INDEX item_shares_by_item ON item_shares (round_id, question_id, item_id)
+"""

@@ -12,6 +12,7 @@ from carework_core.storage.db import Tx
 _OUTBOX_STATUSES = tuple(OutboxStatus)
 # The rows that hang off a participant, each found by an index led by participant_id.
 _OWN_ROWS = (
+    "item_shares",
     "progress",
     "participations",
     "reasons",

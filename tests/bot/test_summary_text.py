@@ -233,3 +233,23 @@ def test_a_summary_says_how_many_did_not_know_an_idea_in_english_and_welsh(mini)
     welsh = shown(summary_messages(summary, mini, "workforce", words("cy")))
     assert "Nid oedd 12 o bobl yn gwybod am y syniad hwn." in welsh
     assert "did not know this idea" not in shown(summary_messages(ratings_summary(), mini, "workforce"))
+
+
+def test_a_summary_of_shares_says_how_many_people_rated_each_idea(mini):
+    rate = mini.round("r2").question("rate")
+    shared = mini.model_copy(
+        update={
+            "rounds": [
+                mini.rounds[0],
+                mini.rounds[1].model_copy(
+                    update={"questions": [mini.rounds[1].questions[0], rate.model_copy(update={"items_per_person": 1})]}
+                ),
+            ]
+        }
+    )
+    text = shown(summary_messages(ratings_summary(), shared, "workforce"))
+    assert "Your group: 100%.\n10 people rated this idea.\n\n2. Paid travel time" in text  # i1: n 10 on each
+    assert "Nobody rated this on the scale.\n3 people rated this idea." in text  # i2: 3 said not sure
+    welsh = shown(summary_messages(ratings_summary(), shared, "workforce", words("cy")))
+    assert "Rhoddodd 10 o bobl sgôr i'r syniad hwn." in welsh
+    assert "rated this idea" not in shown(summary_messages(ratings_summary(), mini, "workforce"))  # everyone rated all

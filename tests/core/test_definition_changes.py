@@ -155,3 +155,13 @@ def test_an_opened_round_keeps_each_kinds_criteria_and_who_rates_them():
         "round r2, question rate, criterion newness: rated_by changed from participants to team; "
         "a round that has opened keeps who rates each criterion"
     ]
+
+
+def test_an_opened_round_keeps_its_items_per_person():
+    def shared(data):
+        question(data, 1, "rate")["items_per_person"] = 1
+
+    assert changed(shared, "r2") == [
+        "round r2, question rate: items_per_person changed from every item to 1; "
+        "a round that has opened keeps the share each person rates"
+    ]
