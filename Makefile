@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(PY) bench/intake.py
 	PYTHONPATH=. $(PY) bench/tap_cost.py
 	PYTHONPATH=. $(PY) bench/capacity.py --participants 1500
+	PYTHONPATH=. $(PY) bench/burden.py
 	PYTHONPATH=. $(PY) bench/answering.py
 	PYTHONPATH=. $(PY) bench/broadcast.py
 	PYTHONPATH=. $(PY) bench/summaries.py
