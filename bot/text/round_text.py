@@ -76,9 +76,9 @@ def _local(when: datetime, c: Consultation) -> datetime:
 
 def reminder(w: Words, target: ReminderTarget, c: Consultation) -> Reply:
     """Reminds someone who has not finished a round: how much is left and when it closes."""
-    rnd, left = target.round, target.questions_left
-    started = target.started or left < len(rnd.questions)
-    minutes = max(1, round(rnd.minutes * left / len(rnd.questions)))
+    rnd = target.round
+    started = target.started or target.share_left < 1
+    minutes = max(1, round(rnd.minutes * target.share_left))
     head = _round_head(w, target.number, rnd)
     if target.closes or rnd.schedule.closes:
         text = w(
@@ -88,10 +88,24 @@ def reminder(w: Words, target: ReminderTarget, c: Consultation) -> Reply:
         )
     else:
         text = w("A reminder: {head} is still open.", head=head)
-    text += " " + w.plural("You have {count} question left,", "You have {count} questions left,", left)
+    text += " " + _what_is_left(w, target)
     text += " " + w.plural("about {count} minute.", "about {count} minutes.", minutes)
     text += "\n\n" + (w("Tap Continue when you have a moment.") if started else w("Tap Start when you have a moment."))
     return Reply(text, ((Button(w("Continue") if started else w("Start"), cb.Begin(rnd.id)),),))
+
+
+def _what_is_left(w: Words, target: ReminderTarget) -> str:
+    """Says how many ideas are left to rate (when the person is on them) and how many questions besides."""
+    ideas, more = target.ideas_left, target.questions_left
+    if not ideas:
+        return w.plural("You have {count} question left,", "You have {count} questions left,", more)
+    if not more:
+        return w.plural("You have {count} idea left,", "You have {count} ideas left,", ideas)
+    return (
+        w.plural("You have {count} idea left", "You have {count} ideas left", ideas)
+        + " "
+        + w.plural("and {count} more question,", "and {count} more questions,", more)
+    )
 
 
 def round_closed(w: Words, number: int, coming: Coming | None = None) -> Reply:

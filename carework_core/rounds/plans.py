@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from carework_core.answering.left import left_in_round
 from carework_core.clock import iso, parse_iso
 from carework_core.definitions.model import Consultation, Round, parse_duration
 from carework_core.env import Env, audit
@@ -44,6 +45,7 @@ from carework_core.rounds.service import move_round, round_named, round_status
 from carework_core.storage import rounds as stored_rounds
 from carework_core.storage import schedule as stored
 from carework_core.storage import summaries as stored_summaries
+from carework_core.storage.answers import round_progress
 from carework_core.storage.db import Tx
 
 SCHEDULE_ACTOR = "schedule"
@@ -56,10 +58,12 @@ class ReminderTarget:
     participant: Participant
     round: Round
     number: int  # the round's number in the consultation, counting from 1
-    questions_left: int
+    questions_left: int  # besides the ideas left, when the person is on an item-rating question
     closes: datetime | None
     reminder: int  # which reminder of the round this is
     started: bool = False
+    ideas_left: int = 0  # ideas of the item-rating question the person is on still to rate (their share's)
+    share_left: float = 1.0  # the part of the round left, for the minutes a reminder says
 
     @property
     def dedupe_key(self) -> str:
@@ -132,11 +136,15 @@ class Plans:
         async with self.env.db.reading() as tx:
             plan = next(p for p in (await self._state(tx)).plans if p.round_id == rnd.id)
             people = await stored.unfinished_invited(tx, rnd.id, self._gap_start())
-        left = len(rnd.questions)
-        return [
-            ReminderTarget(p, rnd, number, max(1, left - done), plan.closes, action.number, started)
-            for p, done, started in people
-        ]
+            targets = []
+            for p, _, started in people:
+                left = await left_in_round(tx, self.env.consultation, rnd, await round_progress(tx, p.id, rnd.id))
+                targets.append(
+                    ReminderTarget(
+                        p, rnd, number, left.questions, plan.closes, action.number, started, left.ideas, left.share
+                    )
+                )
+        return targets
 
     async def send_reminder(self, action: SendReminder, messages: list[OutgoingMessage]) -> int:
         """Records a reminder and queues its messages in one transaction; returns how many were new."""
