@@ -363,4 +363,14 @@ class BackToCard(AtQuestion):
     criterion: int
 
 
-KINDS.update({k.prefix: k for k in (MoreAbout, BackToCard)})
+@dataclass(frozen=True)
+class ChangeMore(Callback):
+    """On the card of answer `answer` asked again (/review, Change): "More about this idea", or `back` to the card."""
+
+    prefix: ClassVar[str] = "cm"
+    round_id: str
+    answer: int
+    back: bool = False
+
+
+KINDS.update({k.prefix: k for k in (MoreAbout, BackToCard, ChangeMore)})

@@ -41,6 +41,18 @@ async def change(update: Update, context: CareworkContext) -> None:
     await respond(update, context, review_text.changing(context.words, shown, context.services.consultation))
 
 
+async def more(update: Update, context: CareworkContext) -> None:
+    """Shows the whole idea on a Change card in place ("More about this idea"), or that card again (Back)."""
+    query = update.callback_query
+    data = cb.unpack(query.data)
+    assert isinstance(data, cb.ChangeMore)
+    shown = await context.services.review.changing(update.effective_user.id, data.round_id, data.answer)
+    await answer_query(query)
+    c, w = context.services.consultation, context.words
+    reply = review_text.changing(w, shown, c) if data.back else review_text.more_about(w, shown)
+    await respond(update, context, Edit(query.message.message_id, reply))
+
+
 async def _keep(update: Update, context: CareworkContext, round_id: str) -> None:
     await context.services.review.keep(update.effective_user.id, round_id)
     where = await context.services.answering.whereabouts(update.effective_user.id)
@@ -56,4 +68,5 @@ HANDLERS = [
     CommandHandler("review", review),
     CallbackQueryHandler(page, pattern=matches(cb.ReviewPage)),
     CallbackQueryHandler(change, pattern=matches(cb.Change)),
+    CallbackQueryHandler(more, pattern=matches(cb.ChangeMore)),
 ]

@@ -29,20 +29,25 @@ def cut(text: str, limit: int = TEASER) -> str:
     return shown.rstrip(" ,.;:-") + "…"
 
 
-def more_row(w: Words, s: Ask) -> tuple[tuple[Button, ...], ...]:
-    """Returns the "More about this idea" button, when the card does not already show everything there is."""
+def more_row(w: Words, s: Ask, data: cb.Callback | None = None) -> tuple[tuple[Button, ...], ...]:
+    """Returns the "More about this idea" button, when the card does not already show everything there is.
+
+    `data` is what the button does; by default it opens the card waiting in the round."""
     if s.item is None or s.card is None:
         return ()
     more = len(w.label(s.item.description)) > TEASER or bool(w.label(s.item.notes))
-    return ((Button(w("More about this idea"), cb.MoreAbout(s.round.id, s.number, *s.card)),),) if more else ()
+    data = data or cb.MoreAbout(s.round.id, s.number, *s.card)
+    return ((Button(w("More about this idea"), data),),) if more else ()
 
 
-def more_about(w: Words, s: Ask) -> Reply:
-    """Returns the whole description and the evidence notes of the item on a card, with Back to the card."""
+def more_about(w: Words, s: Ask, back: cb.Callback | None = None) -> Reply:
+    """Returns the whole description and the evidence notes of the item on a card, with Back to the card
+    (`back`; by default the card waiting in the round)."""
     assert s.item is not None and s.card is not None
     parts = [f"<b>{w.text(s.item.text)}</b>"]
     if w.label(s.item.description):
         parts.append(w.text(s.item.description))
     if w.label(s.item.notes):
         parts.append(w("<b>Evidence</b>") + "\n" + w.text(s.item.notes))
-    return Reply("\n\n".join(parts), ((Button(w("Back"), cb.BackToCard(s.round.id, s.number, *s.card)),),))
+    back = back or cb.BackToCard(s.round.id, s.number, *s.card)
+    return Reply("\n\n".join(parts), ((Button(w("Back"), back),),))

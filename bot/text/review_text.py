@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import callbacks as cb
-from bot.text import render
+from bot.text import item_text, render
 from bot.text.catalogue import Html, Words
 from bot.text.render import Button, Reply
 from carework_core.answering.review import Changing, Entry, Listing, NothingToReview
@@ -53,7 +53,8 @@ def changing(w: Words, shown: Changing, c: Consultation) -> Reply:
     head = w("<b>Question {number} of {total}</b>", number=ask.number, total=ask.total)
     body = w.text(ask.question.text)
     if isinstance(ask.question, ItemRatingQuestion) and ask.item and ask.criterion:
-        body += "\n\n" + w("<i>{item}</i>", item=w.label(ask.item.text)) + "\n\n" + w.text(ask.criterion.question)
+        idea = w("<i>{item}</i>", item=w.label(ask.item.text)) + item_text.teaser(w, ask)  # as the round's card
+        body += "\n\n" + idea + "\n\n" + w.text(ask.criterion.question)
     now = w("Your answer now: <b>{answer}</b>", answer=_short(", ".join(entry.words), ANSWER_CHARS))
     keep = ((Button(w("Keep my answer"), cb.Change(ask.round.id, entry.answer_id, True)),),)
     if entry.typed:
@@ -63,7 +64,15 @@ def changing(w: Words, shown: Changing, c: Consultation) -> Reply:
     else:
         asked = render.step(w, ask, c)
         shown = _unskippable(Reply(f"{head}\n\n{body}\n\n{now}\n\n{w('Tap your new answer.')}", asked.buttons))
+        more = item_text.more_row(w, ask, cb.ChangeMore(ask.round.id, entry.answer_id))  # Back comes here
+        shown = Reply(shown.text, _without(shown.buttons, cb.MoreAbout) + more)
     return Reply(shown.text, shown.buttons + keep)  # tapping the answer it has already changes nothing
+
+
+def more_about(w: Words, shown: Changing) -> Reply:
+    """Returns the whole description and evidence of the idea on a Change card, with Back to that card."""
+    ask = shown.ask
+    return item_text.more_about(w, ask, cb.ChangeMore(ask.round.id, shown.entry.answer_id, back=True))
 
 
 def changed(w: Words, step: Step, c: Consultation) -> tuple[Reply, ...]:
@@ -86,8 +95,11 @@ def kept(w: Words) -> Reply:
 
 def _unskippable(reply: Reply) -> Reply:
     """Drops "Skip this question": a change replaces an answer, it cannot take it back."""
-    rows = tuple(row for row in reply.buttons if not any(isinstance(b.data, cb.Skip) for b in row))
-    return Reply(reply.text, rows)
+    return Reply(reply.text, _without(reply.buttons, cb.Skip))
+
+
+def _without(rows: tuple, kind: type[cb.Callback]) -> tuple:
+    return tuple(row for row in rows if not any(isinstance(b.data, kind) for b in row))
 
 
 def _mask(ask: Ask, entry: Entry) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from carework_core.answering.card_walk import asked_by_item, card_key
+from carework_core.answering.card_walk import asked_by_item, card_key, cards_of
 from carework_core.answering.followups import chooses_other, other_option, with_other
 from carework_core.answering.shares import share_of
 from carework_core.answering.steps import Ask, Item, Step, Waiting
@@ -125,17 +125,29 @@ class Review:
         """Asks a question again to change one answer; a typed answer's change waits for the next message."""
         async with self.env.db.transaction() as tx:
             person, rnd = await self._guard(tx, telegram_user_id, round_id)
-            own = await history.own_answer(tx, person.id, answer_id)
-            entry = await self._entry(tx, rnd, own.id, own.answer) if own and own.answer.round_id == rnd.id else None
-            if entry is None:
-                raise StaleAction(f"answer {answer_id} is not one of this person's in round {round_id}")
-            if entry.typed:
+            shown = await self._changing(tx, person, rnd, answer_id)
+            if shown.entry.typed:
                 await stored_reasons.close_offers(tx, person.id, stored_reasons.OfferStatus.PASSED)
                 await history.ask_change(tx, person.id, answer_id, self.env.stamp())
             else:
                 await history.drop_change(tx, person.id)
-            ask = await self._ask(tx, rnd, entry.number, own.answer, person.id)
-        return Changing(ask, entry)
+        return shown
+
+    async def changing(self, telegram_user_id: int, round_id: str, answer_id: int) -> Changing:
+        """Returns the idea card of an answer as Change asks it again, changing nothing ("More about this idea")."""
+        async with self.env.db.reading() as tx:
+            person, rnd = await self._guard(tx, telegram_user_id, round_id)
+            shown = await self._changing(tx, person, rnd, answer_id)
+        if shown.ask.item is None:
+            raise StaleAction(f"answer {answer_id} in round {round_id} rates no idea: it has nothing more to show")
+        return shown
+
+    async def _changing(self, tx: Tx, person: Participant, rnd: Round, answer_id: int) -> Changing:
+        own = await history.own_answer(tx, person.id, answer_id)
+        entry = await self._entry(tx, rnd, own.id, own.answer) if own and own.answer.round_id == rnd.id else None
+        if entry is None:
+            raise StaleAction(f"answer {answer_id} is not one of this person's in round {rnd.id}")
+        return Changing(await self._ask(tx, rnd, entry.number, own.answer, person.id), entry)
 
     async def keep(self, telegram_user_id: int, round_id: str) -> None:
         """Forgets a typed change the person asked for: their answer stays as it was."""
@@ -264,12 +276,9 @@ class Review:
         base = dict(round=rnd, round_number=self._numbers[rnd.id], question=q, number=number, total=len(rnd.questions))
         if not isinstance(q, ItemRatingQuestion):
             return Ask(**base)
-        items = await item_rows(tx, q.item_set)
-        share = await share_of(tx, rnd.id, q, participant_id, keep=False)
-        if share is not None:
-            items = [item for item in items if item[0] in share]  # a share keeps the set's order
+        items = await cards_of(tx, q, await share_of(tx, rnd.id, q, participant_id, keep=False))  # as in the round
         asked = await asked_by_item(tx, self.env.consultation, q)
-        position = next((i for i, (item_id, _) in enumerate(items) if item_id == a.item_id), 0)
+        position = next((i for i, (item_id, *_) in enumerate(items) if item_id == a.item_id), 0)
         return Ask(
             **base,
             item=Item(*items[position]) if items else Item(a.item_id or "", a.item_id or ""),

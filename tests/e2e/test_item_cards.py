@@ -123,3 +123,38 @@ async def test_a_list_loaded_with_items_import_is_what_people_rate(stack):
     await ann.tap("More about this idea")
     more = await ann.wait_for(lambda c: LONG in c[-1].text)
     assert more[-1].text.endswith("Evidence\nTwo trusts use it.")
+
+
+async def test_a_change_card_shows_the_idea_as_the_round_did_and_more_about_it_comes_back_to_it(listed):
+    stack = listed
+    ann = await stack.joined("Ann")
+    card = await first_card(stack, ann)
+    await ann.tap("A lot")
+    await ann.wait_for(lambda c: "How new is this?" in c[-1].text)
+    await ann.tap("Quite new")
+    await ann.wait_for(lambda c: "Peer circles" in c[-1].text)
+
+    await ann.send("/review")
+    await ann.wait_for(lambda c: c[-1].text.startswith("Your answers in round 2"))
+    await ann.tap("Change 2")  # 1 is the role; 2 is the first idea's evidence
+    changing = (await ann.wait_for(lambda c: "Your answer now: A lot" in c[-1].text))[-1]
+    teaser = card.text.split("\n\n")[2]  # the title and the start of the description, as on the round's card
+    assert teaser.startswith("Shift swaps in an app\n") and teaser.endswith("…")
+    assert f"\n\n{teaser}\n\nHow much evidence" in changing.text and LONG not in changing.text
+    assert changing.buttons[-2:] == [["More about this idea"], ["Keep my answer"]]
+
+    await ann.tap("More about this idea")
+    more = await ann.wait_for(lambda c: any(m.message_id == changing.message_id and LONG in m.text for m in c))
+    shown = next(m for m in more if m.message_id == changing.message_id)
+    assert shown.text.endswith("Evidence\nTwo trusts have used it since 2024; sickness absence fell.")
+    assert shown.buttons == [["Back"]]
+    await ann.tap("Back")
+    back = await ann.wait_for(lambda c: any(m.message_id == changing.message_id and m.buttons != [["Back"]] for m in c))
+    again = next(m for m in back if m.message_id == changing.message_id)
+    assert (again.text, again.buttons) == (changing.text, changing.buttons)
+
+    await ann.tap("Some")  # the Change card still changes the answer it showed
+    await ann.wait_for(lambda c: "Peer circles" in c[-1].text and c[-1].message_id != card.message_id)
+    async with stack.services.env.db.reading() as tx:
+        rated = [(a.item_id, a.criterion_id, a.value) for a in await all_answers(tx) if a.question_id == "rate"]
+    assert rated == [("I1", "evidence", "2"), ("I1", "newness", "2")]
