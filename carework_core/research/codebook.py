@@ -160,7 +160,12 @@ def item_sheet(c: Consultation) -> Sheet:
         Column("description", "the team's short description"),
         Column("theme", "the team's theme"),
         Column("evidence_notes", "the team's notes on the evidence behind it"),
+        Column("kind", "the kind of idea it is (e.g. innovation, solution), which sets the criteria it is rated on"),
     ]
+    for lang in c.languages[1:]:  # named as `carework items import` reads them, so the sheet can go back in
+        columns.append(Column(f"title_{lang}", f"the item as participants see it, in {lang}"))
+        columns.append(Column(f"description_{lang}", f"the team's short description, in {lang}"))
+        columns.append(Column(f"evidence_{lang}", f"the team's notes on the evidence behind it, in {lang}"))
     for k in c.criteria:
         columns.append(Column(f"score_{k.id}", f"the team's review score on {k.name}", scale_codes(k.scale)))
     return Sheet("Items", tuple(columns), ITEM_SHEET_NOTE)

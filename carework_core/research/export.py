@@ -205,7 +205,7 @@ async def _sheets(book: Book, tx: Any, scope: Scope, stats: dict) -> tuple[dict[
     for item_set in {row[0] for row in loaded}:
         details |= {(item_set, k): v for k, v in (await sources.item_details(tx, item_set)).items()}
     items = cb.item_sheet(c)
-    await _put(book, items, item_rows(loaded, details, [k.id for k in c.criteria]))
+    await _put(book, items, item_rows(loaded, details, [k.id for k in c.criteria], tuple(c.languages[1:])))
     sets = {f"{rid}/{q.id}": q.item_set for rid, s in scope.snaps.items() for q in s.round.questions if _is_items(q)}
     team = {}
     for rid in (r for r in rounds if r in stats):

@@ -23,12 +23,18 @@ SCORE = "score_"
 
 Problems = list[tuple[Place | None, str]]
 
+# The export's Items sheet goes back in as it is: it names three columns its own way and adds three a list
+# does not need; its rows of other item sets than the ones loaded are left out.
+EXPORT_NAMES = {"item_id": "id", "text": "title", "evidence_notes": "evidence"}
+EXPORT_ONLY = ("item_set", "position", "source_examples")
+
 
 def checked_items(
     table: ItemTable, c: Consultation, raters: tuple[ItemRatingQuestion, ...] = ()
 ) -> tuple[list[ItemDetail], Problems]:
     """Returns the items of a list and every problem found in it (the items count only without problems);
     an item whose kind one of the `raters` questions cannot rate is refused."""
+    table = as_item_list(table, {q.item_set for q in raters})
     problems = list(table.problems)
     if problems and not table.columns:
         return [], problems  # the file itself could not be read
@@ -46,6 +52,20 @@ def checked_items(
     if not table.rows:
         problems.append((table.place(2, 1), "no items: fill in at least one row (id and title)"))
     return items, problems
+
+
+def as_item_list(table: ItemTable, item_sets: set[str]) -> ItemTable:
+    """Reads the export's Items sheet (known by its item_set column) as an item list of these item sets."""
+    if "item_set" not in table.columns or "id" in table.columns:
+        return table
+    sets = table.columns["item_set"]
+    rows = [(n, row) for n, row in table.rows if not item_sets or _cell(row, sets) in item_sets | {""}]
+    columns = {EXPORT_NAMES.get(name, name): n for name, n in table.columns.items() if name not in EXPORT_ONLY}
+    return ItemTable(columns, rows, table.place, list(table.problems))
+
+
+def _cell(row: list[str], column: int) -> str:
+    return row[column - 1].strip() if column <= len(row) else ""
 
 
 def known_columns(c: Consultation) -> list[str]:

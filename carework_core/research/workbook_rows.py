@@ -10,6 +10,7 @@ from typing import Any
 from carework_core.answering.vocabulary import labels_of
 from carework_core.clock import parse_iso
 from carework_core.definitions.changes import RoundSnapshot
+from carework_core.definitions.local_text import languages_of
 from carework_core.definitions.model import Consultation, ExamplesQuestion, ItemRatingQuestion, TextQuestion
 from carework_core.people.language import fitting_language
 from carework_core.research.codebook import Slot, coded
@@ -205,14 +206,19 @@ def _places(slots: list[Slot]) -> _Places:
     return places
 
 
-def item_rows(loaded: list[tuple[str, str, str, int]], details: dict, criteria: list[str]) -> Iterable[list[Any]]:
-    """Yields the Items sheet: each loaded item with the synthesis' details where they exist."""
+def item_rows(
+    loaded: list[tuple[str, str, str, int]], details: dict, criteria: list[str], further: tuple[str, ...] = ()
+) -> Iterable[list[Any]]:
+    """Yields the Items sheet: each loaded item with the synthesis' details where they exist, its kind, and
+    its title, description and evidence in each `further` language (the definition's after its first)."""
     for item_set, item_id, text, position in loaded:
         d = details.get((item_set, item_id))
         sources = ";".join(getattr(d, "sources", ()) or ())
         scores = getattr(d, "scores", {}) or {}
-        said = [getattr(d, "description", ""), getattr(d, "theme", ""), getattr(d, "notes", "")]
-        yield [item_set, item_id, text, position, sources, *said] + [scores.get(k) for k in criteria]
+        said = [str(getattr(d, name, "")) for name in ("description", "theme", "notes", "kind")]
+        texts = [getattr(d, name, "") for name in ("title", "description", "notes")]
+        translated = [languages_of(t).get(lang, "") for lang in further for t in texts]
+        yield [item_set, item_id, text, position, sources, *said, *translated] + [scores.get(k) for k in criteria]
 
 
 def stat_rows(stats: dict[str, RoundStats], item_sets: dict[str, str], team: dict | None = None) -> Iterable[list[Any]]:

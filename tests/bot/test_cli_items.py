@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sqlite3
+import zipfile
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from tests.bot.test_cli import carework
 from tests.conftest import MINI, ROOT
@@ -196,3 +199,50 @@ def test_validate_names_file_and_line_of_an_item_set_problem(tmp_path):
     assert result.stdout.strip() == (
         f"{survey}:{line}: item_sets.ideas[1].id: item id I1 is used twice in ideas; give each item its own id"
     )
+
+
+def test_the_exports_items_sheet_has_kinds_and_every_language_and_goes_back_in_as_it_is(tmp_path):
+    env = {"CAREWORK_DATABASE": str(tmp_path / "c.db"), "CAREWORK_SURVEY": str(CYMRAEG)}
+    assert carework("init", env=env).returncode == 0
+    further = ["title_cy", "description_cy", "evidence_cy"]
+    path = workbook(
+        tmp_path / "items.xlsx",
+        [
+            ["id", "title", "description", "theme", "kind", "evidence", *further, "score_evidence"],
+            ["I1", "Shift swaps", "Swaps on a phone.", "wellbeing", "innovation", "Two trusts"]
+            + ["Cyfnewid shifftiau", "Cyfnewid ar ffôn.", "Dwy ymddiriedolaeth", 2],
+            ["I2", "Peer circles", "", "", "solution", "", "Cylchoedd cymheiriaid"],
+        ],
+    )
+    assert carework("items", "import", str(path), "--into", "r3", env=env).returncode == 0
+    before = stored(tmp_path / "c.db")
+
+    out = tmp_path / "export.xlsx"
+    assert carework("export", str(out), env=env).returncode == 0, "export"
+    book = load_workbook(out)
+    rows = [list(r) for r in book["Items"].iter_rows(values_only=True)]
+    assert rows[0][5:] == ["description", "theme", "evidence_notes", "kind", *further, "score_evidence"]
+    assert rows[1][1:3] + rows[1][5:] == ["I1", "Shift swaps", "Swaps on a phone.", "wellbeing", "Two trusts"] + [
+        "innovation",
+        "Cyfnewid shifftiau",
+        "Cyfnewid ar ffôn.",
+        "Dwy ymddiriedolaeth",
+        2,
+    ]
+    assert rows[2][5:] == [None, None, None, "solution", "Cylchoedd cymheiriaid", None, None, None]  # empty stays empty
+
+    zipped = tmp_path / "export.zip"
+    assert carework("export", str(zipped), "--format", "csv", env=env).returncode == 0
+    with zipfile.ZipFile(zipped) as z:
+        lines = list(csv.reader(io.TextIOWrapper(z.open("items.csv"), encoding="utf-8-sig")))
+    assert lines[0] == [str(v) for v in rows[0]]
+    assert lines[1][-5:] == ["innovation", "Cyfnewid shifftiau", "Cyfnewid ar ffôn.", "Dwy ymddiriedolaeth", "2"]
+
+    # The sheet goes back in as it is; an edit made in it is what is loaded.
+    assert carework("items", "import", str(out), "--into", "r3", env=env).returncode == 0
+    assert stored(tmp_path / "c.db") == before
+    book["Items"].cell(row=2, column=rows[0].index("description_cy") + 1).value = "Cyfnewid ar y ffôn."
+    book.save(out)
+    again = carework("items", "import", str(out), "--into", "r3", env=env)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(stored(tmp_path / "c.db")[0][7]) == {"en": "Swaps on a phone.", "cy": "Cyfnewid ar y ffôn."}

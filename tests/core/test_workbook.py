@@ -322,7 +322,7 @@ async def test_items_list_each_loaded_item(services, tmp_path):
     await export_workbook(services.env, out)
     items = table(load_workbook(out), "Items")
     assert items[0][:7] == ("item_set", "item_id", "text", "position", "source_examples", "description", "theme")
-    assert items[0][7:] == ("evidence_notes", "score_evidence", "score_newness")
+    assert items[0][7:] == ("evidence_notes", "kind", "score_evidence", "score_newness")
     assert [r[:4] for r in items[1:]] == [("ideas", "i1", "Rota apps", 0), ("ideas", "i2", "Peer circles", 1)]
 
 
@@ -376,7 +376,7 @@ async def test_items_and_answers_carry_the_synthesis_and_reasons_where_those_par
     book = load_workbook(out)
     assert table(book, "Items")[1] == (
         *("ideas", "i1", "Rota apps", 0, "E1;E7", "Apps to swap shifts", "tech"),
-        *("Two trusts", 2, None),
+        *("Two trusts", None, 2, None),  # no kind
     )
     answers = {(r[5], r[9]): r for r in table(book, "Answers")[1:]}
     assert answers[("examples", None)][14:] == (
