@@ -6,7 +6,7 @@ schedule opens, reminds and closes each round, one member in five stops half-way
 back after the reminder, one in eight changes an answer with /review, and every summary is sent. The
 rounds before the first rating round are passed by (the schedule skips a round whose time has gone),
 since their answers change none of the figures and would triple the run; `--all-rounds` runs them too.
-Before the first round, each rating round is given the seed's volume of ideas: bench/burden_ideas.csv
+Before the first round, each rating round is given the seed's volume of ideas: surveys/carework-ideas.csv
 holds 68 (10 innovations and 7 solutions in each of the four themes), and each rating round gets those
 of its theme, by `carework items import` when the CLI has it (it carries kinds and descriptions), else by
 the core's load_items (titles only), as the rehearsal's synthesis would. So when the definition gains
@@ -64,7 +64,7 @@ from rehearsal.run import REHEARSAL_TOKEN, log_to
 
 ROOT = Path(__file__).resolve().parents[1]
 SURVEY = ROOT / "surveys" / "carework.yaml"
-IDEAS = ROOT / "bench" / "burden_ideas.csv"
+IDEAS = ROOT / "surveys" / "carework-ideas.csv"  # the rehearsal imports the same list (rehearsal/ideas.py)
 BENCH_PACE = 100_000.0  # the bot's overall pace, far above Telegram's 30: the figures do not depend on time
 CHAT_PACE = 50.0  # messages a second to one chat, for the bot's sender (Telegram allows about one)
 THINK = (0.0, 0.05)  # seconds a virtual person pauses before each answer
