@@ -6,11 +6,10 @@ schedule opens, reminds and closes each round, one member in five stops half-way
 back after the reminder, one in eight changes an answer with /review, and every summary is sent. The
 rounds before the first rating round are passed by (the schedule skips a round whose time has gone),
 since their answers change none of the figures and would triple the run; `--all-rounds` runs them too.
-Before the first round, each rating round is given the seed's volume of ideas: bench/burden_ideas.csv
+Before the first round, each rating round is given the seed's volume of ideas: surveys/carework-ideas.csv
 holds 68 (10 innovations and 7 solutions in each of the four themes), and each rating round gets those
-of its theme, by `carework items import` when the CLI has it (it carries kinds and descriptions), else by
-the core's load_items (titles only), as the rehearsal's synthesis would. So when the definition gains
-kinds and items_per_person, this same bench measures the round people get then.
+of its theme, imported as `carework items import` would (rehearsal/ideas.py, as the rehearsal does), with
+kinds and descriptions; the definition's criteria by kind and items_per_person decide what each person rates.
 
 For each person who finished a rating round (every tap and every screen from its invitation to its
 thank-you, a reminder on the way included), the bench counts what they did and saw; the minutes come
@@ -34,11 +33,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
-import os
 import sqlite3
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -47,43 +42,28 @@ from pathlib import Path
 from random import Random
 
 from bench.burden_model import Load, Screen, Tap, load_of, median, percentile
-from bench.capacity import emulator_process
 from bot.runner import RunningBot
 from bot.settings import Settings
 from bot.transport.sender import Bucket
 from botapi_emulator import ChatMessage, EmulatorClient
-from carework_core.answering.service import Item
 from carework_core.bootstrap import Services
 from carework_core.clock import ShiftedClock
 from carework_core.definitions.loading import load_definition
 from carework_core.definitions.model import Consultation, ItemRatingQuestion, Round
 from rehearsal.bank import TextSource
+from rehearsal.emulator import emulator_process
+from rehearsal.ideas import import_ideas
 from rehearsal.participant import VirtualParticipant
 from rehearsal.rounds import RehearsalReport, Stage, first_scheduled, run_round
 from rehearsal.run import REHEARSAL_TOKEN, log_to
 
 ROOT = Path(__file__).resolve().parents[1]
 SURVEY = ROOT / "surveys" / "carework.yaml"
-IDEAS = ROOT / "bench" / "burden_ideas.csv"
+IDEAS = ROOT / "surveys" / "carework-ideas.csv"  # the rehearsal imports the same list (rehearsal/ideas.py)
 BENCH_PACE = 100_000.0  # the bot's overall pace, far above Telegram's 30: the figures do not depend on time
 CHAT_PACE = 50.0  # messages a second to one chat, for the bot's sender (Telegram allows about one)
 THINK = (0.0, 0.05)  # seconds a virtual person pauses before each answer
 PATIENCE = 300.0  # seconds a virtual person waits for each reply on a loaded machine
-
-
-@dataclass(frozen=True)
-class Idea:
-    id: str
-    title: str
-    description: str
-    theme: str
-    kind: str
-
-
-def read_ideas(path: Path = IDEAS) -> list[Idea]:
-    """Reads the ideas file: id, title, description, theme, kind."""
-    with path.open(encoding="utf-8", newline="") as file:
-        return [Idea(**row) for row in csv.DictReader(file)]
 
 
 def rating_rounds(c: Consultation) -> list[tuple[int, Round]]:
@@ -95,34 +75,6 @@ def rating_rounds(c: Consultation) -> list[tuple[int, Round]]:
 
 def item_sets(rnd: Round) -> list[str]:
     return list(dict.fromkeys(q.item_set for q in rnd.questions if isinstance(q, ItemRatingQuestion)))
-
-
-def items_import_exists() -> bool:
-    """Says whether the CLI has `carework items import` (issue 20), which carries kinds and descriptions."""
-    command = [sys.executable, "-m", "bot.cli.main", "items", "import", "--help"]
-    return subprocess.run(command, cwd=ROOT, capture_output=True).returncode == 0
-
-
-def import_by_cli(c: Consultation, ideas: list[Idea], survey: Path, database: Path, folder: Path) -> None:
-    """Imports each rating round's ideas (those of its theme) with `carework items import FILE --into ROUND`."""
-    env = os.environ | {"CAREWORK_DATABASE": str(database), "CAREWORK_SURVEY": str(survey)}
-    for _, rnd in rating_rounds(c):
-        path = folder / f"ideas-{rnd.id}.csv"
-        with path.open("w", encoding="utf-8", newline="") as file:
-            writer = csv.writer(file)
-            writer.writerow(["id", "title", "description", "theme", "kind"])
-            writer.writerows([i.id, i.title, i.description, i.theme, i.kind] for i in ideas if i.theme == rnd.theme)
-        command = [sys.executable, "-m", "bot.cli.main", "items", "import", str(path), "--into", rnd.id]
-        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-        if done.returncode:
-            raise SystemExit(f"carework items import {path.name} --into {rnd.id} failed:\n{done.stderr}{done.stdout}")
-
-
-async def load_by_core(services: Services, c: Consultation, ideas: list[Idea]) -> None:
-    """Loads each rating round's ideas (those of its theme) with the core's load_items, titles only."""
-    for _, rnd in rating_rounds(c):
-        for item_set in item_sets(rnd):
-            await services.answering.load_items(item_set, [Item(i.id, i.title) for i in ideas if i.theme == rnd.theme])
 
 
 @dataclass
@@ -163,16 +115,12 @@ async def rehearse(
     survey: Path, participants: int, seed: int, folder: Path, all_rounds: bool = False
 ) -> list[CountedParticipant]:
     """Runs the definition's rounds with counted virtual participants; returns them."""
-    c, ideas, database = load_definition(survey), read_ideas(), folder / "carework.db"
-    by_cli = items_import_exists()
-    if by_cli:
-        import_by_cli(c, ideas, survey, database, folder)
+    c, database = load_definition(survey), folder / "carework.db"
     first = first_scheduled(c)
     services = await Services.open(database, survey, ShiftedClock(start=first - timedelta(hours=1) if first else None))
-    if not by_cli:
-        await load_by_core(services, c, ideas)
-    print(f"ideas loaded by {'carework items import' if by_cli else 'the core load_items'}", flush=True)
-    with emulator_process() as url:  # a process of its own: the bot and the crowd share this one
+    for _, rnd in rating_rounds(c):  # as `carework items import` loads them, kinds and descriptions included
+        await import_ideas(services, rnd, IDEAS, folder)
+    async with emulator_process(flood_control=False) as url:  # a process of its own
         settings = Settings(
             telegram_token=REHEARSAL_TOKEN,
             telegram_api_url=url,

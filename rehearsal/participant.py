@@ -22,6 +22,10 @@ HELD = "What we hold about you"
 WELCOME_BACK = "Welcome back."
 # Buttons that answer nothing: "More about this idea" only reads on (the burden benchmark counts answering taps).
 NOT_ACTIONS = {"Skip this question", "More about this idea"}
+# How often a virtual person says they cannot answer: a chosen rate, not a uniform pick among the buttons
+# (which would make "Not sure" one answer in four on a three-point scale).
+DONT_KNOW, DONT_KNOW_CHANCE = "I don't know this idea", 0.03  # a card's chance: most people know most ideas
+NOT_SURE, NOT_SURE_CHANCE = "Not sure", 0.1
 KEEP_OR_DONE = {"Keep my answer", "Done"}
 OTHER_WORDS = "In a few words, what is it?"
 
@@ -119,10 +123,18 @@ class VirtualParticipant:
             elif "Tick all that apply" in message.text:
                 message = await self._tick(message, theme_id)
             else:
-                labels = [b for row in message.buttons for b in row if b not in NOT_ACTIONS]
-                message = await self._tap(self.rng.choice(labels), message)
+                message = await self._tap(self._pick(message), message)
         self.paused.discard(number)
         self.finished[number] = max((m.message_id for m in await self.user.chat()), default=0)
+
+    def _pick(self, message: ChatMessage) -> str:
+        """Chooses a button: now and then "I don't know this idea" or "Not sure", else any other at random."""
+        for label, chance in ((DONT_KNOW, DONT_KNOW_CHANCE), (NOT_SURE, NOT_SURE_CHANCE)):
+            if _has(message, label) and self.rng.random() < chance:
+                return label
+        return self.rng.choice(
+            [b for row in message.buttons for b in row if b not in NOT_ACTIONS | {DONT_KNOW, NOT_SURE}]
+        )
 
     async def _type_or_pass(self, message: ChatMessage, theme_id: str) -> ChatMessage:
         """Types an answer; now and then skips a follow-up, or says they have no example."""

@@ -47,7 +47,7 @@ def show(report: RehearsalReport, out: Path, console: Console | None = None) -> 
         f"voice notes, changes:    {report.voice_notes} voice notes; {report.changed} answers changed with /review\n"
         f"withdrew at the end:     {report.withdrawn}\n"
         f"summaries sent:          {report.summaries} (charts written: {report.charts})\n"
-        f"items from synthesis:    {_synthesis(report.synthesis)}\n"
+        f"items to rate:           {_synthesis(report.synthesis)}\n"
         f"emulator refusals:       {report.refusals} ({report.unexpected_refusals} not caused by injected faults)\n"
         f"took:                    {report.seconds:.0f} s\n"
         f"written to:              {out}/export.xlsx, synthesis-ROUND.xlsx, trace.jsonl, transcripts/, charts/, bot.log",
@@ -67,8 +67,9 @@ def _by_group(counts: dict[str, int]) -> str:
 
 
 def _synthesis(loaded: dict[str, tuple[str, int, int]]) -> str:
-    """Returns e.g. "r2 4 items from 9 examples of r1; r4 3 items from 5 examples of r3"."""
+    """Returns e.g. "r2 4 items from 9 examples of r1; r4 17 items from carework-ideas.csv"."""
     said = [
-        f"{rnd} {items} items from {examples} examples of {source}" for rnd, (source, items, examples) in loaded.items()
+        f"{rnd} {items} items from " + (source if source.endswith(".csv") else f"{examples} examples of {source}")
+        for rnd, (source, items, examples) in loaded.items()
     ]
     return "; ".join(said) or "none (no round rates items)"

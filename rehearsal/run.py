@@ -25,6 +25,7 @@ from carework_core.definitions.model import Consultation
 from rehearsal import synthesis
 from rehearsal.bank import TextSource
 from rehearsal.emulator import emulator_process
+from rehearsal.ideas import ideas_beside, import_ideas
 from rehearsal.participant import VirtualParticipant
 from rehearsal.rounds import Progress, RehearsalReport, Stage, count_reminders, first_scheduled, run_round
 
@@ -76,7 +77,7 @@ async def rehearse(
             stage = Stage(services, bot, report, progress, rng, out=out)
             await stage.each(people, partial(_join, progress=progress), "joining")
             for number, rnd in enumerate(consultation.rounds, start=1):
-                loaded = await synthesis.load_items(services, rnd, out, rng)
+                loaded = await _items_for(services, rnd, out, rng, ideas_beside(survey))
                 if loaded:
                     report.synthesis[rnd.id] = loaded
                 await run_round(stage, rnd, number, people)
@@ -126,6 +127,12 @@ async def _drain(services: Services, timeout: float = 60) -> None:
 async def _join(person: VirtualParticipant, progress: Progress) -> None:
     await person.join(person.token)
     progress(1)
+
+
+async def _items_for(services: Services, rnd, out: Path, rng: Random, ideas: Path | None):
+    """Gives a rating round its items: the definition's own list of its theme, else the synthesis of examples."""
+    listed = await import_ideas(services, rnd, ideas, out) if ideas and synthesis.rates_items(rnd) else None
+    return listed or await synthesis.load_items(services, rnd, out, rng)
 
 
 def _hour_before(when: datetime | None) -> datetime | None:

@@ -34,13 +34,18 @@ async def export_examples(services: Services, rnd: Round, folder: Path) -> None:
 
 async def load_items(services: Services, rnd: Round, folder: Path, rng: Random) -> tuple[str, int, int] | None:
     """Fills and imports the Items sheet for a rating round; returns (source round, items, examples)."""
-    if not any(isinstance(q, ItemRatingQuestion) for q in rnd.questions):
+    if not rates_items(rnd):
         return None
     source = source_round(services.consultation, rnd)
     path = workbook_of(folder, source)
     await asyncio.to_thread(fill_items, path, services.consultation, Random(rng.random()))
     done = await services.synthesis.import_items(path, rnd.id, actor="rehearsal")
     return source, done.items, done.examples
+
+
+def rates_items(rnd: Round) -> bool:
+    """Says whether a round rates items, so needs some before it opens."""
+    return any(isinstance(q, ItemRatingQuestion) for q in rnd.questions)
 
 
 def source_round(c: Consultation, rnd: Round) -> str:

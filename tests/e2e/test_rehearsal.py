@@ -87,7 +87,7 @@ def test_rehearse_writes_export_trace_and_transcripts(tmp_path):
     log = (out / "bot.log").read_text()
     assert "participant registered" in log and "Rota swaps" not in log
     # The rating round rates what the team made of round 1's examples: one item per suggested cluster.
-    said = re.search(r"items from synthesis: +r2 (\d+) items from (\d+) examples of r1", done.stdout)
+    said = re.search(r"items to rate: +r2 (\d+) items from (\d+) examples of r1", done.stdout)
     assert said, done.stdout
     examples = list(load_workbook(out / "synthesis-r1.xlsx")["Examples"].iter_rows(min_row=2, values_only=True))
     titles = {r[1] for r in load_workbook(out / "synthesis-r1.xlsx")["Items"].iter_rows(min_row=2, values_only=True)}
@@ -140,3 +140,24 @@ def test_rehearsal_follows_the_schedule_and_reminds_only_those_who_had_not_finis
     assert spoken and all("bot: Saved your voice note. Thank you." in text for text in spoken)
     log = (out / "bot.log").read_text()
     assert "scheduled action" in log and "reminder queued" in log
+
+
+async def test_a_definition_with_its_own_list_of_ideas_rehearses_a_rating_round_of_that_list(tmp_path):
+    # A team with its list (as in the seed) rates it without a made-up examples round: the rehearsal imports
+    # the round's theme's ideas from NAME-ideas.csv beside NAME.yaml, as `carework items import` would.
+    survey = tmp_path / "listed.yaml"
+    survey.write_text(MINI.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "listed-ideas.csv").write_text(
+        "id,title,description,theme,kind\n"
+        "T1,Shift swaps in an app,People swap shifts on their phones.,tech,\n"
+        "T2,Shared care notes,One record the family can read.,tech,\n"
+        "W1,Peer support circles,Not this round's theme.,wellbeing,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    report = await rehearse(survey, 3, out, seed=7, think=(0.0, 0.2))
+    assert report.ok, report
+    assert report.synthesis["r2"] == ("listed-ideas.csv", 2, 0)
+    header, *rows = load_workbook(out / "export.xlsx")["Items"].iter_rows(values_only=True)
+    rated = {row[header.index("item_id")] for row in rows}
+    assert rated == {"T1", "T2"}
