@@ -188,11 +188,14 @@ def test_a_choice_has_at_most_one_other_option_and_follow_ups_have_their_own_ids
         )
 
 
-def test_every_item_rating_criterion_exists(carework):
+def test_the_seed_rates_innovations_on_every_criterion_and_solutions_on_two(carework):
     criteria = {k.id for k in carework.criteria}
     rating = [q for r in carework.rounds for q in r.questions if isinstance(q, d.ItemRatingQuestion)]
     assert len(rating) == 4
-    assert all(set(q.criteria) == criteria for q in rating)
+    for q in rating:
+        assert set(q.criteria_by_kind["innovation"]) == criteria
+        assert q.criteria == q.criteria_by_kind["solution"] == ["evidence", "major_issue"]  # and ideas of no kind
+        assert q.items_per_person == 10
 
 
 def test_rounds_are_scheduled_one_at_a_time_in_early_2026(carework):
