@@ -25,7 +25,7 @@ from dataclasses import dataclass
 CARD_SECONDS = 6.0
 TAP_SECONDS = 2.0
 WORDS_PER_MINUTE = 200
-CARD_MARK = re.compile(r"\bIdea \d+ of \d+\b")  # the line every item card carries (bot/text/render.py)
+CARD_MARK = re.compile(r"\bIdea \d+ of \d+\b")  # the line every item card carries (bot/screens/render.py)
 
 
 def minutes_taken(cards: int, taps: int, words: int) -> float:

@@ -12,9 +12,9 @@ from telegram import CallbackQuery, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.text import render
+from bot.screens import render
+from bot.screens.render import Reply
 from bot.text.catalogue import ENGLISH, Words
-from bot.text.render import Reply
 from carework_core.bootstrap import Services
 from carework_core.messaging.outbox import MessageKind, OutgoingMessage
 

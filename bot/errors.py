@@ -9,7 +9,7 @@ from telegram import Update
 from bot.callbacks import InvalidCallback
 from bot.context import CareworkContext, answer_query, respond
 from bot.handlers.guards import words_of
-from bot.text import consent_text, deadend_text, render
+from bot.screens import consent_text, deadend_text, render
 from bot.text.catalogue import ENGLISH, Words
 from carework_core import errors
 

@@ -25,9 +25,9 @@ from bot.scheduler import (
     run_schedule,
     send_held_announcements,
 )
+from bot.screens.deadend_text import commands_menu
 from bot.settings import Settings
 from bot.text.catalogue import speaking, words
-from bot.text.deadend_text import commands_menu
 from bot.transport.intake import Intake
 from bot.transport.sender import Sender
 from carework_core.backups import daily_backup

@@ -8,10 +8,10 @@ from collections.abc import Awaitable, Callable
 from html import escape
 
 from bot.logs import backoff, describe_failure
+from bot.screens import round_text
+from bot.screens.render import Reply
 from bot.summary_sending import send_summary
-from bot.text import round_text
 from bot.text.catalogue import speaking
-from bot.text.render import Reply
 from carework_core.bootstrap import Services
 from carework_core.messaging.outbox import Lane, OutgoingMessage
 from carework_core.results.summary import Summary

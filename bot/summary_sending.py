@@ -7,10 +7,10 @@ import asyncio
 import logging
 
 from bot import callbacks as cb
+from bot.screens.render import Button, Reply
+from bot.screens.summary_text import digest_page, summary_messages
 from bot.text.catalogue import ENGLISH, Words, speaking, words
 from bot.text.chart import chart_caption, chart_png
-from bot.text.render import Button, Reply
-from bot.text.summary_text import digest_page, summary_messages
 from carework_core.bootstrap import Services
 from carework_core.definitions.model import Consultation
 from carework_core.messaging.outbox import Lane, MessageKind, OutgoingMessage

@@ -14,6 +14,8 @@ from carework_core.clock import Clock
 from carework_core.definitions.loading import load_definition
 from carework_core.definitions.model import Consultation
 from carework_core.env import Env
+from carework_core.items.item_lists import ItemLists
+from carework_core.items.synthesis import Synthesis
 from carework_core.messaging.inbox import Inbox
 from carework_core.messaging.outbox import Outbox
 from carework_core.people.consents import Consents
@@ -24,8 +26,6 @@ from carework_core.people.invite_tokens import seal_invites
 from carework_core.people.onboarding import Onboarding
 from carework_core.people.their_data import TheirData
 from carework_core.research.export import Exports
-from carework_core.research.item_lists import ItemLists
-from carework_core.research.synthesis import Synthesis
 from carework_core.results.digests import Digests
 from carework_core.results.figures import Results
 from carework_core.results.summaries import Summaries

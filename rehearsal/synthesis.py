@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from carework_core.bootstrap import Services
 from carework_core.definitions.model import Consultation, ExamplesQuestion, ItemRatingQuestion, Round
 from carework_core.errors import CareworkError
-from carework_core.research.synthesis_book import EXAMPLE_COLUMNS, TITLE_PREFIX, item_columns, title_columns
+from carework_core.items.synthesis_book import EXAMPLE_COLUMNS, TITLE_PREFIX, item_columns, title_columns
 
 MAX_ITEMS = 6  # as the definition advises: every item is rated on every criterion, so keep lists short
 

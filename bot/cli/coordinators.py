@@ -10,8 +10,8 @@ from html import escape
 import typer
 
 from bot.cli.app import _refuse, _run, _with_services, app, out, round_app
-from bot.text import team_text
-from bot.text.render import Reply
+from bot.screens import team_text
+from bot.screens.render import Reply
 from carework_core.bootstrap import Services
 from carework_core.people.coordinators import Held, check_announcement
 from carework_core.rounds.plans import parse_local_time

@@ -205,7 +205,7 @@ for _verb in ("open", "close", "reopen"):
 @round_app.command("status")
 def round_status() -> None:
     """Lists every round with its status and plan: opens, closes, numbered reminders, coordinators' changes."""
-    from bot.text.team_text import plan_lines
+    from bot.screens.team_text import plan_lines
 
     async def show(services: Services) -> None:
         for line in plan_lines(await services.progress.overview(), services.consultation.zone):

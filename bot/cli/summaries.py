@@ -12,8 +12,8 @@ from pathlib import Path
 import typer
 
 from bot.cli.app import _run, _with_services, app, out
-from bot.text import team_text
-from bot.text.summary_text import summary_messages
+from bot.screens import team_text
+from bot.screens.summary_text import summary_messages
 from carework_core.bootstrap import Services
 
 ACTOR = "cli"

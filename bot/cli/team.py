@@ -7,8 +7,8 @@ from __future__ import annotations
 import typer
 
 from bot.cli.app import _refuse, _run, _with_services, coordinator_app, invite_app, out
+from bot.screens import team_text
 from bot.settings import TeamSettings, load_settings
-from bot.text import team_text
 from carework_core.bootstrap import Services
 
 ACTOR = "cli"

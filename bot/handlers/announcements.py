@@ -11,8 +11,8 @@ from bot import callbacks as cb
 from bot.callbacks import matches
 from bot.context import CareworkContext, respond
 from bot.handlers.team_access import member, tapped, team_only, usage
-from bot.text import team_text
-from bot.text.render import Button, Reply
+from bot.screens import team_text
+from bot.screens.render import Button, Reply
 from carework_core.errors import CareworkError
 from carework_core.people.coordinators import Announcement, Coordinator, Held
 

@@ -13,8 +13,8 @@ from bot import callbacks as cb
 from bot.callbacks import matches
 from bot.context import CareworkContext, Edit, answer_query, buttons_off, respond, shown_answer
 from bot.handlers import consents
-from bot.text import followup_text, render, review_text, voice_text
-from bot.text.render import Reply
+from bot.screens import followup_text, render, review_text, voice_text
+from bot.screens.render import Reply
 from carework_core.answering.review import Changed
 from carework_core.answering.service import ButtonsExpected, Continued, NothingToAnswer, ReasonSaved, TextSaved
 from carework_core.answering.vocabulary import DONT_KNOW

@@ -8,7 +8,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot import callbacks as cb
 from bot.callbacks import matches
 from bot.context import CareworkContext, Edit, answer_query, respond, shown_answer
-from bot.text import consent_text, render
+from bot.screens import consent_text, render
 
 
 async def show(update: Update, context: CareworkContext) -> None:

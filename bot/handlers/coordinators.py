@@ -21,8 +21,8 @@ from bot.callbacks import matches
 from bot.context import CareworkContext, respond
 from bot.handlers import announcements
 from bot.handlers.team_access import lines, tapped, team_only, usage
-from bot.text import render, team_text
-from bot.text.render import Button, Reply
+from bot.screens import render, team_text
+from bot.screens.render import Button, Reply
 from carework_core.errors import CareworkError, InviteUsedUp
 from carework_core.people.coordinators import Coordinator, Joined
 from carework_core.people.invite_tokens import MAX_USES

@@ -7,7 +7,7 @@ from telegram import Message, Update
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import CareworkContext, answer_query, respond
-from bot.text import deadend_text
+from bot.screens import deadend_text
 
 # Kinds of message that cannot be an answer, in the order they are looked for.
 NOT_TYPED = ("voice", "sticker", "photo", "document", "location", "contact", "poll")

@@ -8,7 +8,7 @@ from telegram.ext import CallbackQueryHandler
 from bot import callbacks as cb
 from bot.callbacks import matches
 from bot.context import CareworkContext, Edit, answer_query, buttons_off, respond, shown_answer
-from bot.text import followup_text, render
+from bot.screens import followup_text, render
 from bot.text.catalogue import Words
 from carework_core.answering.steps import Ask, Step
 from carework_core.definitions.model import ExamplesQuestion

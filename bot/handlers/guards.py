@@ -9,7 +9,7 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot import callbacks as cb
 from bot.context import answer_query, respond
-from bot.text import deadend_text
+from bot.screens import deadend_text
 from bot.text.catalogue import Words, speaking
 from carework_core.people.model import Participant
 

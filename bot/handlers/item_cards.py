@@ -8,7 +8,7 @@ from telegram.ext import CallbackQueryHandler
 from bot import callbacks as cb
 from bot.callbacks import matches
 from bot.context import CareworkContext, Edit, answer_query, respond
-from bot.text import item_text, render
+from bot.screens import item_text, render
 
 
 async def card_view(update: Update, context: CareworkContext) -> None:

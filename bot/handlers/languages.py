@@ -10,7 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot import callbacks as cb
 from bot.callbacks import matches
 from bot.context import CareworkContext, Edit, answer_query, respond
-from bot.text import language_text
+from bot.screens import language_text
 from bot.text.catalogue import words
 
 log = logging.getLogger(__name__)

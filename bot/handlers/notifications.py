@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.context import CareworkContext, respond
-from bot.text import render
+from bot.screens import render
 
 
 async def pause(update: Update, context: CareworkContext) -> None:

@@ -10,7 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot import callbacks as cb
 from bot.callbacks import matches
 from bot.context import CareworkContext, answer_query, respond, shown_answer
-from bot.text import render
+from bot.screens import render
 from carework_core.answering.whereabouts import ToStart
 from carework_core.people.onboarding import AlreadyTakingPart, ConsentStep, Declined, Registered
 

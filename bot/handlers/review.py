@@ -8,7 +8,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot import callbacks as cb
 from bot.callbacks import matches
 from bot.context import CareworkContext, Edit, answer_query, buttons_off, respond
-from bot.text import render, review_text
+from bot.screens import render, review_text
 from carework_core.answering.steps import Ask
 
 

@@ -12,10 +12,10 @@ from bot import callbacks as cb
 from bot.callbacks import matches
 from bot.context import CareworkContext, Edit, answer_query, respond
 from bot.handlers.team_access import tapped, team_only, usage
+from bot.screens import deadend_text, team_text
+from bot.screens.render import Button, Reply
+from bot.screens.summary_text import digest_page, summary_messages
 from bot.summary_sending import digest_reply
-from bot.text import deadend_text, team_text
-from bot.text.render import Button, Reply
-from bot.text.summary_text import digest_page, summary_messages
 from carework_core.people.coordinators import Coordinator
 from carework_core.results.summary import Digest, Summary, SummaryStatus
 

@@ -14,8 +14,8 @@ from telegram.ext import CommandHandler
 
 from bot.context import CareworkContext, respond
 from bot.handlers.team_access import team_only
-from bot.text import team_text
-from bot.text.render import Reply
+from bot.screens import team_text
+from bot.screens.render import Reply
 from carework_core.people.coordinators import Coordinator
 
 NUMBER = re.compile(r"(?:coordinator:)?([0-9]{1,9})", re.ASCII)  # ASCII: "²" is a digit to str.isdigit

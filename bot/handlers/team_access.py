@@ -17,8 +17,8 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot import callbacks as cb
 from bot.context import CareworkContext, Edit, answer_query, buttons_off, respond
-from bot.text import render
-from bot.text.render import Reply
+from bot.screens import render
+from bot.screens.render import Reply
 from carework_core.errors import CareworkError
 from carework_core.people.coordinators import Coordinator
 

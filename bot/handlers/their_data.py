@@ -13,8 +13,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot import callbacks as cb
 from bot.callbacks import matches
 from bot.context import CareworkContext, Edit, answer_query, respond
-from bot.text import render
-from bot.text import their_data_text as text
+from bot.screens import render
+from bot.screens import their_data_text as text
 
 log = logging.getLogger(__name__)
 

@@ -1,1 +1,1 @@
-"""Everything a person reads: the catalogue (gettext) and the renderers from core results to words, buttons and charts."""
+"""The machinery of words: the catalogue (gettext), Telegram HTML, replies and charts."""

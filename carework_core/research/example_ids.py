@@ -1,7 +1,7 @@
 """Example ids: an example is an answer to an examples question, and its id is E<answer id>.
 
 The synthesis workbook, its import and the researchers' export all write and read ids here, so an
-id in one file finds the same example in another. carework_core.research.synthesis re-exports both.
+id in one file finds the same example in another. carework_core.items.synthesis re-exports both.
 """
 
 from __future__ import annotations

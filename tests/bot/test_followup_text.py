@@ -1,7 +1,7 @@
 """What a person reads for follow-ups, Other's words and "I have no example": pure rendering, no bot."""
 
 from bot import callbacks as cb
-from bot.text import followup_text, render
+from bot.screens import followup_text, render
 from bot.text.catalogue import ENGLISH
 from carework_core.answering.steps import Ask, Waiting
 from carework_core.definitions.loading import load_definition

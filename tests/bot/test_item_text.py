@@ -1,7 +1,7 @@
 """An item card's description and "More about this idea": cut at a word, escaped, in the person's language."""
 
 from bot import callbacks as cb
-from bot.text import item_text, render
+from bot.screens import item_text, render
 from bot.text.catalogue import ENGLISH, words
 from carework_core.answering.service import Ask, Item
 from carework_core.definitions.loading import load_definition

@@ -1,6 +1,6 @@
 """A reminder says what is left in the words of what is left: ideas to rate, questions, or both."""
 
-from bot.text import round_text
+from bot.screens import round_text
 from bot.text.catalogue import ENGLISH, words
 from carework_core.definitions.loading import load_definition
 from carework_core.people.model import Participant, ParticipantStatus

@@ -2,7 +2,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot import callbacks as cb
-from bot.text import followup_text, render
+from bot.screens import followup_text, render
 from bot.text.catalogue import ENGLISH as W
 from carework_core.answering.service import Ask, Item, RoundDone, StoredAnswer
 from carework_core.answering.steps import Carried

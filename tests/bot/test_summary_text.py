@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
+from bot.screens.summary_text import digest_page, summary_messages
 from bot.text.catalogue import words
-from bot.text.summary_text import digest_page, summary_messages
 from botapi_emulator.html_markup import parse_html, utf16_units
 from carework_core.definitions.loading import load_definition
 from carework_core.definitions.local_text import LocalText

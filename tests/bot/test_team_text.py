@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.text.team_text import plan_lines, status_lines
+from bot.screens.team_text import plan_lines, status_lines
 from carework_core.bootstrap import Services
 from carework_core.clock import ManualClock
 from carework_core.rounds.schedule import SendReminder, Skip, SkipReason, reminder_key

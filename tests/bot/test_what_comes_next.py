@@ -9,10 +9,10 @@ import json
 import pytest
 
 from bot.scheduler import announce_closed_rounds, reconcile
+from bot.screens import render
+from bot.screens.their_data_text import held_text
 from bot.summary_sending import send_summary
-from bot.text import render
 from bot.text.catalogue import ENGLISH
-from bot.text.their_data_text import held_text
 from botapi_emulator.html_markup import parse_html
 from carework_core.bootstrap import Services
 from carework_core.rounds.schedule import SendSummary

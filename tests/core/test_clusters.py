@@ -1,6 +1,6 @@
 """Suggested clusters: near-duplicates of a small fixed corpus land together, different ideas apart."""
 
-from carework_core.research.clusters import suggest_clusters
+from carework_core.items.clusters import suggest_clusters
 
 CORPUS = [
     "A rota app that lets care workers swap shifts with each other",  # rota

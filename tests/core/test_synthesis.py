@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from carework_core.bootstrap import Services
 from carework_core.definitions.loading import load_definition
 from carework_core.errors import DefinitionError, ItemsLocked, SynthesisRejected
-from carework_core.research.synthesis import answer_id_of, clustered_examples, example_id
+from carework_core.items.synthesis import answer_id_of, clustered_examples, example_id
 from carework_core.storage.audit import audit_entries
 from carework_core.storage.examples import StoredExample
 from carework_core.storage.items import ItemDetail, item_details, items_fed_by

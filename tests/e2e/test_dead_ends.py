@@ -3,7 +3,7 @@
 import pytest
 
 from bot.errors import words_for
-from bot.text import render
+from bot.screens import render
 from bot.text.catalogue import ENGLISH
 from carework_core.answering.steps import Item
 from carework_core.errors import NotYourRound

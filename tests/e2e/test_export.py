@@ -6,7 +6,7 @@ import threading
 
 from openpyxl import load_workbook
 
-from bot.text import team_text
+from bot.screens import team_text
 from carework_core.research import sheets
 from carework_core.storage.audit import audit_entries
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from bot.screens.deadend_text import commands_menu
 from bot.text.catalogue import words
-from bot.text.deadend_text import commands_menu
 from carework_core.answering.steps import Item
 from carework_core.definitions.local_text import LocalText
 from carework_core.research.export import export_workbook

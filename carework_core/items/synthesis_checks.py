@@ -11,8 +11,7 @@ from openpyxl.utils import get_column_letter
 from carework_core.definitions.local_text import LocalText
 from carework_core.definitions.model import ITEM_ID_PATTERN, Consultation, ExamplesQuestion
 from carework_core.errors import SheetProblem
-from carework_core.research.example_ids import answer_id_of, example_id
-from carework_core.research.synthesis_book import (
+from carework_core.items.synthesis_book import (
     SCORE_PREFIX,
     TITLE_PREFIX,
     FilledItems,
@@ -20,6 +19,7 @@ from carework_core.research.synthesis_book import (
     item_columns,
     title_columns,
 )
+from carework_core.research.example_ids import answer_id_of, example_id
 from carework_core.storage.items import ItemDetail
 
 ITEM_ID = re.compile(ITEM_ID_PATTERN)

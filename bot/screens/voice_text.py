@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.screens.render import Reply
 from bot.text.catalogue import Words
-from bot.text.render import Reply
 
 
 def saved(w: Words) -> Reply:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot import callbacks as cb
+from bot.screens.render import Button, Reply
 from bot.text.catalogue import N_, Words
-from bot.text.render import Button, Reply
 from carework_core.definitions.model import Consultation
 from carework_core.people.consents import Choice
 

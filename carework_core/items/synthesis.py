@@ -18,11 +18,11 @@ from pathlib import Path
 from carework_core.definitions.model import ExamplesQuestion, ItemRatingQuestion, Round
 from carework_core.env import Env, audit
 from carework_core.errors import CareworkError, ExportRefused, NotFound, SheetProblem, SynthesisRejected
-from carework_core.research.clusters import suggest_clusters
+from carework_core.items.clusters import suggest_clusters
+from carework_core.items.item_lists import rating_questions, refuse_if_locked
+from carework_core.items.synthesis_book import ExampleRow, read_items, write_book
+from carework_core.items.synthesis_checks import Known, checked_items, cited_answers
 from carework_core.research.example_ids import answer_id_of, example_id
-from carework_core.research.item_lists import rating_questions, refuse_if_locked
-from carework_core.research.synthesis_book import ExampleRow, read_items, write_book
-from carework_core.research.synthesis_checks import Known, checked_items, cited_answers
 from carework_core.storage.db import Tx
 from carework_core.storage.examples import StoredExample, answer_places, examples_in
 from carework_core.storage.items import ItemDetail, replace_item_details

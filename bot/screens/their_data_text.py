@@ -5,9 +5,9 @@ from __future__ import annotations
 from html import escape
 
 from bot import callbacks as cb
+from bot.screens.render import Button, Reply
+from bot.screens.round_text import what_comes_next
 from bot.text.catalogue import N_, Html, Words, in_language
-from bot.text.render import Button, Reply
-from bot.text.round_text import what_comes_next
 from bot.text.telegram_html import MESSAGE_LIMIT, utf16_units
 from carework_core.answering.vocabulary import CatalogueWord
 from carework_core.people.their_data import HeldAnswer, HeldData

@@ -16,8 +16,8 @@ from carework_core.definitions.local_text import languages_of
 from carework_core.definitions.model import Consultation, ItemRatingQuestion, ListedItem
 from carework_core.env import Env, audit
 from carework_core.errors import CareworkError, ItemListRejected, ItemsLocked, NotFound
-from carework_core.research.item_checks import checked_items
-from carework_core.research.item_sheet import read_table
+from carework_core.items.item_checks import checked_items
+from carework_core.items.item_sheet import read_table
 from carework_core.storage.db import Tx
 from carework_core.storage.items import ItemDetail, item_details, item_set_sizes, opened_rounds, replace_item_details
 

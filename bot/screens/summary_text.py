@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
+from bot.screens.round_text import day_of, what_comes_next
 from bot.text.catalogue import ENGLISH, Html, Words, in_language
-from bot.text.round_text import day_of, what_comes_next
 from bot.text.telegram_html import split_html
 from carework_core.answering.vocabulary import CatalogueWord
 from carework_core.definitions.model import Consultation

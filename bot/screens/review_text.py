@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot import callbacks as cb
-from bot.text import item_text, render
+from bot.screens import item_text, render
+from bot.screens.render import Button, Reply
 from bot.text.catalogue import Html, Words
-from bot.text.render import Button, Reply
 from carework_core.answering.review import Changing, Entry, Listing, NothingToReview
 from carework_core.answering.steps import Ask, Step
 from carework_core.definitions.model import ChoiceQuestion, Consultation, ItemRatingQuestion

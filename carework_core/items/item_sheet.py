@@ -15,7 +15,7 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from carework_core.research.synthesis_book import MAX_COLUMNS, MAX_ITEM_ROWS, UNREADABLE, _refuse_large, _why, cell_text
+from carework_core.items.synthesis_book import MAX_COLUMNS, MAX_ITEM_ROWS, UNREADABLE, _refuse_large, _why, cell_text
 
 SHEET = "items"  # the sheet read when a workbook has one by this name (any case); else the first sheet
 

@@ -10,10 +10,10 @@ from datetime import datetime
 from html import escape
 
 from bot import callbacks as cb
-from bot.text import followup_text, item_text
+from bot.screens import followup_text, item_text
+from bot.screens.round_text import invitation, what_comes_next
 from bot.text.catalogue import N_, Html, Words
 from bot.text.reply import Button, Reply
-from bot.text.round_text import invitation, what_comes_next
 from carework_core.answering.service import Ask, RoundDone, StoredAnswer
 from carework_core.answering.vocabulary import DONT_KNOW, DONT_KNOW_LABEL, CatalogueWord, points, scale_for
 from carework_core.answering.whereabouts import Elsewhere, Finished, RoundClosed, ToStart

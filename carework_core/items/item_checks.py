@@ -11,7 +11,7 @@ import re
 from carework_core.definitions.kinds import kind_problem
 from carework_core.definitions.local_text import LocalText
 from carework_core.definitions.model import ITEM_ID_PATTERN, ITEM_TEXT_MAX, Consultation, ItemRatingQuestion
-from carework_core.research.item_sheet import ItemTable, Place
+from carework_core.items.item_sheet import ItemTable, Place
 from carework_core.storage.items import ItemDetail
 
 ITEM_ID = re.compile(ITEM_ID_PATTERN)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from html import escape
 
 from bot import callbacks as cb
+from bot.screens.render import Button, Reply
+from bot.screens.round_text import what_comes_next
+from bot.screens.team_text import TEAM_COMMANDS
 from bot.text.catalogue import N_, Html, Words
-from bot.text.render import Button, Reply
-from bot.text.round_text import what_comes_next
-from bot.text.team_text import TEAM_COMMANDS
 from carework_core.answering.service import Ask
 from carework_core.answering.whereabouts import Elsewhere, Finished, RoundClosed, ToStart
 from carework_core.definitions.model import Consultation, ExamplesQuestion, TextQuestion
