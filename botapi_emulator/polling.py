@@ -1,4 +1,4 @@
-"""Bot methods about receiving updates and the bot itself: getMe, getUpdates, webhooks, commands."""
+"""Bot methods about receiving updates and the bot itself: getMe, getUpdates, commands (webhooks: webhooks/)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import json
 import math
 import re
 
-from .errors import bad_request
+from .errors import bad_request, conflict
 from .params import BotCall
+from .updates import WEBHOOK_ACTIVE
 from .world import World
 
 MAX_LIMIT = 100
@@ -21,7 +22,9 @@ async def get_me(world: World, call: BotCall) -> dict:
 
 
 async def get_updates(world: World, call: BotCall) -> list[dict]:
-    """getUpdates: confirms by offset and returns pending updates, long-polling if asked."""
+    """getUpdates: confirms by offset and returns pending updates, long-polling if asked; 409 while a webhook is set."""
+    if world.webhook.url:
+        raise conflict(WEBHOOK_ACTIVE)
     params = call.params
     limit = params.integer("limit")
     limit = MAX_LIMIT if limit is None or limit <= 0 else min(limit, MAX_LIMIT)
@@ -32,18 +35,6 @@ async def get_updates(world: World, call: BotCall) -> list[dict]:
     if allowed is not None and (not isinstance(allowed, list) or not all(isinstance(kind, str) for kind in allowed)):
         raise bad_request("can't parse allowed_updates JSON array")
     return await world.updates.poll(params.integer("offset") or 0, limit, timeout, allowed)
-
-
-async def delete_webhook(world: World, call: BotCall) -> bool:
-    """deleteWebhook: there never is one; drop_pending_updates still clears the queue."""
-    if call.params.flag("drop_pending_updates"):
-        world.updates.clear()
-    return True
-
-
-async def get_webhook_info(world: World, call: BotCall) -> dict:
-    """getWebhookInfo: reports no webhook and the pending update count."""
-    return {"url": "", "has_custom_certificate": False, "pending_update_count": len(world.updates.pending)}
 
 
 async def set_my_commands(world: World, call: BotCall) -> bool:
@@ -75,8 +66,6 @@ def _commands_key(call: BotCall) -> str:
 METHODS = {
     "getme": get_me,
     "getupdates": get_updates,
-    "deletewebhook": delete_webhook,
-    "getwebhookinfo": get_webhook_info,
     "setmycommands": set_my_commands,
     "getmycommands": get_my_commands,
 }

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from . import media, messaging, polling
+from . import media, messaging, polling, webhooks
 from .control import ControlApi
 from .errors import BotApiError, not_found, too_many_requests, unauthorized
 from .faults import Fault, FaultPlan
@@ -23,7 +23,7 @@ from .trace import Tracer
 from .world import FIRST_USER_ID, World, bot_user
 
 Method = Callable[[World, BotCall], Awaitable[object]]
-METHODS: dict[str, Method] = {**polling.METHODS, **messaging.METHODS, **media.METHODS}
+METHODS: dict[str, Method] = {**polling.METHODS, **webhooks.METHODS, **messaging.METHODS, **media.METHODS}
 TOKEN = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]+")
 _FAULT_REPLIES = {
     Fault.SERVER_ERROR: BotApiError(500, "Internal Server Error").as_body(),
@@ -87,6 +87,7 @@ class Emulator:
         await runner.setup()
         await web.TCPSite(runner, host, port).start()
         self._runner = runner
+        self.world.webhook.start()  # a webhook set before a stop delivers again
         bound_port = runner.addresses[0][1]
         self.url = f"http://[{host}]:{bound_port}" if ":" in host else f"http://{host}:{bound_port}"
         return self.url
@@ -96,6 +97,7 @@ class Emulator:
         if self._runner is None:
             return
         self.world.close()
+        await self.world.webhook.stop()
         await self._runner.cleanup()
         self._runner = None
         self._tracer.close()
@@ -105,6 +107,7 @@ class Emulator:
         control = ControlApi(self.world, self._tracer, self.stats)
         control.add_routes(app.router)
         OddUpdatesApi(self.world, control._content).add_routes(app.router)
+        webhooks.add_routes(app.router, self.world)
         app.router.add_route("*", "/bot{token}/{method}", self._bot_request)
         app.router.add_get("/file/bot{token}/{file_path:.+}", self._file_request)
         app.router.add_route("*", "/{tail:.*}", self._unknown_path)

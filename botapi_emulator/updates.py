@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from .errors import conflict
 
@@ -10,6 +11,7 @@ FIRST_UPDATE_ID = 600_000_001
 # Telegram leaves these out unless allowed_updates names them.
 OPT_IN_TYPES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 CONFLICT = "terminated by other getUpdates request; make sure that only one bot instance is running"
+WEBHOOK_ACTIVE = "can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
 
 
 class UpdateQueue:
@@ -20,6 +22,7 @@ class UpdateQueue:
         self.allowed: list[str] = []
         self._next_id = FIRST_UPDATE_ID
         self._waiter: asyncio.Future[str] | None = None
+        self.on_arrival: Callable[[], None] | None = None  # the webhook's delivery, told of each new update
 
     def push(self, kind: str, payload: dict) -> int | None:
         """Queues an update of this kind unless allowed_updates filters it out."""
@@ -37,11 +40,21 @@ class UpdateQueue:
         self._next_id = max(self._next_id, update["update_id"] + 1)
         self.pending.append(update)
         self._wake("arrival")
+        if self.on_arrival is not None:
+            self.on_arrival()
         return update["update_id"]
 
     def restart_ids(self, next_id: int) -> None:
         """Gives the next update this id, lower or higher, as Telegram does after a quiet week."""
         self._next_id = next_id
+
+    def remove(self, update_id: int) -> None:
+        """Forgets one update the webhook answered with 2xx."""
+        self.pending = [u for u in self.pending if u["update_id"] != update_id]
+
+    def webhook_set(self) -> None:
+        """Ends a pending long poll with 409, as setWebhook does on Telegram."""
+        self._wake("webhook")
 
     def clear(self) -> None:
         """Forgets every pending update (deleteWebhook with drop_pending_updates)."""
@@ -69,6 +82,8 @@ class UpdateQueue:
                 self._waiter = None
         if outcome == "conflict":
             raise conflict(CONFLICT)
+        if outcome == "webhook":
+            raise conflict(WEBHOOK_ACTIVE)
         return self.pending[:limit]
 
     def _confirm(self, offset: int) -> None:

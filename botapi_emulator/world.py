@@ -13,6 +13,7 @@ from .files import FileStore
 from .flood import FloodControl
 from .params import Params
 from .updates import UpdateQueue
+from .webhooks.delivery import Webhook
 
 FIRST_USER_ID = 10001
 CALLBACK_LIFETIME_SECONDS = 15 * 60
@@ -59,6 +60,7 @@ class World:
         self.bot = bot_user(DEFAULT_BOT_ID, bot_username)
         self.chats: dict[int, Chat] = {}
         self.updates = UpdateQueue()
+        self.webhook = Webhook(self.updates)
         self.files = FileStore()
         # None lifts Telegram's limits, so a benchmark can find the bot's own ceiling.
         self.flood = FloodControl(clock) if flood_control else None
