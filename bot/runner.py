@@ -28,8 +28,10 @@ from bot.scheduler import (
 from bot.screens.deadend_text import commands_menu
 from bot.settings import Settings
 from bot.text.catalogue import speaking, words
-from bot.transport.intake import Intake
+from bot.transport.health import Health
+from bot.transport.listener import Listener
 from bot.transport.sender import Sender
+from bot.transport.webhook import intake_for
 from carework_core.backups import daily_backup
 from carework_core.bootstrap import Services
 from carework_core.clock import Clock, SystemClock
@@ -54,7 +56,15 @@ class RunningBot:
         self.app.bot_data.wake_sender = self.sender.wake
         self.app.bot_data.direct = self._direct
         self.app.bot_data.sends_recorded = self._sends_recorded
-        self.intake = Intake(self.app, services.inbox, settings.poll_timeout, settings.set_aside_days)
+        self.intake = intake_for(settings, self.app, services.inbox)
+        self.health = Health(
+            lambda: services.set_state("health_checked_at", services.now().isoformat()),
+            lambda: self.intake.contact_at,
+            lambda: {t.get_name(): t for t in self._tasks},
+            updates_within=settings.poll_timeout + 60.0,  # a long poll ends every poll_timeout; a webhook is watched
+            schedule_within=max(120.0, 10 * settings.reconcile_seconds),
+        )
+        self.listener = Listener(settings.listen, self.health.problems, routes=self.intake.routes())
         self._tasks: list[asyncio.Task] = []
         self._job = ReconcileJob(self.reconcile_now)
         self._wake_job = None  # the one-off job at the schedule's next due time
@@ -86,6 +96,8 @@ class RunningBot:
         await show_commands(self.app.bot, self.services.consultation.languages)
         await self.app.start()
         self.app.job_queue.run_repeating(self._job, interval=self.settings.reconcile_seconds, first=0.1)
+        await self.listener.start()  # before a webhook is set: Telegram's first delivery finds it
+        await self.intake.announce()  # webhook mode sets the webhook; polling deletes one left behind
         self._tasks = [
             asyncio.create_task(self.intake.run(), name="intake"),
             asyncio.create_task(self.sender.run(), name="sender"),
@@ -118,6 +130,7 @@ class RunningBot:
             await self._wake_at_next_due()
             await self._back_up_daily()
             await self._forget_idle_ids()
+            self.health.scheduled()
         return count
 
     async def _forget_idle_ids(self) -> None:
@@ -161,6 +174,7 @@ class RunningBot:
 
     async def stop(self) -> None:
         """Cancels intake and sender and shuts the application down, whatever state they are in."""
+        await self.listener.stop()  # no delivery is taken that could not be processed
         self.sender.finish()  # sends in flight are recorded as sent, or the next start sends them again
         sending = [t for t in self._tasks if t.get_name() == "sender" and not t.done()]
         if sending:

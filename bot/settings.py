@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from carework_core.errors import SettingsError
@@ -52,6 +54,9 @@ class Settings(TeamSettings):
     http_client: Literal["aiohttp", "httpx"] = "aiohttp"
     backup_dir: Path | None = None  # set: the running bot copies the database there once a day
     backup_keep: int = Field(default=14, ge=1, le=366)  # daily copies kept; older ones are deleted
+    listen: str = "127.0.0.1:8080"  # the bot's HTTP listener: /healthz, and the webhook's path in webhook mode
+    webhook_url: str | None = None  # set: Telegram pushes updates to it (webhook mode); unset: the bot polls
+    webhook_secret: SecretStr | None = Field(default=None, validate_default=True)  # required with webhook_url
 
     @field_validator("telegram_token")
     @classmethod
@@ -64,6 +69,47 @@ class Settings(TeamSettings):
     @classmethod
     def _no_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @field_validator("listen")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        listen_address(value)
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("https", "http") or not parts.hostname or not parts.path.strip("/"):
+            raise ValueError("must be a full URL with a path, such as https://bot.example.org/telegram/webhook")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if info.data.get("webhook_url") and value is None:
+            raise ValueError("is not set; CAREWORK_WEBHOOK_URL needs it (Telegram sends it with every update)")
+        if value is not None and not _SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("must be 1 to 256 letters, digits, _ or - (Telegram's rule)")  # never the value
+        return value
+
+    def webhook_path(self) -> str | None:
+        """Returns the path the listener takes webhook updates on, or None in polling mode."""
+        return urlsplit(self.webhook_url).path if self.webhook_url else None
+
+
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+def listen_address(value: str) -> tuple[str, int]:
+    """Splits CAREWORK_LISTEN ("127.0.0.1:8080", "[::1]:8080") into host and port."""
+    host, _, port = value.rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not host or not port.isdigit() or int(port) > 65535:
+        raise ValueError("must be HOST:PORT, such as 127.0.0.1:8080")
+    return host, int(port)
 
 
 def load_settings(kind: type[StoreSettings] = Settings, **overrides: object):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,9 @@ from carework_core.clock import ManualClock
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini.yaml"
 SURVEY = ROOT / "surveys" / "carework.yaml"
+# Every bot a test starts (and `carework run` processes that inherit this environment) listens on a free port:
+# many run side by side, and the default 127.0.0.1:8080 may belong to someone else on the machine.
+os.environ.setdefault("CAREWORK_LISTEN", "127.0.0.1:0")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

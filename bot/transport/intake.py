@@ -33,6 +33,8 @@ from carework_core.messaging.inbox import Inbox, StoredUpdate, storable
 log = logging.getLogger(__name__)
 IDLE_TIDY_SECONDS = 3600.0  # an idle bot still forgets old set-aside content about hourly
 MAX_HANDED_OVER = 2000  # updates in the processor's hands at once; a backlog waits in the inbox
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+FETCH_LIMIT = 100  # Telegram's most updates a getUpdates returns
 
 
 class Intake:
@@ -49,6 +51,16 @@ class Intake:
         self._running: set[asyncio.Task] = set()
         self._failures = 0
         self._replay = False  # an update failed: replay everything unfinished once nothing runs
+        self._after_webhook = False  # fetching without an offset until Telegram has handed over all it held
+        self.contact_at = time.monotonic()  # when Telegram last answered a fetch or delivered (for /healthz)
+
+    def routes(self) -> list:
+        """The listener's routes this intake needs: none when polling."""
+        return []
+
+    async def announce(self) -> None:
+        """Deletes a webhook left from webhook mode, keeping what it had not delivered for getUpdates."""
+        await self.application.bot.delete_webhook(drop_pending_updates=False)
 
     async def run(self) -> None:
         """Replays unfinished updates, then polls, stores and hands over until cancelled.
@@ -82,9 +94,13 @@ class Intake:
         if not self._started:
             await self.process_stored()
             self._offset = await self.inbox.next_offset()
+            self._after_webhook = await self.inbox.after_webhook()
+            if self._after_webhook:
+                self._offset = None  # the stored ids may pass updates Telegram still holds (Inbox.after_webhook)
             self._unconfirmed = self._started = True
         await self._room()
         batch = await self._fetch(self._offset)
+        self.contact_at = time.monotonic()
         confirmed = self._offset if self._unconfirmed else None  # that fetch told Telegram we hold them
         stored = [u for u in (_stored(raw) for raw in batch) if u is not None]
         waiting = None
@@ -97,6 +113,9 @@ class Intake:
         elif confirmed is not None:
             await self.inbox.confirmed(confirmed)
         self._unconfirmed = bool(stored)
+        if self._after_webhook and len(batch) < FETCH_LIMIT:  # stored: all Telegram held is in the inbox now
+            await self.inbox.taking_by_webhook(False)
+            self._after_webhook = False
         if await self.process_stored(waiting) or stored:
             self._untidy = True
         idle = not batch and not self._in_hand
@@ -145,7 +164,7 @@ class Intake:
             self._replay = False
 
     async def _fetch(self, offset: int | None) -> list:
-        params = {"timeout": self.poll_timeout, "allowed_updates": ["message", "edited_message", "callback_query"]}
+        params = {"timeout": self.poll_timeout, "allowed_updates": ALLOWED_UPDATES, "limit": FETCH_LIMIT}
         if offset is not None:
             params["offset"] = offset
         result = await self.application.bot.do_api_request(

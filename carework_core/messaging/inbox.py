@@ -16,11 +16,13 @@ from carework_core.env import Env
 from carework_core.messaging.messages import InboxStatus, StoredUpdate
 from carework_core.storage import inbox as stored
 from carework_core.storage.db import Tx
+from carework_core.storage.state import read_state, write_state
 from carework_core.storage.work import current_unit
 
 __all__ = ["Inbox", "InboxStatus", "StoredUpdate", "storable"]
 
 SQLITE_INTEGERS = range(-(2**63), 2**63)
+MODE_KEY = "intake_mode"  # "webhook" while updates taken by webhook may be unconfirmed (see `after_webhook`)
 
 
 def storable(update_id: int) -> bool:
@@ -106,6 +108,27 @@ class Inbox:
         """Records that Telegram was sent this offset, so it dropped every update below it."""
         async with self.env.db.transaction() as tx:
             await stored.confirm_up_to(tx, min(offset - 1, SQLITE_INTEGERS[-1]))
+
+    async def taking_by_webhook(self, on: bool) -> None:
+        """Records whether updates now come by webhook (on) or by polling that has fetched all Telegram held."""
+        async with self.env.db.transaction() as tx:
+            await write_state(tx, MODE_KEY, "webhook" if on else "polling")
+
+    async def after_webhook(self) -> bool:
+        """Says whether updates came by webhook since polling last fetched everything Telegram held.
+
+        A webhook takes a chat's updates in order but different chats' side by side, so while one chat's
+        update was still being sent again, a later one of another chat may be stored; the stored ids then
+        say nothing of what Telegram still holds, and polling must start without an offset."""
+        async with self.env.db.reading() as tx:
+            return await read_state(tx, MODE_KEY) == "webhook"
+
+    async def confirm_delivered(self, keep_hours: float) -> int:
+        """Records as confirmed the updates received more than keep_hours ago (webhook mode; Telegram keeps
+        an undelivered update a day at most, and restarts ids only after a week); returns how many."""
+        cutoff = iso(self.env.clock.now() - timedelta(hours=keep_hours))
+        async with self.env.db.transaction() as tx:
+            return await stored.confirm_received_before(tx, cutoff)
 
     async def unfinished(self, limit: int = 100, after: int = 0) -> list[StoredUpdate]:
         """Returns stored updates not yet processed, received after receipt `after`, in the order they arrived."""

@@ -35,6 +35,12 @@ async def confirm_up_to(tx: Tx, update_id: int) -> None:
     await tx.execute("UPDATE inbox SET confirmed = 1 WHERE confirmed = 0 AND update_id <= ?", (update_id,))
 
 
+async def confirm_received_before(tx: Tx, cutoff: str) -> int:
+    """Records as confirmed every update received before cutoff (webhook mode: Telegram sends none again)."""
+    cursor = await tx.execute("UPDATE inbox SET confirmed = 1 WHERE confirmed = 0 AND received_at < ?", (cutoff,))
+    return cursor.rowcount
+
+
 async def unfinished_updates(tx: Tx, limit: int, after: int = 0) -> list[StoredUpdate]:
     """Returns stored updates not yet processed, received after receipt `after`, in the order they arrived."""
     rows = await tx.fetchall(

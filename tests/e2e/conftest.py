@@ -154,9 +154,15 @@ class _QuickerFlood(FloodControl):
         return super().admit(chat_id, new_message)
 
 
-async def start_stack(folder: Path, survey: Path = MINI, reconcile_seconds: float = 0.5, pace: float = 1.0) -> Stack:
+async def start_stack(
+    folder: Path,
+    survey: Path = MINI,
+    reconcile_seconds: float = 0.5,
+    pace: float = 1.0,
+    more_settings: dict | None = None,
+) -> Stack:
     """Starts the emulator, the services on a database in folder, and the bot against them; `pace` runs
-    Telegram's pace in one chat that many times as fast (see quicken)."""
+    Telegram's pace in one chat that many times as fast (see quicken); `more_settings` are the bot's others."""
     emulator = Emulator(trace_path=folder / "trace.jsonl", seed=7, first_user_id=TELEGRAM_SIZED_IDS)
     await emulator.start()
     quicken(emulator, pace)
@@ -172,6 +178,7 @@ async def start_stack(folder: Path, survey: Path = MINI, reconcile_seconds: floa
         reconcile_seconds=reconcile_seconds,  # tests run the schedule often; the product every 5 s
         poll_timeout=2,
         coordinators=[coordinator.user_id],
+        **(more_settings or {}),
     )
     bot = RunningBot(settings, services)
     quicken(bot, pace)

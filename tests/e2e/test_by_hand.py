@@ -67,6 +67,7 @@ async def test_bot_started_by_hand_sends_invitations_after_a_cli_round_open(tmp_
         "CAREWORK_TELEGRAM_API_URL": url,
         "CAREWORK_DATABASE": str(tmp_path / "carework.db"),
         "CAREWORK_SURVEY": str(MINI),
+        "CAREWORK_LISTEN": "127.0.0.1:0",
     }
     emulator = command("emulator", "--port", str(port), "--trace", str(tmp_path / "trace.jsonl"), env=env)
     bot = None

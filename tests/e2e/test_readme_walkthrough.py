@@ -43,6 +43,7 @@ class Walk:
     def __init__(self, folder: Path, port: int):
         self.folder, self.port = folder, port
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("CAREWORK_")}
+        self.env["CAREWORK_LISTEN"] = "127.0.0.1:0"  # the README's default port may be taken on a shared machine
         self.background: list[subprocess.Popen] = []
         self.token = ""
         self.user = ""  # Ann's user id as the emulator gave it
