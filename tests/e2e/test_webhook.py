@@ -4,14 +4,22 @@ it again until the bot answers 200; the bot stores it before answering. /healthz
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import sqlite3
+import subprocess
+from unittest.mock import patch
 
 import aiohttp
+import pytest
 from pydantic import SecretStr
 
+from botapi_emulator import Emulator, EmulatorClient
+from carework_core.bootstrap import Services
+from carework_core.clock import SystemClock
 from tests.e2e.conftest import caught_up
 from tests.e2e.test_by_hand import free_port
-from tests.e2e.test_crash import BURST, join
+from tests.e2e.test_crash import BURST, EACH, PEOPLE, count_answers, join, start_bot, stored_values
 from tests.e2e.test_round import start_round
 
 SECRET = "test_webhook-Secret-0123"
@@ -137,3 +145,58 @@ async def test_healthz_is_503_while_another_process_locks_the_database_and_200_a
         assert locked[0] == 503 and locked[1].startswith("database: takes no write")
         async with session.get(health) as response:
             assert (response.status, await response.text()) == (200, "ok\n")
+
+
+@pytest.mark.slow
+async def test_sigkill_mid_delivery_loses_nothing_and_processes_nothing_twice(tmp_path):
+    db, log, port = tmp_path / "carework.db", tmp_path / "bot.log", free_port()
+    services = await Services.open(db, BURST, SystemClock())
+    async with Emulator().running() as emulator, EmulatorClient(emulator.url) as client:
+        hooked = {
+            "CAREWORK_LISTEN": f"127.0.0.1:{port}",
+            "CAREWORK_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram/updates",
+            "CAREWORK_WEBHOOK_SECRET": SECRET,
+        }
+
+        def start() -> subprocess.Popen:
+            with patch.dict(os.environ, hooked):
+                return start_bot(emulator.url, db, log)
+
+        bot = start()
+        try:
+            people = [await join(client, services, n) for n in range(PEOPLE)]
+            await services.rounds.open_round("r1", actor="test")
+            for person in people:
+                await person.wait_for(lambda c: any(m.text.startswith("Round 1") for m in c), timeout=20)
+                await person.tap("Start")
+                await person.wait_for(lambda c: c[-1].text.startswith("Question 1 of 1"), timeout=20)
+            sent = 0
+
+            async def answer(person, n):
+                nonlocal sent
+                for i in range(EACH):
+                    await person.send(f"Person {n} example {i}")
+                    sent += 1
+                    await asyncio.sleep(0.03)
+
+            typing = asyncio.gather(*(answer(p, n) for n, p in enumerate(people)))
+            for kill_at in (PEOPLE * EACH // 4, PEOPLE * EACH // 2):
+                while sent < kill_at:
+                    await asyncio.sleep(0.005)
+                os.kill(bot.pid, signal.SIGKILL)
+                bot.wait()
+                await asyncio.sleep(0.3)  # people keep typing; each delivery is refused and sent again later
+                bot = start()
+            await typing
+            for _ in range(300):
+                if await count_answers(services) >= PEOPLE * EACH and not (await services.inbox.counts()).get("new"):
+                    break
+                await asyncio.sleep(0.1)
+            expected = sorted(f"Person {n} example {i}" for n in range(PEOPLE) for i in range(EACH))
+            assert sorted(await stored_values(services)) == expected  # every message, each exactly once
+            assert emulator.world.webhook.failed > 0  # deliveries did meet the dead bot
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            bot.wait(timeout=20)
+            await services.close()
+    assert "example" not in log.read_text() and SECRET not in log.read_text()  # no message text, no secret
