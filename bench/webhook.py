@@ -10,7 +10,7 @@ stopped and the inbox read: `lost` counts updates sent that are not in it.
 
 Ends with `webhook: updates=N ack_p50_ms=A ack_p99_ms=B lost=L`. Goal: p99 under 50 ms, lost 0.
 
-Run: PYTHONPATH=. .venv/bin/python bench/webhook.py [--rate 300] [--seconds 60] [--people 300]
+Run: PYTHONPATH=. .venv/bin/python bench/webhook.py [--rate 300] [--seconds 60] [--people 300] [--log FILE] [--profile FILE]
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_bot(api: str, folder: Path, port: int) -> subprocess.Popen:
+def start_bot(api: str, folder: Path, port: int, log_path: Path | None, profile: Path | None) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CAREWORK_")} | {
         "CAREWORK_TELEGRAM_TOKEN": REHEARSAL_TOKEN,
         "CAREWORK_TELEGRAM_API_URL": api,
@@ -51,8 +51,10 @@ def start_bot(api: str, folder: Path, port: int) -> subprocess.Popen:
         "CAREWORK_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram/updates",
         "CAREWORK_WEBHOOK_SECRET": SECRET,
     }
-    log = (folder / "bot.log").open("w")
-    return subprocess.Popen([sys.executable, "-m", "bot.cli.main", "run"], cwd=ROOT, env=env, stdout=log, stderr=log)
+    log = (log_path or folder / "bot.log").open("w")
+    profiling = ["-m", "cProfile", "-o", str(profile)] if profile else []  # written when the bot stops
+    command = [sys.executable, *profiling, "-m", "bot.cli.main", "run"]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
 
 
 async def until_webhook_set(client: EmulatorClient, bot: subprocess.Popen) -> None:
@@ -107,12 +109,14 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
 
 
-async def main(rate: float, seconds: float, people_count: int) -> None:
+async def main(
+    rate: float, seconds: float, people_count: int, log_path: Path | None = None, profile: Path | None = None
+) -> None:
     print(f"load average before: {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} {os.getloadavg()[2]:.1f}")
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         async with emulator_process(flood_control=False) as api, EmulatorClient(api) as client:
-            bot = start_bot(api, folder, free_port())
+            bot = start_bot(api, folder, free_port(), log_path, profile)
             try:
                 await until_webhook_set(client, bot)
                 people = [await client.new_user(f"P{n}") for n in range(people_count)]
@@ -137,5 +141,7 @@ if __name__ == "__main__":
     parser.add_argument("--rate", type=float, default=300.0, help="updates a second")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--people", type=int, default=300)
+    parser.add_argument("--log", type=Path, help="keep the bot's log here")
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the bot process here")
     options = parser.parse_args()
-    asyncio.run(main(options.rate, options.seconds, options.people))
+    asyncio.run(main(options.rate, options.seconds, options.people, options.log, options.profile))
