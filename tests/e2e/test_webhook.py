@@ -4,6 +4,7 @@ it again until the bot answers 200; the bot stores it before answering. /healthz
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sqlite3
@@ -17,6 +18,7 @@ from pydantic import SecretStr
 from botapi_emulator import Emulator, EmulatorClient
 from carework_core.bootstrap import Services
 from carework_core.clock import SystemClock
+from carework_core.messaging.inbox import StoredUpdate
 from tests.e2e.conftest import caught_up
 from tests.e2e.test_by_hand import free_port
 from tests.e2e.test_crash import BURST, EACH, PEOPLE, count_answers, join, start_bot, stored_values
@@ -200,3 +202,22 @@ async def test_sigkill_mid_delivery_loses_nothing_and_processes_nothing_twice(tm
             bot.wait(timeout=20)
             await services.close()
     assert "example" not in log.read_text() and SECRET not in log.read_text()  # no message text, no secret
+
+
+async def test_polling_after_webhook_fetches_what_a_later_delivery_overtook(stack):
+    """A webhook delivers chats side by side: Bob's later update may be stored while Ann's earlier one is still
+    being sent again. Polling that started at the offset after Bob's would tell Telegram to drop Ann's."""
+    ann, bob = await stack.person("Ann"), await stack.person("Bob")
+    await stack.bot.stop()
+    await ann.send("/start")
+    await bob.send("/start")
+    anns, bobs = (u["update_id"] for u in stack.emulator.world.updates.pending)
+    bobs_update = next(u for u in stack.emulator.world.updates.pending if u["update_id"] == bobs)
+    stack.emulator.world.updates.remove(bobs)  # delivered by webhook and answered 200: Telegram dropped it
+    inbox = stack.services.inbox
+    await inbox.taking_by_webhook(True)
+    await inbox.store([StoredUpdate(bobs, json.dumps(bobs_update), "message")])  # unconfirmed, as a webhook stores
+    await stack.restart()  # polling
+    await ann.wait_for_reply()
+    await bob.wait_for_reply()
+    assert not await inbox.after_webhook()  # everything Telegram held is fetched: offsets are safe again
