@@ -34,6 +34,7 @@ bench: $(STAMP)
 	PYTHONPATH=. $(PY) bench/broadcast.py
 	PYTHONPATH=. $(PY) bench/summaries.py
 	PYTHONPATH=. $(PY) bench/export.py
+	PYTHONPATH=. $(PY) bench/webhook.py
 
 # SIGKILLs `carework run` at random moments while 1,000 people are invited, reminded and answer;
 # then again with a tenth of Bot API requests failing. Prints one `soak:` line of figures per run.
