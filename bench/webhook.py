@@ -2,9 +2,9 @@
 
 Three processes: the emulator (`carework emulator --no-flood-control`, rehearsal/emulator.py), the
 real bot (`carework run` in webhook mode, with CAREWORK_WEBHOOK_URL and CAREWORK_WEBHOOK_SECRET), and
-this one, which has `--people` virtual people (strangers to the consultation: the bot answers each
-message, so it works as it would under a crowd) send `--rate` messages a second for `--seconds`.
-The emulator POSTs each update to the webhook as it arrives and times it from the POST to the 200 (the
+this one, which asks the emulator to have `--people` virtual people (strangers to the consultation:
+the bot answers each message, so it works as it would under a crowd) send `--rate` messages a second
+for `--seconds` (made inside the emulator: POST /emulator/webhook/load). The emulator POSTs each update to the webhook as it arrives and times it from the POST to the 200 (the
 bot's acknowledgement, given once the update is committed to the inbox). Afterwards the bot is
 stopped and the inbox read: `lost` counts updates sent that are not in it.
 
@@ -68,22 +68,18 @@ async def until_webhook_set(client: EmulatorClient, bot: subprocess.Popen) -> No
     raise RuntimeError("the bot did not set its webhook within a minute")
 
 
-async def send_at_rate(client: EmulatorClient, people: list, rate: float, seconds: float) -> int:
-    """Has the people send `rate` messages a second, round the crowd, on a fixed timetable; returns how many."""
-    total = int(rate * seconds)
+async def send_load(client: EmulatorClient, people: int, rate: float, seconds: float) -> int:
+    """Has the emulator's crowd send `rate` messages a second for `seconds`; returns how many once all are sent."""
+    data, _ = await client.call(
+        "POST", "/emulator/webhook/load", body={"people": people, "rate": rate, "seconds": seconds}
+    )
+    total = data["updates"]
     started = time.perf_counter()
-    sending: set[asyncio.Task] = set()
-    for k in range(total):
-        delay = started + k / rate - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        task = asyncio.create_task(people[k % len(people)].send(f"bench message {k}"))
-        sending.add(task)
-        task.add_done_callback(sending.discard)
-    await asyncio.gather(*sending)
+    while (await client.call("GET", "/emulator/webhook"))[0]["load_sent"] < total:
+        await asyncio.sleep(0.5)
     late = time.perf_counter() - started - seconds
     if late > 1:
-        print(f"note: the sending took {late:.1f} s longer than {seconds:.0f} s (this process fell behind)")
+        print(f"note: the emulator took {late:.1f} s longer than {seconds:.0f} s to send them (it fell behind)")
     return total
 
 
@@ -119,8 +115,7 @@ async def main(
             bot = start_bot(api, folder, free_port(), log_path, profile)
             try:
                 await until_webhook_set(client, bot)
-                people = [await client.new_user(f"P{n}") for n in range(people_count)]
-                sent = await send_at_rate(client, people, rate, seconds)
+                sent = await send_load(client, people_count, rate, seconds)
                 figures = await until_delivered(client, sent)
             finally:
                 bot.terminate()

@@ -10,6 +10,7 @@ from aiohttp import web
 
 from ..errors import bad_request
 from .delivery import DEFAULT_MAX_CONNECTIONS
+from .load import Load
 
 if TYPE_CHECKING:  # the world holds the webhook: imported for types only
     from ..params import BotCall
@@ -70,12 +71,16 @@ async def get_webhook_info(world: World, call: BotCall) -> dict:
 
 
 def add_routes(router: web.UrlDispatcher, world: World) -> None:
-    """Adds GET /emulator/webhook: deliveries, failures and each delivery's time to its answer."""
+    """Adds GET /emulator/webhook (deliveries, failures, each delivery's time to its answer) and POST
+    /emulator/webhook/load (a crowd's steady stream of messages, see load.py)."""
+
+    load = Load(world)
 
     async def figures(request: web.Request) -> web.Response:
-        return web.json_response(world.webhook.figures())
+        return web.json_response(world.webhook.figures() | {"load_sent": load.sent})
 
     router.add_get("/emulator/webhook", figures)
+    router.add_post("/emulator/webhook/load", load.start)
 
 
 METHODS = {"setwebhook": set_webhook, "deletewebhook": delete_webhook, "getwebhookinfo": get_webhook_info}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 
+import aiohttp
 from aiohttp import web
 
 SECRET = "s3cret_-token"
@@ -146,3 +147,18 @@ async def test_allowed_updates_given_to_setwebhook_filter_the_queue(bot_api, peo
         await ann.send("wanted")
         assert texts(await hook.until(1)) == ["wanted"]
         assert (await bot_api.ok("getWebhookInfo"))["allowed_updates"] == ["message"]
+
+
+async def test_a_load_has_a_crowd_send_at_a_rate_to_the_webhook(bot_api, emulator):
+    async with Receiver() as hook, aiohttp.ClientSession() as session:
+        await bot_api.ok("setWebhook", url=hook.url)
+        bad = await session.post(f"{emulator.url}/emulator/webhook/load", json={"people": 0, "rate": 5, "seconds": 1})
+        assert bad.status == 400
+        load = {"people": 3, "rate": 50, "seconds": 0.2}
+        async with session.post(f"{emulator.url}/emulator/webhook/load", json=load) as response:
+            assert await response.json() == {"updates": 10}
+        delivered = await hook.until(10)
+        assert sorted(texts(delivered)) == sorted(f"load message {k}" for k in range(10))
+        async with session.get(f"{emulator.url}/emulator/webhook") as response:
+            figures = await response.json()
+        assert figures["load_sent"] == 10 and figures["delivered"] == 10 and len(figures["ack_ms"]) == 10
