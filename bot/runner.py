@@ -64,7 +64,7 @@ class RunningBot:
             updates_within=settings.poll_timeout + 60.0,  # a long poll ends every poll_timeout; a webhook is watched
             schedule_within=max(120.0, 10 * settings.reconcile_seconds),
         )
-        self.listener = Listener(settings.listen, self.health.problems, apart=self.intake.routes())
+        self.listener = Listener(settings.listen, self.health.problems, routes=self.intake.routes())
         self._tasks: list[asyncio.Task] = []
         self._job = ReconcileJob(self.reconcile_now)
         self._wake_job = None  # the one-off job at the schedule's next due time

@@ -27,7 +27,7 @@ from bot.settings import Settings
 from bot.transport.intake import ALLOWED_UPDATES, Intake, _log_set_aside, _stored
 from bot.transport.listener import MAX_BODY_BYTES
 from carework_core.errors import SettingsError
-from carework_core.messaging.inbox import Inbox, InboxApart
+from carework_core.messaging.inbox import Inbox
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -54,24 +54,13 @@ class WebhookIntake(Intake):
         self._arrived = asyncio.Event()
         self._watched_at = 0.0
         self._last_error: int | None = None
-        self._apart: InboxApart | None = None  # opened by the first delivery, on the listener's thread
-        self._bot_loop: asyncio.AbstractEventLoop | None = None  # where the intake runs: told of each arrival
 
     def routes(self) -> list[web.RouteDef]:
-        """The webhook's path, run on the listener's own loop (see `receive`)."""
+        """The webhook's path, on the listener."""
         return [web.post(self._path, self.receive)]
-
-    async def run(self) -> None:
-        """Runs as Intake.run does; at the end, closes the listener's connection to the database."""
-        try:
-            await super().run()
-        finally:
-            if self._apart is not None:
-                self._apart.close()
 
     async def announce(self) -> None:
         """Tells Telegram where to send updates, with the secret and the kinds of update the bot takes."""
-        self._bot_loop = asyncio.get_running_loop()
         await self.inbox.taking_by_webhook(True)  # before Telegram sends any: see Inbox.after_webhook
         try:
             await self.application.bot.set_webhook(
@@ -84,10 +73,7 @@ class WebhookIntake(Intake):
             raise SettingsError(f"Telegram refused CAREWORK_WEBHOOK_URL {self.url}: {exc.message}") from None
 
     async def receive(self, request: web.Request) -> web.Response:
-        """Takes one delivered update: 401 without the secret, 413 if too large, 200 once it is stored.
-
-        It runs on the listener's thread and loop, and stores through a connection of its own, so the
-        answer never waits for the bot's loop; the intake, on that loop, is told after the commit."""
+        """Takes one delivered update: 401 without the secret, 413 if too large, 200 once it is stored."""
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, self._secret):
             log.warning("webhook request without the secret refused")
@@ -101,15 +87,12 @@ class WebhookIntake(Intake):
         stored = _stored(raw)
         if stored is not None:
             try:
-                if self._apart is None:
-                    self._apart = self.inbox.apart()
-                await self._apart.store([stored])  # committed: from here on a crash loses nothing
+                await self.inbox.store([stored])  # committed: from here on a crash loses nothing
             except Exception as exc:
                 log.error("webhook update not stored", extra={"reason": describe_failure(exc)})
                 return web.Response(status=500, text="not stored\n")  # Telegram sends it again
             _log_set_aside([stored])
-            assert self._bot_loop is not None
-            self._bot_loop.call_soon_threadsafe(self._arrived.set)
+            self._arrived.set()
         self.contact_at = time.monotonic()
         return web.Response(text="ok\n")
 

@@ -15,7 +15,7 @@ from carework_core.clock import iso
 from carework_core.env import Env
 from carework_core.messaging.messages import InboxStatus, StoredUpdate
 from carework_core.storage import inbox as stored
-from carework_core.storage.db import Apart, Tx
+from carework_core.storage.db import Tx
 from carework_core.storage.state import read_state, write_state
 from carework_core.storage.work import current_unit
 
@@ -51,10 +51,6 @@ class Inbox:
         async with self.env.db.transaction() as tx:
             await self._store(tx, updates, confirmed)
             return await stored.unfinished_updates(tx, limit, after) if limit > 0 else []
-
-    def apart(self) -> InboxApart:
-        """Opens a way to store updates from another thread's event loop (the listener's, in webhook mode)."""
-        return InboxApart(self, self.env.db.apart())
 
     async def _store(self, tx: Tx, updates: list[StoredUpdate], confirmed: int | None) -> int:
         added = 0
@@ -166,19 +162,3 @@ class Inbox:
         # A set-aside update keeps its content for a few days, for diagnosis (forget_set_aside).
         async with self.env.db.transaction() as tx:
             await stored.mark_update(tx, receipt, status, self.env.stamp(), error, forget=status is InboxStatus.DONE)
-
-
-class InboxApart:
-    """Stores updates from the listener's thread on a connection of its own: a webhook's update is
-    committed, and Telegram answered, without waiting for the main loop's turn."""
-
-    def __init__(self, inbox: Inbox, db: Apart):
-        self._inbox, self._db = inbox, db
-
-    async def store(self, updates: list[StoredUpdate]) -> int:
-        """Stores updates as Inbox.store does (a copy of one not yet confirmed is ignored); returns how many are new."""
-        async with self._db.transaction() as tx:
-            return await self._inbox._store(tx, updates, None)
-
-    def close(self) -> None:
-        self._db.close()

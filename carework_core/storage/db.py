@@ -89,10 +89,6 @@ class Database:
     async def close(self) -> None:
         self._conn.close()
 
-    def apart(self) -> Apart:
-        """Opens a connection for another thread's own event loop (see Apart)."""
-        return Apart(self.path, self.lock_wait)
-
     async def checkpoint(self) -> None:
         """Copies the WAL into the database file and empties it, so old page versions go.
 
@@ -196,41 +192,6 @@ class Database:
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
         async with self.reading() as tx:
             return await tx.fetchone(sql, params)
-
-
-class Apart:
-    """A connection of its own for another thread with an event loop of its own (the bot's listener), so
-    its short writes never wait for this process's main loop; SQLite's locking keeps the two apart."""
-
-    def __init__(self, path: str, lock_wait: float = LOCK_WAIT_SECONDS):
-        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        for pragma in (f"busy_timeout={BUSY_TIMEOUT_MS}", "foreign_keys=ON", "synchronous=NORMAL", "secure_delete=ON"):
-            self._conn.execute(f"PRAGMA {pragma}")
-        self._lock = asyncio.Lock()  # of the thread's loop, where every use of this connection runs
-        self.lock_wait = lock_wait
-
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Tx]:
-        """Runs the block as one write transaction, waiting (on this thread's loop) for the write lock."""
-        async with self._lock:
-            deadline = time.monotonic() + self.lock_wait
-            while True:
-                try:
-                    self._conn.execute("BEGIN IMMEDIATE")
-                    break
-                except sqlite3.OperationalError as exc:
-                    if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
-                        raise
-                await asyncio.sleep(0.005)
-            try:
-                yield Tx(self._conn)
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
-
-    def close(self) -> None:
-        self._conn.close()
 
 
 def _checkpoint(path: str) -> None:
