@@ -11,7 +11,6 @@ without it stores nothing.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hmac
 import json
 import logging
@@ -24,7 +23,7 @@ from telegram.error import TelegramError
 from bot.context import CareworkApp
 from bot.logs import describe_failure
 from bot.settings import Settings
-from bot.transport.intake import ALLOWED_UPDATES, Intake, _log_set_aside, _stored
+from bot.transport.intake import ALLOWED_UPDATES, IDLE_TIDY_SECONDS, Intake, _log_set_aside, _stored
 from bot.transport.listener import MAX_BODY_BYTES
 from carework_core.errors import SettingsError
 from carework_core.messaging.inbox import Inbox
@@ -32,6 +31,7 @@ from carework_core.messaging.inbox import Inbox
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 WATCH_SECONDS = 30.0  # how often getWebhookInfo is asked whether Telegram holds updates back
+QUIET_SECONDS = 5.0  # no delivery for this long: the bot is idle, and tidies
 CONFIRM_AFTER_HOURS = 24.0  # Telegram gives up sending an update within a day; ids restart after a week
 MAX_CONNECTIONS = 40  # Telegram's default: deliveries at once
 
@@ -102,14 +102,18 @@ class WebhookIntake(Intake):
             await self.process_stored()  # what an earlier run stored and did not finish
             self._started = True
         await self._room()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._arrived.wait(), WATCH_SECONDS)
+        quiet = False
+        try:
+            await asyncio.wait_for(self._arrived.wait(), QUIET_SECONDS)
+        except TimeoutError:
+            quiet = True
         self._arrived.clear()
         if await self.process_stored():
             self._untidy = True
         if time.monotonic() - self._watched_at >= WATCH_SECONDS:
             await self._watch()
-        if not self._in_hand and not self._arrived.is_set() and self._untidy:
+        # Only when nothing arrived for a while: the checkpoint holds the database, and a delivery would wait for it.
+        if quiet and not self._in_hand and (self._untidy or time.monotonic() - self._tidied_at > IDLE_TIDY_SECONDS):
             await self.inbox.confirm_delivered(CONFIRM_AFTER_HOURS)
             await self._tidy()
 
