@@ -221,3 +221,23 @@ async def test_polling_after_webhook_fetches_what_a_later_delivery_overtook(stac
     await ann.wait_for_reply()
     await bob.wait_for_reply()
     assert not await inbox.after_webhook()  # everything Telegram held is fetched: offsets are safe again
+
+
+async def test_an_update_delivered_twice_is_stored_and_answered_once(make_stack):
+    stack = await make_stack(more_settings=webhook_settings())
+    ann = await stack.person("Ann")
+    await ann.send("/start")  # Ann has started the bot, so it may write to her
+    await ann.wait_for_reply()
+    person = stack.emulator.world.chats[ann.user_id].person
+    message = {"message_id": 900, "date": 0, "from": person.as_user(), "chat": person.as_chat(), "text": "/help"}
+    message["entities"] = [{"type": "bot_command", "offset": 0, "length": 5}]
+    again = {"update_id": 990_000_100, "message": message}  # as Telegram sends it again when the 200 was lost
+    before = await stored_updates(stack)
+    async with aiohttp.ClientSession() as session:
+        for _ in range(2):
+            async with session.post(stack.bot.settings.webhook_url, json=again, headers={HEADER: SECRET}) as response:
+                assert response.status == 200
+    await caught_up(ann)  # Ann's own /help, answered after anything queued for her before it
+    assert await stored_updates(stack) == before + 2  # the copy and Ann's own /help
+    helps = [m for m in await ann.chat() if m.from_bot and "/help:" in m.text]
+    assert len(helps) == 2  # one for the update sent twice, one for Ann's own
