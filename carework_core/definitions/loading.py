@@ -14,6 +14,7 @@ from carework_core.definitions.checks import consensus_problems, item_set_proble
 from carework_core.definitions.kind_checks import item_kind_problems, question_criteria_problems
 from carework_core.definitions.languages import missing_texts
 from carework_core.definitions.model import ChoiceQuestion, Consultation, ItemRatingQuestion
+from carework_core.definitions.report_rules import rank_problems
 from carework_core.errors import DefinitionError, Problem
 
 Loc = tuple[str | int, ...]
@@ -187,6 +188,7 @@ def reference_problems(c: Consultation) -> Iterator[tuple[Loc, str]]:
     yield from schedule_problems(c)
     yield from item_set_problems(c)
     yield from item_kind_problems(c)
+    yield from rank_problems(c.report, [k.id for k in c.criteria])
 
 
 def _option_problems(question: ChoiceQuestion, where: Loc) -> Iterator[tuple[Loc, str]]:

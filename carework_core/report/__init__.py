@@ -1,0 +1,1 @@
+"""The research team's report: who took part, the ideas ranked, where they came from (data only)."""
