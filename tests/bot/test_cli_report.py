@@ -1,0 +1,74 @@
+"""`carework report OUT.html`: one private, audited page holding the round's figures as summary stats writes them."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+import re
+import stat
+
+from carework_core.bootstrap import Services
+from carework_core.clock import SystemClock
+from carework_core.storage.audit import audit_entries
+from tests.bot.test_cli import carework
+from tests.bot.test_cli_summaries import rated_database
+
+
+def audited(env: dict) -> list[tuple[str, str, str, str]]:
+    """Returns (actor, action, subject, file) of every report in the audit log."""
+
+    async def read() -> list:
+        services = await Services.open(env["CAREWORK_DATABASE"], env["CAREWORK_SURVEY"], SystemClock(), create=False)
+        try:
+            async with services.env.db.reading() as tx:
+                rows = await audit_entries(tx)
+        finally:
+            await services.close()
+        return [(a, b, c, json.loads(d)["file"]) for a, b, c, d in rows if b == "report"]
+
+    return asyncio.run(read())
+
+
+def figures_in(page: str) -> dict[tuple[str, str, str, str], dict[str, str]]:
+    """Returns each figure cell's exact value by (round, item, criterion, group) and figure name."""
+    found: dict = {}
+    for marks in re.finditer(r"<td ([^>]*data-figure[^>]*)>", page):
+        a = dict(re.findall(r'data-([a-z]+)="([^"]*)"', marks.group(1)))
+        found.setdefault((a["round"], a["item"], a["criterion"], a["group"]), {})[a["figure"]] = a["value"]
+    return found
+
+
+async def test_report_writes_a_private_page_with_the_figures_of_summary_stats(tmp_path, clock):
+    env = await rated_database(tmp_path, clock)
+    page_path, stats_path = tmp_path / "report.html", tmp_path / "r2.csv"
+    result = await asyncio.to_thread(carework, "report", str(page_path), "--round", "r2", env=env)
+    assert result.returncode == 0, result.stderr
+    assert f"wrote the report of rounds r2 to {page_path}" in result.stdout
+    assert stat.S_IMODE(page_path.stat().st_mode) == 0o600  # readable by its owner only, as exports are
+    assert (await asyncio.to_thread(carework, "summary", "stats", "r2", str(stats_path), env=env)).returncode == 0
+    page = page_path.read_text()
+    shown = figures_in(page)
+    expected = {}
+    for r in csv.DictReader(stats_path.open()):
+        if r["suppressed"] == "0":
+            keys = ("n", "not_sure", "dont_know", "median", "q1", "q3", "top2_share", "consensus")
+            expected[(r["round"], r["item_id"], r["criterion"], r["group"])] = {k: r[k] for k in keys}
+    assert shown == expected and len(shown) == 2  # evidence and newness of i1, all groups
+    # Four care workers are under min_group_size: the group is named nowhere, its figures nowhere.
+    assert "Social care workforce" not in page and 'data-group="workforce"' not in page
+    assert "Rota apps" in page and "<script" not in page and "://" not in page
+
+
+async def test_a_report_is_in_the_audit_log_and_a_wrong_path_or_round_is_one_line(tmp_path, clock):
+    env = await rated_database(tmp_path, clock)
+    wrong = {
+        (str(tmp_path / "r.txt"),): "give a name ending in .html",
+        (str(tmp_path / "r.html"), "--round", "r9"): "there is no round 'r9'",
+        (str(tmp_path / "none" / "r.html"),): "does not exist",
+    }
+    for args, said in wrong.items():
+        result = await asyncio.to_thread(carework, "report", *args, env=env)
+        assert result.returncode == 1 and said in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert (await asyncio.to_thread(carework, "report", str(tmp_path / "all.html"), env=env)).returncode == 0
+    assert await asyncio.to_thread(audited, env) == [("cli", "report", "all", "all.html")]
