@@ -28,8 +28,10 @@ TEAM_COMMANDS = (
     "/coordinators: the team; /uncoordinate N takes coordinator N off it\n"
     "/announce GROUP|all: your next message is the announcement\n"
     "/summary ROUND: review a round's summary, then approve it\n"
-    "/export [ROUND]: the researchers' workbook, sent here as a file"
+    "/export [ROUND]: the researchers' workbook, sent here as a file\n"
+    "/report [ROUND...]: the research team's report (a web page), sent here as a file"
 )
+PREPARING_REPORT = "Preparing the report… It comes here as a file when it is ready."
 PREPARING = "Preparing the workbook… It comes here as a file when it is ready."
 
 
@@ -37,6 +39,12 @@ def exported(counts: dict[str, int]) -> str:
     """Returns the caption of a sent workbook."""
     answers = "1 answer" if counts["answers"] == 1 else f"{counts['answers']} answers"
     return f"The researchers' workbook: {answers} from {people(counts['participants'])}."
+
+
+def reported(round_ids: tuple[str, ...]) -> str:
+    """Returns the caption of a sent report."""
+    rounds = ", ".join(round_ids) or "none opened yet"
+    return f"The research team's report (rounds: {rounds}). Open it in a web browser; it fetches nothing."
 
 
 def withheld_quotes(summary: Summary) -> str | None:
