@@ -23,6 +23,8 @@ from carework_core.definitions.changes import snapshot_of
 from carework_core.definitions.model import Consultation, ItemRatingQuestion
 from carework_core.env import Env, audit
 from carework_core.errors import ExportRefused
+from carework_core.report.ranking import rank_round
+from carework_core.report.ranking_sheet import ranking_rows, ranking_sheet
 from carework_core.research import codebook as cb
 from carework_core.research import workbook_sources as sources
 from carework_core.research.csv_book import CsvBook, private_file
@@ -212,11 +214,21 @@ async def _sheets(book: Book, tx: Any, scope: Scope, stats: dict) -> tuple[dict[
         scores = await team_scores(tx, scope.snaps[rid])
         team[rid] = (scores, team_only(scope.snaps[rid], scores))
     await _put(book, cb.STATS_SHEET, stat_rows({r: s for r, s in stats.items() if r in rounds}, sets, team))
+    if isinstance(book, CsvBook):  # for R, SPSS and Stata: the report's ranking, in long format
+        terms, groups = c.report.terms(), [g.id for g in c.groups]
+        ranked = [rank_round(stats[r], {}, terms, groups, team[r][0]) for r in rounds if r in stats]
+        written.append(await _ranking(book, c, ranked))
     await _put(book, cb.SUMMARY_SHEET, summary_rows(await stored.summary_rows(tx), scope))
     codes = await stored.codes_by_id(tx)
     await _put(book, cb.AUDIT_SHEET, audit_rows(await stored.audit_rows(tx, scope.since), codes, scope))
     written += [items, cb.STATS_SHEET, cb.SUMMARY_SHEET, cb.AUDIT_SHEET]
     return counts, written
+
+
+async def _ranking(book: Book, c: Consultation, ranked: list) -> Sheet:
+    sheet = ranking_sheet(c)
+    await _put(book, sheet, ranking_rows(ranked))
+    return sheet
 
 
 def _is_items(question: Any) -> bool:

@@ -72,3 +72,29 @@ async def test_a_report_is_in_the_audit_log_and_a_wrong_path_or_round_is_one_lin
         assert result.returncode == 1 and said in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert (await asyncio.to_thread(carework, "report", str(tmp_path / "all.html"), env=env)).returncode == 0
     assert await asyncio.to_thread(audited, env) == [("cli", "report", "all", "all.html")]
+
+
+async def test_the_csv_export_holds_the_reports_ranking_with_the_figures_of_summary_stats(tmp_path, clock):
+    import zipfile
+
+    env = await rated_database(tmp_path, clock)
+    out, stats_path = tmp_path / "book.zip", tmp_path / "r2.csv"
+    assert (await asyncio.to_thread(carework, "export", str(out), "--format", "csv", env=env)).returncode == 0
+    assert (await asyncio.to_thread(carework, "summary", "stats", "r2", str(stats_path), env=env)).returncode == 0
+    with zipfile.ZipFile(out) as archive:
+        ranking = list(csv.DictReader(archive.read("ranking.csv").decode("utf-8-sig").splitlines()))
+        codebook = archive.read("codebook.csv").decode("utf-8-sig")
+    stats = {(r["item_id"], r["criterion"], r["group"]): r for r in csv.DictReader(stats_path.open())}
+    # i1 on evidence (1 2 2 3) and newness (3 3 3 3), all groups only: the four care workers are folded.
+    assert [(r["round"], r["rank"], r["item_id"], r["criterion"], r["group"]) for r in ranking] == [
+        ("r2", "1", "i1", "evidence", "all"),
+        ("r2", "1", "i1", "newness", "all"),
+    ]
+    for r in ranking:
+        same = stats[r["item_id"], r["criterion"], r["group"]]
+        for figure in ("n", "not_sure", "dont_know", "median", "q1", "q3", "top2_share", "consensus"):
+            assert r[figure] == same[figure], figure
+    # Pooled top two: (3 + 4) / 8 ratings. Both criteria reach agreement: evidence has 3 of 4 (75%, at least
+    # the default 70%) in the top two with IQR 0.5, newness 4 of 4 with IQR 0.
+    assert (ranking[0]["rank_top2_share"], ranking[0]["rank_agreement"]) == ("0.875", "2.0")
+    assert "Ranking,rank_top2_share" in codebook

@@ -252,6 +252,7 @@ async def test_csv_zip_holds_the_same_sheets_and_the_codebook(services, tmp_path
             "round_r2.csv",
             "items.csv",
             "item_statistics.csv",
+            "ranking.csv",  # the csv export only: the report's ranking in long format, for R, SPSS and Stata
             "summaries.csv",
             "audit.csv",
             "about.csv",
