@@ -10,7 +10,7 @@ from carework_core.report.model import Report
 def origins_section(report: Report) -> str:
     """Returns, per rating round, each idea's source example ids and excerpts."""
     parts = []
-    for ranking in report.rankings:
+    for ranking in (r for r in report.rankings if r.ideas):
         items = []
         for idea in ranking.ideas:
             sources = ", ".join(idea.sources) if idea.sources else "none recorded (the idea came from the team's list)"

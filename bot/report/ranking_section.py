@@ -16,7 +16,7 @@ FIGURES = ["Criterion", "Group", "n", "Not sure", "Don't know", "Median", "Q1", 
 def ranking_section(report: Report) -> str:
     """Returns every rating round's ranking; a report without one says so."""
     if not report.rankings:
-        return tag("p", "No round in this report rates ideas.")
+        return tag("p", "No round in this report rates anything on a scale.")
     return "".join(_round(report, r) for r in report.rankings)
 
 
@@ -30,13 +30,9 @@ def _round(report: Report, ranking: RoundRanking) -> str:
         f"ideas-{ranking.round_id}", f"Share of ratings in the top two points, round {ranking.round_id}", pooled
     )
     cards = "".join(_card(c, ranking, i) for i in ranking.ideas)
-    return (
-        tag("h3", esc(f"{ranking.round_id}: {c.round(ranking.round_id).title}"))
-        + table(header, rows, class_="ranking")
-        + chart
-        + _questions(c, ranking)
-        + cards
-    )
+    ranked = table(header, rows, class_="ranking") + chart if ranking.ideas else ""
+    heading = tag("h3", esc(f"{ranking.round_id}: {c.round(ranking.round_id).title}"))
+    return heading + ranked + _questions(c, ranking) + cards
 
 
 def _card(c: Consultation, ranking: RoundRanking, idea: Idea) -> str:
@@ -80,7 +76,8 @@ def _questions(c: Consultation, ranking: RoundRanking) -> str:
         return ""
     rows = [_figures_row(c, ranking.round_id, cell, None) for cell in ranking.questions]
     header = ["Question", *FIGURES[1:]]
-    return tag("h4", "Other questions rated on a scale") + table(header, rows, class_="figures")
+    said = "Other questions rated on a scale" if ranking.ideas else "Questions rated on a scale"
+    return tag("h4", said) + table(header, rows, class_="figures")
 
 
 def _term_name(c: Consultation, term: tuple[str | None, str]) -> str:

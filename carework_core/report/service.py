@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from carework_core.definitions.changes import snapshot_of
-from carework_core.definitions.model import ItemRatingQuestion
+from carework_core.definitions.model import ItemRatingQuestion, RatingQuestion
 from carework_core.env import Env, audit
 from carework_core.errors import ExportRefused
 from carework_core.report.model import Idea, Report, RoundRanking, RoundTurnout
@@ -69,7 +69,9 @@ class Reports:
         return len(data)
 
     def _rates_items(self, round_id: str) -> bool:
-        return any(isinstance(q, ItemRatingQuestion) for q in self.env.consultation.round(round_id).questions)
+        """Says whether a round rates anything on a scale: ideas, or a rating question of its own."""
+        questions = self.env.consultation.round(round_id).questions
+        return any(isinstance(q, ItemRatingQuestion | RatingQuestion) for q in questions)
 
     async def _turnout(self, tx: Tx, round_id: str) -> RoundTurnout:
         c = self.env.consultation
