@@ -31,7 +31,7 @@ def bar_chart(name: str, title: str, bars: list[Bar]) -> str:
     for place, bar in enumerate(bars):
         y = 4 + place * ROW
         weight = "bold" if bar.strong else "normal"
-        label = bar.label if len(bar.label) <= 46 else bar.label[:45] + "…"
+        label = bar.label if len(bar.label) <= 40 else bar.label[:39] + "…"  # about 7 pixels a character
         parts.append(f'<text x="{LABEL - 6}" y="{y + 15}" text-anchor="end" font-weight="{weight}">{esc(label)}</text>')
         width = round((bar.share or 0) * BAR, 1)
         fill = "#1f3b57" if bar.strong else "#5b8bb5"

@@ -29,7 +29,10 @@ def tag(name: str, body: str = "", **values: object) -> str:
 
 
 def row(cells: list[str], head: bool = False) -> str:
-    return tag("tr", "".join(tag("th" if head else "td", c) for c in cells))
+    """Returns a table row; the first cell of a body row heads it (read out before each figure)."""
+    if head:
+        return tag("tr", "".join(tag("th", c, scope="col") for c in cells))
+    return tag("tr", tag("th", cells[0], scope="row") + "".join(tag("td", c) for c in cells[1:]))
 
 
 def table(header: list[str], rows: list[str], caption: str = "", **values: object) -> str:

@@ -54,8 +54,9 @@ def _card(c: Consultation, ranking: RoundRanking, idea: Idea) -> str:
 
 def _figures_row(c: Consultation, round_id: str, cell: CellStats, team: int | None) -> str:
     consensus = cell.consensus.value if cell.consensus else ""
+    said = criterion_name(c, cell.criterion_id) if cell.criterion_id else str(_question_text(c, round_id, cell))
     cells = [
-        tag("th", esc(criterion_name(c, cell.criterion_id) if cell.criterion_id else "")),
+        tag("th", esc(said), scope="row"),
         tag("td", esc(group_name(c, cell.group_id))),
         figure(round_id, cell, "n", cell.n, str(cell.n)),
         figure(round_id, cell, "not_sure", cell.not_sure, str(cell.not_sure)),
@@ -78,6 +79,11 @@ def _questions(c: Consultation, ranking: RoundRanking) -> str:
     header = ["Question", *FIGURES[1:]]
     said = "Other questions rated on a scale" if ranking.ideas else "Questions rated on a scale"
     return tag("h4", said) + table(header, rows, class_="figures")
+
+
+def _question_text(c: Consultation, round_id: str, cell: CellStats) -> str:
+    question = next((q for q in c.round(round_id).questions if q.id == cell.question_id), None)
+    return str(question.text) if question else cell.question_id
 
 
 def _term_name(c: Consultation, term: tuple[str | None, str]) -> str:

@@ -47,10 +47,18 @@ def rank_round(
     for cell in shown:
         if cell.item_id is not None:
             by_idea.setdefault((cell.question_id, cell.item_id), []).append(cell)
+    # Each idea's cells by criterion in the round's order, all groups first, then groups as the definition lists them.
+    crit_at = {k: n for n, k in enumerate(dict.fromkeys(c.criterion_id for c in stats.cells))}
+    group_at = {g: n for n, g in enumerate(group_order)}
+
+    def place(c: CellStats) -> tuple:
+        return (crit_at.get(c.criterion_id, 0), c.group_id != ALL_GROUPS, group_at.get(c.group_id, 0))
+
     ideas = []
     for (question_id, item_id), cells in by_idea.items():
-        cells.sort(key=lambda c: c.group_id != ALL_GROUPS)  # stable: the criteria keep the round's order
-        differ = tuple(k[2] for k in stats.disagreements if k[:2] == (question_id, item_id) and k[2])
+        cells.sort(key=place)
+        apart = {k[2] for k in stats.disagreements if k[:2] == (question_id, item_id) and k[2]}
+        differ = tuple(sorted(apart, key=lambda k: crit_at.get(k, 0)))
         scores = {k[2]: v for k, v in team.items() if k[:2] == (question_id, item_id)}
         key = tuple(term_value(cells, t) for t in terms)
         ideas.append(Idea(0, question_id, item_id, titles.get(item_id, item_id), tuple(cells), key, scores, differ))

@@ -52,7 +52,8 @@ class Reports:
             chosen = [r for r in opened if round_ids is None or not round_ids or r in round_ids]
             turnout = tuple([await self._turnout(tx, r) for r in chosen])
             done = {r: await finishers(tx, r) for r in chosen}
-        kept = retention(chosen[0], chosen[1:], done, [g.id for g in c.groups], c.min_group_size) if chosen else None
+        later = {r: list(c.round(r).groups) for r in chosen[1:]}
+        kept = retention(chosen[0], later, done, [g.id for g in c.groups], c.min_group_size) if chosen else None
         rankings = tuple([await self._ranking(r) for r in chosen if self._rates_items(r)])
         made = self.env.clock.now().astimezone(c.zone).strftime("%Y-%m-%d %H:%M")
         return Report(c, made, turnout, kept, rankings, tuple(chosen))

@@ -26,20 +26,25 @@ def round_turnout(round_id: str, groups: list[str], counts: Mapping[str, GroupCo
 
 
 def retention(
-    first: str, later: list[str], finished: Mapping[str, Mapping[int, str]], groups: list[str], min_size: int
+    first: str,
+    later: Mapping[str, list[str]],
+    finished: Mapping[str, Mapping[int, str]],
+    groups: list[str],
+    min_size: int,
 ) -> Retention:
     """Returns how many of the first round's finishers finished each later round, per group and overall.
 
-    `finished` maps a round to its finishers' groups by participant id. Groups are folded once for
-    the whole table, on their finishers of the first round."""
+    `later` maps each later round to the groups it invites (a group not invited is not counted as lost);
+    `finished` maps a round to its finishers' groups by participant id. Groups are folded once for the
+    whole table, on their finishers of the first round."""
     starters = finished.get(first, {})
     sizes = {g: sum(1 for grp in starters.values() if grp == g) for g in groups}
     hidden = hidden_groups(sizes, min_size)
     rows: list[Kept] = []
-    for round_id in later:
+    for round_id, invited in later.items():
         done = finished.get(round_id, {})
-        kept = [pid for pid in starters if pid in done]
-        for g in (g for g in groups if g not in hidden and sizes[g]):
-            rows.append(Kept(round_id, g, sum(1 for pid in kept if starters[pid] == g), sizes[g]))
-        rows.append(Kept(round_id, ALL_GROUPS, len(kept), len(starters)))
+        asked = [pid for pid, g in starters.items() if g in invited]
+        for g in (g for g in groups if g in invited and g not in hidden and sizes[g]):
+            rows.append(Kept(round_id, g, sum(1 for pid in asked if starters[pid] == g and pid in done), sizes[g]))
+        rows.append(Kept(round_id, ALL_GROUPS, sum(1 for pid in asked if pid in done), len(asked)))
     return Retention(first, tuple(rows), sum(1 for g in hidden if sizes[g]))

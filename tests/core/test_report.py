@@ -96,7 +96,7 @@ def test_retention_counts_the_first_rounds_finishers_who_finished_later_rounds()
         "r2": {1: "a", 2: "a", 4: "b", 6: "c", 9: "a"},  # 9 did not finish r1: not counted
         "r3": {3: "a"},
     }
-    kept = retention("r1", ["r2", "r3"], finished, ["a", "b", "c"], min_size=2)
+    kept = retention("r1", {"r2": ["a", "b", "c"], "r3": ["a", "b", "c"]}, finished, ["a", "b", "c"], min_size=2)
     # c has one finisher of r1, under 2: folded; b (2) is the smallest shown, so it is folded with c.
     assert [(k.round_id, k.group_id, k.kept, k.of) for k in kept.rows] == [
         ("r2", "a", 2, 3),
@@ -105,3 +105,9 @@ def test_retention_counts_the_first_rounds_finishers_who_finished_later_rounds()
         ("r3", ALL_GROUPS, 1, 6),
     ]
     assert kept.folded == 2
+
+
+def test_retention_counts_only_the_groups_a_later_round_invites():
+    finished = {"r1": {1: "a", 2: "a", 3: "b", 4: "b"}, "r2": {1: "a"}}
+    kept = retention("r1", {"r2": ["a"]}, finished, ["a", "b"], min_size=1)
+    assert [(k.group_id, k.kept, k.of) for k in kept.rows] == [("a", 1, 2), (ALL_GROUPS, 1, 2)]
