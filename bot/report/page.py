@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.report.glance import glance
 from bot.report.markup import esc, tag
 from bot.report.method_section import method_section
 from bot.report.origins_section import origins_section
@@ -46,6 +47,8 @@ figure.chart { margin: 0.5rem 0 1rem; } figure.chart svg { max-width: 100%; heig
 figcaption { font-size: 0.85rem; color: #444; max-width: 60rem; }
 blockquote { margin: 0.3rem 0 0.3rem 1rem; padding-left: 0.6rem; border-left: 3px solid #b7c3cf; }
 section.idea { break-inside: avoid; }
+.glance { background: #f3f6f9; border: 1px solid #b7c3cf; padding: 0 1rem 0.4rem; margin: 0.6rem 0; }
+.glance h2 { border: none; padding-top: 0.6rem; margin: 0; font-size: 1.1rem; }
 @media print { body { max-width: none; padding: 0; font-size: 10pt; } nav { display: none; }
   h2 { break-before: page; } }
 """
@@ -66,7 +69,7 @@ def report_page(report: Report, sections: list[Section] | None = None) -> str:
         + tag(
             "html",
             tag("head", '<meta charset="utf-8">' + _viewport() + tag("title", esc(f"{c.title}: report")) + _style())
-            + tag("body", tag("header", head) + contents + tag("main", body)),
+            + tag("body", tag("header", head) + glance(report) + contents + tag("main", body)),
             lang="en",
         )
         + "\n"

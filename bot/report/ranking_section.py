@@ -23,8 +23,10 @@ def ranking_section(report: Report) -> str:
 def _round(report: Report, ranking: RoundRanking) -> str:
     c = report.consultation
     terms = c.report.terms()
-    header = ["Rank", "Idea", *[_term_name(c, t) for t in terms], "Consensus", "Groups differ on"]
-    rows = [row([str(i.rank), esc(i.title), *_key(i, terms), _agreed(i), esc(_differ(c, i))]) for i in ranking.ideas]
+    header = ["Rank", "Idea", *[term_name(c, t) for t in terms], "Consensus", "Groups differ on"]
+    rows = [
+        row([str(i.rank), esc(i.title), *key_values(i, terms), _agreed(i), esc(_differ(c, i))]) for i in ranking.ideas
+    ]
     pooled = [Bar(f"{i.rank}. {i.title}", _pooled(i)) for i in ranking.ideas]
     chart = bar_chart(
         f"ideas-{ranking.round_id}", f"Share of ratings in the top two points, round {ranking.round_id}", pooled
@@ -86,13 +88,13 @@ def _question_text(c: Consultation, round_id: str, cell: CellStats) -> str:
     return str(question.text) if question else cell.question_id
 
 
-def _term_name(c: Consultation, term: tuple[str | None, str]) -> str:
+def term_name(c: Consultation, term: tuple[str | None, str]) -> str:
     criterion, figure_name = term
     said = {"top2_share": "top two", "median": "median", "agreement": "agreement"}[figure_name]
     return f"{said} (all criteria)" if criterion is None else f"{criterion_name(c, criterion)}: {said}"
 
 
-def _key(idea: Idea, terms: list[tuple[str | None, str]]) -> list[str]:
+def key_values(idea: Idea, terms: list[tuple[str | None, str]]) -> list[str]:
     out = []
     for (_, name), value in zip(terms, idea.key, strict=True):
         if value is None:
