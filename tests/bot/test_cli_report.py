@@ -58,6 +58,10 @@ async def test_report_writes_a_private_page_with_the_figures_of_summary_stats(tm
     # Four care workers are under min_group_size: the group is named nowhere, its figures nowhere.
     assert "Social care workforce" not in page and 'data-group="workforce"' not in page
     assert "Rota apps" in page and "<script" not in page and "://" not in page
+    # The first screen: turnout in a line, and the top idea with the value it was ranked on (7 of 8 ratings).
+    assert re.search(r"<li>Round r2: 4 of \d+ invited finished", page)  # invitations are the running bot's
+    assert "Ranked first in round r2: 1. Rota apps (top two (all criteria) 88%)." in page
+    assert "Ranking (carework&#x27;s default): ideas are ordered, highest first, by the share of ratings" in page
 
 
 async def test_a_report_is_in_the_audit_log_and_a_wrong_path_or_round_is_one_line(tmp_path, clock):
