@@ -21,8 +21,8 @@ def glance(report: Report) -> str:
     terms = report.consultation.report.terms()
     first = term_name(report.consultation, terms[0])
     for ranking in (r for r in report.rankings if r.ideas):
-        best = [f"{i.rank}. {i.title} ({first} {key_values(i, terms)[0] or 'none'})" for i in ranking.ideas[:TOP]]
-        lines.append(f"Ranked first in round {ranking.round_id}: " + "; ".join(best) + ".")
+        best = [f"{i.rank}. {i.title} ({first}: {key_values(i, terms)[0] or 'none'})" for i in ranking.ideas[:TOP]]
+        lines.append(f"Ranked highest in round {ranking.round_id}: " + "; ".join(best) + ".")
     if not lines:
         return ""
     return tag(

@@ -91,7 +91,7 @@ def _question_text(c: Consultation, round_id: str, cell: CellStats) -> str:
 def term_name(c: Consultation, term: tuple[str | None, str]) -> str:
     criterion, figure_name = term
     said = {"top2_share": "top two", "median": "median", "agreement": "agreement"}[figure_name]
-    return f"{said} (all criteria)" if criterion is None else f"{criterion_name(c, criterion)}: {said}"
+    return f"{said}, all criteria" if criterion is None else f"{said}, {criterion_name(c, criterion)}"
 
 
 def key_values(idea: Idea, terms: list[tuple[str | None, str]]) -> list[str]:

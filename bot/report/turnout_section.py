@@ -31,10 +31,12 @@ def _round(report: Report, found: RoundTurnout) -> str:
 def _folded(count: int) -> str:
     if not count:
         return ""
-    groups = "group is" if count == 1 else "groups are"
-    return tag(
-        "p", f"{count} {groups} too small to be shown on its own here: counted only in All groups.", class_="note"
+    said = (
+        "1 group is too small to be shown on its own"
+        if count == 1
+        else f"{count} groups are too small to be shown on their own"
     )
+    return tag("p", f"{said} here: counted only in All groups.", class_="note")
 
 
 def _retention(report: Report) -> str:

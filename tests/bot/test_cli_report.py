@@ -60,7 +60,7 @@ async def test_report_writes_a_private_page_with_the_figures_of_summary_stats(tm
     assert "Rota apps" in page and "<script" not in page and "://" not in page
     # The first screen: turnout in a line, and the top idea with the value it was ranked on (7 of 8 ratings).
     assert re.search(r"<li>Round r2: 4 of \d+ invited finished", page)  # invitations are the running bot's
-    assert "Ranked first in round r2: 1. Rota apps (top two (all criteria) 88%)." in page
+    assert "Ranked highest in round r2: 1. Rota apps (top two, all criteria: 88%)." in page
     assert "Ranking (carework&#x27;s default): ideas are ordered, highest first, by the share of ratings" in page
 
 
