@@ -246,3 +246,22 @@ def test_the_exports_items_sheet_has_kinds_and_every_language_and_goes_back_in_a
     again = carework("items", "import", str(out), "--into", "r3", env=env)
     assert again.returncode == 0, again.stderr
     assert json.loads(stored(tmp_path / "c.db")[0][7]) == {"en": "Swaps on a phone.", "cy": "Cyfnewid ar y ffôn."}
+
+
+def test_a_further_languages_title_is_required_and_its_description_falls_back(tmp_path):
+    env = {"CAREWORK_DATABASE": str(tmp_path / "c.db"), "CAREWORK_SURVEY": str(CYMRAEG)}
+    assert carework("init", env=env).returncode == 0
+    header = ["id", "title", "title_cy", "description", "description_cy"]
+    rows = [header, ["I1", "Rota apps", "", "Swap shifts", ""], ["I2", "Peer circles", "Cylchoedd", "Meet", ""]]
+    refused = carework("items", "import", str(workbook(tmp_path / "items.xlsx", rows)), "--into", "r3", env=env)
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == (
+        "error: items.xlsx: sheet Sheet, cell C2: title_cy is empty; write the title as people who read cy will "
+        "see it; nothing was loaded"
+    )
+    rows[1][2] = "Apiau rota"
+    loaded = carework("items", "import", str(workbook(tmp_path / "items.xlsx", rows)), "--into", "r3", env=env)
+    assert loaded.returncode == 0, loaded.stderr
+    first, second = stored(tmp_path / "c.db")
+    assert json.loads(first[6]) == {"en": "Rota apps", "cy": "Apiau rota"}
+    assert first[7] is None or json.loads(first[7]).get("cy") in (None, "Swap shifts")  # the empty cell falls back
