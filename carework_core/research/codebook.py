@@ -154,13 +154,13 @@ def item_sheet(c: Consultation) -> Sheet:
     columns = [
         Column("item_set", "the item set it belongs to"),
         Column("item_id", "item id"),
+        Column("kind", "the kind of idea it is (e.g. innovation, solution), which sets the criteria it is rated on"),
         Column("text", "the item as participants see it"),
         Column("position", "its place in the set, from 0"),
         Column("source_examples", "the example ids (E<answer id>) behind it, separated by ;"),
         Column("description", "the team's short description"),
         Column("theme", "the team's theme"),
         Column("evidence_notes", "the team's notes on the evidence behind it"),
-        Column("kind", "the kind of idea it is (e.g. innovation, solution), which sets the criteria it is rated on"),
     ]
     for lang in c.languages[1:]:  # named as `carework items import` reads them, so the sheet can go back in
         columns.append(Column(f"title_{lang}", f"the item as participants see it, in {lang}"))

@@ -221,22 +221,34 @@ def test_the_exports_items_sheet_has_kinds_and_every_language_and_goes_back_in_a
     assert carework("export", str(out), env=env).returncode == 0, "export"
     book = load_workbook(out)
     rows = [list(r) for r in book["Items"].iter_rows(values_only=True)]
-    assert rows[0][5:] == ["description", "theme", "evidence_notes", "kind", *further, "score_evidence"]
-    assert rows[1][1:3] + rows[1][5:] == ["I1", "Shift swaps", "Swaps on a phone.", "wellbeing", "Two trusts"] + [
-        "innovation",
+    assert rows[0][1:4] + rows[0][6:] == ["item_id", "kind", "text", "description", "theme", "evidence_notes"] + [
+        *further,
+        "score_evidence",
+    ]
+    assert rows[1][1:4] + rows[1][6:] == ["I1", "innovation", "Shift swaps", "Swaps on a phone.", "wellbeing"] + [
+        "Two trusts",
         "Cyfnewid shifftiau",
         "Cyfnewid ar ffôn.",
         "Dwy ymddiriedolaeth",
         2,
     ]
-    assert rows[2][5:] == [None, None, None, "solution", "Cylchoedd cymheiriaid", None, None, None]  # empty stays empty
+    assert rows[2][2] == "solution" and rows[2][6:] == [
+        None,
+        None,
+        None,
+        "Cylchoedd cymheiriaid",
+        None,
+        None,
+        None,
+    ]  # empty stays empty
 
     zipped = tmp_path / "export.zip"
     assert carework("export", str(zipped), "--format", "csv", env=env).returncode == 0
     with zipfile.ZipFile(zipped) as z:
         lines = list(csv.reader(io.TextIOWrapper(z.open("items.csv"), encoding="utf-8-sig")))
     assert lines[0] == [str(v) for v in rows[0]]
-    assert lines[1][-5:] == ["innovation", "Cyfnewid shifftiau", "Cyfnewid ar ffôn.", "Dwy ymddiriedolaeth", "2"]
+    assert lines[1][2] == "innovation"
+    assert lines[1][-4:] == ["Cyfnewid shifftiau", "Cyfnewid ar ffôn.", "Dwy ymddiriedolaeth", "2"]
 
     # The sheet goes back in as it is; an edit made in it is what is loaded.
     assert carework("items", "import", str(out), "--into", "r3", env=env).returncode == 0
