@@ -313,7 +313,8 @@ async def wait_until_sent(services: Services, count: int, timeout: float = 15.0)
 async def test_a_direct_call_outside_the_outbox_rides_out_a_passing_server_error(tmp_path):
     emulator, services, client, users, bot = await setup(tmp_path, 1)
     try:
-        sender = Sender(bot, services.outbox, services.env.clock)
+        metrics = Metrics()
+        sender = Sender(bot, services.outbox, services.env.clock, metrics=metrics)
         chat, calls = users[0].user_id, []
 
         async def send_once_failing():
@@ -324,6 +325,8 @@ async def test_a_direct_call_outside_the_outbox_rides_out_a_passing_server_error
 
         await sender.direct(chat, send_once_failing)
         assert [m.text for m in await users[0].chat() if m.from_bot] == ["What we hold about you"]
+        assert counter(metrics, "carework_send_retries_total") == 1
+        assert counter(metrics, "carework_messages_sent_total", lane="reply") == 1
     finally:
         await teardown(emulator, services, client, bot)
 
