@@ -220,8 +220,12 @@ async def invitation_statuses(tx: Tx) -> list[tuple[str, OutboxStatus]]:
 
 
 async def lane_depths(tx: Tx) -> dict[Lane, tuple[int, str | None]]:
-    """Returns, for each lane with pending messages, how many wait and when the oldest was queued."""
+    """Returns, for each lane with pending messages, how many wait and when the first of them was queued.
+
+    Counted from the outbox_lanes index alone; only each lane's first row is read."""
     rows = await tx.fetchall(
-        "SELECT lane, COUNT(*), MIN(created_at) FROM outbox WHERE status = ? GROUP BY lane", (OutboxStatus.PENDING,)
+        "WITH lanes AS (SELECT lane, COUNT(*) AS waiting, MIN(id) AS first FROM outbox WHERE status = ? GROUP BY lane)"
+        " SELECT lanes.lane, lanes.waiting, o.created_at FROM lanes JOIN outbox o ON o.id = lanes.first",
+        (OutboxStatus.PENDING,),
     )
     return {Lane(r[0]): (r[1], r[2]) for r in rows}
