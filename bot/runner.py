@@ -17,6 +17,7 @@ from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bot.app import build_application
 from bot.logs import describe_failure
+from bot.ops.metrics import Metrics
 from bot.scheduler import (
     ReconcileJob,
     announce_closed_rounds,
@@ -48,13 +49,19 @@ class RunningBot:
     def __init__(self, settings: Settings, services: Services):
         self.settings, self.services = settings, services
         self.app = build_application(settings, services)
+        self.metrics = Metrics()  # counted by intake and sender, served at /metrics (bot/ops/metrics.py)
         self.sender = Sender(
-            self.app.bot, services.outbox, services.clock, settings.messages_per_second, services.summaries
+            self.app.bot,
+            services.outbox,
+            services.clock,
+            settings.messages_per_second,
+            services.summaries,
+            metrics=self.metrics,
         )
         self.app.bot_data.wake_sender = self.sender.wake
         self.app.bot_data.direct = self._direct
         self.app.bot_data.sends_recorded = self._sends_recorded
-        self.intake = Intake(self.app, services.inbox, settings.poll_timeout, settings.set_aside_days)
+        self.intake = Intake(self.app, services.inbox, settings.poll_timeout, settings.set_aside_days, self.metrics)
         self._tasks: list[asyncio.Task] = []
         self._job = ReconcileJob(self.reconcile_now)
         self._wake_job = None  # the one-off job at the schedule's next due time

@@ -20,10 +20,11 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.logs import backoff, describe_failure
+from bot.ops.metrics import Metrics
 from bot.transport.http import POOL_SIZE
 from bot.transport.pace import Bucket, overall_burst, retry_seconds
 from carework_core.clock import Clock
-from carework_core.messaging.outbox import MessageKind, Outbox, QueuedMessage
+from carework_core.messaging.outbox import Lane, MessageKind, Outbox, QueuedMessage
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -68,8 +69,10 @@ class Sender:
         per_second: float = 29.0,
         charts: Charts | None = None,
         at_once: int = AT_ONCE,
+        metrics: Metrics | None = None,
     ):
         self.bot, self.outbox, self.clock, self.charts = bot, outbox, clock, charts
+        self.metrics = metrics if metrics is not None else Metrics()  # None: counted where nobody looks
         self.at_once = at_once  # chats sent to at the same time at most
         self._file_ids: dict[str, str] = {}  # round -> its chart's file_id, once uploaded
         self._uploading = asyncio.Lock()  # the first send of a chart uploads it; the rest wait and reuse it
@@ -241,10 +244,14 @@ class Sender:
             self._chat(chat_id).take()
             self.overall.take()
             try:
-                return await call()
+                result = await call()
+                self.metrics.sent(Lane.REPLY)  # words for the person asking, sent outside the outbox
+                return result
             except RetryAfter as exc:
+                self.metrics.flood_control()
                 if tried == tries:
                     raise
+                self.metrics.retried()
                 seconds = retry_seconds(exc.retry_after)
                 self._paused_until = max(self._paused_until, time.monotonic() + seconds)
                 log.warning("flood control", extra={"retry_after": seconds})
@@ -253,6 +260,7 @@ class Sender:
             except NetworkError as exc:  # as the outbox would; a second copy of /mydata is better than none
                 if tried == tries:
                     raise
+                self.metrics.retried()
                 log.warning("direct call failed, trying again", extra={"reason": type(exc).__name__})
                 await asyncio.sleep(backoff(tried, cap=2.0))
         raise AssertionError("unreachable: the last try returns or raises")
@@ -279,10 +287,13 @@ class Sender:
             delivered.clear()
             return await self._failed(m, exc)
         self.sent += 1
+        self.metrics.sent(m.lane)
         return True, result.get("message_id") if isinstance(result, dict) else None
 
     async def _failed(self, m: QueuedMessage, exc: TelegramError) -> tuple[bool, int | None]:
         if isinstance(exc, RetryAfter):
+            self.metrics.flood_control()
+            self.metrics.retried()
             seconds = retry_seconds(exc.retry_after)
             self._paused_until = max(self._paused_until, time.monotonic() + seconds)
             await self.outbox.retry_later(m.id, self.clock.now() + timedelta(seconds=seconds), "retry_after")
@@ -354,5 +365,6 @@ class Sender:
 
     async def _retry(self, m: QueuedMessage, reason: str) -> None:
         delay = min(MAX_BACKOFF_SECONDS, 2 ** min(m.attempts, 16))
+        self.metrics.retried()
         await self.outbox.retry_later(m.id, self.clock.now() + timedelta(seconds=delay), reason)
         log.info("send failed, will retry", extra={"outbox_id": m.id, "reason": reason, "delay": delay})
