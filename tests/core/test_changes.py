@@ -6,6 +6,10 @@ Three groups; groups of fewer than 3 ratings are folded; a card is stable below 
 
 from __future__ import annotations
 
+import csv
+import io
+import zipfile
+
 import pytest
 
 from carework_core.answering.service import Item
@@ -15,6 +19,7 @@ from carework_core.definitions.loading import load_definition
 from carework_core.errors import DefinitionError
 from carework_core.report.changes import STABLE_BELOW, Answered, CardPair, card_changes
 from carework_core.report.changes_service import Changes
+from carework_core.research.export import export_workbook
 from carework_core.results.summary import ALL_GROUPS
 from tests.conftest import ROOT, join
 
@@ -26,6 +31,10 @@ DEFINITION = (
     .replace("consent:\n  intro:", "consent:\n  quotes: quote\n  intro:")
     + "min_group_size: 3\nreport: {stable_below: 0.2}\n"
 )
+CHANGE_COLUMNS = (
+    "round_from round_to item_id criterion group n_both kept moved_1 moved_2plus moved_share median_shift stable"
+    " suppressed unsure_once reasons"
+).split()
 NS = NOT_SURE
 # Each person's Evidence ratings of (i1, i2) in round a, then in round b.
 PEOPLE = {
@@ -115,6 +124,35 @@ async def test_the_change_between_rounds_matches_the_hand_worked_figures(two_rou
     assert [(r.pair.item_id, r.text) for r in report.reasons] == [
         ("i2", "Nobody checks it; write to [contact removed]")
     ]
+
+
+def csv_table(path, name: str) -> list[dict]:
+    with zipfile.ZipFile(path) as archive:
+        return list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
+
+
+async def test_the_csv_export_holds_the_same_figures_and_the_codebook_explains_them(two_rounds, tmp_path):
+    out = tmp_path / "export.zip"
+    await export_workbook(two_rounds.env, out, format="csv")
+    rows = {(r["item_id"], r["group"]): r for r in csv_table(out, "changes.csv")}
+    assert list(next(iter(rows.values()))) == CHANGE_COLUMNS
+    assert [(r["round_from"], r["round_to"], r["criterion"]) for r in rows.values()] == [("a", "b", "evidence")] * 8
+    # The hand-worked figures of the test above, as R, SPSS and Stata read them.
+    expected = ["4", "2", "1", "1", "0.5", "1.0", "0", "0", "1", "0"]
+    assert [rows["i1", "workforce"][name] for name in CHANGE_COLUMNS[5:]] == expected
+    folded = rows["i1", "family"]
+    assert folded["suppressed"] == "1" and {folded[k] for k in CHANGE_COLUMNS[5:12] + ["unsure_once"]} == {""}
+    everyone = rows["i2", "all"]
+    assert (everyone["n_both"], everyone["moved_share"], everyone["stable"], everyone["reasons"]) == (
+        "12",
+        "0.1667",
+        "1",
+        "2",
+    )
+    explained = {(r["sheet"], r["column"]) for r in csv_table(out, "codebook.csv")}
+    assert {("Changes", name) for name in CHANGE_COLUMNS} <= explained
+    (sheets,) = [r["value"] for r in csv_table(out, "about.csv") if r["field"] == "sheets"]
+    assert sheets.endswith("; Audit; Changes")
 
 
 async def test_only_rounds_asked_for_are_compared(two_rounds):
