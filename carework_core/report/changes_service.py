@@ -37,9 +37,9 @@ from carework_core.storage.reasons import CodedReason, reasons_of
 class Changes:
     """What changed between rounds that rated the same cards, read without changing anything."""
 
-    def __init__(self, env: Env, results: Results | None = None):
+    def __init__(self, env: Env, results: Results):
         self.env = env
-        self.results = results or Results(env)
+        self.results = results  # the rounds' own figures, to fold the groups they fold
 
     async def between(
         self, round_ids: Collection[str] | None = None, known: Mapping[str, RoundStats] | None = None

@@ -9,6 +9,7 @@ from typing import Any
 from carework_core.env import Env
 from carework_core.report.changes import ChangeCell, ChangeReport
 from carework_core.report.changes_service import Changes
+from carework_core.research import workbook_sources as sources
 from carework_core.research.sheets import Column, Sheet
 from carework_core.results.summary import RoundStats
 
@@ -56,7 +57,7 @@ CHANGES_SHEET = Sheet(
 
 async def write_changes(book: Any, env: Env, round_id: str | None, known: Mapping[str, RoundStats]) -> Sheet:
     """Writes changes.csv (cards of pairs touching `round_id`, when given); returns its sheet for the codebook."""
-    report = await Changes(env).between(None if round_id is None else [round_id], known)
+    report = await Changes(env, sources.results(env)).between(None if round_id is None else [round_id], known)
     sheet = book.sheet(CHANGES_SHEET)
     for row in change_rows(report):
         sheet.append(row)

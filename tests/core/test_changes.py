@@ -87,7 +87,7 @@ def figures(cell) -> tuple:
 
 
 async def test_the_change_between_rounds_matches_the_hand_worked_figures(two_rounds):
-    report = await Changes(two_rounds.env).between()
+    report = await Changes(two_rounds.env, two_rounds.results).between()
     assert report.stable_below == 0.2 and report.round_pairs == [("a", "b")]
     i1, i2 = (c.pair for c in report.everyone("a", "b"))
     assert (i1.item_id, i1.title, i2.item_id, i2.title) == ("i1", "Rota apps", "i2", "Peer support")
@@ -156,8 +156,8 @@ async def test_the_csv_export_holds_the_same_figures_and_the_codebook_explains_t
 
 
 async def test_only_rounds_asked_for_are_compared(two_rounds):
-    assert (await Changes(two_rounds.env).between(["b"])).round_pairs == [("a", "b")]
-    assert (await Changes(two_rounds.env).between(["nothing"])).cells == ()
+    assert (await Changes(two_rounds.env, two_rounds.results).between(["b"])).round_pairs == [("a", "b")]
+    assert (await Changes(two_rounds.env, two_rounds.results).between(["nothing"])).cells == ()
 
 
 # --- the pure counting -----------------------------------------------------------------------------
