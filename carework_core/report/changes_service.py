@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from carework_core.definitions.model import Consultation
+from carework_core.definitions.model import Consultation, ItemRatingQuestion, RatingQuestion
 from carework_core.env import Env
 from carework_core.errors import SummaryError
 from carework_core.people.model import ParticipantStatus
@@ -26,12 +26,13 @@ from carework_core.report.changes import (
 )
 from carework_core.results.figures import Results
 from carework_core.results.scrub import trim_excerpt
-from carework_core.results.summary import Rating, RoundStats
+from carework_core.results.summary import RoundStats
 from carework_core.rounds.service import opened_snapshots
 from carework_core.storage import workbook as people_store
+from carework_core.storage.db import Tx
 from carework_core.storage.items import item_texts
-from carework_core.storage.ratings import ratings_of
-from carework_core.storage.reasons import CodedReason, reasons_of
+from carework_core.storage.ratings import ratings_by_person
+from carework_core.storage.reasons import reasons_of
 
 
 class Changes:
@@ -48,34 +49,22 @@ class Changes:
         change for everyone and per group; `known` are round figures already counted, to reuse."""
         c = self.env.consultation
         async with self.env.db.reading() as tx:
-            opened = [r.id for r in c.rounds if r.id in await opened_snapshots(tx)]
-            answers = {rid: _by_card(await ratings_of(tx, rid)) for rid in opened}
-            pairs = card_pairs(c, opened, {rid: set(found) for rid, found in answers.items()})
-            pairs = [p for p in pairs if round_ids is None or {p.round_from, p.round_to} & set(round_ids)]
-            pairs = _titled(c, pairs, await item_texts(tx))
-            reasons = {rid: await reasons_of(tx, rid) for rid in {p.round_to for p in pairs}}
-            people = {row.id: row async for row in people_store.people(tx)}
-            consents = await people_store.consent_choices(tx)
+            stored = await _read(tx, c, round_ids)
         stats = dict(known or {})
-        for rid in {r for p in pairs for r in (p.round_from, p.round_to)} - set(stats):
+        for rid in {r for p in stored.pairs for r in (p.round_from, p.round_to)} - set(stats):
             stats[rid] = await self._stats(rid)
-        by_code = {row.code: row for row in people.values()}
         cells: list[ChangeCell] = []
-        for pair in pairs:
-            both = _both(answers[pair.round_from].get(pair.key_from, {}), answers[pair.round_to].get(pair.key_to, {}))
-            given = Counter(
-                by_code[r.code].group_id for r in reasons[pair.round_to] if _on(r, pair) and r.code in by_code
-            )
+        quoted: list[QuotedReason] = []
+        for pair in stored.pairs:
+            before = stored.answers[pair.round_from].get(pair.key_from, {})
+            after = stored.answers[pair.round_to].get(pair.key_to, {})
+            both = {pid: Answered(stored.groups[pid], before[pid], after[pid]) for pid in before if pid in after}
+            given = stored.reasons.get((pair.round_to, *pair.key_to), [])
+            counts = Counter(group for group, _, _ in given)
             groups, folded = list(c.round(pair.round_to).groups), _folded(stats, pair)
-            cells += card_changes(pair, both, groups, folded, c.min_group_size, c.report.stable_below, given)
-        quoting = {pid for pid, row in people.items() if _quotable(row.status, consents.get(pid, {}), c.consent.quotes)}
-        quoted = [
-            QuotedReason(pair, trim_excerpt(r.text))
-            for pair in pairs
-            for r in reasons[pair.round_to]
-            if _on(r, pair) and r.code in by_code and by_code[r.code].id in quoting and r.text
-        ]
-        return ChangeReport(c.report.stable_below, tuple(cells), tuple(q for q in quoted if q.text))
+            cells += card_changes(pair, both, groups, folded, c.min_group_size, c.report.stable_below, counts)
+            quoted += [QuotedReason(pair, text) for _, text, may in given if may and text]
+        return ChangeReport(c.report.stable_below, tuple(cells), tuple(quoted))
 
     async def _stats(self, round_id: str) -> RoundStats | None:
         try:
@@ -84,17 +73,44 @@ class Changes:
             return None
 
 
-def _by_card(ratings: list[Rating]) -> dict[Key, dict[int, Rating]]:
-    """Returns each card's latest answers by participant."""
-    found: dict[Key, dict[int, Rating]] = {}
-    for r in ratings:
-        found.setdefault((r.question_id, r.item_id, r.criterion_id), {})[r.participant_id] = r
-    return found
+@dataclass
+class _Stored:
+    """What the counting needs from the database, read in one transaction."""
+
+    pairs: list[CardPair]
+    answers: dict[str, dict[Key, dict[int, str]]]  # round -> card -> participant -> latest value
+    groups: dict[int, str]  # participant -> group
+    reasons: dict[tuple, list[tuple[str, str, bool]]]  # (round, *card) -> (group, scrubbed text, may be quoted)
 
 
-def _both(before: Mapping[int, Rating], after: Mapping[int, Rating]) -> dict[int, Answered]:
-    """Returns the people who answered the card in both rounds, under their group now."""
-    return {pid: Answered(after[pid].group_id, before[pid].value, after[pid].value) for pid in before if pid in after}
+async def _read(tx: Tx, c: Consultation, round_ids: Collection[str] | None) -> _Stored:
+    """Reads every opened round's latest ratings, pairs their cards, and reads the later rounds' reasons."""
+    opened = [r.id for r in c.rounds if r.id in await opened_snapshots(tx)]
+    answers: dict[str, dict[Key, dict[int, str]]] = {}
+    groups: dict[int, str] = {}
+    for rid in opened:
+        rated = [q.id for q in c.round(rid).questions if isinstance(q, RatingQuestion | ItemRatingQuestion)]
+        cards: dict[Key, dict[int, str]] = answers.setdefault(rid, {})
+        if not rated:
+            continue  # a round of examples or texts: nothing on a scale to compare
+        async for mine in ratings_by_person(tx, rid, rated):
+            for r in mine:
+                groups[r.participant_id] = r.group_id
+                cards.setdefault((r.question_id, r.item_id, r.criterion_id), {})[r.participant_id] = r.value
+    pairs = card_pairs(c, opened, {rid: set(found) for rid, found in answers.items()})
+    pairs = [p for p in pairs if round_ids is None or {p.round_from, p.round_to} & set(round_ids)]
+    pairs = _titled(c, pairs, await item_texts(tx))
+    people = {row.code: row async for row in people_store.people(tx)}
+    consents = await people_store.consent_choices(tx)
+    reasons: dict[tuple, list[tuple[str, str, bool]]] = {}
+    for rid in dict.fromkeys(p.round_to for p in pairs):
+        for r in await reasons_of(tx, rid):
+            person = people.get(r.code)
+            if person is not None:
+                may = _quotable(person.status, consents.get(person.id, {}), c.consent.quotes)
+                card = (rid, r.card.question_id, r.card.item_id, r.card.criterion_id)
+                reasons.setdefault(card, []).append((person.group_id, trim_excerpt(r.text or ""), may))
+    return _Stored(pairs, answers, groups, reasons)
 
 
 def _folded(stats: Mapping[str, RoundStats | None], pair: CardPair) -> set[str]:
@@ -105,16 +121,6 @@ def _folded(stats: Mapping[str, RoundStats | None], pair: CardPair) -> set[str]:
         if figures is not None:
             folded |= {c.group_id for c in figures.cells if c.key == key and c.suppressed}
     return folded
-
-
-def _on(reason: CodedReason, pair: CardPair) -> bool:
-    card = reason.card
-    return (card.round_id, card.question_id, card.item_id, card.criterion_id) == (
-        pair.round_to,
-        pair.question_to,
-        pair.item_id,
-        pair.criterion_id,
-    )
 
 
 def _quotable(status: str, consents: Mapping[str, tuple], statement: str | None) -> bool:
