@@ -55,13 +55,15 @@ class Changes:
             stats[rid] = await self._stats(rid)
         cells: list[ChangeCell] = []
         quoted: list[QuotedReason] = []
+        every_group = {g.id for g in c.groups} | set(stored.groups.values())
         for pair in stored.pairs:
             before = stored.answers[pair.round_from].get(pair.key_from, {})
             after = stored.answers[pair.round_to].get(pair.key_to, {})
             both = {pid: Answered(stored.groups[pid], before[pid], after[pid]) for pid in before if pid in after}
             given = stored.reasons.get((pair.round_to, *pair.key_to), [])
             counts = Counter(group for group, _, _ in given)
-            groups, folded = list(c.round(pair.round_to).groups), _folded(stats, pair)
+            groups = list(c.round(pair.round_to).groups)
+            folded = _folded(stats, pair, every_group)
             cells += card_changes(pair, both, groups, folded, c.min_group_size, c.report.stable_below, counts)
             quoted += [QuotedReason(pair, text) for _, text, may in given if may and text]
         return ChangeReport(c.report.stable_below, tuple(cells), tuple(quoted))
@@ -113,13 +115,13 @@ async def _read(tx: Tx, c: Consultation, round_ids: Collection[str] | None) -> _
     return _Stored(pairs, answers, groups, reasons)
 
 
-def _folded(stats: Mapping[str, RoundStats | None], pair: CardPair) -> set[str]:
+def _folded(stats: Mapping[str, RoundStats | None], pair: CardPair, groups: Collection[str]) -> set[str]:
     """Returns the groups either round's figures fold for the card."""
     folded = set()
     for rid, key in ((pair.round_from, pair.key_from), (pair.round_to, pair.key_to)):
         figures = stats.get(rid)
-        if figures is not None:
-            folded |= {c.group_id for c in figures.cells if c.key == key and c.suppressed}
+        cells = [figures.cell(key, g) for g in groups] if figures is not None else []
+        folded |= {cell.group_id for cell in cells if cell is not None and cell.suppressed}
     return folded
 
 
