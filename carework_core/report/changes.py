@@ -25,14 +25,15 @@ import statistics
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from carework_core.answering.carry import earlier_places
 from carework_core.answering.vocabulary import DONT_KNOW, NOT_SURE
 from carework_core.definitions.kinds import every_criterion
-from carework_core.definitions.model import Consultation, ItemRatingQuestion, RatingQuestion, Round
+from carework_core.definitions.model import Consultation, ItemRatingQuestion, RatingQuestion, ReportRules, Round
 from carework_core.results.summary import ALL_GROUPS, hidden_groups
 
-STABLE_BELOW = 0.15  # under this share of people moving, a card's ratings are stable (Scheibe et al., 1975)
+STABLE_BELOW = ReportRules().stable_below  # the definition's default: 15% (Scheibe, Skutsch and Schofer, 1975)
 Key = tuple[str, str | None, str | None]  # (question, item, criterion)
 
 
@@ -123,7 +124,14 @@ class ChangeReport:
 
     def groups_of(self, pair: CardPair) -> list[ChangeCell]:
         """Returns a card's cells per stakeholder group (folded ones included, marked)."""
-        return [c for c in self.cells if c.pair == pair and c.group_id != ALL_GROUPS]
+        return [c for c in self._by_pair.get(pair, []) if c.group_id != ALL_GROUPS]
+
+    @cached_property
+    def _by_pair(self) -> dict[CardPair, list[ChangeCell]]:
+        found: dict[CardPair, list[ChangeCell]] = {}
+        for c in self.cells:
+            found.setdefault(c.pair, []).append(c)
+        return found
 
 
 def card_pairs(c: Consultation, rounds: Sequence[str], answered: Mapping[str, Collection[Key]]) -> list[CardPair]:

@@ -7,7 +7,7 @@ dissent reasons of the later round; the counting itself is changes.py's, pure.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 
 from carework_core.definitions.model import Consultation, ItemRatingQuestion, RatingQuestion
@@ -53,6 +53,7 @@ class Changes:
         stats = dict(known or {})
         for rid in {r for p in stored.pairs for r in (p.round_from, p.round_to)} - set(stats):
             stats[rid] = await self._stats(rid)
+        stored.pairs.sort(key=_order(c, stats))  # each round's own order: items as their set lists them
         cells: list[ChangeCell] = []
         quoted: list[QuotedReason] = []
         every_group = {g.id for g in c.groups} | set(stored.groups.values())
@@ -123,6 +124,16 @@ def _folded(stats: Mapping[str, RoundStats | None], pair: CardPair, groups: Coll
         cells = [figures.cell(key, g) for g in groups] if figures is not None else []
         folded |= {cell.group_id for cell in cells if cell is not None and cell.suppressed}
     return folded
+
+
+def _order(c: Consultation, stats: Mapping[str, RoundStats | None]) -> Callable[[CardPair], tuple[int, int]]:
+    """Returns a sort key: a card's later round's place, then the card's place in that round's figures."""
+    rounds = {r.id: n for n, r in enumerate(c.rounds)}
+    places: dict[tuple[str, Key], int] = {}
+    for rid, figures in stats.items():
+        for n, cell in enumerate(figures.cells if figures is not None else ()):
+            places.setdefault((rid, cell.key), n)
+    return lambda pair: (rounds[pair.round_to], places.get((pair.round_to, pair.key_to), len(places)))
 
 
 def _quotable(status: str, consents: Mapping[str, tuple], statement: str | None) -> bool:
