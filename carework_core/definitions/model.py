@@ -308,6 +308,13 @@ class SynthesisRules(Strict):
     title_max: int = Field(default=120, ge=10, le=200)
 
 
+class ReportRules(Strict):
+    """How the research team's report reads the figures."""
+
+    # A card's ratings are stable between two rounds when fewer than this share of people moved.
+    stable_below: float = Field(default=0.15, gt=0, le=1)
+
+
 class Consultation(Strict):
     id: Id
     title: Text
@@ -330,6 +337,7 @@ class Consultation(Strict):
     # A group with fewer respondents to an item than this is shown only within "all groups".
     min_group_size: int = Field(default=5, ge=1)
     synthesis: SynthesisRules = SynthesisRules()
+    report: ReportRules = ReportRules()
     # Item sets written out here (set id -> items) are stored when the bot starts, until a round rating them opens.
     item_sets: dict[Id, list[ListedItem]] = Field(default_factory=dict)
     # What /withdraw does with a person's answers: delete them, or keep them under their code (no link to the person).

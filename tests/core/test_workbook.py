@@ -254,6 +254,7 @@ async def test_csv_zip_holds_the_same_sheets_and_the_codebook(services, tmp_path
             "item_statistics.csv",
             "summaries.csv",
             "audit.csv",
+            "changes.csv",  # the csv export only: what changed between rounds (empty here: nothing rated twice)
             "about.csv",
             "codebook.csv",
         ]
