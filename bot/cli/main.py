@@ -15,6 +15,7 @@ import typer
 
 import bot.cli.coordinators  # noqa: F401  (registers status, remind, announce and round extend/reminder)
 import bot.cli.items  # noqa: F401  (registers items import)
+import bot.cli.restore  # noqa: F401  (registers restore)
 import bot.cli.summaries  # noqa: F401  (registers summary stats, show and approve)
 import bot.cli.synthesis  # noqa: F401  (registers synthesis export and import)
 import bot.cli.team  # noqa: F401  (registers coordinator list|remove and invite list|revoke)
