@@ -58,6 +58,7 @@ class Settings(TeamSettings):
     http_client: Literal["aiohttp", "httpx"] = "aiohttp"
     backup_dir: Path | None = None  # set: the running bot copies the database there once a day
     backup_keep: int = Field(default=14, ge=1, le=366)  # daily copies kept; older ones are deleted
+    log_format: Literal["text", "json"] = "text"  # json: one JSON object a line, for a log collector
 
     @field_validator("telegram_token")
     @classmethod

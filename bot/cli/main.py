@@ -42,8 +42,8 @@ def run() -> None:
     from bot.logs import configure_logging
     from bot.runner import run_bot
 
-    configure_logging()
     settings: Settings = _run(lambda: load_settings(Settings))
+    configure_logging(log_format=settings.log_format)
     _run(lambda: load_definition(settings.survey))
     _run(run_bot(settings))
 
