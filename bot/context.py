@@ -17,6 +17,7 @@ from bot.screens.render import Reply
 from bot.text.catalogue import ENGLISH, Words
 from carework_core.bootstrap import Services
 from carework_core.messaging.outbox import MessageKind, OutgoingMessage
+from carework_core.people.roles import Roster
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ class BotData:
     """What the application holds for its handlers; filled in once by build_application."""
 
     services: Services
-    team: frozenset[int] = frozenset()  # Telegram ids from CAREWORK_COORDINATORS
+    team: Roster = Roster()  # Telegram ids from CAREWORK_COORDINATORS and CAREWORK_RESEARCHERS
     survey: Path | None = None  # the definition file, named and hashed in exports
     wake_sender: Callable[[], None] = staticmethod(lambda: None)
     # Makes a Bot API call now, outside the outbox, at the sender's pace (bot.transport.sender.Sender.direct).

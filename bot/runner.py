@@ -35,6 +35,7 @@ from carework_core.backups import daily_backup
 from carework_core.bootstrap import Services
 from carework_core.clock import Clock, SystemClock
 from carework_core.errors import CareworkError, SettingsError
+from carework_core.run_lock import RunLock
 
 log = logging.getLogger(__name__)
 STOP_SECONDS = 3.0
@@ -245,6 +246,7 @@ async def run_bot(settings: Settings, clock: Clock | None = None) -> None:
         settings.database, settings.survey, clock or SystemClock(), invite_key=settings.invite_secret()
     )
     try:
+        lock = RunLock.take(settings.database, "stop it before starting another")  # `carework restore` waits for it
         await services.rounds.refuse_changed_definition()  # before anyone is asked anything
     except CareworkError:
         await services.close()
@@ -264,6 +266,7 @@ async def run_bot(settings: Settings, clock: Clock | None = None) -> None:
             log.error("bot did not stop in time", extra={"seconds": STOP_SECONDS})
         finally:
             await services.close()
+            lock.release()
     if bot.failed.is_set():
         raise SystemExit(1)  # a bot that answers nobody should not look alive: let the supervisor restart it
 
