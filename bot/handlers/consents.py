@@ -60,8 +60,17 @@ async def renew(update: Update, context: CareworkContext) -> None:
         await respond(update, context, *chosen, render.step(context.words, step, consultation))
 
 
+async def sheet_again(update: Update, context: CareworkContext) -> None:
+    """Sends the participant information sheet again, from the button under /help."""
+    await answer_query(update.callback_query)
+    await respond(
+        update, context, *consent_text.sheet_message(context.words, context.services.consultation, again=True)
+    )
+
+
 HANDLERS = [
     CommandHandler("consent", show, filters=filters.ChatType.PRIVATE),
+    CallbackQueryHandler(sheet_again, pattern=matches(cb.SheetAgain)),
     CallbackQueryHandler(change, pattern=matches(cb.ConsentChoice)),
     CallbackQueryHandler(renew, pattern=matches(cb.Reconsent)),
 ]

@@ -12,7 +12,7 @@ from bot import callbacks as cb
 from bot.callbacks import matches
 from bot.context import CareworkContext, Edit, answer_query, respond
 from bot.handlers.team_access import tapped, team_only, usage
-from bot.screens import deadend_text, team_text
+from bot.screens import deadend_text, reason_text, team_text
 from bot.screens.render import Button, Reply
 from bot.screens.summary_text import digest_page, summary_messages
 from bot.summary_sending import digest_reply
@@ -26,7 +26,13 @@ async def summary(update: Update, context: CareworkContext, me: Coordinator) -> 
     if len(context.args or []) != 1:
         return await usage(update, context, "/summary ROUND")
     shown = await context.services.summaries.show_or_draft(context.args[0], me.actor)
-    await respond(update, context, *await _preview(context, shown), await _actions(context, shown))
+    await respond(
+        update,
+        context,
+        *await _preview(context, shown),
+        *await _reasons(context, shown),
+        await _actions(context, shown),
+    )
 
 
 async def _preview(context: CareworkContext, shown: Summary) -> list[Reply]:
@@ -50,6 +56,15 @@ async def _preview(context: CareworkContext, shown: Summary) -> list[Reply]:
         text, _ = digest_page(sample, c, 0)
         replies.append(Reply(f"{escape('One participant’s digest, as a sample:')}\n\n{text}"))
     return replies
+
+
+async def _reasons(context: CareworkContext, shown: Summary) -> list[Reply]:
+    """Returns, while the summary is a draft, the reasons it may show with a Show or Hide button each."""
+    if shown.status != SummaryStatus.DRAFT:
+        return []
+    c = context.services.consultation
+    choices = await context.services.summaries.reasons.choices(shown.round_id)
+    return reason_text.reason_choices(choices, shown, c, c.summaries.reasons_per_idea)
 
 
 async def _actions(context: CareworkContext, shown: Summary) -> Reply:
@@ -80,9 +95,18 @@ async def summary_act(update: Update, context: CareworkContext, me: Coordinator)
         return await respond(
             update, context, Reply(escape(f"Send the new opening of round {rid}'s summary as your next message."))
         )
-    if data.act == "drop":
-        changed = await summaries.drop_excerpt(rid, data.number, me.actor)
-        return await respond(update, context, done, *await _preview(context, changed), await _actions(context, changed))
+    if data.act in ("drop", "show", "hide"):
+        if data.act == "drop":
+            await summaries.drop_excerpt(rid, data.number, me.actor)
+        else:
+            await (summaries.reasons.show if data.act == "show" else summaries.reasons.hide)(rid, data.number, me.actor)
+        changed = await summaries.show(rid)
+        replies = [
+            *await _preview(context, changed),
+            *await _reasons(context, changed),
+            await _actions(context, changed),
+        ]
+        return await respond(update, context, done, *replies)
     # "approve" or "now": SummaryAct refuses any other action, so nothing forged falls through to here.
     approved = await summaries.approve(rid, me.actor, now=data.act == "now")
     when = await summaries.goes_at(rid, approved.send_now)
