@@ -42,6 +42,7 @@ METHODS = {
     MessageKind.CHART: "sendPhoto",
     MessageKind.DOCUMENT: "sendDocument",
 }
+NEW_MESSAGES = (MessageKind.SEND, MessageKind.CHART, MessageKind.DOCUMENT)  # what Telegram's overall limit counts
 
 
 class Charts(Protocol):
@@ -175,7 +176,7 @@ class Sender:
 
     async def _take_turn(self, message: QueuedMessage) -> None:
         """Takes the chat's token, and for a new message the overall one, waiting for the latter if need be."""
-        if message.kind in (MessageKind.SEND, MessageKind.CHART):  # the overall limit is on new messages
+        if message.kind in NEW_MESSAGES:  # the overall limit is on new messages
             # Runs of several chats wait for the overall token at once: one at a time, and each looks
             # again after its wait, or they would all wake together and spend more than the bucket holds.
             async with self._pacing:
@@ -263,9 +264,7 @@ class Sender:
         """Returns the seconds until a message may go to this chat: after a pause, with a token in its chat's
         bucket and, for a new message, in the overall one."""
         pause = self._paused_until - time.monotonic()
-        overall = (
-            self.overall.wait_time() if kind in (MessageKind.SEND, MessageKind.CHART, MessageKind.DOCUMENT) else 0.0
-        )
+        overall = self.overall.wait_time() if kind in NEW_MESSAGES else 0.0
         return max(pause, self._chat(chat_id).wait_time(), overall)
 
     def _chat(self, chat_id: int) -> Bucket:
