@@ -95,23 +95,31 @@ async def summary_act(update: Update, context: CareworkContext, me: Coordinator)
         return await respond(
             update, context, Reply(escape(f"Send the new opening of round {rid}'s summary as your next message."))
         )
-    if data.act in ("drop", "show", "hide"):
-        if data.act == "drop":
-            await summaries.drop_excerpt(rid, data.number, me.actor)
-        else:
-            await (summaries.reasons.show if data.act == "show" else summaries.reasons.hide)(rid, data.number, me.actor)
-        changed = await summaries.show(rid)
-        replies = [
-            *await _preview(context, changed),
-            *await _reasons(context, changed),
-            await _actions(context, changed),
-        ]
-        return await respond(update, context, done, *replies)
+    if data.act in ("show", "hide"):
+        return await _show_or_hide(update, context, me, data)
+    if data.act == "drop":
+        changed = await summaries.drop_excerpt(rid, data.number, me.actor)
+        return await respond(update, context, done, *await _preview(context, changed), await _actions(context, changed))
     # "approve" or "now": SummaryAct refuses any other action, so nothing forged falls through to here.
     approved = await summaries.approve(rid, me.actor, now=data.act == "now")
     when = await summaries.goes_at(rid, approved.send_now)
     goes = "now" if when is None else f"at {team_text.local(when, context.services.consultation.zone)}"
     await respond(update, context, done, Reply(escape(f"Approved. The summary of round {rid} goes out {goes}.")))
+
+
+async def _show_or_hide(update: Update, context: CareworkContext, me: Coordinator, data: cb.SummaryAct) -> None:
+    """Shows or hides a reason under its idea, and redraws that idea's list in place."""
+    reasons, rid = context.services.summaries.reasons, data.round_id
+    await (reasons.show if data.act == "show" else reasons.hide)(rid, data.number, me.actor)
+    choices = await reasons.choices(rid)
+    idea = next((ch.reason.idea for ch in choices if ch.reason.reason_id == data.number), None)
+    listed = [ch for ch in choices if ch.reason.idea == idea]
+    said = "shown" if data.act == "show" else "hidden"
+    note = Reply(escape(f"Reason R{data.number} is {said}. Send /summary {rid} to see the summary as people will."))
+    if not listed:  # its writer stopped agreeing to be quoted since the list was drawn
+        return await respond(update, context, note)
+    reply = reason_text.idea_choices(listed, await context.services.summaries.show(rid), context.services.consultation)
+    await respond(update, context, Edit(update.callback_query.message.message_id, reply), note)
 
 
 async def digest_more(update: Update, context: CareworkContext) -> None:

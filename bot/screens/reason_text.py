@@ -42,29 +42,28 @@ def reason_choices(choices: list[ReasonChoice], summary: Summary, c: Consultatio
     if not choices:
         return []
     by_idea: dict[tuple[str, str | None], list[ReasonChoice]] = {}
-    for choice in sorted(choices, key=lambda ch: not ch.chosen):  # chosen first: they are always listed
+    for choice in choices:
         by_idea.setdefault(choice.reason.idea, []).append(choice)
     head = (
         f"Reasons people gave for rating an idea differently, from people who agree to be quoted. Choose up to"
         f" {per_idea} per idea; participants read them under “Why some people rated it differently”."
     )
-    replies = [Reply(escape(head))]
-    for (question_id, item_id), listed in by_idea.items():
-        title = (
-            summary.item_titles.get(item_id, item_id)
-            if item_id
-            else c.round(summary.round_id).question(question_id).text
-        )
-        shown = listed[:LISTED_PER_IDEA]
-        lines = [f"<b>{escape(in_language(title, c.languages[0]))}</b>"]
-        lines += [
-            f"R{ch.reason.reason_id}{' (chosen)' if ch.chosen else ''}: “{escape(ch.reason.text)}”" for ch in shown
-        ]
-        if len(listed) > len(shown):
-            lines.append(escape(f"and {len(listed) - len(shown)} more, not listed."))
-        buttons = tuple((_toggle(summary.round_id, ch),) for ch in shown)
-        replies.append(Reply("\n".join(lines), buttons))
-    return replies
+    return [Reply(escape(head)), *(idea_choices(listed, summary, c) for listed in by_idea.values())]
+
+
+def idea_choices(listed: list[ReasonChoice], summary: Summary, c: Consultation) -> Reply:
+    """For the team: one idea's reasons, chosen first, each with its Show or Hide button."""
+    question_id, item_id = listed[0].reason.idea
+    title = (
+        summary.item_titles.get(item_id, item_id) if item_id else c.round(summary.round_id).question(question_id).text
+    )
+    listed = sorted(listed, key=lambda ch: not ch.chosen)  # chosen first: they are always listed
+    shown = listed[:LISTED_PER_IDEA]
+    lines = [f"<b>{escape(in_language(title, c.languages[0]))}</b>"]
+    lines += [f"R{ch.reason.reason_id}{' (chosen)' if ch.chosen else ''}: “{escape(ch.reason.text)}”" for ch in shown]
+    if len(listed) > len(shown):
+        lines.append(escape(f"and {len(listed) - len(shown)} more, not listed."))
+    return Reply("\n".join(lines), tuple((_toggle(summary.round_id, ch),) for ch in shown))
 
 
 def _toggle(round_id: str, choice: ReasonChoice) -> Button:

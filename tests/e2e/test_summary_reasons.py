@@ -62,12 +62,13 @@ async def test_chosen_reasons_reach_participants_and_others_never_do(summed):
     assert len(listed.buttons) == 2 and all(row[0].startswith("Show R") for row in listed.buttons)
     show_ann = listed.buttons[0][0]
     await cora.tap(show_ann, message_id=listed.message_id)
-    hide = [f"Hide R{show_ann.removeprefix('Show R')}"]
+    number = show_ann.removeprefix("Show R")
     again = await cora.wait_for(
-        lambda c: ["Approve", "Send now"] in c[-1].buttons and any(hide in m.buttons for m in c)
+        lambda c: c[-1].text == f"Reason R{number} is shown. Send /summary r2 to see the summary as people will."
     )
-    assert any(f"R{show_ann.removeprefix('Show R')} (chosen)" in m.text for m in again)
-    await cora.tap("Send now", message_id=again[-1].message_id)
+    edited = next(m for m in again if m.message_id == listed.message_id)
+    assert [f"Hide R{number}"] in edited.buttons and f"R{number} (chosen)" in edited.text  # redrawn in place
+    await cora.tap("Send now")
     await cora.wait_for(lambda c: c[-1].text == "Approved. The summary of round r2 goes out now.")
 
     await stack.bot.reconcile_now()
