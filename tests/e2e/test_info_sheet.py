@@ -93,3 +93,23 @@ def test_validate_names_a_missing_sheet_by_file_and_line(tmp_path):
     assert result.returncode == 1
     line = survey.read_text().splitlines().index("    cy: info-sheet-cy.txt") + 1
     assert f"{survey}:{line}: consent.sheet.cy: no information sheet file 'info-sheet-cy.txt'" in result.stdout
+
+
+async def test_a_reworded_statement_comes_after_the_sheet(tmp_path, make_stack):
+    survey = with_sheet(tmp_path)
+    stack = await make_stack(survey)
+    bob = await stack.client.new_user("Bob", language_code="en")
+    await bob.send(f"/start {await stack.link()}")
+    await bob.wait_for(lambda c: any("I agree" in row for m in c for row in m.buttons))
+    await bob.tap("I agree")
+    await bob.wait_for(lambda c: c[-1].buttons == [["Yes", "No"]])
+    await bob.tap("Yes")
+    await bob.wait_for(lambda c: "You are taking part" in c[-1].text)
+    reworded = "I have read the information sheet about this."
+    survey.write_text(survey.read_text().replace('en: "I have read what this is about."', f'en: "{reworded}"'))
+    await stack.restart(survey)
+    await stack.open_round("r1")
+    await bob.wait_for(lambda c: any(m.text.startswith("Round 1") for m in c))
+    await bob.tap("Start")
+    chat = await bob.wait_for(lambda c: reworded in c[-1].text)
+    assert chat[-2].document == "info-sheet-en.txt"
