@@ -5,6 +5,7 @@ from __future__ import annotations
 from carework_core.storage.reasons import Card, give_reason, offer_reason
 from tests.e2e import test_summaries
 from tests.e2e.test_summaries import IDEAS, rate_everything, team
+from tests.e2e.test_withdraw import all_processed, vacuumed_bytes, withdrawn
 
 summed = test_summaries.summed  # the stack whose rating round's summary time is long past
 
@@ -106,3 +107,28 @@ async def test_a_reason_from_someone_who_stops_allowing_quotes_is_withheld(summe
     chat = await ann.wait_for(lambda c: any("Thank you for taking part in round 2" in m.text for m in c))
     summary = "\n".join(m.text for m in chat if m.from_bot)
     assert "Rota apps" in summary and CHOSEN not in summary and "Why some people" not in summary
+
+
+async def test_a_shown_reason_leaves_the_sent_summary_and_the_database_file_when_its_writer_withdraws(summed):
+    stack = summed
+    ann, bob = await stack.joined("Ann"), await stack.joined("Bob")
+    await stack.services.answering.load_items("ideas", IDEAS)
+    await stack.open_round("r2")
+    for user in (ann, bob):
+        await rate_everything(stack, user, user.user_id)
+    await gave_reason(stack, ann, "i1", CHOSEN)
+    await gave_reason(stack, bob, "i2", UNCHOSEN)
+    await stack.services.rounds.close_round("r2", actor="test")
+    await stack.services.summaries.draft("r2", "test")
+    for choice in await stack.services.summaries.reasons.choices("r2"):
+        await stack.services.summaries.reasons.show("r2", choice.reason.reason_id, "test")
+    await stack.services.summaries.approve("r2", "test", now=True)
+    await stack.bot.reconcile_now()
+    await bob.wait_for(lambda c: any(CHOSEN in m.text for m in c))  # Bob was sent Ann's reason
+
+    await withdrawn(ann)
+    await all_processed(stack)
+    held = await stack.services.summaries.stored("r2")
+    assert [r.text for r in held.summary.chosen_reasons] == [UNCHOSEN]
+    on_disk = vacuumed_bytes(stack)
+    assert CHOSEN.encode() not in on_disk and UNCHOSEN.encode() in on_disk
