@@ -87,7 +87,12 @@ async def _actions(context: CareworkContext, shown: Summary) -> Reply:
 
 @team_only
 async def summary_act(update: Update, context: CareworkContext, me: Coordinator) -> None:
-    """Replaces the opening (the next message), drops an excerpt, approves, or sends now."""
+    """Replaces the opening (the next message), drops an excerpt, shows or hides a reason, approves, or sends now."""
+    data = cb.unpack(update.callback_query.data)
+    if isinstance(data, cb.SummaryAct) and data.act in ("show", "hide"):
+        return await _show_or_hide(
+            update, context, me, data
+        )  # the tap is answered once it worked: a refusal's toast says why
     data, done = await tapped(update, cb.SummaryAct)
     summaries, rid = context.services.summaries, data.round_id
     if data.act == "opening":
@@ -95,8 +100,6 @@ async def summary_act(update: Update, context: CareworkContext, me: Coordinator)
         return await respond(
             update, context, Reply(escape(f"Send the new opening of round {rid}'s summary as your next message."))
         )
-    if data.act in ("show", "hide"):
-        return await _show_or_hide(update, context, me, data)
     if data.act == "drop":
         changed = await summaries.drop_excerpt(rid, data.number, me.actor)
         return await respond(update, context, done, *await _preview(context, changed), await _actions(context, changed))
@@ -111,6 +114,7 @@ async def _show_or_hide(update: Update, context: CareworkContext, me: Coordinato
     """Shows or hides a reason under its idea, and redraws that idea's list in place."""
     reasons, rid = context.services.summaries.reasons, data.round_id
     await (reasons.show if data.act == "show" else reasons.hide)(rid, data.number, me.actor)
+    await answer_query(update.callback_query)
     choices = await reasons.choices(rid)
     idea = next((ch.reason.idea for ch in choices if ch.reason.reason_id == data.number), None)
     listed = [ch for ch in choices if ch.reason.idea == idea]

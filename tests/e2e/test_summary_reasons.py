@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from carework_core.storage.reasons import Card, give_reason, offer_reason
+from tests.conftest import MINI
 from tests.e2e import test_summaries
 from tests.e2e.test_summaries import IDEAS, rate_everything, team
 from tests.e2e.test_withdraw import all_processed, vacuumed_bytes, withdrawn
@@ -132,3 +135,44 @@ async def test_a_shown_reason_leaves_the_sent_summary_and_the_database_file_when
     assert [r.text for r in held.summary.chosen_reasons] == [UNCHOSEN]
     on_disk = vacuumed_bytes(stack)
     assert CHOSEN.encode() not in on_disk and UNCHOSEN.encode() in on_disk
+
+
+@pytest.fixture
+async def one_reason_each(tmp_path, make_stack):
+    """The summed stack with summaries: {reasons_per_idea: 1} in its definition."""
+    survey = tmp_path / "mini.yaml"
+    text = MINI.read_text().replace(
+        "timezone: Europe/London\n", "timezone: Europe/London\nsummaries:\n  reasons_per_idea: 1\n"
+    )
+    survey.write_text(
+        text.replace(
+            "    groups: [workforce]\n", "    groups: [workforce]\n    schedule:\n      summary: 2026-01-01 12:00\n"
+        )
+    )
+    return await make_stack(survey)
+
+
+async def test_the_definition_sets_how_many_reasons_an_idea_shows(one_reason_each):
+    stack = one_reason_each
+    cora = await team(stack)
+    ann, bob = await stack.joined("Ann"), await stack.joined("Bob")
+    await stack.services.answering.load_items("ideas", IDEAS)
+    await stack.open_round("r2")
+    for user, text in ((ann, CHOSEN), (bob, UNCHOSEN)):
+        await rate_everything(stack, user, user.user_id)
+        await gave_reason(stack, user, "i1", text)
+    await stack.services.rounds.close_round("r2", actor="test")
+    await stack.bot.reconcile_now()
+    await cora.wait_for(lambda c: "/summary r2" in c[-1].text)
+    await cora.send("/summary r2")
+    review = await cora.wait_for(lambda c: c[-1].buttons and ["Approve", "Send now"] in c[-1].buttons)
+    assert any("Choose up to 1 per idea" in m.text for m in review)
+    listed = next(m for m in review if CHOSEN in m.text)
+    first, second = (row[0] for row in listed.buttons)
+    await cora.tap(first, message_id=listed.message_id)
+    await cora.wait_for(lambda c: c[-1].text.startswith(f"Reason {first.removeprefix('Show ')} is shown."))
+    await cora.tap(second, message_id=listed.message_id)
+    refused = await cora.wait_for(lambda c: "reasons_per_idea is 1" in c[-1].text)
+    assert "hide one of them first" in refused[-1].text
+    held = await stack.services.summaries.stored("r2")
+    assert [r.text for r in held.summary.chosen_reasons] == [CHOSEN]
