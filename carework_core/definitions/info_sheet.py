@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from carework_core.definitions.local_text import text_in
@@ -52,7 +53,8 @@ def sheet_for(c: Consultation, language: str | None) -> InfoSheet | None:
     if _is_link(value):
         return InfoSheet(value, None, _version(value.encode()))
     path = _where(c, value)
-    return InfoSheet(None, path, _version(path.read_bytes()))
+    seen = path.stat()
+    return InfoSheet(None, path, _file_version(str(path), seen.st_mtime_ns, seen.st_size))
 
 
 def sheet_versions(c: Consultation) -> dict[str, str]:
@@ -83,6 +85,12 @@ def sheet_problems(c: Consultation) -> Iterator[tuple[tuple[str | int, ...], str
             yield where, f"no information sheet file {value!r} (looked for {path})"
         elif path.stat().st_size > MAX_SHEET_BYTES:
             yield where, f"the information sheet {value!r} is over {MAX_SHEET_BYTES // 1_000_000} MB"
+
+
+@lru_cache(maxsize=16)
+def _file_version(path: str, mtime_ns: int, size: int) -> str:
+    """Hashes a sheet file once per change: every newcomer's /start asks for its version."""
+    return _version(Path(path).read_bytes())
 
 
 def _version(content: bytes) -> str:
