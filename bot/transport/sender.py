@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from telegram import Bot
@@ -40,7 +41,9 @@ METHODS = {
     MessageKind.EDIT: "editMessageText",
     MessageKind.EDIT_BUTTONS: "editMessageReplyMarkup",
     MessageKind.CHART: "sendPhoto",
+    MessageKind.DOCUMENT: "sendDocument",
 }
+NEW_MESSAGES = (MessageKind.SEND, MessageKind.CHART, MessageKind.DOCUMENT)  # what Telegram's overall limit counts
 
 
 class Charts(Protocol):
@@ -176,7 +179,7 @@ class Sender:
 
     async def _take_turn(self, message: QueuedMessage) -> None:
         """Takes the chat's token, and for a new message the overall one, waiting for the latter if need be."""
-        if message.kind in (MessageKind.SEND, MessageKind.CHART):  # the overall limit is on new messages
+        if message.kind in NEW_MESSAGES:  # the overall limit is on new messages
             # Runs of several chats wait for the overall token at once: one at a time, and each looks
             # again after its wait, or they would all wake together and spend more than the bucket holds.
             async with self._pacing:
@@ -269,7 +272,7 @@ class Sender:
         """Returns the seconds until a message may go to this chat: after a pause, with a token in its chat's
         bucket and, for a new message, in the overall one."""
         pause = self._paused_until - time.monotonic()
-        overall = self.overall.wait_time() if kind in (MessageKind.SEND, MessageKind.CHART) else 0.0
+        overall = self.overall.wait_time() if kind in NEW_MESSAGES else 0.0
         return max(pause, self._chat(chat_id).wait_time(), overall)
 
     def _chat(self, chat_id: int) -> Bucket:
@@ -312,6 +315,8 @@ class Sender:
         return False, None
 
     async def _call(self, m: QueuedMessage) -> Any:
+        if m.kind is MessageKind.DOCUMENT:
+            return await self._document(dict(m.params))
         if m.kind is not MessageKind.CHART:
             return await self.bot.do_api_request(METHODS[m.kind], api_kwargs=m.params)
         params = dict(m.params)
@@ -321,6 +326,20 @@ class Sender:
                 if round_id not in self._file_ids:
                     return await self._upload(round_id, params)
         return await self.bot.do_api_request("sendPhoto", api_kwargs={**params, "photo": self._file_ids[round_id]})
+
+    async def _document(self, params: dict[str, Any]) -> Any:
+        """Sends a file from disk, uploading it once per version and reusing Telegram's file_id after."""
+        path = Path(params.pop("document_path"))
+        key = f"{path}#{params.pop('document_version', '')}"  # a path is never a round id: charts keep theirs
+        if key in self._file_ids:
+            return await self.bot.do_api_request("sendDocument", api_kwargs={**params, "document": self._file_ids[key]})
+        try:
+            content = await asyncio.to_thread(path.read_bytes)
+        except OSError as exc:  # moved since validate: refused for good rather than retried forever
+            raise BadRequest(f"cannot read the document {path.name}: {exc.strerror or exc}") from None
+        sent = await self.bot.send_document(document=content, filename=path.name, **params)
+        self._file_ids[key] = sent.document.file_id
+        return {"message_id": sent.message_id}
 
     async def _upload(self, round_id: str, params: dict[str, Any]) -> Any:
         """Sends a chart by its stored file_id, or uploads it and keeps the file_id Telegram gives it."""
