@@ -39,6 +39,7 @@ from bot.callbacks.people import (
     DigestPage,
     Reconsent,
     ReviewPage,
+    SheetAgain,
     Withdraw,
 )
 from bot.callbacks.team import Announce, RemindNow, SummaryAct
@@ -75,6 +76,7 @@ __all__ = [
     "Submit",
     "SummaryAct",
     "Toggle",
+    "SheetAgain",
     "Withdraw",
     "copies_of",
     "matches",

@@ -37,6 +37,14 @@ class Reconsent(Callback):
 
 
 @dataclass(frozen=True)
+class SheetAgain(Callback):
+    """Sends the participant information sheet again (a button under /help)."""
+
+    prefix: ClassVar[str] = "is"
+    again: bool = True  # a field, so the packed data has the "is|" every kind's pattern matches
+
+
+@dataclass(frozen=True)
 class Withdraw(Callback):
     """A participant confirms (or cancels) leaving the consultation."""
 
@@ -90,4 +98,6 @@ class DigestPage(Callback):
     page: int
 
 
-register(Consent, ConsentChoice, Reconsent, Withdraw, ReviewPage, Change, ChangeMore, ChooseLanguage, DigestPage)
+register(
+    Consent, ConsentChoice, Reconsent, SheetAgain, Withdraw, ReviewPage, Change, ChangeMore, ChooseLanguage, DigestPage
+)

@@ -20,7 +20,7 @@ from bot import callbacks as cb
 from bot.callbacks import matches
 from bot.context import CareworkContext, respond
 from bot.handlers import announcements
-from bot.handlers.team_access import lines, tapped, team_only, usage
+from bot.handlers.team_access import lines, researcher_only, tapped, team_only, usage
 from bot.report.page import report_page
 from bot.screens import render, team_text
 from bot.screens.render import Button, Reply
@@ -50,6 +50,8 @@ async def start(update: Update, context: CareworkContext) -> None:
     head = (
         "You have joined the consultation team." if isinstance(found, Joined) else "You are on the consultation team."
     )
+    if found.coordinator.researcher:
+        head += " As a researcher, you can also download the data."
     await respond(update, context, Reply(escape(f"{head} You can use:\n{team_text.TEAM_COMMANDS}")))
     raise ApplicationHandlerStop
 
@@ -158,7 +160,7 @@ async def invite(update: Update, context: CareworkContext, me: Coordinator) -> N
     await respond(update, context, Reply(escape(f"{what} ({uses} use{'s' if uses > 1 else ''}):\n{link}")))
 
 
-@team_only
+@researcher_only
 async def export(update: Update, context: CareworkContext, me: Coordinator) -> None:
     """Says the workbook is on its way, then builds and sends it without holding up anyone's update."""
     round_id = context.args[0] if context.args else None
@@ -193,7 +195,7 @@ async def _send_workbook(context: CareworkContext, chat_id: int, round_id: str |
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@team_only
+@researcher_only
 async def report(update: Update, context: CareworkContext, me: Coordinator) -> None:
     """Says the report is on its way, then builds and sends it as an HTML file without holding anyone up."""
     round_ids = list(context.args or [])

@@ -12,7 +12,7 @@ from bot import callbacks as cb
 from bot.callbacks import matches
 from bot.context import CareworkContext, Edit, answer_query, respond
 from bot.handlers.team_access import tapped, team_only, usage
-from bot.screens import deadend_text, team_text
+from bot.screens import deadend_text, reason_text, team_text
 from bot.screens.render import Button, Reply
 from bot.screens.summary_text import digest_page, summary_messages
 from bot.summary_sending import digest_reply
@@ -26,7 +26,13 @@ async def summary(update: Update, context: CareworkContext, me: Coordinator) -> 
     if len(context.args or []) != 1:
         return await usage(update, context, "/summary ROUND")
     shown = await context.services.summaries.show_or_draft(context.args[0], me.actor)
-    await respond(update, context, *await _preview(context, shown), await _actions(context, shown))
+    await respond(
+        update,
+        context,
+        *await _preview(context, shown),
+        *await _reasons(context, shown),
+        await _actions(context, shown),
+    )
 
 
 async def _preview(context: CareworkContext, shown: Summary) -> list[Reply]:
@@ -52,6 +58,15 @@ async def _preview(context: CareworkContext, shown: Summary) -> list[Reply]:
     return replies
 
 
+async def _reasons(context: CareworkContext, shown: Summary) -> list[Reply]:
+    """Returns, while the summary is a draft, the reasons it may show with a Show or Hide button each."""
+    if shown.status != SummaryStatus.DRAFT:
+        return []
+    c = context.services.consultation
+    choices = await context.services.summaries.reasons.choices(shown.round_id)
+    return reason_text.reason_choices(choices, shown, c, c.summaries.reasons_per_idea)
+
+
 async def _actions(context: CareworkContext, shown: Summary) -> Reply:
     """Returns where the summary stands and, while it is a draft, the buttons that change or approve it."""
     rid = shown.round_id
@@ -72,7 +87,12 @@ async def _actions(context: CareworkContext, shown: Summary) -> Reply:
 
 @team_only
 async def summary_act(update: Update, context: CareworkContext, me: Coordinator) -> None:
-    """Replaces the opening (the next message), drops an excerpt, approves, or sends now."""
+    """Replaces the opening (the next message), drops an excerpt, shows or hides a reason, approves, or sends now."""
+    data = cb.unpack(update.callback_query.data)
+    if isinstance(data, cb.SummaryAct) and data.act in ("show", "hide"):
+        return await _show_or_hide(
+            update, context, me, data
+        )  # the tap is answered once it worked: a refusal's toast says why
     data, done = await tapped(update, cb.SummaryAct)
     summaries, rid = context.services.summaries, data.round_id
     if data.act == "opening":
@@ -88,6 +108,22 @@ async def summary_act(update: Update, context: CareworkContext, me: Coordinator)
     when = await summaries.goes_at(rid, approved.send_now)
     goes = "now" if when is None else f"at {team_text.local(when, context.services.consultation.zone)}"
     await respond(update, context, done, Reply(escape(f"Approved. The summary of round {rid} goes out {goes}.")))
+
+
+async def _show_or_hide(update: Update, context: CareworkContext, me: Coordinator, data: cb.SummaryAct) -> None:
+    """Shows or hides a reason under its idea, and redraws that idea's list in place."""
+    reasons, rid = context.services.summaries.reasons, data.round_id
+    await (reasons.show if data.act == "show" else reasons.hide)(rid, data.number, me.actor)
+    await answer_query(update.callback_query)
+    choices = await reasons.choices(rid)
+    idea = next((ch.reason.idea for ch in choices if ch.reason.reason_id == data.number), None)
+    listed = [ch for ch in choices if ch.reason.idea == idea]
+    said = "shown" if data.act == "show" else "hidden"
+    note = Reply(escape(f"Reason R{data.number} is {said}. Send /summary {rid} to see the summary as people will."))
+    if not listed:  # its writer stopped agreeing to be quoted since the list was drawn
+        return await respond(update, context, note)
+    reply = reason_text.idea_choices(listed, await context.services.summaries.show(rid), context.services.consultation)
+    await respond(update, context, Edit(update.callback_query.message.message_id, reply), note)
 
 
 async def digest_more(update: Update, context: CareworkContext) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
+from bot.screens.reason_text import why_differ
 from bot.screens.round_text import day_of, what_comes_next
 from bot.text.catalogue import ENGLISH, Html, Words, in_language
 from bot.text.telegram_html import split_html
@@ -143,7 +144,9 @@ def _ratings_blocks(w: Words, summary: Summary, c: Consultation, group_id: str) 
             if cell.key in stats.disagreements:
                 line += " " + w("Groups see this differently.")
             lines.append(line)
+        why = why_differ(w, summary, c, question_id, item_id)  # reason_text.py: the coordinator's chosen reasons
         blocks.append("\n".join(lines + _not_known(w, cells) + _raters(w, c, summary.round_id, question_id, cells)))
+        blocks[-1] += f"\n{why}" if why else ""
     if summary.reasons:
         blocks.append(
             w.plural(

@@ -11,6 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from carework_core.definitions.checks import consensus_problems, item_set_problems, schedule_problems
+from carework_core.definitions.info_sheet import sheet_problems
 from carework_core.definitions.kind_checks import item_kind_problems, question_criteria_problems
 from carework_core.definitions.languages import missing_texts
 from carework_core.definitions.model import ChoiceQuestion, Consultation, ItemRatingQuestion
@@ -69,7 +70,9 @@ def _read(path: Path) -> tuple[Consultation | None, list[Problem]]:
         consultation = Consultation.model_validate(data)
     except ValidationError as exc:
         return None, [lines.problem(name, err["loc"], _reason(err)) for err in exc.errors()]
-    return consultation, [lines.problem(name, loc, why) for loc, why in reference_problems(consultation)]
+    consultation._folder = path.resolve().parent  # the information sheet sits beside the definition
+    found = [*reference_problems(consultation), *sheet_problems(consultation)]
+    return consultation, [lines.problem(name, loc, why) for loc, why in found]
 
 
 def _expanded_size(node: yaml.Node | None, sizes: dict[int, int]) -> int:

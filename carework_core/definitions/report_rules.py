@@ -1,4 +1,7 @@
-"""How the research team's report ranks the ideas: `report: {rank_by: [major_issue, top2_share]}`.
+"""How the research team's report reads the figures: `report: {rank_by: [major_issue, top2_share], stable_below: 0.15}`.
+
+A card's ratings are stable between two rounds when fewer than stable_below of the people who rated it in
+both moved (What changed between rounds). How ideas are ranked:
 
 Each term of rank_by is one sort key, compared highest first; a later term breaks ties left by the ones
 before it, and the item list's own order breaks the rest. A term is a figure over every criterion the
@@ -20,9 +23,11 @@ DEFAULT_RANK_BY = ["top2_share", "agreement"]
 
 
 class ReportRules(BaseModel):
-    """The report's own rules: how ideas are ranked (see the module's docstring)."""
+    """The report's own rules: how ideas are ranked and when ratings are stable (see the module's docstring)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    # A card's ratings are stable between two rounds when fewer than this share of people moved.
+    stable_below: float = Field(default=0.15, gt=0, le=1)
     rank_by: list[str] = Field(default_factory=lambda: list(DEFAULT_RANK_BY), min_length=1)
 
     @field_validator("rank_by")

@@ -1,1 +1,1 @@
-"""The research team's report: who took part, the ideas ranked, where they came from (data only)."""
+"""The research team's report of a consultation, as data: who took part, the ideas ranked, what changed between rounds."""

@@ -27,6 +27,7 @@ from carework_core.report.ranking import rank_round
 from carework_core.report.ranking_sheet import ranking_rows, ranking_sheet
 from carework_core.research import codebook as cb
 from carework_core.research import workbook_sources as sources
+from carework_core.research.changes_sheet import write_changes
 from carework_core.research.csv_book import CsvBook, private_file
 from carework_core.research.earlier_answers import EARLIER_SHEET, earlier_rows
 from carework_core.research.shares_sheet import SHARES_SHEET, share_rows
@@ -165,6 +166,8 @@ async def write_export(env: Env, request: ExportRequest) -> dict[str, int]:
         try:
             async with env.db.reading() as tx:
                 counts, sheets = await _sheets(book, tx, scope, stats)
+            if isinstance(book, CsvBook):  # the change between rounds, a table for R, SPSS and Stata
+                sheets.append(await write_changes(book, env, request.round_id, stats))
             _about(book, env, request, counts, sheets)
             book.save(handle)
         finally:

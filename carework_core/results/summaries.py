@@ -21,6 +21,7 @@ from carework_core.errors import SummaryError
 from carework_core.messaging.messages import OutgoingMessage
 from carework_core.people.coordinators import Coordinator
 from carework_core.people.model import Participant
+from carework_core.results.dissent import ChosenReasons, shown_reasons, withhold_unquotable
 from carework_core.results.figures import Figures, Results
 from carework_core.results.scrub import choose_excerpts, trim_excerpt
 from carework_core.results.summary import Excerpt, Summary, SummaryKind, SummaryStatus
@@ -45,6 +46,7 @@ class Summaries:
     def __init__(self, env: Env, results: Results):
         self.env = env
         self.results = results
+        self.reasons = ChosenReasons(env)  # "Why some people rated it differently"
 
     def _round(self, round_id: str) -> Round:
         return round_named(self.env.consultation, round_id)
@@ -204,7 +206,8 @@ class Summaries:
             if rendered is not None and _quoted(rendered) != _quoted(checked):
                 return 0
             excerpts = tuple(replace(e, dropped=e.dropped or e.withheld) for e in checked.excerpts)
-            found = replace(found, summary=replace(checked, excerpts=excerpts))  # what was sent, as sent
+            what_went = replace(checked, excerpts=excerpts, chosen_reasons=shown_reasons(checked))
+            found = replace(found, summary=what_went)  # what was sent, as sent
             if not await stored_schedule.log_action(
                 tx, action.key, action.round_id, "summary", self.env.stamp(), "done", self.env.stamp(), people
             ):
@@ -252,6 +255,7 @@ class Summaries:
         """Returns the summary as it may go now: each excerpt withheld whose writer no longer agrees to be
         quoted, and figures resting on too few ratings hidden (a summary drafted by an older version)."""
         summary = replace(summary, stats=hide_few_ratings(summary.stats, self.env.consultation.min_group_size))
+        summary = await withhold_unquotable(tx, self.env.consultation, summary)
         if not summary.excerpts:
             return summary
         quotes = self.env.consultation.consent.quotes
@@ -314,15 +318,16 @@ def _kind(rnd: Round, figures: Figures | None) -> SummaryKind:
     return SummaryKind.EXAMPLES if asked or figures is None else SummaryKind.RATINGS
 
 
-def _quoted(summary: Summary) -> list[int]:
-    """Returns the numbers of the excerpts that go out."""
-    return [e.number for e in summary.excerpts if e.goes_out]
+def _quoted(summary: Summary) -> tuple[list[int], list[int]]:
+    """Returns the numbers of the excerpts and the ids of the reasons that go out."""
+    return [e.number for e in summary.excerpts if e.goes_out], [r.reason_id for r in shown_reasons(summary)]
 
 
 def _keep_edits(made: Summary, before: stored.StoredSummary) -> Summary:
-    """Returns a remade draft with the coordinator's replaced opening and dropped excerpts kept."""
+    """Returns a remade draft with the coordinator's replaced opening, dropped excerpts and chosen reasons kept."""
     dropped = {(e.group_id, e.question_id, e.text) for e in before.summary.excerpts if e.dropped}
     excerpts = tuple(replace(e, dropped=(e.group_id, e.question_id, e.text) in dropped) for e in made.excerpts)
+    made = replace(made, chosen_reasons=before.summary.chosen_reasons)
     if before.opening_replaced:
         return replace(made, opening=before.summary.opening, own_opening=True, excerpts=excerpts)
     return replace(made, excerpts=excerpts)

@@ -136,6 +136,25 @@ class Quotable(NamedTuple):
 
 
 @dataclass(frozen=True)
+class ChosenReason:
+    """A reason someone gave for rating an idea differently, scrubbed, that a coordinator chose to show."""
+
+    reason_id: int
+    group_id: str
+    question_id: str
+    item_id: str | None
+    criterion_id: str | None
+    text: str
+    # Its writer no longer agrees to be quoted (or has withdrawn): read afresh whenever the summary is read.
+    withheld: bool = False
+
+    @property
+    def idea(self) -> tuple[str, str | None]:
+        """Returns (question, item): the idea the reason is about, whatever criterion it explains."""
+        return (self.question_id, self.item_id)
+
+
+@dataclass(frozen=True)
 class Summary:
     """A round's shared summary as drafted, edited and approved; the same for everyone it goes to."""
 
@@ -152,6 +171,7 @@ class Summary:
     # coordinator's own opening is shown as written. next_opens: when the next round opens (ISO), for the default next step.
     own_opening: bool = False
     next_opens: str | None = None
+    chosen_reasons: tuple[ChosenReason, ...] = ()  # "Why some people rated it differently", as a coordinator chose
 
 
 class Spread(str):

@@ -267,3 +267,12 @@ CREATE TABLE item_shares (
 );
 CREATE INDEX item_shares_by_item ON item_shares (round_id, question_id, item_id)
 """
+
+# A team member is a coordinator (runs rounds, reminds, announces, approves summaries) or a researcher
+# (also downloads the data); a team link says which it makes. Rows from before are coordinators.
+TEAM_ROLES = """
+ALTER TABLE coordinators ADD COLUMN role TEXT NOT NULL DEFAULT 'coordinator'
+ CHECK (role IN ('coordinator', 'researcher'));
+ALTER TABLE coordinator_invites ADD COLUMN role TEXT NOT NULL DEFAULT 'coordinator'
+ CHECK (role IN ('coordinator', 'researcher'))
+"""

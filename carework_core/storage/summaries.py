@@ -10,6 +10,7 @@ from carework_core.definitions.local_text import LocalText, languages_of
 from carework_core.people.model import Participant
 from carework_core.results.summary import (
     CellStats,
+    ChosenReason,
     Consensus,
     ExamplesTally,
     Excerpt,
@@ -44,6 +45,7 @@ def content_json(summary: Summary) -> str:
         "tallies": [asdict(t) for t in summary.tallies],
         "excerpts": [asdict(e) for e in summary.excerpts],
         "reasons": summary.reasons,
+        "chosen_reasons": [asdict(r) for r in summary.chosen_reasons],
         "item_titles": summary.item_titles,
         # An item's title in each language, when the synthesis gave more than one (LocalText's translations).
         "item_title_languages": {k: languages_of(v) for k, v in summary.item_titles.items() if languages_of(v)},
@@ -87,6 +89,7 @@ def _summary(row) -> StoredSummary:
         _titles(content),
         own_opening=bool(row[3]),
         next_opens=content.get("next_opens"),
+        chosen_reasons=tuple(ChosenReason(**r) for r in content.get("chosen_reasons", [])),
     )
     return StoredSummary(summary, row[7], bool(row[3]), row[8], row[9], bool(row[10]), row[11], row[12])
 

@@ -1,17 +1,18 @@
-"""/report in Telegram: a coordinator gets the research team's report as an HTML file, audited like /export."""
+"""/report in Telegram: a researcher gets the research team's report as an HTML file, audited like /export."""
 
 import json
 
+from bot.handlers.team_access import RESEARCHERS_ONLY
 from bot.screens import team_text
 from carework_core.storage.audit import audit_entries
-from tests.e2e.test_export import has_document
+from tests.e2e.test_export import has_document, researcher
 
 
-async def test_a_coordinator_gets_the_report_as_a_file_and_it_is_audited(stack):
+async def test_a_researcher_gets_the_report_as_a_file_and_it_is_audited(stack):
     person = await stack.joined("Zephyrine")
     await stack.open_round("r1")
     await person.wait_for(lambda c: any(m.text.startswith("Round 1: Wellbeing") for m in c))
-    cora = stack.coordinator
+    cora = await researcher(stack)
     await cora.send("/report nosuch")
     assert (await cora.wait_for_reply()).text == "there is no round 'nosuch' to export; rounds are r1, r2"
     await cora.send("/report r1")
@@ -30,7 +31,9 @@ async def test_a_coordinator_gets_the_report_as_a_file_and_it_is_audited(stack):
     assert (actor, subject, detail["format"], detail["file"]) == ("coordinator:1", "r1", "html", name)
 
 
-async def test_report_is_for_the_team_only(stack):
+async def test_report_is_for_the_teams_researchers_only(stack):
     person = await stack.joined("Ann")
     await person.send("/report")
     assert (await person.wait_for_reply()).text == "This command is for the consultation team."
+    await stack.coordinator.send("/report")
+    assert (await stack.coordinator.wait_for_reply()).text == RESEARCHERS_ONLY
