@@ -6,6 +6,7 @@ Every handler here runs in group 0, before the participants' handlers, behind `t
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import shutil
 import tempfile
@@ -214,7 +215,8 @@ async def _send_report(context: CareworkContext, chat_id: int, round_ids: list[s
     path = folder / f"{c.id}-report-{services.now().astimezone(c.zone):%Y%m%d-%H%M}.html"
     try:
         found = await services.reports.report(round_ids or None)
-        await services.reports.save(path, report_page(found), round_ids or None, actor=actor)
+        page = await asyncio.to_thread(report_page, found)  # a large report takes a moment: not on the event loop
+        await services.reports.save(path, page, round_ids or None, actor=actor)
         caption = team_text.reported(found.round_ids)
         await context.bot_data.direct(
             chat_id, lambda: context.bot.send_document(chat_id, path.read_bytes(), filename=path.name, caption=caption)

@@ -49,7 +49,7 @@ class Reports:
             check_round(c, round_id)
         async with self.env.db.reading() as tx:
             opened = [r.id for r in c.rounds if (await read_round(tx, r.id)).status != RoundStatus.DRAFT]
-            chosen = [r for r in opened if round_ids is None or not round_ids or r in round_ids]
+            chosen = [r for r in opened if not round_ids or r in round_ids]
             turnout = tuple([await self._turnout(tx, r) for r in chosen])
             done = {r: await finishers(tx, r) for r in chosen}
         later = {r: list(c.round(r).groups) for r in chosen[1:]}
