@@ -31,16 +31,19 @@ STABLE, UNSTABLE, NOTHING = "✓ Stable", "✗ Not stable", "– Nobody to compa
 FOLDED = "Folded into all groups: too few to show on its own"
 
 
-def changes_section(report: ChangeReport, c: Consultation) -> str:
-    """Returns the section as HTML, every text from the data escaped."""
-    parts = ['<section class="changes" aria-labelledby="changes-title">']
-    parts.append('<h2 id="changes-title">What changed between rounds</h2>')
+def changes_section(report: ChangeReport, c: Consultation, bare: bool = False) -> str:
+    """Returns the section as HTML, every text from the data escaped; `bare` leaves out its own <section> and
+    heading, for a page that wraps every section itself (bot/report/page.py)."""
+    parts = [] if bare else ['<section class="changes" aria-labelledby="changes-title">']
+    if not bare:
+        parts.append('<h2 id="changes-title">What changed between rounds</h2>')
     parts.append(f'<p class="rule">{escape(stability_rule(report.stable_below, c.min_group_size))}</p>')
     if not report.round_pairs:
         parts.append("<p>No idea or question was rated in two rounds, so there is nothing to compare yet.</p>")
     for number, (before, after) in enumerate(report.round_pairs, start=1):
         parts.append(_pair(report, c, before, after, number))
-    parts.append("</section>")
+    if not bare:
+        parts.append("</section>")
     return "\n".join(parts)
 
 

@@ -3,6 +3,7 @@ can be cited."""
 
 from __future__ import annotations
 
+from bot.report.changes_section import stability_rule
 from bot.report.markup import esc, tag
 from carework_core.definitions.model import MedianRule
 from carework_core.definitions.report_rules import DEFAULT_RANK_BY, POOLED
@@ -11,7 +12,7 @@ from carework_core.results.summary_stats import DISAGREEMENT
 
 
 def method_paragraphs(report: Report) -> list[str]:
-    """Returns the method in sentences: figures, consensus, suppression, ranking, differing groups."""
+    """Returns the method in sentences: figures, consensus, suppression, ranking, differing groups, stability."""
     c = report.consultation
     return [
         "Figures are counted from every rating given in the round, as carework summary stats writes them. "
@@ -27,7 +28,7 @@ def method_paragraphs(report: Report) -> list[str]:
         _ranking(report),
         f"Groups differ on a criterion when the medians of the groups shown lie {DISAGREEMENT} or more scale "
         "points apart. Team is the research team's own score of the idea, beside the participants' figures.",
-        # The stability rule of What changed between rounds is added here with that section.
+        stability_rule(c.report.stable_below, c.min_group_size).removeprefix("How to read this: "),
     ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.report.changes_section import changes_section
 from bot.report.glance import glance
 from bot.report.markup import esc, tag
 from bot.report.method_section import method_section
@@ -25,11 +26,18 @@ class Section:
     render: Callable[[Report], str]  # returns the section's HTML fragment
 
 
+def changes_of(report: Report) -> str:
+    """Returns What changed between rounds, or a sentence saying it was not counted."""
+    if report.changes is None:
+        return tag("p", esc("What changed between rounds was not counted for this report."))
+    return changes_section(report.changes, report.consultation, bare=True)
+
+
 SECTIONS: list[Section] = [
     Section("who-took-part", "Who took part", turnout_section),
     Section("ideas-ranked", "The ideas, ranked", ranking_section),
     Section("where-ideas-came-from", "Where each idea came from", origins_section),
-    # "What changed between rounds" (bot/report/changes_section.py) is added here, before Method.
+    Section("what-changed", "What changed between rounds", changes_of),
     Section("method", "Method", method_section),
 ]
 

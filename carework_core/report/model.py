@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from carework_core.definitions.model import Consultation
+from carework_core.report.changes import ChangeReport
 from carework_core.results.summary import CellStats
 
 
@@ -85,3 +86,4 @@ class Report:
     retention: Retention | None
     rankings: tuple[RoundRanking, ...]
     round_ids: tuple[str, ...]
+    changes: ChangeReport | None = None  # what changed between rounds that rated the same cards

@@ -1,5 +1,5 @@
 """The research team's report, read without changing anything: who took part, the ideas ranked with their
-figures, where each idea came from. The shell renders it (bot/report/); saving the page is audited like an export.
+figures, where each idea came from, what changed between rounds. The shell renders it (bot/report/); saving the page is audited like an export.
 
 Figures come from Results.round_stats, the one count `carework summary stats` writes, so every figure in
 the report is the figure of the statistics file for the same round.
@@ -15,6 +15,7 @@ from carework_core.definitions.changes import snapshot_of
 from carework_core.definitions.model import ItemRatingQuestion, RatingQuestion
 from carework_core.env import Env, audit
 from carework_core.errors import ExportRefused
+from carework_core.report.changes_service import Changes
 from carework_core.report.model import Idea, Report, RoundRanking, RoundTurnout
 from carework_core.report.ranking import rank_round
 from carework_core.report.turnout import retention, round_turnout
@@ -56,7 +57,8 @@ class Reports:
         kept = retention(chosen[0], later, done, [g.id for g in c.groups], c.min_group_size) if chosen else None
         rankings = tuple([await self._ranking(r) for r in chosen if self._rates_items(r)])
         made = self.env.clock.now().astimezone(c.zone).strftime("%Y-%m-%d %H:%M")
-        return Report(c, made, turnout, kept, rankings, tuple(chosen))
+        changes = await Changes(self.env, self.results).between(round_ids or None)
+        return Report(c, made, turnout, kept, rankings, tuple(chosen), changes)
 
     async def save(self, path: str | Path, page: str, round_ids: list[str] | None = None, actor: str = "cli") -> int:
         """Writes the page to a private file, noted in the audit log like an export; returns its bytes."""

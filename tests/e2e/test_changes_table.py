@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 
+from bot.report.page import report_page
 from carework_core.answering.vocabulary import NOT_SURE
 from carework_core.research.export import export_workbook
 from tests.e2e.conftest import caught_up
@@ -91,3 +92,11 @@ async def test_the_change_table_of_a_carry_forward_round(stack, tmp_path):
         ("size", "workforce"): ["5", "5", "0", "0", "0.0", "0.0", "1", "0", "0", "0"],
         ("size", "lived"): ["", "", "", "", "", "", "", "1", "", ""],
     }
+
+    # The report shows the same change table, in its own section, with the stability rule in its method.
+    page = report_page(await stack.services.reports.report())
+    changed = page.split('id="what-changed"')[1].split('id="method"')[0]
+    assert "Not stable" in changed and "Stable" in changed and 'id="changes-1"' in changed
+    assert "changes-title" not in changed  # no heading of its own: the page wraps it as every other section
+    method = page.split('id="method"')[1]
+    assert "stable when fewer than 15%" in method
