@@ -7,8 +7,9 @@ import asyncio
 import logging
 
 from bot import callbacks as cb
+from bot.screens.digest_text import digest_page
 from bot.screens.render import Button, Reply
-from bot.screens.summary_text import digest_page, summary_messages
+from bot.screens.summary_text import summary_replies
 from bot.text.catalogue import ENGLISH, Words, speaking, words
 from bot.text.chart import chart_caption, chart_png
 from carework_core.bootstrap import Services
@@ -41,7 +42,7 @@ async def send_summary(services: Services, action: SendSummary) -> int:
     kinds = {(p.group_id, speaking(p.language, consultation.languages).lang) for p in people}
     # What comes next differs by group: only their own rounds, and no date that has passed.
     coming = {g: await services.plans.coming(g, after=action.round_id) for g in {g for g, _ in kinds}}
-    shared = {(g, lang): summary_messages(summary, consultation, g, words(lang), coming[g]) for g, lang in kinds}
+    shared = {(g, lang): summary_replies(summary, consultation, g, words(lang), coming[g]) for g, lang in kinds}
     digests: dict[int, Digest] = {}
     captions: dict[str, str] = {}
     if summary.kind == SummaryKind.RATINGS and summary.stats is not None:
@@ -71,7 +72,7 @@ async def _chart(services: Services, summary: Summary) -> None:
 def _for_person(
     person: Participant,
     summary: Summary,
-    shared: list[str],
+    shared: list[Reply],
     digest: Digest | None,
     caption: str | None,
     consultation: Consultation,
@@ -87,7 +88,7 @@ def _for_person(
     out = []
     if caption is not None:
         out.append(message({"chart": summary.round_id, "caption": caption}, "chart", MessageKind.CHART))
-    out += [message(Reply(text).params(), str(n)) for n, text in enumerate(shared)]
+    out += [message(reply.params(), str(n)) for n, reply in enumerate(shared)]
     if digest is not None and digest.lines:
         w = speaking(person.language, consultation.languages)
         out.append(message(digest_reply(digest, consultation, 0, w).params(), "digest"))

@@ -39,6 +39,7 @@ from bot.callbacks.people import (
     DigestPage,
     Reconsent,
     ReviewPage,
+    SummaryPage,
     Withdraw,
 )
 from bot.callbacks.team import Announce, RemindNow, SummaryAct
@@ -74,6 +75,7 @@ __all__ = [
     "SkipFollowup",
     "Submit",
     "SummaryAct",
+    "SummaryPage",
     "Toggle",
     "Withdraw",
     "copies_of",

@@ -90,4 +90,16 @@ class DigestPage(Callback):
     page: int
 
 
-register(Consent, ConsentChoice, Reconsent, Withdraw, ReviewPage, Change, ChangeMore, ChooseLanguage, DigestPage)
+@dataclass(frozen=True)
+class SummaryPage(Callback):
+    """A participant pages through a rating round's summary: 0 is its first screen, then one page per idea;
+    the message is edited in place."""
+
+    prefix: ClassVar[str] = "sp"
+    round_id: str
+    page: int
+
+
+register(
+    Consent, ConsentChoice, Reconsent, Withdraw, ReviewPage, Change, ChangeMore, ChooseLanguage, DigestPage, SummaryPage
+)

@@ -21,6 +21,7 @@ from carework_core.errors import SummaryError
 from carework_core.messaging.messages import OutgoingMessage
 from carework_core.people.coordinators import Coordinator
 from carework_core.people.model import Participant
+from carework_core.results.feedback import choice_tallies, took_part
 from carework_core.results.figures import Figures, Results
 from carework_core.results.scrub import choose_excerpts, trim_excerpt
 from carework_core.results.summary import Excerpt, Summary, SummaryKind, SummaryStatus
@@ -93,6 +94,17 @@ class Summaries:
         async with self.env.db.reading() as tx:
             drafted = await stored.read_summary(tx, round_id) is not None
         return await self.show(round_id) if drafted else await self.draft(round_id, actor)
+
+    async def sent(self, round_id: str) -> Summary | None:
+        """Returns a round's summary once it has gone out, as it may be read now; None before, or for a round
+        the definition does not have."""
+        if round_id not in {r.id for r in self.env.consultation.rounds}:
+            return None
+        async with self.env.db.reading() as tx:
+            found = await stored.read_summary(tx, round_id)
+            if found is None or found.summary.status != SummaryStatus.SENT:
+                return None
+            return await self._as_it_may_go(tx, found.summary)
 
     async def stored(self, round_id: str) -> stored.StoredSummary:
         """Returns a round's summary with who approved it and when it went, or raises SummaryError."""
@@ -295,6 +307,8 @@ class Summaries:
             reasons,
             titles,
             next_opens=opens.isoformat() if opens else None,
+            took_part=await took_part(tx, rnd, c),
+            choices=await choice_tallies(tx, rnd, c),
         )
 
     async def _next_opens(self, tx: Tx, rnd: Round) -> datetime | None:

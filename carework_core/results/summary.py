@@ -108,6 +108,26 @@ class ExamplesTally:
 
 
 @dataclass(frozen=True)
+class GroupCount:
+    """How many people of a group took part in a round (answered anything); a small group keeps no count."""
+
+    group_id: str  # or ALL_GROUPS
+    people: int
+    suppressed: bool = False  # fewer people than min_group_size: counted only in ALL_GROUPS
+
+
+@dataclass(frozen=True)
+class ChoiceTally:
+    """How many people of a group answered a choice question, and how many picked each option."""
+
+    question_id: str
+    group_id: str  # or ALL_GROUPS
+    people: int
+    chosen: tuple[tuple[str, int], ...] = ()  # (option id, people who picked it), in the options' order
+    suppressed: bool = False  # fewer people than min_group_size: counted only in ALL_GROUPS
+
+
+@dataclass(frozen=True)
 class Excerpt:
     """A short, scrubbed quotation from someone who agreed to be quoted."""
 
@@ -152,6 +172,8 @@ class Summary:
     # coordinator's own opening is shown as written. next_opens: when the next round opens (ISO), for the default next step.
     own_opening: bool = False
     next_opens: str | None = None
+    took_part: tuple[GroupCount, ...] = ()  # who answered anything, by group; () in summaries drafted before
+    choices: tuple[ChoiceTally, ...] = ()  # the round's choice questions, by group
 
 
 class Spread(str):

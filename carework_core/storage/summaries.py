@@ -10,9 +10,11 @@ from carework_core.definitions.local_text import LocalText, languages_of
 from carework_core.people.model import Participant
 from carework_core.results.summary import (
     CellStats,
+    ChoiceTally,
     Consensus,
     ExamplesTally,
     Excerpt,
+    GroupCount,
     RoundStats,
     Summary,
     SummaryKind,
@@ -48,6 +50,8 @@ def content_json(summary: Summary) -> str:
         # An item's title in each language, when the synthesis gave more than one (LocalText's translations).
         "item_title_languages": {k: languages_of(v) for k, v in summary.item_titles.items() if languages_of(v)},
         "next_opens": summary.next_opens,
+        "took_part": [asdict(t) for t in summary.took_part],
+        "choices": [asdict(t) for t in summary.choices],
         "stats": None
         if stats is None
         else {
@@ -65,6 +69,10 @@ def _stats(data: dict | None, round_id: str) -> RoundStats | None:
         CellStats(**{**c, "consensus": Consensus(c["consensus"]) if c["consensus"] else None}) for c in data["cells"]
     )
     return RoundStats(round_id, cells, frozenset(tuple(k) for k in data["disagreements"]))
+
+
+def _choice(data: dict[str, Any]) -> ChoiceTally:
+    return ChoiceTally(**{**data, "chosen": tuple((o, n) for o, n in data["chosen"])})
 
 
 def _titles(content: dict[str, Any]) -> dict[str, str]:
@@ -87,6 +95,8 @@ def _summary(row) -> StoredSummary:
         _titles(content),
         own_opening=bool(row[3]),
         next_opens=content.get("next_opens"),
+        took_part=tuple(GroupCount(**t) for t in content.get("took_part", ())),
+        choices=tuple(_choice(t) for t in content.get("choices", ())),
     )
     return StoredSummary(summary, row[7], bool(row[3]), row[8], row[9], bool(row[10]), row[11], row[12])
 

@@ -6,7 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from bot.screens.summary_text import digest_page, summary_messages
+from bot.screens.digest_text import digest_page
+from bot.screens.summary_text import summary_messages, summary_page, summary_replies
 from bot.text.catalogue import words
 from botapi_emulator.html_markup import parse_html, utf16_units
 from carework_core.definitions.loading import load_definition
@@ -93,10 +94,10 @@ def ratings_summary(reasons: int = 0) -> Summary:
         "r2",
         (
             cell(ALL_GROUPS, "evidence", 10, 0.8, Consensus.AGREEMENT),
-            cell("workforce", "evidence", 6, 0.75, Consensus.AGREEMENT),
+            cell("workforce", "evidence", 8, 0.75, Consensus.AGREEMENT),
             cell("lived", "evidence", 4, None, suppressed=True),
             cell(ALL_GROUPS, "newness", 10, 0.1, Consensus.AGAINST, bottom2_share=0.9),
-            cell("workforce", "newness", 6, 0.0, Consensus.AGAINST, bottom2_share=1.0),
+            cell("workforce", "newness", 8, 0.0, Consensus.AGAINST, bottom2_share=1.0),
             cell("lived", "newness", 4, None, suppressed=True),
             CellStats("rate", "i2", "evidence", ALL_GROUPS, 0, 3),
         ),
@@ -107,22 +108,51 @@ def ratings_summary(reasons: int = 0) -> Summary:
                    reasons=reasons, item_titles=titles)  # fmt: skip
 
 
-def test_a_ratings_summary_gives_each_item_everyones_consensus_and_the_persons_group(mini):
-    text = shown(summary_messages(ratings_summary(reasons=3), mini, "workforce"))
-    assert (
-        "1. Buddy schemes for new staff\n"
-        "Evidence: Agreement (80% rated it in the top two). Your group: 75%. Groups see this differently.\n"
-        "Newness: Agreement against (90% rated it in the bottom two). Your group: 100%."
-    ) in text
-    assert "2. Paid travel time\nEvidence: Nobody rated this on the scale." in text
+def page(summary: Summary, c, group: str, number: int, w=None) -> str:
+    """Returns what a person reads on page `number` of a rating round's summary."""
+    return parse_html(summary_page(summary, c, group, number, w or words("en"), None).text).text
+
+
+def test_a_ratings_summary_opens_with_one_screen_in_plain_words_and_a_button_to_each_idea(mini):
+    first, *rest = summary_replies(ratings_summary(reasons=3), mini, "workforce")
+    text = parse_html(first.text).text
+    assert utf16_units(text) <= 700 and rest == []
+    assert "Groups see these differently\n• 1. Buddy schemes for new staff" in text
     assert "3 people explained why they see it differently." in text
+    assert "Agreement" not in text and "consensus" not in text
+    assert [[b.label for b in row] for row in first.buttons] == [["See each idea"]]
+    assert page(ratings_summary(reasons=3), mini, "workforce", 0) == text  # the first screen again, from an idea's page
+
+
+def test_each_idea_has_a_page_with_everyones_view_in_plain_words_and_the_readers_group(mini):
+    assert page(ratings_summary(), mini, "workforce", 1) == (
+        "Idea 1 of 2\nBuddy schemes for new staff\n"
+        "Evidence: Most people rated it high. 8 of 10 people chose the top two answers. Your group: 6 of 8.\n"
+        "Newness: Most people rated it low. 9 of 10 people chose the lowest two answers. Your group: 8 of 8.\n"
+        "Groups see this idea differently."
+    )
+    assert (
+        page(ratings_summary(), mini, "workforce", 2)
+        == "Idea 2 of 2\nPaid travel time\nEvidence: Nobody rated this on the scale."
+    )
+    second = summary_page(ratings_summary(), mini, "workforce", 2, words("en"), None)
+    assert [[b.label for b in row] for row in second.buttons] == [["Previous idea"], ["Back to the summary"]]
+    assert summary_page(ratings_summary(), mini, "workforce", 3, words("en"), None) is None  # no such page
 
 
 def test_a_suppressed_group_sees_only_everyones_figures(mini):
-    text = shown(summary_messages(ratings_summary(), mini, "lived"))
-    assert "Evidence: Agreement (80% rated it in the top two). Groups see this differently.\n" in text
-    assert "Your group" not in text
-    assert "explained why" not in text
+    assert "Your group" not in page(ratings_summary(), mini, "lived", 1)
+    assert "Most people rated it high. 8 of 10 people chose the top two answers.\n" in page(
+        ratings_summary(), mini, "lived", 1
+    )
+    assert "explained why" not in shown(summary_messages(ratings_summary(), mini, "lived"))
+
+
+def test_the_plain_words_are_welsh_for_a_welsh_reader(mini):
+    welsh = page(ratings_summary(), mini, "workforce", 1, words("cy"))
+    assert "Rhoddodd y rhan fwyaf o bobl sgôr uchel iddo. Dewisodd 8 o 10 o bobl y ddau ateb uchaf." in welsh
+    first = parse_html(summary_replies(ratings_summary(), mini, "workforce", words("cy"))[0].text).text
+    assert "Mae grwpiau'n gweld y rhain yn wahanol" in first and utf16_units(first) <= 700
 
 
 def line(n: int, yours: str = "A lot", group: str = "mostly Some") -> DigestLine:
@@ -131,24 +161,33 @@ def line(n: int, yours: str = "A lot", group: str = "mostly Some") -> DigestLine
     )
 
 
-def test_a_digest_page_shows_five_lines_furthest_first_and_says_when_more_follow(mini):
-    digest = Digest(7, "r2", "workforce", tuple(line(n) for n in (3, 1, 2, 7, 6, 5, 4)))
+def test_a_digest_shows_you_your_group_and_everyone_per_idea_furthest_first_a_screen_a_page(mini):
+    digest = Digest(7, "r2", "workforce", tuple(line(n) for n in (3, 1, 2, 7, 6, 5, 4, 12, 11, 10, 9, 8)))
     first, more = digest_page(digest, mini, 0)
     seen = parse_html(first).text
-    assert more is True
-    assert "(page 1 of 2)" in seen
-    assert "Idea 1 – Evidence\nYou: A lot. Social care workforce: mostly Some. All groups: Some to A lot." in seen
-    assert "Idea 5" in seen and "Idea 6" not in seen
-    assert [seen.index(f"Idea {n} ") for n in range(1, 6)] == sorted(seen.index(f"Idea {n} ") for n in range(1, 6))
+    assert more is True and "(page 1 of 2)" in seen and utf16_units(seen) <= 700
+    assert "Idea 1\nEvidence: you A lot · your group mostly Some · everyone Some to A lot" in seen
+    numbers = [int(row.split()[1]) for row in seen.splitlines() if row.startswith("Idea ")]
+    assert numbers == list(range(1, len(numbers) + 1))  # furthest from everyone first
     second, more = digest_page(digest, mini, 1)
     assert more is False
-    assert "Idea 6" in parse_html(second).text and "Idea 1 " not in parse_html(second).text
+    assert "Idea 12\n" in parse_html(second).text and "Idea 1\n" not in parse_html(second).text
+
+
+def test_a_digest_puts_an_ideas_criteria_together_under_its_title(mini):
+    newness = DigestLine(("rate", "i1", "newness"), "Idea 1", "Newness", "Very new", "", "mostly Very new", 0.0)
+    text, _ = digest_page(Digest(7, "r2", "workforce", (line(1), line(2), newness)), mini, 0)
+    assert parse_html(text).text.endswith(
+        "Idea 1\nEvidence: you A lot · your group mostly Some · everyone Some to A lot\n"
+        "Newness: you Very new · everyone mostly Very new\n\n"
+        "Idea 2\nEvidence: you A lot · your group mostly Some · everyone Some to A lot"
+    )
 
 
 def test_a_digest_leaves_out_a_suppressed_group_and_speaks_of_nothing_rated(mini):
     digest = Digest(7, "r2", "lived", (line(1, yours="Not sure", group=""),))
     text, more = digest_page(digest, mini, 0)
-    assert parse_html(text).text.endswith("Idea 1 – Evidence\nYou: Not sure. All groups: Some to A lot.")
+    assert parse_html(text).text.endswith("Idea 1\nEvidence: you Not sure · everyone Some to A lot")
     assert more is False
     empty, more = digest_page(Digest(7, "r2", "lived", ()), mini, 0)
     assert (
@@ -174,7 +213,7 @@ def test_a_group_the_definition_no_longer_has_is_counted_in_everyone_but_not_nam
     assert "Who took part\n• Everyone: 7 people, 9 examples\n" in text
     assert "— someone who took part" in text
     digest = Digest(7, "r2", "gone", (line(1),))
-    assert "You: A lot. Your group: mostly Some." in parse_html(digest_page(digest, mini, 0)[0]).text
+    assert "you A lot · your group mostly Some" in parse_html(digest_page(digest, mini, 0)[0]).text
 
 
 def test_a_welsh_reader_gets_the_summary_framed_in_welsh(mini):
@@ -193,11 +232,9 @@ def test_a_welsh_digest_names_the_scale_in_welsh(mini):
         ("rate", "i1", "evidence"), "Idea 1", "Evidence", lot, Spread(some, some), Spread(some, lot), 1
     )
     text, _ = digest_page(Digest(7, "r2", "workforce", (welsh_line,)), mini, 0, w=words("cy"))
-    assert parse_html(text).text.endswith(
-        "Chi: Llawer. Social care workforce: Rhai gan amlaf. Pob grŵp: Rhai i Llawer."
-    )
+    assert parse_html(text).text.endswith("Evidence: chi Llawer · eich grŵp Rhai gan amlaf · pawb Rhai i Llawer")
     english, _ = digest_page(Digest(7, "r2", "workforce", (welsh_line,)), mini, 0)
-    assert "You: A lot. Social care workforce: mostly Some. All groups: Some to A lot." in parse_html(english).text
+    assert "Evidence: you A lot · your group mostly Some · everyone Some to A lot" in parse_html(english).text
 
 
 def test_an_excerpt_names_any_group_in_plain_english(mini):
@@ -226,13 +263,10 @@ def test_a_summary_says_how_many_did_not_know_an_idea_in_english_and_welsh(mini)
     summary = ratings_summary()
     cells = tuple(replace(c, dont_know=12 if c.criterion_id == "newness" else 9) for c in summary.stats.cells)
     summary = replace(summary, stats=replace(summary.stats, cells=cells))
-    text = shown(summary_messages(summary, mini, "workforce"))
-    assert (
-        "Your group: 100%.\n12 people did not know this idea.\n\n2. Paid travel time" in text
-    )  # the most of any criterion
-    welsh = shown(summary_messages(summary, mini, "workforce", words("cy")))
-    assert "Nid oedd 12 o bobl yn gwybod am y syniad hwn." in welsh
-    assert "did not know this idea" not in shown(summary_messages(ratings_summary(), mini, "workforce"))
+    text = page(summary, mini, "workforce", 1)
+    assert text.endswith("Groups see this idea differently.\n12 people did not know this idea.")  # the most of any
+    assert "Nid oedd 12 o bobl yn gwybod am y syniad hwn." in page(summary, mini, "workforce", 1, words("cy"))
+    assert "did not know this idea" not in page(ratings_summary(), mini, "workforce", 1)
 
 
 def test_a_summary_of_shares_says_how_many_people_rated_each_idea(mini):
@@ -247,9 +281,7 @@ def test_a_summary_of_shares_says_how_many_people_rated_each_idea(mini):
             ]
         }
     )
-    text = shown(summary_messages(ratings_summary(), shared, "workforce"))
-    assert "Your group: 100%.\n10 people rated this idea.\n\n2. Paid travel time" in text  # i1: n 10 on each
-    assert "Nobody rated this on the scale.\n3 people rated this idea." in text  # i2: 3 said not sure
-    welsh = shown(summary_messages(ratings_summary(), shared, "workforce", words("cy")))
-    assert "Rhoddodd 10 o bobl sgôr i'r syniad hwn." in welsh
-    assert "rated this idea" not in shown(summary_messages(ratings_summary(), mini, "workforce"))  # everyone rated all
+    assert page(ratings_summary(), shared, "workforce", 1).endswith("differently.\n10 people rated this idea.")
+    assert page(ratings_summary(), shared, "workforce", 2).endswith("the scale.\n3 people rated this idea.")  # not sure
+    assert "Rhoddodd 10 o bobl sgôr i'r syniad hwn." in page(ratings_summary(), shared, "workforce", 1, words("cy"))
+    assert "rated this idea" not in page(ratings_summary(), mini, "workforce", 1)  # everyone rated all
