@@ -66,9 +66,9 @@ def _idea(w: Words, lines: list[DigestLine]) -> str:
     for line in lines:
         said = [w("you {answer}", answer=Html(escape(_label(w, line.yours))))]
         if line.group:
-            said.append(w("your group {answer}", answer=Html(_spread(w, line.group))))
+            said.append(w("your group {answer}", answer=Html(spread_words(w, line.group))))
         if line.everyone:
-            said.append(w("everyone {answer}", answer=Html(_spread(w, line.everyone))))
+            said.append(w("everyone {answer}", answer=Html(spread_words(w, line.everyone))))
         name = f"<i>{w.text(line.criterion)}</i>: " if line.criterion else ""
         rows.append(name + " · ".join(said))
     return "\n".join(rows)
@@ -79,8 +79,8 @@ def _label(w: Words, label: str) -> str:
     return w(str(label)) if isinstance(label, CatalogueWord) else w.label(label)
 
 
-def _spread(w: Words, text: str) -> str:
-    """Returns "mostly Some" or "Some to A lot" in w's language (HTML)."""
+def spread_words(w: Words, text: str) -> str:
+    """Returns "mostly Some" or "Some to A lot" in w's language (HTML); a plain text escaped as it is."""
     if not isinstance(text, Spread):
         return escape(text)
     low, high = _label(w, text.low), _label(w, text.high)

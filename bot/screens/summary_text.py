@@ -13,6 +13,7 @@ from html import escape
 
 from bot import callbacks as cb
 from bot.screens.round_text import day_of, what_comes_next
+from bot.screens.summary_answers import asked_blocks, examples_next
 from bot.screens.summary_first import first_screen, idea_page, ideas
 from bot.text.catalogue import ENGLISH, Html, Words, in_language
 from bot.text.reply import Button, Reply
@@ -82,9 +83,9 @@ def _first(summary: Summary, c: Consultation, w: Words, coming: Coming | None) -
 def _examples_messages(summary: Summary, c: Consultation, w: Words, coming: Coming | None) -> list[str]:
     title = Html(w.text(c.round(summary.round_id).title))
     blocks = [w("<b>{title}: what we heard</b>", title=title) + f"\n{_opening(w, summary, c)}"]
-    blocks += _examples_blocks(w, summary, c)
+    blocks += _examples_blocks(w, summary, c) + asked_blocks(w, summary, c)
     after = what_comes_next(w, coming) if coming else _next_step(w, summary, c)
-    blocks.append(w("<b>What happens next</b>") + f"\n{after}")
+    blocks.append(w("<b>What happens next</b>") + f"\n{examples_next(w, summary, c)}\n{after}")
     return split_html("\n\n".join(blocks))
 
 

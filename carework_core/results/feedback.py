@@ -22,7 +22,7 @@ def group_counts(sizes: dict[str, int], groups: list[str], min_group_size: int) 
     """Returns each group's count, small ones folded into everyone's."""
     full = {g: sizes.get(g, 0) for g in groups}
     hidden = hidden_groups(full, min_group_size)
-    counts = [GroupCount(g, 0, True) if g in hidden else GroupCount(g, n) for g, n in full.items()]
+    counts = [GroupCount(g, 0, bool(n)) if g in hidden else GroupCount(g, n) for g, n in full.items()]
     return (*counts, GroupCount(ALL_GROUPS, sum(full.values())))
 
 
@@ -55,8 +55,8 @@ def tally_choices(
     hidden = hidden_groups({g: people[g] for g in groups}, min_group_size)
     out = []
     for group_id in [*groups, ALL_GROUPS]:
-        if group_id in hidden:
-            out.append(ChoiceTally(question.id, group_id, 0, (), True))
+        if group_id in hidden:  # a group nobody of answered has nothing to fold
+            out.append(ChoiceTally(question.id, group_id, 0, (), people[group_id] > 0))
             continue
         counts = tuple((o, picked[group_id][o]) for o in options)
         out.append(ChoiceTally(question.id, group_id, people[group_id], counts))

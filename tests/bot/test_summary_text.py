@@ -15,6 +15,7 @@ from carework_core.definitions.local_text import LocalText
 from carework_core.results.summary import (
     ALL_GROUPS,
     CellStats,
+    ChoiceTally,
     Consensus,
     Digest,
     DigestLine,
@@ -67,7 +68,52 @@ def test_an_examples_summary_counts_each_group_and_everyone_and_quotes_kept_exce
     assert "“Same carer every morning, which matters to me.”\n— someone who took part" in text  # too few to name
     assert "My carer has time to talk now." not in text  # the coordinator dropped it
     assert "lived experience" not in text
-    assert text.endswith("What happens next\nNext comes round 2, Technology ratings. It opens on Sunday 1 March.")
+    assert text.endswith(
+        "What happens next\nThe research team reads every example and uses them in its report.\n"
+        "Next comes round 2, Technology ratings. It opens on Sunday 1 March."
+    )
+
+
+def asked(suppressed: bool) -> dict:
+    """The figures of r1's own rating (size) and choice (where) questions; `suppressed`: lived is too small."""
+    lived = dict(n=0, not_sure=0, suppressed=True) if suppressed else dict(n=4, not_sure=0, q1=1.0, median=1.0, q3=2.0)
+    cells = (
+        CellStats("size", None, None, ALL_GROUPS, 10, 1, q1=2.0, median=3.0, q3=3.0),
+        CellStats("size", None, None, "workforce", 6, 1, q1=3.0, median=3.0, q3=3.0),
+        CellStats("size", None, None, "lived", **lived),
+    )
+    choices = (
+        ChoiceTally("where", "workforce", 6, (("home", 4), ("res", 2), ("other", 0))),
+        ChoiceTally("where", "lived", 0, (), True) if suppressed else ChoiceTally("where", "lived", 4, (("res", 3),)),
+        ChoiceTally("where", ALL_GROUPS, 10, (("home", 5), ("res", 5), ("other", 1))),
+    )
+    return dict(stats=RoundStats("r1", cells), choices=choices)
+
+
+def test_an_examples_rounds_own_rating_and_choice_questions_are_fed_back_by_group(mini):
+    text = shown(summary_messages(examples_summary(**asked(suppressed=False)), mini, "workforce"))
+    assert (
+        "What else you told us\nHow big a problem is staff wellbeing?\n"
+        "• Social care workforce (6 people): mostly Big\n"
+        "• People with lived experience of care (4 people): Small to Medium\n"
+        "• Everyone (10 people): Medium to Big\n\n"
+        "Where do you work?\n"
+        "• Social care workforce (6 people): Home care 4, Care home 2\n"
+        "• People with lived experience of care (4 people): Care home 3\n"
+        "• Everyone (10 people): Home care 5, Care home 5, Somewhere else 1\n\n"
+        "What happens next"
+    ) in text
+    welsh = shown(summary_messages(examples_summary(**asked(suppressed=False)), mini, "workforce", words("cy")))
+    assert "Beth arall a ddywedoch wrthym" in welsh and "• Pawb (10 o bobl): Medium i Big" in welsh
+
+
+def test_a_small_group_is_folded_into_everyone_in_the_fed_back_questions(mini):
+    text = shown(summary_messages(examples_summary(**asked(suppressed=True)), mini, "lived"))
+    asked_part = text.split("What else you told us")[1]
+    assert "lived experience" not in asked_part
+    assert (
+        "• Everyone (10 people): Home care 5, Care home 5, Somewhere else 1\nSmaller groups are counted" in asked_part
+    )
 
 
 def test_a_group_too_small_to_show_is_never_named_in_who_took_part(mini):

@@ -118,3 +118,55 @@ async def test_a_long_digest_pages_in_place_a_screen_at_a_time(bilingual):
     assert page[-1].buttons == [["Back", "More"]]
     await ann.tap("Back", message_id=digest.message_id)
     await ann.wait_for(lambda c: c[-1].message_id == digest.message_id and c[-1].text == digest.text)
+
+
+@pytest.fixture
+async def small_groups(tmp_path, make_stack):
+    """The stack on mini.yaml with groups shown from two people up."""
+    survey = tmp_path / "mini.yaml"
+    survey.write_text(
+        MINI.read_text().replace("timezone: Europe/London\n", "timezone: Europe/London\nmin_group_size: 2\n")
+    )
+    return await make_stack(survey)
+
+
+async def answer_r1(stack, user, size: str, where: str | None) -> None:
+    """Gives an example in r1, skips the text question, rates the size and (unless None) ticks where they work."""
+    answering, uid = stack.services.answering, user.user_id
+    await answering.begin(uid, "r1")
+    await answering.receive_text(uid, f"An example from {user.user_id}.", f"ex{uid}")
+    await answering.finish_question(uid, "r1", 1)
+    await answering.finish_question(uid, "r1", 2, skip=True)
+    await answering.tap(uid, "r1", 3, size, f"size{uid}")
+    if where is not None:
+        await answering.tap(uid, "r1", 4, where, f"where{uid}")
+
+
+async def test_an_examples_summary_feeds_back_its_rating_and_choice_questions_by_group(small_groups):
+    stack = small_groups
+    ann, bob = await stack.joined("Ann"), await stack.joined("Bob")
+    carol = await stack.joined("Carol", "lived")
+    await stack.open_round("r1")
+    await answer_r1(stack, ann, "3", "0,1")  # Big; Home care and Care home
+    await answer_r1(stack, bob, "3", "0")  # Big; Home care
+    await answer_r1(stack, carol, "1", None)  # Small; she stops before saying where she works
+    await stack.services.rounds.close_round("r1", actor="test")
+    await stack.services.summaries.draft("r1", "test")
+    await stack.services.summaries.approve("r1", "test", now=True)
+    await stack.bot.reconcile_now()
+
+    for user in (ann, carol):
+        chat = await user.wait_for(lambda c: any("What else you told us" in m.text for m in c))
+        text = next(m.text for m in chat if "What else you told us" in m.text)
+        # The size: Carol alone in her group, so both groups fold into everyone and neither is named.
+        assert (
+            "How big a problem is staff wellbeing?\n• Everyone (3 people): Medium to Big\n"
+            "Smaller groups are counted only in Everyone, so that nobody can be recognised.\n\n"
+        ) in text
+        # Where they work: nobody of Carol's group answered, so Ann and Bob's group is shown.
+        assert (
+            "Where do you work?\n• Social care workforce (2 people): Home care 2, Care home 1\n"
+            "• Everyone (2 people): Home care 2, Care home 1\n\nWhat happens next\n"
+            "The research team reads every example and uses them in its report.\n"
+        ) in text
+        assert "lived experience" not in text.split("What else you told us")[1]
