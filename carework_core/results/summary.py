@@ -228,3 +228,15 @@ def hidden_groups(sizes: dict[str, int], min_group_size: int, answered: Collecti
         if shown:
             hidden.add(shown[0][1])
     return hidden
+
+
+def chart_id(round_id: str, language: str) -> str:
+    """Returns the id a queued chart goes by (and its file's name): its round and language, e.g. "r2.cy"
+    (a round id has no dot)."""
+    return f"{round_id}.{language}"
+
+
+def chart_parts(chart: str) -> tuple[str, str]:
+    """Returns (round, language) of a chart id; a bare round id (queued before charts had languages) is English."""
+    round_id, _, language = chart.partition(".")
+    return round_id, language or "en"

@@ -267,3 +267,19 @@ CREATE TABLE item_shares (
 );
 CREATE INDEX item_shares_by_item ON item_shares (round_id, question_id, item_id)
 """
+
+# A summary's chart in each language its readers read (drawn once per language). Charts drawn before
+# were drawn with English words, so they are kept as the English chart.
+CHART_LANGUAGES = """
+CREATE TABLE summary_charts_by_language (
+    round_id TEXT NOT NULL REFERENCES summaries(round_id),
+    language TEXT NOT NULL,
+    png BLOB NOT NULL,
+    file_id TEXT,
+    PRIMARY KEY (round_id, language)
+);
+INSERT INTO summary_charts_by_language (round_id, language, png, file_id)
+    SELECT round_id, 'en', png, file_id FROM summary_charts;
+DROP TABLE summary_charts;
+ALTER TABLE summary_charts_by_language RENAME TO summary_charts
+"""

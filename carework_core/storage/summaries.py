@@ -168,22 +168,27 @@ async def recipients(tx: Tx, groups: list[str]) -> list[Participant]:
     return [participant_from_row(r) for r in rows]
 
 
-async def read_chart(tx: Tx, round_id: str) -> tuple[bytes, str | None] | None:
-    """Returns a round's chart as PNG and Telegram's file_id for it (None until uploaded)."""
-    row = await tx.fetchone("SELECT png, file_id FROM summary_charts WHERE round_id = ?", (round_id,))
+async def read_chart(tx: Tx, round_id: str, language: str = "en") -> tuple[bytes, str | None] | None:
+    """Returns a round's chart in a language as PNG and Telegram's file_id for it (None until uploaded)."""
+    row = await tx.fetchone(
+        "SELECT png, file_id FROM summary_charts WHERE round_id = ? AND language = ?", (round_id, language)
+    )
     return (bytes(row[0]), row[1]) if row else None
 
 
-async def save_chart(tx: Tx, round_id: str, png: bytes) -> None:
-    """Stores a round's chart; a new picture forgets the file_id of the old one."""
+async def save_chart(tx: Tx, round_id: str, png: bytes, language: str = "en") -> None:
+    """Stores a round's chart in a language; a new picture forgets the file_id of the old one."""
     await tx.execute(
-        "INSERT OR REPLACE INTO summary_charts (round_id, png, file_id) VALUES (?, ?, NULL)", (round_id, png)
+        "INSERT OR REPLACE INTO summary_charts (round_id, language, png, file_id) VALUES (?, ?, ?, NULL)",
+        (round_id, language, png),
     )
 
 
-async def save_file_id(tx: Tx, round_id: str, file_id: str) -> None:
+async def save_file_id(tx: Tx, round_id: str, file_id: str, language: str = "en") -> None:
     """Stores the file_id Telegram gave the chart's first upload."""
-    await tx.execute("UPDATE summary_charts SET file_id = ? WHERE round_id = ?", (file_id, round_id))
+    await tx.execute(
+        "UPDATE summary_charts SET file_id = ? WHERE round_id = ? AND language = ?", (file_id, round_id, language)
+    )
 
 
 async def await_opening(tx: Tx, round_id: str, coordinator_id: int) -> None:

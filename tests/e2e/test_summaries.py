@@ -102,7 +102,7 @@ async def test_a_rating_summary_waits_for_approval_then_reaches_everyone_once(su
     assert png.startswith(b"\x89PNG") and file_id  # uploaded once; the second photo went by file_id
     calls = [json.loads(line) for line in (stack.folder / "trace.jsonl").read_text().splitlines()]
     photos = [c["params"]["photo"] for c in calls if c.get("method") == "sendPhoto"]
-    assert photos == [{"upload": "r2.png", "bytes": len(png)}, file_id]
+    assert photos == [{"upload": "r2.en.png", "bytes": len(png)}, file_id]
 
     await stack.restart()  # a restart sends nothing twice
     await stack.bot.reconcile_now()

@@ -3,12 +3,15 @@ language, then each idea on a page of its own, paged in place by buttons."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from botapi_emulator.html_markup import utf16_units
 from carework_core.answering.service import Item
+from carework_core.storage.summaries import read_chart
 from tests.conftest import MINI
-from tests.e2e.conftest import toasts
+from tests.e2e.conftest import caught_up, toasts
 from tests.e2e.test_forged_taps import GONE
 from tests.e2e.test_summaries import IDEAS, rate_everything
 
@@ -170,3 +173,27 @@ async def test_an_examples_summary_feeds_back_its_rating_and_choice_questions_by
             "The research team reads every example and uses them in its report.\n"
         ) in text
         assert "lived experience" not in text.split("What else you told us")[1]
+
+
+async def test_a_welsh_reader_gets_the_chart_drawn_in_welsh_each_language_drawn_once(bilingual):
+    stack = bilingual
+    ann, bryn = await stack.joined("Ann"), await stack.joined("Bryn")
+    eve = await stack.joined("Eve")
+    await summary_sent(stack, ann, bryn)
+
+    english = [m for m in await eve.wait_for(lambda c: any(m.photo for m in c)) if m.photo]
+    welsh = [m for m in await bryn.wait_for(lambda c: any(m.photo for m in c)) if m.photo]
+    assert english[0].text.startswith("Chart: the share of people who rated each item in the top two points")
+    assert welsh[0].text.startswith("Siart:") and "Rota apps: 100%." in welsh[0].text
+    async with stack.services.env.db.reading() as tx:
+        en_png, _ = await read_chart(tx, "r2", "en")
+        cy_png, _ = await read_chart(tx, "r2", "cy")
+    assert en_png.startswith(b"\x89PNG") and cy_png.startswith(b"\x89PNG") and en_png != cy_png
+    await caught_up(ann, bryn, eve)
+    calls = [json.loads(line) for line in (stack.folder / "trace.jsonl").read_text().splitlines()]
+    uploads = sorted(
+        c["params"]["photo"]["upload"]
+        for c in calls
+        if c.get("method") == "sendPhoto" and isinstance(c["params"]["photo"], dict)
+    )
+    assert uploads == ["r2.cy.png", "r2.en.png"]  # drawn and uploaded once per language, for three readers
