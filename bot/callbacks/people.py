@@ -1,4 +1,5 @@
-"""A participant's buttons about themselves: consent, withdrawal, /review, language, their digest."""
+"""A participant's buttons about themselves: consent, withdrawal, /review, language, their digest and the
+pages of a summary."""
 
 from __future__ import annotations
 

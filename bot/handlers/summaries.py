@@ -1,5 +1,6 @@
 """Between-round summaries in Telegram: the team reviews and approves a draft with /summary; a
-participant pages through their digest, each tap editing the same message."""
+participant pages through a rating round's summary (its first screen, then each idea) and their digest,
+each tap editing the same message."""
 
 from __future__ import annotations
 

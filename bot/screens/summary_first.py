@@ -31,12 +31,12 @@ class Fit:
     groups: bool = True
 
 
-FITS = (
-    Fit(3, 80),
+FITS = (  # the by-group count stays longest: who took part is what people look for first
     Fit(3, 60),
-    Fit(2, 50),
-    Fit(2, 50, opening=False),
-    Fit(2, 40, False, False),
+    Fit(2, 45),
+    Fit(2, 40, opening=False),
+    Fit(1, 45),
+    Fit(1, 40, opening=False),
     Fit(1, 30, False, False),
 )
 
@@ -88,9 +88,14 @@ def _screen(w: Words, summary: Summary, c: Consultation, fit: Fit, head: str, op
     shown = ideas(summary, c)
     by_key = {i.key: i for i in shown}
     liked = [by_key[i.key] for i in chart_items(summary.stats, summary.item_titles, c) if (i.everyone or 0) > 0.5]
-    split = [i for i in shown if any(_split(cell, c) for cell in i.cells)]
-    apart = {k[:2] for k in summary.stats.disagreements} if summary.stats else set()
-    differ = [i for i in shown if i.key in apart]
+    # Most split first, and the ideas where groups part on the most criteria (sorted is stable: ties keep the round's order).
+    split = sorted(
+        (i for i in shown if any(_split(x, c) for x in i.cells)), key=lambda i: -sum(_split(x, c) for x in i.cells)
+    )
+    apart = summary.stats.disagreements if summary.stats else frozenset()
+    differ = sorted(
+        (i for i in shown if any(x.key in apart for x in i.cells)), key=lambda i: -sum(x.key in apart for x in i.cells)
+    )
     for heading, found in (
         (w("<b>Most people rated these highly</b>"), liked),
         (w("<b>Views were split on</b>"), split),
@@ -100,7 +105,7 @@ def _screen(w: Words, summary: Summary, c: Consultation, fit: Fit, head: str, op
             blocks.append(heading + "\n" + "\n".join(_bullet(w, i, fit) for i in found[: fit.ideas]))
             if len(found) > fit.ideas:
                 blocks[-1] += "\n" + w("and {number} more", number=len(found) - fit.ideas)
-    if summary.reasons and fit.groups:
+    if summary.reasons and fit.ideas > 1:  # a count, not a list: the first thing to go when space is short
         blocks.append(
             w.plural(
                 "{count} person explained why they see it differently.",
@@ -109,7 +114,6 @@ def _screen(w: Words, summary: Summary, c: Consultation, fit: Fit, head: str, op
             )
         )
     blocks.append(w("<b>What happens next</b>") + f"\n{after}")
-    blocks.append(w("The button below shows each idea in turn."))
     return "\n\n".join(blocks)
 
 

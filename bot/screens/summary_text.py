@@ -77,7 +77,9 @@ def _first(summary: Summary, c: Consultation, w: Words, coming: Coming | None) -
     title = Html(w.text(c.round(summary.round_id).title))
     head = w("<b>{title}: what we heard</b>", title=title)
     after = what_comes_next(w, coming) if coming else _next_step(w, summary, c)
-    return first_screen(w, summary, c, head, _opening(w, summary, c), after)
+    number = c.rounds.index(c.round(summary.round_id)) + 1
+    thanks = w("Thank you for taking part in round {number}. Here is what people told us.", number=number)
+    return first_screen(w, summary, c, head, escape(summary.opening) if summary.own_opening else thanks, after)
 
 
 def _examples_messages(summary: Summary, c: Consultation, w: Words, coming: Coming | None) -> list[str]:
