@@ -49,7 +49,8 @@ def summary_messages(
     texts = [r.text for r in summary_replies(summary, consultation, group_id, w, coming)]
     if details and summary.kind == SummaryKind.RATINGS:
         shown = ideas(summary, consultation)
-        texts += [idea_page(w, summary, consultation, group_id, idea, len(shown)) for idea in shown]
+        pages = [idea_page(w, summary, consultation, group_id, idea, len(shown)) for idea in shown]
+        texts += split_html("\n\n".join(pages))  # a few long messages, not one per idea
     return texts
 
 

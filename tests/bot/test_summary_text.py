@@ -184,6 +184,8 @@ def test_each_idea_has_a_page_with_everyones_view_in_plain_words_and_the_readers
     second = summary_page(ratings_summary(), mini, "workforce", 2, words("en"), None)
     assert [[b.label for b in row] for row in second.buttons] == [["Previous idea"], ["Back to the summary"]]
     assert summary_page(ratings_summary(), mini, "workforce", 3, words("en"), None) is None  # no such page
+    team = summary_messages(ratings_summary(), mini, "workforce", details=True)  # what /summary shows the team
+    assert len(team) == 2 and "Idea 1 of 2" in team[1] and "Idea 2 of 2" in team[1]
 
 
 def test_a_suppressed_group_sees_only_everyones_figures(mini):
