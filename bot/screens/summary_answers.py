@@ -13,6 +13,8 @@ from carework_core.definitions.model import ChoiceQuestion, Consultation, ItemRa
 from carework_core.results.summary import ALL_GROUPS, CellStats, ChoiceTally, Summary
 from carework_core.results.summary_stats import phrase
 
+GROUP_CHOICES = 3  # a group's line names its three most chosen options; everyone's names them all
+
 
 def asked_blocks(w: Words, summary: Summary, c: Consultation) -> list[str]:
     """Returns a block per rating or choice question of the round that anyone answered, by group."""
@@ -50,12 +52,12 @@ def _choice_lines(w: Words, tallies: list[ChoiceTally], c: Consultation, questio
     if everyone is None:
         return []
 
-    def picked(tally: ChoiceTally) -> str:
+    def picked(tally: ChoiceTally, most: int | None = None) -> str:
         ranked = sorted((t for t in tally.chosen if t[1]), key=lambda t: -t[1])  # stable: options' order on ties
-        return ", ".join(f"{w.text(labels[o])} {n}" for o, n in ranked)
+        return ", ".join(f"{w.text(labels[o])} {n}" for o, n in ranked[:most])
 
     shown = [t for t in tallies if t.group_id != ALL_GROUPS and not t.suppressed and t.people and _name(c, t.group_id)]
-    lines = [_line(w, w.text(_name(c, t.group_id)), t.people, picked(t)) for t in shown]
+    lines = [_line(w, w.text(_name(c, t.group_id)), t.people, picked(t, GROUP_CHOICES)) for t in shown]
     lines.append(_line(w, w("Everyone"), everyone.people, picked(everyone)))
     return lines + _folded(w, [t for t in tallies if t.group_id != ALL_GROUPS])
 

@@ -1,7 +1,8 @@
 """A rating round's summary on a phone: one screen first, in plain words, then a page per idea.
 
 The first screen is at most SCREEN_UNITS as Telegram counts them (text after HTML parsing): who took
-part, the ideas most people rated highly, where views were split and where groups differ. When it
+part, the ideas most people rated highly (or low: the consensus rule's agreement, or agreement against,
+on at least half the criteria), where views were split and where groups differ. When it
 would be longer, lists grow shorter and titles are cut first; a coordinator's own opening then goes
 in a message of its own after it. Each idea's figures come on its own page, behind a button, in
 plain words ("Most people rated it high") instead of the consensus rule's names.
@@ -10,10 +11,10 @@ plain words ("Most people rated it high") instead of the consensus rule's names.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.text.catalogue import Html, Words, in_language
-from bot.text.chart import chart_items
 from bot.text.telegram_html import shown_units
 from carework_core.definitions.model import Consultation
 from carework_core.results.summary import ALL_GROUPS, CellStats, Consensus, GroupCount, Summary
@@ -86,8 +87,8 @@ def _screen(w: Words, summary: Summary, c: Consultation, fit: Fit, head: str, op
     blocks = [head + (f"\n{opening}" if fit.opening else "")]
     blocks.append(_who(w, summary, c, fit.groups))
     shown = ideas(summary, c)
-    by_key = {i.key: i for i in shown}
-    liked = [by_key[i.key] for i in chart_items(summary.stats, summary.item_titles, c) if (i.everyone or 0) > 0.5]
+    high = _most(shown, lambda x: x.consensus == Consensus.AGREEMENT)
+    low = _most(shown, lambda x: x.consensus == Consensus.AGAINST)
     # Most split first, and the ideas where groups part on the most criteria (sorted is stable: ties keep the round's order).
     split = sorted(
         (i for i in shown if any(_split(x, c) for x in i.cells)), key=lambda i: -sum(_split(x, c) for x in i.cells)
@@ -97,7 +98,8 @@ def _screen(w: Words, summary: Summary, c: Consultation, fit: Fit, head: str, op
         (i for i in shown if any(x.key in apart for x in i.cells)), key=lambda i: -sum(x.key in apart for x in i.cells)
     )
     for heading, found in (
-        (w("<b>Most people rated these highly</b>"), liked),
+        (w("<b>Most people rated these highly</b>"), high),
+        (w("<b>Most people rated these low</b>"), low),
         (w("<b>Views were split on</b>"), split),
         (w("<b>Groups see these differently</b>"), differ),
     ):
@@ -115,6 +117,16 @@ def _screen(w: Words, summary: Summary, c: Consultation, fit: Fit, head: str, op
         )
     blocks.append(w("<b>What happens next</b>") + f"\n{after}")
     return "\n\n".join(blocks)
+
+
+def _most(shown: list[Idea], said: Callable[[CellStats], bool]) -> list[Idea]:
+    """Returns the ideas where what `said` tests holds for at least half the criteria rated, most first."""
+
+    def share(idea: Idea) -> float:
+        rated = [x for x in idea.cells if x.consensus is not None]
+        return sum(map(said, rated)) / len(rated) if rated else 0.0
+
+    return sorted((i for i in shown if share(i) >= 0.5), key=lambda i: -share(i))
 
 
 def _bullet(w: Words, idea: Idea, fit: Fit) -> str:

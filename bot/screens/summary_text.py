@@ -22,6 +22,8 @@ from carework_core.definitions.model import Consultation
 from carework_core.results.summary import ALL_GROUPS, ExamplesTally, Excerpt, Summary, SummaryKind
 from carework_core.rounds.next_round import Coming
 
+EXAMPLES_SCREEN = 1000  # an examples summary comes as messages of about a screen each, cut between paragraphs
+
 
 def summary_replies(
     summary: Summary, consultation: Consultation, group_id: str, w: Words = ENGLISH, coming: Coming | None = None
@@ -89,7 +91,7 @@ def _examples_messages(summary: Summary, c: Consultation, w: Words, coming: Comi
     blocks += _examples_blocks(w, summary, c) + asked_blocks(w, summary, c)
     after = what_comes_next(w, coming) if coming else _next_step(w, summary, c)
     blocks.append(w("<b>What happens next</b>") + f"\n{examples_next(w, summary, c)}\n{after}")
-    return split_html("\n\n".join(blocks))
+    return split_html("\n\n".join(blocks), EXAMPLES_SCREEN)
 
 
 def _opening(w: Words, summary: Summary, c: Consultation) -> str:

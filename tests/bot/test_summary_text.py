@@ -338,7 +338,7 @@ def test_a_summary_of_shares_says_how_many_people_rated_each_idea(mini):
 def test_a_long_round_still_opens_within_one_screen_and_a_long_opening_follows_it(mini):
     titles = {f"i{n}": f"Idea number {n}, " + "with a long description of what it is " * 3 for n in range(1, 21)}
     cells = []
-    for n in range(1, 21):  # every idea rated highly, split, and apart between groups
+    for n in range(1, 21):  # every idea split, and apart between groups
         cells.append(CellStats("rate", f"i{n}", "evidence", ALL_GROUPS, 50, 0, q1=1.0, median=2.0, q3=3.0,
                                top2_share=0.6, consensus=Consensus.NONE))  # fmt: skip
     stats = RoundStats("r2", tuple(cells), frozenset(("rate", f"i{n}", "evidence") for n in range(1, 21)))
@@ -349,4 +349,4 @@ def test_a_long_round_still_opens_within_one_screen_and_a_long_opening_follows_i
         assert utf16_units(parse_html(first.text).text) <= 700
         assert [parse_html(r.text).text for r in rest] == [opening]  # as written, after the first screen
     text = parse_html(summary_replies(summary, mini, "workforce")[0].text).text
-    assert "Most people rated these highly\n• 1. Idea number 1," in text and "and 18 more" in text
+    assert "Views were split on\n• 1. Idea number 1," in text and "and 18 more" in text
