@@ -113,13 +113,9 @@ async def summary_more(update: Update, context: CareworkContext) -> None:
     assert isinstance(data, cb.SummaryPage)
     services = context.services
     person = await services.onboarding.participant(update.effective_user.id)
-    summary = await services.summaries.sent(data.round_id) if person else None
+    summary = await services.summaries.sent_to(data.round_id, person)
     reply = None
-    if (
-        person is not None
-        and summary is not None
-        and person.group_id in services.consultation.round(data.round_id).groups
-    ):
+    if summary is not None:  # sent_to checked the person
         coming = await services.plans.coming(person.group_id, after=data.round_id)
         reply = summary_page(summary, services.consultation, person.group_id, data.page, context.words, coming)
     if reply is None:

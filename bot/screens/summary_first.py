@@ -87,22 +87,7 @@ def _screen(w: Words, summary: Summary, c: Consultation, fit: Fit, head: str, op
     blocks = [head + (f"\n{opening}" if fit.opening else "")]
     blocks.append(_who(w, summary, c, fit.groups))
     shown = ideas(summary, c)
-    high = _most(shown, lambda x: x.consensus == Consensus.AGREEMENT)
-    low = _most(shown, lambda x: x.consensus == Consensus.AGAINST)
-    # Most split first, and the ideas where groups part on the most criteria (sorted is stable: ties keep the round's order).
-    split = sorted(
-        (i for i in shown if any(_split(x, c) for x in i.cells)), key=lambda i: -sum(_split(x, c) for x in i.cells)
-    )
-    apart = summary.stats.disagreements if summary.stats else frozenset()
-    differ = sorted(
-        (i for i in shown if any(x.key in apart for x in i.cells)), key=lambda i: -sum(x.key in apart for x in i.cells)
-    )
-    for heading, found in (
-        (w("<b>Most people rated these highly</b>"), high),
-        (w("<b>Most people rated these low</b>"), low),
-        (w("<b>Views were split on</b>"), split),
-        (w("<b>Groups see these differently</b>"), differ),
-    ):
+    for heading, found in _lists(w, summary, c, shown):
         if found:
             blocks.append(heading + "\n" + "\n".join(_bullet(w, i, fit) for i in found[: fit.ideas]))
             if len(found) > fit.ideas:
@@ -117,6 +102,20 @@ def _screen(w: Words, summary: Summary, c: Consultation, fit: Fit, head: str, op
         )
     blocks.append(w("<b>What happens next</b>") + f"\n{after}")
     return "\n\n".join(blocks)
+
+
+def _lists(w: Words, summary: Summary, c: Consultation, shown: list[Idea]) -> list[tuple[str, list[Idea]]]:
+    """Returns the first screen's lists under their headings: rated high, rated low, split, apart between groups;
+    each with the clearest first (sorted is stable: ties keep the round's order)."""
+    apart = summary.stats.disagreements if summary.stats else frozenset()
+    split = [(i, sum(_split(x, c) for x in i.cells)) for i in shown]
+    differ = [(i, sum(x.key in apart for x in i.cells)) for i in shown]
+    return [
+        (w("<b>Most people rated these highly</b>"), _most(shown, lambda x: x.consensus == Consensus.AGREEMENT)),
+        (w("<b>Most people rated these low</b>"), _most(shown, lambda x: x.consensus == Consensus.AGAINST)),
+        (w("<b>Views were split on</b>"), [i for i, n in sorted(split, key=lambda t: -t[1]) if n]),
+        (w("<b>Groups see these differently</b>"), [i for i, n in sorted(differ, key=lambda t: -t[1]) if n]),
+    ]
 
 
 def _most(shown: list[Idea], said: Callable[[CellStats], bool]) -> list[Idea]:

@@ -95,10 +95,11 @@ class Summaries:
             drafted = await stored.read_summary(tx, round_id) is not None
         return await self.show(round_id) if drafted else await self.draft(round_id, actor)
 
-    async def sent(self, round_id: str) -> Summary | None:
-        """Returns a round's summary once it has gone out, as it may be read now; None before, or for a round
-        the definition does not have."""
-        if round_id not in {r.id for r in self.env.consultation.rounds}:
+    async def sent_to(self, round_id: str, person: Participant | None) -> Summary | None:
+        """Returns a round's summary once it has gone out to this person's group, as it may be read now; None
+        before, for someone not of the round's groups, or for a round the definition does not have."""
+        rnd = next((r for r in self.env.consultation.rounds if r.id == round_id), None)
+        if rnd is None or person is None or person.group_id not in rnd.groups:
             return None
         async with self.env.db.reading() as tx:
             found = await stored.read_summary(tx, round_id)
