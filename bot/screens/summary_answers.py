@@ -77,14 +77,24 @@ def _name(c: Consultation, group_id: str) -> str:
     return next((g.name for g in c.groups if g.id == group_id), "")
 
 
-def examples_next(w: Words, summary: Summary, c: Consultation) -> str:
-    """Says what happens to the examples people gave: rated as ideas in a later round, or read for the report."""
+def examples_next(w: Words, summary: Summary, c: Consultation, group_id: str) -> str:
+    """Says what happens to the examples people gave: made into ideas that a later round of the same theme
+    rates (by the reader's group, or by others), or read for the report."""
     place = c.rounds.index(c.round(summary.round_id))
     theme = c.round(summary.round_id).theme
-    later = [r for r in c.rounds[place + 1 :] if any(isinstance(q, ItemRatingQuestion) for q in r.questions)]
-    if any(r.theme == theme for r in later) or (later and not theme):
+    later = [
+        r
+        for r in c.rounds[place + 1 :]
+        if r.theme == theme and any(isinstance(q, ItemRatingQuestion) for q in r.questions)
+    ]
+    if any(group_id in r.groups for r in later):
         return w(
             "The research team reads every example and puts similar ones together as a short list of ideas. "
             "In a later round, you will be asked what you think of each one."
+        )
+    if later:
+        return w(
+            "The research team reads every example and puts similar ones together as a short list of ideas, "
+            "for other groups to rate in a later round."
         )
     return w("The research team reads every example and uses them in its report.")

@@ -32,7 +32,7 @@ def summary_replies(
     `coming` is what comes next for the group (without it, the next round as drafted, for the team's views).
     A rating round's opens with one screen whose button pages through each idea in place."""
     if summary.kind == SummaryKind.EXAMPLES or summary.stats is None:
-        return [Reply(text) for text in _examples_messages(summary, consultation, w, coming)]
+        return [Reply(text) for text in _examples_messages(summary, consultation, group_id, w, coming)]
     first, *rest = _first(summary, consultation, w, coming)
     shown = ideas(summary, consultation)
     buttons = ((Button(w("See each idea"), cb.SummaryPage(summary.round_id, 1)),),) if shown else ()
@@ -85,12 +85,12 @@ def _first(summary: Summary, c: Consultation, w: Words, coming: Coming | None) -
     return first_screen(w, summary, c, head, escape(summary.opening) if summary.own_opening else thanks, after)
 
 
-def _examples_messages(summary: Summary, c: Consultation, w: Words, coming: Coming | None) -> list[str]:
+def _examples_messages(summary: Summary, c: Consultation, group_id: str, w: Words, coming: Coming | None) -> list[str]:
     title = Html(w.text(c.round(summary.round_id).title))
     blocks = [w("<b>{title}: what we heard</b>", title=title) + f"\n{_opening(w, summary, c)}"]
     blocks += _examples_blocks(w, summary, c) + asked_blocks(w, summary, c)
     after = what_comes_next(w, coming) if coming else _next_step(w, summary, c)
-    blocks.append(w("<b>What happens next</b>") + f"\n{examples_next(w, summary, c)}\n{after}")
+    blocks.append(w("<b>What happens next</b>") + f"\n{examples_next(w, summary, c, group_id)}\n{after}")
     return split_html("\n\n".join(blocks), EXAMPLES_SCREEN)
 
 

@@ -350,3 +350,12 @@ def test_a_long_round_still_opens_within_one_screen_and_a_long_opening_follows_i
         assert [parse_html(r.text).text for r in rest] == [opening]  # as written, after the first screen
     text = parse_html(summary_replies(summary, mini, "workforce")[0].text).text
     assert "Views were split on\n• 1. Idea number 1," in text and "and 18 more" in text
+
+
+def test_an_examples_summary_says_the_examples_become_ideas_a_later_round_rates(mini):
+    rounds = [mini.rounds[0], mini.rounds[1].model_copy(update={"theme": "wellbeing"})]  # r2 rates r1's theme
+    rated = mini.model_copy(update={"rounds": rounds})
+    workforce = shown(summary_messages(examples_summary(), rated, "workforce"))
+    assert "In a later round, you will be asked what you think of each one." in workforce
+    lived = shown(summary_messages(examples_summary(), rated, "lived"))  # r2 is not for their group
+    assert "a short list of ideas, for other groups to rate in a later round." in lived
