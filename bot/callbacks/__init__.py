@@ -40,6 +40,7 @@ from bot.callbacks.people import (
     Reconsent,
     ReviewPage,
     SheetAgain,
+    SummaryPage,
     Withdraw,
 )
 from bot.callbacks.team import Announce, RemindNow, SummaryAct
@@ -75,6 +76,7 @@ __all__ = [
     "SkipFollowup",
     "Submit",
     "SummaryAct",
+    "SummaryPage",
     "Toggle",
     "SheetAgain",
     "Withdraw",

@@ -1,4 +1,5 @@
-"""A participant's buttons about themselves: consent, withdrawal, /review, language, their digest."""
+"""A participant's buttons about themselves: consent, withdrawal, /review, language, their digest and the
+pages of a summary."""
 
 from __future__ import annotations
 
@@ -98,6 +99,26 @@ class DigestPage(Callback):
     page: int
 
 
+@dataclass(frozen=True)
+class SummaryPage(Callback):
+    """A participant pages through a rating round's summary: 0 is its first screen, then one page per idea;
+    the message is edited in place."""
+
+    prefix: ClassVar[str] = "sp"
+    round_id: str
+    page: int
+
+
 register(
-    Consent, ConsentChoice, Reconsent, SheetAgain, Withdraw, ReviewPage, Change, ChangeMore, ChooseLanguage, DigestPage
+    Consent,
+    ConsentChoice,
+    Reconsent,
+    SheetAgain,
+    Withdraw,
+    ReviewPage,
+    Change,
+    ChangeMore,
+    ChooseLanguage,
+    DigestPage,
+    SummaryPage,
 )

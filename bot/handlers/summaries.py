@@ -1,5 +1,6 @@
 """Between-round summaries in Telegram: the team reviews and approves a draft with /summary; a
-participant pages through their digest, each tap editing the same message."""
+participant pages through a rating round's summary (its first screen, then each idea) and their digest,
+each tap editing the same message."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from bot.callbacks import matches
 from bot.context import CareworkContext, Edit, answer_query, respond
 from bot.handlers.team_access import tapped, team_only, usage
 from bot.screens import deadend_text, reason_text, team_text
+from bot.screens.digest_text import digest_page
 from bot.screens.render import Button, Reply
-from bot.screens.summary_text import digest_page, summary_messages
+from bot.screens.summary_text import summary_messages, summary_page
 from bot.summary_sending import digest_reply
 from carework_core.people.coordinators import Coordinator
 from carework_core.results.summary import Digest, Summary, SummaryStatus
@@ -40,7 +42,8 @@ async def _preview(context: CareworkContext, shown: Summary) -> list[Reply]:
     c = context.services.consultation
     replies, seen = [], {}
     for group in c.round(shown.round_id).groups:
-        texts = summary_messages(shown, c, group, coming=await context.services.plans.coming(group, shown.round_id))
+        coming = await context.services.plans.coming(group, shown.round_id)
+        texts = summary_messages(shown, c, group, coming=coming, details=True)
         name = c.group(group).name
         if tuple(texts) in seen:
             replies.append(Reply(escape(f"For {name}: the same summary as for {seen[tuple(texts)]}.")))
@@ -139,6 +142,24 @@ async def digest_more(update: Update, context: CareworkContext) -> None:
     await respond(update, context, Edit(query.message.message_id, reply))
 
 
+async def summary_more(update: Update, context: CareworkContext) -> None:
+    """Shows another page of a rating round's summary (its first screen, or one idea) in the same message."""
+    query = update.callback_query
+    data = cb.unpack(query.data)
+    assert isinstance(data, cb.SummaryPage)
+    services = context.services
+    person = await services.onboarding.participant(update.effective_user.id)
+    summary = await services.summaries.sent_to(data.round_id, person)
+    reply = None
+    if summary is not None:  # sent_to checked the person
+        coming = await services.plans.coming(person.group_id, after=data.round_id)
+        reply = summary_page(summary, services.consultation, person.group_id, data.page, context.words, coming)
+    if reply is None:
+        return await answer_query(query, deadend_text.unknown_button(context.words))
+    await answer_query(query)
+    await respond(update, context, Edit(query.message.message_id, reply))
+
+
 async def _sent_digest(context: CareworkContext, telegram_user_id: int, round_id: str) -> Digest | None:
     """Returns the person's digest of a round whose summary went out, as kept, else None. (The guards
     checked that the bot sent them this button.)"""
@@ -150,4 +171,7 @@ TEAM_HANDLERS = [
     CommandHandler("summary", summary),
     CallbackQueryHandler(summary_act, pattern=matches(cb.SummaryAct)),
 ]
-PARTICIPANT_HANDLERS = [CallbackQueryHandler(digest_more, pattern=matches(cb.DigestPage))]
+PARTICIPANT_HANDLERS = [
+    CallbackQueryHandler(digest_more, pattern=matches(cb.DigestPage)),
+    CallbackQueryHandler(summary_more, pattern=matches(cb.SummaryPage)),
+]

@@ -123,9 +123,19 @@ async def test_the_summary_says_how_many_did_not_know_each_idea(rated):
     await stack.services.summaries.draft("r2", "test")
     await stack.services.summaries.approve("r2", "test", now=True)
     await stack.bot.reconcile_now()
-    got = await users[0][1].wait_for(lambda c: c[-1].text.startswith("Your answers"))  # the digest comes last
-    start = next(n for n, m in enumerate(got) if "Thank you for taking part in round 2" in m.text)
-    summary = "\n\n".join(m.text for m in got[start:-1])
+    user = users[0][1]
+    got = await user.wait_for(lambda c: c[-1].text.startswith("Your answers"))  # the digest comes last
+    first = next(m for m in got if ["See each idea"] in m.buttons)
+    await user.tap("See each idea", message_id=first.message_id)
+    pages = []
+    for number in range(1, len(IDEAS) + 1):  # each idea's page, in place of the first screen
+        chat = await user.wait_for(
+            lambda c, n=number: any(m.message_id == first.message_id and m.text.startswith(f"Idea {n} of") for m in c)
+        )
+        pages.append(next(m.text for m in chat if m.message_id == first.message_id))
+        if number < len(IDEAS):
+            await user.tap("Next idea", message_id=first.message_id)
+    summary = "\n\n".join(pages)
     stats = (await stack.services.summaries.stored("r2")).summary.stats
     said = 0
     for item in IDEAS:
