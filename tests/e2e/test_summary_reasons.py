@@ -42,6 +42,27 @@ async def gave_reason(stack, user, item_id: str, text: str) -> None:
         await give_reason(tx, offer[0], text, f"m{person.id}{item_id}", at)
 
 
+async def every_page(user) -> str:
+    """Returns the summary a person received with every idea's page, turned in place with Next idea."""
+    chat = await user.wait_for(lambda c: any(["See each idea"] in m.buttons for m in c))
+    first = next(m for m in chat if ["See each idea"] in m.buttons)
+    texts = [m.text for m in chat if m.from_bot]
+    await user.tap("See each idea", message_id=first.message_id)
+    number = 1
+    while True:
+        chat = await user.wait_for(lambda c: _at(c, first).text.startswith(f"Idea {number} of"))  # noqa: B023
+        page = _at(chat, first)
+        texts.append(page.text)
+        if not any("Next idea" in row for row in page.buttons):
+            return "\n".join(texts)
+        await user.tap("Next idea", message_id=first.message_id)
+        number += 1
+
+
+def _at(chat, message):
+    return next(m for m in chat if m.message_id == message.message_id)
+
+
 async def test_chosen_reasons_reach_participants_and_others_never_do(summed):
     stack = summed
     cora = await team(stack)
@@ -77,8 +98,7 @@ async def test_chosen_reasons_reach_participants_and_others_never_do(summed):
 
     await stack.bot.reconcile_now()
     for user in (ann, bob, dan):
-        chat = await user.wait_for(lambda c: any("Thank you for taking part in round 2" in m.text for m in c))
-        summary = "\n".join(m.text for m in chat if m.from_bot)
+        summary = await every_page(user)  # the reasons are on the idea's own page
         assert f"Why some people rated it differently\n• “{CHOSEN}”" in summary
         assert UNCHOSEN not in summary and PRIVATE not in summary
 
@@ -107,8 +127,7 @@ async def test_a_reason_from_someone_who_stops_allowing_quotes_is_withheld(summe
     await cora.tap("Send now")
     await cora.wait_for(lambda c: c[-1].text == "Approved. The summary of round r2 goes out now.")
     await stack.bot.reconcile_now()
-    chat = await ann.wait_for(lambda c: any("Thank you for taking part in round 2" in m.text for m in c))
-    summary = "\n".join(m.text for m in chat if m.from_bot)
+    summary = await every_page(ann)
     assert "Rota apps" in summary and CHOSEN not in summary and "Why some people" not in summary
 
 
@@ -127,7 +146,7 @@ async def test_a_shown_reason_leaves_the_sent_summary_and_the_database_file_when
         await stack.services.summaries.reasons.show("r2", choice.reason.reason_id, "test")
     await stack.services.summaries.approve("r2", "test", now=True)
     await stack.bot.reconcile_now()
-    await bob.wait_for(lambda c: any(CHOSEN in m.text for m in c))  # Bob was sent Ann's reason
+    assert CHOSEN in await every_page(bob)  # Bob was shown Ann's reason
 
     await withdrawn(ann)
     await all_processed(stack)
