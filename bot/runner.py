@@ -11,12 +11,14 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from aiohttp import web
 from apscheduler.jobstores.base import JobLookupError
 from telegram import BotCommand
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bot.app import build_application
 from bot.logs import describe_failure
+from bot.ops.metrics import Metrics, metrics_handler
 from bot.scheduler import (
     ReconcileJob,
     announce_closed_rounds,
@@ -36,6 +38,7 @@ from carework_core.backups import daily_backup
 from carework_core.bootstrap import Services
 from carework_core.clock import Clock, SystemClock
 from carework_core.errors import CareworkError, SettingsError
+from carework_core.run_lock import RunLock
 
 log = logging.getLogger(__name__)
 STOP_SECONDS = 3.0
@@ -50,13 +53,19 @@ class RunningBot:
     def __init__(self, settings: Settings, services: Services):
         self.settings, self.services = settings, services
         self.app = build_application(settings, services)
+        self.metrics = Metrics()  # counted by intake and sender, served at /metrics (bot/ops/metrics.py)
         self.sender = Sender(
-            self.app.bot, services.outbox, services.clock, settings.messages_per_second, services.summaries
+            self.app.bot,
+            services.outbox,
+            services.clock,
+            settings.messages_per_second,
+            services.summaries,
+            metrics=self.metrics,
         )
         self.app.bot_data.wake_sender = self.sender.wake
         self.app.bot_data.direct = self._direct
         self.app.bot_data.sends_recorded = self._sends_recorded
-        self.intake = intake_for(settings, self.app, services.inbox)
+        self.intake = intake_for(settings, self.app, services.inbox, self.metrics)
         self.health = Health(
             lambda: services.set_state("health_checked_at", services.now().isoformat()),
             lambda: self.intake.contact_at,
@@ -64,7 +73,8 @@ class RunningBot:
             updates_within=settings.poll_timeout + 60.0,  # a long poll ends every poll_timeout; a webhook is watched
             schedule_within=max(120.0, 10 * settings.reconcile_seconds),
         )
-        self.listener = Listener(settings.listen, self.health.problems, routes=self.intake.routes())
+        metrics = web.get("/metrics", metrics_handler(self.metrics, services))
+        self.listener = Listener(settings.listen, self.health.problems, routes=[*self.intake.routes(), metrics])
         self._tasks: list[asyncio.Task] = []
         self._job = ReconcileJob(self.reconcile_now)
         self._wake_job = None  # the one-off job at the schedule's next due time
@@ -252,6 +262,7 @@ async def run_bot(settings: Settings, clock: Clock | None = None) -> None:
         settings.database, settings.survey, clock or SystemClock(), invite_key=settings.invite_secret()
     )
     try:
+        lock = RunLock.take(settings.database, "stop it before starting another")  # `carework restore` waits for it
         await services.rounds.refuse_changed_definition()  # before anyone is asked anything
     except CareworkError:
         await services.close()
@@ -271,6 +282,7 @@ async def run_bot(settings: Settings, clock: Clock | None = None) -> None:
             log.error("bot did not stop in time", extra={"seconds": STOP_SECONDS})
         finally:
             await services.close()
+            lock.release()
     if bot.failed.is_set():
         raise SystemExit(1)  # a bot that answers nobody should not look alive: let the supervisor restart it
 

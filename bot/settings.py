@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_va
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from carework_core.errors import SettingsError
+from carework_core.people.roles import Roster
 
 
 class StoreSettings(BaseSettings):
@@ -29,11 +30,16 @@ class StoreSettings(BaseSettings):
 
 
 class TeamSettings(StoreSettings):
-    """The store, and who CAREWORK_COORDINATORS names (it decides for them: `carework coordinator`)."""
+    """The store, and who CAREWORK_COORDINATORS and CAREWORK_RESEARCHERS name (they decide for them)."""
 
     coordinators: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    researchers: Annotated[list[int], NoDecode] = Field(default_factory=list)  # also download the data
 
-    @field_validator("coordinators", mode="before")
+    def roster(self) -> Roster:
+        """Returns who the settings name, by role."""
+        return Roster(frozenset(self.coordinators), frozenset(self.researchers))
+
+    @field_validator("coordinators", "researchers", mode="before")
     @classmethod
     def _split(cls, value: object) -> object:
         if isinstance(value, str):
@@ -57,6 +63,7 @@ class Settings(TeamSettings):
     listen: str = "127.0.0.1:8080"  # the bot's HTTP listener: /healthz, and the webhook's path in webhook mode
     webhook_url: str | None = None  # set: Telegram pushes updates to it (webhook mode); unset: the bot polls
     webhook_secret: SecretStr | None = Field(default=None, validate_default=True)  # required with webhook_url
+    log_format: Literal["text", "json"] = "text"  # json: one JSON object a line, for a log collector
 
     @field_validator("telegram_token")
     @classmethod

@@ -22,6 +22,7 @@ from telegram.error import TelegramError
 
 from bot.context import CareworkApp
 from bot.logs import describe_failure
+from bot.ops.metrics import Metrics
 from bot.settings import Settings
 from bot.transport.intake import ALLOWED_UPDATES, IDLE_TIDY_SECONDS, Intake, _log_set_aside, _stored
 from bot.transport.listener import MAX_BODY_BYTES
@@ -36,19 +37,27 @@ CONFIRM_AFTER_HOURS = 24.0  # Telegram gives up sending an update within a day; 
 MAX_CONNECTIONS = 40  # Telegram's default: deliveries at once
 
 
-def intake_for(settings: Settings, application: CareworkApp, inbox: Inbox) -> Intake:
+def intake_for(settings: Settings, application: CareworkApp, inbox: Inbox, metrics: Metrics | None = None) -> Intake:
     """Returns the webhook intake when CAREWORK_WEBHOOK_URL is set, else the polling one."""
     if settings.webhook_url and settings.webhook_secret:
         secret = settings.webhook_secret.get_secret_value()
-        return WebhookIntake(application, inbox, settings.webhook_url, secret, settings.set_aside_days)
-    return Intake(application, inbox, settings.poll_timeout, settings.set_aside_days)
+        return WebhookIntake(application, inbox, settings.webhook_url, secret, settings.set_aside_days, metrics)
+    return Intake(application, inbox, settings.poll_timeout, settings.set_aside_days, metrics)
 
 
 class WebhookIntake(Intake):
     """Stores each delivered update before answering, then hands stored updates over as polling does."""
 
-    def __init__(self, application: CareworkApp, inbox: Inbox, url: str, secret: str, set_aside_days: float = 3):
-        super().__init__(application, inbox, poll_timeout=0, set_aside_days=set_aside_days)
+    def __init__(
+        self,
+        application: CareworkApp,
+        inbox: Inbox,
+        url: str,
+        secret: str,
+        set_aside_days: float = 3,
+        metrics: Metrics | None = None,
+    ):
+        super().__init__(application, inbox, poll_timeout=0, set_aside_days=set_aside_days, metrics=metrics)
         self.url, self._secret = url, secret.encode()
         self._path = urlsplit(url).path
         self._arrived = asyncio.Event()
@@ -87,11 +96,12 @@ class WebhookIntake(Intake):
         stored = _stored(raw)
         if stored is not None:
             try:
-                await self.inbox.store([stored])  # committed: from here on a crash loses nothing
+                added = await self.inbox.store([stored])  # committed: from here on a crash loses nothing
             except Exception as exc:
                 log.error("webhook update not stored", extra={"reason": describe_failure(exc)})
                 return web.Response(status=500, text="not stored\n")  # Telegram sends it again
             _log_set_aside([stored])
+            self.metrics.received("webhook", added)  # a copy of one stored already is not counted again
             self._arrived.set()
         self.contact_at = time.monotonic()
         return web.Response(text="ok\n")

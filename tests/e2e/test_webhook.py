@@ -13,6 +13,7 @@ from unittest.mock import patch
 
 import aiohttp
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 
 from botapi_emulator import Emulator, EmulatorClient
@@ -26,6 +27,12 @@ from tests.e2e.test_round import start_round
 
 SECRET = "test_webhook-Secret-0123"
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def metric(text: str, name: str) -> list:
+    """Returns the samples of one metric, read with Prometheus' own parser."""
+    family = next(f for f in text_string_to_metric_families(text) if f.name == name)
+    return [sample for sample in family.samples if sample.name == f"{name}_total"]
 
 
 def webhook_settings(port: int | None = None) -> dict:
@@ -75,6 +82,9 @@ async def test_a_round_is_answered_end_to_end_in_webhook_mode(make_stack):
     assert [value for _, _, value in await stack.answers()] == ["Buddy scheme for new starters", "3", "home"]
     hook = stack.emulator.world.webhook
     assert hook.url == stack.bot.settings.webhook_url and hook.delivered >= 8 and hook.failed == 0
+    async with aiohttp.ClientSession() as session, session.get(f"{stack.bot.listener.url}/metrics") as response:
+        counted = {s.labels["source"]: s.value for s in metric(await response.text(), "carework_updates_received")}
+    assert counted == {"poll": 0, "webhook": hook.delivered}  # /metrics on the same listener counts each update
 
 
 async def test_a_wrong_or_missing_secret_gets_401_and_stores_nothing(make_stack):
