@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from carework_core.definitions.local_text import Localised, LocalText
+from carework_core.reading.limits import ReadingLimits
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")]
 # An item's id, as the team writes it in its lists (I1, sol-3): upper case too, as the synthesis workbook takes.
@@ -334,6 +335,8 @@ class Consultation(Strict):
     item_sets: dict[Id, list[ListedItem]] = Field(default_factory=dict)
     # What /withdraw does with a person's answers: delete them, or keep them under their code (no link to the person).
     on_withdraw: Literal["delete", "anonymise"] = "delete"
+    # What `carework validate` checks every participant-facing text against (warnings unless --strict).
+    reading: ReadingLimits = ReadingLimits()
 
     @field_validator("reminder_gap", mode="before")
     @classmethod
