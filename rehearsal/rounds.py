@@ -20,6 +20,7 @@ from bot.runner import RunningBot
 from botapi_emulator import ChatMessage
 from carework_core.bootstrap import Services
 from carework_core.definitions.model import Consultation, Round
+from carework_core.reading.messages import ReadingFigures
 from carework_core.rounds.schedule import local_to_utc
 from rehearsal.participant import VirtualParticipant, reminders_in
 from rehearsal.summaries import deliver_summary
@@ -52,6 +53,7 @@ class RehearsalReport:
     voice_notes: int = 0  # answers spoken instead of typed
     changed: int = 0  # answers changed through /review
     withdrawn: int = 0  # people who withdrew at the end, with /withdraw
+    reading: ReadingFigures = ReadingFigures()  # the distinct bot messages people read, documents excepted
 
     @property
     def unexpected_refusals(self) -> int:
