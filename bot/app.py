@@ -42,7 +42,7 @@ def build_application(settings: Settings, services: Services) -> CareworkApp:
         .build()
     )
     app.bot_data.services = services
-    app.bot_data.team = frozenset(settings.coordinators)
+    app.bot_data.team = settings.roster()
     app.bot_data.survey = settings.survey
     # Group -1 runs first: updates from groups, channels and bots stop here (a group is told, once,
     # to message the bot in private).

@@ -15,8 +15,10 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.screens import render
 from bot.screens.render import Reply
 from bot.text.catalogue import ENGLISH, Words
+from bot.text.reply import Document
 from carework_core.bootstrap import Services
 from carework_core.messaging.outbox import MessageKind, OutgoingMessage
+from carework_core.people.roles import Roster
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +27,7 @@ class BotData:
     """What the application holds for its handlers; filled in once by build_application."""
 
     services: Services
-    team: frozenset[int] = frozenset()  # Telegram ids from CAREWORK_COORDINATORS
+    team: Roster = Roster()  # Telegram ids from CAREWORK_COORDINATORS and CAREWORK_RESEARCHERS
     survey: Path | None = None  # the definition file, named and hashed in exports
     wake_sender: Callable[[], None] = staticmethod(lambda: None)
     # Makes a Bot API call now, outside the outbox, at the sender's pace (bot.transport.sender.Sender.direct).
@@ -72,7 +74,7 @@ def shown_answer(update: Update, label: str, w: Words = ENGLISH) -> list[Edit]:
     return [Edit(message.message_id, render.answered(w, text, label))] if text else []
 
 
-async def respond(update: Update, context: CareworkContext, *out: Reply | Edit, tag: str = "") -> None:
+async def respond(update: Update, context: CareworkContext, *out: Reply | Edit | Document, tag: str = "") -> None:
     """Queues replies and edits for this update's chat; a replayed update queues nothing new."""
     chat_id = update.effective_chat.id
     messages = []
@@ -85,6 +87,10 @@ async def respond(update: Update, context: CareworkContext, *out: Reply | Edit, 
                 kind, params = MessageKind.EDIT_BUTTONS, {"reply_markup": params.get("reply_markup", NO_BUTTONS)}
             where = {"chat_id": chat_id, "message_id": item.message_id}
             messages.append(OutgoingMessage(chat_id, {**where, **params}, key, kind=kind))
+        elif isinstance(item, Document):
+            messages.append(
+                OutgoingMessage(chat_id, {"chat_id": chat_id, **item.params()}, key, kind=MessageKind.DOCUMENT)
+            )
         else:
             messages.append(OutgoingMessage(chat_id, {"chat_id": chat_id, **item.params()}, key))
     await context.services.outbox.enqueue(messages)

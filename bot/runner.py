@@ -17,6 +17,7 @@ from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bot.app import build_application
 from bot.logs import describe_failure
+from bot.ops.metrics import Metrics
 from bot.scheduler import (
     ReconcileJob,
     announce_closed_rounds,
@@ -34,6 +35,7 @@ from carework_core.backups import daily_backup
 from carework_core.bootstrap import Services
 from carework_core.clock import Clock, SystemClock
 from carework_core.errors import CareworkError, SettingsError
+from carework_core.run_lock import RunLock
 
 log = logging.getLogger(__name__)
 STOP_SECONDS = 3.0
@@ -48,13 +50,19 @@ class RunningBot:
     def __init__(self, settings: Settings, services: Services):
         self.settings, self.services = settings, services
         self.app = build_application(settings, services)
+        self.metrics = Metrics()  # counted by intake and sender, served at /metrics (bot/ops/metrics.py)
         self.sender = Sender(
-            self.app.bot, services.outbox, services.clock, settings.messages_per_second, services.summaries
+            self.app.bot,
+            services.outbox,
+            services.clock,
+            settings.messages_per_second,
+            services.summaries,
+            metrics=self.metrics,
         )
         self.app.bot_data.wake_sender = self.sender.wake
         self.app.bot_data.direct = self._direct
         self.app.bot_data.sends_recorded = self._sends_recorded
-        self.intake = Intake(self.app, services.inbox, settings.poll_timeout, settings.set_aside_days)
+        self.intake = Intake(self.app, services.inbox, settings.poll_timeout, settings.set_aside_days, self.metrics)
         self._tasks: list[asyncio.Task] = []
         self._job = ReconcileJob(self.reconcile_now)
         self._wake_job = None  # the one-off job at the schedule's next due time
@@ -238,6 +246,7 @@ async def run_bot(settings: Settings, clock: Clock | None = None) -> None:
         settings.database, settings.survey, clock or SystemClock(), invite_key=settings.invite_secret()
     )
     try:
+        lock = RunLock.take(settings.database, "stop it before starting another")  # `carework restore` waits for it
         await services.rounds.refuse_changed_definition()  # before anyone is asked anything
     except CareworkError:
         await services.close()
@@ -257,6 +266,7 @@ async def run_bot(settings: Settings, clock: Clock | None = None) -> None:
             log.error("bot did not stop in time", extra={"seconds": STOP_SECONDS})
         finally:
             await services.close()
+            lock.release()
     if bot.failed.is_set():
         raise SystemExit(1)  # a bot that answers nobody should not look alive: let the supervisor restart it
 

@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from carework_core.errors import SettingsError
+from carework_core.people.roles import Roster
 
 
 class StoreSettings(BaseSettings):
@@ -27,11 +28,16 @@ class StoreSettings(BaseSettings):
 
 
 class TeamSettings(StoreSettings):
-    """The store, and who CAREWORK_COORDINATORS names (it decides for them: `carework coordinator`)."""
+    """The store, and who CAREWORK_COORDINATORS and CAREWORK_RESEARCHERS name (they decide for them)."""
 
     coordinators: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    researchers: Annotated[list[int], NoDecode] = Field(default_factory=list)  # also download the data
 
-    @field_validator("coordinators", mode="before")
+    def roster(self) -> Roster:
+        """Returns who the settings name, by role."""
+        return Roster(frozenset(self.coordinators), frozenset(self.researchers))
+
+    @field_validator("coordinators", "researchers", mode="before")
     @classmethod
     def _split(cls, value: object) -> object:
         if isinstance(value, str):
@@ -52,6 +58,7 @@ class Settings(TeamSettings):
     http_client: Literal["aiohttp", "httpx"] = "aiohttp"
     backup_dir: Path | None = None  # set: the running bot copies the database there once a day
     backup_keep: int = Field(default=14, ge=1, le=366)  # daily copies kept; older ones are deleted
+    log_format: Literal["text", "json"] = "text"  # json: one JSON object a line, for a log collector
 
     @field_validator("telegram_token")
     @classmethod

@@ -7,15 +7,16 @@ import asyncio
 import logging
 
 from bot import callbacks as cb
+from bot.screens.digest_text import digest_page
 from bot.screens.render import Button, Reply
-from bot.screens.summary_text import digest_page, summary_messages
+from bot.screens.summary_text import summary_replies
 from bot.text.catalogue import ENGLISH, Words, speaking, words
 from bot.text.chart import chart_caption, chart_png
 from carework_core.bootstrap import Services
 from carework_core.definitions.model import Consultation
 from carework_core.messaging.outbox import Lane, MessageKind, OutgoingMessage
 from carework_core.people.model import Participant
-from carework_core.results.summary import Digest, Summary, SummaryKind
+from carework_core.results.summary import Digest, Summary, SummaryKind, chart_id
 from carework_core.rounds.schedule import SendSummary
 
 log = logging.getLogger(__name__)
@@ -41,13 +42,13 @@ async def send_summary(services: Services, action: SendSummary) -> int:
     kinds = {(p.group_id, speaking(p.language, consultation.languages).lang) for p in people}
     # What comes next differs by group: only their own rounds, and no date that has passed.
     coming = {g: await services.plans.coming(g, after=action.round_id) for g in {g for g, _ in kinds}}
-    shared = {(g, lang): summary_messages(summary, consultation, g, words(lang), coming[g]) for g, lang in kinds}
+    shared = {(g, lang): summary_replies(summary, consultation, g, words(lang), coming[g]) for g, lang in kinds}
     digests: dict[int, Digest] = {}
     captions: dict[str, str] = {}
     if summary.kind == SummaryKind.RATINGS and summary.stats is not None:
         digests = {d.participant_id: d for d in await services.digests.of_round(action.round_id)}  # as kept
-        await _chart(services, summary)
-        for lang in {lang for _, lang in kinds}:
+        for lang in sorted({lang for _, lang in kinds}):  # one chart per language, not per person
+            await _chart(services, summary, lang)
             captions[lang] = chart_caption(summary.stats, summary.item_titles, consultation, words(lang))
     messages = []
     for person in people:
@@ -59,19 +60,20 @@ async def send_summary(services: Services, action: SendSummary) -> int:
     return added
 
 
-async def _chart(services: Services, summary: Summary) -> None:
-    """Stores the round's chart (drawn once from the approved figures)."""
+async def _chart(services: Services, summary: Summary, lang: str) -> None:
+    """Stores the round's chart in a language (drawn once, from the approved figures)."""
     consultation = services.consultation
-    if await services.summaries.chart(summary.round_id) is None:
+    if await services.summaries.chart(chart_id(summary.round_id, lang)) is None:
         # Drawing takes a second or more: off the event loop, so replies go on meanwhile.
-        png = await asyncio.to_thread(chart_png, summary.stats, summary.item_titles, consultation)
-        await services.summaries.keep_chart(summary.round_id, png)
+        figures, titles = summary.stats, summary.item_titles
+        png = await asyncio.to_thread(chart_png, figures, titles, consultation, words(lang))
+        await services.summaries.keep_chart(summary.round_id, png, lang)
 
 
 def _for_person(
     person: Participant,
     summary: Summary,
-    shared: list[str],
+    shared: list[Reply],
     digest: Digest | None,
     caption: str | None,
     consultation: Consultation,
@@ -86,8 +88,9 @@ def _for_person(
 
     out = []
     if caption is not None:
-        out.append(message({"chart": summary.round_id, "caption": caption}, "chart", MessageKind.CHART))
-    out += [message(Reply(text).params(), str(n)) for n, text in enumerate(shared)]
+        chart = chart_id(summary.round_id, speaking(person.language, consultation.languages).lang)
+        out.append(message({"chart": chart, "caption": caption}, "chart", MessageKind.CHART))
+    out += [message(reply.params(), str(n)) for n, reply in enumerate(shared)]
     if digest is not None and digest.lines:
         w = speaking(person.language, consultation.languages)
         out.append(message(digest_reply(digest, consultation, 0, w).params(), "digest"))

@@ -25,6 +25,7 @@ from carework_core.people.invite_tokens import invite_key as load_invite_key
 from carework_core.people.invite_tokens import seal_invites
 from carework_core.people.onboarding import Onboarding
 from carework_core.people.their_data import TheirData
+from carework_core.report.service import Reports
 from carework_core.research.export import Exports
 from carework_core.results.digests import Digests
 from carework_core.results.figures import Results
@@ -60,6 +61,7 @@ class Services:
     voice_notes: VoiceNotes
     exports: Exports
     item_lists: ItemLists
+    reports: Reports
 
     @property
     def consultation(self) -> Consultation:
@@ -107,6 +109,7 @@ class Services:
             VoiceNotes(env),
             Exports(env),
             ItemLists(env),
+            Reports(env, results),
         )
 
     @classmethod

@@ -50,8 +50,9 @@ def show(report: RehearsalReport, out: Path, console: Console | None = None) -> 
         f"items to rate:           {_synthesis(report.synthesis)}\n"
         f"{report.reading.line()}\n"
         f"emulator refusals:       {report.refusals} ({report.unexpected_refusals} not caused by injected faults)\n"
+        f"research team's report:  {report.report_bytes / 1000:,.0f} kB in {report.report_seconds:.1f} s\n"
         f"took:                    {report.seconds:.0f} s\n"
-        f"written to:              {out}/export.xlsx, synthesis-ROUND.xlsx, trace.jsonl, transcripts/, charts/, bot.log",
+        f"written to:              {out}/export.xlsx, report.html, synthesis-ROUND.xlsx, trace.jsonl, transcripts/, charts/, bot.log",
         highlight=False,
     )
     for description, count in report.refusal_descriptions.items():

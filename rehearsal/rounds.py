@@ -53,6 +53,8 @@ class RehearsalReport:
     voice_notes: int = 0  # answers spoken instead of typed
     changed: int = 0  # answers changed through /review
     withdrawn: int = 0  # people who withdrew at the end, with /withdraw
+    report_bytes: int = 0  # the research team's report (report.html) as written
+    report_seconds: float = 0.0  # how long counting, rendering and writing it took
     reading: ReadingFigures = ReadingFigures()  # the distinct bot messages people read, documents excepted
 
     @property

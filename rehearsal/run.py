@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 from random import Random
 
+from bot.report.page import report_page
 from bot.runner import RunningBot
 from bot.settings import Settings
 from botapi_emulator import EmulatorClient
@@ -103,6 +104,7 @@ async def rehearse(
     counts = await services.tallies.counts()
     report.registered, report.answers = counts.registered, counts.answers
     report.exported = (await services.exports.workbook(out / "export.xlsx", actor="rehearsal"))["answers"]
+    report.report_bytes, report.report_seconds = await _write_report(services, out / "report.html")
     await services.close()
     report.seconds = time.perf_counter() - started
     return report
@@ -137,6 +139,13 @@ async def _items_for(services: Services, rnd, out: Path, rng: Random, ideas: Pat
     return listed or await synthesis.load_items(services, rnd, out, rng)
 
 
+async def _write_report(services: Services, path: Path) -> tuple[int, float]:
+    """Writes the research team's report as `carework report` does; returns its bytes and the seconds it took."""
+    began = time.perf_counter()
+    size = await services.reports.save(path, report_page(await services.reports.report()), actor="rehearsal")
+    return size, time.perf_counter() - began
+
+
 def _hour_before(when: datetime | None) -> datetime | None:
     return when - timedelta(hours=1) if when else None
 
@@ -154,7 +163,7 @@ def _write_transcripts(people: list[VirtualParticipant], codes: list[str], out: 
 
 def _fresh(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    for name in ("carework.db", "carework.db-wal", "carework.db-shm", "trace.jsonl", "export.xlsx"):
+    for name in ("carework.db", "carework.db-wal", "carework.db-shm", "trace.jsonl", "export.xlsx", "report.html"):
         (out / name).unlink(missing_ok=True)
     for old in out.glob("synthesis-*.xlsx"):
         old.unlink()

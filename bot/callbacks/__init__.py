@@ -39,6 +39,8 @@ from bot.callbacks.people import (
     DigestPage,
     Reconsent,
     ReviewPage,
+    SheetAgain,
+    SummaryPage,
     Withdraw,
 )
 from bot.callbacks.team import Announce, RemindNow, SummaryAct
@@ -74,7 +76,9 @@ __all__ = [
     "SkipFollowup",
     "Submit",
     "SummaryAct",
+    "SummaryPage",
     "Toggle",
+    "SheetAgain",
     "Withdraw",
     "copies_of",
     "matches",

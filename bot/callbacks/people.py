@@ -1,4 +1,5 @@
-"""A participant's buttons about themselves: consent, withdrawal, /review, language, their digest."""
+"""A participant's buttons about themselves: consent, withdrawal, /review, language, their digest and the
+pages of a summary."""
 
 from __future__ import annotations
 
@@ -34,6 +35,14 @@ class Reconsent(Callback):
     round_id: str
     number: int
     agree: bool
+
+
+@dataclass(frozen=True)
+class SheetAgain(Callback):
+    """Sends the participant information sheet again (a button under /help)."""
+
+    prefix: ClassVar[str] = "is"
+    again: bool = True  # a field, so the packed data has the "is|" every kind's pattern matches
 
 
 @dataclass(frozen=True)
@@ -90,4 +99,26 @@ class DigestPage(Callback):
     page: int
 
 
-register(Consent, ConsentChoice, Reconsent, Withdraw, ReviewPage, Change, ChangeMore, ChooseLanguage, DigestPage)
+@dataclass(frozen=True)
+class SummaryPage(Callback):
+    """A participant pages through a rating round's summary: 0 is its first screen, then one page per idea;
+    the message is edited in place."""
+
+    prefix: ClassVar[str] = "sp"
+    round_id: str
+    page: int
+
+
+register(
+    Consent,
+    ConsentChoice,
+    Reconsent,
+    SheetAgain,
+    Withdraw,
+    ReviewPage,
+    Change,
+    ChangeMore,
+    ChooseLanguage,
+    DigestPage,
+    SummaryPage,
+)

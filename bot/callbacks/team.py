@@ -34,10 +34,11 @@ class Announce(Callback):
 
 @dataclass(frozen=True)
 class SummaryAct(Callback):
-    """A coordinator acts on a round's draft summary: `act` is opening, drop (excerpt `number`), approve or now."""
+    """A coordinator acts on a round's draft summary: `act` is opening, drop (excerpt `number`), show or hide
+    (reason `number`, under "Why some people rated it differently"), approve or now."""
 
     prefix: ClassVar[str] = "sm"
-    ACTS: ClassVar[tuple[str, ...]] = ("opening", "drop", "approve", "now")
+    ACTS: ClassVar[tuple[str, ...]] = ("opening", "drop", "approve", "now", "show", "hide")
     round_id: str
     act: str
     number: int = 0

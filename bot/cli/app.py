@@ -20,7 +20,9 @@ round_app = typer.Typer(help="Open, close and list rounds.", no_args_is_help=Tru
 app.add_typer(round_app, name="round")
 invite_app = typer.Typer(help="Invite links: make them, list those not yet used, revoke them.")
 app.add_typer(invite_app, name="invite")
-coordinator_app = typer.Typer(help="The consultation team: list coordinators, remove one.", no_args_is_help=True)
+coordinator_app = typer.Typer(
+    help="The consultation team: list coordinators, remove one, give one a role.", no_args_is_help=True
+)
 app.add_typer(coordinator_app, name="coordinator")
 err = Console(stderr=True, soft_wrap=True)  # one problem, one line, however narrow the terminal
 out = Console(soft_wrap=True)

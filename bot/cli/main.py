@@ -15,6 +15,8 @@ import typer
 
 import bot.cli.coordinators  # noqa: F401  (registers status, remind, announce and round extend/reminder)
 import bot.cli.items  # noqa: F401  (registers items import)
+import bot.cli.report  # noqa: F401  (registers report)
+import bot.cli.restore  # noqa: F401  (registers restore)
 import bot.cli.summaries  # noqa: F401  (registers summary stats, show and approve)
 import bot.cli.synthesis  # noqa: F401  (registers synthesis export and import)
 import bot.cli.team  # noqa: F401  (registers coordinator list|remove and invite list|revoke)
@@ -36,6 +38,7 @@ from carework_core.definitions.loading import (
 from carework_core.definitions.share_checks import share_warnings
 from carework_core.errors import CareworkError, Problem
 from carework_core.people.invite_tokens import MAX_USES, check_uses
+from carework_core.people.roles import COORDINATOR, RESEARCHER
 
 MAX_PARTICIPANTS = 10_000  # virtual participants in one rehearsal
 
@@ -46,8 +49,8 @@ def run() -> None:
     from bot.logs import configure_logging
     from bot.runner import run_bot
 
-    configure_logging()
     settings: Settings = _run(lambda: load_settings(Settings))
+    configure_logging(log_format=settings.log_format)
     _run(lambda: load_definition(settings.survey))
     _run(run_bot(settings))
 
@@ -178,13 +181,16 @@ def invite(
     count: int = typer.Option(1, min=1, max=1000, help="How many links to make."),
     uses: int = typer.Option(1, help=f"How many people may join through each link (1 to {MAX_USES})."),
     coordinator: bool = typer.Option(False, "--coordinator", help="Links that make someone a coordinator."),
+    researcher: bool = typer.Option(
+        False, "--researcher", help="Links that make someone a researcher (a coordinator who may download the data)."
+    ),
 ) -> None:
-    """Prints invite links for a stakeholder group (or, with --coordinator, for the team), one per line;
-    `invite list` and `invite revoke` show and revoke the links not yet used."""
+    """Prints invite links for a stakeholder group (or, with --coordinator or --researcher, for the team), one
+    per line; `invite list` and `invite revoke` show and revoke the links not yet used."""
     if ctx.invoked_subcommand is not None:
         return
-    if (group is None) == (not coordinator):
-        _run(lambda: _refuse("give exactly one of --group GROUP or --coordinator"))
+    if [group is not None, coordinator, researcher].count(True) != 1:
+        _run(lambda: _refuse("give exactly one of --group GROUP, --coordinator or --researcher"))
     _run(lambda: check_uses(uses))
 
     async def make(services: Services) -> None:
@@ -194,8 +200,9 @@ def invite(
                 "the bot's username is not known yet: start the bot once with `carework run`, "
                 "or set CAREWORK_BOT_USERNAME"
             )
-        if coordinator:
-            tokens = [await services.coordinators.create_invite(uses, actor="cli") for _ in range(count)]
+        if coordinator or researcher:
+            role = RESEARCHER if researcher else COORDINATOR
+            tokens = [await services.coordinators.create_invite(uses, "cli", role) for _ in range(count)]
         else:
             tokens = await services.onboarding.create_invites(group or "", count, uses, actor="cli")
         for token in tokens:

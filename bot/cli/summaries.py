@@ -50,7 +50,8 @@ def show(round_id: str = typer.Argument(..., help="Round id, as in the definitio
         c = services.consultation
         for group in c.round(round_id).groups:
             out.print(f"--- the summary for {c.group(group).name} ({group}) ---", highlight=False)
-            for text in summary_messages(summary, c, group, coming=await services.plans.coming(group, round_id)):
+            coming = await services.plans.coming(group, round_id)
+            for text in summary_messages(summary, c, group, coming=coming, details=True):
                 out.print(plain(text) + "\n", highlight=False, markup=False)
         withheld = team_text.withheld_quotes(summary)
         if withheld:

@@ -1,6 +1,7 @@
-"""`carework coordinator list|remove` and `carework invite list|revoke`: who is on the team, and the
+"""`carework coordinator list|remove|role` and `carework invite list|revoke`: who is on the team, and the
 links not yet used. The CLI runs on the team's machine, so it shows coordinators' Telegram ids (they
-are staff); it never shows a participant's. CAREWORK_COORDINATORS decides for the ids it names."""
+are staff); it never shows a participant's. CAREWORK_COORDINATORS and CAREWORK_RESEARCHERS decide for
+the ids they name."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from bot.cli.app import _refuse, _run, _with_services, coordinator_app, invite_a
 from bot.screens import team_text
 from bot.settings import TeamSettings, load_settings
 from carework_core.bootstrap import Services
+from carework_core.people.roles import Roster, check_role
 
 ACTOR = "cli"
 
 
-def _configured() -> frozenset[int]:
-    return frozenset(_run(lambda: load_settings(TeamSettings)).coordinators)
+def _configured() -> Roster:
+    return _run(lambda: load_settings(TeamSettings)).roster()
 
 
 @coordinator_app.command("list")
@@ -41,6 +43,22 @@ def remove_coordinator(
     async def act(services: Services) -> None:
         removed = await services.coordinators.remove(number, ACTOR, configured)
         out.print(team_text.removed(removed), highlight=False)
+
+    _run(_with_services(act))
+
+
+@coordinator_app.command("role")
+def set_role(
+    number: int = typer.Argument(..., metavar="ID", help="The coordinator's number, as `coordinator list` shows it."),
+    role: str = typer.Argument(..., metavar="ROLE", help="coordinator, or researcher (may also download the data)."),
+) -> None:
+    """Makes a team member a coordinator or a researcher (one named in the settings is changed there instead)."""
+    configured = _configured()
+
+    async def act(services: Services) -> None:
+        member, changed = await services.coordinators.set_role(number, check_role(role), ACTOR, configured)
+        said = "is now" if changed else "was already"
+        out.print(f"coordinator {member.id} {said} a {role}", highlight=False)
 
     _run(_with_services(act))
 

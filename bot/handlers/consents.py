@@ -32,8 +32,13 @@ async def ask_again(update: Update, context: CareworkContext, round_id: str) -> 
     changed = await context.services.consents.changed_wording(update.effective_user.id)
     if not changed:
         return False
+    c = context.services.consultation
+    # The sheet goes first: the words to agree to again may point at it.
     await respond(
-        update, context, consent_text.ask_again(context.words, context.services.consultation, round_id, changed[0])
+        update,
+        context,
+        *consent_text.sheet_message(context.words, c),
+        consent_text.ask_again(context.words, c, round_id, changed[0]),
     )
     return True
 
@@ -60,8 +65,17 @@ async def renew(update: Update, context: CareworkContext) -> None:
         await respond(update, context, *chosen, render.step(context.words, step, consultation))
 
 
+async def sheet_again(update: Update, context: CareworkContext) -> None:
+    """Sends the participant information sheet again, from the button under /help."""
+    await answer_query(update.callback_query)
+    await respond(
+        update, context, *consent_text.sheet_message(context.words, context.services.consultation, again=True)
+    )
+
+
 HANDLERS = [
     CommandHandler("consent", show, filters=filters.ChatType.PRIVATE),
+    CallbackQueryHandler(sheet_again, pattern=matches(cb.SheetAgain)),
     CallbackQueryHandler(change, pattern=matches(cb.ConsentChoice)),
     CallbackQueryHandler(renew, pattern=matches(cb.Reconsent)),
 ]

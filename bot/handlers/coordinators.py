@@ -6,6 +6,7 @@ Every handler here runs in group 0, before the participants' handlers, behind `t
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import shutil
 import tempfile
@@ -20,7 +21,8 @@ from bot import callbacks as cb
 from bot.callbacks import matches
 from bot.context import CareworkContext, respond
 from bot.handlers import announcements
-from bot.handlers.team_access import lines, tapped, team_only, usage
+from bot.handlers.team_access import lines, researcher_only, tapped, team_only, usage
+from bot.report.page import report_page
 from bot.screens import render, team_text
 from bot.screens.render import Button, Reply
 from carework_core.errors import CareworkError, InviteUsedUp
@@ -49,6 +51,8 @@ async def start(update: Update, context: CareworkContext) -> None:
     head = (
         "You have joined the consultation team." if isinstance(found, Joined) else "You are on the consultation team."
     )
+    if found.coordinator.researcher:
+        head += " As a researcher, you can also download the data."
     await respond(update, context, Reply(escape(f"{head} You can use:\n{team_text.TEAM_COMMANDS}")))
     raise ApplicationHandlerStop
 
@@ -157,7 +161,7 @@ async def invite(update: Update, context: CareworkContext, me: Coordinator) -> N
     await respond(update, context, Reply(escape(f"{what} ({uses} use{'s' if uses > 1 else ''}):\n{link}")))
 
 
-@team_only
+@researcher_only
 async def export(update: Update, context: CareworkContext, me: Coordinator) -> None:
     """Says the workbook is on its way, then builds and sends it without holding up anyone's update."""
     round_id = context.args[0] if context.args else None
@@ -192,6 +196,41 @@ async def _send_workbook(context: CareworkContext, chat_id: int, round_id: str |
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@researcher_only
+async def report(update: Update, context: CareworkContext, me: Coordinator) -> None:
+    """Says the report is on its way, then builds and sends it as an HTML file without holding anyone up."""
+    round_ids = list(context.args or [])
+    for round_id in round_ids:
+        check_round(context.services.consultation, round_id)  # refused before anything is promised
+    await respond(update, context, Reply(escape(team_text.PREPARING_REPORT)))
+    task = _send_report(context, update.effective_chat.id, round_ids, me.actor)
+    context.application.create_task(task, update=update)
+
+
+async def _send_report(context: CareworkContext, chat_id: int, round_ids: list[str], actor: str) -> None:
+    """Builds the report, sends it as a document and deletes the file."""
+    services = context.services
+    folder = Path(tempfile.mkdtemp(prefix="carework-report-"))  # private to this user (0700)
+    c = services.consultation
+    path = folder / f"{c.id}-report-{services.now().astimezone(c.zone):%Y%m%d-%H%M}.html"
+    try:
+        found = await services.reports.report(round_ids or None)
+        page = await asyncio.to_thread(report_page, found)  # a large report takes a moment: not on the event loop
+        await services.reports.save(path, page, round_ids or None, actor=actor)
+        caption = team_text.reported(found.round_ids)
+        await context.bot_data.direct(
+            chat_id, lambda: context.bot.send_document(chat_id, path.read_bytes(), filename=path.name, caption=caption)
+        )
+        log.info("report sent", extra={"rounds": len(found.round_ids)})
+    except CareworkError as exc:
+        await context.bot.send_message(chat_id, str(exc))
+    except Exception:
+        log.exception("report failed")
+        await context.bot.send_message(chat_id, render.TEXT["oops"])
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 HANDLERS = [
     CommandHandler("start", start),
     CommandHandler("status", status),
@@ -202,6 +241,7 @@ HANDLERS = [
     CommandHandler("remind", remind),
     CommandHandler("invite", invite),
     CommandHandler("export", export),
+    CommandHandler("report", report),
     CallbackQueryHandler(confirm_remind, pattern=matches(cb.RemindNow)),
     *announcements.HANDLERS,  # the coordinator's next message may be an announcement's text
 ]

@@ -10,7 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot import callbacks as cb
 from bot.callbacks import matches
 from bot.context import CareworkContext, answer_query, respond, shown_answer
-from bot.screens import render
+from bot.screens import consent_text, render
 from carework_core.answering.whereabouts import ToStart
 from carework_core.people.onboarding import AlreadyTakingPart, ConsentStep, Declined, Registered
 
@@ -32,6 +32,7 @@ async def start(update: Update, context: CareworkContext) -> None:
             update,
             context,
             render.welcome(context.words, consultation, result.group_id),
+            *consent_text.sheet_message(context.words, consultation),  # read before anyone can agree
             render.consent(context.words, consultation, result),
         )
 

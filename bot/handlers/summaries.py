@@ -1,5 +1,6 @@
 """Between-round summaries in Telegram: the team reviews and approves a draft with /summary; a
-participant pages through their digest, each tap editing the same message."""
+participant pages through a rating round's summary (its first screen, then each idea) and their digest,
+each tap editing the same message."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from bot import callbacks as cb
 from bot.callbacks import matches
 from bot.context import CareworkContext, Edit, answer_query, respond
 from bot.handlers.team_access import tapped, team_only, usage
-from bot.screens import deadend_text, team_text
+from bot.screens import deadend_text, reason_text, team_text
+from bot.screens.digest_text import digest_page
 from bot.screens.render import Button, Reply
-from bot.screens.summary_text import digest_page, summary_messages
+from bot.screens.summary_text import summary_messages, summary_page
 from bot.summary_sending import digest_reply
 from carework_core.people.coordinators import Coordinator
 from carework_core.results.summary import Digest, Summary, SummaryStatus
@@ -26,7 +28,13 @@ async def summary(update: Update, context: CareworkContext, me: Coordinator) -> 
     if len(context.args or []) != 1:
         return await usage(update, context, "/summary ROUND")
     shown = await context.services.summaries.show_or_draft(context.args[0], me.actor)
-    await respond(update, context, *await _preview(context, shown), await _actions(context, shown))
+    await respond(
+        update,
+        context,
+        *await _preview(context, shown),
+        *await _reasons(context, shown),
+        await _actions(context, shown),
+    )
 
 
 async def _preview(context: CareworkContext, shown: Summary) -> list[Reply]:
@@ -34,7 +42,8 @@ async def _preview(context: CareworkContext, shown: Summary) -> list[Reply]:
     c = context.services.consultation
     replies, seen = [], {}
     for group in c.round(shown.round_id).groups:
-        texts = summary_messages(shown, c, group, coming=await context.services.plans.coming(group, shown.round_id))
+        coming = await context.services.plans.coming(group, shown.round_id)
+        texts = summary_messages(shown, c, group, coming=coming, details=True)
         name = c.group(group).name
         if tuple(texts) in seen:
             replies.append(Reply(escape(f"For {name}: the same summary as for {seen[tuple(texts)]}.")))
@@ -50,6 +59,15 @@ async def _preview(context: CareworkContext, shown: Summary) -> list[Reply]:
         text, _ = digest_page(sample, c, 0)
         replies.append(Reply(f"{escape('One participant’s digest, as a sample:')}\n\n{text}"))
     return replies
+
+
+async def _reasons(context: CareworkContext, shown: Summary) -> list[Reply]:
+    """Returns, while the summary is a draft, the reasons it may show with a Show or Hide button each."""
+    if shown.status != SummaryStatus.DRAFT:
+        return []
+    c = context.services.consultation
+    choices = await context.services.summaries.reasons.choices(shown.round_id)
+    return reason_text.reason_choices(choices, shown, c, c.summaries.reasons_per_idea)
 
 
 async def _actions(context: CareworkContext, shown: Summary) -> Reply:
@@ -72,7 +90,12 @@ async def _actions(context: CareworkContext, shown: Summary) -> Reply:
 
 @team_only
 async def summary_act(update: Update, context: CareworkContext, me: Coordinator) -> None:
-    """Replaces the opening (the next message), drops an excerpt, approves, or sends now."""
+    """Replaces the opening (the next message), drops an excerpt, shows or hides a reason, approves, or sends now."""
+    data = cb.unpack(update.callback_query.data)
+    if isinstance(data, cb.SummaryAct) and data.act in ("show", "hide"):
+        return await _show_or_hide(
+            update, context, me, data
+        )  # the tap is answered once it worked: a refusal's toast says why
     data, done = await tapped(update, cb.SummaryAct)
     summaries, rid = context.services.summaries, data.round_id
     if data.act == "opening":
@@ -90,6 +113,22 @@ async def summary_act(update: Update, context: CareworkContext, me: Coordinator)
     await respond(update, context, done, Reply(escape(f"Approved. The summary of round {rid} goes out {goes}.")))
 
 
+async def _show_or_hide(update: Update, context: CareworkContext, me: Coordinator, data: cb.SummaryAct) -> None:
+    """Shows or hides a reason under its idea, and redraws that idea's list in place."""
+    reasons, rid = context.services.summaries.reasons, data.round_id
+    await (reasons.show if data.act == "show" else reasons.hide)(rid, data.number, me.actor)
+    await answer_query(update.callback_query)
+    choices = await reasons.choices(rid)
+    idea = next((ch.reason.idea for ch in choices if ch.reason.reason_id == data.number), None)
+    listed = [ch for ch in choices if ch.reason.idea == idea]
+    said = "shown" if data.act == "show" else "hidden"
+    note = Reply(escape(f"Reason R{data.number} is {said}. Send /summary {rid} to see the summary as people will."))
+    if not listed:  # its writer stopped agreeing to be quoted since the list was drawn
+        return await respond(update, context, note)
+    reply = reason_text.idea_choices(listed, await context.services.summaries.show(rid), context.services.consultation)
+    await respond(update, context, Edit(update.callback_query.message.message_id, reply), note)
+
+
 async def digest_more(update: Update, context: CareworkContext) -> None:
     """Shows another page of a participant's digest in the same message."""
     query = update.callback_query
@@ -100,6 +139,24 @@ async def digest_more(update: Update, context: CareworkContext) -> None:
         return await answer_query(query, deadend_text.unknown_button(context.words))
     await answer_query(query)
     reply = digest_reply(digest, context.services.consultation, data.page, context.words)
+    await respond(update, context, Edit(query.message.message_id, reply))
+
+
+async def summary_more(update: Update, context: CareworkContext) -> None:
+    """Shows another page of a rating round's summary (its first screen, or one idea) in the same message."""
+    query = update.callback_query
+    data = cb.unpack(query.data)
+    assert isinstance(data, cb.SummaryPage)
+    services = context.services
+    person = await services.onboarding.participant(update.effective_user.id)
+    summary = await services.summaries.sent_to(data.round_id, person)
+    reply = None
+    if summary is not None:  # sent_to checked the person
+        coming = await services.plans.coming(person.group_id, after=data.round_id)
+        reply = summary_page(summary, services.consultation, person.group_id, data.page, context.words, coming)
+    if reply is None:
+        return await answer_query(query, deadend_text.unknown_button(context.words))
+    await answer_query(query)
     await respond(update, context, Edit(query.message.message_id, reply))
 
 
@@ -114,4 +171,7 @@ TEAM_HANDLERS = [
     CommandHandler("summary", summary),
     CallbackQueryHandler(summary_act, pattern=matches(cb.SummaryAct)),
 ]
-PARTICIPANT_HANDLERS = [CallbackQueryHandler(digest_more, pattern=matches(cb.DigestPage))]
+PARTICIPANT_HANDLERS = [
+    CallbackQueryHandler(digest_more, pattern=matches(cb.DigestPage)),
+    CallbackQueryHandler(summary_more, pattern=matches(cb.SummaryPage)),
+]

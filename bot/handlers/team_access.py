@@ -1,7 +1,8 @@
 """Who may use the team's commands: the one check in front of them, and what they share.
 
 `team_only` refuses anyone not on the team (logged by participant code or "unregistered", never by
-Telegram id) and translates a coordinator's mistake into the core's precise message.
+Telegram id) and translates a coordinator's mistake into the core's precise message. `researcher_only`
+goes further: the data itself (the workbook, the report) is for the team's researchers.
 """
 
 from __future__ import annotations
@@ -19,11 +20,18 @@ from bot import callbacks as cb
 from bot.context import CareworkContext, Edit, answer_query, buttons_off, respond
 from bot.screens import render
 from bot.screens.render import Reply
+from bot.text.catalogue import N_
 from carework_core.errors import CareworkError
 from carework_core.people.coordinators import Coordinator
 
 log = logging.getLogger(__name__)
 REFUSED = "This command is for the consultation team."
+# Says who can, without naming anyone: a coordinator asks a researcher they know, or whoever runs the bot.
+RESEARCHERS_ONLY = N_(
+    "Only the team's researchers can download the consultation's data. "
+    "Please ask a researcher on your team to do it, "
+    "or ask whoever runs the bot to make you a researcher (carework invite --researcher)."
+)
 
 TeamHandler = Callable[[Update, CareworkContext, Coordinator], Awaitable[None]]
 
@@ -54,6 +62,21 @@ def team_only(handler: TeamHandler) -> Callable[[Update, CareworkContext], Await
         raise ApplicationHandlerStop
 
     return guarded
+
+
+def researcher_only(handler: TeamHandler) -> Callable[[Update, CareworkContext], Awaitable[None]]:
+    """Runs a team handler for researchers only; a coordinator is told, kindly, who can."""
+
+    @functools.wraps(handler)
+    async def guarded(update: Update, context: CareworkContext, me: Coordinator) -> None:
+        if not me.researcher:
+            log.info("researcher command refused", extra={"coordinator": me.id})
+            if update.callback_query:
+                await answer_query(update.callback_query)  # too long for a toast: it comes as a message
+            return await respond(update, context, Reply(escape(context.words(RESEARCHERS_ONLY))))
+        await handler(update, context, me)
+
+    return team_only(guarded)
 
 
 async def member(update: Update, context: CareworkContext) -> Coordinator | None:

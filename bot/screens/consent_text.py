@@ -5,6 +5,8 @@ from __future__ import annotations
 from bot import callbacks as cb
 from bot.screens.render import Button, Reply
 from bot.text.catalogue import N_, Words
+from bot.text.reply import Document
+from carework_core.definitions.info_sheet import InfoSheet, sheet_for
 from carework_core.definitions.model import Consultation
 from carework_core.people.consents import Choice
 
@@ -55,3 +57,26 @@ def declined_later(w: Words, keeps_answers: bool) -> Reply:
         else w("To have them deleted, send /withdraw.")
     )
     return Reply(f"{then} {how}")
+
+
+def sheet_message(w: Words, c: Consultation, again: bool = False) -> list[Reply | Document]:
+    """Returns the information sheet in the person's language, as a document or a link; [] when there is none.
+
+    Sent before the consent question, so nobody is asked to agree to what they could not read."""
+    sheet: InfoSheet | None = sheet_for(c, w.lang)
+    if sheet is None:
+        return []
+    if again:
+        said = w("Here is the information sheet about taking part again.")
+    else:
+        said = w("Please read this information sheet about taking part before you agree.")
+    if sheet.file is not None:
+        return [Document(str(sheet.file), said, sheet.version)]
+    return [Reply(said + "\n" + w("You can read it here: {link}", link=sheet.link))]
+
+
+def sheet_button(w: Words, c: Consultation) -> tuple[tuple[Button, ...], ...]:
+    """Returns the button that sends the information sheet again, when the definition names one."""
+    if c.consent.sheet is None:
+        return ()
+    return ((Button(w("Read the information sheet"), cb.SheetAgain()),),)

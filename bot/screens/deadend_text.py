@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from bot import callbacks as cb
+from bot.screens.consent_text import sheet_button
 from bot.screens.render import Button, Reply
 from bot.screens.round_text import what_comes_next
 from bot.screens.team_text import TEAM_COMMANDS
@@ -52,7 +53,8 @@ def help_text(w: Words, c: Consultation) -> Reply:
         + "\n"
         + _command_lines(w)
         + "\n\n"
-        + w("To ask anything, contact {contact}.", contact=Html(w.text(c.contact)))
+        + w("To ask anything, contact {contact}.", contact=Html(w.text(c.contact))),
+        sheet_button(w, c),
     )
 
 

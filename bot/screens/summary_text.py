@@ -1,6 +1,7 @@
-"""How a round's summary and a person's digest read on a phone: short lines, plain words, Telegram HTML.
+"""How a round's summary reads on a phone: short lines, plain words, Telegram HTML.
 
-Pure: a Summary or Digest in, message texts out. Everything written by people or coordinators is
+Pure: a Summary in, message texts out (a rating round's first screen and idea pages: summary_first;
+a person's digest: digest_text). Everything written by people or coordinators is
 escaped. A group too small to be shown on its own (suppressed) is never named: its people are
 counted only in everyone's figures.
 """
@@ -10,40 +11,87 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
+from bot import callbacks as cb
 from bot.screens.round_text import day_of, what_comes_next
+from bot.screens.summary_answers import asked_blocks, examples_next
+from bot.screens.summary_first import first_screen, idea_page, ideas
 from bot.text.catalogue import ENGLISH, Html, Words, in_language
+from bot.text.reply import Button, Reply
 from bot.text.telegram_html import split_html
-from carework_core.answering.vocabulary import CatalogueWord
 from carework_core.definitions.model import Consultation
-from carework_core.results.summary import (
-    ALL_GROUPS,
-    CellStats,
-    Consensus,
-    Digest,
-    DigestLine,
-    ExamplesTally,
-    Excerpt,
-    Spread,
-    Summary,
-    SummaryKind,
-)
+from carework_core.results.summary import ALL_GROUPS, ExamplesTally, Excerpt, Summary, SummaryKind
 from carework_core.rounds.next_round import Coming
+
+EXAMPLES_SCREEN = 1000  # an examples summary comes as messages of about a screen each, cut between paragraphs
+
+
+def summary_replies(
+    summary: Summary, consultation: Consultation, group_id: str, w: Words = ENGLISH, coming: Coming | None = None
+) -> list[Reply]:
+    """Returns the summary a person of this group receives, in w's language, as one or more HTML messages;
+    `coming` is what comes next for the group (without it, the next round as drafted, for the team's views).
+    A rating round's opens with one screen whose button pages through each idea in place."""
+    if summary.kind == SummaryKind.EXAMPLES or summary.stats is None:
+        return [Reply(text) for text in _examples_messages(summary, consultation, group_id, w, coming)]
+    first, *rest = _first(summary, consultation, w, coming)
+    shown = ideas(summary, consultation)
+    buttons = ((Button(w("See each idea"), cb.SummaryPage(summary.round_id, 1)),),) if shown else ()
+    return [Reply(first, buttons), *(Reply(text) for text in rest)]
 
 
 def summary_messages(
-    summary: Summary, consultation: Consultation, group_id: str, w: Words = ENGLISH, coming: Coming | None = None
+    summary: Summary,
+    consultation: Consultation,
+    group_id: str,
+    w: Words = ENGLISH,
+    coming: Coming | None = None,
+    details: bool = False,
 ) -> list[str]:
-    """Returns the summary a person of this group receives, in w's language, as one or more HTML messages;
-    `coming` is what comes next for the group (without it, the next round as drafted, for the team's views)."""
-    title = Html(w.text(consultation.round(summary.round_id).title))
-    blocks = [w("<b>{title}: what we heard</b>", title=title) + f"\n{_opening(w, summary, consultation)}"]
-    if summary.kind == SummaryKind.EXAMPLES:
-        blocks += _examples_blocks(w, summary, consultation)
-    else:
-        blocks += _ratings_blocks(w, summary, consultation, group_id)
-    after = what_comes_next(w, coming) if coming else _next_step(w, summary, consultation)
-    blocks.append(w("<b>What happens next</b>") + f"\n{after}")
-    return split_html("\n\n".join(blocks))
+    """Returns the texts of summary_replies; with `details`, each idea's page after them (for the team)."""
+    texts = [r.text for r in summary_replies(summary, consultation, group_id, w, coming)]
+    if details and summary.kind == SummaryKind.RATINGS:
+        shown = ideas(summary, consultation)
+        pages = [idea_page(w, summary, consultation, group_id, idea, len(shown)) for idea in shown]
+        texts += split_html("\n\n".join(pages))  # a few long messages, not one per idea
+    return texts
+
+
+def summary_page(
+    summary: Summary, consultation: Consultation, group_id: str, page: int, w: Words, coming: Coming | None
+) -> Reply | None:
+    """Returns page `page` of a rating round's summary (0: the first screen, then one per idea) with its
+    buttons; None when the summary has no such page."""
+    shown = ideas(summary, consultation)
+    if summary.kind != SummaryKind.RATINGS or not 0 <= page <= len(shown):
+        return None
+    if page == 0:
+        return summary_replies(summary, consultation, group_id, w, coming)[0]
+    rid, row = summary.round_id, []
+    if page > 1:
+        row.append(Button(w("Previous idea"), cb.SummaryPage(rid, page - 1)))
+    if page < len(shown):
+        row.append(Button(w("Next idea"), cb.SummaryPage(rid, page + 1)))
+    back = (Button(w("Back to the summary"), cb.SummaryPage(rid, 0)),)
+    text = idea_page(w, summary, consultation, group_id, shown[page - 1], len(shown))
+    return Reply(text, (tuple(row), back) if row else (back,))
+
+
+def _first(summary: Summary, c: Consultation, w: Words, coming: Coming | None) -> list[str]:
+    title = Html(w.text(c.round(summary.round_id).title))
+    head = w("<b>{title}: what we heard</b>", title=title)
+    after = what_comes_next(w, coming) if coming else _next_step(w, summary, c)
+    number = c.rounds.index(c.round(summary.round_id)) + 1
+    thanks = w("Thank you for taking part in round {number}. Here is what people told us.", number=number)
+    return first_screen(w, summary, c, head, escape(summary.opening) if summary.own_opening else thanks, after)
+
+
+def _examples_messages(summary: Summary, c: Consultation, group_id: str, w: Words, coming: Coming | None) -> list[str]:
+    title = Html(w.text(c.round(summary.round_id).title))
+    blocks = [w("<b>{title}: what we heard</b>", title=title) + f"\n{_opening(w, summary, c)}"]
+    blocks += _examples_blocks(w, summary, c) + asked_blocks(w, summary, c)
+    after = what_comes_next(w, coming) if coming else _next_step(w, summary, c)
+    blocks.append(w("<b>What happens next</b>") + f"\n{examples_next(w, summary, c, group_id)}\n{after}")
+    return split_html("\n\n".join(blocks), EXAMPLES_SCREEN)
 
 
 def _opening(w: Words, summary: Summary, c: Consultation) -> str:
@@ -122,138 +170,3 @@ def _quoted_from(w: Words, excerpt: Excerpt, hidden: set[tuple[str, str]], c: Co
 def _group_name(c: Consultation, group_id: str) -> str:
     """Returns the group's name, or "" for a group the definition no longer has."""
     return next((g.name for g in c.groups if g.id == group_id), "")
-
-
-def _ratings_blocks(w: Words, summary: Summary, c: Consultation, group_id: str) -> list[str]:
-    stats = summary.stats
-    if stats is None:
-        return []
-    items: dict[tuple[str, str | None], list[CellStats]] = {}
-    for cell in stats.cells:
-        if cell.group_id == ALL_GROUPS:
-            items.setdefault((cell.question_id, cell.item_id), []).append(cell)
-    blocks = []
-    for number, ((question_id, item_id), cells) in enumerate(items.items(), start=1):
-        title = _title(summary, c, question_id, item_id)
-        lines = [f"<b>{number}. {w.text(title)}</b>"]
-        for cell in cells:
-            own = stats.cell(cell.key, group_id)
-            against = cell.consensus == Consensus.AGAINST  # the group's figure on the same side as everyone's
-            line = _criterion_name(w, c, cell.criterion_id) + _consensus_words(w, cell) + _own_group(w, own, against)
-            if cell.key in stats.disagreements:
-                line += " " + w("Groups see this differently.")
-            lines.append(line)
-        blocks.append("\n".join(lines + _not_known(w, cells) + _raters(w, c, summary.round_id, question_id, cells)))
-    if summary.reasons:
-        blocks.append(
-            w.plural(
-                "{count} person explained why they see it differently.",
-                "{count} people explained why they see it differently.",
-                summary.reasons,
-            )
-        )
-    return blocks
-
-
-def _not_known(w: Words, cells: list[CellStats]) -> list[str]:
-    """Says how many people did not know an idea: its "don't know" passed every criterion left, so the
-    criterion with the most of them counts everyone who tapped it."""
-    count = max((cell.dont_know for cell in cells), default=0)
-    if not count:
-        return []
-    return [w.plural("{count} person did not know this idea.", "{count} people did not know this idea.", count)]
-
-
-def _raters(w: Words, c: Consultation, round_id: str, question_id: str, cells: list[CellStats]) -> list[str]:
-    """Says how many people rated an idea where each person rated a share (items_per_person), so ideas differ;
-    the criterion with the most answers counts everyone given the idea who answered it."""
-    q = c.round(round_id).question(question_id)
-    if getattr(q, "items_per_person", None) is None:
-        return []
-    count = max((cell.n + cell.not_sure + cell.dont_know for cell in cells), default=0)
-    return [w.plural("{count} person rated this idea.", "{count} people rated this idea.", count)]
-
-
-def _title(summary: Summary, c: Consultation, question_id: str, item_id: str | None) -> str:
-    if item_id is not None:
-        return summary.item_titles.get(item_id, item_id)
-    return c.round(summary.round_id).question(question_id).text
-
-
-def _criterion_name(w: Words, c: Consultation, criterion_id: str | None) -> str:
-    names = {k.id: k.name for k in c.criteria}
-    return f"<i>{w.text(names.get(criterion_id, criterion_id))}</i>: " if criterion_id else ""
-
-
-def _consensus_words(w: Words, cell: CellStats) -> str:
-    """Returns e.g. "Agreement (80% rated it in the top two)." for everyone's figures."""
-    if cell.n == 0 or cell.top2_share is None:
-        return w("Nobody rated this on the scale.")
-    if cell.consensus == Consensus.AGAINST:
-        return w("Agreement against ({share} rated it in the bottom two).", share=_percent(cell.bottom2_share))
-    if cell.consensus == Consensus.AGREEMENT:
-        return w("Agreement ({share} rated it in the top two).", share=_percent(cell.top2_share))
-    return w("No consensus ({share} rated it in the top two).", share=_percent(cell.top2_share))
-
-
-def _own_group(w: Words, cell: CellStats | None, against: bool) -> str:
-    share = (
-        None if cell is None or cell.suppressed or cell.n == 0 else cell.bottom2_share if against else cell.top2_share
-    )
-    return "" if share is None else " " + w("Your group: {share}.", share=_percent(share))
-
-
-def _percent(share: float | None) -> str:
-    return f"{round((share or 0) * 100)}%"
-
-
-def digest_page(
-    digest: Digest, consultation: Consultation, page: int, per_page: int = 5, w: Words = ENGLISH
-) -> tuple[str, bool]:
-    """Returns one page of a person's answers beside everyone's, and whether a later page exists."""
-    rnd = consultation.round(digest.round_id)
-    title = Html(w.text(rnd.title))
-    if not digest.lines:
-        return (
-            w(
-                "You did not rate anything in <b>{title}</b>, so there are no answers of yours to show here.",
-                title=title,
-            ),
-            False,
-        )
-    pages = -(-len(digest.lines) // per_page)
-    page = min(max(page, 0), pages - 1)
-    ordered = sorted(digest.lines, key=lambda line: -line.distance)  # stable: ties keep the digest's order
-    shown = ordered[page * per_page : (page + 1) * per_page]
-    head = w("<b>Your answers beside everyone's: {title}</b>", title=title)
-    if pages > 1:
-        head += " " + w("(page {page} of {pages})", page=page + 1, pages=pages)
-    if page == 0 and pages > 1:
-        head += "\n" + w("First, where your answers are furthest from everyone else's.")
-    group = in_language(_group_name(consultation, digest.group_id), w.lang) or w("Your group")
-    lines = [_digest_line(w, line, group) for line in shown]
-    return "\n\n".join([head, *lines]), page < pages - 1
-
-
-def _digest_line(w: Words, line: DigestLine, group_name: str) -> str:
-    """Returns e.g. "You: A lot. People who work in social care: mostly Some. All groups: Some to A lot."."""
-    title = f"<b>{w.text(line.title)}</b>" + (f" – {w.text(line.criterion)}" if line.criterion else "")
-    said = w("You: {answer}.", answer=_label(w, line.yours))
-    if line.group:
-        said += " " + w("{group}: {answer}.", group=group_name, answer=Html(_spread(w, line.group)))
-    if line.everyone:
-        said += " " + w("All groups: {answer}.", answer=Html(_spread(w, line.everyone)))
-    return f"{title}\n{said}"
-
-
-def _label(w: Words, label: str) -> str:
-    """A scale label in w's language; the "Not sure" every scale may add comes from the catalogue."""
-    return w(str(label)) if isinstance(label, CatalogueWord) else w.label(label)
-
-
-def _spread(w: Words, text: str) -> str:
-    """Returns "mostly Some" or "Some to A lot" in w's language (HTML)."""
-    if not isinstance(text, Spread):
-        return escape(text)
-    low, high = _label(w, text.low), _label(w, text.high)
-    return w("mostly {label}", label=low) if text.low == text.high else w("{low} to {high}", low=low, high=high)

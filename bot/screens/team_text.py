@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from carework_core.clock import parse_iso
 from carework_core.people.coordinators import TeamMember
 from carework_core.people.invite_links import OpenLink
+from carework_core.people.roles import RESEARCHER, Roster
 from carework_core.results.summary import Summary
 from carework_core.rounds.lifecycle import RoundStatus
 from carework_core.rounds.plans import Extended
@@ -28,8 +29,10 @@ TEAM_COMMANDS = (
     "/coordinators: the team; /uncoordinate N takes coordinator N off it\n"
     "/announce GROUP|all: your next message is the announcement\n"
     "/summary ROUND: review a round's summary, then approve it\n"
-    "/export [ROUND]: the researchers' workbook, sent here as a file"
+    "/export [ROUND]: the researchers' workbook, sent here as a file (researchers only)\n"
+    "/report [ROUND...]: the research team's report (a web page), sent here as a file (researchers only)"
 )
+PREPARING_REPORT = "Preparing the report… It comes here as a file when it is ready."
 PREPARING = "Preparing the workbook… It comes here as a file when it is ready."
 
 
@@ -37,6 +40,12 @@ def exported(counts: dict[str, int]) -> str:
     """Returns the caption of a sent workbook."""
     answers = "1 answer" if counts["answers"] == 1 else f"{counts['answers']} answers"
     return f"The researchers' workbook: {answers} from {people(counts['participants'])}."
+
+
+def reported(round_ids: tuple[str, ...]) -> str:
+    """Returns the caption of a sent report."""
+    rounds = ", ".join(round_ids) or "none opened yet"
+    return f"The research team's report (rounds: {rounds}). Open it in a web browser; it fetches nothing."
 
 
 def withheld_quotes(summary: Summary) -> str | None:
@@ -115,18 +124,20 @@ def plan_lines(rounds: list[RoundOverview], zone: ZoneInfo) -> list[str]:
     return lines
 
 
-def team_lines(members: list[TeamMember], zone: ZoneInfo, configured: frozenset[int], telegram_ids: bool) -> list[str]:
-    """Returns one line per coordinator: number, how they joined and since when (the CLI adds the Telegram id)."""
+def team_lines(members: list[TeamMember], zone: ZoneInfo, configured: Roster, telegram_ids: bool) -> list[str]:
+    """Returns one line per team member: number, how they joined, since when and a researcher's role (the CLI
+    adds the Telegram id)."""
     if not members:
         return ["No coordinator has used the bot yet."]
     lines = []
     for m in members:
         if m.telegram_user_id in configured:
-            how = "named in CAREWORK_COORDINATORS"
+            how = f"named in {configured.setting_of(m.telegram_user_id)}"
         else:
-            how = "added from CAREWORK_COORDINATORS" if m.added_by == "settings" else "joined through a link"
+            how = "added from the settings" if m.added_by == "settings" else "joined through a link"
         who = f", Telegram id {m.telegram_user_id}" if telegram_ids else ""
-        lines.append(f"coordinator {m.id}{who}: {how}, since {local(parse_iso(m.added_at), zone)}")
+        role = "; researcher (may download the data)" if m.role == RESEARCHER else ""
+        lines.append(f"coordinator {m.id}{who}: {how}, since {local(parse_iso(m.added_at), zone)}{role}")
     return lines
 
 

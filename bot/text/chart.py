@@ -1,7 +1,8 @@
 """The chart sent with a rating round's summary: items by share of top-two ratings, one bar per group.
 
 Drawn headless with matplotlib's Agg canvas (no pyplot, so no global state between drawings);
-matplotlib is imported only when a chart is drawn, so the bot starts fast. A group too small to
+matplotlib is imported only when a chart is drawn, so the bot starts fast. Its words (legend, axis,
+titles) are in the reader's language: a chart is drawn once per language. A group too small to
 be shown for an item (suppressed) gets no bar there. The caption is the chart's text alternative.
 """
 
@@ -61,19 +62,21 @@ def _pooled(cells: list[CellStats]) -> float | None:
     return sum(c.top2_share * c.n for c in counted) / total if total else None  # type: ignore[operator]
 
 
-def chart_figure(stats: RoundStats, titles: Mapping[str, str], consultation: Consultation) -> Figure:
-    """Draws the chart; each bar's gid is "item index:group id", so tests can find it."""
+def chart_figure(
+    stats: RoundStats, titles: Mapping[str, str], consultation: Consultation, w: Words = ENGLISH
+) -> Figure:
+    """Draws the chart in w's language; each bar's gid is "item index:group id", so tests can find it."""
     from matplotlib.figure import Figure
 
     items = chart_items(stats, titles, consultation)
     groups = [ALL_GROUPS] + [g.id for g in consultation.groups if any(g.id in i.groups for i in items)]
-    names = {ALL_GROUPS: "All groups"} | {g.id: g.name for g in consultation.groups}
+    names = {ALL_GROUPS: w("All groups")} | {g.id: in_language(g.name, w.lang) for g in consultation.groups}
     bar, gap = 0.22, 0.45  # inches per bar and between items
     height = 1.4 + sum(bar * (1 + len(i.groups)) + gap for i in items)
     height = min(height, 19 * WIDTH_INCHES)  # Telegram also refuses a photo 20 times taller than wide
     figure = Figure(figsize=(WIDTH_INCHES, height), dpi=min(110, MAX_PIXELS / (WIDTH_INCHES + height)))
     axes = figure.add_subplot()
-    rows, ticks = _layout(items, groups, gap / bar)
+    rows, ticks = _layout(items, groups, gap / bar, w.lang)
     for place, group in enumerate(groups):  # one call per group: hundreds of bars draw in a second
         mine = [(y, share, gid) for y, g, share, gid in rows if g == group]
         colour = COLOURS[place % len(COLOURS)]
@@ -86,14 +89,15 @@ def chart_figure(stats: RoundStats, titles: Mapping[str, str], consultation: Con
     for y, group, _, _ in rows:
         if group == "":  # nobody rated it: say so where its bars would be
             axes.barh([y], [0], height=0.8)  # an empty bar keeps its row inside the axes
-            axes.text(1, y, "nobody rated it", fontsize=7, color="#555555", va="center")
-    _dress(axes, ticks)
-    figure.suptitle(textwrap.fill(consultation.round(stats.round_id).title, 50), fontsize=10)
+            axes.text(1, y, w("nobody rated it"), fontsize=7, color="#555555", va="center")
+    _dress(axes, ticks, w("% who rated it in the top two points"))
+    title = in_language(consultation.round(stats.round_id).title, w.lang)
+    figure.suptitle(textwrap.fill(title, 50), fontsize=10)
     figure.tight_layout()
     return figure
 
 
-def _layout(items: list[ChartItem], groups: list[str], gap: float) -> tuple[list, list[tuple[float, str]]]:
+def _layout(items: list[ChartItem], groups: list[str], gap: float, lang: str) -> tuple[list, list[tuple[float, str]]]:
     """Returns each bar's (y, group, share, gid) and each item's tick (y, wrapped title), top to bottom."""
     rows: list[tuple[float, str, float, str]] = []
     ticks, y = [], 0.0
@@ -107,7 +111,7 @@ def _layout(items: list[ChartItem], groups: list[str], gap: float) -> tuple[list
         if y == top:
             rows.append((y, "", 0.0, ""))
             y += 1
-        drawable = _drawable(item.title)
+        drawable = _drawable(in_language(item.title, lang))
         short = textwrap.shorten(drawable, 90, placeholder="…") if drawable.strip() else "…"
         ticks.append(((top + y - 1) / 2, textwrap.fill(short, 30)))
         y += gap
@@ -131,21 +135,21 @@ def _font_glyphs() -> frozenset[int]:
     return frozenset(get_font(findfont(FontProperties())).get_charmap())
 
 
-def _dress(axes, ticks: list[tuple[float, str]]) -> None:  # noqa: ANN001 (a matplotlib Axes)
+def _dress(axes, ticks: list[tuple[float, str]], label: str) -> None:  # noqa: ANN001 (a matplotlib Axes)
     axes.set_yticks([t[0] for t in ticks], [t[1] for t in ticks], fontsize=8)
     axes.invert_yaxis()  # the highest share at the top
     axes.set_xlim(0, 112)  # room for the figure at the end of a full bar
     axes.set_xticks(range(0, 101, 20))
-    axes.set_xlabel("% who rated it in the top two points")
+    axes.set_xlabel(label)
     handles, labels = axes.get_legend_handles_labels()
     names = [textwrap.fill(n, 30) for n in labels]  # above the bars, where it hides none of them
     axes.legend(handles, names, fontsize=7, ncol=2, frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0))
     axes.spines[["top", "right"]].set_visible(False)
 
 
-def chart_png(stats: RoundStats, titles: Mapping[str, str], consultation: Consultation) -> bytes:
-    """Returns the round's chart as a PNG to send as a photo."""
-    figure = chart_figure(stats, titles, consultation)
+def chart_png(stats: RoundStats, titles: Mapping[str, str], consultation: Consultation, w: Words = ENGLISH) -> bytes:
+    """Returns the round's chart in w's language as a PNG to send as a photo."""
+    figure = chart_figure(stats, titles, consultation, w)
     dpi = figure.dpi
     while True:  # a very long round draws fewer pixels rather than a photo Telegram would refuse
         out = io.BytesIO()

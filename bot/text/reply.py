@@ -29,3 +29,22 @@ class Reply:
                 ]
             }
         return out
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file on disk sent as a document with a caption, in order with the replies around it; `version`
+    (a hash of its bytes) tells the sender when a file it uploaded before has changed."""
+
+    path: str
+    caption: str
+    version: str
+
+    def params(self) -> dict[str, Any]:
+        """Returns the outbox parameters the sender turns into a sendDocument call."""
+        return {
+            "document_path": self.path,
+            "document_version": self.version,
+            "caption": self.caption,
+            "parse_mode": "HTML",
+        }

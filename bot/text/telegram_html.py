@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from carework_core.messaging.messages import MESSAGE_UNITS, utf16_units
 
-__all__ = ["CAPTION_LIMIT", "MESSAGE_LIMIT", "caption", "split_html", "utf16_units"]
+__all__ = ["CAPTION_LIMIT", "MESSAGE_LIMIT", "caption", "shown_units", "split_html", "utf16_units"]
 
 MESSAGE_LIMIT = MESSAGE_UNITS
 CAPTION_LIMIT = 1024
@@ -55,6 +55,11 @@ def split_html(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
             parts.append(body)
         start = resume
     return parts
+
+
+def shown_units(text: str) -> int:
+    """Returns how long a message reads as Telegram counts it: UTF-16 units of its text, tags not counted."""
+    return sum(_atom(m.group()).units for m in _ATOM.finditer(text.strip()))
 
 
 def _atom(raw: str) -> _Atom:

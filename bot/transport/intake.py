@@ -27,6 +27,7 @@ from telegram.error import Conflict, NetworkError, RetryAfter, TelegramError
 
 from bot.context import CareworkApp
 from bot.logs import backoff, describe_failure
+from bot.ops.metrics import Metrics
 from bot.transport.pace import retry_seconds
 from carework_core.messaging.inbox import Inbox, StoredUpdate, storable
 
@@ -36,8 +37,16 @@ MAX_HANDED_OVER = 2000  # updates in the processor's hands at once; a backlog wa
 
 
 class Intake:
-    def __init__(self, application: CareworkApp, inbox: Inbox, poll_timeout: int = 20, set_aside_days: float = 3):
+    def __init__(
+        self,
+        application: CareworkApp,
+        inbox: Inbox,
+        poll_timeout: int = 20,
+        set_aside_days: float = 3,
+        metrics: Metrics | None = None,
+    ):
         self.application, self.inbox, self.poll_timeout = application, inbox, poll_timeout
+        self.metrics = metrics if metrics is not None else Metrics()  # None: counted where nobody looks
         self.set_aside_days = set_aside_days
         self._offset: int | None = None
         self._unconfirmed = False  # stored updates Telegram has not yet been sent an offset past
@@ -63,6 +72,7 @@ class Intake:
                     await self._cycle()
                     failures = 0
                 except RetryAfter as exc:
+                    self.metrics.flood_control()
                     await asyncio.sleep(retry_seconds(exc.retry_after))
                 except (Conflict, NetworkError, TelegramError) as exc:
                     failures += 1
@@ -93,6 +103,7 @@ class Intake:
             asked = self._asked()
             waiting = (await self.inbox.take_in(stored, confirmed, asked, self._handed_up_to), asked)
             _log_set_aside(stored)
+            self.metrics.received("poll", len(stored))
             self._offset = max(u.update_id for u in stored) + 1
         elif confirmed is not None:
             await self.inbox.confirmed(confirmed)

@@ -14,16 +14,18 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.logs import backoff, describe_failure
+from bot.ops.metrics import Metrics
 from bot.transport.http import POOL_SIZE
 from bot.transport.pace import Bucket, overall_burst, retry_seconds
 from carework_core.clock import Clock
-from carework_core.messaging.outbox import MessageKind, Outbox, QueuedMessage
+from carework_core.messaging.outbox import Lane, MessageKind, Outbox, QueuedMessage
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -39,7 +41,9 @@ METHODS = {
     MessageKind.EDIT: "editMessageText",
     MessageKind.EDIT_BUTTONS: "editMessageReplyMarkup",
     MessageKind.CHART: "sendPhoto",
+    MessageKind.DOCUMENT: "sendDocument",
 }
+NEW_MESSAGES = (MessageKind.SEND, MessageKind.CHART, MessageKind.DOCUMENT)  # what Telegram's overall limit counts
 
 
 class Charts(Protocol):
@@ -68,8 +72,10 @@ class Sender:
         per_second: float = 29.0,
         charts: Charts | None = None,
         at_once: int = AT_ONCE,
+        metrics: Metrics | None = None,
     ):
         self.bot, self.outbox, self.clock, self.charts = bot, outbox, clock, charts
+        self.metrics = metrics if metrics is not None else Metrics()  # None: counted where nobody looks
         self.at_once = at_once  # chats sent to at the same time at most
         self._file_ids: dict[str, str] = {}  # round -> its chart's file_id, once uploaded
         self._uploading = asyncio.Lock()  # the first send of a chart uploads it; the rest wait and reuse it
@@ -173,7 +179,7 @@ class Sender:
 
     async def _take_turn(self, message: QueuedMessage) -> None:
         """Takes the chat's token, and for a new message the overall one, waiting for the latter if need be."""
-        if message.kind in (MessageKind.SEND, MessageKind.CHART):  # the overall limit is on new messages
+        if message.kind in NEW_MESSAGES:  # the overall limit is on new messages
             # Runs of several chats wait for the overall token at once: one at a time, and each looks
             # again after its wait, or they would all wake together and spend more than the bucket holds.
             async with self._pacing:
@@ -241,10 +247,14 @@ class Sender:
             self._chat(chat_id).take()
             self.overall.take()
             try:
-                return await call()
+                result = await call()
+                self.metrics.sent(Lane.REPLY)  # words for the person asking, sent outside the outbox
+                return result
             except RetryAfter as exc:
+                self.metrics.flood_control()
                 if tried == tries:
                     raise
+                self.metrics.retried()
                 seconds = retry_seconds(exc.retry_after)
                 self._paused_until = max(self._paused_until, time.monotonic() + seconds)
                 log.warning("flood control", extra={"retry_after": seconds})
@@ -253,6 +263,7 @@ class Sender:
             except NetworkError as exc:  # as the outbox would; a second copy of /mydata is better than none
                 if tried == tries:
                     raise
+                self.metrics.retried()
                 log.warning("direct call failed, trying again", extra={"reason": type(exc).__name__})
                 await asyncio.sleep(backoff(tried, cap=2.0))
         raise AssertionError("unreachable: the last try returns or raises")
@@ -261,7 +272,7 @@ class Sender:
         """Returns the seconds until a message may go to this chat: after a pause, with a token in its chat's
         bucket and, for a new message, in the overall one."""
         pause = self._paused_until - time.monotonic()
-        overall = self.overall.wait_time() if kind in (MessageKind.SEND, MessageKind.CHART) else 0.0
+        overall = self.overall.wait_time() if kind in NEW_MESSAGES else 0.0
         return max(pause, self._chat(chat_id).wait_time(), overall)
 
     def _chat(self, chat_id: int) -> Bucket:
@@ -279,10 +290,13 @@ class Sender:
             delivered.clear()
             return await self._failed(m, exc)
         self.sent += 1
+        self.metrics.sent(m.lane)
         return True, result.get("message_id") if isinstance(result, dict) else None
 
     async def _failed(self, m: QueuedMessage, exc: TelegramError) -> tuple[bool, int | None]:
         if isinstance(exc, RetryAfter):
+            self.metrics.flood_control()
+            self.metrics.retried()
             seconds = retry_seconds(exc.retry_after)
             self._paused_until = max(self._paused_until, time.monotonic() + seconds)
             await self.outbox.retry_later(m.id, self.clock.now() + timedelta(seconds=seconds), "retry_after")
@@ -301,6 +315,8 @@ class Sender:
         return False, None
 
     async def _call(self, m: QueuedMessage) -> Any:
+        if m.kind is MessageKind.DOCUMENT:
+            return await self._document(dict(m.params))
         if m.kind is not MessageKind.CHART:
             return await self.bot.do_api_request(METHODS[m.kind], api_kwargs=m.params)
         params = dict(m.params)
@@ -310,6 +326,20 @@ class Sender:
                 if round_id not in self._file_ids:
                     return await self._upload(round_id, params)
         return await self.bot.do_api_request("sendPhoto", api_kwargs={**params, "photo": self._file_ids[round_id]})
+
+    async def _document(self, params: dict[str, Any]) -> Any:
+        """Sends a file from disk, uploading it once per version and reusing Telegram's file_id after."""
+        path = Path(params.pop("document_path"))
+        key = f"{path}#{params.pop('document_version', '')}"  # a path is never a round id: charts keep theirs
+        if key in self._file_ids:
+            return await self.bot.do_api_request("sendDocument", api_kwargs={**params, "document": self._file_ids[key]})
+        try:
+            content = await asyncio.to_thread(path.read_bytes)
+        except OSError as exc:  # moved since validate: refused for good rather than retried forever
+            raise BadRequest(f"cannot read the document {path.name}: {exc.strerror or exc}") from None
+        sent = await self.bot.send_document(document=content, filename=path.name, **params)
+        self._file_ids[key] = sent.document.file_id
+        return {"message_id": sent.message_id}
 
     async def _upload(self, round_id: str, params: dict[str, Any]) -> Any:
         """Sends a chart by its stored file_id, or uploads it and keeps the file_id Telegram gives it."""
@@ -354,5 +384,6 @@ class Sender:
 
     async def _retry(self, m: QueuedMessage, reason: str) -> None:
         delay = min(MAX_BACKOFF_SECONDS, 2 ** min(m.attempts, 16))
+        self.metrics.retried()
         await self.outbox.retry_later(m.id, self.clock.now() + timedelta(seconds=delay), reason)
         log.info("send failed, will retry", extra={"outbox_id": m.id, "reason": reason, "delay": delay})

@@ -2,7 +2,8 @@
 
 The share balances coverage: the person's group's least-given items come first, ties broken by a
 random order drawn from a seed stored with the question, so every item x group gets as even a number
-of raters as possible (within one of each other). The share is stored, so a restart, /review and the
+of raters as possible (within one of each other). A share comes in the person's own random order (from
+the same seed), so the ideas read last, by tired people, differ from person to person. The share is stored, so a restart, /review and the
 progress line ("Idea 3 of 8") all see the same items in the same order.
 """
 
@@ -44,5 +45,6 @@ async def _deal(tx: Tx, round_id: str, q: ItemRatingQuestion, participant_id: in
     seed = await store.share_seed(tx, round_id, q.id, keep)
     chance = random.Random(f"{seed}:{participant_id}")  # the same person, the same draw after a restart
     ties = {item_id: chance.random() for item_id in items}
-    chosen = set(sorted(items, key=lambda i: (given.get(i, 0), ties[i]))[: q.items_per_person])
-    return [item_id for item_id in items if item_id in chosen]  # in the set's order, like everyone else's
+    share = sorted(items, key=lambda i: (given.get(i, 0), ties[i]))[: q.items_per_person]
+    chance.shuffle(share)  # each person's own order, so no idea is always the one read last, when tired
+    return share

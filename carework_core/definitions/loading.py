@@ -11,10 +11,12 @@ import yaml
 from pydantic import ValidationError
 
 from carework_core.definitions.checks import consensus_problems, item_set_problems, schedule_problems
+from carework_core.definitions.info_sheet import sheet_problems
 from carework_core.definitions.kind_checks import item_kind_problems, question_criteria_problems
 from carework_core.definitions.languages import missing_texts
 from carework_core.definitions.model import ChoiceQuestion, Consultation, ItemRatingQuestion
 from carework_core.definitions.reading_checks import reading_findings
+from carework_core.definitions.report_rules import rank_problems
 from carework_core.errors import DefinitionError, Problem
 
 Loc = tuple[str | int, ...]
@@ -69,7 +71,9 @@ def _read(path: Path) -> tuple[Consultation | None, list[Problem]]:
         consultation = Consultation.model_validate(data)
     except ValidationError as exc:
         return None, [lines.problem(name, err["loc"], _reason(err)) for err in exc.errors()]
-    return consultation, [lines.problem(name, loc, why) for loc, why in reference_problems(consultation)]
+    consultation._folder = path.resolve().parent  # the information sheet sits beside the definition
+    found = [*reference_problems(consultation), *sheet_problems(consultation)]
+    return consultation, [lines.problem(name, loc, why) for loc, why in found]
 
 
 def _expanded_size(node: yaml.Node | None, sizes: dict[int, int]) -> int:
@@ -188,6 +192,7 @@ def reference_problems(c: Consultation) -> Iterator[tuple[Loc, str]]:
     yield from schedule_problems(c)
     yield from item_set_problems(c)
     yield from item_kind_problems(c)
+    yield from rank_problems(c.report, [k.id for k in c.criteria])
 
 
 def _option_problems(question: ChoiceQuestion, where: Loc) -> Iterator[tuple[Loc, str]]:

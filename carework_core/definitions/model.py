@@ -7,12 +7,14 @@ default. Cross-references (a round naming a group or theme) are checked in `defi
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator, model_validator
 
 from carework_core.definitions.local_text import Localised, LocalText
+from carework_core.definitions.report_rules import ReportRules
 from carework_core.reading.limits import ReadingLimits
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")]
@@ -79,6 +81,9 @@ class Consent(Strict):
     intro: Text
     statements: list[ConsentStatement] = Field(min_length=1)
     quotes: Id | None = None  # the statement whose agreement lets a person's words be quoted; None: nobody is
+    # The participant information sheet, sent before anyone can agree: a .pdf or .txt file beside the
+    # definition, or a link; once or per language (definitions/info_sheet.py).
+    sheet: Annotated[LocalText, Localised(1, 500)] | None = None
 
     @model_validator(mode="after")
     def _one_required(self) -> Consent:
@@ -309,6 +314,13 @@ class SynthesisRules(Strict):
     title_max: int = Field(default=120, ge=10, le=200)
 
 
+class SummaryRules(Strict):
+    """What a coordinator may add to a between-round summary."""
+
+    # How many reasons "Why some people rated it differently" may show under one idea.
+    reasons_per_idea: int = Field(default=2, ge=0, le=5)
+
+
 class Consultation(Strict):
     id: Id
     title: Text
@@ -331,12 +343,16 @@ class Consultation(Strict):
     # A group with fewer respondents to an item than this is shown only within "all groups".
     min_group_size: int = Field(default=5, ge=1)
     synthesis: SynthesisRules = SynthesisRules()
+    # How the research team's report ranks ideas and calls ratings stable; see report_rules.py.
+    report: ReportRules = ReportRules()
+    summaries: SummaryRules = SummaryRules()
     # Item sets written out here (set id -> items) are stored when the bot starts, until a round rating them opens.
     item_sets: dict[Id, list[ListedItem]] = Field(default_factory=dict)
     # What /withdraw does with a person's answers: delete them, or keep them under their code (no link to the person).
     on_withdraw: Literal["delete", "anonymise"] = "delete"
     # What `carework validate` checks every participant-facing text against (warnings unless --strict).
     reading: ReadingLimits = ReadingLimits()
+    _folder: Path | None = PrivateAttr(default=None)  # where the definition file is: files it names sit beside it
 
     @field_validator("reminder_gap", mode="before")
     @classmethod
@@ -365,6 +381,11 @@ class Consultation(Strict):
     def theme(self, theme_id: str) -> Theme:
         """Returns the theme with this id."""
         return next(t for t in self.themes if t.id == theme_id)
+
+    @property
+    def folder(self) -> Path | None:
+        """The folder of the definition file, once loaded from one; files it names are found there."""
+        return self._folder
 
     @property
     def zone(self) -> ZoneInfo:

@@ -10,11 +10,14 @@ from carework_core.definitions.model import Consultation
 from carework_core.reading.limits import over_limits
 
 Loc = tuple[str | int, ...]
+NOT_PROSE = {("consent", "sheet")}  # the information sheet's file name or link: documents are not measured
 
 
 def reading_findings(c: Consultation) -> Iterator[tuple[Loc, str]]:
     """Yields each text of a definition over its reading limits, once per measure and language."""
     for loc, text in texts_of(c):
+        if loc in NOT_PROSE:
+            continue
         for finding in text_findings(text, c):
             yield loc, finding
 

@@ -124,7 +124,7 @@ def _item(
     for name in TEXTS:
         limit = c.synthesis.title_max if name == "title" else ITEM_TEXT_MAX
         by_lang = {lang: text(f"{name}_{lang}") for lang in c.languages[1:]}
-        reasons += [(f"{name}_{lang}", _length_reason(name, t, limit)) for lang, t in by_lang.items()]
+        reasons += [(f"{name}_{lang}", _length_reason(name, t, limit, lang)) for lang, t in by_lang.items()]
         reasons.append((name, _length_reason(name, text(name), limit)))
         written = {lang: t for lang, t in by_lang.items() if t}
         texts[name] = LocalText(text(name), {c.languages[0]: text(name), **written}) if written else text(name)
@@ -157,8 +157,11 @@ def _id_reason(item_id: str, here: Place, first_row: dict[str, Place]) -> str | 
     return None
 
 
-def _length_reason(name: str, text: str, limit: int) -> str | None:
+def _length_reason(name: str, text: str, limit: int, lang: str | None = None) -> str | None:
+    """Returns what is wrong with a text's length (a title is required in every language), or None."""
     if name == "title" and not text:
+        if lang:  # people who chose a further language read every card in it, as in the synthesis workbook
+            return f"title_{lang} is empty; write the title as people who read {lang} will see it"
         return "the title is empty; write what participants will read"
     if len(text) > limit:
         where = "fit on a card" if name == "title" else "fit in one message"

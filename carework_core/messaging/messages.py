@@ -33,6 +33,7 @@ class MessageKind(StrEnum):
     EDIT = "edit"  # new text and buttons for a message sent earlier
     EDIT_BUTTONS = "edit_buttons"  # new buttons only
     CHART = "chart"  # a round's chart as a photo: params name the round in "chart", the sender uploads it once
+    DOCUMENT = "document"  # a file on disk (the information sheet): params name it in "document_path"
 
 
 class Lane(StrEnum):

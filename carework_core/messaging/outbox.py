@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 
-from carework_core.clock import iso
+from carework_core.clock import iso, parse_iso
 from carework_core.env import Env
 from carework_core.messaging.messages import Lane, MessageKind, OutboxStatus, OutgoingMessage, QueuedMessage
 from carework_core.storage import outbox as queue
@@ -127,3 +127,10 @@ class Outbox:
         """Returns how many messages are in each status."""
         async with self.env.db.reading() as tx:
             return await queue.count_messages(tx)
+
+    async def lane_depths(self) -> dict[Lane, tuple[int, datetime | None]]:
+        """Returns how many messages wait in each lane and when the oldest was queued, read in a worker
+        thread (a backlog of a broadcast may be long to count)."""
+        depths = await self.env.db.read_apart(queue.lane_depths)
+        lanes = {lane: (0, None) for lane in Lane}
+        return lanes | {lane: (count, parse_iso(at) if at else None) for lane, (count, at) in depths.items()}

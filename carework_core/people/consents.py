@@ -16,6 +16,7 @@ from carework_core.storage import summaries as stored_summaries
 from carework_core.storage.db import Tx
 from carework_core.storage.examples import answers_of
 from carework_core.storage.outbox import forget_queued_words
+from carework_core.storage.reasons import reason_ids_of
 
 UNQUOTED_WORDS = "…"  # stands in a summary still on its way for words whose writer no longer agrees to be quoted
 
@@ -141,6 +142,13 @@ async def _unquote_queued(tx: Tx, person: Participant) -> None:
         for found in await stored_summaries.all_summaries(tx)
         for e in found.summary.excerpts
         if e.text and (e.answer_id in ids or (e.answer_id is None and (e.question_id, e.text) in said))
+    ]
+    reasons = await reason_ids_of(tx, person.id)
+    quoted += [
+        r.text
+        for found in await stored_summaries.all_summaries(tx)
+        for r in found.summary.chosen_reasons
+        if r.reason_id in reasons
     ]
     await forget_queued_words(tx, quoted, UNQUOTED_WORDS)
 

@@ -17,13 +17,14 @@ from carework_core.env import Env, audit
 from carework_core.errors import CareworkError, InviteUsedUp, NotFound
 from carework_core.messaging.messages import Lane, OutgoingMessage, utf16_units
 from carework_core.people.invite_tokens import check_uses, token_hash
+from carework_core.people.roles import COORDINATOR, RESEARCHER, Role, Roster, audit_granted, give_role, roster
 from carework_core.rounds.effects import Effect, record_effects
 from carework_core.rounds.schedule import quiet_end
 from carework_core.storage import coordinators as stored
 from carework_core.storage.coordinators import Announcement, TeamMember
 from carework_core.storage.db import Tx
 
-__all__ = ["Announcement", "Coordinator", "Coordinators", "Held", "Joined", "OnTeam", "Sent", "TeamMember"]
+__all__ = ["Announcement", "Coordinator", "Coordinators", "Held", "Joined", "OnTeam", "Roster", "Sent", "TeamMember"]
 
 EVERYONE = "all"
 # Telegram takes 4,096 UTF-16 units in one message; the coordinator's preview adds a line of its own.
@@ -33,6 +34,12 @@ MAX_ANNOUNCEMENT = 4000
 @dataclass(frozen=True)
 class Coordinator:
     id: int
+    role: str = COORDINATOR
+
+    @property
+    def researcher(self) -> bool:
+        """Says whether this member may download the data (exports, voice notes, the report)."""
+        return self.role == RESEARCHER
 
     @property
     def actor(self) -> str:
@@ -76,17 +83,22 @@ class Coordinators:
         self.env = env
         self.invite_key = invite_key
 
-    async def member(self, telegram_user_id: int, chat_id: int, configured: frozenset[int]) -> Coordinator | None:
-        """Returns the coordinator behind a Telegram user; one named in the settings is recorded on first use."""
+    async def member(
+        self, telegram_user_id: int, chat_id: int, configured: Roster | frozenset[int]
+    ) -> Coordinator | None:
+        """Returns the team member behind a Telegram user; one named in the settings is recorded on first use."""
         async with self.env.db.reading() as tx:
-            found = await stored.coordinator_id(tx, telegram_user_id)
-        if found is None and telegram_user_id in configured:
+            found = await stored.member_role(tx, telegram_user_id)
+        role = roster(configured).role_of(telegram_user_id)
+        if found is None and role is not None:
             async with self.env.db.transaction() as tx:
-                found = await stored.add_coordinator(tx, telegram_user_id, chat_id, self.env.stamp(), "settings")
-        return Coordinator(found) if found is not None else None
+                new = await stored.add_coordinator(tx, telegram_user_id, chat_id, self.env.stamp(), "settings", role)
+                await audit_granted(tx, self.env, new, role, "settings", "settings")
+            found = (new, role)
+        return Coordinator(*found) if found is not None else None
 
     async def start(
-        self, telegram_user_id: int, chat_id: int, token: str | None, configured: frozenset[int]
+        self, telegram_user_id: int, chat_id: int, token: str | None, configured: Roster | frozenset[int]
     ) -> Joined | OnTeam | None:
         """Handles /start for the team: a coordinator link makes a coordinator; None means not the team's."""
         known = await self.member(telegram_user_id, chat_id, configured)
@@ -104,10 +116,11 @@ class Coordinators:
                 return None  # not a coordinator link: perhaps a participant's
             if not used:
                 raise InviteUsedUp("this coordinator link has already been used")
-            joined = Coordinator(
-                await stored.add_coordinator(tx, telegram_user_id, chat_id, self.env.stamp(), "invite")
-            )
+            role = str(used)
+            added = await stored.add_coordinator(tx, telegram_user_id, chat_id, self.env.stamp(), "invite", role)
+            joined = Coordinator(added, role)
             await audit(tx, self.env, joined.actor, "join_team", joined.actor)
+            await audit_granted(tx, self.env, joined.id, role, joined.actor, "invite")
         return Joined(joined)
 
     async def team(self) -> list[TeamMember]:
@@ -115,42 +128,65 @@ class Coordinators:
         async with self.env.db.reading() as tx:
             return await stored.team(tx)
 
-    async def remove(self, coordinator_id: int, actor: str, configured: frozenset[int]) -> TeamMember:
-        """Takes a coordinator off the team; one CAREWORK_COORDINATORS names is refused, as it decides for them."""
+    async def remove(self, coordinator_id: int, actor: str, configured: Roster | frozenset[int]) -> TeamMember:
+        """Takes a coordinator off the team; one the settings name is refused, as they decide for them."""
         async with self.env.db.transaction() as tx:
-            found = next((m for m in await stored.team(tx) if m.id == coordinator_id), None)
-            if found is None:
-                raise NotFound(f"there is no coordinator {coordinator_id} on the team; the list shows who is")
-            if found.telegram_user_id in configured:
-                raise CareworkError(
-                    f"coordinator {coordinator_id} is named in CAREWORK_COORDINATORS, which decides for those it "
-                    "names: take their id out of it and restart the bot"
-                )
+            found = await self._unnamed(tx, coordinator_id, configured, "take their id out of it")
             await self._remove(tx, found, actor)
         return found
 
-    async def settle(self, configured: frozenset[int]) -> list[int]:
-        """Takes off the team everyone added from CAREWORK_COORDINATORS whom it no longer names (at start-up);
-        returns their coordinator ids. Those who joined through a link stay."""
+    async def set_role(
+        self, coordinator_id: int, role: Role, actor: str, configured: Roster | frozenset[int]
+    ) -> tuple[TeamMember, bool]:
+        """Gives a team member a role; one the settings name is refused. Returns them and whether it changed."""
         async with self.env.db.transaction() as tx:
-            dropped = [
-                m for m in await stored.team(tx) if m.added_by == "settings" and m.telegram_user_id not in configured
-            ]
+            found = await self._unnamed(tx, coordinator_id, configured, "move their id to the other setting")
+            return found, await give_role(tx, self.env, found, role, actor)
+
+    async def _unnamed(
+        self, tx: Tx, coordinator_id: int, configured: Roster | frozenset[int], change: str
+    ) -> TeamMember:
+        """Returns a team member the settings do not name, or raises a CareworkError saying why not."""
+        found = next((m for m in await stored.team(tx) if m.id == coordinator_id), None)
+        if found is None:
+            raise NotFound(f"there is no coordinator {coordinator_id} on the team; the list shows who is")
+        named = roster(configured)
+        if found.telegram_user_id in named:
+            raise CareworkError(
+                f"coordinator {coordinator_id} is named in {named.setting_of(found.telegram_user_id)}, which decides "
+                f"for those it names: {change} and restart the bot"
+            )
+        return found
+
+    async def settle(self, configured: Roster | frozenset[int]) -> list[int]:
+        """At start-up: takes off the team everyone added from the settings whom they no longer name, and gives
+        those they name the role they name; returns the ids taken off. Those who joined through a link stay."""
+        named = roster(configured)
+        async with self.env.db.transaction() as tx:
+            members = await stored.team(tx)
+            dropped = [m for m in members if m.added_by == "settings" and m.telegram_user_id not in named]
             for member in dropped:
                 await self._remove(tx, member, "settings")
+            for member in members:
+                role = named.role_of(member.telegram_user_id)
+                if role is not None:
+                    await give_role(tx, self.env, member, role, "settings")
         return [m.id for m in dropped]
 
     async def _remove(self, tx: Tx, member: TeamMember, actor: str) -> None:
         await stored.remove_coordinator(tx, member.id, self.env.stamp())
-        await audit(tx, self.env, actor, "remove_coordinator", Coordinator(member.id).actor)
+        detail = json.dumps({"role": member.role})
+        await audit(tx, self.env, actor, "remove_coordinator", Coordinator(member.id).actor, detail)
 
-    async def create_invite(self, uses: int, actor: str) -> str:
-        """Creates an unguessable coordinator invite token usable `uses` times."""
+    async def create_invite(self, uses: int, actor: str, role: Role = COORDINATOR) -> str:
+        """Creates an unguessable team invite token, making a coordinator or a researcher, usable `uses` times."""
         check_uses(uses)
         token = "team" + secrets.token_urlsafe(18)
+        digest = token_hash(self.invite_key, token)
         async with self.env.db.transaction() as tx:
-            await stored.add_coordinator_invite(tx, token_hash(self.invite_key, token), uses, self.env.stamp(), actor)
-            await audit(tx, self.env, actor, "create_coordinator_invite", "team", json.dumps({"uses": uses}))
+            await stored.add_coordinator_invite(tx, digest, uses, self.env.stamp(), actor, role)
+            detail = json.dumps({"uses": uses, "role": role})
+            await audit(tx, self.env, actor, "create_coordinator_invite", "team", detail)
         return token
 
     def groups_of(self, audience: str) -> list[str]:

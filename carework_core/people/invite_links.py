@@ -10,9 +10,9 @@ from carework_core.env import Env, audit
 from carework_core.errors import NotFound
 from carework_core.storage import invite_links as stored
 from carework_core.storage.db import Tx
-from carework_core.storage.invite_links import COORDINATOR, OpenLink
+from carework_core.storage.invite_links import COORDINATOR, RESEARCHER, OpenLink
 
-__all__ = ["COORDINATOR", "InviteLinks", "OpenLink"]
+__all__ = ["COORDINATOR", "RESEARCHER", "InviteLinks", "OpenLink"]
 REFERENCE = re.compile(r"[gcGC][0-9]{1,9}", re.ASCII)
 
 
@@ -41,11 +41,12 @@ class InviteLinks:
         return chosen
 
     async def revoke_unused(self, actor: str, group: str | None = None) -> list[OpenLink]:
-        """Revokes every unused link, or those of one group (or "coordinator"); returns them."""
+        """Revokes every unused link, or those of one group (or "coordinator" or "researcher"); returns them."""
         known = [g.id for g in self.env.consultation.groups]
-        if group is not None and group not in [*known, COORDINATOR]:
+        if group is not None and group not in [*known, COORDINATOR, RESEARCHER]:
             raise NotFound(
-                f"there is no group called {group[:40]!r}; write one of {', '.join(known)}, or {COORDINATOR}"
+                f"there is no group called {group[:40]!r}; write one of {', '.join(known)}, {COORDINATOR} or "
+                f"{RESEARCHER}"
             )
         async with self.env.db.transaction() as tx:
             chosen = [link for link in await stored.open_links(tx) if group in (None, link.group)]

@@ -96,6 +96,11 @@ class Onboarding:
         async with self.env.db.reading() as tx:
             return await stored.registered_count(tx)
 
+    async def status_counts(self) -> dict[tuple[str, str], int]:
+        """Returns how many people stand in each status, by (status, group id): counts for /metrics."""
+        async with self.env.db.reading() as tx:
+            return await stored.status_counts(tx)
+
     async def heard_from(self, telegram_user_id: int) -> bool:
         """Marks a person reachable again once they write or tap; returns whether they were not."""
         person = await self.participant(telegram_user_id)  # nearly always reachable already: no write lock

@@ -22,6 +22,7 @@ from carework_core.storage.db import Tx
 from carework_core.storage.items import item_rows
 from carework_core.storage.outbox import forget_queued_words
 from carework_core.storage.participants import find_participant, round_standings
+from carework_core.storage.reasons import reason_ids_of
 from carework_core.storage.voice import forget_voice_notes
 
 # A Telegram id with no reason to keep it (no participant, coordinator or message still to send)
@@ -125,6 +126,7 @@ class TheirData:
             await forget_voice_notes(tx, person.id)  # a voice is the person's own, even when answers are kept
             if not self.keeps_answers:
                 await _unquote(tx, person.group_id, person.id)
+                await _unquote_reasons(tx, person.id)
                 await stored.erase_answers(tx, person.id)
             await stored.forget_identity(tx, person.id, telegram_user_id, person.chat_id)
             drafts = await stored.drafted_summaries(tx)
@@ -164,6 +166,18 @@ async def _unquote(tx: Tx, group_id: str, participant_id: int) -> None:
             excerpts = tuple(replace(e, text="", dropped=True) if e in theirs else e for e in found.summary.excerpts)
             await stored_summaries.save_summary(tx, replace(found, summary=replace(found.summary, excerpts=excerpts)))
             await forget_queued_words(tx, [e.text for e in theirs], WITHDRAWN_WORDS)
+
+
+async def _unquote_reasons(tx: Tx, participant_id: int) -> None:
+    """Takes the person's reasons out of every summary that shows them, sent ones too, and out of any
+    summary message still waiting to go."""
+    theirs = await reason_ids_of(tx, participant_id)
+    for found in await stored_summaries.all_summaries(tx):
+        gone = [r for r in found.summary.chosen_reasons if r.reason_id in theirs]
+        if gone:
+            kept = tuple(r for r in found.summary.chosen_reasons if r not in gone)
+            await stored_summaries.save_summary(tx, replace(found, summary=replace(found.summary, chosen_reasons=kept)))
+            await forget_queued_words(tx, [r.text for r in gone], WITHDRAWN_WORDS)
 
 
 def _name_of_group(c: Consultation, group_id: str) -> str:

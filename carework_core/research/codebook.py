@@ -12,6 +12,7 @@ from typing import Any
 
 from carework_core.answering.vocabulary import DONT_KNOW, DONT_KNOW_LABEL, NOT_SURE, NOT_SURE_LABEL
 from carework_core.definitions.changes import RoundSnapshot
+from carework_core.definitions.info_sheet import sheet_versions
 from carework_core.definitions.kinds import asked_with, every_criterion
 from carework_core.definitions.model import (
     ChoiceQuestion,
@@ -146,7 +147,22 @@ def participant_sheet(c: Consultation) -> Sheet:
                 "empty: answered before versions were kept",
             )
         )
-    return Sheet("Participants", tuple(columns))
+    return Sheet("Participants", tuple(columns), _sheet_note(c))
+
+
+def _sheet_note(c: Consultation) -> str:
+    """Names the information sheet people were sent before agreeing, by version per language; "" when none."""
+    try:
+        versions = sheet_versions(c)
+    except OSError as exc:  # moved since validate: the codebook says so rather than failing the export
+        return f"the participant information sheet named in the definition cannot be read: {exc.strerror or exc}"
+    if not versions:
+        return ""
+    now = ", ".join(f"{version} ({lang})" for lang, version in versions.items())
+    return (
+        "before agreeing, each person was sent the participant information sheet (consent.sheet) in their "
+        f"language; its version now is {now} (a hash of the file, or of the link)"
+    )
 
 
 def item_sheet(c: Consultation) -> Sheet:
@@ -154,13 +170,13 @@ def item_sheet(c: Consultation) -> Sheet:
     columns = [
         Column("item_set", "the item set it belongs to"),
         Column("item_id", "item id"),
+        Column("kind", "the kind of idea it is (e.g. innovation, solution), which sets the criteria it is rated on"),
         Column("text", "the item as participants see it"),
         Column("position", "its place in the set, from 0"),
         Column("source_examples", "the example ids (E<answer id>) behind it, separated by ;"),
         Column("description", "the team's short description"),
         Column("theme", "the team's theme"),
         Column("evidence_notes", "the team's notes on the evidence behind it"),
-        Column("kind", "the kind of idea it is (e.g. innovation, solution), which sets the criteria it is rated on"),
     ]
     for lang in c.languages[1:]:  # named as `carework items import` reads them, so the sheet can go back in
         columns.append(Column(f"title_{lang}", f"the item as participants see it, in {lang}"))

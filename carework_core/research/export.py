@@ -23,8 +23,11 @@ from carework_core.definitions.changes import snapshot_of
 from carework_core.definitions.model import Consultation, ItemRatingQuestion
 from carework_core.env import Env, audit
 from carework_core.errors import ExportRefused
+from carework_core.report.ranking import rank_round
+from carework_core.report.ranking_sheet import ranking_rows, ranking_sheet
 from carework_core.research import codebook as cb
 from carework_core.research import workbook_sources as sources
+from carework_core.research.changes_sheet import write_changes
 from carework_core.research.csv_book import CsvBook, private_file
 from carework_core.research.earlier_answers import EARLIER_SHEET, earlier_rows
 from carework_core.research.shares_sheet import SHARES_SHEET, share_rows
@@ -163,6 +166,8 @@ async def write_export(env: Env, request: ExportRequest) -> dict[str, int]:
         try:
             async with env.db.reading() as tx:
                 counts, sheets = await _sheets(book, tx, scope, stats)
+            if isinstance(book, CsvBook):  # the change between rounds, a table for R, SPSS and Stata
+                sheets.append(await write_changes(book, env, request.round_id, stats))
             _about(book, env, request, counts, sheets)
             book.save(handle)
         finally:
@@ -212,11 +217,21 @@ async def _sheets(book: Book, tx: Any, scope: Scope, stats: dict) -> tuple[dict[
         scores = await team_scores(tx, scope.snaps[rid])
         team[rid] = (scores, team_only(scope.snaps[rid], scores))
     await _put(book, cb.STATS_SHEET, stat_rows({r: s for r, s in stats.items() if r in rounds}, sets, team))
+    if isinstance(book, CsvBook):  # for R, SPSS and Stata: the report's ranking, in long format
+        terms, groups = c.report.terms(), [g.id for g in c.groups]
+        ranked = [rank_round(stats[r], {}, terms, groups, team[r][0]) for r in rounds if r in stats]
+        written.append(await _ranking(book, c, ranked))
     await _put(book, cb.SUMMARY_SHEET, summary_rows(await stored.summary_rows(tx), scope))
     codes = await stored.codes_by_id(tx)
     await _put(book, cb.AUDIT_SHEET, audit_rows(await stored.audit_rows(tx, scope.since), codes, scope))
     written += [items, cb.STATS_SHEET, cb.SUMMARY_SHEET, cb.AUDIT_SHEET]
     return counts, written
+
+
+async def _ranking(book: Book, c: Consultation, ranked: list) -> Sheet:
+    sheet = ranking_sheet(c)
+    await _put(book, sheet, ranking_rows(ranked))
+    return sheet
 
 
 def _is_items(question: Any) -> bool:

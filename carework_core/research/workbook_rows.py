@@ -215,10 +215,11 @@ def item_rows(
         d = details.get((item_set, item_id))
         sources = ";".join(getattr(d, "sources", ()) or ())
         scores = getattr(d, "scores", {}) or {}
-        said = [str(getattr(d, name, "")) for name in ("description", "theme", "notes", "kind")]
+        said = [str(getattr(d, name, "")) for name in ("description", "theme", "notes")]
         texts = [getattr(d, name, "") for name in ("title", "description", "notes")]
         translated = [languages_of(t).get(lang, "") for lang in further for t in texts]
-        yield [item_set, item_id, text, position, sources, *said, *translated] + [scores.get(k) for k in criteria]
+        kind = str(getattr(d, "kind", "") or "")  # beside the id: it sets the criteria the item is rated on
+        yield [item_set, item_id, kind, text, position, sources, *said, *translated] + [scores.get(k) for k in criteria]
 
 
 def stat_rows(stats: dict[str, RoundStats], item_sets: dict[str, str], team: dict | None = None) -> Iterable[list[Any]]:

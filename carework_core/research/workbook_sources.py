@@ -34,10 +34,15 @@ async def reasons(tx: Tx, round_id: str) -> dict[AnswerKey, str]:
     }
 
 
+def results(env: Env) -> Results:
+    """Returns the figures' service on the export's own connection (the export runs apart from Services)."""
+    return Results(env)
+
+
 async def round_stats(env: Env, round_id: str) -> RoundStats | None:
     """Returns a rating round's statistics per group, or None for a round with nothing rated on a scale."""
     try:
-        return await Results(env).round_stats(round_id)
+        return await results(env).round_stats(round_id)
     except SummaryError:
         return None
 

@@ -21,9 +21,11 @@ from carework_core.errors import SummaryError
 from carework_core.messaging.messages import OutgoingMessage
 from carework_core.people.coordinators import Coordinator
 from carework_core.people.model import Participant
+from carework_core.results.dissent import ChosenReasons, shown_reasons, withhold_unquotable
+from carework_core.results.feedback import choice_tallies, took_part
 from carework_core.results.figures import Figures, Results
 from carework_core.results.scrub import choose_excerpts, trim_excerpt
-from carework_core.results.summary import Excerpt, Summary, SummaryKind, SummaryStatus
+from carework_core.results.summary import Excerpt, Summary, SummaryKind, SummaryStatus, chart_parts
 from carework_core.results.summary_stats import hide_few_ratings
 from carework_core.rounds.effects import Effect, record_effects
 from carework_core.rounds.lifecycle import RoundStatus
@@ -45,6 +47,7 @@ class Summaries:
     def __init__(self, env: Env, results: Results):
         self.env = env
         self.results = results
+        self.reasons = ChosenReasons(env)  # "Why some people rated it differently"
 
     def _round(self, round_id: str) -> Round:
         return round_named(self.env.consultation, round_id)
@@ -93,6 +96,18 @@ class Summaries:
         async with self.env.db.reading() as tx:
             drafted = await stored.read_summary(tx, round_id) is not None
         return await self.show(round_id) if drafted else await self.draft(round_id, actor)
+
+    async def sent_to(self, round_id: str, person: Participant | None) -> Summary | None:
+        """Returns a round's summary once it has gone out to this person's group, as it may be read now; None
+        before, for someone not of the round's groups, or for a round the definition does not have."""
+        rnd = next((r for r in self.env.consultation.rounds if r.id == round_id), None)
+        if rnd is None or person is None or person.group_id not in rnd.groups:
+            return None
+        async with self.env.db.reading() as tx:
+            found = await stored.read_summary(tx, round_id)
+            if found is None or found.summary.status != SummaryStatus.SENT:
+                return None
+            return await self._as_it_may_go(tx, found.summary)
 
     async def stored(self, round_id: str) -> stored.StoredSummary:
         """Returns a round's summary with who approved it and when it went, or raises SummaryError."""
@@ -204,7 +219,8 @@ class Summaries:
             if rendered is not None and _quoted(rendered) != _quoted(checked):
                 return 0
             excerpts = tuple(replace(e, dropped=e.dropped or e.withheld) for e in checked.excerpts)
-            found = replace(found, summary=replace(checked, excerpts=excerpts))  # what was sent, as sent
+            what_went = replace(checked, excerpts=excerpts, chosen_reasons=shown_reasons(checked))
+            found = replace(found, summary=what_went)  # what was sent, as sent
             if not await stored_schedule.log_action(
                 tx, action.key, action.round_id, "summary", self.env.stamp(), "done", self.env.stamp(), people
             ):
@@ -224,20 +240,22 @@ class Summaries:
         async with self.env.db.reading() as tx:
             return await team_chats(tx)
 
-    async def chart(self, round_id: str) -> tuple[bytes, str | None] | None:
-        """Returns a round's stored chart (PNG) and Telegram's file_id for it, if it has one."""
+    async def chart(self, chart: str) -> tuple[bytes, str | None] | None:
+        """Returns a stored chart (PNG) and Telegram's file_id for it, if there is one; `chart` is chart_id's."""
+        round_id, language = chart_parts(chart)
         async with self.env.db.reading() as tx:
-            return await stored.read_chart(tx, round_id)
+            return await stored.read_chart(tx, round_id, language)
 
-    async def keep_chart(self, round_id: str, png: bytes) -> None:
-        """Stores a round's chart, drawn by the shell from the summary's figures."""
+    async def keep_chart(self, round_id: str, png: bytes, language: str = "en") -> None:
+        """Stores a round's chart in a language, drawn by the shell from the summary's figures."""
         async with self.env.db.transaction() as tx:
-            await stored.save_chart(tx, round_id, png)
+            await stored.save_chart(tx, round_id, png, language)
 
-    async def keep_file_id(self, round_id: str, file_id: str) -> None:
+    async def keep_file_id(self, chart: str, file_id: str) -> None:
         """Stores the file_id of a chart's first upload, so later sends reuse it."""
+        round_id, language = chart_parts(chart)
         async with self.env.db.transaction() as tx:
-            await stored.save_file_id(tx, round_id, file_id)
+            await stored.save_file_id(tx, round_id, file_id, language)
 
     async def _draft_in(self, tx: Tx, round_id: str) -> stored.StoredSummary:
         self._round(round_id)
@@ -252,6 +270,7 @@ class Summaries:
         """Returns the summary as it may go now: each excerpt withheld whose writer no longer agrees to be
         quoted, and figures resting on too few ratings hidden (a summary drafted by an older version)."""
         summary = replace(summary, stats=hide_few_ratings(summary.stats, self.env.consultation.min_group_size))
+        summary = await withhold_unquotable(tx, self.env.consultation, summary)
         if not summary.excerpts:
             return summary
         quotes = self.env.consultation.consent.quotes
@@ -295,6 +314,8 @@ class Summaries:
             reasons,
             titles,
             next_opens=opens.isoformat() if opens else None,
+            took_part=await took_part(tx, rnd, c),
+            choices=await choice_tallies(tx, rnd, c),
         )
 
     async def _next_opens(self, tx: Tx, rnd: Round) -> datetime | None:
@@ -314,15 +335,16 @@ def _kind(rnd: Round, figures: Figures | None) -> SummaryKind:
     return SummaryKind.EXAMPLES if asked or figures is None else SummaryKind.RATINGS
 
 
-def _quoted(summary: Summary) -> list[int]:
-    """Returns the numbers of the excerpts that go out."""
-    return [e.number for e in summary.excerpts if e.goes_out]
+def _quoted(summary: Summary) -> tuple[list[int], list[int]]:
+    """Returns the numbers of the excerpts and the ids of the reasons that go out."""
+    return [e.number for e in summary.excerpts if e.goes_out], [r.reason_id for r in shown_reasons(summary)]
 
 
 def _keep_edits(made: Summary, before: stored.StoredSummary) -> Summary:
-    """Returns a remade draft with the coordinator's replaced opening and dropped excerpts kept."""
+    """Returns a remade draft with the coordinator's replaced opening, dropped excerpts and chosen reasons kept."""
     dropped = {(e.group_id, e.question_id, e.text) for e in before.summary.excerpts if e.dropped}
     excerpts = tuple(replace(e, dropped=(e.group_id, e.question_id, e.text) in dropped) for e in made.excerpts)
+    made = replace(made, chosen_reasons=before.summary.chosen_reasons)
     if before.opening_replaced:
         return replace(made, opening=before.summary.opening, own_opening=True, excerpts=excerpts)
     return replace(made, excerpts=excerpts)

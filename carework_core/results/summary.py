@@ -108,6 +108,26 @@ class ExamplesTally:
 
 
 @dataclass(frozen=True)
+class GroupCount:
+    """How many people of a group took part in a round (answered anything); a small group keeps no count."""
+
+    group_id: str  # or ALL_GROUPS
+    people: int
+    suppressed: bool = False  # fewer people than min_group_size: counted only in ALL_GROUPS
+
+
+@dataclass(frozen=True)
+class ChoiceTally:
+    """How many people of a group answered a choice question, and how many picked each option."""
+
+    question_id: str
+    group_id: str  # or ALL_GROUPS
+    people: int
+    chosen: tuple[tuple[str, int], ...] = ()  # (option id, people who picked it), in the options' order
+    suppressed: bool = False  # fewer people than min_group_size: counted only in ALL_GROUPS
+
+
+@dataclass(frozen=True)
 class Excerpt:
     """A short, scrubbed quotation from someone who agreed to be quoted."""
 
@@ -136,6 +156,25 @@ class Quotable(NamedTuple):
 
 
 @dataclass(frozen=True)
+class ChosenReason:
+    """A reason someone gave for rating an idea differently, scrubbed, that a coordinator chose to show."""
+
+    reason_id: int
+    group_id: str
+    question_id: str
+    item_id: str | None
+    criterion_id: str | None
+    text: str
+    # Its writer no longer agrees to be quoted (or has withdrawn): read afresh whenever the summary is read.
+    withheld: bool = False
+
+    @property
+    def idea(self) -> tuple[str, str | None]:
+        """Returns (question, item): the idea the reason is about, whatever criterion it explains."""
+        return (self.question_id, self.item_id)
+
+
+@dataclass(frozen=True)
 class Summary:
     """A round's shared summary as drafted, edited and approved; the same for everyone it goes to."""
 
@@ -152,6 +191,9 @@ class Summary:
     # coordinator's own opening is shown as written. next_opens: when the next round opens (ISO), for the default next step.
     own_opening: bool = False
     next_opens: str | None = None
+    chosen_reasons: tuple[ChosenReason, ...] = ()  # "Why some people rated it differently", as a coordinator chose
+    took_part: tuple[GroupCount, ...] = ()  # who answered anything, by group; () in summaries drafted before
+    choices: tuple[ChoiceTally, ...] = ()  # the round's choice questions, by group
 
 
 class Spread(str):
@@ -206,3 +248,15 @@ def hidden_groups(sizes: dict[str, int], min_group_size: int, answered: Collecti
         if shown:
             hidden.add(shown[0][1])
     return hidden
+
+
+def chart_id(round_id: str, language: str) -> str:
+    """Returns the id a queued chart goes by (and its file's name): its round and language, e.g. "r2.cy"
+    (a round id has no dot)."""
+    return f"{round_id}.{language}"
+
+
+def chart_parts(chart: str) -> tuple[str, str]:
+    """Returns (round, language) of a chart id; a bare round id (queued before charts had languages) is English."""
+    round_id, _, language = chart.partition(".")
+    return round_id, language or "en"

@@ -27,12 +27,14 @@ class Announcement:
 
 @dataclass(frozen=True)
 class TeamMember:
-    """A coordinator on the team, and how they joined: "settings" (CAREWORK_COORDINATORS) or "invite"."""
+    """A team member, how they joined ("settings": CAREWORK_COORDINATORS or CAREWORK_RESEARCHERS, or
+    "invite") and their role: "coordinator" or "researcher"."""
 
     id: int
     telegram_user_id: int
     added_at: str
     added_by: str
+    role: str = "coordinator"
 
 
 async def coordinator_id(tx: Tx, telegram_user_id: int) -> int | None:
@@ -43,12 +45,25 @@ async def coordinator_id(tx: Tx, telegram_user_id: int) -> int | None:
     return row[0] if row else None
 
 
+async def member_role(tx: Tx, telegram_user_id: int) -> tuple[int, str] | None:
+    """Returns the coordinator id and role behind a Telegram user, if they are on the team."""
+    row = await tx.fetchone(
+        "SELECT id, role FROM coordinators WHERE telegram_user_id = ? AND removed_at IS NULL", (telegram_user_id,)
+    )
+    return (row[0], row[1]) if row else None
+
+
 async def team(tx: Tx) -> list[TeamMember]:
     """Returns every coordinator still on the team, in joining order."""
     rows = await tx.fetchall(
-        "SELECT id, telegram_user_id, added_at, added_by FROM coordinators WHERE removed_at IS NULL ORDER BY id"
+        "SELECT id, telegram_user_id, added_at, added_by, role FROM coordinators WHERE removed_at IS NULL ORDER BY id"
     )
     return [TeamMember(*r) for r in rows]
+
+
+async def set_role(tx: Tx, coordinator: int, role: str) -> None:
+    """Gives a team member a new role."""
+    await tx.execute("UPDATE coordinators SET role = ? WHERE id = ?", (role, coordinator))
 
 
 async def remove_coordinator(tx: Tx, coordinator: int, at: str) -> None:
@@ -69,29 +84,33 @@ async def remove_coordinator(tx: Tx, coordinator: int, at: str) -> None:
     await tx.execute("UPDATE summaries SET opening_from = NULL WHERE opening_from = ?", (coordinator,))
 
 
-async def add_coordinator(tx: Tx, telegram_user_id: int, chat_id: int, at: str, by: str) -> int:
-    """Records a Telegram user as a coordinator (once); returns their coordinator id."""
+async def add_coordinator(
+    tx: Tx, telegram_user_id: int, chat_id: int, at: str, by: str, role: str = "coordinator"
+) -> int:
+    """Records a Telegram user as a team member (once); returns their coordinator id."""
     await tx.execute(
-        "INSERT OR IGNORE INTO coordinators (telegram_user_id, chat_id, added_at, added_by) VALUES (?, ?, ?, ?)",
-        (telegram_user_id, chat_id, at, by),
+        "INSERT OR IGNORE INTO coordinators (telegram_user_id, chat_id, added_at, added_by, role)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (telegram_user_id, chat_id, at, by, role),
     )
     found = await coordinator_id(tx, telegram_user_id)
     assert found is not None
     return found
 
 
-async def add_coordinator_invite(tx: Tx, digest: str, uses: int, at: str, by: str) -> None:
-    """Stores a coordinator invite by its token hash, usable `uses` times."""
+async def add_coordinator_invite(tx: Tx, digest: str, uses: int, at: str, by: str, role: str = "coordinator") -> None:
+    """Stores a team invite (making a coordinator or a researcher) by its token hash, usable `uses` times."""
     await tx.execute(
-        "INSERT INTO coordinator_invites (token, token_hash, max_uses, created_at, created_by)"
-        " VALUES ('#' || ?, ?, ?, ?, ?)",
-        (digest, digest, uses, at, by),
+        "INSERT INTO coordinator_invites (token, token_hash, max_uses, created_at, created_by, role)"
+        " VALUES ('#' || ?, ?, ?, ?, ?, ?)",
+        (digest, digest, uses, at, by, role),
     )
 
 
 async def _coordinator_invite(tx: Tx, digest: str) -> Row | None:
     row = await tx.fetchone(
-        "SELECT id, uses < max_uses AND revoked_at IS NULL, token_hash FROM coordinator_invites WHERE token_hash = ?",
+        "SELECT id, uses < max_uses AND revoked_at IS NULL, token_hash, role FROM coordinator_invites"
+        " WHERE token_hash = ?",
         (digest,),
     )
     return row if row and hmac.compare_digest(row[2], digest) else None
@@ -102,15 +121,15 @@ async def is_coordinator_token(tx: Tx, digest: str) -> bool:
     return await _coordinator_invite(tx, digest) is not None
 
 
-async def use_coordinator_invite(tx: Tx, digest: str) -> bool | None:
-    """Counts a use of a coordinator token: True if used, False if used up, None if no such token."""
+async def use_coordinator_invite(tx: Tx, digest: str) -> str | bool | None:
+    """Counts a use of a team token: the role it gives if used, False if used up, None if no such token."""
     row = await _coordinator_invite(tx, digest)
     if row is None:
         return None
     if not row[1]:
         return False
     await tx.execute("UPDATE coordinator_invites SET uses = uses + 1 WHERE id = ?", (row[0],))
-    return True
+    return str(row[3])
 
 
 async def add_announcement(tx: Tx, coordinator: int | None, audience: str, text: str | None, at: str) -> int:

@@ -97,3 +97,21 @@ async def answer_places(tx: Tx, answer_ids: list[int]) -> dict[int, tuple[str, s
         )
         places.update({r[0]: (r[1], r[2]) for r in rows})
     return places
+
+
+async def quotable_answers(tx: Tx, answer_ids: list[int], statement_id: str) -> list[Quotable]:
+    """Returns those of these answers whose writers take part and agree to be quoted now, oldest first."""
+    found: list[Quotable] = []
+    for start in range(0, len(answer_ids), 500):  # SQLite limits the parameters of one statement
+        chunk = answer_ids[start : start + 500]
+        found += [
+            Quotable(*r)
+            for r in await tx.fetchall(
+                "SELECT p.group_id, a.question_id, a.value, a.id FROM answers a"
+                " JOIN participants p ON p.id = a.participant_id"
+                " JOIN consents c ON c.participant_id = a.participant_id AND c.statement_id = ? AND c.agreed = 1"
+                f" WHERE a.id IN ({_marks(chunk)}) AND p.status = 'consented' ORDER BY a.id",
+                (statement_id, *chunk),
+            )
+        ]
+    return sorted(found, key=lambda q: q.answer_id or 0)

@@ -10,6 +10,7 @@ from carework_core.storage.db import Tx
 # (a group's link), c3 row 3 of coordinator_invites (a link that makes someone a coordinator).
 TABLES = {"g": "invites", "c": "coordinator_invites"}
 COORDINATOR = "coordinator"
+RESEARCHER = "researcher"
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,7 @@ class OpenLink:
 
     ref: str
     created_at: str
-    group: str  # a group id, or "coordinator"
+    group: str  # a group id, or "coordinator" or "researcher" (the role a team link gives)
     uses_left: int
     created_by: str
 
@@ -26,14 +27,14 @@ class OpenLink:
 _OPEN = (
     "SELECT 'g' || id, created_at, group_id, max_uses - uses, created_by FROM invites"
     " WHERE uses < max_uses AND revoked_at IS NULL"
-    " UNION ALL SELECT 'c' || id, created_at, ?, max_uses - uses, created_by FROM coordinator_invites"
+    " UNION ALL SELECT 'c' || id, created_at, role, max_uses - uses, created_by FROM coordinator_invites"
     " WHERE uses < max_uses AND revoked_at IS NULL"
 )
 
 
 async def open_links(tx: Tx) -> list[OpenLink]:
     """Returns every link with uses left that has not been revoked, oldest first."""
-    rows = await tx.fetchall(f"SELECT * FROM ({_OPEN}) ORDER BY 2, 1", (COORDINATOR,))
+    rows = await tx.fetchall(f"SELECT * FROM ({_OPEN}) ORDER BY 2, 1")
     return [OpenLink(*r) for r in rows]
 
 

@@ -267,3 +267,28 @@ CREATE TABLE item_shares (
 );
 CREATE INDEX item_shares_by_item ON item_shares (round_id, question_id, item_id)
 """
+
+# A team member is a coordinator (runs rounds, reminds, announces, approves summaries) or a researcher
+# (also downloads the data); a team link says which it makes. Rows from before are coordinators.
+TEAM_ROLES = """
+ALTER TABLE coordinators ADD COLUMN role TEXT NOT NULL DEFAULT 'coordinator'
+ CHECK (role IN ('coordinator', 'researcher'));
+ALTER TABLE coordinator_invites ADD COLUMN role TEXT NOT NULL DEFAULT 'coordinator'
+ CHECK (role IN ('coordinator', 'researcher'))
+"""
+
+# A summary's chart in each language its readers read (drawn once per language). Charts drawn before
+# were drawn with English words, so they are kept as the English chart.
+CHART_LANGUAGES = """
+CREATE TABLE summary_charts_by_language (
+    round_id TEXT NOT NULL REFERENCES summaries(round_id),
+    language TEXT NOT NULL,
+    png BLOB NOT NULL,
+    file_id TEXT,
+    PRIMARY KEY (round_id, language)
+);
+INSERT INTO summary_charts_by_language (round_id, language, png, file_id)
+    SELECT round_id, 'en', png, file_id FROM summary_charts;
+DROP TABLE summary_charts;
+ALTER TABLE summary_charts_by_language RENAME TO summary_charts
+"""

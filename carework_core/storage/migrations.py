@@ -57,6 +57,8 @@ MIGRATIONS: list[Migration] = [
     Migration(29, "whose closing notice may be owed, kept by triggers", later.CLOSING_CHECKS),
     Migration(30, "items keep a kind, and their description and notes in each language", later.ITEM_KINDS),
     Migration(31, "the share of an item set each person rates, and the seed that breaks ties", later.ITEM_SHARES),
+    Migration(32, "team members are coordinators or researchers", later.TEAM_ROLES),
+    Migration(33, "a summary's chart in each language its readers read", later.CHART_LANGUAGES),
 ]
 
 

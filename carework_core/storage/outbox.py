@@ -217,3 +217,15 @@ async def invitation_statuses(tx: Tx) -> list[tuple[str, OutboxStatus]]:
     """Returns the dedupe key and status of every invitation queued, oldest first."""
     rows = await tx.fetchall("SELECT dedupe_key, status FROM outbox WHERE round_id IS NOT NULL ORDER BY id")
     return [(r[0], OutboxStatus(r[1])) for r in rows]
+
+
+async def lane_depths(tx: Tx) -> dict[Lane, tuple[int, str | None]]:
+    """Returns, for each lane with pending messages, how many wait and when the first of them was queued.
+
+    Counted from the outbox_lanes index alone; only each lane's first row is read."""
+    rows = await tx.fetchall(
+        "WITH lanes AS (SELECT lane, COUNT(*) AS waiting, MIN(id) AS first FROM outbox WHERE status = ? GROUP BY lane)"
+        " SELECT lanes.lane, lanes.waiting, o.created_at FROM lanes JOIN outbox o ON o.id = lanes.first",
+        (OutboxStatus.PENDING,),
+    )
+    return {Lane(r[0]): (r[1], r[2]) for r in rows}

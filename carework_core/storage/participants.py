@@ -224,6 +224,12 @@ async def group_members(tx: Tx) -> dict[str, int]:
     return {r[0]: r[1] for r in rows}
 
 
+async def status_counts(tx: Tx) -> dict[tuple[str, str], int]:
+    """Returns how many people stand in each status, by (status, group id)."""
+    rows = await tx.fetchall("SELECT status, group_id, COUNT(*) FROM participants GROUP BY status, group_id")
+    return {(r[0], r[1]): r[2] for r in rows}
+
+
 async def registered_count(tx: Tx) -> int:
     """Returns how many people have registered under a code."""
     row = await tx.fetchone("SELECT COUNT(*) FROM participants WHERE code IS NOT NULL")

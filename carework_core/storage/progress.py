@@ -57,3 +57,13 @@ async def kept_figures(tx: Tx, round_id: str) -> dict[str, GroupCounts]:
         (round_id,),
     )
     return {r[0]: GroupCounts(*r) for r in rows}
+
+
+async def finishers(tx: Tx, round_id: str) -> dict[int, str]:
+    """Returns the group of each person taking part who finished a round, by participant id."""
+    rows = await tx.fetchall(
+        "SELECT p.id, p.group_id FROM participations x JOIN participants p ON p.id = x.participant_id"
+        " WHERE x.round_id = ? AND x.finished_at IS NOT NULL AND p.status = 'consented'",
+        (round_id,),
+    )
+    return {r[0]: r[1] for r in rows}

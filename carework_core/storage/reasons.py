@@ -119,3 +119,32 @@ async def reasons_of(tx: Tx, round_id: str | None = None) -> list[CodedReason]:
         params,
     )
     return [CodedReason(r[0], Card(r[1], r[2], r[3] or None, r[4] or None), r[5], r[6], r[7]) for r in rows]
+
+
+@dataclass(frozen=True)
+class QuotableReason:
+    """A typed reason whose writer takes part and agrees to be quoted now."""
+
+    id: int
+    group_id: str
+    card: Card
+    text: str
+
+
+async def quotable_reasons(tx: Tx, round_id: str, statement_id: str) -> list[QuotableReason]:
+    """Returns a round's typed reasons (not voice notes) of people who agree to be quoted now, oldest first."""
+    rows = await tx.fetchall(
+        "SELECT r.id, p.group_id, r.round_id, r.question_id, r.item_id, r.criterion_id, r.text FROM reasons r"
+        " JOIN participants p ON p.id = r.participant_id"
+        " JOIN consents c ON c.participant_id = r.participant_id AND c.statement_id = ? AND c.agreed = 1"
+        " WHERE r.round_id = ? AND r.status = 'given' AND p.status = 'consented'"
+        " AND NOT EXISTS (SELECT 1 FROM voice_notes v WHERE v.reason_id = r.id) ORDER BY r.id",
+        (statement_id, round_id),
+    )
+    return [QuotableReason(r[0], r[1], Card(r[2], r[3], r[4] or None, r[5] or None), r[6]) for r in rows]
+
+
+async def reason_ids_of(tx: Tx, participant_id: int) -> set[int]:
+    """Returns the ids of every reason a person gave."""
+    rows = await tx.fetchall("SELECT id FROM reasons WHERE participant_id = ? AND status = 'given'", (participant_id,))
+    return {r[0] for r in rows}

@@ -10,9 +10,12 @@ from carework_core.definitions.local_text import LocalText, languages_of
 from carework_core.people.model import Participant
 from carework_core.results.summary import (
     CellStats,
+    ChoiceTally,
+    ChosenReason,
     Consensus,
     ExamplesTally,
     Excerpt,
+    GroupCount,
     RoundStats,
     Summary,
     SummaryKind,
@@ -44,10 +47,13 @@ def content_json(summary: Summary) -> str:
         "tallies": [asdict(t) for t in summary.tallies],
         "excerpts": [asdict(e) for e in summary.excerpts],
         "reasons": summary.reasons,
+        "chosen_reasons": [asdict(r) for r in summary.chosen_reasons],
         "item_titles": summary.item_titles,
         # An item's title in each language, when the synthesis gave more than one (LocalText's translations).
         "item_title_languages": {k: languages_of(v) for k, v in summary.item_titles.items() if languages_of(v)},
         "next_opens": summary.next_opens,
+        "took_part": [asdict(t) for t in summary.took_part],
+        "choices": [asdict(t) for t in summary.choices],
         "stats": None
         if stats is None
         else {
@@ -65,6 +71,10 @@ def _stats(data: dict | None, round_id: str) -> RoundStats | None:
         CellStats(**{**c, "consensus": Consensus(c["consensus"]) if c["consensus"] else None}) for c in data["cells"]
     )
     return RoundStats(round_id, cells, frozenset(tuple(k) for k in data["disagreements"]))
+
+
+def _choice(data: dict[str, Any]) -> ChoiceTally:
+    return ChoiceTally(**{**data, "chosen": tuple((o, n) for o, n in data["chosen"])})
 
 
 def _titles(content: dict[str, Any]) -> dict[str, str]:
@@ -87,6 +97,9 @@ def _summary(row) -> StoredSummary:
         _titles(content),
         own_opening=bool(row[3]),
         next_opens=content.get("next_opens"),
+        chosen_reasons=tuple(ChosenReason(**r) for r in content.get("chosen_reasons", [])),
+        took_part=tuple(GroupCount(**t) for t in content.get("took_part", ())),
+        choices=tuple(_choice(t) for t in content.get("choices", ())),
     )
     return StoredSummary(summary, row[7], bool(row[3]), row[8], row[9], bool(row[10]), row[11], row[12])
 
@@ -158,22 +171,27 @@ async def recipients(tx: Tx, groups: list[str]) -> list[Participant]:
     return [participant_from_row(r) for r in rows]
 
 
-async def read_chart(tx: Tx, round_id: str) -> tuple[bytes, str | None] | None:
-    """Returns a round's chart as PNG and Telegram's file_id for it (None until uploaded)."""
-    row = await tx.fetchone("SELECT png, file_id FROM summary_charts WHERE round_id = ?", (round_id,))
+async def read_chart(tx: Tx, round_id: str, language: str = "en") -> tuple[bytes, str | None] | None:
+    """Returns a round's chart in a language as PNG and Telegram's file_id for it (None until uploaded)."""
+    row = await tx.fetchone(
+        "SELECT png, file_id FROM summary_charts WHERE round_id = ? AND language = ?", (round_id, language)
+    )
     return (bytes(row[0]), row[1]) if row else None
 
 
-async def save_chart(tx: Tx, round_id: str, png: bytes) -> None:
-    """Stores a round's chart; a new picture forgets the file_id of the old one."""
+async def save_chart(tx: Tx, round_id: str, png: bytes, language: str = "en") -> None:
+    """Stores a round's chart in a language; a new picture forgets the file_id of the old one."""
     await tx.execute(
-        "INSERT OR REPLACE INTO summary_charts (round_id, png, file_id) VALUES (?, ?, NULL)", (round_id, png)
+        "INSERT OR REPLACE INTO summary_charts (round_id, language, png, file_id) VALUES (?, ?, ?, NULL)",
+        (round_id, language, png),
     )
 
 
-async def save_file_id(tx: Tx, round_id: str, file_id: str) -> None:
+async def save_file_id(tx: Tx, round_id: str, file_id: str, language: str = "en") -> None:
     """Stores the file_id Telegram gave the chart's first upload."""
-    await tx.execute("UPDATE summary_charts SET file_id = ? WHERE round_id = ?", (file_id, round_id))
+    await tx.execute(
+        "UPDATE summary_charts SET file_id = ? WHERE round_id = ? AND language = ?", (file_id, round_id, language)
+    )
 
 
 async def await_opening(tx: Tx, round_id: str, coordinator_id: int) -> None:

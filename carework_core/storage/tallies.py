@@ -26,3 +26,27 @@ async def typed_texts(tx: Tx, round_ids: list[str], longer_than: int, limit: int
         (*round_ids, longer_than, limit),
     )
     return [r[0] for r in rows]
+
+
+async def people_by_group(tx: Tx, round_id: str, group_ids: list[str]) -> dict[str, int]:
+    """Returns how many people of each group answered anything in a round (groups with none left out)."""
+    marks = ",".join("?" * len(group_ids)) or "''"
+    rows = await tx.fetchall(
+        "SELECT p.group_id, COUNT(DISTINCT a.participant_id) FROM answers a JOIN participants p ON p.id = a.participant_id"
+        f" WHERE a.round_id = ? AND p.group_id IN ({marks}) GROUP BY p.group_id",
+        (round_id, *group_ids),
+    )
+    return {r[0]: r[1] for r in rows}
+
+
+async def choices_by_group(tx: Tx, round_id: str, question_id: str, group_ids: list[str]) -> list[tuple[str, str]]:
+    """Returns (group, value) of each person's latest answer to a choice question; a multiple choice's
+    value is its option ids joined by commas."""
+    marks = ",".join("?" * len(group_ids)) or "''"
+    rows = await tx.fetchall(
+        "SELECT p.group_id, a.value FROM answers a JOIN participants p ON p.id = a.participant_id"
+        f" WHERE a.id IN (SELECT MAX(id) FROM answers WHERE round_id = ? AND question_id = ? GROUP BY participant_id)"
+        f" AND p.group_id IN ({marks})",
+        (round_id, question_id, *group_ids),
+    )
+    return [(r[0], r[1]) for r in rows]

@@ -108,3 +108,17 @@ def test_a_caption_of_many_items_stays_within_1024_characters(mini):
     assert len(text) <= 1024
     assert text.splitlines()[1] == "1. Idea number 79 with a fairly long title: 99%."
     assert text.endswith("…")
+
+
+def test_a_chart_is_drawn_in_the_readers_language():
+    from bot.text.catalogue import words
+
+    bilingual = load_definition(MINI.parent / "cymraeg.yaml")
+    welsh = chart_figure(round_stats(), TITLES, bilingual, words("cy"))
+    axes = welsh.axes[0]
+    assert axes.get_xlabel() == "% a roddodd sgôr yn y ddau bwynt uchaf iddo"
+    assert [t.get_text() for t in axes.get_legend().get_texts()][0] == "Pob grŵp"
+    assert "Technology ratings" not in welsh.texts[0].get_text()  # the round's own title, in Welsh
+    english = chart_figure(round_stats(), TITLES, bilingual)
+    assert english.axes[0].get_legend().get_texts()[0].get_text() == "All groups"
+    assert welsh.texts[0].get_text() != english.texts[0].get_text()

@@ -221,22 +221,34 @@ def test_the_exports_items_sheet_has_kinds_and_every_language_and_goes_back_in_a
     assert carework("export", str(out), env=env).returncode == 0, "export"
     book = load_workbook(out)
     rows = [list(r) for r in book["Items"].iter_rows(values_only=True)]
-    assert rows[0][5:] == ["description", "theme", "evidence_notes", "kind", *further, "score_evidence"]
-    assert rows[1][1:3] + rows[1][5:] == ["I1", "Shift swaps", "Swaps on a phone.", "wellbeing", "Two trusts"] + [
-        "innovation",
+    assert rows[0][1:4] + rows[0][6:] == ["item_id", "kind", "text", "description", "theme", "evidence_notes"] + [
+        *further,
+        "score_evidence",
+    ]
+    assert rows[1][1:4] + rows[1][6:] == ["I1", "innovation", "Shift swaps", "Swaps on a phone.", "wellbeing"] + [
+        "Two trusts",
         "Cyfnewid shifftiau",
         "Cyfnewid ar ffôn.",
         "Dwy ymddiriedolaeth",
         2,
     ]
-    assert rows[2][5:] == [None, None, None, "solution", "Cylchoedd cymheiriaid", None, None, None]  # empty stays empty
+    assert rows[2][2] == "solution" and rows[2][6:] == [
+        None,
+        None,
+        None,
+        "Cylchoedd cymheiriaid",
+        None,
+        None,
+        None,
+    ]  # empty stays empty
 
     zipped = tmp_path / "export.zip"
     assert carework("export", str(zipped), "--format", "csv", env=env).returncode == 0
     with zipfile.ZipFile(zipped) as z:
         lines = list(csv.reader(io.TextIOWrapper(z.open("items.csv"), encoding="utf-8-sig")))
     assert lines[0] == [str(v) for v in rows[0]]
-    assert lines[1][-5:] == ["innovation", "Cyfnewid shifftiau", "Cyfnewid ar ffôn.", "Dwy ymddiriedolaeth", "2"]
+    assert lines[1][2] == "innovation"
+    assert lines[1][-4:] == ["Cyfnewid shifftiau", "Cyfnewid ar ffôn.", "Dwy ymddiriedolaeth", "2"]
 
     # The sheet goes back in as it is; an edit made in it is what is loaded.
     assert carework("items", "import", str(out), "--into", "r3", env=env).returncode == 0
@@ -246,3 +258,22 @@ def test_the_exports_items_sheet_has_kinds_and_every_language_and_goes_back_in_a
     again = carework("items", "import", str(out), "--into", "r3", env=env)
     assert again.returncode == 0, again.stderr
     assert json.loads(stored(tmp_path / "c.db")[0][7]) == {"en": "Swaps on a phone.", "cy": "Cyfnewid ar y ffôn."}
+
+
+def test_a_further_languages_title_is_required_and_its_description_falls_back(tmp_path):
+    env = {"CAREWORK_DATABASE": str(tmp_path / "c.db"), "CAREWORK_SURVEY": str(CYMRAEG)}
+    assert carework("init", env=env).returncode == 0
+    header = ["id", "title", "title_cy", "description", "description_cy"]
+    rows = [header, ["I1", "Rota apps", "", "Swap shifts", ""], ["I2", "Peer circles", "Cylchoedd", "Meet", ""]]
+    refused = carework("items", "import", str(workbook(tmp_path / "items.xlsx", rows)), "--into", "r3", env=env)
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == (
+        "error: items.xlsx: sheet Sheet, cell C2: title_cy is empty; write the title as people who read cy will "
+        "see it; nothing was loaded"
+    )
+    rows[1][2] = "Apiau rota"
+    loaded = carework("items", "import", str(workbook(tmp_path / "items.xlsx", rows)), "--into", "r3", env=env)
+    assert loaded.returncode == 0, loaded.stderr
+    first, second = stored(tmp_path / "c.db")
+    assert json.loads(first[6]) == {"en": "Rota apps", "cy": "Apiau rota"}
+    assert first[7] is None or json.loads(first[7]).get("cy") in (None, "Swap shifts")  # the empty cell falls back

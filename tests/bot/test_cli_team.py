@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,54 @@ def test_unused_links_are_listed_and_revoked_by_reference_or_all_at_once(env):
     _in_db(env, join_with_revoked)
     revokes = [(actor, subject) for actor, action, subject in _audit(env) if action == "revoke_invite"]
     assert revokes == [("cli", "g1"), ("cli", "g2"), ("cli", "g3"), ("cli", "c2")]
+
+
+def _role_audit(env) -> list[tuple[str, str, str, dict]]:
+    async def read(services):
+        async with services.env.db.reading() as tx:
+            return [(a, b, c, json.loads(d)) for a, b, c, d in await audit_entries(tx) if "role" in d or "role" in b]
+
+    return _in_db(env, read)
+
+
+def test_roles_are_given_by_link_changed_by_the_cli_and_every_change_is_audited(env):
+    link = carework("invite", "--researcher", env=env)
+    assert link.returncode == 0, link.stderr
+    assert [line.split(", made")[0] for line in carework("invite", "list", env=env).stdout.splitlines()] == [
+        "c2: researcher, 1 use left"
+    ]
+    both = carework("invite", "--coordinator", "--researcher", env=env)
+    assert both.returncode == 1 and "give exactly one of --group GROUP, --coordinator or --researcher" in both.stderr
+    rhea = 7_303_003_003
+
+    async def join(services: Services):
+        return await services.coordinators.start(rhea, rhea, link.stdout.strip().split("start=")[1], frozenset())
+
+    assert _in_db(env, join).coordinator.researcher
+    assert carework("coordinator", "role", "2", "researcher", env=env).stdout.strip() == (
+        "coordinator 2 is now a researcher"
+    )
+    assert carework("coordinator", "role", "3", "researcher", env=env).stdout.strip() == (
+        "coordinator 3 was already a researcher"
+    )
+    named = carework("coordinator", "role", "1", "researcher", env=env)
+    assert named.returncode == 1 and named.stderr.strip() == (
+        "error: coordinator 1 is named in CAREWORK_COORDINATORS, which decides for those it names: "
+        "move their id to the other setting and restart the bot"
+    )
+    unknown = carework("coordinator", "role", "2", "boss", env=env)
+    assert unknown.returncode == 1 and "there is no role 'boss'; a team member is a coordinator or a researcher" in (
+        unknown.stderr
+    )
+    listed = carework("coordinator", "list", env=env).stdout.splitlines()
+    assert [line.endswith("; researcher (may download the data)") for line in listed] == [False, True, True]
+    assert carework("coordinator", "remove", "2", env=env).returncode == 0
+    assert _role_audit(env) == [
+        ("settings", "grant_role", "coordinator:1", {"role": "coordinator", "by": "settings"}),
+        ("coordinator:1", "create_coordinator_invite", "team", {"uses": 1, "role": "coordinator"}),
+        ("coordinator:2", "grant_role", "coordinator:2", {"role": "coordinator", "by": "invite"}),
+        ("cli", "create_coordinator_invite", "team", {"uses": 1, "role": "researcher"}),
+        ("coordinator:3", "grant_role", "coordinator:3", {"role": "researcher", "by": "invite"}),
+        ("cli", "change_role", "coordinator:2", {"from": "coordinator", "to": "researcher"}),
+        ("cli", "remove_coordinator", "coordinator:2", {"role": "researcher"}),
+    ]

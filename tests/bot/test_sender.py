@@ -11,6 +11,7 @@ import pytest
 from telegram import Bot
 from telegram.error import NetworkError
 
+from bot.ops.metrics import Metrics
 from bot.runner import connect
 from bot.transport.http import AiohttpRequest
 from bot.transport.pace import Bucket, retry_seconds
@@ -56,6 +57,11 @@ async def setup(tmp_path, people: int, faults: float = 0.0, request=None, **emul
     return emulator, services, client, users, bot
 
 
+def counter(metrics: Metrics, name: str, **labels: str) -> float:
+    """Reads one sample of the sender's metrics registry."""
+    return metrics.registry.get_sample_value(name, labels)
+
+
 async def teardown(emulator, services, client, bot):
     await bot.shutdown()
     await client.__aexit__(None, None, None)
@@ -95,10 +101,15 @@ async def test_faults_are_retried_until_everything_is_delivered(tmp_path, http):
                 for i in range(4)
             ]
         )
-        sender = Sender(bot, services.outbox, services.env.clock)
+        metrics = Metrics()
+        sender = Sender(bot, services.outbox, services.env.clock, metrics=metrics)
         await drain(sender, services, limit=90)
         assert await services.outbox.counts() == {"sent": 40}
         assert emulator.stats()["faults_injected"] > 0
+        with sqlite3.connect(tmp_path / "c.db") as conn:
+            (attempts,) = conn.execute("SELECT SUM(attempts) FROM outbox").fetchone()
+        assert attempts > 0 and counter(metrics, "carework_send_retries_total") == attempts  # each put off once
+        assert counter(metrics, "carework_messages_sent_total", lane="reply") == 40
         for user in users:  # each message arrived, in order (a dropped reply may have doubled one)
             texts = [m.text for m in await user.chat() if m.from_bot]
             assert sorted(set(texts)) == ["m0", "m1", "m2", "m3"]
@@ -242,9 +253,12 @@ async def test_flood_control_pauses_the_sender_whichever_form_retry_after_takes(
         for n in range(5):  # someone else spent this chat's burst
             await bot.send_message(chat, f"earlier {n}")
         await services.outbox.enqueue([OutgoingMessage(chat, {"chat_id": chat, "text": "queued"}, "q")])
-        sender = Sender(bot, services.outbox, services.env.clock)
+        metrics = Metrics()
+        sender = Sender(bot, services.outbox, services.env.clock, metrics=metrics)
         await sender.drain_once()
         assert emulator.stats()["refusals_by_code"] == {"429": 1}
+        assert counter(metrics, "carework_telegram_429_total") == 1
+        assert counter(metrics, "carework_send_retries_total") == 1
         assert await services.outbox.counts() == {"pending": 1}
         emulator_time[0] += 2
         services.env.clock.advance(seconds=2)
@@ -299,7 +313,8 @@ async def wait_until_sent(services: Services, count: int, timeout: float = 15.0)
 async def test_a_direct_call_outside_the_outbox_rides_out_a_passing_server_error(tmp_path):
     emulator, services, client, users, bot = await setup(tmp_path, 1)
     try:
-        sender = Sender(bot, services.outbox, services.env.clock)
+        metrics = Metrics()
+        sender = Sender(bot, services.outbox, services.env.clock, metrics=metrics)
         chat, calls = users[0].user_id, []
 
         async def send_once_failing():
@@ -310,6 +325,8 @@ async def test_a_direct_call_outside_the_outbox_rides_out_a_passing_server_error
 
         await sender.direct(chat, send_once_failing)
         assert [m.text for m in await users[0].chat() if m.from_bot] == ["What we hold about you"]
+        assert counter(metrics, "carework_send_retries_total") == 1
+        assert counter(metrics, "carework_messages_sent_total", lane="reply") == 1
     finally:
         await teardown(emulator, services, client, bot)
 

@@ -50,9 +50,10 @@ async def test_a_summary_names_only_the_readers_next_round_and_no_past_date(serv
     worker, lived = await join(services, 1, "workforce"), await join(services, 2, "lived")
     await services.rounds.open_round("r1", actor="t")
     sent = await summary_of_r1(services)
-    assert sent[lived.id].endswith(f"What happens next\n{LAST}")  # r2 is not for their group
+    examples = "The research team reads every example and uses them in its report."  # no later round rates them
+    assert sent[lived.id].endswith(f"What happens next\n{examples}\n{LAST}")  # r2 is not for their group
     assert sent[worker.id].endswith(
-        "What happens next\nNext comes round 2, Technology ratings. We will tell you when it opens."
+        f"What happens next\n{examples}\nNext comes round 2, Technology ratings. We will tell you when it opens."
     )  # its planned opening has passed: no date in the past
 
 

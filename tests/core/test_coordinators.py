@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from carework_core.errors import CareworkError, InviteUsedUp, NotFound
 from carework_core.messaging.messages import OutboxStatus
 from carework_core.people.coordinators import Coordinator, Joined, OnTeam
+from carework_core.people.roles import Roster
+from carework_core.storage.audit import audit_entries
 from tests.conftest import join
 
 
@@ -61,3 +65,21 @@ async def test_an_announcement_too_long_for_telegram_keeps_waiting_for_a_shorter
         await services.coordinators.take_text(cora, "x" * 4001)
     ready = await services.coordinators.take_text(cora, "Short and kind")
     assert ready is not None and ready.text == "Short and kind"
+
+
+async def test_the_settings_decide_the_role_of_those_they_name_and_each_change_is_audited(services):
+    team = services.coordinators
+    assert (await team.member(500, 500, Roster(researchers=frozenset({500})))).researcher
+    both = Roster(coordinators=frozenset({500, 600}), researchers=frozenset({600}))
+    assert (await team.member(500, 500, both)).researcher  # the role changes when the bot starts
+    await team.settle(both)
+    assert not (await team.member(500, 500, both)).researcher and (await team.member(600, 600, both)).researcher
+    assert await team.settle(Roster(researchers=frozenset({600}))) == [1]
+    async with services.env.db.reading() as tx:
+        logged = [(a, b, c, json.loads(d)) for a, b, c, d in await audit_entries(tx)]
+    assert logged == [
+        ("settings", "grant_role", "coordinator:1", {"role": "researcher", "by": "settings"}),
+        ("settings", "change_role", "coordinator:1", {"from": "researcher", "to": "coordinator"}),
+        ("settings", "grant_role", "coordinator:2", {"role": "researcher", "by": "settings"}),
+        ("settings", "remove_coordinator", "coordinator:1", {"role": "coordinator"}),
+    ]

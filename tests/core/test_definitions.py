@@ -552,6 +552,7 @@ def test_readme_names_every_key():
         d.Option,
         d.ItemRatingQuestion,
         d.SynthesisRules,
+        d.ReportRules,
         d.ListedItem,
     ]
     missing = {f for m in models for f in m.model_fields if f"`{f}`" not in text and f"{f}:" not in text}

@@ -59,3 +59,25 @@ async def test_shares_balance_every_item_within_each_group_and_survive_reopening
             assert await coded_shares(tx, "r2") == dealt
     finally:
         await again.close()
+
+
+async def test_each_share_comes_in_the_persons_own_order_so_no_idea_is_always_read_last(tmp_path, clock):
+    services = await Services.open(tmp_path / "carework.db", three_groups(tmp_path), clock)
+    try:
+        await services.item_lists.load_defined()
+        await services.rounds.open_round("r2", actor="test")
+        for n in range(30):
+            await join(services, 2000 + n, GROUPS[n % 3])
+            await services.answering.begin(2000 + n, "r2")
+        async with services.env.db.reading() as tx:
+            dealt = await coded_shares(tx, "r2")
+    finally:
+        await services.close()
+    shares: dict[str, list[tuple[int, str]]] = {}
+    for code, _, _, _, place, item in dealt:
+        shares.setdefault(code, []).append((place, item))
+    orders = [[int(item[1:]) for _, item in sorted(share)] for share in shares.values()]
+    assert len(orders) == 30
+    # In the set's order every share would run low to high; a person's own order does so one time in six.
+    assert sum(order != sorted(order) for order in orders) >= 15, orders
+    assert len({order[-1] for order in orders}) >= 4  # the last idea read differs from person to person

@@ -252,8 +252,10 @@ async def test_csv_zip_holds_the_same_sheets_and_the_codebook(services, tmp_path
             "round_r2.csv",
             "items.csv",
             "item_statistics.csv",
+            "ranking.csv",  # the csv export only: the report's ranking in long format, for R, SPSS and Stata
             "summaries.csv",
             "audit.csv",
+            "changes.csv",  # the csv export only: what changed between rounds (empty here: nothing rated twice)
             "about.csv",
             "codebook.csv",
         ]
@@ -321,9 +323,16 @@ async def test_items_list_each_loaded_item(services, tmp_path):
     out = tmp_path / "book.xlsx"
     await export_workbook(services.env, out)
     items = table(load_workbook(out), "Items")
-    assert items[0][:7] == ("item_set", "item_id", "text", "position", "source_examples", "description", "theme")
-    assert items[0][7:] == ("evidence_notes", "kind", "score_evidence", "score_newness")
-    assert [r[:4] for r in items[1:]] == [("ideas", "i1", "Rota apps", 0), ("ideas", "i2", "Peer circles", 1)]
+    assert items[0][:5] == ("item_set", "item_id", "kind", "text", "position")
+    assert items[0][5:] == (
+        "source_examples",
+        "description",
+        "theme",
+        "evidence_notes",
+        "score_evidence",
+        "score_newness",
+    )
+    assert [r[:2] + r[3:5] for r in items[1:]] == [("ideas", "i1", "Rota apps", 0), ("ideas", "i2", "Peer circles", 1)]
 
 
 async def test_an_unknown_round_or_format_is_refused(services, tmp_path):
@@ -375,8 +384,8 @@ async def test_items_and_answers_carry_the_synthesis_and_reasons_where_those_par
     await export_workbook(services.env, out)
     book = load_workbook(out)
     assert table(book, "Items")[1] == (
-        *("ideas", "i1", "Rota apps", 0, "E1;E7", "Apps to swap shifts", "tech"),
-        *("Two trusts", None, 2, None),  # no kind
+        *("ideas", "i1", None, "Rota apps", 0, "E1;E7", "Apps to swap shifts", "tech"),  # no kind
+        *("Two trusts", 2, None),
     )
     answers = {(r[5], r[9]): r for r in table(book, "Answers")[1:]}
     assert answers[("examples", None)][14:] == (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from random import Random
 
 import pytest
@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from carework_core.answering.vocabulary import DONT_KNOW, NOT_SURE
 from carework_core.results.summary import ALL_GROUPS
 from tests.bot.test_cli import carework
+from tests.conftest import MINI
 from tests.e2e import test_summaries
 from tests.e2e.test_summaries import IDEAS
 
@@ -122,9 +123,19 @@ async def test_the_summary_says_how_many_did_not_know_each_idea(rated):
     await stack.services.summaries.draft("r2", "test")
     await stack.services.summaries.approve("r2", "test", now=True)
     await stack.bot.reconcile_now()
-    got = await users[0][1].wait_for(lambda c: c[-1].text.startswith("Your answers"))  # the digest comes last
-    start = next(n for n, m in enumerate(got) if "Thank you for taking part in round 2" in m.text)
-    summary = "\n\n".join(m.text for m in got[start:-1])
+    user = users[0][1]
+    got = await user.wait_for(lambda c: c[-1].text.startswith("Your answers"))  # the digest comes last
+    first = next(m for m in got if ["See each idea"] in m.buttons)
+    await user.tap("See each idea", message_id=first.message_id)
+    pages = []
+    for number in range(1, len(IDEAS) + 1):  # each idea's page, in place of the first screen
+        chat = await user.wait_for(
+            lambda c, n=number: any(m.message_id == first.message_id and m.text.startswith(f"Idea {n} of") for m in c)
+        )
+        pages.append(next(m.text for m in chat if m.message_id == first.message_id))
+        if number < len(IDEAS):
+            await user.tap("Next idea", message_id=first.message_id)
+    summary = "\n\n".join(pages)
     stats = (await stack.services.summaries.stored("r2")).summary.stats
     said = 0
     for item in IDEAS:
@@ -136,3 +147,58 @@ async def test_the_summary_says_how_many_did_not_know_each_idea(rated):
         else:
             assert "did not know this idea" not in block
     assert said >= 2
+
+
+@pytest.fixture
+async def rated_in_shares(tmp_path, make_stack):
+    """Ten people of two groups each rate two of r2's three ideas (items_per_person), with many "don't know"s."""
+    survey = tmp_path / "shares.yaml"
+    text = MINI.read_text().replace("timezone: Europe/London\n", "timezone: Europe/London\nmin_group_size: 3\n")
+    text = text.replace("    groups: [workforce]\n", "    groups: [workforce, lived]\n")
+    survey.write_text(
+        text.replace("criteria: [evidence, newness]", "criteria: [evidence, newness]\n        items_per_person: 2")
+    )
+    stack = await make_stack(survey)
+    await stack.services.answering.load_items("ideas", IDEAS)
+    users = [(name, await stack.joined(name, group)) for name, group in PEOPLE]
+    await stack.open_round("r2")
+    rng = Random(11)
+    answering = stack.services.answering
+    for name, user in users:
+        await answering.begin(user.user_id, "r2")
+        await answering.tap(user.user_id, "r2", 1, "carer", f"role{name}")
+        for place, taps in enumerate(plan(rng)[:2]):  # a share is two cards long
+            for criterion, value in enumerate(taps):
+                await answering.tap(user.user_id, "r2", 2, value, f"{name}{place}{criterion}", (place, criterion))
+    await stack.services.rounds.close_round("r2", actor="test")
+    return stack
+
+
+async def test_the_figures_of_a_round_in_shares_agree_with_the_export(rated_in_shares, tmp_path):
+    stack = rated_in_shares
+    env = {"CAREWORK_DATABASE": str(stack.folder / "carework.db"), "CAREWORK_SURVEY": str(stack.bot.settings.survey)}
+    book, stats = tmp_path / "export.xlsx", tmp_path / "r2.csv"
+    assert carework("export", str(book), env=env).returncode == 0
+    assert carework("summary", "stats", "r2", str(stats), env=env).returncode == 0
+    expected = recomputed(book)
+    given: Counter = Counter()  # the Shares sheet: who was given which idea
+    shares = load_workbook(book)["Shares"]
+    header = [c.value for c in shares[1]]
+    for row in (dict(zip(header, r, strict=True)) for r in shares.iter_rows(min_row=2, values_only=True)):
+        given[row["item_id"]] += 1
+    assert sum(given.values()) == 2 * len(PEOPLE) and max(given.values()) - min(given.values()) <= 1  # balanced
+    compared = 0
+    for r in csv.DictReader(stats.open()):
+        want = expected[r["item_id"], r["criterion"], r["group"]]
+        if r["group"] == "all":  # everyone given the idea answered each of its cards once, in some way
+            assert want["n"] + want["not_sure"] + want["dont_know"] == given[r["item_id"]], r
+        if r["suppressed"] == "1":
+            assert r["n"] == "" and r["group"] != "all"
+            continue
+        assert {k: r[k] for k in ("n", "not_sure", "dont_know")} == {
+            k: str(want[k]) for k in ("n", "not_sure", "dont_know")
+        }
+        if want["n"]:
+            assert float(r["median"]) == want["median"] and float(r["top2_share"]) == want["top2_share"], r
+        compared += 1
+    assert compared >= len(IDEAS) * len(CRITERIA)

@@ -50,14 +50,14 @@ async def test_a_digest_button_shows_figures_only_once_the_summary_went_out_and_
     await cora.tap("Approve")  # its time is long past: it goes out now
     await cora.wait_for(lambda c: c[-1].text.startswith("Approved."))
     await stack.bot.reconcile_now()
-    digest = (await ann.wait_for(lambda c: c[-1].buttons == [["See all"]]))[-1]
-    assert FIGURES in digest.text
-    summary = (await ann.chat())[-2]
-    await ann.tap_data("dg|r2|1", message_id=summary.message_id)  # a real button's data, on another message
-    await ann.tap_data("dg|r2|2", message_id=digest.message_id)  # a page the message offers no button for
+    digest = (await ann.wait_for(lambda c: c[-1].text.startswith(FIGURES)))[-1]
+    assert digest.buttons == []  # three ideas fit on one page: it offers no button
+    summary = next(m for m in await ann.chat() if ["See each idea"] in m.buttons)
+    await ann.tap_data("sp|r2|1", message_id=digest.message_id)  # a real button's data, on another message
+    await ann.tap_data("dg|r2|1", message_id=digest.message_id)  # a page the message offers no button for
     assert await toasts(ann, 6) == [GONE] * 6
-    await ann.tap("See all")  # the real button still works
-    await ann.wait_for(lambda c: c[-1].buttons == [["Back"]] and c[-1].message_id == digest.message_id)
+    await ann.tap("See each idea", message_id=summary.message_id)  # the real button still works
+    await ann.wait_for(lambda c: any(m.message_id == summary.message_id and m.text.startswith("Idea 1") for m in c))
 
     bob_chat = await bob.wait_for(lambda c: any("Thank you for taking part in round 2" in m.text for m in c))
     assert not any(FIGURES in m.text for m in bob_chat)  # he rated nothing: no digest, and none by forging

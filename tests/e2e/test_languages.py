@@ -178,12 +178,19 @@ async def test_items_from_the_synthesis_workbook_are_rated_in_each_persons_langu
     await stack.bot.reconcile_now()
     await stack.services.summaries.approve("r3", "test", now=True)
     await stack.bot.reconcile_now()
+    firsts = {}  # each first screen as sent, before it pages to the idea
     for user, heading, title in ((ann, "Sgorio'r syniadau", "Cyfnewid rota"), (bob, "Rating the ideas", "Rota swaps")):
         chat = await user.wait_for(lambda c, heading=heading: any(m.text.startswith(heading) for m in c))
-        summary = next(m.text for m in chat if m.text.startswith(heading))
-        assert f"1. {title}" in summary and ("Rota swaps" in summary) == (user is bob)
-    welsh_summary = next(m.text for m in await ann.chat() if m.text.startswith("Sgorio'r syniadau"))
-    assert "Diolch am gymryd rhan yn rownd 3, Sgorio'r syniadau." in welsh_summary  # the default opening too
+        summary = next(m for m in chat if m.text.startswith(heading))
+        firsts[heading] = summary.text
+        await user.tap(summary.buttons[0][0], message_id=summary.message_id)  # See each idea, in their language
+        paged = await user.wait_for(
+            lambda c, s=summary: any(m.message_id == s.message_id and m.text != s.text for m in c)
+        )
+        idea = next(m.text for m in paged if m.message_id == summary.message_id)
+        assert idea.split("\n")[1] == title and ("Rota swaps" in idea) == (user is bob)
+    welsh_summary = firsts["Sgorio'r syniadau"]
+    assert "Diolch am gymryd rhan yn rownd 3." in welsh_summary  # the default opening too
     assert "Honno oedd y rownd olaf." in welsh_summary and "Thank you" not in welsh_summary
 
 

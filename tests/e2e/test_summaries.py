@@ -88,28 +88,21 @@ async def test_a_rating_summary_waits_for_approval_then_reaches_everyone_once(su
     await cora.tap("Approve")
     await cora.wait_for(lambda c: c[-1].text == "Approved. The summary of round r2 goes out now.")
     await stack.bot.reconcile_now()
-    got = await ann.wait_for(lambda c: c[-1].buttons == [["See all"]])
+    got = await ann.wait_for(lambda c: c[-1].text.startswith("Your answers"))
     summary_part = got[-3:]
     assert summary_part[0].photo and summary_part[0].text.startswith("Chart: the share of people who rated each item")
-    assert "Thank you for taking part in round 2, Technology ratings." in summary_part[1].text
-    digest = summary_part[2]
-    assert digest.text.startswith("Your answers")
+    assert "Thank you for taking part in round 2. Here is what people told us." in summary_part[1].text
+    assert summary_part[1].buttons == [["See each idea"]]
+    assert summary_part[2].buttons == []  # three ideas: the digest fits on one page
     bob_chat = await bob.wait_for(lambda c: any("Thank you for taking part in round 2" in m.text for m in c))
     assert sum(m.photo for m in bob_chat) == 1 and not any("Your answers" in m.text for m in bob_chat)  # rated nothing
-
-    await ann.tap("See all")
-    page = await ann.wait_for(lambda c: c[-1].buttons == [["Back"]])
-    assert page[-1].message_id == digest.message_id and page[-1].text != digest.text
-    await ann.tap("Back")
-    back = await ann.wait_for(lambda c: c[-1].buttons == [["See all"]])
-    assert back[-1].message_id == digest.message_id and back[-1].text == digest.text
 
     async with stack.services.env.db.reading() as tx:
         png, file_id = await read_chart(tx, "r2")
     assert png.startswith(b"\x89PNG") and file_id  # uploaded once; the second photo went by file_id
     calls = [json.loads(line) for line in (stack.folder / "trace.jsonl").read_text().splitlines()]
     photos = [c["params"]["photo"] for c in calls if c.get("method") == "sendPhoto"]
-    assert photos == [{"upload": "r2.png", "bytes": len(png)}, file_id]
+    assert photos == [{"upload": "r2.en.png", "bytes": len(png)}, file_id]
 
     await stack.restart()  # a restart sends nothing twice
     await stack.bot.reconcile_now()
@@ -136,12 +129,14 @@ async def test_the_digest_and_its_pages_show_the_approved_figures_after_the_answ
     monkeypatch.setattr(figures, "round_stats", lambda *a, **k: counts.append(a) or count(*a, **k))
 
     await stack.bot.reconcile_now()
-    first = (await ann.wait_for(lambda c: c[-1].buttons == [["See all"]]))[-1].text
-    await ann.tap("See all")
-    second = (await ann.wait_for(lambda c: c[-1].buttons == [["Back"]]))[-1].text
-    for page in (first, second):
-        assert "You: " in page and "You: None." not in page and "You: Not new." not in page
-    assert "You: Some." in first + second and "You: Very new." in first + second
+    digest = (await ann.wait_for(lambda c: c[-1].text.startswith("Your answers")))[-1].text
+    assert "you None" not in digest and "you Not new" not in digest
+    assert "Evidence: you Some" in digest and "Newness: you Very new" in digest
+    summary = next(m for m in await ann.chat() if ["See each idea"] in m.buttons)
+    await ann.tap("See each idea", message_id=summary.message_id)  # a page of the summary reads what was kept
+    await ann.wait_for(
+        lambda c: any(m.text.startswith("Idea 1 of 3\nRota apps\nEvidence: Most people rated it high") for m in c)
+    )
     assert counts == []  # neither sending nor paging counted the ratings again
 
 
@@ -265,13 +260,14 @@ async def test_a_group_with_two_ratings_and_three_not_sure_is_not_shown_on_its_o
     await stack.services.summaries.approve("r2", "test", now=True)
     await stack.bot.reconcile_now()
 
-    got = await people["Lee"].wait_for(
-        lambda c: c[-1].buttons == [["See all"]] or c[-1].text.startswith("Your answers")
-    )
-    summary = next(m.text for m in got if "Thank you for taking part in round 2" in m.text)
-    lines = {line.split(":")[0]: line for line in summary.splitlines() if line.startswith(("Evidence", "Newness"))}
+    got = await people["Lee"].wait_for(lambda c: c[-1].text.startswith("Your answers"))
+    first = next(m for m in got if ["See each idea"] in m.buttons)
+    await people["Lee"].tap("See each idea", message_id=first.message_id)
+    paged = await people["Lee"].wait_for(lambda c: any(m.text.startswith("Idea 1 of 1") for m in c))
+    page = next(m.text for m in paged if m.text.startswith("Idea 1 of 1"))
+    lines = {line.split(":")[0]: line for line in page.splitlines() if line.startswith(("Evidence", "Newness"))}
     assert "Your group" in lines["Newness"]  # three ratings: shown
     assert "Your group" not in lines["Evidence"]  # two ratings (and one Not sure): never on their own
     digest = got[-1].text
-    assert "People with lived experience of care: mostly Quite new" in digest
-    assert "People with lived experience of care: " not in digest.split("Evidence")[1].split("\n\n")[0]
+    assert "Newness: you Quite new · your group mostly Quite new" in digest
+    assert "your group" not in digest.split("Evidence")[1].split("\n")[0]
