@@ -47,6 +47,9 @@ class VirtualParticipant:
     voice_share: float = 0.1  # how often a typed answer is spoken instead, as a voice note
     spoken: int = 0  # voice notes sent
     changed: int = 0  # answers changed through /review
+    # Every version of every bot message seen, for the reading figures. Documents are excepted, and so is /mydata's
+    # account of what is held about the person: a record of their data, sent as a document once it is long.
+    read: list[str] = field(default_factory=list)
 
     async def join(self, token: str) -> None:
         """Opens the invite link and agrees to everything asked."""
@@ -255,6 +258,8 @@ class VirtualParticipant:
             return message
         edited = message.message_id in self._logged
         self._logged[message.message_id] = (message.text, message.buttons)
+        if not message.document and not message.text.startswith(HELD):
+            self.read.append(message.text)
         buttons = " | ".join(b for row in message.buttons for b in row)
         who = "bot (edited)" if edited else "bot (photo)" if message.photo else "bot"
         who += f" (file {message.document})" if message.document else ""

@@ -48,6 +48,7 @@ def show(report: RehearsalReport, out: Path, console: Console | None = None) -> 
         f"withdrew at the end:     {report.withdrawn}\n"
         f"summaries sent:          {report.summaries} (charts written: {report.charts})\n"
         f"items to rate:           {_synthesis(report.synthesis)}\n"
+        f"{report.reading.line()}\n"
         f"emulator refusals:       {report.refusals} ({report.unexpected_refusals} not caused by injected faults)\n"
         f"research team's report:  {report.report_bytes / 1000:,.0f} kB in {report.report_seconds:.1f} s\n"
         f"took:                    {report.seconds:.0f} s\n"

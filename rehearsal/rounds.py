@@ -20,6 +20,7 @@ from bot.runner import RunningBot
 from botapi_emulator import ChatMessage
 from carework_core.bootstrap import Services
 from carework_core.definitions.model import Consultation, Round
+from carework_core.reading.messages import ReadingFigures
 from carework_core.rounds.schedule import local_to_utc
 from rehearsal.participant import VirtualParticipant, reminders_in
 from rehearsal.summaries import deliver_summary
@@ -54,6 +55,7 @@ class RehearsalReport:
     withdrawn: int = 0  # people who withdrew at the end, with /withdraw
     report_bytes: int = 0  # the research team's report (report.html) as written
     report_seconds: float = 0.0  # how long counting, rendering and writing it took
+    reading: ReadingFigures = ReadingFigures()  # the distinct bot messages people read, documents excepted
 
     @property
     def unexpected_refusals(self) -> int:

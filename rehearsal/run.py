@@ -23,6 +23,7 @@ from carework_core.bootstrap import Services
 from carework_core.clock import ShiftedClock
 from carework_core.definitions.loading import load_definition
 from carework_core.definitions.model import Consultation
+from carework_core.reading.messages import read_messages
 from rehearsal import synthesis
 from rehearsal.bank import TextSource
 from rehearsal.emulator import emulator_process
@@ -97,6 +98,7 @@ async def rehearse(
         stats = await client.stats()
     report.voice_notes = sum(p.spoken for p in people)
     report.changed = sum(p.changed for p in people)
+    report.reading = read_messages((t for p in people for t in p.read), "en", consultation.reading)
     report.messages_sent, report.refusals = stats["messages_sent"], stats["refusals"]
     report.refusal_descriptions = stats["refusal_descriptions"]
     counts = await services.tallies.counts()

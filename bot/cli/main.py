@@ -28,7 +28,13 @@ from carework_core.backups import back_up
 from carework_core.bootstrap import Services
 from carework_core.clock import SystemClock
 from carework_core.definitions.changes import removed_group
-from carework_core.definitions.loading import check_definition, line_of, load_definition, translation_problems
+from carework_core.definitions.loading import (
+    check_definition,
+    line_of,
+    load_definition,
+    reading_problems,
+    translation_problems,
+)
 from carework_core.definitions.share_checks import share_warnings
 from carework_core.errors import CareworkError, Problem
 from carework_core.people.invite_tokens import MAX_USES, check_uses
@@ -84,8 +90,9 @@ def validate(
     participants: int | None = typer.Option(
         None, min=1, help="Warn when this many people would leave an idea with too few raters in a group."
     ),
+    strict: bool = typer.Option(False, "--strict", help="Fail on warnings too, such as texts over the reading limits."),
 ) -> None:
-    """Checks definitions; prints every problem as FILE:LINE: path: reason (warnings do not fail)."""
+    """Checks definitions; prints every problem as FILE:LINE: path: reason (warnings fail only with --strict)."""
     failed = False
     for file in files:
         problems = [str(p) for p in check_definition(file)]
@@ -98,12 +105,16 @@ def validate(
         if not problems:
             c = load_definition(file)
             loaded = _run(_loaded_sizes(database, file)) if participants and database else None
-            for warning in share_warnings(file, c, participants, loaded) if participants else []:
+            warnings = share_warnings(file, c, participants, loaded) if participants else []
+            warnings += [str(p) for p in reading_problems(file)]
+            warnings += _run(_loaded_reading(database, file)) if database else []
+            for warning in warnings:
                 typer.echo(warning)
+            problems = warnings if strict else []
             questions = sum(len(r.questions) for r in c.rounds)
             typer.echo(
-                f"{file}: ok ({len(c.groups)} groups, {len(c.themes)} themes, {len(c.rounds)} rounds, "
-                f"{questions} questions)"
+                f"{file}: {f'{len(warnings)} warnings (--strict)' if problems else 'ok'} ({len(c.groups)} groups, "
+                f"{len(c.themes)} themes, {len(c.rounds)} rounds, {questions} questions)"
             )
         failed |= bool(problems)
     raise typer.Exit(1 if failed else 0)
@@ -117,6 +128,17 @@ async def _loaded_sizes(database: Path, survey: Path) -> dict[str, int]:
         return await services.item_lists.sizes()
     finally:
         await services.close()
+
+
+async def _loaded_reading(database: Path, survey: Path) -> list[str]:
+    """Returns each text of the items loaded in a database (items import, synthesis) over the reading limits."""
+    key = load_settings(StoreSettings).invite_secret()
+    services = await Services.open(database, survey, SystemClock(), create=False, invite_key=key)
+    try:
+        loaded = await services.item_lists.reading_findings()
+    finally:
+        await services.close()
+    return [f"{database}: item_sets.{item_set}[{item_id}].{name}: {why}" for item_set, item_id, name, why in loaded]
 
 
 async def _changes_in(database: Path, survey: Path) -> list[str]:

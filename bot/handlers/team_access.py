@@ -28,9 +28,8 @@ log = logging.getLogger(__name__)
 REFUSED = "This command is for the consultation team."
 # Says who can, without naming anyone: a coordinator asks a researcher they know, or whoever runs the bot.
 RESEARCHERS_ONLY = N_(
-    "Only the team's researchers can download the consultation's data. "
-    "Please ask a researcher on your team to do it, "
-    "or ask whoever runs the bot to make you a researcher (carework invite --researcher)."
+    "Only researchers on the team can download the data. Ask a researcher on your team to do it. "
+    "Or ask whoever runs the bot to make you a researcher (carework invite --researcher)."
 )
 
 TeamHandler = Callable[[Update, CareworkContext, Coordinator], Awaitable[None]]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from bot import callbacks as cb
 from bot.screens import item_text, render
 from bot.screens.render import Button, Reply
@@ -13,6 +15,7 @@ from carework_core.definitions.model import ChoiceQuestion, Consultation, ItemRa
 QUESTION_CHARS = 70  # a question's text in the list, cut short so the screen stays short
 ANSWER_CHARS = 200  # a typed answer in the list
 BUTTONS_PER_ROW = 3
+QUOTED = "“{}”"  # a person's own words, marked as the summaries' quotes are (the rehearsal's reading figures skip them)
 
 
 def listing(w: Words, shown: Listing | NothingToReview) -> Reply:
@@ -38,13 +41,20 @@ def listing(w: Words, shown: Listing | NothingToReview) -> Reply:
 
 
 def _entry(w: Words, place: int, e: Entry) -> str:
-    question = _short(e.question.text, QUESTION_CHARS)
-    text = w("{place}. Question {number}: {question}", place=place, number=e.number, question=question)
-    if e.item_text is not None:
-        criterion = e.criterion.name if e.criterion else ""
-        text += "\n" + w("{item} ({criterion})", item=_short(w.label(e.item_text), QUESTION_CHARS), criterion=criterion)
-    answer = _short(", ".join(e.words), ANSWER_CHARS)
-    return text + "\n" + w("<i>{answer}</i>", answer=answer)
+    if e.item_text is not None:  # the idea and the criterion say what was asked: the question is the round's card
+        criterion = w.label(e.criterion.name) if e.criterion else ""
+        item = _short(w.label(e.item_text), QUESTION_CHARS)
+        text = w("{place}. {item} ({criterion})", place=place, item=item, criterion=criterion)
+    else:
+        question = _short(w.label(e.question.text), QUESTION_CHARS)
+        text = w("{place}. Question {number}: {question}", place=place, number=e.number, question=question)
+    return text + "\n" + w("<i>{answer}</i>", answer=_answer(e))
+
+
+def _answer(e: Entry) -> Html:
+    """Returns an answer as shown: typed words inside quotation marks (the person's own words), labels as they are."""
+    words = escape(_short(", ".join(e.words), ANSWER_CHARS))
+    return Html(QUOTED.format(words) if e.typed else words)
 
 
 def changing(w: Words, shown: Changing, c: Consultation) -> Reply:
@@ -55,7 +65,7 @@ def changing(w: Words, shown: Changing, c: Consultation) -> Reply:
     if isinstance(ask.question, ItemRatingQuestion) and ask.item and ask.criterion:
         idea = w("<i>{item}</i>", item=w.label(ask.item.text)) + item_text.teaser(w, ask)  # as the round's card
         body += "\n\n" + idea + "\n\n" + w.text(ask.criterion.question)
-    now = w("Your answer now: <b>{answer}</b>", answer=_short(", ".join(entry.words), ANSWER_CHARS))
+    now = w("Your answer now: <b>{answer}</b>", answer=_answer(entry))
     keep = ((Button(w("Keep my answer"), cb.Change(ask.round.id, entry.answer_id, True)),),)
     if entry.typed:
         return Reply(f"{head}\n\n{body}\n\n{now}\n\n{w('Type your new answer in one message.')}", keep)

@@ -82,7 +82,7 @@ def reminder(w: Words, target: ReminderTarget, c: Consultation) -> Reply:
     head = _round_head(w, target.number, rnd)
     if target.closes or rnd.schedule.closes:
         text = w(
-            "A reminder: {head} is still open until {when}.",
+            "A reminder: {head} is still open. It closes on {when}.",
             head=head,
             when=open_until(w, rnd, c, target.closes),
         )

@@ -94,7 +94,7 @@ def examples_next(w: Words, summary: Summary, c: Consultation, group_id: str) ->
         )
     if later:
         return w(
-            "The research team reads every example and puts similar ones together as a short list of ideas, "
-            "for other groups to rate in a later round."
+            "The research team reads every example and puts similar ones together as a short list of ideas. "
+            "Other groups will rate them in a later round."
         )
     return w("The research team reads every example and uses them in its report.")

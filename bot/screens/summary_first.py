@@ -145,7 +145,7 @@ def _who(w: Words, summary: Summary, c: Consultation, by_group: bool) -> str:
         parts = [f"{w.text(names[g.group_id])} {g.people}" for g in shown]
         line += " (" + "; ".join(parts) + ")"
         if any(g.suppressed for g in counts):
-            line += "\n" + w("Smaller groups are counted only in the total, so that nobody can be recognised.")
+            line += "\n" + w("Smaller groups are only counted in the total. This way, nobody can be recognised.")
     return line
 
 

@@ -87,7 +87,7 @@ def withdraw_question(w: Words, keeps_answers: bool) -> Reply:
         else w("All your answers will be deleted.")
     )
     return Reply(
-        w("If you withdraw, we remove your Telegram account from our records and send you nothing more.")
+        w("If you withdraw, we take your Telegram account off our records and send you nothing more.")
         + f" {answers}\n\n"
         + w("Do you want to withdraw?"),
         ((Button(w(WITHDRAW_YES), cb.Withdraw(True)),), (Button(w(WITHDRAW_NO), cb.Withdraw(False)),)),

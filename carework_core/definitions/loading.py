@@ -15,6 +15,7 @@ from carework_core.definitions.info_sheet import sheet_problems
 from carework_core.definitions.kind_checks import item_kind_problems, question_criteria_problems
 from carework_core.definitions.languages import missing_texts
 from carework_core.definitions.model import ChoiceQuestion, Consultation, ItemRatingQuestion
+from carework_core.definitions.reading_checks import reading_findings
 from carework_core.definitions.report_rules import rank_problems
 from carework_core.errors import DefinitionError, Problem
 
@@ -306,3 +307,12 @@ def translation_problems(path: str | Path) -> list[Problem]:
         return []
     lines = _LineMap(yaml.compose(Path(path).read_text(encoding="utf-8"), Loader=yaml.SafeLoader))
     return [lines.problem(str(path), loc, why) for loc, why in missing_texts(consultation)]
+
+
+def reading_problems(path: str | Path) -> list[Problem]:
+    """Returns each participant-facing text of a valid definition over its reading limits, with its line."""
+    consultation, problems = _read(Path(path))
+    if problems or consultation is None:
+        return []
+    lines = _LineMap(yaml.compose(Path(path).read_text(encoding="utf-8"), Loader=yaml.SafeLoader))
+    return [lines.problem(str(path), loc, why) for loc, why in reading_findings(consultation)]

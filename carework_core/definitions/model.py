@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraint
 
 from carework_core.definitions.local_text import Localised, LocalText
 from carework_core.definitions.report_rules import ReportRules
+from carework_core.reading.limits import ReadingLimits
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")]
 # An item's id, as the team writes it in its lists (I1, sol-3): upper case too, as the synthesis workbook takes.
@@ -349,6 +350,8 @@ class Consultation(Strict):
     item_sets: dict[Id, list[ListedItem]] = Field(default_factory=dict)
     # What /withdraw does with a person's answers: delete them, or keep them under their code (no link to the person).
     on_withdraw: Literal["delete", "anonymise"] = "delete"
+    # What `carework validate` checks every participant-facing text against (warnings unless --strict).
+    reading: ReadingLimits = ReadingLimits()
     _folder: Path | None = PrivateAttr(default=None)  # where the definition file is: files it names sit beside it
 
     @field_validator("reminder_gap", mode="before")

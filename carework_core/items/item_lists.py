@@ -14,12 +14,20 @@ from typing import Literal
 
 from carework_core.definitions.local_text import languages_of
 from carework_core.definitions.model import Consultation, ItemRatingQuestion, ListedItem
+from carework_core.definitions.reading_checks import text_findings
 from carework_core.env import Env, audit
 from carework_core.errors import CareworkError, ItemListRejected, ItemsLocked, NotFound
 from carework_core.items.item_checks import checked_items
 from carework_core.items.item_sheet import read_table
 from carework_core.storage.db import Tx
-from carework_core.storage.items import ItemDetail, item_details, item_set_sizes, opened_rounds, replace_item_details
+from carework_core.storage.items import (
+    ItemDetail,
+    item_cards,
+    item_details,
+    item_set_sizes,
+    opened_rounds,
+    replace_item_details,
+)
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,16 @@ class ItemLists:
         """Returns how many items each loaded item set holds (for validate --participants)."""
         async with self.env.db.reading() as tx:
             return await item_set_sizes(tx)
+
+    async def reading_findings(self) -> list[tuple[str, str, str, str]]:
+        """Returns (item set, item id, title|description|evidence, finding) for each loaded text over the reading limits."""
+        c, found = self.env.consultation, []
+        async with self.env.db.reading() as tx:
+            for item_set in (s for s in await item_set_sizes(tx) if s not in c.item_sets):  # those have lines
+                for item_id, *texts in await item_cards(tx, item_set):
+                    for name, text in zip(("title", "description", "evidence"), texts, strict=True):
+                        found += [(item_set, item_id, name, why) for why in text_findings(text, c) if text]
+        return found
 
     async def load_defined(self) -> list[DefinedSet]:
         """Stores each item set the definition writes out, unless a round rating it has opened."""

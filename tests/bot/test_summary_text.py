@@ -358,4 +358,4 @@ def test_an_examples_summary_says_the_examples_become_ideas_a_later_round_rates(
     workforce = shown(summary_messages(examples_summary(), rated, "workforce"))
     assert "In a later round, you will be asked what you think of each one." in workforce
     lived = shown(summary_messages(examples_summary(), rated, "lived"))  # r2 is not for their group
-    assert "a short list of ideas, for other groups to rate in a later round." in lived
+    assert "a short list of ideas. Other groups will rate them in a later round." in lived

@@ -11,6 +11,7 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
+from carework_core.reading.messages import own_words
 from rehearsal.run import REHEARSAL_TOKEN, rehearse
 from tests.conftest import MINI, ROOT
 
@@ -35,6 +36,21 @@ def scheduled_mini(folder):
     path = folder / "scheduled.yaml"
     path.write_text(yaml.safe_dump(definition, sort_keys=False), encoding="utf-8")
     return path
+
+
+def bot_messages(transcript: str) -> list[str]:
+    """Returns the text of each bot message in a transcript (every version seen), leaving out documents."""
+    found, current = [], None
+    for line in transcript.splitlines():
+        starts = line.startswith(("bot:", "bot (", "> ", "     ["))
+        if starts and current is not None:
+            found.append(current)
+            current = None
+        if line.startswith(("bot:", "bot (")) and "(file " not in line.split(": ", 1)[0]:
+            current = line.split(": ", 1)[1]
+        elif not starts and current is not None:
+            current += "\n" + line
+    return found + ([current] if current is not None else [])
 
 
 def test_rehearse_writes_export_trace_and_transcripts(tmp_path):
@@ -103,6 +119,16 @@ def test_rehearse_writes_export_trace_and_transcripts(tmp_path):
     assert len(leaver) == 1 and "You have withdrawn." in leaver[0]
     spoken = int(re.search(r"voice notes, changes: +(\d+) voice notes", done.stdout).group(1))
     assert spoken == sum(t.count("> spoke: a voice note") for t in everyone)
+    # How the bot's own words read: each distinct message of the transcripts once, quotes left out, and documents
+    # (with /mydata's account of a person's data, a record sent as a document once it is long).
+    read = re.search(
+        r"^reading: messages=(\d+) over_grade=(\d+) max_grade=([\d.]+) longest_screen_chars=(\d+)$", done.stdout, re.M
+    )
+    assert read, done.stdout
+    shown = {own_words(m) for t in everyone for m in bot_messages(t) if not m.startswith("What we hold about you")}
+    assert int(read.group(1)) == len(shown) > 20 and int(read.group(2)) == 0 and float(read.group(3)) <= 8
+    assert int(read.group(4)) == max(len(m) for m in shown) <= 1000
+    assert any("“”" in m for m in shown)  # the summary quoted what people wrote, and it was not counted
 
 
 async def test_rehearsal_survives_injected_faults(tmp_path):

@@ -126,7 +126,7 @@ async def test_change_a_text_answer_and_one_example(stack):
     await review(ann)
     await ann.tap("Change 3")
     asked = await ann.wait_for_reply()
-    assert "Your answer now: More staff on nights" in asked.text and "Type your new answer" in asked.text
+    assert "Your answer now: “More staff on nights”" in asked.text and "Type your new answer" in asked.text
     await ann.send("Fewer split shifts")
     done = await ann.wait_for(lambda c: "You have answered every question in round 1" in c[-1].text)
     assert done[-2].text == "Changed. Thank you."
