@@ -69,7 +69,7 @@ def _line(w: Words, name: str, people: int, said: str) -> str:
 
 def _folded(w: Words, groups: list[CellStats] | list[ChoiceTally]) -> list[str]:
     if any(g.suppressed for g in groups):
-        return [w("Smaller groups are counted only in Everyone, so that nobody can be recognised.")]
+        return [w("Small groups are only counted in Everyone. This way nobody can be picked out.")]
     return []
 
 

@@ -147,7 +147,7 @@ def _tally_lines(w: Words, tallies: list[ExamplesTally], c: Consultation) -> str
     if everyone is not None:
         lines.append("• " + w("Everyone: {counts}", counts=Html(_counts(w, everyone))))
         if any(t.suppressed and t.group_id != ALL_GROUPS for t in tallies):
-            lines.append(w("Smaller groups are counted only in Everyone, so that nobody can be recognised."))
+            lines.append(w("Small groups are only counted in Everyone. This way nobody can be picked out."))
     return "\n".join(lines)
 
 

@@ -159,10 +159,13 @@ def chart_png(stats: RoundStats, titles: Mapping[str, str], consultation: Consul
         dpi *= 0.75
 
 
+CAPTION_SCREEN = 1000  # Telegram takes 1,024 units; a screen people read is held to 1,000 (carework_core/reading)
+
+
 def chart_caption(stats: RoundStats, titles: Mapping[str, str], consultation: Consultation, w: Words = ENGLISH) -> str:
     """Returns the chart in words, in the chart's order, for people who cannot see it (plain text)."""
-    lines = [w("Chart: the share of people who rated each item in the top two points, all groups together.")]
+    lines = [w("Chart: the share of people who rated each idea in the top two points.")]
     for number, item in enumerate(chart_items(stats, titles, consultation), start=1):
         share = w("nobody rated it") if item.everyone is None else f"{round(item.everyone * 100)}%"
         lines.append(f"{number}. {in_language(item.title, w.lang)}: {share}.")
-    return caption("\n".join(lines))
+    return caption("\n".join(lines), CAPTION_SCREEN)

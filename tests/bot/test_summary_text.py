@@ -112,14 +112,15 @@ def test_a_small_group_is_folded_into_everyone_in_the_fed_back_questions(mini):
     asked_part = text.split("What else you told us")[1]
     assert "lived experience" not in asked_part
     assert (
-        "• Everyone (10 people): Home care 5, Care home 5, Somewhere else 1\nSmaller groups are counted" in asked_part
+        "• Everyone (10 people): Home care 5, Care home 5, Somewhere else 1\nSmall groups are only counted"
+        in asked_part
     )
 
 
 def test_a_group_too_small_to_show_is_never_named_in_who_took_part(mini):
     text = shown(summary_messages(examples_summary(excerpts=()), mini, "lived"))
     assert "lived experience" not in text
-    assert "Smaller groups are counted only in Everyone" in text
+    assert "Small groups are only counted in Everyone" in text
     assert "In your own words" not in text
 
 

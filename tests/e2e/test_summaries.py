@@ -90,7 +90,7 @@ async def test_a_rating_summary_waits_for_approval_then_reaches_everyone_once(su
     await stack.bot.reconcile_now()
     got = await ann.wait_for(lambda c: c[-1].text.startswith("Your answers"))
     summary_part = got[-3:]
-    assert summary_part[0].photo and summary_part[0].text.startswith("Chart: the share of people who rated each item")
+    assert summary_part[0].photo and summary_part[0].text.startswith("Chart: the share of people who rated each idea")
     assert "Thank you for taking part in round 2. Here is what people told us." in summary_part[1].text
     assert summary_part[1].buttons == [["See each idea"]]
     assert summary_part[2].buttons == []  # three ideas: the digest fits on one page

@@ -164,7 +164,7 @@ async def test_an_examples_summary_feeds_back_its_rating_and_choice_questions_by
         # The size: Carol alone in her group, so both groups fold into everyone and neither is named.
         assert (
             "How big a problem is staff wellbeing?\n• Everyone (3 people): Medium to Big\n"
-            "Smaller groups are counted only in Everyone, so that nobody can be recognised.\n\n"
+            "Small groups are only counted in Everyone. This way nobody can be picked out.\n\n"
         ) in text
         # Where they work: nobody of Carol's group answered, so Ann and Bob's group is shown.
         assert (
@@ -183,7 +183,7 @@ async def test_a_welsh_reader_gets_the_chart_drawn_in_welsh_each_language_drawn_
 
     english = [m for m in await eve.wait_for(lambda c: any(m.photo for m in c)) if m.photo]
     welsh = [m for m in await bryn.wait_for(lambda c: any(m.photo for m in c)) if m.photo]
-    assert english[0].text.startswith("Chart: the share of people who rated each item in the top two points")
+    assert english[0].text.startswith("Chart: the share of people who rated each idea in the top two points")
     assert welsh[0].text.startswith("Siart:") and "Rota apps: 100%." in welsh[0].text
     async with stack.services.env.db.reading() as tx:
         en_png, _ = await read_chart(tx, "r2", "en")
