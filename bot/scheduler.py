@@ -10,7 +10,7 @@ from html import escape
 from bot.logs import backoff, describe_failure
 from bot.screens import round_text
 from bot.screens.render import Reply
-from bot.summary_sending import send_summary
+from bot.summaries.sending import send_summary
 from bot.text.catalogue import speaking
 from carework_core.bootstrap import Services
 from carework_core.messaging.outbox import Lane, OutgoingMessage

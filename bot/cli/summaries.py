@@ -13,7 +13,7 @@ import typer
 
 from bot.cli.app import _run, _with_services, app, out
 from bot.screens import team_text
-from bot.screens.summary_text import summary_messages
+from bot.summaries.summary_text import summary_messages
 from carework_core.bootstrap import Services
 
 ACTOR = "cli"

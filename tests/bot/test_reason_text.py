@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.screens.reason_text import why_differ
+from bot.summaries.reason_text import why_differ
 from bot.text.catalogue import words
 from carework_core.definitions.loading import load_definition
 from carework_core.errors import SummaryError

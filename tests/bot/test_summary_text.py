@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from bot.screens.digest_text import digest_page
-from bot.screens.summary_text import summary_messages, summary_page, summary_replies
+from bot.summaries.digest_text import digest_page
+from bot.summaries.summary_text import summary_messages, summary_page, summary_replies
 from bot.text.catalogue import words
 from botapi_emulator.html_markup import parse_html, utf16_units
 from carework_core.definitions.loading import load_definition

@@ -11,7 +11,7 @@ import pytest
 from bot.scheduler import announce_closed_rounds, reconcile
 from bot.screens import render
 from bot.screens.their_data_text import held_text
-from bot.summary_sending import send_summary
+from bot.summaries.sending import send_summary
 from bot.text.catalogue import ENGLISH
 from botapi_emulator.html_markup import parse_html
 from carework_core.bootstrap import Services

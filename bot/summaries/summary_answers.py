@@ -7,7 +7,7 @@ named: its people count only in everyone's line, and one sentence says so.
 
 from __future__ import annotations
 
-from bot.screens.digest_text import spread_words
+from bot.summaries.digest_text import spread_words
 from bot.text.catalogue import Words
 from carework_core.definitions.model import ChoiceQuestion, Consultation, ItemRatingQuestion, RatingQuestion
 from carework_core.results.summary import ALL_GROUPS, CellStats, ChoiceTally, Summary

@@ -14,7 +14,7 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.screens.reason_text import why_differ
+from bot.summaries.reason_text import why_differ
 from bot.text.catalogue import Html, Words, in_language
 from bot.text.telegram_html import shown_units
 from carework_core.definitions.model import Consultation

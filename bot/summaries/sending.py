@@ -7,9 +7,9 @@ import asyncio
 import logging
 
 from bot import callbacks as cb
-from bot.screens.digest_text import digest_page
 from bot.screens.render import Button, Reply
-from bot.screens.summary_text import summary_replies
+from bot.summaries.digest_text import digest_page
+from bot.summaries.summary_text import summary_replies
 from bot.text.catalogue import ENGLISH, Words, speaking, words
 from bot.text.chart import chart_caption, chart_png
 from carework_core.bootstrap import Services

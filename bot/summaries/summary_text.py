@@ -13,8 +13,8 @@ from html import escape
 
 from bot import callbacks as cb
 from bot.screens.round_text import day_of, what_comes_next
-from bot.screens.summary_answers import asked_blocks, examples_next
-from bot.screens.summary_first import first_screen, idea_page, ideas
+from bot.summaries.summary_answers import asked_blocks, examples_next
+from bot.summaries.summary_first import first_screen, idea_page, ideas
 from bot.text.catalogue import ENGLISH, Html, Words, in_language
 from bot.text.reply import Button, Reply
 from bot.text.telegram_html import split_html
