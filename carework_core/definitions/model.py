@@ -2,36 +2,75 @@
 
 Unknown keys are refused (extra="forbid") so a typo in a definition is an error, not a silent
 default. Cross-references (a round naming a group or theme) are checked in `definition_checks`.
+
+A definition's parts have their own modules: questions.py (what a round asks, scales, criteria), timing.py
+(schedules, quiet hours, durations) and base.py (the strict base, ids, texts). Every model is importable
+from here (see __all__), so importers name one module for the whole definition.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator, model_validator
+from pydantic import Field, PrivateAttr, StringConstraints, field_validator, model_validator
 
+from carework_core.definitions.base import Id, OptionalText, Strict, Text
 from carework_core.definitions.local_text import Localised, LocalText
+from carework_core.definitions.questions import (
+    ChoiceQuestion,
+    Criterion,
+    ExamplesQuestion,
+    Followup,
+    ItemRatingQuestion,
+    Option,
+    Question,
+    RatingQuestion,
+    Scale,
+    TextQuestion,
+)
 from carework_core.definitions.report_rules import ReportRules
+from carework_core.definitions.timing import QuietHours, Schedule, parse_duration
 from carework_core.reading.limits import ReadingLimits
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")]
+__all__ = [
+    "ITEM_ID_PATTERN",
+    "ITEM_TEXT_MAX",
+    "Group",
+    "Theme",
+    "ConsentStatement",
+    "Consent",
+    "TopShareRule",
+    "MedianRule",
+    "ConsensusRule",
+    "SynthesisRules",
+    "SummaryRules",
+    "Round",
+    "ListedItem",
+    "Consultation",
+    # the parts, defined in their own modules
+    "ChoiceQuestion",
+    "Criterion",
+    "ExamplesQuestion",
+    "Followup",
+    "ItemRatingQuestion",
+    "Option",
+    "Question",
+    "RatingQuestion",
+    "Scale",
+    "TextQuestion",
+    "QuietHours",
+    "Schedule",
+    "parse_duration",
+    "ReportRules",
+]
+
 # An item's id, as the team writes it in its lists (I1, sol-3): upper case too, as the synthesis workbook takes.
 ITEM_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$"
 # An item's description or evidence notes: "More about this idea" shows both in one message of Telegram's 4096.
 ITEM_TEXT_MAX = 1500
-# Participant-visible texts: a string, or one per language ({en: ..., cy: ...}); see local_text.py.
-Text = Annotated[LocalText, Localised(1, 3000)]
-Label = Annotated[LocalText, Localised(1, 40)]
-OptionalText = Annotated[LocalText, Localised(0, 3000)]
-
-
-class Strict(BaseModel):
-    """Base for definition models: unknown keys are errors and instances never change."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Group(Strict):
@@ -44,31 +83,6 @@ class Theme(Strict):
     id: Id
     name: Text
     description: str = ""
-
-
-class Scale(Strict):
-    """A labelled rating scale, lowest first; `not_sure` adds a "Not sure" button."""
-
-    labels: list[Label] = Field(min_length=2, max_length=11)
-    not_sure: bool = False
-
-    @field_validator("labels")
-    @classmethod
-    def _distinct(cls, labels: list[str]) -> list[str]:
-        if len(set(labels)) != len(labels):
-            raise ValueError("labels must all be different")
-        return labels
-
-
-class Criterion(Strict):
-    """A review criterion used when rating items, e.g. how much evidence there is."""
-
-    id: Id
-    name: Text
-    question: Text
-    scale: Scale
-    # "team": the research team scores it (score_<criterion> in items import or the synthesis); no one is asked.
-    rated_by: Literal["participants", "team"] = "participants"
 
 
 class ConsentStatement(Strict):
@@ -90,173 +104,6 @@ class Consent(Strict):
         if not any(s.required for s in self.statements):
             raise ValueError("at least one statement must be required")
         return self
-
-
-DURATION_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
-
-
-def parse_duration(value: object) -> timedelta:
-    """Reads a duration written as 90m, 12h or 2d (a bare number is hours)."""
-    if isinstance(value, timedelta):
-        return value
-    text = str(value).strip().lower()
-    unit = DURATION_UNITS.get(text[-1:]) if text else None
-    number = text[:-1] if unit else text
-    try:
-        amount = float(number)
-    except ValueError:
-        raise ValueError(f"write a duration such as 90m, 12h or 2d, not {value!r}") from None
-    if not amount > 0:  # also nan
-        raise ValueError("a duration must be longer than nothing")
-    try:
-        return timedelta(**{unit or "hours": amount})
-    except OverflowError:  # inf, or more days than a timedelta holds
-        raise ValueError(f"a duration of {value!r} is longer than any consultation") from None
-
-
-class Schedule(Strict):
-    """When a round opens and closes; naive times are in the consultation's timezone.
-
-    A reminder that could not go out on time (the bot was down, or it fell in quiet hours) is
-    still sent later, unless it is older than stale_after: a late nudge is fine, a day-old one is not.
-    """
-
-    opens: datetime | None = None
-    closes: datetime | None = None
-    reminders: list[datetime] = Field(default_factory=list, max_length=10)
-    summary: datetime | None = None
-    stale_after: timedelta = timedelta(hours=12)
-
-    @field_validator("stale_after", mode="before")
-    @classmethod
-    def _duration(cls, value: object) -> object:
-        if isinstance(value, str) and value.upper().startswith("P"):
-            return value  # ISO 8601, as a stored snapshot writes it: pydantic reads that itself
-        return parse_duration(value)
-
-    @model_validator(mode="after")
-    def _in_order(self) -> Schedule:
-        times = [t for t in (self.opens, self.closes, self.summary, *self.reminders) if t is not None]
-        if len({t.tzinfo is None for t in times}) > 1:
-            raise ValueError("write every time in a schedule the same way: all with an offset such as +00:00, or none")
-        if self.opens and self.closes and self.closes <= self.opens:
-            raise ValueError("closes must be after opens")
-        for when in self.reminders:
-            if (self.opens and when <= self.opens) or (self.closes and when >= self.closes):
-                raise ValueError("each reminder must fall between opens and closes")
-        if self.summary and self.closes and self.summary < self.closes:
-            raise ValueError("summary must not be before closes")
-        return self
-
-
-class QuietHours(Strict):
-    """Hours of the day, in the consultation's timezone, when no reminder or announcement is sent."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    start: time = Field(alias="from")
-    end: time = Field(alias="to")
-
-    @field_validator("start", "end", mode="before")
-    @classmethod
-    def _clock_time(cls, value: object) -> object:
-        # YAML 1.1 reads an unquoted 21:00 as the base-60 number 1260: take it back to a time of day.
-        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
-            return time(value // 60, value % 60)
-        return value
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> QuietHours:
-        if self.start == self.end:
-            raise ValueError("from and to must differ (leave quiet_hours out for none)")
-        return self
-
-    def contains(self, local: time) -> bool:
-        """Returns whether a local time of day falls in these quiet hours (which may span midnight)."""
-        if self.start < self.end:
-            return self.start <= local < self.end
-        return local >= self.start or local < self.end
-
-
-class QuestionBase(Strict):
-    id: Id
-    text: Text
-    hint: OptionalText = LocalText("")
-    required: bool = True
-
-
-class Followup(Strict):
-    """A short question asked about each example once it is saved, e.g. "Where is this happening?"."""
-
-    id: Id
-    text: Text
-
-
-class ExamplesQuestion(QuestionBase):
-    """Several free-text entries, e.g. new ways of working the person has seen; each may have follow-ups."""
-
-    type: Literal["examples"]
-    max_examples: int = Field(default=5, ge=1, le=20)
-    followups: list[Followup] = Field(default_factory=list, max_length=5)
-
-    @field_validator("followups")
-    @classmethod
-    def _distinct_followups(cls, followups: list[Followup]) -> list[Followup]:
-        if len({f.id for f in followups}) != len(followups):
-            raise ValueError("each follow-up needs its own id")
-        return followups
-
-
-class TextQuestion(QuestionBase):
-    type: Literal["text"]
-
-
-class RatingQuestion(QuestionBase):
-    type: Literal["rating"]
-    scale: Scale
-
-
-class Option(Strict):
-    id: Id
-    label: Label
-    other: bool = False  # picking it asks for a few words, stored with the choice
-
-
-class ChoiceQuestion(QuestionBase):
-    type: Literal["choice"]
-    options: list[Option] = Field(min_length=2, max_length=12)
-    multiple: bool = False
-
-    @field_validator("options")
-    @classmethod
-    def _one_other(cls, options: list[Option]) -> list[Option]:
-        if sum(o.other for o in options) > 1:
-            raise ValueError("at most one option may be marked other: true")
-        return options
-
-
-class ItemRatingQuestion(QuestionBase):
-    """Rate each item of an item set on some criteria: `criteria`, or those its kind names in criteria_by_kind."""
-
-    type: Literal["item_rating"]
-    item_set: Id
-    criteria: list[Id] = Field(default_factory=list)  # for an item with no kind, or a kind not listed below
-    criteria_by_kind: dict[Id, list[Id]] = Field(default_factory=dict)
-    items_per_person: int | None = Field(default=None, ge=1)  # each person rates a share of the set (shares.py)
-
-    @model_validator(mode="after")
-    def _some_criteria(self) -> ItemRatingQuestion:
-        if not self.criteria and not self.criteria_by_kind:
-            raise ValueError("an item_rating question needs criteria, criteria_by_kind, or both")
-        if any(not listed for listed in self.criteria_by_kind.values()):
-            raise ValueError("each kind in criteria_by_kind needs at least one criterion")
-        return self
-
-
-Question = Annotated[
-    ExamplesQuestion | TextQuestion | RatingQuestion | ChoiceQuestion | ItemRatingQuestion,
-    Field(discriminator="type"),
-]
 
 
 class TopShareRule(Strict):
