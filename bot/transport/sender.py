@@ -4,7 +4,8 @@ Telegram allows about 30 new messages a second overall and about one message or 
 per chat, with short bursts. Two token buckets keep us under both; a 429 pauses everything for retry_after; a chat
 that blocked the bot is marked unreachable. Passing failures (network errors, 5xx, timeouts) are
 retried with capped backoff for as long as the message matters (see carework_core.messaging.outbox); only
-Telegram's refusals are final.
+Telegram's refusals are final. What each failure means is in failures.py; the Bot API call a message becomes,
+with charts and documents uploaded once, in api_calls.py; the group commit of what went in deliveries.py.
 """
 
 from __future__ import annotations
@@ -13,15 +14,16 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
-from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TypeVar
 
 from telegram import Bot
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 from bot.logs import backoff, describe_failure
 from bot.ops.metrics import Metrics
+from bot.transport.api_calls import ApiCalls, Charts
+from bot.transport.deliveries import Deliveries
+from bot.transport.failures import Failures
 from bot.transport.http import POOL_SIZE
 from bot.transport.pace import Bucket, overall_burst, retry_seconds
 from carework_core.clock import Clock
@@ -29,29 +31,12 @@ from carework_core.messaging.outbox import Lane, MessageKind, Outbox, QueuedMess
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-MAX_BACKOFF_SECONDS = 300  # during a long outage each message is still tried every five minutes
 # Sends under way at once at most: half the HTTP client's connections, so that a handler's own call (a tap's
 # answer, /mydata) always finds one, and no send waits for a connection until it times out.
 AT_ONCE = POOL_SIZE // 2
 SHORT_WAIT = 0.1  # seconds a run waits for the overall pace (one token at 29 a second) before recording what went
 RUN = 4  # a chat's messages fetched and sent together at most: its burst allowance (see Sender._chat)
-# The Bot API call for each kind of message: the core says what it wants, only the bot knows Telegram.
-METHODS = {
-    MessageKind.SEND: "sendMessage",
-    MessageKind.EDIT: "editMessageText",
-    MessageKind.EDIT_BUTTONS: "editMessageReplyMarkup",
-    MessageKind.CHART: "sendPhoto",
-    MessageKind.DOCUMENT: "sendDocument",
-}
 NEW_MESSAGES = (MessageKind.SEND, MessageKind.CHART, MessageKind.DOCUMENT)  # what Telegram's overall limit counts
-
-
-class Charts(Protocol):
-    """Where the sender finds a round's chart and keeps the file_id of its first upload."""
-
-    async def chart(self, round_id: str) -> tuple[bytes, str | None] | None: ...
-
-    async def keep_file_id(self, round_id: str, file_id: str) -> None: ...
 
 
 class Sender:
@@ -75,10 +60,11 @@ class Sender:
         metrics: Metrics | None = None,
     ):
         self.bot, self.outbox, self.clock, self.charts = bot, outbox, clock, charts
+        self.calls = ApiCalls(bot, charts)
+        self.deliveries = Deliveries(outbox)
         self.metrics = metrics if metrics is not None else Metrics()  # None: counted where nobody looks
+        self.failures = Failures(outbox, clock, self.metrics, pause=self._pause)
         self.at_once = at_once  # chats sent to at the same time at most
-        self._file_ids: dict[str, str] = {}  # round -> its chart's file_id, once uploaded
-        self._uploading = asyncio.Lock()  # the first send of a chart uploads it; the rest wait and reuse it
         self.overall = Bucket(capacity=overall_burst(per_second), rate=per_second)
         self.chats: dict[int, Bucket] = {}
         self._wake = asyncio.Event()
@@ -87,8 +73,6 @@ class Sender:
         self._in_flight: dict[int, asyncio.Task] = {}  # chat -> the task sending its run
         self._more = False  # the last fetch may have left messages due: fetch again as soon as one ends
         self._failure: Exception | None = None  # a send whose outcome could not be recorded
-        self._delivered: tuple[list[tuple[int, int | None]], asyncio.Future] | None = None  # the next write's
-        self._recorder: asyncio.Task | None = None
         self.sent = 0
         self.stopping = False
 
@@ -214,7 +198,7 @@ class Sender:
                     delivered.append((message.id, message_id))
                 elif message_id is None:  # kept for later or given up with its chat: the rest wait behind it
                     break
-            await self._record_deliveries(delivered)
+            await self.deliveries.record(delivered)
         except Exception as exc:  # the next pass raises it, so the run loop logs it and rests
             self._failure = exc
         finally:  # only once its outcome is in the outbox (or its failure noted) may its chat be fetched again
@@ -224,7 +208,7 @@ class Sender:
         """Waits for the turn of a run's next message and takes it; False when the sender is stopping."""
         while not self.stopping and (wait := self._turn(message.chat_id, message.kind)) > 0:
             if wait > SHORT_WAIT:  # what went is recorded before a real wait: a kill then must not send it again
-                await self._record_deliveries(delivered)
+                await self.deliveries.record(delivered)
                 delivered.clear()
             await asyncio.sleep(wait)
         if self.stopping:
@@ -256,7 +240,7 @@ class Sender:
                     raise
                 self.metrics.retried()
                 seconds = retry_seconds(exc.retry_after)
-                self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+                self._pause(seconds)
                 log.warning("flood control", extra={"retry_after": seconds})
             except BadRequest:
                 raise  # the same request would be refused again
@@ -267,6 +251,10 @@ class Sender:
                 log.warning("direct call failed, trying again", extra={"reason": type(exc).__name__})
                 await asyncio.sleep(backoff(tried, cap=2.0))
         raise AssertionError("unreachable: the last try returns or raises")
+
+    def _pause(self, seconds: float) -> None:
+        """Holds every send for a 429's retry_after; a longer pause already asked for stands."""
+        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
 
     def _turn(self, chat_id: int, kind: MessageKind = MessageKind.SEND) -> float:
         """Returns the seconds until a message may go to this chat: after a pause, with a token in its chat's
@@ -284,106 +272,11 @@ class Sender:
         """Sends one message; returns (True, Telegram's message id) when it went, else (False, 0) when the
         chat's next may still go, or (False, None) when they wait. A failure's record follows `delivered`'s."""
         try:
-            result = await self._call(m)
+            result = await self.calls.call(m)
         except TelegramError as exc:
-            await self._record_deliveries(delivered)  # recorded before the failure: never marked given up
+            await self.deliveries.record(delivered)  # recorded before the failure: never marked given up
             delivered.clear()
-            return await self._failed(m, exc)
+            return await self.failures.settle(m, exc)
         self.sent += 1
         self.metrics.sent(m.lane)
         return True, result.get("message_id") if isinstance(result, dict) else None
-
-    async def _failed(self, m: QueuedMessage, exc: TelegramError) -> tuple[bool, int | None]:
-        if isinstance(exc, RetryAfter):
-            self.metrics.flood_control()
-            self.metrics.retried()
-            seconds = retry_seconds(exc.retry_after)
-            self._paused_until = max(self._paused_until, time.monotonic() + seconds)
-            await self.outbox.retry_later(m.id, self.clock.now() + timedelta(seconds=seconds), "retry_after")
-            log.warning("flood control", extra={"outbox_id": m.id, "retry_after": seconds})
-        elif isinstance(exc, Forbidden):
-            await self.outbox.mark_undeliverable(m, exc.message)
-            log.info("chat unreachable", extra={"outbox_id": m.id})
-        elif isinstance(exc, BadRequest):
-            if "message is not modified" in exc.message.lower():  # an earlier try got through
-                return True, m.params.get("message_id")
-            await self.outbox.mark_failed(m.id, exc.message)
-            log.error("message refused", extra={"outbox_id": m.id, "method": METHODS[m.kind], "reason": exc.message})
-            return False, 0
-        else:
-            await self._retry(m, type(exc).__name__)
-        return False, None
-
-    async def _call(self, m: QueuedMessage) -> Any:
-        if m.kind is MessageKind.DOCUMENT:
-            return await self._document(dict(m.params))
-        if m.kind is not MessageKind.CHART:
-            return await self.bot.do_api_request(METHODS[m.kind], api_kwargs=m.params)
-        params = dict(m.params)
-        round_id = params.pop("chart")
-        if round_id not in self._file_ids:
-            async with self._uploading:
-                if round_id not in self._file_ids:
-                    return await self._upload(round_id, params)
-        return await self.bot.do_api_request("sendPhoto", api_kwargs={**params, "photo": self._file_ids[round_id]})
-
-    async def _document(self, params: dict[str, Any]) -> Any:
-        """Sends a file from disk, uploading it once per version and reusing Telegram's file_id after."""
-        path = Path(params.pop("document_path"))
-        key = f"{path}#{params.pop('document_version', '')}"  # a path is never a round id: charts keep theirs
-        if key in self._file_ids:
-            return await self.bot.do_api_request("sendDocument", api_kwargs={**params, "document": self._file_ids[key]})
-        try:
-            content = await asyncio.to_thread(path.read_bytes)
-        except OSError as exc:  # moved since validate: refused for good rather than retried forever
-            raise BadRequest(f"cannot read the document {path.name}: {exc.strerror or exc}") from None
-        sent = await self.bot.send_document(document=content, filename=path.name, **params)
-        self._file_ids[key] = sent.document.file_id
-        return {"message_id": sent.message_id}
-
-    async def _upload(self, round_id: str, params: dict[str, Any]) -> Any:
-        """Sends a chart by its stored file_id, or uploads it and keeps the file_id Telegram gives it."""
-        stored = await self.charts.chart(round_id) if self.charts else None
-        if stored is None:
-            raise BadRequest(f"no chart is stored for round {round_id}")
-        png, file_id = stored
-        if file_id:
-            self._file_ids[round_id] = file_id
-            return await self.bot.do_api_request("sendPhoto", api_kwargs={**params, "photo": file_id})
-        sent = await self.bot.send_photo(photo=png, filename=f"{round_id}.png", **params)
-        self._file_ids[round_id] = sent.photo[-1].file_id
-        await self.charts.keep_file_id(round_id, self._file_ids[round_id])
-        return {"message_id": sent.message_id}
-
-    async def _record_deliveries(self, sent: list[tuple[int, int | None]]) -> None:
-        """Records deliveries (outbox id, Telegram's message id) together with those that end while the
-        previous write is under way.
-
-        At hundreds of messages a second, one transaction per delivery was most of the sender's
-        database work; this group commit costs no wait when sends are few (one write, at once).
-        """
-        if not sent:
-            return
-        if self._delivered is None:
-            self._delivered = ([], asyncio.get_running_loop().create_future())
-        deliveries, written = self._delivered
-        deliveries.extend(sent)
-        if self._recorder is None or self._recorder.done():
-            self._recorder = asyncio.create_task(self._write_deliveries())
-        await written
-
-    async def _write_deliveries(self) -> None:
-        while self._delivered is not None:
-            (deliveries, written), self._delivered = self._delivered, None
-            try:
-                await self.outbox.mark_all_sent(deliveries)
-            except Exception as exc:  # each send waiting on this write takes the failure as its own
-                written.set_exception(exc)
-            else:
-                written.set_result(None)
-
-    async def _retry(self, m: QueuedMessage, reason: str) -> None:
-        delay = min(MAX_BACKOFF_SECONDS, 2 ** min(m.attempts, 16))
-        self.metrics.retried()
-        await self.outbox.retry_later(m.id, self.clock.now() + timedelta(seconds=delay), reason)
-        log.info("send failed, will retry", extra={"outbox_id": m.id, "reason": reason, "delay": delay})
