@@ -41,19 +41,23 @@ def plan(rng: Random) -> list[list[str]]:
 async def rated(two_groups_rate):
     """Ten people of two groups rate three ideas in r2 with many "don't know"s; r2 closes."""
     stack = two_groups_rate
+    return stack, await everyone_rates(stack, Random(8), len(IDEAS))
+
+
+async def everyone_rates(stack, rng: Random, cards: int) -> list:
+    """PEOPLE join and rate their first `cards` ideas of r2 by plan (through the core); r2 closes."""
     await stack.services.answering.load_items("ideas", IDEAS)
     users = [(name, await stack.joined(name, group)) for name, group in PEOPLE]
     await stack.open_round("r2")
-    rng = Random(8)
     answering = stack.services.answering
     for name, user in users:
         await answering.begin(user.user_id, "r2")
         await answering.tap(user.user_id, "r2", 1, "carer", f"role{name}")
-        for item, taps in enumerate(plan(rng)):
+        for place, taps in enumerate(plan(rng)[:cards]):
             for criterion, value in enumerate(taps):
-                await answering.tap(user.user_id, "r2", 2, value, f"{name}{item}{criterion}", (item, criterion))
+                await answering.tap(user.user_id, "r2", 2, value, f"{name}{place}{criterion}", (place, criterion))
     await stack.services.rounds.close_round("r2", actor="test")
-    return stack, users
+    return users
 
 
 def recomputed(path) -> dict[tuple[str, str, str], dict]:
@@ -159,18 +163,7 @@ async def rated_in_shares(tmp_path, make_stack):
         text.replace("criteria: [evidence, newness]", "criteria: [evidence, newness]\n        items_per_person: 2")
     )
     stack = await make_stack(survey)
-    await stack.services.answering.load_items("ideas", IDEAS)
-    users = [(name, await stack.joined(name, group)) for name, group in PEOPLE]
-    await stack.open_round("r2")
-    rng = Random(11)
-    answering = stack.services.answering
-    for name, user in users:
-        await answering.begin(user.user_id, "r2")
-        await answering.tap(user.user_id, "r2", 1, "carer", f"role{name}")
-        for place, taps in enumerate(plan(rng)[:2]):  # a share is two cards long
-            for criterion, value in enumerate(taps):
-                await answering.tap(user.user_id, "r2", 2, value, f"{name}{place}{criterion}", (place, criterion))
-    await stack.services.rounds.close_round("r2", actor="test")
+    await everyone_rates(stack, Random(11), 2)  # a share is two cards long
     return stack
 
 
