@@ -58,37 +58,42 @@ async def count_answers(services: Services) -> int:
     return len(await stored_values(services))
 
 
+async def typed_through_two_kills(client, services, bots: list, start) -> None:
+    """PEOPLE join and type EACH examples each into round r1 while the bot is SIGKILLed twice (a quarter and
+    half way) and started again by `start`; `bots` ends with the one running now, for the caller to stop."""
+    people = [await join(client, services, n) for n in range(PEOPLE)]
+    await services.rounds.open_round("r1", actor="test")
+    for person in people:
+        await person.wait_for(lambda c: any(m.text.startswith("Round 1") for m in c), timeout=20)
+        await person.tap("Start")
+        await person.wait_for(lambda c: c[-1].text.startswith("Question 1 of 1"), timeout=20)
+    sent = 0
+
+    async def answer(person, n):
+        nonlocal sent
+        for i in range(EACH):
+            await person.send(f"Person {n} example {i}")
+            sent += 1
+            await asyncio.sleep(0.03)
+
+    typing = asyncio.gather(*(answer(p, n) for n, p in enumerate(people)))
+    for kill_at in (PEOPLE * EACH // 4, PEOPLE * EACH // 2):
+        while sent < kill_at:
+            await asyncio.sleep(0.005)
+        os.kill(bots[-1].pid, signal.SIGKILL)
+        bots[-1].wait()
+        await asyncio.sleep(0.3)  # people keep typing while the bot is down (a webhook's deliveries are refused)
+        bots.append(start())
+    await typing
+
+
 async def test_sigkill_while_people_answer_loses_nothing_and_stores_nothing_twice(tmp_path):
     db, log = tmp_path / "carework.db", tmp_path / "bot.log"
     services = await Services.open(db, BURST, SystemClock())
     async with Emulator().running() as emulator, EmulatorClient(emulator.url) as client:
-        bot = start_bot(emulator.url, db, log)
+        bots = [start_bot(emulator.url, db, log)]
         try:
-            people = [await join(client, services, n) for n in range(PEOPLE)]
-            await services.rounds.open_round("r1", actor="test")
-            for person in people:
-                await person.wait_for(lambda c: any(m.text.startswith("Round 1") for m in c), timeout=20)
-                await person.tap("Start")
-                await person.wait_for(lambda c: c[-1].text.startswith("Question 1 of 1"), timeout=20)
-
-            sent = 0
-
-            async def answer(person, n):
-                nonlocal sent
-                for i in range(EACH):
-                    await person.send(f"Person {n} example {i}")
-                    sent += 1
-                    await asyncio.sleep(0.03)
-
-            typing = asyncio.gather(*(answer(p, n) for n, p in enumerate(people)))
-            for kill_at in (PEOPLE * EACH // 4, PEOPLE * EACH // 2):
-                while sent < kill_at:
-                    await asyncio.sleep(0.005)
-                os.kill(bot.pid, signal.SIGKILL)
-                bot.wait()
-                await asyncio.sleep(0.3)  # people keep typing while the bot is down
-                bot = start_bot(emulator.url, db, log)
-            await typing
+            await typed_through_two_kills(client, services, bots, lambda: start_bot(emulator.url, db, log))
             for _ in range(300):
                 if await count_answers(services) >= PEOPLE * EACH and not (await services.inbox.counts()).get("new"):
                     break
@@ -97,8 +102,8 @@ async def test_sigkill_while_people_answer_loses_nothing_and_stores_nothing_twic
             assert sorted(await stored_values(services)) == expected  # every message, each exactly once
             assert (await services.inbox.counts()).get("set_aside", 0) == 0
         finally:
-            bot.send_signal(signal.SIGTERM)
-            bot.wait(timeout=20)
+            bots[-1].send_signal(signal.SIGTERM)
+            bots[-1].wait(timeout=20)
             await services.close()
     text = log.read_text()
     assert "bot started" in text

@@ -22,7 +22,16 @@ from carework_core.clock import SystemClock
 from carework_core.messaging.inbox import StoredUpdate
 from tests.e2e.conftest import caught_up
 from tests.e2e.test_by_hand import free_port
-from tests.e2e.test_crash import BURST, EACH, PEOPLE, count_answers, join, start_bot, stored_values
+from tests.e2e.test_crash import (
+    BURST,
+    EACH,
+    PEOPLE,
+    count_answers,
+    join,
+    start_bot,
+    stored_values,
+    typed_through_two_kills,
+)
 from tests.e2e.test_round import start_round
 
 SECRET = "test_webhook-Secret-0123"
@@ -174,32 +183,9 @@ async def test_sigkill_mid_delivery_loses_nothing_and_processes_nothing_twice(tm
             with patch.dict(os.environ, hooked):
                 return start_bot(emulator.url, db, log)
 
-        bot = start()
+        bots = [start()]
         try:
-            people = [await join(client, services, n) for n in range(PEOPLE)]
-            await services.rounds.open_round("r1", actor="test")
-            for person in people:
-                await person.wait_for(lambda c: any(m.text.startswith("Round 1") for m in c), timeout=20)
-                await person.tap("Start")
-                await person.wait_for(lambda c: c[-1].text.startswith("Question 1 of 1"), timeout=20)
-            sent = 0
-
-            async def answer(person, n):
-                nonlocal sent
-                for i in range(EACH):
-                    await person.send(f"Person {n} example {i}")
-                    sent += 1
-                    await asyncio.sleep(0.03)
-
-            typing = asyncio.gather(*(answer(p, n) for n, p in enumerate(people)))
-            for kill_at in (PEOPLE * EACH // 4, PEOPLE * EACH // 2):
-                while sent < kill_at:
-                    await asyncio.sleep(0.005)
-                os.kill(bot.pid, signal.SIGKILL)
-                bot.wait()
-                await asyncio.sleep(0.3)  # people keep typing; each delivery is refused and sent again later
-                bot = start()
-            await typing
+            await typed_through_two_kills(client, services, bots, start)
             for _ in range(300):
                 if await count_answers(services) >= PEOPLE * EACH and not (await services.inbox.counts()).get("new"):
                     break
@@ -208,8 +194,8 @@ async def test_sigkill_mid_delivery_loses_nothing_and_processes_nothing_twice(tm
             assert sorted(await stored_values(services)) == expected  # every message, each exactly once
             assert emulator.world.webhook.failed > 0  # deliveries did meet the dead bot
         finally:
-            bot.send_signal(signal.SIGTERM)
-            bot.wait(timeout=20)
+            bots[-1].send_signal(signal.SIGTERM)
+            bots[-1].wait(timeout=20)
             await services.close()
     assert "example" not in log.read_text() and SECRET not in log.read_text()  # no message text, no secret
 
