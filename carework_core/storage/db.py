@@ -10,6 +10,10 @@ did first) cost more than the statement itself: two thread switches and a wake-u
 about 50 times an answer, which took 29% of the bot's CPU (bench/README.md, capacity). Long
 work stays off the loop: the checkpoint and `read_apart` (counting a round's ratings) run on
 connections of their own in worker threads, and `iterate` lets the loop run between pages.
+SQLite's own automatic checkpoint would run inside whichever COMMIT filled the WAL, copying and
+syncing pages on the loop (up to 40 ms under load, bench/README.md, webhook); instead, once the WAL
+passes CHECKPOINT_WAL_BYTES, a passive checkpoint runs in a worker thread, where writers go on
+(at most one a CHECKPOINT_SECONDS: the file keeps its size once the WAL starts over from its head).
 """
 
 from __future__ import annotations
@@ -34,6 +38,9 @@ from carework_core.storage.work import Unit, current_unit
 BUSY_TIMEOUT_MS = 50
 CHECKPOINT_BUSY_TIMEOUT_MS = 2000
 LOCK_WAIT_SECONDS = 10.0
+CHECKPOINT_WAL_BYTES = 4 * 1024 * 1024  # SQLite's own default: 1000 pages of 4 KiB
+CHECKPOINT_LOOK_EVERY = 50  # commits between looks at the WAL's size (a stat)
+CHECKPOINT_SECONDS = 1.0
 FIRST_MIGRATION = min(MIGRATIONS, key=lambda m: m.version).name
 T = TypeVar("T")
 
@@ -50,6 +57,9 @@ class Database:
         self._lock = asyncio.Lock()
         self.path = path
         self.lock_wait = LOCK_WAIT_SECONDS  # how long a write waits for another process's lock
+        self._commits = 0
+        self._checkpointing: asyncio.Future | None = None  # the passive checkpoint under way, if any
+        self._checkpointed_at = 0.0
 
     @classmethod
     async def open(cls, path: str | Path, create: bool = True, adopt_empty: bool = False) -> Database:
@@ -74,6 +84,7 @@ class Database:
                 f"busy_timeout={BUSY_TIMEOUT_MS}",
                 "synchronous=NORMAL",
                 "secure_delete=ON",
+                *(() if db._in_memory else ("wal_autocheckpoint=0",)),  # see `_committed`
             ):
                 conn.execute(f"PRAGMA {pragma}")
             async with db.transaction() as tx:
@@ -87,14 +98,41 @@ class Database:
         return db
 
     async def close(self) -> None:
+        if self._checkpointing is not None:
+            await asyncio.wait([self._checkpointing])
         self._conn.close()
+
+    @property
+    def _in_memory(self) -> bool:
+        return self.path == ":memory:" or self.path.startswith("file:")
+
+    def _committed(self) -> None:
+        """Now and then, after a commit: starts a passive checkpoint in a worker thread once the WAL is large."""
+        self._commits += 1
+        if self._commits % CHECKPOINT_LOOK_EVERY or self._checkpointing is not None or self._in_memory:
+            return
+        if time.monotonic() - self._checkpointed_at < CHECKPOINT_SECONDS:
+            return
+        try:
+            size = os.stat(self.path + "-wal").st_size
+        except OSError:
+            return
+        if size >= CHECKPOINT_WAL_BYTES:
+            self._checkpointed_at = time.monotonic()
+            self._checkpointing = asyncio.get_running_loop().run_in_executor(None, _checkpoint, self.path, "PASSIVE")
+            self._checkpointing.add_done_callback(self._checkpointed)
+
+    def _checkpointed(self, done: asyncio.Future) -> None:
+        self._checkpointing = None
+        if not done.cancelled():
+            done.exception()  # a failed one (the file gone, a lock held) is tried again after later commits
 
     async def checkpoint(self) -> None:
         """Copies the WAL into the database file and empties it, so old page versions go.
 
         It copies and syncs pages, so it runs in a worker thread on a connection of its own."""
         async with self._lock:
-            if self.path == ":memory:" or self.path.startswith("file:"):
+            if self._in_memory:
                 self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # no WAL, or no file to open again
             else:
                 await asyncio.to_thread(_checkpoint, self.path)
@@ -124,6 +162,8 @@ class Database:
         """Commits (or rolls back) the transaction `hold` began and lets go of the connection."""
         try:
             self._conn.execute("COMMIT" if commit else "ROLLBACK")
+            if commit:
+                self._committed()
         except BaseException:
             if self._conn.in_transaction:
                 self._conn.execute("ROLLBACK")
@@ -149,6 +189,7 @@ class Database:
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+            self._committed()
 
     async def _begin_immediate(self) -> None:
         """Takes the write lock, waiting up to `lock_wait` seconds for another process to let go."""
@@ -194,11 +235,11 @@ class Database:
             return await tx.fetchone(sql, params)
 
 
-def _checkpoint(path: str) -> None:
+def _checkpoint(path: str, mode: str = "TRUNCATE") -> None:
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         conn.execute(f"PRAGMA busy_timeout={CHECKPOINT_BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute(f"PRAGMA wal_checkpoint({mode})")
     finally:
         conn.close()
 

@@ -2,11 +2,13 @@ import asyncio
 import os
 import sqlite3
 import stat
+import threading
 import time
 
 import pytest
 
 from carework_core.errors import MigrationError
+from carework_core.storage import db as db_module
 from carework_core.storage import migrations
 from carework_core.storage.db import Database
 
@@ -117,4 +119,35 @@ async def test_a_write_waits_for_another_process_and_that_wait_can_be_cancelled(
         assert [r[0] for r in await db.fetchall("SELECT key FROM bot_state")] == ["b"]
     finally:
         other.close()
+        await db.close()
+
+
+async def test_the_wal_is_emptied_in_a_worker_thread_not_in_a_commit_on_the_event_loop(tmp_path, monkeypatch):
+    monkeypatch.setattr(db_module, "CHECKPOINT_WAL_BYTES", 64 * 1024)
+    monkeypatch.setattr(db_module, "CHECKPOINT_LOOK_EVERY", 1)
+    monkeypatch.setattr(db_module, "CHECKPOINT_SECONDS", 0.0)
+    on_main_thread = []
+
+    def watched(path, mode="TRUNCATE"):
+        on_main_thread.append(threading.current_thread() is threading.main_thread())
+        return checkpoint(path, mode)
+
+    checkpoint = db_module._checkpoint
+    monkeypatch.setattr(db_module, "_checkpoint", watched)
+    db = await Database.open(tmp_path / "a.db")
+    try:
+        assert (await db.fetchone("PRAGMA wal_autocheckpoint"))[0] == 0  # no COMMIT copies pages on the loop
+        async with db.transaction() as tx:
+            await tx.execute("CREATE TABLE blobs (b BLOB)")
+        wal = f"{tmp_path / 'a.db'}-wal"
+        opened = os.stat(wal).st_size  # the migrations' pages
+        for _ in range(300):  # about 1.2 MB written; the WAL would hold all of it
+            async with db.transaction() as tx:
+                await tx.execute("INSERT INTO blobs VALUES (randomblob(4000))")
+            while db._checkpointing is not None:
+                await asyncio.sleep(0.001)
+        assert on_main_thread and not any(on_main_thread)
+        assert os.stat(wal).st_size < opened + 256 * 1024  # started over from its head, not grown by 1.2 MB
+        assert (await db.fetchone("SELECT COUNT(*) FROM blobs"))[0] == 300
+    finally:
         await db.close()
