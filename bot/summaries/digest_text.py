@@ -61,7 +61,7 @@ def _pages(blocks: list[str], room: int) -> list[list[str]]:
 
 
 def _idea(w: Words, lines: list[DigestLine]) -> str:
-    """Returns e.g. "Idea 1\nEvidence: you A lot · your group mostly Some · everyone Some to A lot"."""
+    """Returns e.g. "Idea 1\nEvidence\nyou A lot · your group mostly Some · everyone Some to A lot"."""
     rows = [f"<b>{w.text(lines[0].title)}</b>"]
     for line in lines:
         said = [w("you {answer}", answer=Html(escape(_label(w, line.yours))))]
@@ -69,7 +69,7 @@ def _idea(w: Words, lines: list[DigestLine]) -> str:
             said.append(w("your group {answer}", answer=Html(spread_words(w, line.group))))
         if line.everyone:
             said.append(w("everyone {answer}", answer=Html(spread_words(w, line.everyone))))
-        name = f"<i>{w.text(line.criterion)}</i>: " if line.criterion else ""
+        name = f"<i>{w.text(line.criterion)}</i>\n" if line.criterion else ""  # a heading: shorter lines read easier
         rows.append(name + " · ".join(said))
     return "\n".join(rows)
 

@@ -63,8 +63,9 @@ def _choice_lines(w: Words, tallies: list[ChoiceTally], c: Consultation, questio
 
 
 def _line(w: Words, name: str, people: int, said: str) -> str:
-    """Returns e.g. "• Social care workforce (6 people): Home care 4, Care home 2"."""
-    return f"• {name} ({w.plural('{count} person', '{count} people', people)}): {said}"
+    """Returns e.g. "• Social care workforce (6 people):\nHome care 4, Care home 2" (the figures on a line of their own
+    read more easily on a phone than one long line)."""
+    return f"• {name} ({w.plural('{count} person', '{count} people', people)}):\n{said}"
 
 
 def _folded(w: Words, groups: list[CellStats] | list[ChoiceTally]) -> list[str]:

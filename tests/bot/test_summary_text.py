@@ -94,17 +94,17 @@ def test_an_examples_rounds_own_rating_and_choice_questions_are_fed_back_by_grou
     text = shown(summary_messages(examples_summary(**asked(suppressed=False)), mini, "workforce"))
     assert (
         "What else you told us\nHow big a problem is staff wellbeing?\n"
-        "• Social care workforce (6 people): mostly Big\n"
-        "• People with lived experience of care (4 people): Small to Medium\n"
-        "• Everyone (10 people): Medium to Big\n\n"
+        "• Social care workforce (6 people):\nmostly Big\n"
+        "• People with lived experience of care (4 people):\nSmall to Medium\n"
+        "• Everyone (10 people):\nMedium to Big\n\n"
         "Where do you work?\n"
-        "• Social care workforce (6 people): Home care 4, Care home 2\n"
-        "• People with lived experience of care (4 people): Care home 3\n"
-        "• Everyone (10 people): Home care 5, Care home 5, Somewhere else 1\n\n"
+        "• Social care workforce (6 people):\nHome care 4, Care home 2\n"
+        "• People with lived experience of care (4 people):\nCare home 3\n"
+        "• Everyone (10 people):\nHome care 5, Care home 5, Somewhere else 1\n\n"
         "What happens next"
     ) in text
     welsh = shown(summary_messages(examples_summary(**asked(suppressed=False)), mini, "workforce", words("cy")))
-    assert "Beth arall a ddywedoch wrthym" in welsh and "• Pawb (10 o bobl): Medium i Big" in welsh
+    assert "Beth arall a ddywedoch wrthym" in welsh and "• Pawb (10 o bobl):\nMedium i Big" in welsh
 
 
 def test_a_small_group_is_folded_into_everyone_in_the_fed_back_questions(mini):
@@ -112,7 +112,7 @@ def test_a_small_group_is_folded_into_everyone_in_the_fed_back_questions(mini):
     asked_part = text.split("What else you told us")[1]
     assert "lived experience" not in asked_part
     assert (
-        "• Everyone (10 people): Home care 5, Care home 5, Somewhere else 1\nSmall groups are only counted"
+        "• Everyone (10 people):\nHome care 5, Care home 5, Somewhere else 1\nSmall groups are only counted"
         in asked_part
     )
 
@@ -215,7 +215,7 @@ def test_a_digest_shows_you_your_group_and_everyone_per_idea_furthest_first_a_sc
     first, more = digest_page(digest, mini, 0)
     seen = parse_html(first).text
     assert more is True and "(page 1 of 2)" in seen and utf16_units(seen) <= 700
-    assert "Idea 1\nEvidence: you A lot · your group mostly Some · everyone Some to A lot" in seen
+    assert "Idea 1\nEvidence\nyou A lot · your group mostly Some · everyone Some to A lot" in seen
     numbers = [int(row.split()[1]) for row in seen.splitlines() if row.startswith("Idea ")]
     assert numbers == list(range(1, len(numbers) + 1))  # furthest from everyone first
     second, more = digest_page(digest, mini, 1)
@@ -227,16 +227,16 @@ def test_a_digest_puts_an_ideas_criteria_together_under_its_title(mini):
     newness = DigestLine(("rate", "i1", "newness"), "Idea 1", "Newness", "Very new", "", "mostly Very new", 0.0)
     text, _ = digest_page(Digest(7, "r2", "workforce", (line(1), line(2), newness)), mini, 0)
     assert parse_html(text).text.endswith(
-        "Idea 1\nEvidence: you A lot · your group mostly Some · everyone Some to A lot\n"
-        "Newness: you Very new · everyone mostly Very new\n\n"
-        "Idea 2\nEvidence: you A lot · your group mostly Some · everyone Some to A lot"
+        "Idea 1\nEvidence\nyou A lot · your group mostly Some · everyone Some to A lot\n"
+        "Newness\nyou Very new · everyone mostly Very new\n\n"
+        "Idea 2\nEvidence\nyou A lot · your group mostly Some · everyone Some to A lot"
     )
 
 
 def test_a_digest_leaves_out_a_suppressed_group_and_speaks_of_nothing_rated(mini):
     digest = Digest(7, "r2", "lived", (line(1, yours="Not sure", group=""),))
     text, more = digest_page(digest, mini, 0)
-    assert parse_html(text).text.endswith("Idea 1\nEvidence: you Not sure · everyone Some to A lot")
+    assert parse_html(text).text.endswith("Idea 1\nEvidence\nyou Not sure · everyone Some to A lot")
     assert more is False
     empty, more = digest_page(Digest(7, "r2", "lived", ()), mini, 0)
     assert (
@@ -281,9 +281,9 @@ def test_a_welsh_digest_names_the_scale_in_welsh(mini):
         ("rate", "i1", "evidence"), "Idea 1", "Evidence", lot, Spread(some, some), Spread(some, lot), 1
     )
     text, _ = digest_page(Digest(7, "r2", "workforce", (welsh_line,)), mini, 0, w=words("cy"))
-    assert parse_html(text).text.endswith("Evidence: chi Llawer · eich grŵp Rhai gan amlaf · pawb Rhai i Llawer")
+    assert parse_html(text).text.endswith("Evidence\nchi Llawer · eich grŵp Rhai gan amlaf · pawb Rhai i Llawer")
     english, _ = digest_page(Digest(7, "r2", "workforce", (welsh_line,)), mini, 0)
-    assert "Evidence: you A lot · your group mostly Some · everyone Some to A lot" in parse_html(english).text
+    assert "Evidence\nyou A lot · your group mostly Some · everyone Some to A lot" in parse_html(english).text
 
 
 def test_an_excerpt_names_any_group_in_plain_english(mini):

@@ -131,7 +131,7 @@ async def test_the_digest_and_its_pages_show_the_approved_figures_after_the_answ
     await stack.bot.reconcile_now()
     digest = (await ann.wait_for(lambda c: c[-1].text.startswith("Your answers")))[-1].text
     assert "you None" not in digest and "you Not new" not in digest
-    assert "Evidence: you Some" in digest and "Newness: you Very new" in digest
+    assert "Evidence\nyou Some" in digest and "Newness\nyou Very new" in digest
     summary = next(m for m in await ann.chat() if ["See each idea"] in m.buttons)
     await ann.tap("See each idea", message_id=summary.message_id)  # a page of the summary reads what was kept
     await ann.wait_for(
@@ -269,5 +269,5 @@ async def test_a_group_with_two_ratings_and_three_not_sure_is_not_shown_on_its_o
     assert "Your group" in lines["Newness"]  # three ratings: shown
     assert "Your group" not in lines["Evidence"]  # two ratings (and one Not sure): never on their own
     digest = got[-1].text
-    assert "Newness: you Quite new · your group mostly Quite new" in digest
+    assert "Newness\nyou Quite new · your group mostly Quite new" in digest
     assert "your group" not in digest.split("Evidence")[1].split("\n")[0]

@@ -115,7 +115,7 @@ async def test_a_long_digest_pages_in_place_a_screen_at_a_time(bilingual):
 
     digest = (await ann.wait_for(lambda c: c[-1].text.startswith("Your answers")))[-1]
     assert "(page 1 of 3)" in digest.text and digest.buttons == [["See all"]] and utf16_units(digest.text) <= 700
-    assert "Evidence: you Some · everyone mostly Some\nNewness: you Very new · everyone mostly Very new" in digest.text
+    assert "Evidence\nyou Some · everyone mostly Some\nNewness\nyou Very new · everyone mostly Very new" in digest.text
     await ann.tap("See all", message_id=digest.message_id)
     page = await ann.wait_for(lambda c: c[-1].message_id == digest.message_id and "(page 2 of 3)" in c[-1].text)
     assert page[-1].buttons == [["Back", "More"]]
@@ -163,13 +163,13 @@ async def test_an_examples_summary_feeds_back_its_rating_and_choice_questions_by
         text = next(m.text for m in chat if "What else you told us" in m.text)
         # The size: Carol alone in her group, so both groups fold into everyone and neither is named.
         assert (
-            "How big a problem is staff wellbeing?\n• Everyone (3 people): Medium to Big\n"
+            "How big a problem is staff wellbeing?\n• Everyone (3 people):\nMedium to Big\n"
             "Small groups are only counted in Everyone. This way nobody can be picked out.\n\n"
         ) in text
         # Where they work: nobody of Carol's group answered, so Ann and Bob's group is shown.
         assert (
-            "Where do you work?\n• Social care workforce (2 people): Home care 2, Care home 1\n"
-            "• Everyone (2 people): Home care 2, Care home 1\n\nWhat happens next\n"
+            "Where do you work?\n• Social care workforce (2 people):\nHome care 2, Care home 1\n"
+            "• Everyone (2 people):\nHome care 2, Care home 1\n\nWhat happens next\n"
             "The research team reads every example and uses them in its report.\n"
         ) in text
         assert "lived experience" not in text.split("What else you told us")[1]
