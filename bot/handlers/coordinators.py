@@ -173,27 +173,17 @@ async def export(update: Update, context: CareworkContext, me: Coordinator) -> N
 
 
 async def _send_workbook(context: CareworkContext, chat_id: int, round_id: str | None, actor: str) -> None:
-    """Builds the workbook in a worker thread, sends it as a document and deletes the file."""
+    """Builds the workbook in a worker thread and sends it as a document."""
     services = context.services
-    folder = Path(tempfile.mkdtemp(prefix="carework-export-"))  # private to this user (0700)
-    c = services.consultation
-    path = folder / f"{c.id}-{services.now().astimezone(c.zone):%Y%m%d-%H%M}.xlsx"
-    try:
+
+    async def workbook(path: Path) -> str:
         counts = await services.exports.workbook(
             path, round_id=round_id, definition=context.bot_data.survey, actor=actor
         )
-        caption = team_text.exported(counts)
-        await context.bot_data.direct(  # paced like the outbox; a retry after flood control reads the file again
-            chat_id, lambda: context.bot.send_document(chat_id, path.read_bytes(), filename=path.name, caption=caption)
-        )
-        log.info("workbook sent", extra={"answers": counts["answers"]})
-    except CareworkError as exc:
-        await context.bot.send_message(chat_id, str(exc))
-    except Exception:
-        log.exception("workbook failed")
-        await context.bot.send_message(chat_id, render.TEXT["oops"])
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        log.info("workbook built", extra={"answers": counts["answers"]})
+        return team_text.exported(counts)
+
+    await _send_file(context, chat_id, "xlsx", workbook)
 
 
 @researcher_only
@@ -208,24 +198,39 @@ async def report(update: Update, context: CareworkContext, me: Coordinator) -> N
 
 
 async def _send_report(context: CareworkContext, chat_id: int, round_ids: list[str], actor: str) -> None:
-    """Builds the report, sends it as a document and deletes the file."""
+    """Builds the report and sends it as an HTML document."""
     services = context.services
-    folder = Path(tempfile.mkdtemp(prefix="carework-report-"))  # private to this user (0700)
-    c = services.consultation
-    path = folder / f"{c.id}-report-{services.now().astimezone(c.zone):%Y%m%d-%H%M}.html"
-    try:
+
+    async def report_file(path: Path) -> str:
         found = await services.reports.report(round_ids or None)
         page = await asyncio.to_thread(report_page, found)  # a large report takes a moment: not on the event loop
         await services.reports.save(path, page, round_ids or None, actor=actor)
-        caption = team_text.reported(found.round_ids)
-        await context.bot_data.direct(
+        log.info("report built", extra={"rounds": len(found.round_ids)})
+        return team_text.reported(found.round_ids)
+
+    await _send_file(context, chat_id, "report.html", report_file)
+
+
+async def _send_file(
+    context: CareworkContext, chat_id: int, kind: str, write: Callable[[Path], Awaitable[str]]
+) -> None:
+    """Writes a file for the team in a private temporary folder (`write` returns its caption), sends it as a
+    document, paced like the outbox, and deletes it; a refusal is said in its own words, a failure kindly."""
+    services = context.services
+    folder = Path(tempfile.mkdtemp(prefix="carework-file-"))  # private to this user (0700)
+    c = services.consultation
+    stem, _, suffix = kind.rpartition(".")
+    path = folder / f"{c.id}-{stem + '-' if stem else ''}{services.now().astimezone(c.zone):%Y%m%d-%H%M}.{suffix}"
+    try:
+        caption = await write(path)
+        await context.bot_data.direct(  # a retry after flood control reads the file again
             chat_id, lambda: context.bot.send_document(chat_id, path.read_bytes(), filename=path.name, caption=caption)
         )
-        log.info("report sent", extra={"rounds": len(found.round_ids)})
+        log.info("file sent", extra={"kind": suffix})
     except CareworkError as exc:
         await context.bot.send_message(chat_id, str(exc))
     except Exception:
-        log.exception("report failed")
+        log.exception("file failed", extra={"kind": suffix})
         await context.bot.send_message(chat_id, render.TEXT["oops"])
     finally:
         shutil.rmtree(folder, ignore_errors=True)
