@@ -9,7 +9,6 @@ from bot.errors import on_error
 from bot.handlers import (
     answering,
     consents,
-    coordinators,
     fallback,
     followups,
     guards,
@@ -19,10 +18,10 @@ from bot.handlers import (
     onboarding,
     review,
     summaries,
-    team,
     their_data,
 )
 from bot.settings import Settings
+from bot.team import commands, members
 from bot.transport.http import use_client
 from bot.transport.update_order import PersonalOrder
 from carework_core.bootstrap import Services
@@ -50,7 +49,7 @@ def build_application(settings: Settings, services: Services) -> CareworkApp:
     # Group 0: the team's commands, so /status never reaches the participant fallback; a handled
     # update stops here, anything else (a participant's /start or text) goes on to group 1.
     # A coordinator's /help lists the team's commands; anyone else's goes on to the participants' /help.
-    app.add_handlers(summaries.TEAM_HANDLERS + coordinators.HANDLERS + team.HANDLERS + fallback.TEAM_HANDLERS, group=0)
+    app.add_handlers(summaries.TEAM_HANDLERS + commands.HANDLERS + members.HANDLERS + fallback.TEAM_HANDLERS, group=0)
     # Then one feature handles each update: onboarding, answering, and the fallbacks last.
     handlers = (
         onboarding.HANDLERS

@@ -1,6 +1,6 @@
 """The coordinators' verbs in the `carework` command: progress, the plan, reminders and announcements.
 
-The same verbs as in Telegram (bot/handlers/coordinators.py); the audit log names the actor `cli`.
+The same verbs as in Telegram (bot/team/commands.py); the audit log names the actor `cli`.
 """
 
 from __future__ import annotations

@@ -12,13 +12,13 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot import callbacks as cb
 from bot.callbacks import matches
 from bot.context import CareworkContext, Edit, answer_query, respond
-from bot.handlers.team_access import tapped, team_only, usage
 from bot.screens import deadend_text, team_text
 from bot.screens.render import Button, Reply
 from bot.summaries import reason_text
 from bot.summaries.digest_text import digest_page
 from bot.summaries.sending import digest_reply
 from bot.summaries.summary_text import summary_messages, summary_page
+from bot.team.access import tapped, team_only, usage
 from carework_core.people.coordinators import Coordinator
 from carework_core.results.summary import Digest, Summary, SummaryStatus
 

@@ -30,7 +30,7 @@ async def invited(user) -> None:
 async def test_everyone_else_is_refused_and_nothing_happens(stack, caplog):
     alice = await stack.joined("Alice")
     stranger = await stack.person("Sam")
-    caplog.set_level(logging.INFO, logger="bot.handlers")
+    caplog.set_level(logging.INFO, logger="bot.team")
     for person in (alice, stranger):
         for command in ("/open r1", "/status", "/announce all", "/invite coordinator", "/remind r1"):
             assert await ask(person, command) == REFUSED

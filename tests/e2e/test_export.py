@@ -6,8 +6,8 @@ import threading
 
 from openpyxl import load_workbook
 
-from bot.handlers.team_access import RESEARCHERS_ONLY
 from bot.screens import team_text
+from bot.team.access import RESEARCHERS_ONLY
 from carework_core.people.roles import RESEARCHER
 from carework_core.research import sheets
 from carework_core.storage.audit import audit_entries

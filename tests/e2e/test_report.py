@@ -2,8 +2,8 @@
 
 import json
 
-from bot.handlers.team_access import RESEARCHERS_ONLY
 from bot.screens import team_text
+from bot.team.access import RESEARCHERS_ONLY
 from carework_core.storage.audit import audit_entries
 from tests.e2e.test_export import has_document, researcher
 

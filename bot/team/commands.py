@@ -20,11 +20,11 @@ from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHa
 from bot import callbacks as cb
 from bot.callbacks import matches
 from bot.context import CareworkContext, respond
-from bot.handlers import announcements
-from bot.handlers.team_access import lines, researcher_only, tapped, team_only, usage
 from bot.report.page import report_page
 from bot.screens import render, team_text
 from bot.screens.render import Button, Reply
+from bot.team import announcements
+from bot.team.access import lines, researcher_only, tapped, team_only, usage
 from carework_core.errors import CareworkError, InviteUsedUp
 from carework_core.people.coordinators import Coordinator, Joined
 from carework_core.people.invite_tokens import MAX_USES

@@ -13,9 +13,9 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.context import CareworkContext, respond
-from bot.handlers.team_access import team_only
 from bot.screens import team_text
 from bot.screens.render import Reply
+from bot.team.access import team_only
 from carework_core.people.coordinators import Coordinator
 
 NUMBER = re.compile(r"(?:coordinator:)?([0-9]{1,9})", re.ASCII)  # ASCII: "²" is a digit to str.isdigit

@@ -10,9 +10,9 @@ from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHa
 from bot import callbacks as cb
 from bot.callbacks import matches
 from bot.context import CareworkContext, respond
-from bot.handlers.team_access import member, tapped, team_only, usage
 from bot.screens import team_text
 from bot.screens.render import Button, Reply
+from bot.team.access import member, tapped, team_only, usage
 from carework_core.errors import CareworkError
 from carework_core.people.coordinators import Announcement, Coordinator, Held
 
