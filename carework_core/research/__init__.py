@@ -1,1 +1,1 @@
-"""What the research team gets: the workbook and codebook, exports, synthesis of examples into items."""
+"""What the research team gets: the workbook and its codebook, the export and its csv form."""
