@@ -13,8 +13,8 @@ from tests.bot.test_cli_summaries import rated_database
 from tests.conftest import MINI
 
 
-def exports(env: dict) -> list[tuple[str, str, str, dict]]:
-    """Returns (actor, action, subject, detail) of every export in the audit log, oldest first."""
+def audit_rows(env: dict) -> list[tuple[str, str, str, dict]]:
+    """Returns (actor, action, subject, detail) of every entry in the audit log, oldest first."""
 
     async def read() -> list:
         services = await Services.open(env["CAREWORK_DATABASE"], env["CAREWORK_SURVEY"], SystemClock(), create=False)
@@ -23,9 +23,14 @@ def exports(env: dict) -> list[tuple[str, str, str, dict]]:
                 rows = await audit_entries(tx)
         finally:
             await services.close()
-        return [(a, b, c, json.loads(d)) for a, b, c, d in rows if "export" in b]
+        return [(a, b, c, json.loads(d)) for a, b, c, d in rows]
 
     return asyncio.run(read())
+
+
+def exports(env: dict) -> list[tuple[str, str, str, dict]]:
+    """Returns (actor, action, subject, detail) of every export in the audit log, oldest first."""
+    return [row for row in audit_rows(env) if "export" in row[1]]
 
 
 def audit_times(env: dict) -> list[str]:

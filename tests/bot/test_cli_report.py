@@ -4,30 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import json
 import re
 import stat
 
-from carework_core.bootstrap import Services
-from carework_core.clock import SystemClock
-from carework_core.storage.audit import audit_entries
 from tests.bot.test_cli import carework
+from tests.bot.test_cli_exports_audited import audit_rows
 from tests.bot.test_cli_summaries import rated_database
 
 
 def audited(env: dict) -> list[tuple[str, str, str, str]]:
     """Returns (actor, action, subject, file) of every report in the audit log."""
-
-    async def read() -> list:
-        services = await Services.open(env["CAREWORK_DATABASE"], env["CAREWORK_SURVEY"], SystemClock(), create=False)
-        try:
-            async with services.env.db.reading() as tx:
-                rows = await audit_entries(tx)
-        finally:
-            await services.close()
-        return [(a, b, c, json.loads(d)["file"]) for a, b, c, d in rows if b == "report"]
-
-    return asyncio.run(read())
+    return [(a, b, c, d["file"]) for a, b, c, d in audit_rows(env) if b == "report"]
 
 
 def figures_in(page: str) -> dict[tuple[str, str, str, str], dict[str, str]]:

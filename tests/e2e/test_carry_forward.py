@@ -46,8 +46,8 @@ async def ann_rates_round_a(stack, ann) -> None:
     await ann.wait_for(lambda c: "That is the end of round 1" in c[-1].text)
 
 
-async def round_b_begins(stack):
-    """Ann and four colleagues rate round a; it closes, Bob joins, and round b opens."""
+async def round_a_rated(stack):
+    """Ann rates round a in the chat and four colleagues through the core; round a closes."""
     ann = await stack.joined("Ann")
     colleagues = [await stack.joined(f"Worker{n}") for n in range(4)]
     await stack.services.answering.load_items("ideas", IDEAS)
@@ -55,6 +55,12 @@ async def round_b_begins(stack):
     for user in colleagues:
         await colleague_rates_round_a(stack, user)
     await stack.services.rounds.close_round("a", actor="test")
+    return ann, colleagues
+
+
+async def round_b_begins(stack):
+    """Ann and four colleagues rate round a; it closes, Bob joins, and round b opens."""
+    ann, _ = await round_a_rated(stack)
     bob = await stack.joined("Bob")  # joined after round a: nothing to carry forward
     await stack.open_round("b")
     for person in (ann, bob):

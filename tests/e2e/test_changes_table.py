@@ -10,7 +10,7 @@ from bot.report.page import report_page
 from carework_core.answering.vocabulary import NOT_SURE
 from carework_core.research.export import export_workbook
 from tests.e2e.conftest import caught_up
-from tests.e2e.test_carry_forward import CARRY, IDEAS, REASON, ann_rates_round_a, colleague_rates_round_a
+from tests.e2e.test_carry_forward import CARRY, REASON, round_a_rated
 
 
 @pytest.fixture
@@ -20,13 +20,7 @@ async def stack(make_stack):
 
 async def round_b_opens(stack):
     """Ann rates round a Some, Some, A lot and Medium in the chat, four colleagues A lot and Big; b opens."""
-    ann = await stack.joined("Ann")
-    colleagues = [await stack.joined(f"Worker{n}") for n in range(4)]
-    await stack.services.answering.load_items("ideas", IDEAS)
-    await ann_rates_round_a(stack, ann)
-    for user in colleagues:
-        await colleague_rates_round_a(stack, user)
-    await stack.services.rounds.close_round("a", actor="test")
+    ann, colleagues = await round_a_rated(stack)
     await stack.open_round("b")
     await ann.wait_for(lambda c: any(m.text.startswith("Round 2: Second ratings") for m in c))
     return ann, colleagues
